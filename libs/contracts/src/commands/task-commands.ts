@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { ID_PATTERN, ID_RULE } from '../streams';
+import { scheduleInputSchema } from '../schedules';
+import {
+  MAX_SCHEDULES_PER_TASK,
+  TASK_NAME_MAX,
+  executorTypeSchema,
+  tagSchema,
+  taskConfigSchema,
+} from '../task-definition';
+
+export const idSchema = z.string().regex(ID_PATTERN, { message: `must be ${ID_RULE}` });
+
+/**
+ * Fields every command may carry. `commandId` makes a retried command idempotent (a trigger with the same
+ * commandId fires once); `correlationId` ties the resulting events to the caller's own flow.
+ */
+const commandBase = {
+  commandId: idSchema.optional(),
+  correlationId: z.string().min(1).max(200).optional(),
+};
+
+const definitionFields = {
+  name: z.string().trim().min(1).max(TASK_NAME_MAX),
+  description: z.string().max(4000),
+  executor: executorTypeSchema,
+  config: taskConfigSchema,
+  schedules: z.array(scheduleInputSchema).max(MAX_SCHEDULES_PER_TASK),
+  tags: z.array(tagSchema).max(32),
+};
+
+export const createTaskPayloadSchema = z
+  .object({
+    ...commandBase,
+    taskId: idSchema.optional(),
+    name: definitionFields.name,
+    description: definitionFields.description.default(''),
+    executor: definitionFields.executor,
+    config: definitionFields.config.default({}),
+    schedules: definitionFields.schedules.default([]),
+    tags: definitionFields.tags.default([]),
+  })
+  .strict();
+export type CreateTaskPayload = z.output<typeof createTaskPayloadSchema>;
+
+export const updateTaskPayloadSchema = z
+  .object({
+    ...commandBase,
+    taskId: idSchema,
+    name: definitionFields.name.optional(),
+    description: definitionFields.description.optional(),
+    executor: definitionFields.executor.optional(),
+    config: definitionFields.config.optional(),
+    schedules: definitionFields.schedules.optional(),
+    tags: definitionFields.tags.optional(),
+  })
+  .strict()
+  .refine(
+    (payload) => ['name', 'description', 'executor', 'config', 'schedules', 'tags'].some((key) => key in payload),
+    { message: 'update needs at least one of name, description, executor, config, schedules, tags' },
+  );
+export type UpdateTaskPayload = z.output<typeof updateTaskPayloadSchema>;
+
+export const pauseTaskPayloadSchema = z
+  .object({ ...commandBase, taskId: idSchema, note: z.string().max(1000).optional() })
+  .strict();
+export const resumeTaskPayloadSchema = z.object({ ...commandBase, taskId: idSchema }).strict();
+export const deleteTaskPayloadSchema = z
+  .object({ ...commandBase, taskId: idSchema, reason: z.string().max(1000).optional() })
+  .strict();
+export const triggerTaskPayloadSchema = z.object({ ...commandBase, taskId: idSchema }).strict();
+
+export type PauseTaskPayload = z.output<typeof pauseTaskPayloadSchema>;
+export type ResumeTaskPayload = z.output<typeof resumeTaskPayloadSchema>;
+export type DeleteTaskPayload = z.output<typeof deleteTaskPayloadSchema>;
+export type TriggerTaskPayload = z.output<typeof triggerTaskPayloadSchema>;
+
+/** What a successful task command replies. */
+export interface TaskCommandResult {
+  readonly taskId: string;
+  /** Revision of the task stream after the command (unchanged when the command changed nothing). */
+  readonly revision: number;
+  /** Global position of the last event appended, so a reader can wait until its read model has caught up. */
+  readonly position?: number;
+  readonly events: readonly string[];
+}
+
+export interface TriggerTaskResult extends TaskCommandResult {
+  readonly executionId: string;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const instant = z.iso.datetime({ offset: true });
+const attempt = z.number().int().positive();
+
+export const executionErrorSchema = z.object({
+  /** A stable name for the kind of failure (e.g. `Timeout`, `WorkerLost`, `HttpError`, or the thrown error's name). */
+  type: z.string().min(1),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+export type ExecutionError = z.infer<typeof executionErrorSchema>;
+
+export const dueReasonSchema = z.enum(['schedule', 'trigger']);
+export type DueReason = z.infer<typeof dueReasonSchema>;
+
+/** Always the first event of an execution stream. Carries the task's executor and config as of the due time. */
+export const taskDueSchema = z.object({
+  taskId: z.string(),
+  executionId: z.string(),
+  executor: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  scheduledAt: instant,
+  reason: dueReasonSchema,
+  /** Revision of the task stream the definition was taken from. */
+  taskRevision: z.number().int().nonnegative(),
+});
+export const taskStartedSchema = z.object({ attempt, workerId: z.string(), startedAt: instant });
+export const taskProgressedSchema = z.object({
+  attempt,
+  percent: z.number().min(0).max(100),
+  message: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export const taskSucceededSchema = z.object({
+  attempt,
+  result: z.unknown().optional(),
+  durationMs: z.number().nonnegative(),
+  endedAt: instant,
+});
+export const taskFailedSchema = z.object({
+  attempt,
+  error: executionErrorSchema,
+  durationMs: z.number().nonnegative(),
+  endedAt: instant,
+  /** True when no further attempt will be made. */
+  final: z.boolean(),
+});
+export const taskRetriedSchema = z.object({ attempt, retryAt: instant });
+export const taskTimedOutSchema = z.object({
+  attempt,
+  timeout: z.enum(['startToClose', 'scheduleToClose', 'heartbeat']),
+  timeoutMs: z.number().nonnegative(),
+});
+export const taskCancelRequestedSchema = z.object({ reason: z.string().optional() });
+export const taskCancelledSchema = z.object({ attempt: attempt.optional(), reason: z.string().optional() });
+export const taskSkippedSchema = z.object({ reason: z.string().min(1) });
+
+type Ev<T extends string, S extends z.ZodType> = { type: T; data: z.infer<S> };
+export type TaskDue = Ev<'TaskDue', typeof taskDueSchema>;
+export type TaskStarted = Ev<'TaskStarted', typeof taskStartedSchema>;
+export type TaskProgressed = Ev<'TaskProgressed', typeof taskProgressedSchema>;
+export type TaskSucceeded = Ev<'TaskSucceeded', typeof taskSucceededSchema>;
+export type TaskFailed = Ev<'TaskFailed', typeof taskFailedSchema>;
+export type TaskRetried = Ev<'TaskRetried', typeof taskRetriedSchema>;
+export type TaskTimedOut = Ev<'TaskTimedOut', typeof taskTimedOutSchema>;
+export type TaskCancelRequested = Ev<'TaskCancelRequested', typeof taskCancelRequestedSchema>;
+export type TaskCancelled = Ev<'TaskCancelled', typeof taskCancelledSchema>;
+export type TaskSkipped = Ev<'TaskSkipped', typeof taskSkippedSchema>;
+
+export type ExecutionEvent =
+  | TaskDue
+  | TaskStarted
+  | TaskProgressed
+  | TaskSucceeded
+  | TaskFailed
+  | TaskRetried
+  | TaskTimedOut
+  | TaskCancelRequested
+  | TaskCancelled
+  | TaskSkipped;
+export type ExecutionEventType = ExecutionEvent['type'];
+
+export const EXECUTION_EVENT_SCHEMAS = {
+  TaskDue: taskDueSchema,
+  TaskStarted: taskStartedSchema,
+  TaskProgressed: taskProgressedSchema,
+  TaskSucceeded: taskSucceededSchema,
+  TaskFailed: taskFailedSchema,
+  TaskRetried: taskRetriedSchema,
+  TaskTimedOut: taskTimedOutSchema,
+  TaskCancelRequested: taskCancelRequestedSchema,
+  TaskCancelled: taskCancelledSchema,
+  TaskSkipped: taskSkippedSchema,
+} as const satisfies Record<ExecutionEventType, z.ZodType>;

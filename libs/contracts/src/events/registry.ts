@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import type { EventEnvelope } from '../envelope';
+import { SchedError, ErrorCode } from '../errors';
+import { EXECUTION_EVENT_SCHEMAS, type ExecutionEvent } from './execution-events';
+import { TASK_EVENT_SCHEMAS, type TaskEvent } from './task-events';
+
+export type SchedEvent = TaskEvent | ExecutionEvent;
+export type SchedEventType = SchedEvent['type'];
+
+/** Current schema version of each event type. Bump it (and add an upcaster) instead of changing an event's meaning. */
+export const EVENT_SCHEMA_VERSIONS: Record<SchedEventType, number> = Object.fromEntries(
+  [...Object.keys(TASK_EVENT_SCHEMAS), ...Object.keys(EXECUTION_EVENT_SCHEMAS)].map((type) => [type, 1]),
+) as Record<SchedEventType, number>;
+
+const SCHEMAS: Record<SchedEventType, z.ZodType> = { ...TASK_EVENT_SCHEMAS, ...EXECUTION_EVENT_SCHEMAS };
+
+/** Upcasters turn `data` of version N into version N+1, keyed by `${type}@${N}`. */
+export type Upcaster = (data: unknown) => unknown;
+const UPCASTERS: Record<string, Upcaster> = {};
+
+export const isSchedEventType = (type: string): type is SchedEventType => Object.hasOwn(SCHEMAS, type);
+
+/** Brings a stored event's data up to the current schema version. Unknown types pass through untouched. */
+export function upcast<E extends EventEnvelope>(event: E): E {
+  if (!isSchedEventType(event.type)) return event;
+  const current = EVENT_SCHEMA_VERSIONS[event.type];
+  let version = event.metadata.schemaVersion;
+  let data = event.data;
+  while (version < current) {
+    const step = UPCASTERS[`${event.type}@${version}`];
+    if (!step) throw new Error(`no upcaster for ${event.type} from schema version ${version}`);
+    data = step(data);
+    version += 1;
+  }
+  if (version === event.metadata.schemaVersion) return event;
+  return { ...event, data, metadata: { ...event.metadata, schemaVersion: version } };
+}
+
+/** Validates an event's data against its type's schema before it is appended: nothing malformed enters the log. */
+export function assertValidEventData(type: string, data: unknown): void {
+  if (!isSchedEventType(type)) throw new SchedError(ErrorCode.INTERNAL, `unknown event type ${type}`);
+  const result = SCHEMAS[type].safeParse(data);
+  if (!result.success) {
+    throw new SchedError(ErrorCode.INTERNAL, `event ${type} does not match its schema`, {
+      issues: result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { taskDefinitionSchema, taskDefinitionChangesSchema } from '../task-definition';
+
+export const taskCreatedSchema = z.object({ taskId: z.string(), definition: taskDefinitionSchema });
+export const taskUpdatedSchema = z.object({ taskId: z.string(), changes: taskDefinitionChangesSchema });
+export const taskPausedSchema = z.object({ taskId: z.string(), note: z.string().optional() });
+export const taskResumedSchema = z.object({ taskId: z.string() });
+export const taskDeletedSchema = z.object({ taskId: z.string(), reason: z.string().optional() });
+export const taskTriggeredSchema = z.object({ taskId: z.string(), executionId: z.string() });
+
+export type TaskCreated = { type: 'TaskCreated'; data: z.infer<typeof taskCreatedSchema> };
+export type TaskUpdated = { type: 'TaskUpdated'; data: z.infer<typeof taskUpdatedSchema> };
+export type TaskPaused = { type: 'TaskPaused'; data: z.infer<typeof taskPausedSchema> };
+export type TaskResumed = { type: 'TaskResumed'; data: z.infer<typeof taskResumedSchema> };
+export type TaskDeleted = { type: 'TaskDeleted'; data: z.infer<typeof taskDeletedSchema> };
+export type TaskTriggered = { type: 'TaskTriggered'; data: z.infer<typeof taskTriggeredSchema> };
+
+export type TaskEvent = TaskCreated | TaskUpdated | TaskPaused | TaskResumed | TaskDeleted | TaskTriggered;
+export type TaskEventType = TaskEvent['type'];
+
+export const TASK_EVENT_SCHEMAS = {
+  TaskCreated: taskCreatedSchema,
+  TaskUpdated: taskUpdatedSchema,
+  TaskPaused: taskPausedSchema,
+  TaskResumed: taskResumedSchema,
+  TaskDeleted: taskDeletedSchema,
+  TaskTriggered: taskTriggeredSchema,
+} as const satisfies Record<TaskEventType, z.ZodType>;

@@ -1,0 +1,25 @@
+/**
+ * Stream names. Ids become NATS subject tokens (es.<category>.<id>, sched.evt.execution.<taskId>.<executionId>...),
+ * so they may not contain '.', '*', '>' or whitespace.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9_\-@:]{1,128}$/;
+export const ID_RULE = '1-128 characters of A-Z a-z 0-9 _ - @ :';
+
+export const TASK_STREAM_PREFIX = 'task-';
+export const EXECUTION_STREAM_PREFIX = 'execution-';
+
+export const toTaskStreamId = (taskId: string): string => `${TASK_STREAM_PREFIX}${taskId}`;
+export const toExecutionStreamId = (executionId: string): string => `${EXECUTION_STREAM_PREFIX}${executionId}`;
+
+/** A scheduled occurrence has a deterministic id, so two timers racing on it append to the same stream. */
+export const scheduledExecutionId = (taskId: string, scheduledAtMs: number): string => `${taskId}@${scheduledAtMs}`;
+
+export type StreamCategory = 'task' | 'execution';
+
+export function parseStreamId(streamId: string): { category: StreamCategory; id: string } | undefined {
+  if (streamId.startsWith(TASK_STREAM_PREFIX)) return { category: 'task', id: streamId.slice(TASK_STREAM_PREFIX.length) };
+  if (streamId.startsWith(EXECUTION_STREAM_PREFIX)) {
+    return { category: 'execution', id: streamId.slice(EXECUTION_STREAM_PREFIX.length) };
+  }
+  return undefined;
+}

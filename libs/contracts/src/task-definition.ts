@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { scheduleSpecSchema } from './schedules';
+
+export const MAX_SCHEDULES_PER_TASK = 16;
+export const TASK_NAME_MAX = 200;
+
+export const executorTypeSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, {
+  message: 'executor must be a lowercase executor type name such as "noop" or "sleep"',
+});
+export const tagSchema = z.string().min(1).max(64);
+export const taskConfigSchema = z.record(z.string(), z.unknown());
+
+/** A task's definition as stored in TaskCreated (and patched by TaskUpdated). */
+export const taskDefinitionSchema = z.object({
+  name: z.string().min(1).max(TASK_NAME_MAX),
+  description: z.string().max(4000),
+  executor: executorTypeSchema,
+  config: taskConfigSchema,
+  schedules: z.array(scheduleSpecSchema).max(MAX_SCHEDULES_PER_TASK),
+  tags: z.array(tagSchema).max(32),
+});
+export type TaskDefinition = z.infer<typeof taskDefinitionSchema>;
+
+export const taskDefinitionChangesSchema = taskDefinitionSchema.partial();
+export type TaskDefinitionChanges = z.infer<typeof taskDefinitionChangesSchema>;

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { ErrorCode, SchedError } from './errors';
+
+/** Marks a payload that could not be decoded as JSON; the transport layer hands it through so the reply can say so. */
+export class UndecodablePayload {
+  constructor(
+    readonly raw: string,
+    readonly reason: string,
+  ) {}
+}
+
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Validates a decoded request payload against a schema: `BAD_REQUEST` when it is not a JSON object at all,
+ * `VALIDATION` (with every issue and its path) when the object breaks the schema.
+ */
+export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown, what: string): z.output<S> {
+  if (payload instanceof UndecodablePayload) {
+    throw new SchedError(ErrorCode.BAD_REQUEST, `${what}: payload is not valid JSON`, { reason: payload.reason });
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new SchedError(ErrorCode.BAD_REQUEST, `${what}: payload must be a JSON object`, {
+      received: payload === null ? 'null' : Array.isArray(payload) ? 'array' : typeof payload,
+    });
+  }
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const issues: ValidationIssue[] = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  const summary = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+  throw new SchedError(ErrorCode.VALIDATION, `${what}: ${summary}`, { issues });
+}

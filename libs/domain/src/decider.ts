@@ -1,0 +1,20 @@
+import type { DomainEvent } from '@sched/contracts';
+
+/**
+ * A decider in the emmett style: three pure functions. Time and ids come in on the command, never from the clock.
+ */
+export interface Decider<State, Command, Event extends DomainEvent> {
+  readonly decide: (command: Command, state: State) => Event[];
+  readonly evolve: (state: State, event: Event) => State;
+  readonly initialState: () => State;
+}
+
+export const fold = <State, Event extends DomainEvent>(
+  decider: Pick<Decider<State, never, Event>, 'evolve' | 'initialState'>,
+  events: readonly Event[],
+): State => events.reduce(decider.evolve, decider.initialState());
+
+/** Exhaustiveness check at the end of a `switch` over a union. */
+export const assertNever = (value: never): never => {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+};

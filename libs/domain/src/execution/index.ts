@@ -1,0 +1,3 @@
+export * from './execution.commands';
+export * from './execution.state';
+export * from './execution.decider';

@@ -1,0 +1,4 @@
+export * from './decider';
+export * from './task';
+export * from './execution';
+export * from './schedule';

@@ -1,0 +1,3 @@
+export * from './task.commands';
+export * from './task.state';
+export * from './task.decider';

@@ -1,0 +1,9 @@
+import type { TaskDefinition, TaskDefinitionChanges } from '@sched/contracts';
+
+export type TaskCommand =
+  | { readonly type: 'CreateTask'; readonly data: { readonly taskId: string; readonly definition: TaskDefinition } }
+  | { readonly type: 'UpdateTask'; readonly data: { readonly taskId: string; readonly changes: TaskDefinitionChanges } }
+  | { readonly type: 'PauseTask'; readonly data: { readonly taskId: string; readonly note?: string } }
+  | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }
+  | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
+  | { readonly type: 'TriggerTask'; readonly data: { readonly taskId: string; readonly executionId: string } };

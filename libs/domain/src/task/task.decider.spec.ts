@@ -1,0 +1,75 @@
+import type { TaskDefinition, TaskEvent } from '@sched/contracts';
+import { specFor } from '../testing/given-when-then';
+import { taskDecider } from './task.decider';
+
+const given = specFor(taskDecider);
+const taskId = 't1';
+const definition: TaskDefinition = {
+  name: 'nightly report',
+  description: '',
+  executor: 'noop',
+  config: {},
+  schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
+  tags: ['reports'],
+};
+const created: TaskEvent = { type: 'TaskCreated', data: { taskId, definition } };
+const paused: TaskEvent = { type: 'TaskPaused', data: { taskId, note: 'maintenance' } };
+const deleted: TaskEvent = { type: 'TaskDeleted', data: { taskId } };
+
+describe('task decider', () => {
+  describe('create', () => {
+    it('creates a new task', () =>
+      given().when({ type: 'CreateTask', data: { taskId, definition } }).then(created));
+    it('refuses to create a task twice', () =>
+      given(created).when({ type: 'CreateTask', data: { taskId, definition } }).thenThrows('CONFLICT', /already exists/));
+  });
+
+  describe('update', () => {
+    it('records only the fields that change', () =>
+      given(created)
+        .when({ type: 'UpdateTask', data: { taskId, changes: { name: 'renamed', executor: 'noop' } } })
+        .then({ type: 'TaskUpdated', data: { taskId, changes: { name: 'renamed' } } }));
+    it('appends nothing when nothing changes', () =>
+      given(created).when({ type: 'UpdateTask', data: { taskId, changes: { tags: ['reports'] } } }).thenNothingHappened());
+    it('applies earlier updates before comparing', () =>
+      given(created, { type: 'TaskUpdated', data: { taskId, changes: { name: 'renamed' } } })
+        .when({ type: 'UpdateTask', data: { taskId, changes: { name: 'renamed' } } })
+        .thenNothingHappened());
+    it('is NOT_FOUND for an unknown task', () =>
+      given().when({ type: 'UpdateTask', data: { taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
+    it('is NOT_FOUND for a deleted task', () =>
+      given(created, deleted).when({ type: 'UpdateTask', data: { taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
+  });
+
+  describe('pause and resume', () => {
+    it('pauses with a note', () =>
+      given(created).when({ type: 'PauseTask', data: { taskId, note: 'maintenance' } }).then(paused));
+    it('pausing a paused task changes nothing', () =>
+      given(created, paused).when({ type: 'PauseTask', data: { taskId } }).thenNothingHappened());
+    it('resumes a paused task', () =>
+      given(created, paused).when({ type: 'ResumeTask', data: { taskId } }).then({ type: 'TaskResumed', data: { taskId } }));
+    it('resuming an active task changes nothing', () =>
+      given(created).when({ type: 'ResumeTask', data: { taskId } }).thenNothingHappened());
+    it('cannot pause a task that does not exist', () =>
+      given().when({ type: 'PauseTask', data: { taskId } }).thenThrows('NOT_FOUND'));
+  });
+
+  describe('delete', () => {
+    it('deletes with a reason', () =>
+      given(created)
+        .when({ type: 'DeleteTask', data: { taskId, reason: 'obsolete' } })
+        .then({ type: 'TaskDeleted', data: { taskId, reason: 'obsolete' } }));
+    it('cannot delete twice', () => given(created, deleted).when({ type: 'DeleteTask', data: { taskId } }).thenThrows('NOT_FOUND'));
+  });
+
+  describe('trigger', () => {
+    const trigger = { type: 'TriggerTask', data: { taskId, executionId: 'cmd-1' } } as const;
+    it('triggers an execution with the given id', () =>
+      given(created).when(trigger).then({ type: 'TaskTriggered', data: { taskId, executionId: 'cmd-1' } }));
+    it('a paused task can still be triggered by hand', () =>
+      given(created, paused).when(trigger).then({ type: 'TaskTriggered', data: { taskId, executionId: 'cmd-1' } }));
+    it('a retried trigger with the same id fires once', () =>
+      given(created, { type: 'TaskTriggered', data: { taskId, executionId: 'cmd-1' } }).when(trigger).thenNothingHappened());
+    it('a deleted task cannot be triggered', () => given(created, deleted).when(trigger).thenThrows('NOT_FOUND'));
+  });
+});

@@ -1,0 +1,65 @@
+import { ErrorCode, SchedError, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { assertNever, type Decider } from '../decider';
+import type { TaskCommand } from './task.commands';
+import { evolveTask, initialTaskState, type TaskState } from './task.state';
+
+type LiveTask = Exclude<TaskState, { status: 'none' }>;
+
+/** Every command but create needs a task that exists and was not deleted. */
+function requireLive(state: TaskState, taskId: string): LiveTask {
+  if (state.status === 'none' || state.status === 'deleted') throw notFound('Task', taskId);
+  return state;
+}
+
+/** Only the fields whose value really changes, so an update that changes nothing appends nothing. */
+function effectiveChanges(current: TaskDefinition, changes: Partial<TaskDefinition>): Partial<TaskDefinition> {
+  const effective: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (JSON.stringify(current[key as keyof TaskDefinition]) !== JSON.stringify(value)) effective[key] = value;
+  }
+  return effective as Partial<TaskDefinition>;
+}
+
+export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] {
+  const { taskId } = command.data;
+  switch (command.type) {
+    case 'CreateTask':
+      if (state.status !== 'none') {
+        throw new SchedError(ErrorCode.CONFLICT, `task ${taskId} already exists`, { taskId });
+      }
+      return [{ type: 'TaskCreated', data: { taskId, definition: command.data.definition } }];
+    case 'UpdateTask': {
+      const task = requireLive(state, taskId);
+      const changes = effectiveChanges(task.definition, command.data.changes);
+      return Object.keys(changes).length === 0 ? [] : [{ type: 'TaskUpdated', data: { taskId, changes } }];
+    }
+    case 'PauseTask': {
+      const task = requireLive(state, taskId);
+      if (task.status === 'paused') return [];
+      return [{ type: 'TaskPaused', data: { taskId, ...(command.data.note ? { note: command.data.note } : {}) } }];
+    }
+    case 'ResumeTask': {
+      const task = requireLive(state, taskId);
+      return task.status === 'active' ? [] : [{ type: 'TaskResumed', data: { taskId } }];
+    }
+    case 'DeleteTask':
+      requireLive(state, taskId);
+      return [{ type: 'TaskDeleted', data: { taskId, ...(command.data.reason ? { reason: command.data.reason } : {}) } }];
+    case 'TriggerTask': {
+      const task = requireLive(state, taskId);
+      const { executionId } = command.data;
+      // A retried trigger (same command id, hence same execution id) must not fire twice.
+      if (task.triggeredExecutionIds.has(executionId)) return [];
+      return [{ type: 'TaskTriggered', data: { taskId, executionId } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export const taskDecider: Decider<TaskState, TaskCommand, TaskEvent> = {
+  decide: decideTask,
+  evolve: evolveTask,
+  initialState: initialTaskState,
+};

@@ -1,0 +1,41 @@
+import type { TaskDefinition, TaskEvent } from '@sched/contracts';
+
+export type TaskState =
+  | { readonly status: 'none' }
+  | {
+      readonly status: 'active' | 'paused' | 'deleted';
+      readonly taskId: string;
+      readonly definition: TaskDefinition;
+      readonly pauseNote?: string;
+      /** Execution ids already triggered by hand, so a retried trigger command fires once. */
+      readonly triggeredExecutionIds: ReadonlySet<string>;
+    };
+
+export const initialTaskState = (): TaskState => ({ status: 'none' });
+
+export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
+  switch (event.type) {
+    case 'TaskCreated':
+      return {
+        status: 'active',
+        taskId: event.data.taskId,
+        definition: event.data.definition,
+        triggeredExecutionIds: new Set(),
+      };
+    case 'TaskUpdated':
+      if (state.status === 'none') return state;
+      return { ...state, definition: { ...state.definition, ...event.data.changes } };
+    case 'TaskPaused':
+      if (state.status === 'none') return state;
+      return { ...state, status: 'paused', pauseNote: event.data.note };
+    case 'TaskResumed':
+      if (state.status === 'none') return state;
+      return { ...state, status: 'active', pauseNote: undefined };
+    case 'TaskDeleted':
+      if (state.status === 'none') return state;
+      return { ...state, status: 'deleted' };
+    case 'TaskTriggered':
+      if (state.status === 'none') return state;
+      return { ...state, triggeredExecutionIds: new Set([...state.triggeredExecutionIds, event.data.executionId]) };
+  }
+}

@@ -1,0 +1,83 @@
+import type { EventEnvelope, RecordedEvent } from '@sched/contracts';
+
+/**
+ * What the writer believes about the stream:
+ *  - 'no_stream': it must not exist yet (how a deterministic occurrence id is fired exactly once);
+ *  - 'any': no check;
+ *  - a number: the revision of the stream's last event, as read (optimistic concurrency).
+ */
+export type ExpectedVersion = 'no_stream' | 'any' | number;
+
+export interface AppendResult {
+  /** Revision of the last event appended: pass it as `expected` for the next append to the stream. */
+  readonly nextExpectedVersion: number;
+  /** Global position of the last event appended. */
+  readonly position: number;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to return (default 0). */
+  readonly fromRevision?: number;
+}
+
+/** Server-side where the adapter can, client-side otherwise; events must match every given criterion. */
+export interface EventFilter {
+  /** e.g. ['task-'] or ['task-', 'execution-']. */
+  readonly streamPrefixes?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+/** 'start' = from the first event; 'end' = only events committed after subscribing; { after } = strictly after a position. */
+export type SubscriptionStart = 'start' | 'end' | { readonly after: number };
+
+export interface SubscribeAllOptions {
+  readonly from: SubscriptionStart;
+  readonly filter?: EventFilter;
+}
+
+/** A live subscription: every matching event once, in commit order, until closed. Reconnects by itself. */
+export interface EventSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface CheckpointedSubscriptionOptions {
+  /** Durable name: the store remembers how far this subscriber got. */
+  readonly name: string;
+  /** Where to start when the name has no checkpoint yet. */
+  readonly from: SubscriptionStart;
+  readonly filter?: EventFilter;
+  /** Called for each event, one at a time, in commit order; the checkpoint moves only past events it completed. */
+  readonly handler: (event: RecordedEvent) => Promise<void>;
+  /** Called when the handler throws; the subscription then redelivers from the last checkpoint. */
+  readonly onError?: (error: unknown, event: RecordedEvent) => void;
+}
+
+export interface CheckpointedSubscription {
+  /** Position of the last event the handler completed (undefined before the first one). */
+  readonly lastProcessed: () => number | undefined;
+  /** Saves the checkpoint and stops. */
+  close(): Promise<void>;
+}
+
+export interface ReadAllOptions {
+  readonly from?: SubscriptionStart;
+  readonly filter?: EventFilter;
+}
+
+/** The event store port. Adapters: memory (tests), jetstream (default), kurrentdb. */
+export interface EventStore {
+  /** Appends the events atomically: all or none, contiguous in the stream, one global commit. */
+  append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult>;
+  /** Every event of the stream from `fromRevision`, in order; [] when the stream does not exist. */
+  read(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Every matching event in the log from `from` up to the head at the time of the call, then ends. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribeAll(options: SubscribeAllOptions): EventSubscription;
+  subscribeCheckpointed(options: CheckpointedSubscriptionOptions): Promise<CheckpointedSubscription>;
+  /** Position of the last committed event in the log (0 when empty). */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Maximum events in one append: positions reserve room for this many events per commit. */
+export const MAX_EVENTS_PER_APPEND = 1000;

@@ -1,0 +1,51 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export type EventStoreKind = 'jetstream' | 'memory';
+export const EVENT_STORE_KINDS: readonly EventStoreKind[] = ['jetstream', 'memory'];
+
+/** Everything a service reads from the environment, parsed once. See the configuration table in README.md. */
+export interface SchedConfig {
+  readonly natsUrl: string;
+  readonly eventStore: EventStoreKind;
+  /** Where embedded nats-server data, SQLite read models and generated files live. */
+  readonly dataDir: string;
+  readonly sqlitePath: string;
+  /** Identifies this process in TaskStarted.workerId, leases and logs. */
+  readonly instanceId: string;
+  readonly logLevel: string;
+  /** How many executions one executor process runs at once. */
+  readonly executorConcurrency: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
+  const eventStore = (env.EVENT_STORE ?? 'jetstream') as EventStoreKind;
+  if (!EVENT_STORE_KINDS.includes(eventStore)) {
+    throw new ConfigError(`EVENT_STORE must be one of ${EVENT_STORE_KINDS.join(', ')}, got "${env.EVENT_STORE}"`);
+  }
+  const dataDir = path.resolve(env.DATA_DIR ?? '.data');
+  return {
+    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    eventStore,
+    dataDir,
+    sqlitePath: env.SQLITE_PATH ?? path.join(dataDir, 'read-models.sqlite'),
+    instanceId: env.INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
+  };
+}
