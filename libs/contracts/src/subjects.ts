@@ -13,7 +13,6 @@ export const Subjects = {
     taskList: 'sched.query.task.list',
     executionGet: 'sched.query.execution.get',
     executionList: 'sched.query.execution.list',
-    history: 'sched.query.history',
   },
   /** Live events, published by the relay after commit. */
   evt: {

@@ -1,12 +1,11 @@
 import { ErrorCode, SchedError, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
 import type { TaskCommand } from './task.commands';
-import { evolveTask, initialTaskState, type TaskState } from './task.state';
+import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from './task.state';
 
-type LiveTask = Exclude<TaskState, { status: 'none' }>;
 
 /** Every command but create needs a task that exists and was not deleted. */
-function requireLive(state: TaskState, taskId: string): LiveTask {
+function requireLive(state: TaskState, taskId: string): KnownTaskState {
   if (state.status === 'none' || state.status === 'deleted') throw notFound('Task', taskId);
   return state;
 }

@@ -11,6 +11,9 @@ export type TaskState =
       readonly triggeredExecutionIds: ReadonlySet<string>;
     };
 
+/** A task that was created (it may since be paused or deleted). */
+export type KnownTaskState = Exclude<TaskState, { status: 'none' }>;
+
 export const initialTaskState = (): TaskState => ({ status: 'none' });
 
 export function evolveTask(state: TaskState, event: TaskEvent): TaskState {

@@ -1,0 +1,6 @@
+import '../../register-aliases';
+import 'reflect-metadata';
+import { runServiceMain } from '@sched/messaging';
+import { GatewayModule } from './gateway.module';
+
+runServiceMain('sched-gateway', [GatewayModule]);

@@ -1,0 +1,49 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  Subjects,
+  createTaskPayloadSchema,
+  deleteTaskPayloadSchema,
+  parsePayload,
+  pauseTaskPayloadSchema,
+  resumeTaskPayloadSchema,
+  triggerTaskPayloadSchema,
+  updateTaskPayloadSchema,
+} from '@sched/contracts';
+import { TaskCommandService } from './task-command.service';
+
+/** `sched.cmd.task.*`: validate, run, reply. Errors become structured replies in SchedExceptionFilter. */
+@Controller()
+export class TaskCommandsController {
+  constructor(private readonly tasks: TaskCommandService) {}
+
+  @MessagePattern(Subjects.cmd.taskCreate)
+  create(@Payload() payload: unknown) {
+    return this.tasks.create(parsePayload(createTaskPayloadSchema, payload, 'task.create'));
+  }
+
+  @MessagePattern(Subjects.cmd.taskUpdate)
+  update(@Payload() payload: unknown) {
+    return this.tasks.update(parsePayload(updateTaskPayloadSchema, payload, 'task.update'));
+  }
+
+  @MessagePattern(Subjects.cmd.taskPause)
+  pause(@Payload() payload: unknown) {
+    return this.tasks.pause(parsePayload(pauseTaskPayloadSchema, payload, 'task.pause'));
+  }
+
+  @MessagePattern(Subjects.cmd.taskResume)
+  resume(@Payload() payload: unknown) {
+    return this.tasks.resume(parsePayload(resumeTaskPayloadSchema, payload, 'task.resume'));
+  }
+
+  @MessagePattern(Subjects.cmd.taskDelete)
+  delete(@Payload() payload: unknown) {
+    return this.tasks.delete(parsePayload(deleteTaskPayloadSchema, payload, 'task.delete'));
+  }
+
+  @MessagePattern(Subjects.cmd.taskTrigger)
+  trigger(@Payload() payload: unknown) {
+    return this.tasks.trigger(parsePayload(triggerTaskPayloadSchema, payload, 'task.trigger'));
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Subjects, type RecordedEvent, type TaskDue } from '@sched/contracts';
+import type { CheckpointedSubscription, EventStore } from '@sched/event-store';
+import { EVENT_STORE, NATS_CONNECTION, ensureWorkQueue, workItemMsgId, type WorkItem } from '@sched/messaging';
+import { liveSubject, type LiveEvent } from './live-event';
+import { TaskIdResolver } from './task-id-resolver';
+
+export const RELAY_SUBSCRIPTION = 'relay';
+
+/**
+ * Committed events → live `sched.evt.*` subjects and the executor work queue. Runs on a checkpointed
+ * subscription, so after a crash it resumes from its checkpoint: at-least-once, in commit order. Subscribers
+ * dedupe by (streamId, revision); the work queue dedupes by `<executionId>/<attempt>`.
+ */
+@Injectable()
+export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Relay');
+  private subscription?: CheckpointedSubscription;
+  private js?: JetStreamClient;
+  private readonly taskIds: TaskIdResolver;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+  ) {
+    this.taskIds = new TaskIdResolver(store);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureWorkQueue(this.nc);
+    this.js = jetstream(this.nc);
+    this.subscription = await this.store.subscribeCheckpointed({
+      name: RELAY_SUBSCRIPTION,
+      from: 'start',
+      handler: (event) => this.relay(event),
+      onError: (error, event) => this.logger.error(`relaying ${event.type} at ${event.position} failed: ${String(error)}`),
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  private async relay(event: RecordedEvent): Promise<void> {
+    const taskId = await this.taskIds.resolve(event);
+    if (taskId === undefined) return;
+    const subject = liveSubject(event, taskId);
+    if (subject) {
+      const live: LiveEvent = { ...event, taskId };
+      this.nc.publish(subject, JSON.stringify(live));
+    }
+    if (event.type === 'TaskDue') await this.enqueue(event.data as TaskDue['data']);
+  }
+
+  private async enqueue(due: TaskDue['data']): Promise<void> {
+    const item: WorkItem = { executionId: due.executionId, taskId: due.taskId, executor: due.executor, attempt: 1 };
+    // Awaiting the ack keeps the checkpoint behind what the work queue has durably stored.
+    await this.js!.publish(Subjects.work.forType(due.executor), JSON.stringify(item), { msgID: workItemMsgId(item) });
+  }
+}

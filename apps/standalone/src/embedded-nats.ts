@@ -1,0 +1,50 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { ConfigError, spawnNatsServer, type NatsServerHandle } from '@sched/messaging';
+
+export interface NatsEndpoint {
+  readonly url: string;
+  /** Set when we started nats-server ourselves: stop it when we stop. */
+  readonly embedded?: NatsServerHandle;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const nc = await connect({ servers: url, timeout: 1_500, reconnect: false });
+    await nc.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, binary);
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * `npm start` on a fresh machine: use the NATS at NATS_URL when one answers; otherwise start a local nats-server
+ * with JetStream and its data under DATA_DIR/nats; otherwise say how to get one.
+ */
+export async function ensureNats(natsUrl: string, dataDir: string): Promise<NatsEndpoint> {
+  if (await answers(natsUrl)) return { url: natsUrl };
+  const url = new URL(natsUrl.includes('://') ? natsUrl : `nats://${natsUrl}`);
+  const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname);
+  if (!local || !onPath('nats-server')) {
+    throw new ConfigError(
+      `no NATS server answers at ${natsUrl}` +
+        (local ? ' and nats-server is not on PATH' : '') +
+        '. Start one with JetStream (`nats-server -js`; on Debian/Ubuntu `apt-get install nats-server`, ' +
+        'or the binary from the NATS releases) or set NATS_URL to a server that has JetStream enabled.',
+    );
+  }
+  const storeDir = path.join(dataDir, 'nats');
+  fs.mkdirSync(storeDir, { recursive: true });
+  const embedded = await spawnNatsServer({ host: '127.0.0.1', port: Number(url.port || 4222), storeDir });
+  return { url: embedded.url, embedded };
+}

@@ -1,0 +1,32 @@
+import '../../register-aliases';
+import 'reflect-metadata';
+import * as fs from 'node:fs';
+import { loadConfig } from '@sched/messaging';
+import { ensureNats } from './embedded-nats';
+import { startStandalone } from './standalone';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const nats = await ensureNats(config.natsUrl, config.dataDir);
+  if (nats.embedded) console.log(`started nats-server with JetStream at ${nats.url}, data in ${nats.embedded.storeDir}`);
+  const app = await startStandalone({ ...config, natsUrl: nats.url }, { shutdownHooks: false });
+  console.log(`sched is running on ${nats.url} (event store: ${config.eventStore}, read models: ${config.sqlitePath})`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    await app.close();
+    await nats.embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`sched: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import {
+  toExecutionStreamId,
+  type DueReason,
+  type EventMetadata,
+} from '@sched/contracts';
+import { executionDecider, type KnownTaskState } from '@sched/domain';
+import { WrongExpectedVersionError, toEnvelopes, type EventStore } from '@sched/event-store';
+
+export interface Occurrence {
+  readonly taskId: string;
+  readonly executionId: string;
+  readonly task: KnownTaskState;
+  readonly taskRevision: number;
+  readonly scheduledAtMs: number;
+  readonly reason: DueReason;
+  readonly cause: Pick<EventMetadata, 'correlationId' | 'causationId'>;
+}
+
+export type FireOutcome = 'fired' | 'already-fired';
+
+/**
+ * Appends an occurrence's TaskDue as the first event of its execution stream, with expected "no stream": if another
+ * timer (or this one, before a restart) already fired it, the store says so and nothing is appended twice.
+ * No read first: a new occurrence's stream is empty by definition, the decider is given the initial state.
+ */
+export async function fireOccurrence(store: EventStore, occurrence: Occurrence, actor: string): Promise<FireOutcome> {
+  const { taskId, executionId, task } = occurrence;
+  const events = executionDecider.decide(
+    {
+      type: 'ScheduleExecution',
+      data: {
+        taskId,
+        executionId,
+        executor: task.definition.executor,
+        config: task.definition.config,
+        scheduledAt: new Date(occurrence.scheduledAtMs).toISOString(),
+        reason: occurrence.reason,
+        taskRevision: occurrence.taskRevision,
+      },
+    },
+    executionDecider.initialState(),
+  );
+  const envelopes = toEnvelopes(events, { ...occurrence.cause, actor, nowMs: Date.now() });
+  try {
+    await store.append(toExecutionStreamId(executionId), envelopes, { expected: 'no_stream' });
+    return 'fired';
+  } catch (error) {
+    if (WrongExpectedVersionError.is(error)) return 'already-fired';
+    throw error;
+  }
+}

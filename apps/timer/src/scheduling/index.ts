@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './manual-clock';
+export * from './timer-queue';
+export * from './timer-driver';

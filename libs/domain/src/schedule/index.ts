@@ -1,0 +1,3 @@
+export * from './schedule.occurrences';
+export * from './schedule.jitter';
+export * from './next-fires';

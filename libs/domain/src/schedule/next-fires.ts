@@ -1,0 +1,56 @@
+import type { ScheduleSpec } from '@sched/contracts';
+import { firesRemaining, nextFireAfter } from './schedule.occurrences';
+
+/**
+ * One occurrence of a task with several specs. Specs that coincide on an instant make ONE occurrence (one execution id
+ * `<taskId>@<atMs>`, so it could not fire twice anyway); `specIndexes` says which specs produced it (each counts it
+ * against its own maxFires) and `jitterMs` is the smallest of theirs, so the occurrence is never later than any of its
+ * specs alone would fire it. Pass the occurrence itself to `fireInstant(taskId, occurrence, occurrence.atMs)`.
+ */
+export interface Occurrence {
+  readonly atMs: number;
+  readonly specIndexes: readonly number[];
+  readonly jitterMs: number;
+}
+
+/**
+ * The next `count` occurrences strictly after `afterMs` over all `specs`, ascending and deduplicated: a k-way merge of
+ * each spec's own sequence. `firedCounts[i]` (default 0) is how often spec i has fired, so specs stop at maxFires.
+ * This is the one function both the timer and the `next-fires` query call, so what users are shown is what fires.
+ */
+export function nextOccurrences(
+  specs: readonly ScheduleSpec[],
+  afterMs: number,
+  count: number,
+  firedCounts: readonly number[] = [],
+): Occurrence[] {
+  const budget = specs.map((spec, i) => firesRemaining(spec, firedCounts[i] ?? 0));
+  const heads = specs.map((spec, i) => (budget[i] > 0 ? nextFireAfter(spec, afterMs) : undefined));
+  const out: Occurrence[] = [];
+  while (out.length < count) {
+    let atMs = Infinity;
+    for (const head of heads) if (head !== undefined && head < atMs) atMs = head;
+    if (atMs === Infinity) break;
+    const specIndexes: number[] = [];
+    let jitterMs = Infinity;
+    for (let i = 0; i < specs.length; i++) {
+      if (heads[i] !== atMs) continue;
+      specIndexes.push(i);
+      jitterMs = Math.min(jitterMs, specs[i].jitterMs ?? 0);
+      budget[i] -= 1;
+      heads[i] = budget[i] > 0 ? nextFireAfter(specs[i], atMs) : undefined;
+    }
+    out.push({ atMs, specIndexes, jitterMs });
+  }
+  return out;
+}
+
+/** The nominal instants of `nextOccurrences`: the merged next `count` fires, deduplicated, ascending. */
+export function nextFires(
+  specs: readonly ScheduleSpec[],
+  afterMs: number,
+  count: number,
+  firedCounts: readonly number[] = [],
+): number[] {
+  return nextOccurrences(specs, afterMs, count, firedCounts).map((occurrence) => occurrence.atMs);
+}

@@ -1,0 +1,89 @@
+import { scheduleInputSchema, scheduleSpecSchema } from '@sched/contracts';
+import { nextFireAfter } from './schedule.occurrences';
+
+/** The contract's input schema (libs/contracts/src/schedules.ts) feeds this module; its tests live next to the user. */
+const parse = (input: unknown) => scheduleInputSchema.safeParse(input);
+const issues = (input: unknown) => {
+  const result = parse(input);
+  return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+
+describe('schedule input → stored spec', () => {
+  it('keeps the interval stored shape and adds the common fields only when given', () => {
+    expect(parse({ type: 'interval', every: '30s' }).data).toEqual({ type: 'interval', everyMs: 30_000, offsetMs: 0 });
+    expect(
+      parse({
+        type: 'interval',
+        every: '1m',
+        offset: '5s',
+        jitterMs: '2s',
+        maxFires: 3,
+        startAt: '2025-01-01T01:00:00+01:00',
+        endAt: '2025-02-01T00:00:00Z',
+      }).data,
+    ).toEqual({
+      type: 'interval',
+      everyMs: 60_000,
+      offsetMs: 5_000,
+      jitterMs: 2_000,
+      maxFires: 3,
+      startAt: '2025-01-01T00:00:00.000Z',
+      endAt: '2025-02-01T00:00:00.000Z',
+    });
+    expect(parse({ type: 'interval', every: '1m', jitterMs: 1500 }).data).toMatchObject({ jitterMs: 1500 });
+  });
+
+  it('parses cron with a default UTC zone and normalized spacing', () => {
+    expect(parse({ type: 'cron', expression: ' 0  9 * * MON-FRI ' }).data).toEqual({
+      type: 'cron',
+      expression: '0 9 * * MON-FRI',
+      timezone: 'UTC',
+    });
+    expect(parse({ type: 'cron', expression: '*/5 * * * * *', timezone: 'America/New_York' }).success).toBe(true);
+  });
+
+  it('parses a one-shot, normalized to UTC', () => {
+    expect(parse({ type: 'once', at: '2030-01-01T09:00:00+01:00' }).data).toEqual({ type: 'once', at: '2030-01-01T08:00:00.000Z' });
+  });
+
+  it('reports bad cron expressions with croner’s message, and bad zones', () => {
+    expect(issues({ type: 'cron', expression: '61 9 * * *' })).toEqual(['expression: CronPattern: Invalid value for minute: 61']);
+    expect(issues({ type: 'cron', expression: '@daily' })[0]).toMatch(/^expression: cron expression must have 5 fields/);
+    expect(issues({ type: 'cron', expression: '0 0 * * * * 2030' })[0]).toMatch(/must have 5 fields .* got 7/);
+    expect(issues({ type: 'cron', expression: '0 0 30 2 *' })).toEqual(['expression: cron expression never matches any date']);
+    expect(issues({ type: 'cron', expression: '0 9 * * *', timezone: 'Mars/Olympus' })[0]).toMatch(/^timezone: "Mars\/Olympus" is not an IANA/);
+  });
+
+  it('reports bad common fields', () => {
+    const window = { startAt: '2025-02-01T00:00:00Z', endAt: '2025-01-01T00:00:00Z' };
+    expect(issues({ type: 'interval', every: '30s', ...window })).toEqual(['endAt: endAt must be after startAt']);
+    expect(issues({ type: 'interval', every: '2h', jitterMs: '2h' })).toEqual(['jitterMs: jitterMs must be at most 1h']);
+    expect(issues({ type: 'interval', every: '30s', jitterMs: '1m' })).toEqual(['jitterMs: jitterMs must not exceed every']);
+    expect(issues({ type: 'interval', every: '30s', jitterMs: 'soon' })[0]).toMatch(/^jitterMs: jitterMs must be a duration/);
+    expect(issues({ type: 'interval', every: '30s', maxFires: 0 })).toHaveLength(1);
+    expect(issues({ type: 'once', at: '2030-01-01T00:00:00Z', endAt: '2029-01-01T00:00:00Z' })).toEqual([
+      'at: at must lie between startAt and endAt',
+    ]);
+    expect(issues({ type: 'once', at: 'tomorrow' })).toHaveLength(1);
+    expect(issues({ type: 'once', at: '2030-01-01T00:00:00Z', extra: 1 })).toHaveLength(1);
+  });
+
+  it('outputs specs the stored schema accepts and the domain can run', () => {
+    const inputs = [
+      { type: 'interval', every: '1m', offset: '10s', jitterMs: '5s', maxFires: 10 },
+      { type: 'cron', expression: '30 2 * * *', timezone: 'Europe/Berlin', endAt: '2030-01-01T00:00:00Z' },
+      { type: 'once', at: '2030-01-01T09:00:00+01:00', startAt: '2029-01-01T00:00:00Z' },
+    ];
+    for (const input of inputs) {
+      const spec = scheduleSpecSchema.parse(scheduleInputSchema.parse(input));
+      expect(nextFireAfter(spec, Date.parse('2025-06-01T00:00:00Z'))).toBeGreaterThan(Date.parse('2025-06-01T00:00:00Z'));
+    }
+  });
+
+  it('stored schema rejects what the input schema would (events are validated before append)', () => {
+    expect(scheduleSpecSchema.safeParse({ type: 'cron', expression: '* * *', timezone: 'UTC' }).success).toBe(false);
+    expect(scheduleSpecSchema.safeParse({ type: 'cron', expression: '* * * * *', timezone: 'Nowhere' }).success).toBe(false);
+    expect(scheduleSpecSchema.safeParse({ type: 'interval', everyMs: 1000, offsetMs: 0, jitterMs: 3_600_001 }).success).toBe(false);
+    expect(scheduleSpecSchema.safeParse({ type: 'interval', everyMs: 1000, offsetMs: 0 }).success).toBe(true);
+  });
+});

@@ -1,0 +1,72 @@
+import type { IntervalSchedule, ScheduleCommon, ScheduleSpec } from '@sched/contracts';
+import { assertNever } from '../decider';
+import { nextCronAfter } from './cron.occurrences';
+
+/**
+ * Occurrence math. Everything here is pure: time comes in as epoch ms and the result depends on nothing else, so every
+ * timer instance (and the `next-fires` query) computes the same nominal instants, hence the same execution ids.
+ * All results are *nominal* instants; jitter (schedule.jitter.ts) is added on top when the timer arms a fire.
+ */
+
+/** The window [startAt, endAt] in epoch ms, inclusive at both ends; absent bounds are infinite. */
+export function scheduleWindow(spec: ScheduleCommon): { readonly startMs: number; readonly endMs: number } {
+  return {
+    startMs: spec.startAt === undefined ? -Infinity : Date.parse(spec.startAt),
+    endMs: spec.endAt === undefined ? Infinity : Date.parse(spec.endAt),
+  };
+}
+
+/** First `offsetMs + k * everyMs` strictly after `afterMs` (any integer k: the grid is anchored on the epoch). */
+function intervalAfter(spec: IntervalSchedule, afterMs: number): number {
+  return spec.offsetMs + (Math.floor((afterMs - spec.offsetMs) / spec.everyMs) + 1) * spec.everyMs;
+}
+
+/** First occurrence strictly after `afterMs`, ignoring the window. */
+function unboundedAfter(spec: ScheduleSpec, afterMs: number): number | undefined {
+  switch (spec.type) {
+    case 'interval':
+      return intervalAfter(spec, afterMs);
+    case 'cron':
+      return nextCronAfter(spec, afterMs);
+    case 'once': {
+      const at = Date.parse(spec.at);
+      return at > afterMs ? at : undefined;
+    }
+    default:
+      return assertNever(spec);
+  }
+}
+
+/**
+ * The nominal instant of the first occurrence strictly after `afterMs`, or undefined when there is none (past endAt,
+ * a one-shot already passed, a cron that never matches again). maxFires is not applied: it needs the fire count.
+ * Occurrences are whole milliseconds for every spec type, so "at or after startAt" is "strictly after startAt - 1".
+ */
+export function nextFireAfter(spec: ScheduleSpec, afterMs: number): number | undefined {
+  const { startMs, endMs } = scheduleWindow(spec);
+  const from = startMs > afterMs ? startMs - 1 : afterMs;
+  if (from >= endMs) return undefined;
+  const next = unboundedAfter(spec, from);
+  return next === undefined || next > endMs ? undefined : next;
+}
+
+/**
+ * Nominal instants in (fromMs, toMs], ascending, at most `limit` of them: what catch-up after downtime and backfill
+ * enumerate. A result of exactly `limit` entries may be truncated; continue from its last element.
+ */
+export function occurrencesBetween(spec: ScheduleSpec, fromMs: number, toMs: number, limit: number): number[] {
+  const out: number[] = [];
+  let cursor = fromMs;
+  while (out.length < limit) {
+    const next = nextFireAfter(spec, cursor);
+    if (next === undefined || next > toMs) break;
+    out.push(next);
+    cursor = next;
+  }
+  return out;
+}
+
+/** How many more times a spec may fire after `fired` fires: Infinity without maxFires, never below 0. */
+export function firesRemaining(spec: ScheduleCommon, fired: number): number {
+  return spec.maxFires === undefined ? Infinity : Math.max(0, spec.maxFires - fired);
+}

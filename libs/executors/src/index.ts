@@ -1,0 +1,3 @@
+export * from './task-executor';
+export * from './executor-registry';
+export * from './builtins';

@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+
+/** What an executor sees of the execution it runs. */
+export interface ExecutionInfo {
+  readonly executionId: string;
+  readonly taskId: string;
+  readonly scheduledAt: string;
+  readonly attempt: number;
+}
+
+export interface ExecutorLogger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** The context handed to `execute`: config, identity, cancellation and progress reporting. */
+export interface ExecutionContext<Config = Record<string, unknown>> {
+  readonly config: Config;
+  readonly execution: ExecutionInfo;
+  /** Aborted when the attempt is cancelled, times out or the worker shuts down: stop promptly when it fires. */
+  readonly signal: AbortSignal;
+  /** Records a TaskProgressed event (throttled by the runtime). */
+  progress(percent: number, message?: string, data?: Record<string, unknown>): Promise<void>;
+  /** Tells the runtime the attempt is alive (long steps without progress should call it). */
+  heartbeat(): void;
+  readonly logger: ExecutorLogger;
+}
+
+/**
+ * An executor type: the seed's TaskExecutor (`get_task_type`, `execute(config, execution)`, `update_progress`) as a
+ * plain object. `execute` resolves with the result (stored in TaskSucceeded) or throws (TaskFailed).
+ */
+export interface TaskExecutor<Config = Record<string, unknown>> {
+  readonly type: string;
+  readonly description: string;
+  /** Validates (and defaults) the task's config at create/update time and again before each run. */
+  readonly configSchema: z.ZodType<Config>;
+  execute(context: ExecutionContext<Config>): Promise<unknown>;
+}
+
+/** Thrown by executors to control how a failure is recorded and whether it is retried. */
+export class ExecutorError extends Error {
+  constructor(
+    message: string,
+    readonly type: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ExecutorError';
+  }
+}

@@ -1,0 +1,54 @@
+import { Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig, type SchedConfig } from '../config';
+import { schedNatsTransport } from './nats-transport';
+import { PinoNestLogger } from './pino-logger';
+import { SchedCoreModule } from './sched-core.module';
+import { SchedExceptionFilter } from './sched-exception.filter';
+
+@Module({})
+class SchedServiceRootModule {}
+
+/** A root module: the shared core (config, NATS, event store) plus the feature modules of one service. */
+export function serviceRoot(config: SchedConfig, features: ReadonlyArray<Type | DynamicModule>): DynamicModule {
+  return { module: SchedServiceRootModule, imports: [SchedCoreModule.forRoot(config), ...features] };
+}
+
+export interface StartServiceOptions {
+  /** NATS queue group of the service's request handlers. */
+  readonly queue: string;
+  /** Install SIGTERM/SIGINT handlers that close the app (off in tests that close it themselves). */
+  readonly shutdownHooks?: boolean;
+  readonly logger?: PinoNestLogger | false;
+}
+
+/** Creates and starts one NestJS microservice on our NATS transport. */
+export async function startService(
+  config: SchedConfig,
+  features: ReadonlyArray<Type | DynamicModule>,
+  options: StartServiceOptions,
+): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice(serviceRoot(config, features), {
+    ...schedNatsTransport(config, options.queue),
+    logger: options.logger ?? new PinoNestLogger(config.logLevel, options.queue),
+  });
+  app.useGlobalFilters(new SchedExceptionFilter());
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen();
+  return app;
+}
+
+/**
+ * The whole `main.ts` of a service: load the config, start, and on a start-up failure print one clear line and
+ * exit non-zero instead of a stack trace or a hang.
+ */
+export function runServiceMain(queue: string, features: ReadonlyArray<Type | DynamicModule>): void {
+  const start = async (): Promise<void> => {
+    const config = loadConfig();
+    await startService(config, features, { queue });
+  };
+  start().catch((error: unknown) => {
+    console.error(`${queue}: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

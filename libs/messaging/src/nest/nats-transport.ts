@@ -1,0 +1,20 @@
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { SchedConfig } from '../config';
+import { PlainJsonRequestDeserializer } from './request.deserializer';
+import { PlainJsonReplySerializer } from './reply.serializer';
+
+/** Nest's NATS transport speaking our plain JSON contract, with each service in its own queue group. */
+export function schedNatsTransport(config: SchedConfig, queue: string): MicroserviceOptions {
+  return {
+    transport: Transport.NATS,
+    options: {
+      servers: [config.natsUrl],
+      name: `${queue}:${config.instanceId}`,
+      queue,
+      serializer: new PlainJsonReplySerializer(),
+      deserializer: new PlainJsonRequestDeserializer(),
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    },
+  } as MicroserviceOptions;
+}

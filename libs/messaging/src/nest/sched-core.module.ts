@@ -1,0 +1,51 @@
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { MemoryEventStore, createJetStreamEventStore, type EventStore } from '@sched/event-store';
+import type { SchedConfig } from '../config';
+import { connectNats } from '../nats-connection';
+import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
+
+async function createEventStore(config: SchedConfig, nc: NatsConnection): Promise<EventStore> {
+  switch (config.eventStore) {
+    case 'jetstream':
+      return createJetStreamEventStore(nc);
+    case 'memory':
+      new Logger('EventStore').warn('EVENT_STORE=memory: events live in this process only and are lost on exit');
+      return new MemoryEventStore();
+  }
+}
+
+class SchedCoreLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+  ) {}
+
+  /** Runs after every service stopped in onModuleDestroy, so nothing uses the connection any more. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+/** The config, the NATS connection and the event store every app shares (one of each per process). */
+@Global()
+@Module({})
+export class SchedCoreModule {
+  static forRoot(config: SchedConfig): DynamicModule {
+    return {
+      module: SchedCoreModule,
+      providers: [
+        { provide: SCHED_CONFIG, useValue: config },
+        { provide: NATS_CONNECTION, useFactory: () => connectNats(config.natsUrl, `sched:${config.instanceId}`) },
+        {
+          provide: EVENT_STORE,
+          useFactory: (nc: NatsConnection) => createEventStore(config, nc),
+          inject: [NATS_CONNECTION],
+        },
+        SchedCoreLifecycle,
+      ],
+      exports: [SCHED_CONFIG, NATS_CONNECTION, EVENT_STORE],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
+import { throwError, type Observable } from 'rxjs';
+import { ErrorCode, SchedError, type ErrorBody } from '@sched/contracts';
+import { EventStoreUnavailableError, WrongExpectedVersionError } from '@sched/event-store';
+
+/** The one place where thrown errors become structured `{ code, message, details }` bodies. */
+export function toErrorBody(error: unknown): ErrorBody {
+  if (SchedError.is(error)) return error.toBody();
+  if (WrongExpectedVersionError.is(error)) {
+    return {
+      code: ErrorCode.CONFLICT,
+      message: 'the aggregate was changed concurrently; read it again and retry',
+      details: { streamId: error.streamId },
+    };
+  }
+  if (error instanceof EventStoreUnavailableError) {
+    return { code: ErrorCode.UNAVAILABLE, message: 'the event store is unavailable, try again', details: {} };
+  }
+  return { code: ErrorCode.INTERNAL, message: 'internal error', details: {} };
+}
+
+@Catch()
+export class SchedExceptionFilter implements RpcExceptionFilter<unknown> {
+  private readonly logger = new Logger('Replies');
+
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    const body = toErrorBody(exception);
+    if (body.code === ErrorCode.INTERNAL || body.code === ErrorCode.UNAVAILABLE) {
+      this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    }
+    return throwError(() => body);
+  }
+}

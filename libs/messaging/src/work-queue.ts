@@ -1,0 +1,55 @@
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { z } from 'zod';
+import { Subjects } from '@sched/contracts';
+
+export const WORK_STREAM = 'SCHED_WORK';
+export const WORK_CONSUMER = 'sched-executors';
+/** Redelivery of an unacked work item after this long without an ack or an in-progress heartbeat. */
+export const WORK_ACK_WAIT_MS = 30_000;
+
+/** One unit of work: run `attempt` of an execution. The executor reads the execution's stream for everything else. */
+export const workItemSchema = z.object({
+  executionId: z.string(),
+  taskId: z.string(),
+  executor: z.string(),
+  attempt: z.number().int().positive(),
+});
+export type WorkItem = z.infer<typeof workItemSchema>;
+
+/** The dedupe id of a work item: a relay replaying history cannot enqueue the same attempt twice. */
+export const workItemMsgId = (item: WorkItem): string => `${item.executionId}/${item.attempt}`;
+
+/**
+ * The executor work queue: a work-queue stream (each message removed once acked) with one durable pull consumer
+ * that every executor process shares (competing consumers). Idempotent: safe to call from every process.
+ */
+export async function ensureWorkQueue(nc: NatsConnection): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(nc);
+  const streamConfig = {
+    name: WORK_STREAM,
+    subjects: [Subjects.work.all],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: 120 * 1_000_000_000,
+  };
+  try {
+    await jsm.streams.info(WORK_STREAM);
+  } catch {
+    await jsm.streams.add(streamConfig).catch(async (error: unknown) => {
+      // Another process created it between our info and add.
+      if (!(await jsm.streams.info(WORK_STREAM).catch(() => undefined))) throw error;
+    });
+  }
+  const consumerConfig = {
+    durable_name: WORK_CONSUMER,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: WORK_ACK_WAIT_MS * 1_000_000,
+    max_ack_pending: 10_000,
+    filter_subject: Subjects.work.all,
+  };
+  const existing = await jsm.consumers.info(WORK_STREAM, WORK_CONSUMER).catch(() => undefined);
+  if (!existing) await jsm.consumers.add(WORK_STREAM, consumerConfig).catch(() => undefined);
+  return jsm;
+}

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { INestMicroservice } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Reply } from '@sched/contracts';
+import { createJetStreamEventStore, type EventStore } from '@sched/event-store';
+import { loadConfig, type SchedConfig } from '@sched/messaging';
+import { startStandalone } from '../../apps/standalone/src/standalone';
+import { startTestNats, type TestNats } from './nats';
+
+export interface TestSystem {
+  readonly nats: TestNats;
+  readonly config: SchedConfig;
+  readonly app: INestMicroservice;
+  /** A client connection of its own, as a user would have. */
+  readonly nc: NatsConnection;
+  /** A second view of the event store, to check what was appended. */
+  readonly store: EventStore;
+  request<T = unknown>(subject: string, payload: unknown): Promise<Reply<T>>;
+  /** Sends bytes as they are (for not-JSON payloads). */
+  requestRaw<T = unknown>(subject: string, body: string): Promise<Reply<T>>;
+  close(): Promise<void>;
+}
+
+/** The whole system (standalone: every service in one process) on a private nats-server with a temp data dir. */
+export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<TestSystem> {
+  const nats = await startTestNats();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sched-data-'));
+  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', INSTANCE_ID: 'test', ...env });
+  const app = await startStandalone(config, { shutdownHooks: false, logger: false });
+  const nc = await connect({ servers: nats.url, name: 'test-client' });
+  const store = await createJetStreamEventStore(nc);
+  const requestRaw = async <T>(subject: string, body: string): Promise<Reply<T>> =>
+    (await nc.request(subject, body, { timeout: 10_000 })).json<Reply<T>>();
+  return {
+    nats,
+    config,
+    app,
+    nc,
+    store,
+    requestRaw,
+    request: (subject, payload) => requestRaw(subject, JSON.stringify(payload)),
+    close: async () => {
+      await store.close();
+      await nc.close();
+      await app.close();
+      await nats.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
