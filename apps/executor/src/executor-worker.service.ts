@@ -68,6 +68,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
           void this.process(msg).finally(() => this.slots.release());
         }
       } catch (error) {
+        if (this.stopping) break;
         // Disconnected or the server restarted: the consumer is durable, so just pull again shortly.
         this.logger.warn(`fetch failed: ${String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
