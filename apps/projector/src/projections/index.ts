@@ -1,0 +1,5 @@
+export * from './projection';
+export * from './task.projection';
+export * from './execution.projection';
+export * from './task-executions.projection';
+export * from './fold-batch';

@@ -1,0 +1,76 @@
+import {
+  TASK_EVENT_SCHEMAS,
+  type ExecutionStatus,
+  type RecordedEvent,
+  type TaskDefinition,
+  type TaskEvent,
+  type TaskStateName,
+} from '@sched/contracts';
+import { assertNever } from '@sched/domain';
+import { occurredMs, type Projection, type Recorded } from './projection';
+
+export interface TaskCounts {
+  readonly total: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly running: number;
+}
+
+export interface LastExecution {
+  readonly executionId: string;
+  readonly status: ExecutionStatus;
+  readonly scheduledAt: number;
+  readonly endedAt?: number;
+}
+
+/** One row of the `tasks` read model. Times are epoch ms; `nextFireAt` is not stored (computed at query time). */
+export interface TaskRow {
+  readonly taskId: string;
+  readonly definition: TaskDefinition;
+  readonly state: TaskStateName;
+  readonly pauseNote?: string;
+  /** Revision of the task stream: what a command's expected version refers to. */
+  readonly revision: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastExecution?: LastExecution;
+  readonly counts: TaskCounts;
+  readonly position: number;
+}
+
+export const ZERO_COUNTS: TaskCounts = { total: 0, succeeded: 0, failed: 0, running: 0 };
+
+export const TASK_EVENT_TYPES = Object.keys(TASK_EVENT_SCHEMAS) as readonly TaskEvent['type'][];
+
+/** The task's own stream: definition and lifecycle state. Execution outcomes come in via taskExecutionsProjection. */
+export const taskProjection: Projection<TaskRow> = {
+  name: 'tasks',
+  handles: TASK_EVENT_TYPES,
+  evolve(row: TaskRow | null, event: RecordedEvent): TaskRow | null {
+    const e = event as Recorded<TaskEvent>;
+    const at = occurredMs(e);
+    if (e.type === 'TaskCreated') {
+      if (row) return row; // a task id is created once; a second TaskCreated cannot reset its counts
+      const { taskId, definition } = e.data;
+      const base = { taskId, definition, state: 'active' as const, revision: e.revision };
+      return { ...base, createdAt: at, updatedAt: at, counts: ZERO_COUNTS, position: e.position };
+    }
+    if (!row) return null;
+    const next = { ...row, revision: e.revision, updatedAt: at, position: e.position };
+    switch (e.type) {
+      case 'TaskUpdated':
+        return { ...next, definition: { ...row.definition, ...e.data.changes } };
+      case 'TaskPaused':
+        return { ...next, state: 'paused', pauseNote: e.data.note };
+      case 'TaskResumed':
+        return { ...next, state: 'active', pauseNote: undefined };
+      case 'TaskDeleted':
+        // Kept as a row so `state: deleted` can be listed and an execution still running can finish its counts.
+        return { ...next, state: 'deleted' };
+      case 'TaskTriggered':
+        return next; // the execution itself shows up with its TaskDue
+      default:
+        return assertNever(e);
+    }
+  },
+};

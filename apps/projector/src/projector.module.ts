@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { ProjectorService } from './projector.service';
+import { ProjectorQueries } from './queries/projector-queries.service';
+import { ProjectorQueriesController } from './queries/projector-queries.controller';
+import { ReadModelStore } from './store/read-model.store';
+
+/**
+ * Read models and their query handlers. EVENT_STORE and SCHED_CONFIG come from the app's root module (global);
+ * ProjectorService is exported for the rebuild command (issue 6), ProjectorQueries for in-process callers.
+ */
+@Module({
+  controllers: [ProjectorQueriesController],
+  providers: [
+    {
+      provide: ReadModelStore,
+      useFactory: (config: SchedConfig) => ReadModelStore.open(config.sqlitePath),
+      inject: [SCHED_CONFIG],
+    },
+    ProjectorService,
+    ProjectorQueries,
+  ],
+  exports: [ReadModelStore, ProjectorService, ProjectorQueries],
+})
+export class ProjectorModule {}

@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import { EventFactory, T0 } from './testing/event-factory';
+import { ProjectorHarness } from './testing/projector-harness';
+import { mixedWorkload } from './testing/workload';
+
+describe('ProjectorService', () => {
+  let h: ProjectorHarness;
+  beforeEach(() => (h = new ProjectorHarness()));
+  afterEach(() => h.close());
+
+  it('applies what was in the log before it started and what arrives after, in batches', async () => {
+    const { events } = mixedWorkload();
+    await h.append(events.slice(0, 40));
+    h.projector.start();
+    await h.append(events.slice(40));
+    await h.caughtUp();
+    expect(h.projector.position()).toBe(await h.eventStore.headPosition());
+    expect(h.projector.eventsApplied()).toBe(events.length);
+    expect(h.store.dump().executions).toHaveLength(24);
+  });
+
+  it('batches at most maxBatch events per transaction', async () => {
+    const small = new ProjectorHarness({ maxBatch: 10 });
+    const batchSizes: number[] = [];
+    const apply = small.store.applyBatch;
+    jest.spyOn(small.store, 'applyBatch').mockImplementation((events) => (batchSizes.push(events.length), apply(events)));
+    const { events } = mixedWorkload();
+    await small.append(events);
+    small.projector.start();
+    await small.caughtUp();
+    expect(Math.max(...batchSizes)).toBe(10);
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(events.length);
+    await small.close();
+  });
+
+  it('resumes from its checkpoint after a stop, applying nothing twice', async () => {
+    const { events } = mixedWorkload();
+    await h.append(events.slice(0, 50));
+    h.projector.start();
+    await h.caughtUp();
+    await h.projector.stop();
+    await h.append(events.slice(50));
+    expect(h.projector.position()).toBeLessThan(await h.eventStore.headPosition());
+    h.projector.start();
+    await h.caughtUp();
+    const reference = new ProjectorHarness();
+    await reference.append(events);
+    reference.projector.start();
+    await reference.caughtUp();
+    expect(h.store.dump()).toEqual(reference.store.dump());
+    await reference.close();
+  });
+
+  it('after a failed batch re-subscribes from the checkpoint: nothing lost, nothing applied twice', async () => {
+    Logger.overrideLogger(false);
+    await h.close();
+    h = new ProjectorHarness({ maxBatch: 20 });
+    const { events } = mixedWorkload();
+    const apply = h.store.applyBatch;
+    let calls = 0;
+    jest.spyOn(h.store, 'applyBatch').mockImplementation((batch) => {
+      if (++calls === 3) throw new Error('SQLITE_IOERR');
+      return apply(batch);
+    });
+    await h.append(events);
+    h.projector.start();
+    await h.caughtUp();
+    expect(calls).toBeGreaterThan(3);
+    const counts = h.store.dump().tasks.map((t) => [t.count_total, t.count_succeeded, t.count_failed, t.count_running]);
+    expect(counts).toEqual([
+      [6, 3, 1, 1],
+      [6, 2, 1, 1],
+      [6, 2, 1, 1],
+      [6, 3, 0, 1],
+    ]);
+  });
+
+  it('rebuild replays the whole log into fresh tables: the dump is identical to the live-built one', async () => {
+    const { events } = mixedWorkload({ tasks: 6, executionsPerTask: 10 });
+    await h.append(events);
+    h.projector.start();
+    await h.caughtUp();
+    const live = h.store.dump();
+    const result = await h.projector.rebuild();
+    expect(result).toMatchObject({ events: events.length, position: live.checkpoint });
+    expect(h.store.dump()).toEqual(live);
+    // and it keeps following the log afterwards
+    await h.append([new EventFactory().created('late-task')]);
+    await h.caughtUp();
+    expect(h.store.task('late-task')).toMatchObject({ state: 'active' });
+  });
+
+  it('waitForPosition resolves once the position is applied, and times out with UNAVAILABLE', async () => {
+    h.projector.start();
+    const { events } = mixedWorkload({ tasks: 1, executionsPerTask: 1 });
+    const waiting = h.projector.waitForPosition(5_000, 5000);
+    await expect(h.projector.waitForPosition(10_000_000, 30)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringMatching(/read model is behind/),
+    });
+    await h.append(events);
+    await expect(waiting).resolves.toBeUndefined();
+    expect(h.projector.position()).toBeGreaterThanOrEqual(5_000);
+    expect(h.store.task('task-000')).toMatchObject({ createdAt: T0 + 10 });
+  });
+});

@@ -1,0 +1,231 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { ErrorCode, SchedError, type RecordedEvent } from '@sched/contracts';
+import type { EventStore, EventSubscription } from '@sched/event-store';
+import { EVENT_STORE } from '@sched/messaging';
+import { ReadModelStore } from './store/read-model.store';
+
+export interface ProjectorOptions {
+  /**
+   * Most events applied in one transaction. Live, a batch is what arrived within `maxDelayMs` (far fewer); the cap
+   * matters when catching up or rebuilding, where each commit rewrites the index pages it touched, so bigger batches
+   * are cheaper per event (200k-event rebuild, measured: 500 → ~48k events/s, 2000 → ~79k events/s).
+   */
+  readonly maxBatch: number;
+  /** How long the first event of a batch waits for company before the batch is applied anyway. */
+  readonly maxDelayMs: number;
+  /** Pause before re-subscribing from the checkpoint after a failed batch or a broken subscription. */
+  readonly retryDelayMs: number;
+}
+export const PROJECTOR_OPTIONS = Symbol('PROJECTOR_OPTIONS');
+export const DEFAULT_PROJECTOR_OPTIONS: ProjectorOptions = { maxBatch: 2000, maxDelayMs: 5, retryDelayMs: 1000 };
+
+export interface RebuildResult {
+  readonly events: number;
+  readonly position: number;
+  readonly durationMs: number;
+}
+
+interface Waiter {
+  readonly position: number;
+  readonly resolve: () => void;
+}
+
+/**
+ * Keeps the SQLite read models up to date: subscribes to all events after its checkpoint and applies them in
+ * batches, each batch and its checkpoint in one transaction. A failed batch changes nothing; the projector then
+ * re-subscribes from the checkpoint, so no event is lost or applied twice.
+ */
+@Injectable()
+export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ProjectorService.name);
+  private readonly options: ProjectorOptions;
+  private readonly waiters = new Set<Waiter>();
+  private current = 0;
+  private applied = 0;
+  private pending: RecordedEvent[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private subscription?: EventSubscription;
+  private failure?: unknown;
+  private running?: Promise<void>;
+  private stopSignal?: AbortController;
+  private rebuilding?: Promise<RebuildResult>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    private readonly store: ReadModelStore,
+    @Optional() @Inject(PROJECTOR_OPTIONS) options?: Partial<ProjectorOptions>,
+  ) {
+    this.options = { ...DEFAULT_PROJECTOR_OPTIONS, ...options };
+    this.current = store.checkpoint();
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Global position of the last event the read models include. */
+  position(): number {
+    return this.current;
+  }
+
+  /** Events committed to the read models since this instance was created (for throughput figures). */
+  eventsApplied(): number {
+    return this.applied;
+  }
+
+  /** Starts following the log from the checkpoint, in the background. Idempotent. */
+  start(): void {
+    if (this.running) return;
+    const signal = (this.stopSignal = new AbortController());
+    this.running = this.run(signal.signal);
+  }
+
+  /** Applies what has arrived, closes the subscription and waits for the loop to end. Idempotent. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopSignal?.abort();
+    this.tryFlush();
+    await this.subscription?.close().catch(() => undefined);
+    await this.running;
+    this.running = undefined;
+  }
+
+  /**
+   * Resolves once the read models include `position` (read-your-writes after a command); rejects with UNAVAILABLE
+   * after `timeoutMs`. Without a timeout it waits as long as it takes (a rebuild).
+   */
+  waitForPosition(position: number, timeoutMs?: number): Promise<void> {
+    if (this.current >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.waiters.delete(waiter);
+              const message = `read model is behind: at position ${this.current}, not yet at ${position}`;
+              const details = { position: this.current, minPosition: position, timeoutMs };
+              reject(new SchedError(ErrorCode.UNAVAILABLE, message, details));
+            }, timeoutMs);
+      const waiter: Waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /**
+   * Drops every read-model table and replays the whole log into fresh ones; the projector then follows live.
+   * Queries meanwhile see the tables filling up (a `minPosition` read waits for its position as usual).
+   * A second call while one runs gets the same result instead of starting over.
+   */
+  rebuild(): Promise<RebuildResult> {
+    this.rebuilding ??= this.replayFromStart().finally(() => (this.rebuilding = undefined));
+    return this.rebuilding;
+  }
+
+  private async replayFromStart(): Promise<RebuildResult> {
+    const started = performance.now();
+    await this.stop();
+    this.store.reset();
+    this.current = 0;
+    const appliedBefore = this.applied;
+    this.start(); // before anything else can fail: the projector must not stay stopped
+    await this.waitForPosition(await this.eventStore.headPosition());
+    return { events: this.applied - appliedBefore, position: this.current, durationMs: performance.now() - started };
+  }
+
+  private async run(stop: AbortSignal): Promise<void> {
+    while (!stop.aborted) {
+      try {
+        await this.follow(stop);
+      } catch (error) {
+        if (stop.aborted) break;
+        const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        this.logger.error(`projection failed after position ${this.current}; resuming from the checkpoint`, reason);
+        await sleep(this.options.retryDelayMs, undefined, { signal: stop }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** One subscription's life: from the checkpoint until it ends, breaks, a batch fails, or the projector stops. */
+  private async follow(stop: AbortSignal): Promise<void> {
+    this.pending = [];
+    this.failure = undefined;
+    this.current = this.store.checkpoint();
+    const from = this.current > 0 ? { after: this.current } : ('start' as const);
+    const subscription = (this.subscription = this.eventStore.subscribeAll({ from }));
+    try {
+      for await (const event of subscription) {
+        if (stop.aborted || this.failure) break;
+        this.pending.push(event);
+        if (this.pending.length >= this.options.maxBatch) this.flush();
+        else this.flushTimer ??= setTimeout(() => this.flushFromTimer(subscription), this.options.maxDelayMs);
+      }
+    } finally {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.subscription = undefined;
+      await subscription.close().catch(() => undefined);
+    }
+    if (this.failure) throw this.failure;
+    if (!stop.aborted) throw new Error('event subscription ended');
+  }
+
+  /** A batch failing outside the loop (in the timer) ends the subscription, so `follow` starts over. */
+  private flushFromTimer(subscription: EventSubscription): void {
+    this.flushTimer = undefined;
+    try {
+      this.flush();
+    } catch (error) {
+      this.failure = error;
+      void subscription.close().catch(() => undefined);
+    }
+  }
+
+  /** On stop: what arrived is applied if it can be; if not, the checkpoint did not move and it comes again. */
+  private tryFlush(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.logger.warn(`could not apply the last batch on stop: ${String(error)}`);
+    }
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    // After a failed batch nothing more may be applied until `follow` re-reads from the checkpoint: a later batch
+    // would move the checkpoint past the events that failed.
+    if (batch.length === 0 || this.failure) return;
+    this.current = this.store.applyBatch(batch);
+    this.applied += batch.length;
+    for (const waiter of this.waiters) {
+      if (waiter.position > this.current) continue;
+      this.waiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './cursor';
+export * from './keyset-page';
+export * from './views';
+export * from './projector-queries.service';
+export * from './projector-queries.controller';

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import {
+  notFound,
+  type ExecutionView,
+  type GetExecutionQuery,
+  type GetTaskQuery,
+  type ListExecutionsQuery,
+  type ListTasksQuery,
+  type Page,
+  type TaskView,
+} from '@sched/contracts';
+import { ProjectorService } from '../projector.service';
+import { ReadModelStore } from '../store/read-model.store';
+import { recordToExecution, type ExecutionRecord } from '../store/executions.table';
+import { recordToTask, type TaskRecord } from '../store/tasks.table';
+import { keysetPage, Where, type KeysetOrder } from './keyset-page';
+import { toExecutionView, toTaskView } from './views';
+
+/** The contracts promise `minPosition` waits at most this long (queries.ts). */
+export const MIN_POSITION_WAIT_MS = 5000;
+
+const TASK_ORDER: KeysetOrder = { table: 'tasks', sortColumn: 'created_at', idColumn: 'task_id', direction: 'ASC' };
+const EXECUTION_ORDER: KeysetOrder = {
+  table: 'executions',
+  sortColumn: 'scheduled_at',
+  idColumn: 'execution_id',
+  direction: 'DESC',
+};
+
+/** Reads the SQLite read models and shapes them as the contracts' views. Throws SchedError; never builds replies. */
+@Injectable()
+export class ProjectorQueries {
+  constructor(
+    private readonly store: ReadModelStore,
+    private readonly projector: ProjectorService,
+  ) {}
+
+  async getTask(query: GetTaskQuery): Promise<TaskView> {
+    await this.caughtUpTo(query.minPosition);
+    const row = this.store.task(query.taskId);
+    if (!row) throw notFound('Task', query.taskId);
+    return toTaskView(row, Date.now());
+  }
+
+  /** Oldest task first. */
+  async listTasks(query: ListTasksQuery): Promise<Page<TaskView>> {
+    await this.caughtUpTo(query.minPosition);
+    const where = new Where()
+      .add('state = ?', query.state)
+      .add('executor = ?', query.executor)
+      .add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)', query.tag);
+    const page = { where, limit: query.limit, cursor: query.cursor };
+    const nowMs = Date.now();
+    const toView = (r: TaskRecord) => toTaskView(recordToTask(r), nowMs);
+    return keysetPage(this.store.db, TASK_ORDER, page, toView);
+  }
+
+  async getExecution(query: GetExecutionQuery): Promise<ExecutionView> {
+    await this.caughtUpTo(query.minPosition);
+    const row = this.store.execution(query.executionId);
+    if (!row) throw notFound('Execution', query.executionId);
+    return toExecutionView(row);
+  }
+
+  /** Newest scheduled first; `from` inclusive, `to` exclusive. */
+  async listExecutions(query: ListExecutionsQuery): Promise<Page<ExecutionView>> {
+    await this.caughtUpTo(query.minPosition);
+    const where = new Where()
+      .add('task_id = ?', query.taskId)
+      .add('status = ?', query.status)
+      .add('scheduled_at >= ?', query.from === undefined ? undefined : Date.parse(query.from))
+      .add('scheduled_at < ?', query.to === undefined ? undefined : Date.parse(query.to));
+    const page = { where, limit: query.limit, cursor: query.cursor };
+    const toView = (r: ExecutionRecord) => toExecutionView(recordToExecution(r));
+    return keysetPage(this.store.db, EXECUTION_ORDER, page, toView);
+  }
+
+  /** Read-your-writes: a caller that got `position` from a command waits until the tables include it. */
+  private async caughtUpTo(minPosition: number | undefined): Promise<void> {
+    if (minPosition !== undefined) await this.projector.waitForPosition(minPosition, MIN_POSITION_WAIT_MS);
+  }
+}

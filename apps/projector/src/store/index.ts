@@ -1,0 +1,3 @@
+export * from './read-model.store';
+export * from './tasks.table';
+export * from './executions.table';

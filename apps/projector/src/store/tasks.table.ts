@@ -1,0 +1,103 @@
+import type { ScheduleSpec } from '@sched/contracts';
+import type { LastExecution, TaskRow } from '../projections';
+import { fromJson, orNull, orUndefined, toJson } from './sql';
+
+export const TASKS_DDL = `
+  CREATE TABLE IF NOT EXISTS tasks (
+    task_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    executor TEXT NOT NULL,
+    config TEXT NOT NULL,
+    schedules TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    state TEXT NOT NULL,
+    pause_note TEXT,
+    revision INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_execution TEXT,
+    count_total INTEGER NOT NULL,
+    count_succeeded INTEGER NOT NULL,
+    count_failed INTEGER NOT NULL,
+    count_running INTEGER NOT NULL,
+    position INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS tasks_by_created ON tasks (created_at, task_id);
+  CREATE INDEX IF NOT EXISTS tasks_by_state ON tasks (state, created_at, task_id);
+  CREATE INDEX IF NOT EXISTS tasks_by_executor ON tasks (executor, created_at, task_id);
+`;
+
+/** A `tasks` row as SQLite holds it: JSON text for config, schedules, tags and last execution; times in epoch ms. */
+export interface TaskRecord {
+  task_id: string;
+  name: string;
+  description: string;
+  executor: string;
+  config: string;
+  schedules: string;
+  tags: string;
+  state: string;
+  pause_note: string | null;
+  revision: number;
+  created_at: number;
+  updated_at: number;
+  last_execution: string | null;
+  count_total: number;
+  count_succeeded: number;
+  count_failed: number;
+  count_running: number;
+  position: number;
+}
+
+export const TASK_COLUMNS: readonly (keyof TaskRecord)[] = [
+  'task_id', 'name', 'description', 'executor', 'config', 'schedules', 'tags', 'state', 'pause_note', 'revision',
+  'created_at', 'updated_at', 'last_execution', 'count_total', 'count_succeeded', 'count_failed', 'count_running',
+  'position',
+];
+
+export function taskToRecord(row: TaskRow): TaskRecord {
+  const { definition: d, counts } = row;
+  return {
+    task_id: row.taskId,
+    name: d.name,
+    description: d.description,
+    executor: d.executor,
+    config: JSON.stringify(d.config),
+    schedules: JSON.stringify(d.schedules),
+    tags: JSON.stringify(d.tags),
+    state: row.state,
+    pause_note: orNull(row.pauseNote),
+    revision: row.revision,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    last_execution: toJson(row.lastExecution),
+    count_total: counts.total,
+    count_succeeded: counts.succeeded,
+    count_failed: counts.failed,
+    count_running: counts.running,
+    position: row.position,
+  };
+}
+
+export function recordToTask(r: TaskRecord): TaskRow {
+  return {
+    taskId: r.task_id,
+    definition: {
+      name: r.name,
+      description: r.description,
+      executor: r.executor,
+      config: JSON.parse(r.config) as Record<string, unknown>,
+      schedules: JSON.parse(r.schedules) as ScheduleSpec[],
+      tags: JSON.parse(r.tags) as string[],
+    },
+    state: r.state as TaskRow['state'],
+    pauseNote: orUndefined(r.pause_note),
+    revision: r.revision,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    lastExecution: fromJson<LastExecution>(r.last_execution),
+    counts: { total: r.count_total, succeeded: r.count_succeeded, failed: r.count_failed, running: r.count_running },
+    position: r.position,
+  };
+}
