@@ -1,0 +1,125 @@
+import type { RecordedEvent } from '@sched/contracts';
+import type {
+  CheckpointedSubscription,
+  CheckpointedSubscriptionOptions,
+  EventStore,
+  EventSubscription,
+} from './event-store.port';
+
+/** Where a store keeps subscriber checkpoints (NATS KV, a map in memory). */
+export interface CheckpointStore {
+  load(name: string): Promise<number | undefined>;
+  save(name: string, position: number): Promise<void>;
+}
+
+/** Save after this many completed events or this long after the first unsaved one, whichever comes first. */
+const SAVE_EVERY_EVENTS = 1000;
+const SAVE_EVERY_MS = 100;
+/** Back-off between redeliveries after handler errors, so a handler that always fails does not spin. */
+const RETRY_MIN_MS = 20;
+const RETRY_MAX_MS = 5000;
+
+/**
+ * At-least-once, in-order delivery on top of subscribeAll: the handler runs serially; the checkpoint is the position
+ * of the last completed event; a handler error re-subscribes from that position, so the failed event comes again.
+ */
+export async function startCheckpointedSubscription(
+  store: Pick<EventStore, 'subscribeAll' | 'headPosition'>,
+  checkpoints: CheckpointStore,
+  options: CheckpointedSubscriptionOptions,
+): Promise<CheckpointedSubscription> {
+  const { name, filter, handler, onError } = options;
+  const stored = await checkpoints.load(name);
+  // 'end' must become a fixed position now: a redelivery after an error must not jump to a later head.
+  const initialAfter =
+    stored ?? (options.from === 'end' ? await store.headPosition() : options.from === 'start' ? 0 : options.from.after);
+  let lastProcessed = stored;
+  let savedPosition = stored;
+  let unsaved = 0;
+  let saveTimer: NodeJS.Timeout | undefined;
+  let saving: Promise<void> = Promise.resolve();
+  let closed = false;
+  let current: EventSubscription | undefined;
+  let wakeRetry: (() => void) | undefined;
+
+  const save = (): Promise<void> => {
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = undefined;
+    unsaved = 0;
+    // Serialised, and each save writes the latest position when it starts, so the checkpoint never moves back.
+    saving = saving.then(async () => {
+      const position = lastProcessed;
+      if (position === undefined || position === savedPosition) return;
+      try {
+        await checkpoints.save(name, position);
+        savedPosition = position;
+      } catch {
+        // The store is unreachable: keep going, the next save (or close) writes a later position.
+      }
+    });
+    return saving;
+  };
+
+  const completed = (event: RecordedEvent): void => {
+    lastProcessed = event.position;
+    unsaved += 1;
+    if (unsaved >= SAVE_EVERY_EVENTS) void save();
+    else if (!saveTimer) saveTimer = setTimeout(() => void save(), SAVE_EVERY_MS);
+  };
+
+  const pause = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeRetry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  /** Feeds one subscription to the handler until it ends, the handler fails or we close. */
+  const deliver = async (subscription: EventSubscription): Promise<void> => {
+    for await (const event of subscription) {
+      if (closed) return;
+      try {
+        await handler(event);
+      } catch (error) {
+        try {
+          onError?.(error, event);
+        } catch {
+          // A throwing error callback must not stop the subscription.
+        }
+        return;
+      }
+      failures = 0;
+      completed(event);
+    }
+  };
+
+  let failures = 0;
+  const run = async (): Promise<void> => {
+    while (!closed) {
+      const subscription = store.subscribeAll({ from: { after: lastProcessed ?? initialAfter }, filter });
+      current = subscription;
+      // The subscription itself failing (store unreachable for too long) is retried like a handler error.
+      await deliver(subscription).catch(() => undefined);
+      await subscription.close().catch(() => undefined);
+      if (closed) break;
+      failures += 1;
+      await pause(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures - 1, 16)));
+      wakeRetry = undefined;
+    }
+  };
+  const running = run();
+
+  return {
+    lastProcessed: () => lastProcessed,
+    close: async () => {
+      if (closed) return running;
+      closed = true;
+      wakeRetry?.();
+      await current?.close();
+      await running;
+      await save();
+    },
+  };
+}

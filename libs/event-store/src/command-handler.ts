@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import {
+  EVENT_SCHEMA_VERSIONS,
+  assertValidEventData,
+  isSchedEventType,
+  upcast,
+  type DomainEvent,
+  type EventEnvelope,
+  type RecordedEvent,
+} from '@sched/contracts';
+import { WrongExpectedVersionError } from './errors';
+import type { EventStore, ExpectedVersion } from './event-store.port';
+
+/** Who and what caused the events a command produces. */
+export interface CausationContext {
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly actor: string;
+  readonly nowMs: number;
+}
+
+/** Wraps domain events into validated, versioned envelopes ready to append. */
+export function toEnvelopes(events: readonly DomainEvent[], context: CausationContext): EventEnvelope[] {
+  const occurredAt = new Date(context.nowMs).toISOString();
+  return events.map((event) => {
+    assertValidEventData(event.type, event.data);
+    const schemaVersion = isSchedEventType(event.type) ? EVENT_SCHEMA_VERSIONS[event.type] : 1;
+    return {
+      id: randomUUID(),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        occurredAt,
+        schemaVersion,
+        actor: context.actor,
+      },
+    };
+  });
+}
+
+export interface DeciderLike<State, Command, Event extends DomainEvent> {
+  decide(command: Command, state: State): Event[];
+  evolve(state: State, event: Event): State;
+  initialState(): State;
+}
+
+export interface HandledCommand<State> {
+  readonly state: State;
+  readonly appended: readonly EventEnvelope[];
+  /** Revision of the stream's last event after the command; -1 when the stream still does not exist. */
+  readonly revision: number;
+  readonly position?: number;
+}
+
+/**
+ * Emmett's command handler: read the stream, fold it, decide, append with the expected version. A version
+ * conflict means someone appended in between: read again and decide again (the decider sees the new state).
+ */
+export async function handleCommand<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: DeciderLike<State, Command, Event>,
+  command: Command,
+  context: CausationContext,
+  maxAttempts = 5,
+): Promise<HandledCommand<State>> {
+  for (let attempt = 1; ; attempt += 1) {
+    const history = await store.read(streamId);
+    const state = history.map((event) => upcast(event) as RecordedEvent as unknown as Event).reduce(decider.evolve, decider.initialState());
+    const revision = history.length - 1;
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { state, appended: [], revision };
+    const envelopes = toEnvelopes(events, context);
+    const expected: ExpectedVersion = revision < 0 ? 'no_stream' : revision;
+    try {
+      const result = await store.append(streamId, envelopes, { expected });
+      const newState = events.reduce(decider.evolve, state);
+      return { state: newState, appended: envelopes, revision: result.nextExpectedVersion, position: result.position };
+    } catch (error) {
+      if (!WrongExpectedVersionError.is(error) || attempt >= maxAttempts) throw error;
+    }
+  }
+}

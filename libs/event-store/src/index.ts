@@ -1,0 +1,15 @@
+export * from './event-store.port';
+export * from './errors';
+export * from './command-handler';
+export { matchesFilter } from './event-filter';
+export { toPosition, commitSequenceOf } from './positions';
+export { parseStreamName, type StreamName } from './stream-id';
+export type { CheckpointStore } from './checkpointed-subscription';
+export { MemoryEventStore } from './memory/memory-event-store';
+export {
+  JetStreamEventStore,
+  createJetStreamEventStore,
+  type JetStreamEventStoreOptions,
+} from './jetstream/jetstream-event-store';
+export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream';
+export { toSubject, toStreamId, CorruptCommitError } from './jetstream/commit-codec';

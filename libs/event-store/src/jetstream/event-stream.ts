@@ -1,0 +1,54 @@
+import {
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import { ALL_SUBJECTS } from './commit-codec';
+
+export const DEFAULT_STREAM_NAME = 'SCHED_EVENTS';
+/** Long enough to cover a client's retries of a publish whose outcome it did not learn. */
+const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+const STREAM_NOT_FOUND = 10059;
+
+/** The event log: kept forever, never edited (no deletes, no purges), one subject per event stream. */
+export function eventStreamConfig(name: string, replicas: number): Partial<StreamConfig> & { name: string } {
+  return {
+    name,
+    subjects: [ALL_SUBJECTS],
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    max_age: 0,
+    max_msgs: -1,
+    max_bytes: -1,
+    max_msgs_per_subject: -1,
+    max_msg_size: -1,
+    num_replicas: replicas,
+    duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    deny_delete: true,
+    deny_purge: true,
+  };
+}
+
+/** Creates the stream, or brings an existing one to the wanted config; safe to run from every process at start. */
+export async function ensureEventStream(jsm: JetStreamManager, name: string, replicas: number): Promise<void> {
+  const config = eventStreamConfig(name, replicas);
+  try {
+    await jsm.streams.info(name);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND)) throw error;
+    try {
+      await jsm.streams.add(config);
+      return;
+    } catch (addError) {
+      // Another process created it between our info and add: fall through to the update.
+      if (!(addError instanceof JetStreamApiError)) throw addError;
+    }
+  }
+  const { name: _name, ...update } = config;
+  await jsm.streams.update(name, update);
+}

@@ -1,0 +1,230 @@
+import { JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventEnvelope, RecordedEvent } from '@sched/contracts';
+import { startCheckpointedSubscription, type CheckpointStore } from '../checkpointed-subscription';
+import { EventStoreUnavailableError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
+import type {
+  AppendResult,
+  CheckpointedSubscription,
+  CheckpointedSubscriptionOptions,
+  EventFilter,
+  EventStore,
+  EventSubscription,
+  ExpectedVersion,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeAllOptions,
+} from '../event-store.port';
+import { afterPosition, lastPositionOfCommit, toPosition } from '../positions';
+import { validateAppend } from '../stream-id';
+import { encodeCommit, lastRevision, toStreamId, toSubject, type CommitBody } from './commit-codec';
+import { DEFAULT_STREAM_NAME, ensureEventStream } from './event-stream';
+import { openKvCheckpointStore } from './kv-checkpoint-store';
+import { LogReader } from './log-reader';
+import { LruCache } from './lru-cache';
+import { ResilientCalls } from './resilient-calls';
+
+export interface JetStreamEventStoreOptions {
+  readonly streamName?: string;
+  readonly replicas?: number;
+  readonly checkpointBucket?: string;
+  /** How many streams' last revision/sequence to remember for numeric expected versions. */
+  readonly versionCacheSize?: number;
+  /** Timeout of one JetStream request (a publish or an API call); a timed-out attempt is retried. */
+  readonly requestTimeoutMs?: number;
+  /** How long an append or read keeps retrying through a disconnection before EventStoreUnavailableError. */
+  readonly operationDeadlineMs?: number;
+}
+
+/** Where a stream ends: the revision of its last event and the stream sequence of the commit holding it. */
+interface StreamTip {
+  readonly revision: number;
+  readonly seq: number;
+}
+
+const NO_STREAM: StreamTip = { revision: -1, seq: 0 };
+const WRONG_LAST_SEQUENCE = 10071;
+const ANY_VERSION_ATTEMPTS = 50;
+
+/** Creates (or updates) the event stream, then the store. */
+export async function createJetStreamEventStore(
+  nc: NatsConnection,
+  options: JetStreamEventStoreOptions = {},
+): Promise<JetStreamEventStore> {
+  const timeout = options.requestTimeoutMs ?? 5000;
+  const jsm = await jetstreamManager(nc, { timeout });
+  await ensureEventStream(jsm, options.streamName ?? DEFAULT_STREAM_NAME, options.replicas ?? 1);
+  return new JetStreamEventStore(nc, jsm, jetstream(nc, { timeout }), options);
+}
+
+/** The event store on one JetStream stream, one message per append: see ARCHITECTURE.md. */
+export class JetStreamEventStore implements EventStore {
+  private readonly streamName: string;
+  private readonly calls: ResilientCalls;
+  private readonly reader: LogReader;
+  private readonly tips: LruCache<string, StreamTip>;
+  /** Lookups that fix "the head at the time of the call": appends from this store wait for them. */
+  private readonly pendingHeads = new Set<Promise<unknown>>();
+  private readonly subscriptions = new Set<{ close(): Promise<void> }>();
+  private checkpoints?: Promise<CheckpointStore>;
+  private closed = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    jsm: JetStreamManager,
+    private readonly js: JetStreamClient,
+    private readonly options: JetStreamEventStoreOptions = {},
+  ) {
+    this.streamName = options.streamName ?? DEFAULT_STREAM_NAME;
+    this.calls = new ResilientCalls(nc, options.operationDeadlineMs);
+    this.reader = new LogReader(js, jsm, this.calls, this.streamName);
+    this.tips = new LruCache(options.versionCacheSize ?? 100_000);
+  }
+
+  async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
+    validateAppend(streamId, events);
+    const subject = toSubject(streamId);
+    if (this.pendingHeads.size > 0) await Promise.allSettled([...this.pendingHeads]);
+    const { expected } = options;
+    for (let attempt = 1; ; attempt++) {
+      const tip = await this.expectedTip(streamId, subject, expected);
+      try {
+        return await this.publish(streamId, subject, events, tip);
+      } catch (error) {
+        if (!(error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)) throw error;
+        this.tips.delete(streamId);
+        if (expected === 'any' && attempt < ANY_VERSION_ATTEMPTS) continue;
+        throw new WrongExpectedVersionError(streamId, expected, (await this.lastTip(streamId, subject)).revision);
+      }
+    }
+  }
+
+  async read(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const subject = toSubject(streamId);
+    const from = options.fromRevision ?? 0;
+    const last = await this.reader.lastCommit(subject);
+    if (!last) return [];
+    this.remember(streamId, { revision: lastRevision(last.commit), seq: last.message.seq });
+    return lastRevision(last.commit) < from ? [] : this.reader.readStream(subject, last, from);
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const head = this.fixHead();
+    const from = options.from ?? 'start';
+    const after = from === 'end' ? head.then(lastPositionOfCommit) : Promise.resolve(afterPosition(from));
+    after.catch(() => undefined); // surfaces when iterated; never an unhandled rejection if it is not
+    const reader = this.reader;
+    return (async function* () {
+      const [afterPosition_, headSeq] = await Promise.all([after, head]);
+      yield* reader.readRange(afterPosition_, headSeq, options.filter);
+    })();
+  }
+
+  subscribeAll(options: SubscribeAllOptions): EventSubscription {
+    const { from, filter } = options;
+    const after = from === 'end' ? this.fixHead().then(lastPositionOfCommit) : Promise.resolve(afterPosition(from));
+    after.catch(() => undefined); // surfaces when iterated; never an unhandled rejection
+    const controller = new AbortController();
+    const generator = this.live(after, filter, controller.signal);
+    const subscription: EventSubscription = {
+      [Symbol.asyncIterator]: () => generator,
+      close: async () => {
+        controller.abort();
+        this.subscriptions.delete(subscription);
+        await generator.return(undefined);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async subscribeCheckpointed(options: CheckpointedSubscriptionOptions): Promise<CheckpointedSubscription> {
+    this.checkpoints ??= openKvCheckpointStore(this.js, this.calls, this.options.checkpointBucket ?? 'sched_checkpoints');
+    // A failed bucket creation must not stick: the next call tries again.
+    const checkpoints = await this.checkpoints.catch((error: unknown) => {
+      this.checkpoints = undefined;
+      throw error;
+    });
+    const subscription = await startCheckpointedSubscription(this, checkpoints, options);
+    const tracked = {
+      lastProcessed: subscription.lastProcessed,
+      close: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.close();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
+  }
+
+  headPosition(): Promise<number> {
+    return this.reader.headPosition();
+  }
+
+  /** Closes every subscription (checkpointed ones save first); the connection belongs to the caller. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions].map((subscription) => subscription.close()));
+    this.calls.stop();
+  }
+
+  private async expectedTip(streamId: string, subject: string, expected: ExpectedVersion): Promise<StreamTip> {
+    if (expected === 'no_stream' || expected === -1) return NO_STREAM;
+    const cached = this.tips.get(streamId);
+    if (cached && (expected === 'any' || cached.revision === expected)) return cached;
+    const tip = await this.lastTip(streamId, subject);
+    if (expected !== 'any' && tip.revision !== expected) throw new WrongExpectedVersionError(streamId, expected, tip.revision);
+    return tip;
+  }
+
+  private async lastTip(streamId: string, subject: string): Promise<StreamTip> {
+    const last = await this.reader.lastCommit(subject);
+    if (!last) return NO_STREAM;
+    const tip = { revision: lastRevision(last.commit), seq: last.message.seq };
+    this.remember(streamId, tip);
+    return tip;
+  }
+
+  private async publish(streamId: string, subject: string, events: readonly EventEnvelope[], tip: StreamTip): Promise<AppendResult> {
+    const body = encodeCommit(tip.revision + 1, tip.seq, events);
+    const maxPayload = this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
+    if (body.length > maxPayload) throw new InvalidAppendError(`append to ${streamId}: ${body.length} bytes, max ${maxPayload}`);
+    // The first event's id dedupes a retried publish whose first attempt did land (retries keep the same headers).
+    const publishOptions = { msgID: events[0].id, expect: { lastSubjectSequence: tip.seq } };
+    const ack = await this.calls.run('append', () => this.js.publish(subject, body, publishOptions));
+    let stored: CommitBody = { r: tip.revision + 1, e: events };
+    if (ack.duplicate) {
+      // Our own earlier attempt, or an id appended before: the stored commit tells which.
+      const original = await this.reader.commitAt(ack.seq);
+      if (!original || original.message.subject !== subject) {
+        const owner = original ? toStreamId(original.message.subject) : 'another stream';
+        throw new InvalidAppendError(`event id ${events[0].id} was appended to ${owner} less than 2 minutes ago`);
+      }
+      stored = original.commit;
+    }
+    this.remember(streamId, { revision: lastRevision(stored), seq: ack.seq });
+    return { nextExpectedVersion: lastRevision(stored), position: toPosition(ack.seq, stored.e.length - 1) };
+  }
+
+  /** Never moves a cached tip back: a read that started before an append may finish after it. */
+  private remember(streamId: string, tip: StreamTip): void {
+    const cached = this.tips.get(streamId);
+    if (!cached || cached.seq < tip.seq) this.tips.set(streamId, tip);
+  }
+
+  /** The log's last sequence now; appends from this store wait for it, so none of them can end up before it. */
+  private fixHead(): Promise<number> {
+    const head = this.reader.lastSequence();
+    this.pendingHeads.add(head);
+    const forget = (): void => void this.pendingHeads.delete(head);
+    head.then(forget, forget);
+    return head;
+  }
+
+  private async *live(after: Promise<number>, filter: EventFilter | undefined, signal: AbortSignal): AsyncGenerator<RecordedEvent> {
+    if (this.closed) throw new EventStoreUnavailableError('event store closed');
+    const start = await after;
+    if (!signal.aborted) yield* this.reader.live(start, filter, signal);
+  }
+}

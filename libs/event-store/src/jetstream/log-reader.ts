@@ -1,0 +1,121 @@
+import type { JetStreamClient, JetStreamManager, JsMsg, MsgRequest, StoredMsg } from '@nats-io/jetstream';
+import type { RecordedEvent } from '@sched/contracts';
+import { matchesFilter } from '../event-filter';
+import type { EventFilter } from '../event-store.port';
+import { commitSequenceOf, toPosition } from '../positions';
+import { orderedMessages } from './commit-reader';
+import { decodeCommit, toRecordedEvents, type CommitBody } from './commit-codec';
+import type { ResilientCalls } from './resilient-calls';
+import { serverFilterSubject } from './server-filter';
+
+/** A stored commit message with its decoded body. */
+export interface StoredCommit {
+  readonly message: StoredMsg | JsMsg;
+  readonly commit: CommitBody;
+}
+
+/** Commits read one direct get at a time (walking back); a longer stream's older commits come from a consumer. */
+const BACKWARD_HOPS = 32;
+
+const decoded = (message: StoredMsg | JsMsg): StoredCommit => ({
+  message,
+  commit: decodeCommit(message.subject, message.seq, message.data),
+});
+
+/** Everything that reads the JetStream event log: single streams, ranges of the log, live tails. */
+export class LogReader {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly calls: ResilientCalls,
+    private readonly streamName: string,
+  ) {}
+
+  /** The last commit of one event stream (by subject), or undefined when the stream does not exist. */
+  async lastCommit(subject: string): Promise<StoredCommit | undefined> {
+    const message = await this.get('read last commit', { last_by_subj: subject });
+    return message ? decoded(message) : undefined;
+  }
+
+  async commitAt(seq: number): Promise<StoredCommit | undefined> {
+    const message = await this.get('read commit', { seq });
+    return message ? decoded(message) : undefined;
+  }
+
+  /** The log's last stream sequence (0 when empty). */
+  async lastSequence(): Promise<number> {
+    return this.calls.run('stream info', async () => (await this.jsm.streams.info(this.streamName)).state.last_seq);
+  }
+
+  async headPosition(): Promise<number> {
+    // Stream info + get by sequence: both O(1), where a last_by_subj lookup on `es.>` scans subjects.
+    const lastSeq = await this.lastSequence();
+    const last = lastSeq === 0 ? undefined : await this.commitAt(lastSeq);
+    return last ? toPosition(last.message.seq, last.commit.e.length - 1) : 0;
+  }
+
+  /** The events of one stream from revision `from`, given its last commit. */
+  async readStream(subject: string, last: StoredCommit, from: number): Promise<RecordedEvent[]> {
+    // Walk back along `p` to the commit holding `from`: one cheap get per commit, no scan of the log.
+    const chain: StoredCommit[] = [last];
+    let oldest = last;
+    for (let hops = 0; oldest.commit.r > from && (oldest.commit.p ?? 0) > 0 && hops < BACKWARD_HOPS; hops++) {
+      const previous = await this.commitAt(oldest.commit.p as number);
+      if (!previous) break;
+      chain.push((oldest = previous));
+    }
+    chain.reverse();
+    if (oldest.commit.r > from) {
+      // A long stream: an ordered consumer on its subject streams the older commits faster than more round trips.
+      const older: StoredCommit[] = [];
+      const reader = { streamName: this.streamName, filterSubject: subject, startSeq: 1, persistent: false, batch: 1000 };
+      for await (const message of orderedMessages(this.js, this.calls, reader)) {
+        if (message.seq >= oldest.message.seq) break; // returning the generator deletes its consumer
+        older.push(decoded(message));
+      }
+      chain.unshift(...older);
+    }
+    const events: RecordedEvent[] = [];
+    for (const { message, commit } of chain) {
+      if (commit.r + commit.e.length <= from) continue;
+      for (const event of toRecordedEvents(message.subject, message.seq, commit)) if (event.revision >= from) events.push(event);
+    }
+    return events;
+  }
+
+  /** Matching events with a position after `after`, up to the commit `headSeq`; then ends. */
+  async *readRange(after: number, headSeq: number, filter?: EventFilter): AsyncGenerator<RecordedEvent> {
+    const startSeq = Math.max(1, commitSequenceOf(after));
+    if (headSeq < startSeq) return;
+    const filterSubject = serverFilterSubject(filter);
+    if (filterSubject) {
+      // A filtered consumer with nothing to deliver would wait forever: make sure something matches up to the head.
+      const first = await this.get('read all', { seq: startSeq, next_by_subj: filterSubject } as unknown as MsgRequest);
+      if (!first || first.seq > headSeq) return;
+    }
+    const reader = { streamName: this.streamName, filterSubject, startSeq, persistent: false, batch: 1000 };
+    for await (const message of orderedMessages(this.js, this.calls, reader)) {
+      if (message.seq > headSeq) return;
+      yield* this.matching(message, after, filter);
+      // pending counts matching messages still in the log: 0 means nothing more up to (or after) the head.
+      if (message.seq >= headSeq || message.info.pending === 0) return;
+    }
+  }
+
+  /** Matching events after `after`, forever (until `signal` aborts), across reconnects and server restarts. */
+  async *live(after: number, filter: EventFilter | undefined, signal: AbortSignal): AsyncGenerator<RecordedEvent> {
+    const reader = { streamName: this.streamName, filterSubject: serverFilterSubject(filter), persistent: true, signal };
+    for await (const message of orderedMessages(this.js, this.calls, { ...reader, startSeq: commitSequenceOf(after) })) {
+      yield* this.matching(message, after, filter);
+    }
+  }
+
+  private matching(message: JsMsg, after: number, filter: EventFilter | undefined): RecordedEvent[] {
+    const events = toRecordedEvents(message.subject, message.seq, decoded(message).commit);
+    return events.filter((event) => event.position > after && matchesFilter(event, filter));
+  }
+
+  private get(what: string, query: MsgRequest): Promise<StoredMsg | null> {
+    return this.calls.run(what, () => this.jsm.streams.getMessage(this.streamName, query));
+  }
+}
