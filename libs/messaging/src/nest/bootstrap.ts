@@ -46,6 +46,8 @@ export function runServiceMain(queue: string, features: ReadonlyArray<Type | Dyn
   const start = async (): Promise<void> => {
     const config = loadConfig();
     await startService(config, features, { queue });
+    // Tests and supervisors wait for this line.
+    console.log(`${queue} ready (instance ${config.instanceId}, nats ${config.natsUrl}, store ${config.eventStore})`);
   };
   start().catch((error: unknown) => {
     console.error(`${queue}: failed to start: ${error instanceof Error ? error.message : String(error)}`);
