@@ -2,8 +2,10 @@ import {
   toExecutionStreamId,
   type DueReason,
   type EventMetadata,
+  type TaskDue,
+  type TaskSkipped,
 } from '@sched/contracts';
-import { executionDecider, type KnownTaskState } from '@sched/domain';
+import { dueExecutionPolicy, executionDecider, type KnownTaskState } from '@sched/domain';
 import { WrongExpectedVersionError, toEnvelopes, type EventStore } from '@sched/event-store';
 
 export interface Occurrence {
@@ -14,6 +16,10 @@ export interface Occurrence {
   readonly scheduledAtMs: number;
   readonly reason: DueReason;
   readonly cause: Pick<EventMetadata, 'correlationId' | 'causationId'>;
+  /** A catch-up fire after a misfire: how late, and which missed occurrences it stands for (fire-once). */
+  readonly late?: Pick<TaskDue['data'], 'lateByMs' | 'coalesced'>;
+  /** Recorded as due and skipped in the same commit (misfire policy skip, or occurrences past the window). */
+  readonly skipped?: TaskSkipped['data'];
 }
 
 export type FireOutcome = 'fired' | 'already-fired';
@@ -36,10 +42,13 @@ export async function fireOccurrence(store: EventStore, occurrence: Occurrence, 
         scheduledAt: new Date(occurrence.scheduledAtMs).toISOString(),
         reason: occurrence.reason,
         taskRevision: occurrence.taskRevision,
+        ...dueExecutionPolicy(task.definition),
+        ...occurrence.late,
       },
     },
     executionDecider.initialState(),
   );
+  if (occurrence.skipped) events.push({ type: 'TaskSkipped', data: occurrence.skipped });
   const envelopes = toEnvelopes(events, { ...occurrence.cause, actor, nowMs: Date.now() });
   try {
     await store.append(toExecutionStreamId(executionId), envelopes, { expected: 'no_stream' });

@@ -1,15 +1,19 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { parseStreamId, scheduledExecutionId, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
 import { fireInstant, nextOccurrences } from '@sched/domain';
 import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
-import { EVENT_STORE, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { catchUpOccurrences } from './catch-up';
+import { PartitionLeases, partitionOf } from './ha/partition-leases';
 import { fireOccurrence, type Occurrence } from './occurrence-firer';
 import { ScheduledTasks, isSchedulable } from './scheduled-tasks';
 import { TimerDriver, systemClock, type Clock, type TimerEntry } from './scheduling';
+import { TIMER_CLOCK } from './timer-clock';
 
-export const TIMER_CLOCK = Symbol('TIMER_CLOCK');
 const TASK_EVENTS: EventFilter = { streamPrefixes: ['task-'] };
 const RETRY_DELAY_MS = 1_000;
+const WATERMARK_EVERY_MS = 500;
 /** Events that change when a task fires. */
 const RESCHEDULING = new Set(['TaskCreated', 'TaskUpdated', 'TaskPaused', 'TaskResumed', 'TaskDeleted']);
 
@@ -19,25 +23,35 @@ interface Due {
 }
 
 /**
- * Turns schedules into TaskDue events. Folds every task event into memory, keeps ONE timer entry per active task
- * (its next occurrence) in a min-heap driven by one platform timer, and appends each occurrence with its
- * deterministic id and expected "no stream". Manual triggers (TaskTriggered) become TaskDue the same way.
+ * Turns schedules into TaskDue events. Every instance folds every task event; it keeps timer entries (one per task:
+ * its next occurrence, in a min-heap behind one platform timer) only for tasks in the partitions it leases. Each
+ * occurrence is appended with its deterministic id and expected "no stream", so even two owners of one partition
+ * (a lease changing hands) cannot fire it twice. A newly acquired partition is caught up from its watermark by
+ * the tasks' misfire policies. Manual triggers (TaskTriggered) become TaskDue the same way, on every instance.
  */
 @Injectable()
 export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Timer');
   private readonly tasks = new ScheduledTasks();
-  /** Per task, the last nominal instant fired (or the instant it became active): the next one comes after it. */
+  private readonly byPartition = new Map<number, Set<string>>();
+  /** Partitions whose lease this instance holds (kept here: the first acquisitions happen while leases start). */
+  private readonly owned = new Set<number>();
+  /** Per task, the last nominal instant handled: the next occurrence comes after it. */
   private readonly firedThrough = new Map<string, number>();
+  /** Due instants of fires being appended right now: the watermark must not pass them. */
+  private readonly inFlight = new Map<string, number>();
   private readonly driver: TimerDriver<Due>;
   private readonly actor: string;
+  private leases?: PartitionLeases;
   private subscription?: EventSubscription;
   private following?: Promise<void>;
+  private watermarkTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(SCHED_CONFIG) config: SchedConfig,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
     @Optional() @Inject(TIMER_CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.actor = `timer:${config.instanceId}`;
@@ -48,13 +62,19 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     let last: number | undefined;
     const triggers: RecordedEvent[] = [];
     for await (const event of this.store.readAll({ filter: TASK_EVENTS })) {
-      this.apply(event);
+      this.apply(event, false);
       if (event.type === 'TaskTriggered') triggers.push(event);
       last = event.position;
     }
-    for (const [taskId] of this.tasks.entries()) this.reschedule(taskId);
     this.driver.start();
-    this.logger.log(`loaded ${this.tasks.size} tasks, ${this.driver.size} scheduled`);
+    this.leases = await PartitionLeases.start(
+      this.nc,
+      this.config.instanceId,
+      { partitions: this.config.timerPartitions, ttlMs: this.config.timerLeaseTtlMs, renewEveryMs: Math.floor(this.config.timerLeaseTtlMs / 4) },
+      { acquired: (p, watermark) => this.acquired(p, watermark), lost: (p) => this.lost(p) },
+    );
+    this.watermarkTimer = setInterval(() => void this.leases?.saveWatermarks(this.watermark()).catch(() => undefined), WATERMARK_EVERY_MS);
+    this.logger.log(`loaded ${this.tasks.size} tasks; partitions ${this.leases.ownedPartitions().join(',') || 'none yet'}`);
     // A trigger whose TaskDue was not appended before a crash fires now; the others are refused as already fired.
     for (const trigger of triggers) await this.fireTrigger(trigger);
     this.subscription = this.store.subscribeAll({ from: last === undefined ? 'start' : { after: last }, filter: TASK_EVENTS });
@@ -63,37 +83,82 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.watermarkTimer);
+    const finalWatermark = this.watermark();
     this.driver.stop();
+    await this.leases?.stop(finalWatermark);
     await this.subscription?.close();
     await this.following;
   }
 
-  /** Occurrences scheduled right now (for tests and diagnostics). */
+  /** Tasks on this instance's timer right now (for tests and diagnostics). */
   scheduledCount(): number {
     return this.driver.size;
   }
 
+  ownedPartitions(): number[] {
+    return [...this.owned].sort((a, b) => a - b);
+  }
+
+  /** Everything due up to here was fired: the earliest entry not yet fired (or being appended) bounds it. */
+  private watermark(): number {
+    let mark = this.clock.now();
+    const nextDue = this.driver.nextDueMs;
+    if (nextDue !== undefined) mark = Math.min(mark, nextDue - 1);
+    for (const due of this.inFlight.values()) mark = Math.min(mark, due - 1);
+    return mark;
+  }
+
+  private acquired(partition: number, watermarkMs: number | undefined): void {
+    this.owned.add(partition);
+    const now = this.clock.now();
+    for (const taskId of this.byPartition.get(partition) ?? []) {
+      const task = this.tasks.get(taskId);
+      if (!isSchedulable(task)) continue;
+      // The partition's watermark says what its previous owner fired; a task resumed or created later starts there.
+      const since = Math.max(watermarkMs ?? now, this.firedThrough.get(taskId) ?? -Infinity);
+      const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, since, now);
+      for (const occurrence of occurrences) void this.fire(occurrence);
+      this.firedThrough.set(taskId, normalFromMs);
+      this.reschedule(taskId);
+    }
+  }
+
+  private lost(partition: number): void {
+    this.owned.delete(partition);
+    for (const taskId of this.byPartition.get(partition) ?? []) this.driver.cancel(taskId);
+  }
+
   private async follow(subscription: EventSubscription): Promise<void> {
     for await (const event of subscription) {
-      const taskId = this.apply(event);
+      const taskId = this.apply(event, true);
       if (taskId === undefined) continue;
       if (RESCHEDULING.has(event.type)) this.reschedule(taskId);
       if (event.type === 'TaskTriggered') await this.fireTrigger(event);
     }
   }
 
-  private apply(event: RecordedEvent): string | undefined {
+  /** `live`: the event is new, not part of the history loaded at start (where partition watermarks decide). */
+  private apply(event: RecordedEvent, live: boolean): string | undefined {
     const stream = parseStreamId(event.streamId);
     if (stream?.category !== 'task') return undefined;
-    this.tasks.apply(stream.id, event);
+    const taskId = stream.id;
+    this.tasks.apply(taskId, event);
+    if (event.type === 'TaskCreated') {
+      const partition = partitionOf(taskId, this.config.timerPartitions);
+      if (!this.byPartition.has(partition)) this.byPartition.set(partition, new Set());
+      this.byPartition.get(partition)!.add(taskId);
+    }
     // A task that (re)becomes active starts from now: what fell due while it was paused or unknown is not fired.
-    if (event.type === 'TaskCreated' || event.type === 'TaskResumed') this.firedThrough.set(stream.id, this.clock.now());
-    return stream.id;
+    if (live && (event.type === 'TaskCreated' || event.type === 'TaskResumed')) this.firedThrough.set(taskId, this.clock.now());
+    // Created or resumed while nobody watched: nothing before that instant was missed.
+    if (!live && (event.type === 'TaskCreated' || event.type === 'TaskResumed')) this.firedThrough.set(taskId, Date.parse(event.metadata.occurredAt));
+    return taskId;
   }
 
   private reschedule(taskId: string): void {
     const task = this.tasks.get(taskId);
-    if (!isSchedulable(task)) {
+    if (!this.owned.has(partitionOf(taskId, this.config.timerPartitions)) || !isSchedulable(task)) {
       this.driver.cancel(taskId);
       return;
     }
@@ -107,21 +172,22 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private onDue(entries: TimerEntry<Due, string>[]): void {
-    for (const { value } of entries) {
+    for (const { value, dueMs } of entries) {
       const task = this.tasks.get(value.taskId);
       if (!isSchedulable(task)) continue;
-      const occurrence: Occurrence = {
+      const executionId = scheduledExecutionId(value.taskId, value.nominalMs);
+      this.firedThrough.set(value.taskId, value.nominalMs);
+      this.reschedule(value.taskId);
+      this.inFlight.set(executionId, dueMs);
+      void this.fire({
         taskId: value.taskId,
-        executionId: scheduledExecutionId(value.taskId, value.nominalMs),
+        executionId,
         task: task.state,
         taskRevision: task.revision,
         scheduledAtMs: value.nominalMs,
         reason: 'schedule',
-        cause: { correlationId: scheduledExecutionId(value.taskId, value.nominalMs), causationId: task.lastEventId },
-      };
-      this.firedThrough.set(value.taskId, value.nominalMs);
-      this.reschedule(value.taskId);
-      void this.fire(occurrence);
+        cause: { correlationId: executionId, causationId: task.lastEventId },
+      }).finally(() => this.inFlight.delete(executionId));
     }
   }
 

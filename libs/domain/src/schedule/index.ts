@@ -1,3 +1,4 @@
 export * from './schedule.occurrences';
 export * from './schedule.jitter';
 export * from './next-fires';
+export * from './misfire';

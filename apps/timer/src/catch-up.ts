@@ -1,0 +1,50 @@
+import { MISFIRE_THRESHOLD_MS, scheduledExecutionId } from '@sched/contracts';
+import { planCatchUp, type KnownTaskState } from '@sched/domain';
+import type { Occurrence } from './occurrence-firer';
+import type { ScheduledTask } from './scheduled-tasks';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The occurrences to append for a task whose partition was not fired in (sinceMs, nowMs]: what fell due more than
+ * MISFIRE_THRESHOLD_MS ago goes through the task's misfire policy (late fires, a coalesced fire, a recorded skip);
+ * the caller fires the recent rest normally by scheduling from `normalFromMs`.
+ */
+export function catchUpOccurrences(
+  taskId: string,
+  task: ScheduledTask & { state: KnownTaskState },
+  sinceMs: number,
+  nowMs: number,
+): { occurrences: Occurrence[]; normalFromMs: number } {
+  const misfireUntil = nowMs - MISFIRE_THRESHOLD_MS;
+  if (sinceMs >= misfireUntil) return { occurrences: [], normalFromMs: sinceMs };
+  const { definition } = task.state;
+  const plan = planCatchUp(taskId, definition.schedules, definition.misfire, sinceMs, misfireUntil);
+  const base = (nominalMs: number) => ({
+    taskId,
+    executionId: scheduledExecutionId(taskId, nominalMs),
+    task: task.state,
+    taskRevision: task.revision,
+    scheduledAtMs: nominalMs,
+    reason: 'schedule' as const,
+    cause: { correlationId: scheduledExecutionId(taskId, nominalMs), causationId: task.lastEventId },
+  });
+  const occurrences: Occurrence[] = plan.fires.map((fire) => ({
+    ...base(fire.nominalMs),
+    late: {
+      lateByMs: Math.max(0, nowMs - fire.nominalMs),
+      ...(fire.coalesced
+        ? { coalesced: { count: fire.coalesced.count, from: iso(fire.coalesced.fromMs), to: iso(fire.coalesced.toMs) } }
+        : {}),
+    },
+  }));
+  if (plan.skip) {
+    const { nominalMs, count, fromMs, toMs } = plan.skip;
+    occurrences.unshift({
+      ...base(nominalMs),
+      late: { lateByMs: Math.max(0, nowMs - nominalMs) },
+      skipped: { reason: 'misfire', missedCount: count, missedFrom: iso(fromMs), missedTo: iso(toMs) },
+    });
+  }
+  return { occurrences, normalFromMs: misfireUntil };
+}

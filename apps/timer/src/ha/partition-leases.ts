@@ -1,0 +1,160 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+export const LEASES_BUCKET = 'sched_timer_leases';
+export const WATERMARKS_BUCKET = 'sched_timer_watermarks';
+
+export interface PartitionLeaseOptions {
+  readonly partitions: number;
+  /** A lease not renewed for this long expires (NATS KV TTL): how fast a dead owner's partitions move. */
+  readonly ttlMs: number;
+  /** How often leases are renewed and rebalanced; well under ttlMs. */
+  readonly renewEveryMs: number;
+}
+
+export interface PartitionListener {
+  /** This instance now owns the partition; `watermarkMs` is how far its previous owner had fired (if known). */
+  acquired(partition: number, watermarkMs: number | undefined): void;
+  /** This instance no longer owns the partition (released, or a renewal failed): stop firing it at once. */
+  lost(partition: number): void;
+}
+
+/** FNV-1a: a stable, fast hash, so every instance maps a task to the same partition. */
+export function partitionOf(id: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % partitions;
+}
+
+/**
+ * Timer instances share the schedule by partitions, each held with a lease in NATS KV whose TTL the owner keeps
+ * renewing. Membership keys (same TTL) tell every instance how many are alive, so each aims at its fair share:
+ * it takes free partitions while below it and gives back extras while above it. A killed owner stops renewing,
+ * its leases expire after ttlMs, and the others take them. Per partition, the owner also records a watermark
+ * (everything due up to it was fired) without TTL, so the next owner knows exactly what it missed.
+ */
+export class PartitionLeases {
+  private readonly owned = new Map<number, number>(); // partition → lease revision
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private stopped = false;
+
+  private constructor(
+    private readonly leases: KV,
+    private readonly watermarks: KV,
+    private readonly instanceId: string,
+    private readonly options: PartitionLeaseOptions,
+    private readonly listener: PartitionListener,
+  ) {}
+
+  static async start(
+    nc: NatsConnection,
+    instanceId: string,
+    options: PartitionLeaseOptions,
+    listener: PartitionListener,
+  ): Promise<PartitionLeases> {
+    const kvm = new Kvm(nc);
+    const leases = await kvm.create(LEASES_BUCKET, { ttl: options.ttlMs, history: 1 });
+    const watermarks = await kvm.create(WATERMARKS_BUCKET, { history: 1 });
+    const instance = new PartitionLeases(leases, watermarks, instanceId.replace(/[^-_a-zA-Z0-9]/g, '_'), options, listener);
+    await instance.tick();
+    instance.schedule();
+    return instance;
+  }
+
+  ownedPartitions(): number[] {
+    return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  owns(partition: number): boolean {
+    return this.owned.has(partition);
+  }
+
+  /** Records that every occurrence due up to `watermarkMs` in the owned partitions was handled. */
+  async saveWatermarks(watermarkMs: number): Promise<void> {
+    const value = String(Math.floor(watermarkMs));
+    await Promise.all(this.ownedPartitions().map((p) => this.watermarks.put(`w.${p}`, value)));
+  }
+
+  /** Gives every partition back (with a final watermark) so the others take over at once. */
+  async stop(finalWatermarkMs?: number): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking;
+    if (finalWatermarkMs !== undefined) await this.saveWatermarks(finalWatermarkMs).catch(() => undefined);
+    for (const partition of this.ownedPartitions()) await this.release(partition);
+    await this.leases.delete(`m.${this.instanceId}`).catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick()
+        .catch(() => undefined)
+        .finally(() => this.schedule());
+    }, this.options.renewEveryMs);
+  }
+
+  private async tick(): Promise<void> {
+    await this.leases.put(`m.${this.instanceId}`, String(Date.now()));
+    await this.renew();
+    const members = await this.count('m.>');
+    const fairShare = Math.ceil(this.options.partitions / Math.max(1, members));
+    if (this.owned.size < fairShare) await this.acquire(fairShare - this.owned.size);
+    else if (this.owned.size > fairShare) {
+      for (const partition of this.ownedPartitions().slice(fairShare)) await this.release(partition);
+    }
+  }
+
+  private async renew(): Promise<void> {
+    for (const [partition, revision] of [...this.owned]) {
+      try {
+        this.owned.set(partition, await this.leases.update(`p.${partition}`, this.instanceId, revision));
+      } catch {
+        // Expired (we were too slow) or taken over: someone else may be firing it now.
+        this.owned.delete(partition);
+        this.listener.lost(partition);
+      }
+    }
+  }
+
+  private async acquire(wanted: number): Promise<void> {
+    const free = shuffle([...Array(this.options.partitions).keys()].filter((p) => !this.owned.has(p)));
+    for (const partition of free) {
+      if (wanted <= 0 || this.stopped) return;
+      try {
+        const revision = await this.leases.create(`p.${partition}`, this.instanceId);
+        this.owned.set(partition, revision);
+        wanted -= 1;
+        const watermark = await this.watermarks.get(`w.${partition}`);
+        this.listener.acquired(partition, watermark?.length ? Number(watermark.string()) : undefined);
+      } catch {
+        // Held by someone else.
+      }
+    }
+  }
+
+  private async release(partition: number): Promise<void> {
+    const revision = this.owned.get(partition);
+    this.owned.delete(partition);
+    this.listener.lost(partition);
+    if (revision !== undefined) await this.leases.delete(`p.${partition}`, { previousSeq: revision }).catch(() => undefined);
+  }
+
+  private async count(filter: string): Promise<number> {
+    let n = 0;
+    for await (const _key of await this.leases.keys(filter)) n += 1;
+    return n;
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}

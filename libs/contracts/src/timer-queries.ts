@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { idSchema } from './commands/task-commands';
+import { scheduleInputSchema } from './schedules';
+import { MAX_SCHEDULES_PER_TASK } from './task-definition';
+
+/**
+ * `sched.query.task.next-fires`: the next instants a task (or a set of schedules not saved yet, for a preview)
+ * will fire, computed by the very function the timer uses.
+ */
+export const nextFiresQuerySchema = z
+  .object({
+    taskId: idSchema.optional(),
+    schedules: z.array(scheduleInputSchema).min(1).max(MAX_SCHEDULES_PER_TASK).optional(),
+    count: z.number().int().min(1).max(1000).default(10),
+    /** Start after this instant (default: now). */
+    after: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .refine((q) => Boolean(q.taskId) !== Boolean(q.schedules), { message: 'give exactly one of taskId, schedules' });
+export type NextFiresQuery = z.output<typeof nextFiresQuerySchema>;
+
+export interface NextFire {
+  /** The nominal instant: the occurrence's identity (its execution id is `<taskId>@<epoch ms of this>`). */
+  readonly at: string;
+  /** When it will really fire: the nominal instant plus the task's deterministic jitter. */
+  readonly fireAt: string;
+}
+
+export interface NextFiresResult {
+  readonly taskId?: string;
+  /** False for a paused or deleted task: it has a schedule but will not fire until resumed. */
+  readonly active: boolean;
+  readonly fires: readonly NextFire[];
+}

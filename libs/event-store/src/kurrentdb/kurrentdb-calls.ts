@@ -1,0 +1,44 @@
+import { EventStoreUnavailableError } from '../errors';
+import { isTransientKurrentError, toPortError, type ErrorContext } from './kurrentdb-errors';
+
+/** How long one store operation keeps retrying a server that is down or electing a leader. */
+export const DEFAULT_OPERATION_DEADLINE_MS = 15_000;
+
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Bounds one attempt: reads through the client's Rust bridge take no gRPC deadline, so a dead peer could hang them. */
+export function withTimeout<T>(attempt: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EventStoreUnavailableError(`event store unavailable (kurrentdb ${what}): no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([attempt, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs `op`, retrying transient failures (server down, not leader, timeout) with back-off until `deadlineMs`, then
+ * throws the port's error (toPortError). An append retried after a lost answer is safe: KurrentDB recognises event
+ * ids it already wrote with the same expected version and answers as for the first write (idempotent append).
+ */
+export async function withRetries<T>(op: () => Promise<T>, context: ErrorContext, deadlineMs: number): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await withTimeout(op(), Math.max(1, deadline - Date.now()), context.what);
+    } catch (error) {
+      const retry = (isTransientKurrentError(error) || error instanceof EventStoreUnavailableError) && Date.now() < deadline;
+      if (!retry) throw toPortError(error, context);
+      await sleep(Math.min(25 * 2 ** Math.min(attempt, 8), 1000, Math.max(0, deadline - Date.now())));
+    }
+  }
+}

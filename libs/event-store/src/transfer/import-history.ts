@@ -1,0 +1,93 @@
+import type { EventEnvelope } from '@sched/contracts';
+import { MAX_EVENTS_PER_APPEND, type EventStore } from '../event-store.port';
+import { HistoryTransferError, parseHistoryLine, type HistoryLine } from './history-line';
+
+export interface ImportSummary {
+  readonly appended: number;
+  /** Events already in the target at their revision with the same id (an earlier, maybe interrupted, import). */
+  readonly skipped: number;
+  /** Appends made: one per source commit where the export knew commits, else one per event. */
+  readonly commits: number;
+}
+
+/** What the target holds of a stream: its last revision, and the ids it had before this import touched it. */
+interface StreamTip {
+  revision: number;
+  readonly existingIds: readonly string[];
+}
+
+const sameCommit = (group: readonly HistoryLine[], line: HistoryLine): boolean => {
+  const last = group[group.length - 1];
+  return (
+    last.commit !== undefined &&
+    last.commit === line.commit &&
+    last.streamId === line.streamId &&
+    last.revision + 1 === line.revision &&
+    group.length < MAX_EVENTS_PER_APPEND
+  );
+};
+
+/**
+ * Appends an exported history (NDJSON lines, see exportHistory) to `store` in the same order, keeping stream ids,
+ * revisions, event ids and metadata, and appending the events of one source commit together. Each append expects the
+ * stream at the revision before it, so the revisions come out identical or the import stops. Re-running it is safe:
+ * events the target already holds at their revision (same id) are skipped, so an interrupted import just resumes.
+ */
+export async function importHistory(store: EventStore, lines: AsyncIterable<string>): Promise<ImportSummary> {
+  const tips = new Map<string, StreamTip>();
+  let appended = 0;
+  let skipped = 0;
+  let commits = 0;
+
+  const tipOf = async (streamId: string): Promise<StreamTip> => {
+    let tip = tips.get(streamId);
+    if (!tip) {
+      const existing = await store.read(streamId);
+      tip = { revision: existing.length - 1, existingIds: existing.map((event) => event.id) };
+      tips.set(streamId, tip);
+    }
+    return tip;
+  };
+
+  const flush = async (group: readonly HistoryLine[]): Promise<void> => {
+    const { streamId } = group[0];
+    const tip = await tipOf(streamId);
+    const fresh: HistoryLine[] = [];
+    for (const line of group) {
+      if (line.revision > tip.revision) {
+        fresh.push(line);
+        continue;
+      }
+      if (tip.existingIds[line.revision] !== line.id) {
+        throw new HistoryTransferError(
+          `${streamId} revision ${line.revision} holds event ${tip.existingIds[line.revision] ?? '(none)'} in the target, the export has ${line.id}`,
+        );
+      }
+      skipped += 1;
+    }
+    if (fresh.length === 0) return;
+    if (fresh[0].revision !== tip.revision + 1) {
+      throw new HistoryTransferError(`${streamId}: the export continues at revision ${fresh[0].revision}, the target is at ${tip.revision}`);
+    }
+    const events: EventEnvelope[] = fresh.map(({ id, type, data, metadata }) => ({ id, type, data, metadata }));
+    const result = await store.append(streamId, events, { expected: tip.revision < 0 ? 'no_stream' : tip.revision });
+    tip.revision = result.nextExpectedVersion;
+    appended += events.length;
+    commits += 1;
+  };
+
+  let group: HistoryLine[] = [];
+  let lineNumber = 0;
+  for await (const text of lines) {
+    lineNumber += 1;
+    if (text.trim() === '') continue;
+    const line = parseHistoryLine(text, lineNumber);
+    if (group.length > 0 && !sameCommit(group, line)) {
+      await flush(group);
+      group = [];
+    }
+    group.push(line);
+  }
+  if (group.length > 0) await flush(group);
+  return { appended, skipped, commits };
+}

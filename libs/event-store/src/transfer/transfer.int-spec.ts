@@ -1,0 +1,94 @@
+import { PassThrough } from 'node:stream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from '../../../messaging/src/nats-connection';
+import { startTestNats, type TestNats } from '../../../../test/support/nats';
+import type { EventStore } from '../event-store.port';
+import { createJetStreamEventStore } from '../jetstream/jetstream-event-store';
+import { MemoryEventStore } from '../memory/memory-event-store';
+import { anEvent, drain, events, streamId } from '../testing/fixtures';
+import { exportHistory } from './export-history';
+import { HistoryTransferError } from './history-line';
+import { importHistory } from './import-history';
+
+async function exported(store: EventStore): Promise<string[]> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await exportHistory(store, out);
+  out.end();
+  return Buffer.concat(chunks).toString('utf8').split('\n').filter((line) => line !== '');
+}
+
+async function* linesOf(lines: readonly string[]): AsyncGenerator<string> {
+  yield* lines;
+}
+
+/** Several streams, interleaved, with single- and multi-event commits and metadata beyond the required fields. */
+async function writeHistory(store: EventStore): Promise<void> {
+  const task = streamId('task');
+  const executions = [streamId('execution'), streamId('execution')];
+  await store.append(task, [anEvent('TaskCreated', { name: 'ü & "quotes"', schedules: [{ every: '10s' }] })], { expected: 'no_stream' });
+  await store.append(executions[0], events(1, 'TaskDue'), { expected: 'no_stream' });
+  await store.append(executions[1], events(1, 'TaskDue'), { expected: 'no_stream' });
+  await store.append(executions[0], [...events(1, 'TaskStarted'), ...events(1, 'TaskSucceeded')], { expected: 0 });
+  const paused = anEvent('TaskPaused', { note: null });
+  await store.append(task, [{ ...paused, metadata: { ...paused.metadata, actor: 'ops', hash: 'abc' } as typeof paused.metadata }], { expected: 0 });
+  await store.append(executions[1], events(3, 'TaskProgressed'), { expected: 0 });
+}
+
+describe('export / import of a full history', () => {
+  const servers: TestNats[] = [];
+  const connections: NatsConnection[] = [];
+  const jetstream = async (): Promise<EventStore> => {
+    const nats = await startTestNats();
+    servers.push(nats);
+    const nc = await connectNats(nats.url, 'transfer-test');
+    connections.push(nc);
+    return createJetStreamEventStore(nc);
+  };
+  afterAll(async () => {
+    for (const nc of connections) await nc.close();
+    for (const nats of servers) await nats.cleanup();
+  });
+
+  it('jetstream → memory → a fresh jetstream gives identical histories: order, revisions, ids, metadata, commits', async () => {
+    const source = await jetstream();
+    await writeHistory(source);
+    const original = await exported(source);
+    expect(original).toHaveLength(9);
+
+    const memory = new MemoryEventStore();
+    expect(await importHistory(memory, linesOf(original))).toEqual({ appended: 9, skipped: 0, commits: 6 });
+    expect(await exported(memory)).toEqual(original);
+
+    const target = await jetstream();
+    expect(await importHistory(target, linesOf(await exported(memory)))).toEqual({ appended: 9, skipped: 0, commits: 6 });
+    expect(await exported(target)).toEqual(original);
+    // Same commits means the same positions too (commit sequence * 1000 + index on both sides).
+    expect((await drain(target.readAll())).map((e) => e.position)).toEqual((await drain(source.readAll())).map((e) => e.position));
+    await Promise.all([source.close(), target.close(), memory.close()]);
+  });
+
+  it('is idempotent: a re-run skips what is there, and an interrupted import resumes', async () => {
+    const source = new MemoryEventStore();
+    await writeHistory(source);
+    const lines = await exported(source);
+    const target = new MemoryEventStore();
+    // Interrupted after the first three commits (appends are atomic, so an interruption falls between commits).
+    await importHistory(target, linesOf(lines.slice(0, 3)));
+    expect(await importHistory(target, linesOf(lines))).toMatchObject({ appended: 6, skipped: 3 });
+    expect(await importHistory(target, linesOf(lines))).toEqual({ appended: 0, skipped: 9, commits: 0 });
+    expect(await exported(target)).toEqual(lines);
+  });
+
+  it('refuses a target whose streams hold other events, and lines that are not history', async () => {
+    const source = new MemoryEventStore();
+    await writeHistory(source);
+    const lines = await exported(source);
+    const target = new MemoryEventStore();
+    const first = JSON.parse(lines[0]) as { streamId: string };
+    await target.append(first.streamId, events(1), { expected: 'no_stream' });
+    await expect(importHistory(target, linesOf(lines))).rejects.toThrow(HistoryTransferError);
+    await expect(importHistory(new MemoryEventStore(), linesOf(['{"streamId":"task-1"}']))).rejects.toThrow(/line 1/);
+  });
+});
