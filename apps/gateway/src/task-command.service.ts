@@ -4,6 +4,10 @@ import {
   notFound,
   toTaskStreamId,
   type TaskEvent,
+  type BackfillRequested,
+  type BackfillTaskPayload,
+  type EventEnvelope,
+  type BackfillTaskResult,
   type CreateTaskPayload,
   type DeleteTaskPayload,
   type PauseTaskPayload,
@@ -41,6 +45,10 @@ export class TaskCommandService {
       config: payload.config,
       schedules: payload.schedules,
       tags: payload.tags,
+      ...(payload.misfire ? { misfire: payload.misfire } : {}),
+      ...(payload.retry ? { retry: payload.retry } : {}),
+      ...(payload.timeouts ? { timeouts: payload.timeouts } : {}),
+      ...(payload.maxConcurrent ? { maxConcurrent: payload.maxConcurrent } : {}),
     };
     this.catalog.validate(definition.executor, definition.config);
     return this.run(payload, { type: 'CreateTask', data: { taskId, definition } });
@@ -79,12 +87,33 @@ export class TaskCommandService {
     return { ...result, executionId };
   }
 
+  async backfill(payload: BackfillTaskPayload): Promise<BackfillTaskResult> {
+    // The backfill id is the command id, so a retried backfill command fires its range once.
+    const backfillId = payload.commandId ?? randomUUID();
+    const command: TaskCommand = {
+      type: 'BackfillTask',
+      data: { taskId: payload.taskId, backfillId, fromMs: Date.parse(payload.from), toMs: Date.parse(payload.to), nowMs: Date.now() },
+    };
+    const { appended, ...result } = await this.runWithEvents({ ...payload, commandId: backfillId }, command);
+    const requested = appended.find((event) => event.type === 'BackfillRequested')?.data as BackfillRequested['data'] | undefined;
+    // A retried command appends nothing: its occurrences were counted (and fired) the first time.
+    return { ...result, backfillId, occurrences: requested?.occurrences ?? 0 };
+  }
+
   private async currentDefinition(taskId: string): Promise<TaskDefinition | undefined> {
     const state = fold(taskDecider, (await this.store.read(toTaskStreamId(taskId))) as unknown as TaskEvent[]);
     return state.status === 'none' || state.status === 'deleted' ? undefined : state.definition;
   }
 
   private async run(meta: CommandMeta, command: TaskCommand): Promise<TaskCommandResult> {
+    const { appended: _appended, ...result } = await this.runWithEvents(meta, command);
+    return result;
+  }
+
+  private async runWithEvents(
+    meta: CommandMeta,
+    command: TaskCommand,
+  ): Promise<TaskCommandResult & { appended: readonly EventEnvelope[] }> {
     const commandId = meta.commandId ?? randomUUID();
     const handled = await handleCommand(this.store, toTaskStreamId(command.data.taskId), taskDecider, command, {
       correlationId: meta.correlationId ?? commandId,
@@ -97,6 +126,7 @@ export class TaskCommandService {
       revision: handled.revision,
       ...(handled.position === undefined ? {} : { position: handled.position }),
       events: handled.appended.map((event) => event.type),
+      appended: handled.appended,
     };
   }
 }

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Subjects,
+  backfillTaskPayloadSchema,
   createTaskPayloadSchema,
   deleteTaskPayloadSchema,
   parsePayload,
@@ -40,6 +41,11 @@ export class TaskCommandsController {
   @MessagePattern(Subjects.cmd.taskDelete)
   delete(@Payload() payload: unknown) {
     return this.tasks.delete(parsePayload(deleteTaskPayloadSchema, payload, 'task.delete'));
+  }
+
+  @MessagePattern(Subjects.cmd.taskBackfill)
+  backfill(@Payload() payload: unknown) {
+    return this.tasks.backfill(parsePayload(backfillTaskPayloadSchema, payload, 'task.backfill'));
   }
 
   @MessagePattern(Subjects.cmd.taskTrigger)

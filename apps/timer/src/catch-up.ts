@@ -1,6 +1,6 @@
-import { MISFIRE_THRESHOLD_MS, scheduledExecutionId } from '@sched/contracts';
+import { MISFIRE_THRESHOLD_MS } from '@sched/contracts';
 import { planCatchUp, type KnownTaskState } from '@sched/domain';
-import type { Occurrence } from './occurrence-firer';
+import { scheduledOccurrence, type Occurrence } from './occurrence-firer';
 import type { ScheduledTask } from './scheduled-tasks';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -20,15 +20,7 @@ export function catchUpOccurrences(
   if (sinceMs >= misfireUntil) return { occurrences: [], normalFromMs: sinceMs };
   const { definition } = task.state;
   const plan = planCatchUp(taskId, definition.schedules, definition.misfire, sinceMs, misfireUntil);
-  const base = (nominalMs: number) => ({
-    taskId,
-    executionId: scheduledExecutionId(taskId, nominalMs),
-    task: task.state,
-    taskRevision: task.revision,
-    scheduledAtMs: nominalMs,
-    reason: 'schedule' as const,
-    cause: { correlationId: scheduledExecutionId(taskId, nominalMs), causationId: task.lastEventId },
-  });
+  const base = (nominalMs: number): Occurrence => scheduledOccurrence(taskId, task, nominalMs);
   const occurrences: Occurrence[] = plan.fires.map((fire) => ({
     ...base(fire.nominalMs),
     late: {

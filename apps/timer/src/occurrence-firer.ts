@@ -1,4 +1,5 @@
 import {
+  scheduledExecutionId,
   toExecutionStreamId,
   type DueReason,
   type EventMetadata,
@@ -57,4 +58,24 @@ export async function fireOccurrence(store: EventStore, occurrence: Occurrence, 
     if (WrongExpectedVersionError.is(error)) return 'already-fired';
     throw error;
   }
+}
+
+/** The occurrence of a task's schedule at `nominalMs`, caused by the task's latest event unless told otherwise. */
+export function scheduledOccurrence(
+  taskId: string,
+  task: { readonly state: KnownTaskState; readonly revision: number; readonly lastEventId: string },
+  nominalMs: number,
+  reason: DueReason = 'schedule',
+  cause?: Occurrence['cause'],
+): Occurrence {
+  const executionId = scheduledExecutionId(taskId, nominalMs);
+  return {
+    taskId,
+    executionId,
+    task: task.state,
+    taskRevision: task.revision,
+    scheduledAtMs: nominalMs,
+    reason,
+    cause: cause ?? { correlationId: executionId, causationId: task.lastEventId },
+  };
 }

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { BackfillRunnerService } from './backfill/backfill-runner.service';
 import { RetryDispatcherService } from './retries/retry-dispatcher.service';
 import { TimerService } from './timer.service';
 
-@Module({ providers: [TimerService, RetryDispatcherService], exports: [TimerService, RetryDispatcherService] })
+@Module({
+  providers: [TimerService, RetryDispatcherService, BackfillRunnerService],
+  exports: [TimerService, RetryDispatcherService],
+})
 export class TimerModule {}

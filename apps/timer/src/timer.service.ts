@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { parseStreamId, scheduledExecutionId, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
+import { parseStreamId, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
 import { fireInstant, nextOccurrences } from '@sched/domain';
 import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
 import { catchUpOccurrences } from './catch-up';
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
-import { fireOccurrence, type Occurrence } from './occurrence-firer';
+import { fireOccurrence, scheduledOccurrence, type Occurrence } from './occurrence-firer';
 import { ScheduledTasks, isSchedulable } from './scheduled-tasks';
 import { TimerDriver, systemClock, type Clock, type TimerEntry } from './scheduling';
 import { TIMER_CLOCK } from './timer-clock';
@@ -175,19 +175,11 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const { value, dueMs } of entries) {
       const task = this.tasks.get(value.taskId);
       if (!isSchedulable(task)) continue;
-      const executionId = scheduledExecutionId(value.taskId, value.nominalMs);
+      const occurrence = scheduledOccurrence(value.taskId, task, value.nominalMs);
       this.firedThrough.set(value.taskId, value.nominalMs);
       this.reschedule(value.taskId);
-      this.inFlight.set(executionId, dueMs);
-      void this.fire({
-        taskId: value.taskId,
-        executionId,
-        task: task.state,
-        taskRevision: task.revision,
-        scheduledAtMs: value.nominalMs,
-        reason: 'schedule',
-        cause: { correlationId: executionId, causationId: task.lastEventId },
-      }).finally(() => this.inFlight.delete(executionId));
+      this.inFlight.set(occurrence.executionId, dueMs);
+      void this.fire(occurrence).finally(() => this.inFlight.delete(occurrence.executionId));
     }
   }
 

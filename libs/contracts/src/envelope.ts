@@ -9,6 +9,11 @@ export const eventMetadataSchema = z.object({
   schemaVersion: z.number().int().positive(),
   /** Who caused it: `user:<name>`, `timer:<instance>`, `executor:<worker>`, `system`. */
   actor: z.string().min(1).optional(),
+  /**
+   * Tamper evidence: sha256 (hex) of the previous event's hash in the same stream ('' for the first) followed by the
+   * canonical JSON of this event without this field. Added by the store decorator on append (libs/event-store).
+   */
+  hash: z.string().optional(),
 });
 export type EventMetadata = z.infer<typeof eventMetadataSchema>;
 

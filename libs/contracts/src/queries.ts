@@ -34,16 +34,48 @@ export const listExecutionsQuerySchema = z
     to: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
+/**
+ * One page of history: the events of a task (its stream and every execution of it), of one execution, or (neither
+ * given) of the whole log, in commit order, strictly after `afterPosition` (the previous page's `nextCursor`).
+ */
 export const historyQuerySchema = z
+  .object({
+    taskId: idSchema.optional(),
+    executionId: idSchema.optional(),
+    afterPosition: z.number().int().nonnegative().optional(),
+    /** Most events in the page; the server may return fewer to stay under the NATS max payload. */
+    limit: z.number().int().min(1).max(5000).default(500),
+    types: z.array(z.string().min(1)).max(32).optional(),
+  })
+  .strict()
+  .refine((q) => !(q.taskId && q.executionId), { message: 'give at most one of taskId, executionId' });
+
+/** State as of an instant: of a task (its own stream) or of one execution. */
+export const asOfQuerySchema = z
+  .object({ taskId: idSchema.optional(), executionId: idSchema.optional(), at: z.iso.datetime({ offset: true }) })
+  .strict()
+  .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' });
+
+export const statsQuerySchema = z
+  .object({ taskId: idSchema, minPosition: page.minPosition })
+  .strict();
+
+export const auditVerifyQuerySchema = z
   .object({ taskId: idSchema.optional(), executionId: idSchema.optional() })
   .strict()
   .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' });
+
+export const rebuildCommandSchema = z.object({}).strict();
 
 export type GetTaskQuery = z.output<typeof getTaskQuerySchema>;
 export type ListTasksQuery = z.output<typeof listTasksQuerySchema>;
 export type GetExecutionQuery = z.output<typeof getExecutionQuerySchema>;
 export type ListExecutionsQuery = z.output<typeof listExecutionsQuerySchema>;
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
+export type HistoryQueryInput = z.input<typeof historyQuerySchema>;
+export type AsOfQuery = z.output<typeof asOfQuerySchema>;
+export type StatsQuery = z.output<typeof statsQuerySchema>;
+export type AuditVerifyQuery = z.output<typeof auditVerifyQuerySchema>;
 
 export interface Page<T> {
   readonly items: readonly T[];

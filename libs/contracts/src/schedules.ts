@@ -102,7 +102,8 @@ export type ScheduleType = ScheduleSpec['type'];
 /** The fields every spec shares (window, jitter, fire budget). */
 export type ScheduleCommon = Pick<ScheduleSpec, keyof typeof commonFields>;
 
-const durationInput = (field: string) =>
+/** A duration field of user input ("500ms", "30s", or whole ms) → milliseconds. Shared with the execution policy inputs. */
+export const durationInput = (field: string) =>
   z.union([z.string(), z.number()]).transform((value, ctx) => {
     const ms = parseDurationMs(value);
     if (ms === undefined || ms < 0 || !Number.isInteger(ms)) {

@@ -7,12 +7,26 @@ export const Subjects = {
     taskResume: 'sched.cmd.task.resume',
     taskDelete: 'sched.cmd.task.delete',
     taskTrigger: 'sched.cmd.task.trigger',
+    executionCancel: 'sched.cmd.execution.cancel',
+    taskBackfill: 'sched.cmd.task.backfill',
   },
   query: {
     taskGet: 'sched.query.task.get',
     taskList: 'sched.query.task.list',
+    taskNextFires: 'sched.query.task.next-fires',
     executionGet: 'sched.query.execution.get',
     executionList: 'sched.query.execution.list',
+    /** Ordered events of a task (its stream and all its executions), of one execution, or of the whole log; paged. */
+    history: 'sched.query.history',
+    /** Task or execution state as of an instant, folded from the events up to it. */
+    asOf: 'sched.query.as-of',
+    stats: 'sched.query.stats',
+    /** Recomputes the hash chains of a task's streams and names the first broken link. */
+    auditVerify: 'sched.query.audit.verify',
+  },
+  /** Operations on the read models (not domain commands: they append nothing). */
+  admin: {
+    projectorRebuild: 'sched.cmd.projector.rebuild',
   },
   /** Live events, published by the relay after commit. */
   evt: {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { scheduleSpecSchema } from './schedules';
+import { executionPolicyFields } from './execution-policy';
+import { misfireSchema } from './misfire-policy';
 
 export const MAX_SCHEDULES_PER_TASK = 16;
 export const TASK_NAME_MAX = 200;
@@ -18,6 +20,10 @@ export const taskDefinitionSchema = z.object({
   config: taskConfigSchema,
   schedules: z.array(scheduleSpecSchema).max(MAX_SCHEDULES_PER_TASK),
   tags: z.array(tagSchema).max(32),
+  /** Retry policy, timeouts and per-task concurrency limit of its executions (copied into each TaskDue). */
+  ...executionPolicyFields,
+  /** Catch-up after missed occurrences (absent: DEFAULT_MISFIRE). */
+  misfire: misfireSchema.optional(),
 });
 export type TaskDefinition = z.infer<typeof taskDefinitionSchema>;
 

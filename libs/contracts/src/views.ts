@@ -45,6 +45,46 @@ export interface ExecutionView {
   readonly updatedAt: string;
   /** Global position of the last event applied to this row. */
   readonly position: number;
+  /** Every attempt so far, oldest first (`sched.query.execution.get` only). */
+  readonly attempts?: readonly AttemptView[];
+}
+
+export const attemptStatuses = ['running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'lost'] as const;
+export type AttemptStatus = (typeof attemptStatuses)[number];
+
+/** One attempt of an execution: from its TaskStarted to its outcome. */
+export interface AttemptView {
+  readonly executionId: string;
+  readonly attempt: number;
+  readonly status: AttemptStatus;
+  readonly workerId: string;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly durationMs?: number;
+  readonly error?: ExecutionError;
+}
+
+/** Outcome of one finished execution, as `sched.query.stats` lists the most recent ones. */
+export interface OutcomeView {
+  readonly executionId: string;
+  readonly status: ExecutionStatus;
+  readonly endedAt: string;
+  readonly durationMs?: number;
+}
+
+/** `sched.query.stats`: how a task's executions went. */
+export interface TaskStatsView {
+  readonly taskId: string;
+  /** Executions that reached an end (succeeded, failed, cancelled, skipped). */
+  readonly finished: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** succeeded / (succeeded + failed); undefined before the first of either. */
+  readonly successRate?: number;
+  /** Over attempts that ended with a duration (succeeded or failed). */
+  readonly avgDurationMs?: number;
+  readonly p95DurationMs?: number;
+  readonly lastOutcomes: readonly OutcomeView[];
 }
 
 /** One event of `sched.query.history`: the event with where it sits in its stream and in the global log. */
@@ -56,4 +96,54 @@ export interface HistoryEntry {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: Record<string, unknown>;
+}
+
+/** One page of `sched.query.history`. */
+export interface HistoryPage {
+  readonly events: readonly HistoryEntry[];
+  /** Pass as `afterPosition` for the next page; absent on the last page. */
+  readonly nextCursor?: number;
+  /** The log's head when the page was read: the history is complete up to here. */
+  readonly head: number;
+}
+
+/** `sched.query.as-of`: the domain state folded from the events of one stream that occurred at or before `at`. */
+export interface AsOfView {
+  readonly streamId: string;
+  readonly at: string;
+  /** Revision and position of the last event folded; -1 and 0 when the stream did not exist yet. */
+  readonly revision: number;
+  readonly position: number;
+  readonly occurredAt?: string;
+  readonly state: Record<string, unknown>;
+}
+
+/** The first event whose hash does not match its recomputed chain link. */
+export interface BrokenLink {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly eventId: string;
+  readonly position: number;
+  /** hash-mismatch: edited (or forged); hash-missing: hash removed; revision-gap: events before it are gone. */
+  readonly reason: 'hash-mismatch' | 'hash-missing' | 'revision-gap';
+  readonly expected: string;
+  readonly actual?: string;
+}
+
+/** `sched.query.audit.verify`: every stream of a task (or one execution) checked link by link. */
+export interface AuditReport {
+  readonly ok: boolean;
+  readonly streams: number;
+  readonly events: number;
+  /** Events appended before hash chaining existed (a stream's leading unhashed events): not covered. */
+  readonly unhashed: number;
+  /** The first broken link per broken stream, in position order. */
+  readonly broken: readonly BrokenLink[];
+}
+
+/** `sched.cmd.projector.rebuild`. */
+export interface RebuildView {
+  readonly events: number;
+  readonly position: number;
+  readonly durationMs: number;
 }

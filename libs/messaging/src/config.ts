@@ -1,13 +1,17 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export type EventStoreKind = 'jetstream' | 'memory';
-export const EVENT_STORE_KINDS: readonly EventStoreKind[] = ['jetstream', 'memory'];
+export type EventStoreKind = 'jetstream' | 'kurrentdb' | 'memory';
+export const EVENT_STORE_KINDS: readonly EventStoreKind[] = ['jetstream', 'kurrentdb', 'memory'];
+/** A local insecure KurrentDB (`docker compose up kurrentdb`), used when EVENT_STORE=kurrentdb and KURRENTDB_URL is unset. */
+export const DEFAULT_KURRENTDB_URL = 'kurrentdb://127.0.0.1:2113?tls=false';
 
 /** Everything a service reads from the environment, parsed once. See the configuration table in README.md. */
 export interface SchedConfig {
   readonly natsUrl: string;
   readonly eventStore: EventStoreKind;
+  /** KurrentDB connection string (only used when eventStore is 'kurrentdb'). */
+  readonly kurrentDbUrl: string;
   /** Where embedded nats-server data, SQLite read models and generated files live. */
   readonly dataDir: string;
   readonly sqlitePath: string;
@@ -16,6 +20,9 @@ export interface SchedConfig {
   readonly logLevel: string;
   /** How many executions one executor process runs at once. */
   readonly executorConcurrency: number;
+  /** Timer HA: partitions the schedules are split into, and the lease TTL after which a dead owner's move. */
+  readonly timerPartitions: number;
+  readonly timerLeaseTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -42,10 +49,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
   return {
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     eventStore,
+    kurrentDbUrl: env.KURRENTDB_URL || DEFAULT_KURRENTDB_URL,
     dataDir,
     sqlitePath: env.SQLITE_PATH ?? path.join(dataDir, 'read-models.sqlite'),
     instanceId: env.INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
     logLevel: env.LOG_LEVEL ?? 'info',
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
+    timerPartitions: positiveInt(env, 'TIMER_PARTITIONS', 16),
+    timerLeaseTtlMs: positiveInt(env, 'TIMER_LEASE_TTL_MS', 1200),
   };
 }

@@ -68,7 +68,8 @@ export const taskProjection: Projection<TaskRow> = {
         // Kept as a row so `state: deleted` can be listed and an execution still running can finish its counts.
         return { ...next, state: 'deleted' };
       case 'TaskTriggered':
-        return next; // the execution itself shows up with its TaskDue
+      case 'BackfillRequested':
+        return next; // the executions themselves show up with their TaskDue
       default:
         return assertNever(e);
     }

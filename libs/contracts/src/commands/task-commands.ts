@@ -8,6 +8,8 @@ import {
   tagSchema,
   taskConfigSchema,
 } from '../task-definition';
+import { executionPolicyInputFields } from '../execution-policy';
+import { misfireInputSchema } from '../misfire-policy';
 
 export const idSchema = z.string().regex(ID_PATTERN, { message: `must be ${ID_RULE}` });
 
@@ -15,7 +17,7 @@ export const idSchema = z.string().regex(ID_PATTERN, { message: `must be ${ID_RU
  * Fields every command may carry. `commandId` makes a retried command idempotent (a trigger with the same
  * commandId fires once); `correlationId` ties the resulting events to the caller's own flow.
  */
-const commandBase = {
+export const commandBase = {
   commandId: idSchema.optional(),
   correlationId: z.string().min(1).max(200).optional(),
 };
@@ -39,9 +41,17 @@ export const createTaskPayloadSchema = z
     config: definitionFields.config.default({}),
     schedules: definitionFields.schedules.default([]),
     tags: definitionFields.tags.default([]),
+    retry: executionPolicyInputFields.retry.optional(),
+    timeouts: executionPolicyInputFields.timeouts.optional(),
+    maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
+    misfire: misfireInputSchema.optional(),
   })
   .strict();
 export type CreateTaskPayload = z.output<typeof createTaskPayloadSchema>;
+
+const UPDATABLE_FIELDS = [
+  'name', 'description', 'executor', 'config', 'schedules', 'tags', 'retry', 'timeouts', 'maxConcurrent', 'misfire',
+] as const;
 
 export const updateTaskPayloadSchema = z
   .object({
@@ -53,12 +63,15 @@ export const updateTaskPayloadSchema = z
     config: definitionFields.config.optional(),
     schedules: definitionFields.schedules.optional(),
     tags: definitionFields.tags.optional(),
+    retry: executionPolicyInputFields.retry.optional(),
+    timeouts: executionPolicyInputFields.timeouts.optional(),
+    maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
+    misfire: misfireInputSchema.optional(),
   })
   .strict()
-  .refine(
-    (payload) => ['name', 'description', 'executor', 'config', 'schedules', 'tags'].some((key) => key in payload),
-    { message: 'update needs at least one of name, description, executor, config, schedules, tags' },
-  );
+  .refine((payload) => UPDATABLE_FIELDS.some((key) => key in payload), {
+    message: `update needs at least one of ${UPDATABLE_FIELDS.join(', ')}`,
+  });
 export type UpdateTaskPayload = z.output<typeof updateTaskPayloadSchema>;
 
 export const pauseTaskPayloadSchema = z
@@ -87,4 +100,24 @@ export interface TaskCommandResult {
 
 export interface TriggerTaskResult extends TaskCommandResult {
   readonly executionId: string;
+}
+
+/** Most occurrences one backfill may fire: a bigger range must be split. */
+export const MAX_BACKFILL_OCCURRENCES = 10_000;
+
+export const backfillTaskPayloadSchema = z
+  .object({
+    ...commandBase,
+    taskId: idSchema,
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .refine((payload) => Date.parse(payload.from) < Date.parse(payload.to), { message: 'from must be before to', path: ['to'] });
+export type BackfillTaskPayload = z.output<typeof backfillTaskPayloadSchema>;
+
+export interface BackfillTaskResult extends TaskCommandResult {
+  readonly backfillId: string;
+  /** How many occurrences fall in the range (those that already fired are not fired again). */
+  readonly occurrences: number;
 }

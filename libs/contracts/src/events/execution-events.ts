@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { executionPolicyFields } from '../execution-policy';
+import { lateFireFields, skippedRangeFields } from '../misfire-policy';
 
 const instant = z.iso.datetime({ offset: true });
 const attempt = z.number().int().positive();
@@ -11,7 +13,7 @@ export const executionErrorSchema = z.object({
 });
 export type ExecutionError = z.infer<typeof executionErrorSchema>;
 
-export const dueReasonSchema = z.enum(['schedule', 'trigger']);
+export const dueReasonSchema = z.enum(['schedule', 'trigger', 'backfill']);
 export type DueReason = z.infer<typeof dueReasonSchema>;
 
 /** Always the first event of an execution stream. Carries the task's executor and config as of the due time. */
@@ -24,7 +26,22 @@ export const taskDueSchema = z.object({
   reason: dueReasonSchema,
   /** Revision of the task stream the definition was taken from. */
   taskRevision: z.number().int().nonnegative(),
+  /** The task's retry policy, timeouts and concurrency limit as of the due time (absent: one attempt, no limits). */
+  ...executionPolicyFields,
+  ...lateFireFields,
 });
+
+/** Lines an executor logged during an attempt, kept (bounded) on the event that ends the attempt. */
+export const MAX_LOG_LINES_PER_ATTEMPT = 100;
+export const MAX_LOG_LINE_LENGTH = 1000;
+export const executionLogLineSchema = z.object({
+  at: instant,
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string().max(MAX_LOG_LINE_LENGTH),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type ExecutionLogLine = z.infer<typeof executionLogLineSchema>;
+const logs = z.array(executionLogLineSchema).max(MAX_LOG_LINES_PER_ATTEMPT + 1).optional();
 export const taskStartedSchema = z.object({ attempt, workerId: z.string(), startedAt: instant });
 export const taskProgressedSchema = z.object({
   attempt,
@@ -37,6 +54,7 @@ export const taskSucceededSchema = z.object({
   result: z.unknown().optional(),
   durationMs: z.number().nonnegative(),
   endedAt: instant,
+  logs,
 });
 export const taskFailedSchema = z.object({
   attempt,
@@ -45,6 +63,7 @@ export const taskFailedSchema = z.object({
   endedAt: instant,
   /** True when no further attempt will be made. */
   final: z.boolean(),
+  logs,
 });
 export const taskRetriedSchema = z.object({ attempt, retryAt: instant });
 export const taskTimedOutSchema = z.object({
@@ -52,9 +71,13 @@ export const taskTimedOutSchema = z.object({
   timeout: z.enum(['startToClose', 'scheduleToClose', 'heartbeat']),
   timeoutMs: z.number().nonnegative(),
 });
-export const taskCancelRequestedSchema = z.object({ reason: z.string().optional() });
-export const taskCancelledSchema = z.object({ attempt: attempt.optional(), reason: z.string().optional() });
-export const taskSkippedSchema = z.object({ reason: z.string().min(1) });
+export const taskCancelRequestedSchema = z.object({
+  reason: z.string().optional(),
+  /** The cancel command's id, so a retried command is recognised (idempotent). */
+  commandId: z.string().optional(),
+});
+export const taskCancelledSchema = z.object({ attempt: attempt.optional(), reason: z.string().optional(), logs });
+export const taskSkippedSchema = z.object({ reason: z.string().min(1), ...skippedRangeFields });
 
 type Ev<T extends string, S extends z.ZodType> = { type: T; data: z.infer<S> };
 export type TaskDue = Ev<'TaskDue', typeof taskDueSchema>;

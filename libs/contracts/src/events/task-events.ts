@@ -7,6 +7,14 @@ export const taskPausedSchema = z.object({ taskId: z.string(), note: z.string().
 export const taskResumedSchema = z.object({ taskId: z.string() });
 export const taskDeletedSchema = z.object({ taskId: z.string(), reason: z.string().optional() });
 export const taskTriggeredSchema = z.object({ taskId: z.string(), executionId: z.string() });
+/** Fire every occurrence of the task's schedules in (from, to] that has not fired yet. */
+export const backfillRequestedSchema = z.object({
+  taskId: z.string(),
+  backfillId: z.string(),
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+  occurrences: z.number().int().nonnegative(),
+});
 
 export type TaskCreated = { type: 'TaskCreated'; data: z.infer<typeof taskCreatedSchema> };
 export type TaskUpdated = { type: 'TaskUpdated'; data: z.infer<typeof taskUpdatedSchema> };
@@ -14,8 +22,16 @@ export type TaskPaused = { type: 'TaskPaused'; data: z.infer<typeof taskPausedSc
 export type TaskResumed = { type: 'TaskResumed'; data: z.infer<typeof taskResumedSchema> };
 export type TaskDeleted = { type: 'TaskDeleted'; data: z.infer<typeof taskDeletedSchema> };
 export type TaskTriggered = { type: 'TaskTriggered'; data: z.infer<typeof taskTriggeredSchema> };
+export type BackfillRequested = { type: 'BackfillRequested'; data: z.infer<typeof backfillRequestedSchema> };
 
-export type TaskEvent = TaskCreated | TaskUpdated | TaskPaused | TaskResumed | TaskDeleted | TaskTriggered;
+export type TaskEvent =
+  | TaskCreated
+  | TaskUpdated
+  | TaskPaused
+  | TaskResumed
+  | TaskDeleted
+  | TaskTriggered
+  | BackfillRequested;
 export type TaskEventType = TaskEvent['type'];
 
 export const TASK_EVENT_SCHEMAS = {
@@ -25,4 +41,5 @@ export const TASK_EVENT_SCHEMAS = {
   TaskResumed: taskResumedSchema,
   TaskDeleted: taskDeletedSchema,
   TaskTriggered: taskTriggeredSchema,
+  BackfillRequested: backfillRequestedSchema,
 } as const satisfies Record<TaskEventType, z.ZodType>;

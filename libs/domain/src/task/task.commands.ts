@@ -6,4 +6,14 @@ export type TaskCommand =
   | { readonly type: 'PauseTask'; readonly data: { readonly taskId: string; readonly note?: string } }
   | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }
   | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
-  | { readonly type: 'TriggerTask'; readonly data: { readonly taskId: string; readonly executionId: string } };
+  | { readonly type: 'TriggerTask'; readonly data: { readonly taskId: string; readonly executionId: string } }
+  | {
+      readonly type: 'BackfillTask';
+      readonly data: {
+        readonly taskId: string;
+        readonly backfillId: string;
+        readonly fromMs: number;
+        readonly toMs: number;
+        readonly nowMs: number;
+      };
+    };

@@ -72,4 +72,27 @@ describe('task decider', () => {
       given(created, { type: 'TaskTriggered', data: { taskId, executionId: 'cmd-1' } }).when(trigger).thenNothingHappened());
     it('a deleted task cannot be triggered', () => given(created, deleted).when(trigger).thenThrows('NOT_FOUND'));
   });
+
+  describe('backfill', () => {
+    const backfill = (fromMs: number, toMs: number, nowMs = 100_000, backfillId = 'b1') =>
+      ({ type: 'BackfillTask', data: { taskId, backfillId, fromMs, toMs, nowMs } }) as const;
+    it('records the range and how many occurrences it holds', () =>
+      given(created)
+        .when(backfill(10_000, 15_000))
+        .then({
+          type: 'BackfillRequested',
+          data: { taskId, backfillId: 'b1', from: new Date(10_000).toISOString(), to: new Date(15_000).toISOString(), occurrences: 5 },
+        }));
+    it('a retried backfill command acts once', () =>
+      given(created, {
+        type: 'BackfillRequested',
+        data: { taskId, backfillId: 'b1', from: new Date(10_000).toISOString(), to: new Date(15_000).toISOString(), occurrences: 5 },
+      })
+        .when(backfill(10_000, 15_000))
+        .thenNothingHappened());
+    it('cannot reach into the future', () => given(created).when(backfill(10_000, 200_000)).thenThrows('VALIDATION', /future/));
+    it('refuses a range without occurrences', () => given(created).when(backfill(10_100, 10_900)).thenThrows('VALIDATION', /no occurrence/));
+    it('refuses more than the limit', () =>
+      given(created).when(backfill(0, 20_000_000, 30_000_000)).thenThrows('VALIDATION', /at most/));
+  });
 });

@@ -1,5 +1,6 @@
-import { ErrorCode, SchedError, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
+import { nextOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
 import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from './task.state';
 
@@ -18,6 +19,35 @@ function effectiveChanges(current: TaskDefinition, changes: Partial<TaskDefiniti
     if (JSON.stringify(current[key as keyof TaskDefinition]) !== JSON.stringify(value)) effective[key] = value;
   }
   return effective as Partial<TaskDefinition>;
+}
+
+/** A backfill fires the task's own occurrences in (from, to]: only the past, and a bounded number of them. */
+function decideBackfill(task: KnownTaskState, data: Extract<TaskCommand, { type: 'BackfillTask' }>['data']): TaskEvent[] {
+  const { taskId, backfillId, fromMs, toMs, nowMs } = data;
+  if (task.triggeredExecutionIds.has(`backfill:${backfillId}`)) return [];
+  if (toMs > nowMs) throw new SchedError(ErrorCode.VALIDATION, 'a backfill cannot reach into the future', { to: new Date(toMs).toISOString() });
+  const occurrences = countOccurrences(task.definition.schedules, fromMs, toMs, MAX_BACKFILL_OCCURRENCES + 1);
+  if (occurrences === 0) throw new SchedError(ErrorCode.VALIDATION, 'the task has no occurrence in that range', {});
+  if (occurrences > MAX_BACKFILL_OCCURRENCES) {
+    throw new SchedError(ErrorCode.VALIDATION, `a backfill may fire at most ${MAX_BACKFILL_OCCURRENCES} occurrences; split the range`, {
+      limit: MAX_BACKFILL_OCCURRENCES,
+    });
+  }
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  return [{ type: 'BackfillRequested', data: { taskId, backfillId, from: iso(fromMs), to: iso(toMs), occurrences } }];
+}
+
+/** Occurrences in (fromMs, toMs], counting at most `limit`. */
+export function countOccurrences(specs: TaskDefinition['schedules'], fromMs: number, toMs: number, limit: number): number {
+  let count = 0;
+  let cursor = fromMs;
+  while (count < limit) {
+    const batch = nextOccurrences(specs, cursor, Math.min(1000, limit - count)).filter((o) => o.atMs <= toMs);
+    count += batch.length;
+    if (batch.length === 0 || batch[batch.length - 1].atMs >= toMs) break;
+    cursor = batch[batch.length - 1].atMs;
+  }
+  return count;
 }
 
 export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] {
@@ -52,6 +82,8 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       if (task.triggeredExecutionIds.has(executionId)) return [];
       return [{ type: 'TaskTriggered', data: { taskId, executionId } }];
     }
+    case 'BackfillTask':
+      return decideBackfill(requireLive(state, taskId), command.data);
     default:
       return assertNever(command);
   }

@@ -7,7 +7,7 @@ export type TaskState =
       readonly taskId: string;
       readonly definition: TaskDefinition;
       readonly pauseNote?: string;
-      /** Execution ids already triggered by hand, so a retried trigger command fires once. */
+      /** Execution ids triggered by hand (and `backfill:<id>`s), so a retried trigger or backfill command acts once. */
       readonly triggeredExecutionIds: ReadonlySet<string>;
     };
 
@@ -37,6 +37,9 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
     case 'TaskDeleted':
       if (state.status === 'none') return state;
       return { ...state, status: 'deleted' };
+    case 'BackfillRequested':
+      if (state.status === 'none') return state;
+      return { ...state, triggeredExecutionIds: new Set([...state.triggeredExecutionIds, `backfill:${event.data.backfillId}`]) };
     case 'TaskTriggered':
       if (state.status === 'none') return state;
       return { ...state, triggeredExecutionIds: new Set([...state.triggeredExecutionIds, event.data.executionId]) };

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { formatDurationMs } from './duration';
+import { durationInput } from './schedules';
+
+/**
+ * How a task's executions are retried, timed out and limited. Stored on the task definition (ms, all fields present)
+ * and snapshotted into each TaskDue, so the executor decides from the execution stream alone.
+ */
+export const MAX_ATTEMPTS = 100;
+export const MAX_BACKOFF_MS = 7 * 86_400_000;
+export const MIN_TIMEOUT_MS = 100;
+export const MAX_TIMEOUT_MS = 30 * 86_400_000;
+export const MAX_CONCURRENT_PER_TASK = 10_000;
+
+export const backoffKinds = ['fixed', 'exponential'] as const;
+
+/** Stored retry policy. The delay before attempt n+1 is `initial · multiplier^(n-1)` (exponential) capped at max, ± jitter. */
+export const retryPolicySchema = z.object({
+  /** Attempts in total, the first included: 1 means no retry. */
+  maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS),
+  backoff: z.enum(backoffKinds),
+  initialIntervalMs: z.number().int().min(0).max(MAX_BACKOFF_MS),
+  multiplier: z.number().min(1).max(10),
+  maxIntervalMs: z.number().int().min(0).max(MAX_BACKOFF_MS),
+  /** Fraction of the delay added or removed at random: 0.2 → the delay × [0.8, 1.2]. */
+  jitter: z.number().min(0).max(1),
+  /** Error types (ExecutionError.type) that end the execution at once. */
+  nonRetryableErrorTypes: z.array(z.string().min(1).max(100)).max(32),
+});
+export type RetryPolicy = z.infer<typeof retryPolicySchema>;
+
+const timeoutMs = z.number().int().min(MIN_TIMEOUT_MS).max(MAX_TIMEOUT_MS);
+
+/** Stored timeouts; each is optional (absent = no limit). */
+export const executionTimeoutsSchema = z.object({
+  /** One attempt, from its start to its outcome. */
+  startToCloseMs: timeoutMs.optional(),
+  /** The whole execution, from its scheduled instant to its final outcome (no retry may start after it). */
+  scheduleToCloseMs: timeoutMs.optional(),
+  /** Longest silence (no heartbeat() or progress()) of a running attempt's code. */
+  heartbeatMs: timeoutMs.optional(),
+});
+export type ExecutionTimeouts = z.infer<typeof executionTimeoutsSchema>;
+
+export const maxConcurrentSchema = z.number().int().min(1).max(MAX_CONCURRENT_PER_TASK);
+
+/** Fields the task definition and TaskDue share (all optional: old events stay valid). */
+export const executionPolicyFields = {
+  retry: retryPolicySchema.optional(),
+  timeouts: executionTimeoutsSchema.optional(),
+  /** Running executions of this task at once, across all executor processes; the others wait (stay due). */
+  maxConcurrent: maxConcurrentSchema.optional(),
+};
+
+/** `{ "maxAttempts": 5, "backoff": "exponential", "initialInterval": "1s", "maxInterval": "1m", "jitter": 0.2 }`. */
+export const retryPolicyInputSchema = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS),
+    backoff: z.enum(backoffKinds).default('exponential'),
+    initialInterval: durationInput('initialInterval').default(1000),
+    multiplier: z.number().min(1).max(10).default(2),
+    maxInterval: durationInput('maxInterval').default(300_000),
+    jitter: z.number().min(0).max(1).default(0),
+    nonRetryableErrorTypes: z.array(z.string().min(1).max(100)).max(32).default([]),
+  })
+  .strict()
+  .transform((input, ctx): RetryPolicy => {
+    const tooLong = (['initialInterval', 'maxInterval'] as const).find((field) => input[field] > MAX_BACKOFF_MS);
+    if (tooLong) {
+      ctx.addIssue({ code: 'custom', path: [tooLong], message: `${tooLong} must be at most ${formatDurationMs(MAX_BACKOFF_MS)}` });
+      return z.NEVER;
+    }
+    return {
+      maxAttempts: input.maxAttempts,
+      backoff: input.backoff,
+      initialIntervalMs: input.initialInterval,
+      multiplier: input.multiplier,
+      maxIntervalMs: Math.max(input.maxInterval, input.initialInterval),
+      jitter: input.jitter,
+      nonRetryableErrorTypes: input.nonRetryableErrorTypes,
+    };
+  });
+
+const timeoutInput = (field: string) =>
+  durationInput(field).refine((ms) => ms >= MIN_TIMEOUT_MS && ms <= MAX_TIMEOUT_MS, {
+    message: `${field} must be between ${formatDurationMs(MIN_TIMEOUT_MS)} and ${formatDurationMs(MAX_TIMEOUT_MS)}`,
+  });
+
+/** `{ "startToClose": "30s", "scheduleToClose": "10m", "heartbeat": "20s" }`. */
+export const executionTimeoutsInputSchema = z
+  .object({
+    startToClose: timeoutInput('startToClose').optional(),
+    scheduleToClose: timeoutInput('scheduleToClose').optional(),
+    heartbeat: timeoutInput('heartbeat').optional(),
+  })
+  .strict()
+  .transform((input): ExecutionTimeouts => ({
+    ...(input.startToClose === undefined ? {} : { startToCloseMs: input.startToClose }),
+    ...(input.scheduleToClose === undefined ? {} : { scheduleToCloseMs: input.scheduleToClose }),
+    ...(input.heartbeat === undefined ? {} : { heartbeatMs: input.heartbeat }),
+  }));
+
+/** User-input versions of executionPolicyFields, for the create/update payloads. */
+export const executionPolicyInputFields = {
+  retry: retryPolicyInputSchema,
+  timeouts: executionTimeoutsInputSchema,
+  maxConcurrent: maxConcurrentSchema,
+};

@@ -1,0 +1,165 @@
+import {
+  Subjects,
+  toExecutionStreamId,
+  type BackfillTaskResult,
+  type NextFiresResult,
+  type RecordedEvent,
+  type TaskCommandResult,
+  type TaskDue,
+} from '@sched/contracts';
+import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+
+type DueEvent = RecordedEvent & { data: TaskDue['data'] };
+
+describe('timer schedules end to end (whole system, real nats-server)', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  async function command<T = TaskCommandResult>(subject: string, payload: unknown): Promise<T> {
+    const reply = await system.request<T>(subject, payload);
+    if (!reply.ok) throw new Error(`${subject}: ${JSON.stringify(reply.error)}`);
+    return reply.result;
+  }
+
+  async function duesOf(taskId: string): Promise<DueEvent[]> {
+    const dues: DueEvent[] = [];
+    for await (const event of system.store.readAll({ filter: { streamPrefixes: ['execution-'], eventTypes: ['TaskDue'] } })) {
+      if ((event as DueEvent).data.taskId === taskId) dues.push(event as DueEvent);
+    }
+    return dues;
+  }
+
+  it('a 6-field cron in a time zone fires every second, at whole seconds, with the nominal instant in its id', async () => {
+    const { taskId } = await command(Subjects.cmd.taskCreate, {
+      name: 'cron every second',
+      executor: 'noop',
+      schedules: [{ type: 'cron', expression: '* * * * * *', timezone: 'Europe/Berlin' }],
+    });
+    const dues = await waitFor(async () => {
+      const found = await duesOf(taskId);
+      return found.length >= 2 && found;
+    }, 4_000, 'two cron fires');
+    for (const due of dues) {
+      const at = Date.parse(due.data.scheduledAt);
+      expect(at % 1000).toBe(0);
+      expect(due.data.executionId).toBe(`${taskId}@${at}`);
+      expect(Date.parse(due.metadata.occurredAt) - at).toBeLessThan(500);
+    }
+    await command(Subjects.cmd.taskDelete, { taskId });
+  });
+
+  it('a one-shot fires once at its instant', async () => {
+    const at = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000).toISOString();
+    const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'once', executor: 'noop', schedules: [{ type: 'once', at }] });
+    const [due] = await waitFor(async () => (await duesOf(taskId)).length === 1 && duesOf(taskId), 4_000, 'the one-shot');
+    expect(due.data.scheduledAt).toBe(at);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(await duesOf(taskId)).toHaveLength(1);
+  });
+
+  it('next-fires answers from the same code as the timer, for a task and for a preview', async () => {
+    const { taskId } = await command(Subjects.cmd.taskCreate, {
+      name: 'hourly',
+      executor: 'noop',
+      schedules: [{ type: 'interval', every: '1h', offset: '15m' }],
+    });
+    const after = '2030-01-01T00:00:00.000Z';
+    const forTask = await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 3, after });
+    expect(forTask.fires.map((fire) => fire.at)).toEqual([
+      '2030-01-01T00:15:00.000Z',
+      '2030-01-01T01:15:00.000Z',
+      '2030-01-01T02:15:00.000Z',
+    ]);
+    const preview = await command<NextFiresResult>(Subjects.query.taskNextFires, {
+      schedules: [{ type: 'cron', expression: '30 2 * * *', timezone: 'Europe/Berlin' }],
+      count: 2,
+      after: '2030-03-30T12:00:00Z',
+    });
+    // 2030-03-31 is the spring-forward day in Berlin: 02:30 does not exist and fires at 03:00 CEST (01:00Z).
+    expect(preview.fires.map((fire) => fire.at)).toEqual(['2030-03-31T01:00:00.000Z', '2030-04-01T00:30:00.000Z']);
+    const paused = await command(Subjects.cmd.taskPause, { taskId, note: 'later' });
+    expect(paused.events).toEqual(['TaskPaused']);
+    expect((await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId })).active).toBe(false);
+  });
+
+  it('pause stops the fires, resume restarts them from now, update reschedules at once', async () => {
+    const { taskId } = await command(Subjects.cmd.taskCreate, {
+      name: 'pausable',
+      executor: 'noop',
+      schedules: [{ type: 'interval', every: '1s' }],
+    });
+    await waitFor(async () => (await duesOf(taskId)).length >= 1, 3_000, 'a first fire');
+    const pause = await command(Subjects.cmd.taskPause, { taskId });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const pausedCount = (await duesOf(taskId)).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await duesOf(taskId)).length).toBe(pausedCount);
+    expect(pause.position).toBeDefined();
+
+    await command(Subjects.cmd.taskResume, { taskId });
+    await command(Subjects.cmd.taskUpdate, { taskId, schedules: [{ type: 'interval', every: '1h' }] });
+    const afterUpdate = (await duesOf(taskId)).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await duesOf(taskId)).length).toBeLessThanOrEqual(afterUpdate + 1);
+    const next = await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 1 });
+    expect(Date.parse(next.fires[0].at) % 3_600_000).toBe(0);
+  });
+
+  it('backfill fires the past occurrences that never fired, once, and not those that did', async () => {
+    const { taskId } = await command(Subjects.cmd.taskCreate, {
+      name: 'backfilled',
+      executor: 'noop',
+      schedules: [{ type: 'interval', every: '1m' }],
+    });
+    const to = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    const from = to - 5 * 60_000;
+    const first = await command<BackfillTaskResult>(Subjects.cmd.taskBackfill, {
+      taskId,
+      commandId: 'backfill-1',
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+    });
+    expect(first).toMatchObject({ occurrences: 5, events: ['BackfillRequested'] });
+    const dues = await waitFor(async () => {
+      const found = (await duesOf(taskId)).filter((due) => due.data.reason === 'backfill');
+      return found.length === 5 && found;
+    }, 5_000, 'five backfilled occurrences');
+    expect(dues.map((due) => Date.parse(due.data.scheduledAt)).sort()).toEqual([1, 2, 3, 4, 5].map((k) => from + k * 60_000));
+
+    const retried = await command<BackfillTaskResult>(Subjects.cmd.taskBackfill, {
+      taskId,
+      commandId: 'backfill-1',
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+    });
+    expect(retried.events).toEqual([]);
+    const wider = await command<BackfillTaskResult>(Subjects.cmd.taskBackfill, {
+      taskId,
+      from: new Date(from - 2 * 60_000).toISOString(),
+      to: new Date(to).toISOString(),
+    });
+    expect(wider.occurrences).toBe(7);
+    await waitFor(async () => (await duesOf(taskId)).filter((due) => due.data.reason === 'backfill').length === 7, 5_000, 'two more');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const streams = (await duesOf(taskId)).map((due) => due.streamId);
+    expect(new Set(streams).size).toBe(streams.length);
+    const history = await system.store.read(toExecutionStreamId(`${taskId}@${from + 60_000}`));
+    expect(history[0].type).toBe('TaskDue');
+  });
+
+  it('a trigger fires one execution with the command id, even when the command is retried', async () => {
+    const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'manual', executor: 'noop' });
+    const first = await command<{ executionId: string }>(Subjects.cmd.taskTrigger, { taskId, commandId: 'run-42' });
+    const again = await command<{ executionId: string; events: string[] }>(Subjects.cmd.taskTrigger, { taskId, commandId: 'run-42' });
+    expect(first.executionId).toBe('run-42');
+    expect(again.events).toEqual([]);
+    const [due] = await waitFor(async () => (await duesOf(taskId)).length === 1 && duesOf(taskId), 3_000, 'the triggered TaskDue');
+    expect(due.data).toMatchObject({ executionId: 'run-42', reason: 'trigger' });
+  });
+});
