@@ -1,27 +1,74 @@
-import type { RecordedEvent, TaskEvent } from '@sched/contracts';
+import type { RecordedEvent, TaskDefinition, TaskEvent } from '@sched/contracts';
 import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from '@sched/domain';
 
-export interface ScheduledTask {
-  readonly state: TaskState;
-  /** Revision of the task stream's last event, recorded on each TaskDue as the definition's version. */
-  readonly revision: number;
-  /** Id of the task stream's last event: the cause of the occurrences it schedules. */
-  readonly lastEventId: string;
+/**
+ * One record per task, all the timer keeps: a million tasks must fit in well under 1 GB, so the record is itself
+ * the task's (slimmed) domain state, plus what the timer tracks, in one object.
+ */
+export class ScheduledTask implements KnownTaskState {
+  /** The last nominal instant handled (fired, or the instant it became active): the next one comes after it. */
+  firedThrough?: number;
+
+  constructor(
+    public status: KnownTaskState['status'],
+    readonly taskId: string,
+    public definition: TaskDefinition,
+    /** Revision of the task stream's last event, recorded on each TaskDue as the definition's version. */
+    public revision: number,
+    /** Id of the task stream's last event: the cause of the occurrences it schedules. */
+    public lastEventId: string,
+    readonly partition: number,
+  ) {}
+
+  /** The timer never needs manual trigger ids (it fires triggers from their events). */
+  get triggeredExecutionIds(): ReadonlySet<string> {
+    return NO_TRIGGERS;
+  }
+
+  get pauseNote(): string | undefined {
+    return undefined;
+  }
+
+  get state(): KnownTaskState {
+    return this;
+  }
+}
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
+const NO_CONFIG: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NO_TRIGGERS: ReadonlySet<string> = new Set();
+
+/**
+ * The timer fires from the definition's schedules, executor, config and policies; the name, description and tags
+ * are for other readers, so they are not kept in memory here.
+ */
+function forFiring(definition: TaskDefinition): TaskDefinition {
+  const config = Object.keys(definition.config).length === 0 ? NO_CONFIG : definition.config;
+  return { ...definition, name: '', description: '', tags: NO_TAGS as string[], config };
 }
 
 /** The timer's view of every task: folded from task events with the domain's own evolve. */
 export class ScheduledTasks {
   private readonly tasks = new Map<string, ScheduledTask>();
 
-  apply(taskId: string, event: RecordedEvent): ScheduledTask {
-    const previous = this.tasks.get(taskId)?.state ?? initialTaskState();
-    const next: ScheduledTask = {
-      state: evolveTask(previous, event as unknown as TaskEvent),
-      revision: event.revision,
-      lastEventId: event.id,
-    };
-    this.tasks.set(taskId, next);
-    return next;
+  constructor(private readonly partitionOf: (taskId: string) => number = () => 0) {}
+
+  apply(taskId: string, event: RecordedEvent): ScheduledTask | undefined {
+    const current = this.tasks.get(taskId);
+    const next: TaskState = evolveTask(current ?? initialTaskState(), event as unknown as TaskEvent);
+    if (next.status === 'none') return undefined;
+    if (!current) {
+      const created = new ScheduledTask(next.status, taskId, forFiring(next.definition), event.revision, event.id, this.partitionOf(taskId));
+      this.tasks.set(taskId, created);
+      return created;
+    }
+    if (next !== current) {
+      current.status = next.status;
+      if (next.definition !== current.definition) current.definition = forFiring(next.definition);
+    }
+    current.revision = event.revision;
+    current.lastEventId = event.id;
+    return current;
   }
 
   get(taskId: string): ScheduledTask | undefined {
@@ -32,11 +79,12 @@ export class ScheduledTasks {
     return this.tasks.size;
   }
 
-  *entries(): IterableIterator<[string, ScheduledTask]> {
-    yield* this.tasks.entries();
+  /** The tasks of one partition (a scan: partitions change hands rarely, a per-partition index costs memory always). */
+  *inPartition(partition: number): IterableIterator<[string, ScheduledTask]> {
+    for (const entry of this.tasks) if (entry[1].partition === partition) yield entry;
   }
 }
 
 /** Only an active task with schedules is on the timer. */
-export const isSchedulable = (task: ScheduledTask | undefined): task is ScheduledTask & { state: KnownTaskState } =>
+export const isSchedulable = (task: ScheduledTask | undefined): task is ScheduledTask =>
   task?.state.status === 'active' && task.state.definition.schedules.length > 0;

@@ -32,12 +32,9 @@ interface Due {
 @Injectable()
 export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Timer');
-  private readonly tasks = new ScheduledTasks();
-  private readonly byPartition = new Map<number, Set<string>>();
+  private readonly tasks: ScheduledTasks;
   /** Partitions whose lease this instance holds (kept here: the first acquisitions happen while leases start). */
   private readonly owned = new Set<number>();
-  /** Per task, the last nominal instant handled: the next occurrence comes after it. */
-  private readonly firedThrough = new Map<string, number>();
   /** Due instants of fires being appended right now: the watermark must not pass them. */
   private readonly inFlight = new Map<string, number>();
   private readonly driver: TimerDriver<Due>;
@@ -55,6 +52,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() @Inject(TIMER_CLOCK) private readonly clock: Clock = systemClock,
   ) {
     this.actor = `timer:${config.instanceId}`;
+    this.tasks = new ScheduledTasks((taskId) => partitionOf(taskId, config.timerPartitions));
     this.driver = new TimerDriver<Due>(this.clock, (entries) => this.onDue(entries));
   }
 
@@ -112,21 +110,20 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private acquired(partition: number, watermarkMs: number | undefined): void {
     this.owned.add(partition);
     const now = this.clock.now();
-    for (const taskId of this.byPartition.get(partition) ?? []) {
-      const task = this.tasks.get(taskId);
+    for (const [taskId, task] of this.tasks.inPartition(partition)) {
       if (!isSchedulable(task)) continue;
       // The partition's watermark says what its previous owner fired; a task resumed or created later starts there.
-      const since = Math.max(watermarkMs ?? now, this.firedThrough.get(taskId) ?? -Infinity);
+      const since = Math.max(watermarkMs ?? now, task.firedThrough ?? -Infinity);
       const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, since, now);
       for (const occurrence of occurrences) void this.fire(occurrence);
-      this.firedThrough.set(taskId, normalFromMs);
+      task.firedThrough = normalFromMs;
       this.reschedule(taskId);
     }
   }
 
   private lost(partition: number): void {
     this.owned.delete(partition);
-    for (const taskId of this.byPartition.get(partition) ?? []) this.driver.cancel(taskId);
+    for (const [taskId] of this.tasks.inPartition(partition)) this.driver.cancel(taskId);
   }
 
   private async follow(subscription: EventSubscription): Promise<void> {
@@ -143,26 +140,21 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     const stream = parseStreamId(event.streamId);
     if (stream?.category !== 'task') return undefined;
     const taskId = stream.id;
-    this.tasks.apply(taskId, event);
-    if (event.type === 'TaskCreated') {
-      const partition = partitionOf(taskId, this.config.timerPartitions);
-      if (!this.byPartition.has(partition)) this.byPartition.set(partition, new Set());
-      this.byPartition.get(partition)!.add(taskId);
+    const task = this.tasks.apply(taskId, event);
+    if (task && (event.type === 'TaskCreated' || event.type === 'TaskResumed')) {
+      // A task that (re)becomes active starts from then: what fell due before, or while it was paused, is not missed.
+      task.firedThrough = live ? this.clock.now() : Date.parse(event.metadata.occurredAt);
     }
-    // A task that (re)becomes active starts from now: what fell due while it was paused or unknown is not fired.
-    if (live && (event.type === 'TaskCreated' || event.type === 'TaskResumed')) this.firedThrough.set(taskId, this.clock.now());
-    // Created or resumed while nobody watched: nothing before that instant was missed.
-    if (!live && (event.type === 'TaskCreated' || event.type === 'TaskResumed')) this.firedThrough.set(taskId, Date.parse(event.metadata.occurredAt));
     return taskId;
   }
 
   private reschedule(taskId: string): void {
     const task = this.tasks.get(taskId);
-    if (!this.owned.has(partitionOf(taskId, this.config.timerPartitions)) || !isSchedulable(task)) {
+    if (!isSchedulable(task) || !this.owned.has(task.partition)) {
       this.driver.cancel(taskId);
       return;
     }
-    const after = this.firedThrough.get(taskId) ?? this.clock.now();
+    const after = task.firedThrough ?? this.clock.now();
     const [next] = nextOccurrences(task.state.definition.schedules, after, 1);
     if (!next) {
       this.driver.cancel(taskId);
@@ -176,7 +168,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       const task = this.tasks.get(value.taskId);
       if (!isSchedulable(task)) continue;
       const occurrence = scheduledOccurrence(value.taskId, task, value.nominalMs);
-      this.firedThrough.set(value.taskId, value.nominalMs);
+      task.firedThrough = value.nominalMs;
       this.reschedule(value.taskId);
       this.inFlight.set(occurrence.executionId, dueMs);
       void this.fire(occurrence).finally(() => this.inFlight.delete(occurrence.executionId));
@@ -186,7 +178,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private async fireTrigger(event: RecordedEvent): Promise<void> {
     const { taskId, executionId } = (event as unknown as TaskTriggered & RecordedEvent).data;
     const task = this.tasks.get(taskId);
-    if (!task || task.state.status === 'none' || task.state.status === 'deleted') return;
+    if (!task || task.state.status === 'deleted') return;
     await this.fire({
       taskId,
       executionId,
