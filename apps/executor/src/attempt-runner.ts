@@ -1,58 +1,130 @@
-import type { JsMsg } from '@nats-io/jetstream';
-import type { ExecutionError } from '@sched/contracts';
-import { ExecutorError, type ExecutorLogger, type TaskExecutor } from '@sched/executors';
+import { ErrorCode, SchedError, type ExecutionLogLine } from '@sched/contracts';
+import type { KnownExecutionState } from '@sched/domain';
+import { WrongExpectedVersionError } from '@sched/event-store';
+import { AttemptLog, toExecutionError, type TaskExecutor } from '@sched/executors';
+import { AttemptWatchdog, type TimeoutKind } from './attempt-watchdog';
 import type { ExecutionActor } from './execution-actor';
+import { ProgressThrottle } from './progress-throttle';
 
-/** In-progress acks while the attempt runs: they are the heartbeat that keeps JetStream from redelivering it. */
-const HEARTBEAT_INTERVAL_MS = 5_000;
+/** Why an attempt's AbortSignal fired (its `reason`). */
+export type AbortReason =
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'timeout'; readonly timeout: TimeoutKind; readonly timeoutMs: number }
+  | { readonly kind: 'shutdown' }
+  /** Another writer owns the execution now (it declared this worker lost): stop without recording anything. */
+  | { readonly kind: 'lost' };
 
-export function toExecutionError(error: unknown): ExecutionError {
-  if (error instanceof ExecutorError) return { type: error.type, message: error.message, retryable: error.retryable };
-  if (error instanceof Error) return { type: error.name || 'Error', message: error.message, retryable: true };
-  return { type: 'Error', message: String(error), retryable: true };
+/** recorded: the attempt's end is in the stream (ack); shutdown: leave it for redelivery (nak); lost: drop it (ack). */
+export type AttemptOutcome = 'recorded' | 'shutdown' | 'lost';
+
+export interface AttemptRun {
+  readonly actor: ExecutionActor;
+  readonly executor: TaskExecutor<unknown>;
+  readonly attempt: number;
+  readonly controller: AbortController;
+  /** Tells the work queue the attempt is alive (an in-progress ack). */
+  readonly heartbeat: () => void;
+  readonly logSink?: ConstructorParameters<typeof AttemptLog>[0];
 }
 
-export interface AttemptOutcome {
-  readonly aborted: boolean;
-}
+type Settled = { readonly kind: 'ok'; readonly value: unknown } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'aborted' };
+
+/** Another writer appended what this attempt cannot follow: its start lost a race, or it was declared lost. */
+export const isOwnershipLost = (error: unknown): boolean =>
+  WrongExpectedVersionError.is(error) || (SchedError.is(error) && error.code === ErrorCode.INVALID_STATE);
+
+const abortedBy = (signal: AbortSignal): Promise<Settled> =>
+  new Promise((resolve) => {
+    if (signal.aborted) resolve({ kind: 'aborted' });
+    else signal.addEventListener('abort', () => resolve({ kind: 'aborted' }), { once: true });
+  });
 
 /**
- * Runs one attempt of an execution that the actor has just started: parses the config, calls the executor,
- * records progress and the outcome through the actor. Returns whether it was aborted by shutdown (then nothing
- * final is recorded and the work item is left for redelivery).
+ * Runs one started attempt: parses the config, calls the executor with its context (throttled progress, heartbeat,
+ * bounded logs, an AbortSignal for cancel, timeouts and shutdown) and records how it ended through the actor.
+ * An aborted attempt is not waited for: its outcome is recorded at once and whatever its code does later is ignored.
  */
-export async function runAttempt(
-  actor: ExecutionActor,
-  executor: TaskExecutor<unknown>,
-  attempt: number,
-  msg: JsMsg,
-  signal: AbortSignal,
-  logger: ExecutorLogger,
-): Promise<AttemptOutcome> {
-  const state = actor.current;
-  if (state.status === 'none') throw new Error('attempt runner needs a loaded execution');
-  const heartbeat = setInterval(() => msg.working(), HEARTBEAT_INTERVAL_MS);
+export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
+  const { actor, executor, attempt, controller } = run;
+  const state = actor.current as KnownExecutionState;
+  const log = new AttemptLog(run.logSink);
+  const config = executor.configSchema.safeParse(state.due.config);
+  if (!config.success) {
+    return record(() => actor.fail(attempt, { type: 'InvalidConfig', message: config.error.message, retryable: false }, log.lines()));
+  }
+  const abort = (reason: AbortReason): void => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  const onAppendError = (error: unknown): void => {
+    if (isOwnershipLost(error)) abort({ kind: 'lost' });
+    else log.warn(`progress not recorded: ${String(error)}`);
+  };
+  const throttle = new ProgressThrottle((progress) => actor.progress(attempt, progress).catch(onAppendError));
+  const watchdog = new AttemptWatchdog(
+    { timeouts: state.due.timeouts ?? {}, scheduledAtMs: Date.parse(state.due.scheduledAt), startedAtMs: state.startedAtMs ?? Date.now() },
+    (timeout, timeoutMs) => abort({ kind: 'timeout', timeout, timeoutMs }),
+  );
+  actor.onCancelRequested = () => abort({ kind: 'cancel' });
+  if (actor.current.status !== 'none' && actor.current.cancelRequested) abort({ kind: 'cancel' });
+  const beat = (): void => {
+    watchdog.beat();
+    run.heartbeat();
+  };
   try {
-    const config = executor.configSchema.safeParse(state.due.config);
-    if (!config.success) {
-      await actor.fail(attempt, { type: 'InvalidConfig', message: config.error.message, retryable: false });
-      return { aborted: false };
-    }
-    const result = await executor.execute({
+    const execution = executor.execute({
       config: config.data,
-      execution: { executionId: actor.executionId, taskId: state.due.taskId, scheduledAt: state.due.scheduledAt, attempt },
-      signal,
-      progress: (percent, message, data) => actor.progress(attempt, percent, message, data),
-      heartbeat: () => msg.working(),
-      logger,
+      execution: {
+        executionId: actor.executionId,
+        taskId: state.due.taskId,
+        executor: state.due.executor,
+        scheduledAt: state.due.scheduledAt,
+        reason: state.due.reason,
+        attempt,
+        maxAttempts: state.due.retry?.maxAttempts ?? 1,
+      },
+      signal: controller.signal,
+      progress: (percent, message, data) => {
+        beat();
+        return throttle.report({ percent, ...(message === undefined ? {} : { message }), ...(data === undefined ? {} : { data }) });
+      },
+      heartbeat: beat,
+      logger: log,
     });
-    await actor.succeed(attempt, result);
-    return { aborted: false };
-  } catch (error) {
-    if (signal.aborted) return { aborted: true };
-    await actor.fail(attempt, toExecutionError(error));
-    return { aborted: false };
+    const settled = await Promise.race([
+      execution.then((value): Settled => ({ kind: 'ok', value }), (error: unknown): Settled => ({ kind: 'error', error })),
+      abortedBy(controller.signal),
+    ]);
+    watchdog.stop();
+    return await recordSettled(run, settled, log.lines(), throttle);
   } finally {
-    clearInterval(heartbeat);
+    watchdog.stop();
+    throttle.takePending();
+    actor.onCancelRequested = undefined;
+  }
+}
+
+function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine[], throttle: ProgressThrottle): Promise<AttemptOutcome> {
+  const { actor, attempt } = run;
+  if (settled.kind === 'ok') return record(() => actor.succeed(attempt, settled.value, logs, throttle.takePending()));
+  if (settled.kind === 'error') return record(() => actor.fail(attempt, toExecutionError(settled.error), logs));
+  const reason = run.controller.signal.reason as AbortReason;
+  switch (reason.kind) {
+    case 'cancel':
+      return record(() => actor.cancelAttempt(attempt, logs));
+    case 'timeout':
+      return record(() => actor.timeOut(attempt, reason.timeout, reason.timeoutMs, logs));
+    case 'shutdown':
+    case 'lost':
+      return Promise.resolve(reason.kind);
+  }
+}
+
+async function record(append: () => Promise<void>): Promise<AttemptOutcome> {
+  try {
+    await append();
+    return 'recorded';
+  } catch (error) {
+    if (isOwnershipLost(error)) return 'lost';
+    throw error;
   }
 }

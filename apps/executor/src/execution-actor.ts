@@ -3,15 +3,28 @@ import {
   upcast,
   type ExecutionError,
   type ExecutionEvent,
+  type ExecutionLogLine,
   type RecordedEvent,
+  type TaskTimedOut,
 } from '@sched/contracts';
 import { executionDecider, type ExecutionCommand, type ExecutionState } from '@sched/domain';
-import { toEnvelopes, type EventStore } from '@sched/event-store';
+import { WrongExpectedVersionError, toEnvelopes, type EventStore } from '@sched/event-store';
+
+/** Appends that lose a version race this many times in a row give up (the caller drops the work). */
+const MAX_CONFLICT_RETRIES = 3;
+
+export interface Progress {
+  readonly percent: number;
+  readonly message?: string;
+  readonly data?: Record<string, unknown>;
+}
 
 /**
  * One actor per execution: it owns the `execution-<id>` stream while it runs an attempt. Its mailbox is a promise
- * chain, so commands (progress, completion) are decided and appended one at a time, each with the expected
- * version of the previous append. A version conflict means another writer got there first: the actor stops.
+ * chain, so commands are decided and appended one batch at a time, each with the expected version of the previous
+ * append. On a version conflict it reads what the other writer appended (a cancel request from the gateway, or
+ * another executor that declared this worker lost) and decides again: a cancel request is reported to
+ * `onCancelRequested`; a command that no longer fits (the attempt is not ours any more) throws INVALID_STATE.
  */
 export class ExecutionActor {
   private state: ExecutionState = executionDecider.initialState();
@@ -19,59 +32,109 @@ export class ExecutionActor {
   private correlationId = '';
   private causationId = '';
   private mailbox: Promise<unknown> = Promise.resolve();
+  onCancelRequested?: () => void;
 
   constructor(
     private readonly store: EventStore,
     readonly executionId: string,
     private readonly workerId: string,
+    private readonly random: () => number = Math.random,
   ) {}
 
   get current(): ExecutionState {
     return this.state;
   }
 
-  /** Folds the stream from the store. */
+  /** Folds the stream from the store (from the start, or after what it already folded). */
   async load(): Promise<ExecutionState> {
-    const history = await this.store.read(toExecutionStreamId(this.executionId));
+    const wasCancelRequested = this.state.status !== 'none' && this.state.cancelRequested;
+    const history = await this.store.read(toExecutionStreamId(this.executionId), { fromRevision: this.version + 1 });
     for (const event of history) this.apply(upcast(event));
+    if (!wasCancelRequested && this.state.status !== 'none' && this.state.cancelRequested) this.onCancelRequested?.();
     return this.state;
   }
 
   start(attempt: number): Promise<void> {
-    return this.send({ type: 'StartAttempt', data: { attempt, workerId: this.workerId, nowMs: Date.now() } });
+    return this.send([{ type: 'StartAttempt', data: { attempt, workerId: this.workerId, nowMs: Date.now() } }]);
   }
 
-  progress(attempt: number, percent: number, message?: string, data?: Record<string, unknown>): Promise<void> {
-    return this.send({ type: 'ReportProgress', data: { attempt, percent, message, data } });
+  progress(attempt: number, progress: Progress): Promise<void> {
+    return this.send([this.progressCommand(attempt, progress)]);
   }
 
-  succeed(attempt: number, result: unknown): Promise<void> {
-    return this.send({ type: 'CompleteAttempt', data: { attempt, result, nowMs: Date.now() } });
+  /** The last throttled progress (if any) and the success, in one commit. */
+  succeed(attempt: number, result: unknown, logs: readonly ExecutionLogLine[], lastProgress?: Progress): Promise<void> {
+    const complete: ExecutionCommand = { type: 'CompleteAttempt', data: { attempt, result, nowMs: Date.now(), logs } };
+    return this.send(lastProgress ? [this.progressCommand(attempt, lastProgress), complete] : [complete]);
   }
 
-  fail(attempt: number, error: ExecutionError): Promise<void> {
-    return this.send({ type: 'FailAttempt', data: { attempt, error, nowMs: Date.now() } });
+  fail(attempt: number, error: ExecutionError, logs: readonly ExecutionLogLine[] = []): Promise<void> {
+    return this.send([{ type: 'FailAttempt', data: { attempt, error, nowMs: Date.now(), random: this.random(), logs } }]);
   }
 
-  private send(command: ExecutionCommand): Promise<void> {
-    const next = this.mailbox.then(() => this.handle(command));
+  timeOut(attempt: number, timeout: TaskTimedOut['data']['timeout'], timeoutMs: number, logs: readonly ExecutionLogLine[] = []): Promise<void> {
+    const data = { attempt, timeout, timeoutMs, nowMs: Date.now(), random: this.random(), logs };
+    return this.send([{ type: 'TimeOutAttempt', data }]);
+  }
+
+  skip(reason: string): Promise<void> {
+    return this.send([{ type: 'SkipExecution', data: { reason } }]);
+  }
+
+  /** Reads the stream first: the request may have come by the live subject, before this actor folded it. */
+  cancelAttempt(attempt: number, logs: readonly ExecutionLogLine[]): Promise<void> {
+    return this.enqueue(async () => {
+      await this.load();
+      await this.handle([{ type: 'CancelAttempt', data: { attempt, logs } }]);
+    });
+  }
+
+  private progressCommand(attempt: number, progress: Progress): ExecutionCommand {
+    return { type: 'ReportProgress', data: { attempt, ...progress } };
+  }
+
+  /** Re-reads the stream in turn with the appends: how a running attempt notices a cancel request it was not told of. */
+  async sync(): Promise<void> {
+    await this.enqueue(() => this.load());
+  }
+
+  private send(commands: readonly ExecutionCommand[]): Promise<void> {
+    return this.enqueue(() => this.handle(commands));
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.mailbox.then(work);
     this.mailbox = next.catch(() => undefined);
     return next;
   }
 
-  private async handle(command: ExecutionCommand): Promise<void> {
-    const events = executionDecider.decide(command, this.state);
-    if (events.length === 0) return;
-    const envelopes = toEnvelopes(events, {
-      correlationId: this.correlationId,
-      causationId: this.causationId,
-      actor: `executor:${this.workerId}`,
-      nowMs: Date.now(),
-    });
-    const result = await this.store.append(toExecutionStreamId(this.executionId), envelopes, { expected: this.version });
-    for (const event of events) this.state = executionDecider.evolve(this.state, event);
-    this.version = result.nextExpectedVersion;
-    this.causationId = envelopes[envelopes.length - 1].id;
+  private async handle(commands: readonly ExecutionCommand[]): Promise<void> {
+    for (let round = 1; ; round += 1) {
+      let state = this.state;
+      const events: ExecutionEvent[] = [];
+      for (const command of commands) {
+        const decided = executionDecider.decide(command, state);
+        state = decided.reduce(executionDecider.evolve, state);
+        events.push(...decided);
+      }
+      if (events.length === 0) return;
+      const envelopes = toEnvelopes(events, {
+        correlationId: this.correlationId,
+        causationId: this.causationId,
+        actor: `executor:${this.workerId}`,
+        nowMs: Date.now(),
+      });
+      try {
+        const result = await this.store.append(toExecutionStreamId(this.executionId), envelopes, { expected: this.version });
+        this.state = state;
+        this.version = result.nextExpectedVersion;
+        this.causationId = envelopes[envelopes.length - 1].id;
+        return;
+      } catch (error) {
+        if (!WrongExpectedVersionError.is(error) || round >= MAX_CONFLICT_RETRIES) throw error;
+        await this.load(); // someone else appended: decide again on what they wrote
+      }
+    }
   }
 
   private apply(event: RecordedEvent): void {

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { WrongExpectedVersionError, type EventStore } from '@sched/event-store';
-import { ExecutorRegistry, type ExecutorLogger } from '@sched/executors';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { KnownExecutionState } from '@sched/domain';
+import type { EventStore } from '@sched/event-store';
+import { ExecutorRegistry } from '@sched/executors';
 import {
   EVENT_STORE,
   NATS_CONNECTION,
@@ -14,22 +15,40 @@ import {
   type SchedConfig,
   type WorkItem,
 } from '@sched/messaging';
-import { runAttempt } from './attempt-runner';
+import { isOwnershipLost, runAttempt, type AbortReason } from './attempt-runner';
+import { listenForCancelRequests } from './cancel-listener';
 import { ExecutionActor } from './execution-actor';
+import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
+import { TaskSlotLeases } from './limits/task-slot-leases';
+import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
+import { triageWorkItem } from './work-item-triage';
 
 const FETCH_EXPIRES_MS = 2_000;
 const SHUTDOWN_GRACE_MS = 5_000;
+/**
+ * In-progress acks while an attempt runs: the heartbeat that keeps JetStream from redelivering it (ack wait 30 s).
+ * Each tick also refreshes the attempt's task-slot lease and re-reads its stream (a cancel request we missed).
+ */
+const KEEP_ALIVE_INTERVAL_MS = 5_000;
+/** An item refused by a concurrency limit comes back after this long (it stays due meanwhile). */
+const LIMITED_REDELIVERY_MS = 1_000;
+const RUNTIME_ERROR_REDELIVERY_MS = 1_000;
+/** An executor may call heartbeat() in a tight loop; the work queue needs an in-progress ack once in a while only. */
+const HEARTBEAT_ACK_MIN_INTERVAL_MS = 1_000;
 
 /**
  * Competing consumer of the work queue: pulls only as many items as it has free slots, runs each in an
- * ExecutionActor, and acks an item only after the attempt's terminal event is appended.
+ * ExecutionActor, and acks an item only after the attempt's end (success, failure + retry, timeout, cancel) is
+ * appended. Crash recovery: a redelivered item whose attempt the stream says is running → WorkerLost → retry policy.
  */
 @Injectable()
 export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Executor');
   private readonly slots: Slots;
   private readonly inFlight = new Map<string, AbortController>();
+  private limits?: ConcurrencyLimits;
+  private cancelRequests?: Subscription;
   private stopping = false;
   private loop?: Promise<void>;
 
@@ -43,6 +62,9 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const typeLimits = new TypeLimits(parseTypeLimits(process.env[EXECUTOR_TYPE_CONCURRENCY_ENV]));
+    this.limits = new ConcurrencyLimits(typeLimits, await TaskSlotLeases.open(this.nc));
+    this.cancelRequests = listenForCancelRequests(this.nc, (executionId) => this.abort(executionId, { kind: 'cancel' }));
     await ensureWorkQueue(this.nc);
     const consumer = await jetstream(this.nc).consumers.get(WORK_STREAM, WORK_CONSUMER);
     this.loop = this.pullLoop(consumer);
@@ -52,9 +74,20 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     this.stopping = true;
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     await Promise.race([this.slots.drained(), grace]);
-    for (const controller of this.inFlight.values()) controller.abort();
+    for (const executionId of this.inFlight.keys()) this.abort(executionId, { kind: 'shutdown' });
     await this.slots.drained();
     await this.loop;
+    this.cancelRequests?.unsubscribe();
+  }
+
+  /** Executions this process runs right now (for tests and diagnostics). */
+  running(): string[] {
+    return [...this.inFlight.keys()];
+  }
+
+  private abort(executionId: string, reason: AbortReason): void {
+    const controller = this.inFlight.get(executionId);
+    if (controller && !controller.signal.aborted) controller.abort(reason);
   }
 
   private async pullLoop(consumer: Consumer): Promise<void> {
@@ -83,64 +116,106 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       msg.term();
       return;
     }
+    if (this.inFlight.has(parsed.data.executionId)) return; // redelivered while we run it: the running attempt acks it
     try {
-      await this.execute(parsed.data, msg);
+      await this.handle(parsed.data, msg);
     } catch (error) {
-      if (WrongExpectedVersionError.is(error)) {
+      if (isOwnershipLost(error)) {
         // Another executor wrote to this execution first: it owns the attempt, we drop the work cleanly.
         msg.ack();
         return;
       }
       this.logger.error(`execution ${parsed.data.executionId} failed in the runtime: ${String(error)}`);
-      msg.nak(1_000);
+      msg.nak(RUNTIME_ERROR_REDELIVERY_MS);
     }
   }
 
-  private async execute(item: WorkItem, msg: JsMsg): Promise<void> {
-    if (this.inFlight.has(item.executionId)) return; // a duplicate delivery of what we are running right now
+  private async handle(item: WorkItem, msg: JsMsg): Promise<void> {
     const actor = new ExecutionActor(this.store, item.executionId, this.config.instanceId);
     const state = await actor.load();
-    if (state.status === 'none') {
-      msg.term();
+    switch (triageWorkItem(state, item, msg.info.deliveryCount, Date.now())) {
+      case 'unknown':
+        msg.term();
+        return;
+      case 'drop':
+        msg.ack();
+        return;
+      case 'worker-lost': {
+        const { attempt, workerId } = state as KnownExecutionState;
+        await actor.fail(attempt, { type: 'WorkerLost', message: `worker ${workerId} stopped heartbeating`, retryable: true });
+        msg.ack();
+        return;
+      }
+      case 'expired': {
+        const timeoutMs = (state as KnownExecutionState).due.timeouts?.scheduleToCloseMs ?? 0;
+        await actor.timeOut(item.attempt, 'scheduleToClose', timeoutMs);
+        msg.ack();
+        return;
+      }
+      case 'start':
+        break;
+    }
+    const { due } = state as KnownExecutionState;
+    const permit = await this.limits!.tryAcquire(due);
+    if (typeof permit === 'string') {
+      if (permit === 'task-busy' && due.overlap === 'skip' && item.attempt === 1) {
+        await actor.skip(`maxConcurrent ${due.maxConcurrent} executions of task ${due.taskId} were running`);
+        msg.ack();
+      } else {
+        msg.nak(LIMITED_REDELIVERY_MS);
+      }
       return;
     }
-    if (state.status === 'running') {
-      // Delivered again while the stream says it runs: the worker that started it is gone (no heartbeat).
-      await actor.fail(state.attempt, { type: 'WorkerLost', message: `worker ${state.workerId} stopped heartbeating`, retryable: true });
-      msg.ack();
-      return;
+    try {
+      await this.runStarted(actor, item, msg, permit);
+    } finally {
+      await permit.release();
     }
-    if (state.status !== 'due') {
-      msg.ack(); // already finished: a redelivery after our ack was lost
-      return;
-    }
-    const executor = this.registry.get(state.due.executor);
-    const attempt = state.attempt + 1;
-    await actor.start(attempt);
+  }
+
+  private async runStarted(actor: ExecutionActor, item: WorkItem, msg: JsMsg, permit: RunPermit): Promise<void> {
+    const executorType = (actor.current as KnownExecutionState).due.executor;
+    const executor = this.registry.get(executorType);
+    await actor.start(item.attempt);
     if (!executor) {
-      await actor.fail(attempt, { type: 'UnknownExecutor', message: `no executor "${state.due.executor}" here`, retryable: false });
+      await actor.fail(item.attempt, { type: 'UnknownExecutor', message: `no executor "${executorType}" in ${this.config.instanceId}`, retryable: true });
       msg.ack();
       return;
     }
     const controller = new AbortController();
     this.inFlight.set(item.executionId, controller);
+    const keepAlive = setInterval(() => {
+      msg.working();
+      void permit.refresh();
+      void actor.sync().catch(() => undefined);
+    }, KEEP_ALIVE_INTERVAL_MS);
     try {
-      const outcome = await runAttempt(actor, executor, attempt, msg, controller.signal, this.executorLogger(item));
-      if (outcome.aborted) msg.nak();
+      const outcome = await runAttempt({
+        actor,
+        executor,
+        attempt: item.attempt,
+        controller,
+        heartbeat: atMostEvery(HEARTBEAT_ACK_MIN_INTERVAL_MS, () => msg.working()),
+        logSink: (level, message) => this.logger[level === 'info' ? 'log' : level](`[${executorType} ${item.executionId}] ${message}`),
+      });
+      if (outcome === 'lost') this.logger.warn(`${item.executionId} attempt ${item.attempt}: another writer owns it now, dropped`);
+      if (outcome === 'shutdown') msg.nak();
       else msg.ack();
     } finally {
+      clearInterval(keepAlive);
       this.inFlight.delete(item.executionId);
     }
   }
+}
 
-  private executorLogger(item: WorkItem): ExecutorLogger {
-    const prefix = `[${item.executor} ${item.executionId}]`;
-    return {
-      info: (message) => this.logger.log(`${prefix} ${message}`),
-      warn: (message) => this.logger.warn(`${prefix} ${message}`),
-      error: (message) => this.logger.error(`${prefix} ${message}`),
-    };
-  }
+function atMostEvery(intervalMs: number, action: () => void): () => void {
+  let lastMs = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = Date.now();
+    if (now - lastMs < intervalMs) return;
+    lastMs = now;
+    action();
+  };
 }
 
 function safeJson(msg: JsMsg): unknown {

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import { BUILTIN_EXECUTORS, ExecutorRegistry } from '@sched/executors';
+import { ExecutorRegistry, configuredExecutors } from '@sched/executors';
 import { ExecutorWorkerService } from './executor-worker.service';
 
+/** The executor runtime with the built-in executors plus the custom ones named by EXECUTOR_MODULES. */
 @Module({
-  providers: [ExecutorWorkerService, { provide: ExecutorRegistry, useFactory: () => new ExecutorRegistry(BUILTIN_EXECUTORS) }],
+  providers: [ExecutorWorkerService, { provide: ExecutorRegistry, useFactory: () => new ExecutorRegistry(configuredExecutors()) }],
+  exports: [ExecutorWorkerService],
 })
 export class ExecutorModule {}

@@ -49,6 +49,7 @@ export class TaskCommandService {
       ...(payload.retry ? { retry: payload.retry } : {}),
       ...(payload.timeouts ? { timeouts: payload.timeouts } : {}),
       ...(payload.maxConcurrent ? { maxConcurrent: payload.maxConcurrent } : {}),
+      ...(payload.overlap ? { overlap: payload.overlap } : {}),
     };
     this.catalog.validate(definition.executor, definition.config);
     return this.run(payload, { type: 'CreateTask', data: { taskId, definition } });

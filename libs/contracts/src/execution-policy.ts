@@ -44,12 +44,21 @@ export type ExecutionTimeouts = z.infer<typeof executionTimeoutsSchema>;
 
 export const maxConcurrentSchema = z.number().int().min(1).max(MAX_CONCURRENT_PER_TASK);
 
+/**
+ * What happens to a new execution when `maxConcurrent` executions of its task already run: `queue` (the default)
+ * keeps it due until a slot frees; `skip` ends it at once with TaskSkipped. Retries always queue.
+ */
+export const overlapPolicies = ['queue', 'skip'] as const;
+export const overlapPolicySchema = z.enum(overlapPolicies);
+export type OverlapPolicy = z.infer<typeof overlapPolicySchema>;
+
 /** Fields the task definition and TaskDue share (all optional: old events stay valid). */
 export const executionPolicyFields = {
   retry: retryPolicySchema.optional(),
   timeouts: executionTimeoutsSchema.optional(),
   /** Running executions of this task at once, across all executor processes; the others wait (stay due). */
   maxConcurrent: maxConcurrentSchema.optional(),
+  overlap: overlapPolicySchema.optional(),
 };
 
 /** `{ "maxAttempts": 5, "backoff": "exponential", "initialInterval": "1s", "maxInterval": "1m", "jitter": 0.2 }`. */
@@ -105,4 +114,5 @@ export const executionPolicyInputFields = {
   retry: retryPolicyInputSchema,
   timeouts: executionTimeoutsInputSchema,
   maxConcurrent: maxConcurrentSchema,
+  overlap: overlapPolicySchema,
 };

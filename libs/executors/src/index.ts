@@ -1,3 +1,6 @@
 export * from './task-executor';
+export * from './execution-error';
+export * from './attempt-log';
 export * from './executor-registry';
+export * from './executor-modules';
 export * from './builtins';

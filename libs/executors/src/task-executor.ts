@@ -1,11 +1,18 @@
 import type { z } from 'zod';
+import type { DueReason } from '@sched/contracts';
 
 /** What an executor sees of the execution it runs. */
 export interface ExecutionInfo {
   readonly executionId: string;
   readonly taskId: string;
+  readonly executor: string;
   readonly scheduledAt: string;
+  /** Why it runs: its schedule fired, or someone triggered it. */
+  readonly reason: DueReason;
+  /** 1 for the first attempt, n for the n-th (after n-1 retries). */
   readonly attempt: number;
+  /** Attempts the retry policy allows in total (1 = no retry). */
+  readonly maxAttempts: number;
 }
 
 export interface ExecutorLogger {
@@ -39,7 +46,10 @@ export interface TaskExecutor<Config = Record<string, unknown>> {
   execute(context: ExecutionContext<Config>): Promise<unknown>;
 }
 
-/** Thrown by executors to control how a failure is recorded and whether it is retried. */
+/**
+ * Thrown by executors to control how a failure is recorded and whether it is retried. Executors loaded from other
+ * packages may throw any Error with `type` and `retryable` properties instead: the runtime reads those by shape.
+ */
 export class ExecutorError extends Error {
   constructor(
     message: string,

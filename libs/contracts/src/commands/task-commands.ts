@@ -44,13 +44,14 @@ export const createTaskPayloadSchema = z
     retry: executionPolicyInputFields.retry.optional(),
     timeouts: executionPolicyInputFields.timeouts.optional(),
     maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
+    overlap: executionPolicyInputFields.overlap.optional(),
     misfire: misfireInputSchema.optional(),
   })
   .strict();
 export type CreateTaskPayload = z.output<typeof createTaskPayloadSchema>;
 
 const UPDATABLE_FIELDS = [
-  'name', 'description', 'executor', 'config', 'schedules', 'tags', 'retry', 'timeouts', 'maxConcurrent', 'misfire',
+  'name', 'description', 'executor', 'config', 'schedules', 'tags', 'retry', 'timeouts', 'maxConcurrent', 'overlap', 'misfire',
 ] as const;
 
 export const updateTaskPayloadSchema = z
@@ -66,6 +67,7 @@ export const updateTaskPayloadSchema = z
     retry: executionPolicyInputFields.retry.optional(),
     timeouts: executionPolicyInputFields.timeouts.optional(),
     maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
+    overlap: executionPolicyInputFields.overlap.optional(),
     misfire: misfireInputSchema.optional(),
   })
   .strict()

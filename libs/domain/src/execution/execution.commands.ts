@@ -1,4 +1,9 @@
-import type { ExecutionError, TaskDue } from '@sched/contracts';
+import type { ExecutionError, ExecutionLogLine, TaskDue, TaskTimedOut } from '@sched/contracts';
+
+/** Lines the attempt's code logged, kept on the event that ends the attempt. */
+type WithLogs = { readonly logs?: readonly ExecutionLogLine[] };
+/** `random` in [0, 1) spreads the retry delay (jitter); it defaults to 0.5, i.e. no jitter. */
+type WithRandom = { readonly random?: number };
 
 export type ExecutionCommand =
   | { readonly type: 'ScheduleExecution'; readonly data: TaskDue['data'] }
@@ -17,9 +22,35 @@ export type ExecutionCommand =
     }
   | {
       readonly type: 'CompleteAttempt';
-      readonly data: { readonly attempt: number; readonly result?: unknown; readonly nowMs: number };
+      readonly data: { readonly attempt: number; readonly result?: unknown; readonly nowMs: number } & WithLogs;
     }
   | {
       readonly type: 'FailAttempt';
-      readonly data: { readonly attempt: number; readonly error: ExecutionError; readonly nowMs: number };
+      readonly data: { readonly attempt: number; readonly error: ExecutionError; readonly nowMs: number } & WithLogs &
+        WithRandom;
+    }
+  | {
+      /** A timeout expired: for `scheduleToClose` also allowed before the attempt started (it then never starts). */
+      readonly type: 'TimeOutAttempt';
+      readonly data: {
+        readonly attempt: number;
+        readonly timeout: TaskTimedOut['data']['timeout'];
+        readonly timeoutMs: number;
+        readonly nowMs: number;
+      } & WithLogs &
+        WithRandom;
+    }
+  | {
+      readonly type: 'RequestCancel';
+      readonly data: { readonly executionId: string; readonly reason?: string; readonly commandId?: string };
+    }
+  | {
+      /** The task's overlap policy is `skip` and maxConcurrent executions of it already run. */
+      readonly type: 'SkipExecution';
+      readonly data: { readonly reason: string };
+    }
+  | {
+      /** The executor aborted the running attempt after TaskCancelRequested. */
+      readonly type: 'CancelAttempt';
+      readonly data: { readonly attempt: number } & WithLogs;
     };

@@ -1,23 +1,70 @@
-import { ErrorCode, SchedError, invalidState, type ExecutionEvent } from '@sched/contracts';
+import { ErrorCode, SchedError, invalidState, notFound, type ExecutionError, type ExecutionEvent, type ExecutionLogLine } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
 import type { ExecutionCommand } from './execution.commands';
-import { evolveExecution, initialExecutionState, type ExecutionState } from './execution.state';
+import { evolveExecution, initialExecutionState, type ExecutionState, type KnownExecutionState } from './execution.state';
+import { NO_JITTER_RANDOM, afterFailure } from './retry-policy';
 
-type Known = Exclude<ExecutionState, { status: 'none' }>;
+type Running = KnownExecutionState & { startedAtMs: number };
 
-function requireRunningAttempt(state: ExecutionState, attempt: number): Known & { startedAtMs: number } {
+function requireRunningAttempt(state: ExecutionState, attempt: number): Running {
   if (state.status !== 'running' || state.attempt !== attempt || state.startedAtMs === undefined) {
     throw invalidState(`attempt ${attempt} is not running`, { status: state.status, attempt: 'attempt' in state ? state.attempt : 0 });
   }
-  return state as Known & { startedAtMs: number };
+  return state as Running;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const withLogs = (logs?: readonly ExecutionLogLine[]) => (logs && logs.length > 0 ? { logs: [...logs] } : {});
+
+interface Failure {
+  readonly attempt: number;
+  readonly error: ExecutionError;
+  readonly nowMs: number;
+  readonly random?: number;
+  readonly logs?: readonly ExecutionLogLine[];
+}
 
 /**
- * due → started → progressed* → succeeded | failed. Later issues add retries, timeouts and cancellation on top;
- * the rules here already refuse anything that would fork an execution's history (a second start of one attempt,
- * progress or an outcome for an attempt that is not the running one).
+ * TaskFailed, then what follows it: TaskCancelled when a cancel was requested meanwhile, TaskRetried when the policy
+ * allows another attempt (both with final:false), or nothing (final:true). One list, appended in one commit.
+ */
+function failureEvents(state: KnownExecutionState, failure: Failure): ExecutionEvent[] {
+  const { attempt, error, nowMs } = failure;
+  const durationMs = state.startedAtMs === undefined ? 0 : Math.max(0, nowMs - state.startedAtMs);
+  const failed = (final: boolean): ExecutionEvent => ({
+    type: 'TaskFailed',
+    data: { attempt, error, durationMs, endedAt: iso(nowMs), final, ...withLogs(failure.logs) },
+  });
+  if (state.cancelRequested) {
+    return [failed(false), { type: 'TaskCancelled', data: { attempt, ...(state.cancelReason ? { reason: state.cancelReason } : {}) } }];
+  }
+  const next = afterFailure(state.due, attempt, error, nowMs, failure.random ?? NO_JITTER_RANDOM);
+  if (next.kind === 'final') return [failed(true)];
+  return [failed(false), { type: 'TaskRetried', data: { attempt: attempt + 1, retryAt: iso(next.retryAtMs) } }];
+}
+
+function decideCancelRequest(command: Extract<ExecutionCommand, { type: 'RequestCancel' }>, state: ExecutionState): ExecutionEvent[] {
+  const { executionId, reason, commandId } = command.data;
+  if (state.status === 'none') throw notFound('Execution', executionId);
+  const requested: ExecutionEvent = {
+    type: 'TaskCancelRequested',
+    data: { ...(reason ? { reason } : {}), ...(commandId ? { commandId } : {}) },
+  };
+  switch (state.status) {
+    case 'due': // nothing runs: cancelled at once, in the same commit
+      return [requested, { type: 'TaskCancelled', data: reason ? { reason } : {} }];
+    case 'running': // the executor running it aborts the attempt and records TaskCancelled
+      return state.cancelRequested ? [] : [requested];
+    default:
+      if (commandId !== undefined && state.cancelCommandId === commandId) return []; // the same command, retried
+      throw invalidState(`execution ${executionId} is already ${state.status}`, { executionId, status: state.status });
+  }
+}
+
+/**
+ * due → started → progressed* → succeeded | failed (→ retried → due …) | timed out | cancelled. The rules refuse
+ * anything that would fork an execution's history (a second start of one attempt, progress or an outcome for an
+ * attempt that is not the running one).
  */
 export function decideExecution(command: ExecutionCommand, state: ExecutionState): ExecutionEvent[] {
   switch (command.type) {
@@ -39,19 +86,35 @@ export function decideExecution(command: ExecutionCommand, state: ExecutionState
       return [{ type: 'TaskProgressed', data: { attempt, percent, ...(message ? { message } : {}), ...(data ? { data } : {}) } }];
     }
     case 'CompleteAttempt': {
+      // Accepted even after a cancel request: the work is done, and the history should say so.
       const running = requireRunningAttempt(state, command.data.attempt);
-      const { attempt, result, nowMs } = command.data;
+      const { attempt, result, nowMs, logs } = command.data;
       const durationMs = Math.max(0, nowMs - running.startedAtMs);
-      return [
-        { type: 'TaskSucceeded', data: { attempt, ...(result === undefined ? {} : { result }), durationMs, endedAt: iso(nowMs) } },
-      ];
+      const outcome = { attempt, ...(result === undefined ? {} : { result }), durationMs, endedAt: iso(nowMs), ...withLogs(logs) };
+      return [{ type: 'TaskSucceeded', data: outcome }];
     }
-    case 'FailAttempt': {
+    case 'FailAttempt':
+      return failureEvents(requireRunningAttempt(state, command.data.attempt), command.data);
+    case 'TimeOutAttempt': {
+      const { attempt, timeout, timeoutMs } = command.data;
+      const notStarted = state.status === 'due' && timeout === 'scheduleToClose' && attempt === state.attempt + 1;
+      const known = notStarted ? (state as KnownExecutionState) : requireRunningAttempt(state, attempt);
+      const message = `${timeout} timeout of ${timeoutMs}ms exceeded`;
+      // The whole execution's deadline has passed: no retry could run within it.
+      const error = { type: 'Timeout', message, retryable: timeout !== 'scheduleToClose' };
+      return [{ type: 'TaskTimedOut', data: { attempt, timeout, timeoutMs } }, ...failureEvents(known, { ...command.data, error })];
+    }
+    case 'RequestCancel':
+      return decideCancelRequest(command, state);
+    case 'SkipExecution':
+      // Only an execution that never ran is skipped: a retry of one that did always waits for its slot.
+      if (state.status !== 'due' || state.attempt !== 0) throw invalidState('only a due execution that never started can be skipped', { status: state.status });
+      return [{ type: 'TaskSkipped', data: { reason: command.data.reason } }];
+    case 'CancelAttempt': {
       const running = requireRunningAttempt(state, command.data.attempt);
-      const { attempt, error, nowMs } = command.data;
-      const durationMs = Math.max(0, nowMs - running.startedAtMs);
-      // Without a retry policy (issue: executor actors) every failure is final.
-      return [{ type: 'TaskFailed', data: { attempt, error, durationMs, endedAt: iso(nowMs), final: true } }];
+      if (!running.cancelRequested) throw invalidState(`attempt ${command.data.attempt} was not asked to cancel`);
+      const reason = running.cancelReason ? { reason: running.cancelReason } : {};
+      return [{ type: 'TaskCancelled', data: { attempt: command.data.attempt, ...reason, ...withLogs(command.data.logs) } }];
     }
     default:
       return assertNever(command);

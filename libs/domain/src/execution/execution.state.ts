@@ -11,8 +11,16 @@ export type ExecutionState =
       readonly attempt: number;
       readonly workerId?: string;
       readonly startedAtMs?: number;
+      /** When the next attempt may start (after TaskRetried). */
+      readonly retryAtMs?: number;
       readonly cancelRequested: boolean;
+      readonly cancelReason?: string;
+      /** Id of the cancel command that asked, so the same command sent again is a no-op. */
+      readonly cancelCommandId?: string;
     };
+
+/** An execution that exists (TaskDue was recorded). */
+export type KnownExecutionState = Exclude<ExecutionState, { status: 'none' }>;
 
 export const initialExecutionState = (): ExecutionState => ({ status: 'none' });
 
@@ -29,6 +37,7 @@ export function evolveExecution(state: ExecutionState, event: ExecutionEvent): E
         attempt: event.data.attempt,
         workerId: event.data.workerId,
         startedAtMs: Date.parse(event.data.startedAt),
+        retryAtMs: undefined,
       };
     case 'TaskSucceeded':
       return { ...state, status: 'succeeded' };
@@ -36,9 +45,9 @@ export function evolveExecution(state: ExecutionState, event: ExecutionEvent): E
       return event.data.final ? { ...state, status: 'failed' } : state;
     case 'TaskRetried':
       // The next attempt waits for its retry timer; until then the execution is due again.
-      return { ...state, status: 'due', workerId: undefined, startedAtMs: undefined };
+      return { ...state, status: 'due', workerId: undefined, startedAtMs: undefined, retryAtMs: Date.parse(event.data.retryAt) };
     case 'TaskCancelRequested':
-      return { ...state, cancelRequested: true };
+      return { ...state, cancelRequested: true, cancelReason: event.data.reason, cancelCommandId: event.data.commandId };
     case 'TaskCancelled':
       return { ...state, status: 'cancelled' };
     case 'TaskSkipped':

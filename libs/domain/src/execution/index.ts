@@ -1,3 +1,5 @@
 export * from './execution.commands';
 export * from './execution.state';
 export * from './execution.decider';
+export * from './retry-policy';
+export * from './due-policy';

@@ -1,0 +1,64 @@
+import { toExecutionStreamId, type TaskDue } from '@sched/contracts';
+import { executionDecider } from '@sched/domain';
+import { MemoryEventStore, toEnvelopes } from '@sched/event-store';
+import { isOwnershipLost } from './attempt-runner';
+import { ExecutionActor } from './execution-actor';
+
+const due: TaskDue['data'] = {
+  taskId: 't1',
+  executionId: 'e1',
+  executor: 'noop',
+  config: {},
+  scheduledAt: new Date(1000).toISOString(),
+  reason: 'trigger',
+  taskRevision: 0,
+};
+const cause = { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: 1000 };
+
+async function scheduled(): Promise<MemoryEventStore> {
+  const store = new MemoryEventStore();
+  const events = executionDecider.decide({ type: 'ScheduleExecution', data: due }, executionDecider.initialState());
+  await store.append(toExecutionStreamId('e1'), toEnvelopes(events, cause), { expected: 'no_stream' });
+  return store;
+}
+const types = async (store: MemoryEventStore) => (await store.read(toExecutionStreamId('e1'))).map((event) => event.type);
+
+describe('execution actor', () => {
+  it('two executors racing on one attempt: one wins, the other is told it lost', async () => {
+    const store = await scheduled();
+    const [a, b] = [new ExecutionActor(store, 'e1', 'wa'), new ExecutionActor(store, 'e1', 'wb')];
+    await Promise.all([a.load(), b.load()]);
+    const results = await Promise.allSettled([a.start(1), b.start(1)]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+    expect(isOwnershipLost(rejected.reason)).toBe(true);
+    expect(await types(store)).toEqual(['TaskDue', 'TaskStarted']);
+  });
+
+  it('a cancel request appended meanwhile: the next append reads it, reports it and still goes through', async () => {
+    const store = await scheduled();
+    const actor = new ExecutionActor(store, 'e1', 'w');
+    await actor.load();
+    await actor.start(1);
+    const onCancel = jest.fn();
+    actor.onCancelRequested = onCancel;
+    const stream = await store.read(toExecutionStreamId('e1'));
+    const request = toEnvelopes([{ type: 'TaskCancelRequested', data: { reason: 'stop' } }], cause);
+    await store.append(toExecutionStreamId('e1'), request, { expected: stream.length - 1 });
+    await actor.progress(1, { percent: 10 });
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    await actor.cancelAttempt(1, []);
+    expect(await types(store)).toEqual(['TaskDue', 'TaskStarted', 'TaskCancelRequested', 'TaskProgressed', 'TaskCancelled']);
+  });
+
+  it('the last progress and the success are one commit', async () => {
+    const store = await scheduled();
+    const actor = new ExecutionActor(store, 'e1', 'w');
+    await actor.load();
+    await actor.start(1);
+    await actor.succeed(1, { ok: true }, [], { percent: 100 });
+    const [progressed, succeeded] = (await store.read(toExecutionStreamId('e1'))).slice(-2);
+    expect([progressed.type, succeeded.type]).toEqual(['TaskProgressed', 'TaskSucceeded']);
+    expect(succeeded.position - progressed.position).toBe(1);
+  });
+});

@@ -1,0 +1,41 @@
+import type { TaskDue } from '@sched/contracts';
+import { TypeLimits } from './type-limits';
+import type { TaskSlotLeases } from './task-slot-leases';
+
+/** Permission to run one attempt; refresh it with the heartbeat and release it when the attempt ends. */
+export interface RunPermit {
+  refresh(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Why no permit: the executor type's limit in this process, the task's maxConcurrent, or the slots could not be read. */
+export type PermitRefusal = 'type-busy' | 'task-busy' | 'unavailable';
+
+/**
+ * The limits beyond the process's own slots (EXECUTOR_CONCURRENCY): per executor type in this process, and per task
+ * across all processes (maxConcurrent, via KV leases). An item refused here stays due and comes back later.
+ */
+export class ConcurrencyLimits {
+  constructor(
+    private readonly types: TypeLimits,
+    private readonly taskSlots: TaskSlotLeases,
+  ) {}
+
+  async tryAcquire(due: TaskDue['data']): Promise<RunPermit | PermitRefusal> {
+    if (!this.types.tryTake(due.executor)) return 'type-busy';
+    const releaseType = (): void => this.types.release(due.executor);
+    if (due.maxConcurrent === undefined) return { refresh: async () => undefined, release: async () => releaseType() };
+    const lease = await this.taskSlots.acquire(due.taskId, due.maxConcurrent, due.executionId).catch(() => 'unavailable' as const);
+    if (lease === undefined || lease === 'unavailable') {
+      releaseType();
+      return lease ?? 'task-busy';
+    }
+    return {
+      refresh: () => lease.refresh().catch(() => undefined),
+      release: async () => {
+        releaseType();
+        await lease.release().catch(() => undefined); // if it fails, the lease expires by itself
+      },
+    };
+  }
+}

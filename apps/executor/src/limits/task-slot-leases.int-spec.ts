@@ -1,0 +1,67 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { startTestNats, type TestNats } from '../../../../test/support/nats';
+import { TASK_SLOT_LEASE_MS, TaskSlotLeases } from './task-slot-leases';
+import { TypeLimits, parseTypeLimits } from './type-limits';
+
+/** Two lease holders on separate connections stand for two executor processes. */
+describe('task slot leases (maxConcurrent across processes, NATS KV)', () => {
+  let nats: TestNats;
+  const connections: NatsConnection[] = [];
+  let now = 1_000_000;
+  const clock = () => now;
+  const process = async () => {
+    const nc = await connect({ servers: nats.url });
+    connections.push(nc);
+    return TaskSlotLeases.open(nc, clock);
+  };
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+  });
+  afterAll(async () => {
+    await Promise.all(connections.map((nc) => nc.close()));
+    await nats?.cleanup();
+  });
+
+  it('two processes together hold at most maxConcurrent slots of a task', async () => {
+    const [a, b] = [await process(), await process()];
+    const attempts = await Promise.all(['e1', 'e2', 'e3', 'e4', 'e5'].map((id, i) => (i % 2 ? a : b).acquire('task@1:x', 2, id)));
+    expect(attempts.filter(Boolean)).toHaveLength(2);
+    // Released slots are free again; other tasks are unaffected.
+    await Promise.all(attempts.filter(Boolean).map((lease) => lease!.release()));
+    expect(await a.acquire('task@1:x', 2, 'e6')).toBeDefined();
+    expect(await b.acquire('other', 1, 'e7')).toBeDefined();
+  });
+
+  it('a crashed holder (no refresh) loses its slot after the lease time; a refreshed one keeps it', async () => {
+    const [a, b] = [await process(), await process()];
+    const crashed = await a.acquire('t2', 2, 'dead');
+    const alive = await a.acquire('t2', 2, 'alive');
+    expect(crashed && alive).toBeDefined();
+    expect(await b.acquire('t2', 2, 'waiting')).toBeUndefined();
+    now += TASK_SLOT_LEASE_MS - 1000;
+    await alive!.refresh();
+    now += 2000;
+    expect(await b.acquire('t2', 2, 'waiting')).toBeDefined();
+    expect(await b.acquire('t2', 2, 'another')).toBeUndefined();
+  });
+
+  it('an execution that holds a slot (its retry after WorkerLost) takes it over', async () => {
+    const [a, b] = [await process(), await process()];
+    expect(await a.acquire('t3', 1, 'e1')).toBeDefined();
+    expect(await b.acquire('t3', 1, 'e1')).toBeDefined();
+    expect(await b.acquire('t3', 1, 'e2')).toBeUndefined();
+  });
+});
+
+describe('per-type limits in one process', () => {
+  it('parses EXECUTOR_TYPE_CONCURRENCY and counts per type', () => {
+    const limits = new TypeLimits(parseTypeLimits('http=2, command=1'));
+    expect([limits.tryTake('http'), limits.tryTake('http'), limits.tryTake('http')]).toEqual([true, true, false]);
+    expect(limits.tryTake('noop')).toBe(true); // not limited
+    limits.release('http');
+    expect(limits.tryTake('http')).toBe(true);
+    expect(() => parseTypeLimits('http=0')).toThrow(/EXECUTOR_TYPE_CONCURRENCY/);
+    expect(() => parseTypeLimits('http')).toThrow(/<type>=<positive integer>/);
+  });
+});

@@ -1,0 +1,78 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { WORK_ACK_WAIT_MS } from '@sched/messaging';
+
+export const TASK_SLOTS_BUCKET = 'sched_task_slots';
+/** A holder that stops refreshing (its process died) loses its slot after this long: the work queue's ack wait. */
+export const TASK_SLOT_LEASE_MS = WORK_ACK_WAIT_MS;
+const MAX_CAS_ROUNDS = 10;
+
+/** executionId → lease expiry (epoch ms). */
+type Holders = Record<string, number>;
+
+/** KV keys allow only `[-/_=.a-zA-Z0-9]`; task ids may also hold '@' and ':'. */
+const toKey = (taskId: string): string => taskId.replace(/[@:=]/g, (c) => `=${c.charCodeAt(0).toString(16)}`);
+
+export interface TaskSlotLease {
+  refresh(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * Per-task concurrency across every executor process (a task's `maxConcurrent`): one KV key per task holds the
+ * executions currently holding a slot, each with an expiry, changed only by compare-and-set on the key's revision.
+ * Holders refresh with their heartbeat; a crashed holder's entry expires. An execution that already holds a slot
+ * (its retry, after WorkerLost) takes it over. Tasks without maxConcurrent never touch the bucket.
+ */
+export class TaskSlotLeases {
+  private constructor(
+    private readonly kv: KV,
+    private readonly now: () => number,
+  ) {}
+
+  static async open(nc: NatsConnection, now: () => number = Date.now): Promise<TaskSlotLeases> {
+    return new TaskSlotLeases(await new Kvm(nc).create(TASK_SLOTS_BUCKET, { history: 1 }), now);
+  }
+
+  /** A lease if fewer than `max` other executions hold one, else undefined. */
+  async acquire(taskId: string, max: number, executionId: string): Promise<TaskSlotLease | undefined> {
+    const key = toKey(taskId);
+    const taken = await this.change(key, (holders) => {
+      const others = Object.keys(holders).filter((id) => id !== executionId);
+      if (others.length >= max) return undefined;
+      return { ...holders, [executionId]: this.now() + TASK_SLOT_LEASE_MS };
+    });
+    if (!taken) return undefined;
+    return {
+      refresh: async () => {
+        await this.change(key, (holders) => ({ ...holders, [executionId]: this.now() + TASK_SLOT_LEASE_MS }));
+      },
+      release: async () => {
+        await this.change(key, (holders) => {
+          const { [executionId]: _released, ...rest } = holders;
+          return rest;
+        });
+      },
+    };
+  }
+
+  /** Read, drop expired holders, apply `update` (undefined = refuse), write back if the key did not change meanwhile. */
+  private async change(key: string, update: (holders: Holders) => Holders | undefined): Promise<boolean> {
+    for (let round = 0; round < MAX_CAS_ROUNDS; round += 1) {
+      const entry = await this.kv.get(key);
+      const stored: Holders = entry && entry.operation === 'PUT' && entry.length > 0 ? entry.json<Holders>() : {};
+      const now = this.now();
+      const live = Object.fromEntries(Object.entries(stored).filter(([, expiresAt]) => expiresAt > now));
+      const next = update(live);
+      if (!next) return false;
+      try {
+        if (entry) await this.kv.update(key, JSON.stringify(next), entry.revision);
+        else await this.kv.create(key, JSON.stringify(next));
+        return true;
+      } catch {
+        // Another holder changed the key first: read it again.
+      }
+    }
+    throw new Error(`task slots of ${key}: still contended after ${MAX_CAS_ROUNDS} rounds`);
+  }
+}

@@ -1,0 +1,63 @@
+import { commandExecutor, type CommandResult } from './command.executor';
+import { runExecutor } from '../testing/run-executor';
+
+const sh = (script: string, extra: Record<string, unknown> = {}) => ({ argv: ['/bin/sh', '-c', script], ...extra });
+
+describe('command executor', () => {
+  it('runs argv without a shell and captures stdout', async () => {
+    // Without a shell, `$HOME` and `;` are just characters of the argument.
+    const { result } = runExecutor<CommandResult>(commandExecutor, { argv: ['/bin/echo', '$HOME;', 'x'] });
+    await expect(result).resolves.toMatchObject({ exitCode: 0, stdout: '$HOME; x\n', stderr: '', stdoutTruncated: false });
+  });
+
+  it('uses cwd and passes only allowlisted variables plus the configured env', async () => {
+    process.env.SCHED_TEST_SECRET = 'leak';
+    process.env.SCHED_TEST_ALLOWED = 'ok';
+    const config = sh('pwd; echo "$SCHED_TEST_SECRET|$SCHED_TEST_ALLOWED|$GREETING"', {
+      cwd: '/tmp',
+      env: { GREETING: 'hi' },
+      inheritEnv: ['PATH', 'SCHED_TEST_ALLOWED'],
+    });
+    const { result } = runExecutor<CommandResult>(commandExecutor, config);
+    expect((await result).stdout).toBe('/tmp\n|ok|hi\n');
+  });
+
+  it('a non-zero exit is a retryable CommandFailed with the end of stderr', async () => {
+    const { result, log } = runExecutor(commandExecutor, sh('echo out; echo "bad thing" >&2; exit 3'));
+    await expect(result).rejects.toMatchObject({ type: 'CommandFailed', retryable: true, message: expect.stringContaining('code 3: bad thing') });
+    expect(log.lines().map((line) => line.message)).toEqual(['exited with code 3', 'stdout: out\n']);
+  });
+
+  it('a missing program is CommandNotFound, not retryable', async () => {
+    const { result } = runExecutor(commandExecutor, { argv: ['/no/such/program'] });
+    await expect(result).rejects.toMatchObject({ type: 'CommandNotFound', retryable: false });
+  });
+
+  it('keeps only the last maxOutputBytes of the output', async () => {
+    const { result } = runExecutor<CommandResult>(commandExecutor, sh('printf 0123456789abcdef', { maxOutputBytes: 6 }));
+    await expect(result).resolves.toMatchObject({ stdout: 'abcdef', stdoutTruncated: true });
+  });
+
+  it('on timeout: SIGTERM, then SIGKILL after the grace period when the command ignores it', async () => {
+    const startedAt = Date.now();
+    const { result } = runExecutor(commandExecutor, sh('trap "" TERM; sleep 5', { timeout: 200, killGrace: 200 }));
+    await expect(result).rejects.toMatchObject({ type: 'Timeout', retryable: true });
+    expect(Date.now() - startedAt).toBeLessThan(2000);
+  });
+
+  it('stops the command when the attempt is aborted (cancel)', async () => {
+    const run = runExecutor(commandExecutor, sh('sleep 5'));
+    setTimeout(() => run.controller.abort(), 100);
+    await expect(run.result).rejects.toMatchObject({ type: 'Aborted' });
+  });
+
+  it('feeds stdin', async () => {
+    const { result } = runExecutor<CommandResult>(commandExecutor, { argv: ['/bin/cat'], stdin: 'from stdin' });
+    expect((await result).stdout).toBe('from stdin');
+  });
+
+  it('refuses a config without argv', () => {
+    expect(commandExecutor.configSchema.safeParse({ argv: [] }).success).toBe(false);
+    expect(commandExecutor.configSchema.safeParse({ command: 'ls' }).success).toBe(false);
+  });
+});

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { z } from 'zod';
+import { ExecutorError, type ExecutionContext, type TaskExecutor } from '../task-executor';
+import { BoundedOutput } from './bounded-output';
+import { durationMsField } from './duration-config';
+
+const commandConfigSchema = z
+  .object({
+    /** Program and arguments, run without a shell: no globbing, no expansion, no injection through arguments. */
+    argv: z.array(z.string().min(1)).min(1).max(256),
+    cwd: z.string().min(1).optional(),
+    /** Variables set for the command. */
+    env: z.record(z.string(), z.string()).default({}),
+    /** Variables passed through from the executor's own environment (nothing else leaks into the command). */
+    inheritEnv: z.array(z.string().min(1)).default(['PATH']),
+    stdin: z.string().max(1_000_000).optional(),
+    timeout: durationMsField('timeout', 100, 86_400_000).default(300_000),
+    /** Between SIGTERM and SIGKILL when the command has to stop. */
+    killGrace: durationMsField('killGrace', 0, 60_000).default(5_000),
+    /** The last this-many bytes of stdout and of stderr are kept. */
+    maxOutputBytes: z.number().int().min(0).max(10 * 1024 * 1024).default(64 * 1024),
+  })
+  .strict();
+type CommandConfig = z.output<typeof commandConfigSchema>;
+
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stdoutTruncated: boolean;
+  readonly stderrTruncated: boolean;
+}
+
+function commandEnv(config: CommandConfig): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(config.inheritEnv.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+  return { ...inherited, ...config.env };
+}
+
+const tail = (text: string, chars = 500): string => (text.length > chars ? `…${text.slice(-chars)}` : text);
+
+function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const [program, ...args] = config.argv;
+    // Its own process group, so stopping it also stops whatever it started.
+    const child = spawn(program, args, { cwd: config.cwd, env: commandEnv(config), shell: false, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout = new BoundedOutput(config.maxOutputBytes);
+    const stderr = new BoundedOutput(config.maxOutputBytes);
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdin.on('error', () => undefined); // a command that exits without reading its input
+    child.stdin.end(config.stdin ?? '');
+
+    let stopReason: 'timeout' | 'aborted' | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const signalGroup = (sig: NodeJS.Signals): void => {
+      try {
+        process.kill(-child.pid!, sig);
+      } catch {
+        child.kill(sig); // the group is gone already, or we could not create one
+      }
+    };
+    const stop = (reason: 'timeout' | 'aborted'): void => {
+      if (stopReason || child.exitCode !== null) return;
+      stopReason = reason;
+      logger.warn(`stopping the command (${reason}): SIGTERM, SIGKILL after ${config.killGrace}ms`);
+      signalGroup('SIGTERM');
+      killTimer = setTimeout(() => signalGroup('SIGKILL'), config.killGrace);
+    };
+    const timeoutTimer = setTimeout(() => stop('timeout'), config.timeout);
+    const onAbort = (): void => stop('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+
+    const cleanup = (): void => {
+      clearTimeout(timeoutTimer);
+      clearTimeout(killTimer);
+      signal.removeEventListener('abort', onAbort);
+    };
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      const notRunnable = error.code === 'ENOENT' || error.code === 'EACCES';
+      reject(new ExecutorError(`cannot run ${program}: ${error.message}`, notRunnable ? 'CommandNotFound' : 'CommandError', !notRunnable));
+    });
+    child.once('close', (code, exitSignal) => {
+      cleanup();
+      const result = { exitCode: code ?? -1, stdout: stdout.text(), stderr: stderr.text(), stdoutTruncated: stdout.truncated, stderrTruncated: stderr.truncated };
+      logger.info(`exited with ${code === null ? `signal ${exitSignal}` : `code ${code}`}`);
+      if (stopReason === 'timeout') return reject(new ExecutorError(`command timed out after ${config.timeout}ms`, 'Timeout', true));
+      if (stopReason === 'aborted') return reject(new ExecutorError('command aborted', 'Aborted', false));
+      if (code === 0) return resolve(result);
+      if (result.stdout) logger.info(`stdout: ${tail(result.stdout)}`);
+      const how = code === null ? `was killed by ${exitSignal}` : `exited with code ${code}`;
+      reject(new ExecutorError(`${program} ${how}${result.stderr ? `: ${tail(result.stderr)}` : ''}`, 'CommandFailed', true));
+    });
+  });
+}
+
+/** Runs a program (argv, no shell) with an allowlisted environment; non-zero exit = failure. */
+export const commandExecutor: TaskExecutor<CommandConfig> = {
+  type: 'command',
+  description: 'Runs `argv` without a shell (cwd, env allowlist, timeout → SIGTERM then SIGKILL, output capped).',
+  configSchema: commandConfigSchema as unknown as z.ZodType<CommandConfig>,
+  execute: run,
+};

@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../apps/schedctl/src/cli';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+// commander 15 is ESM-only and not among the packages jest.config.js transforms: load it through SWC here.
+jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
+
+interface Run {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+describe('schedctl against the whole system', () => {
+  let system: TestSystem;
+  let dir: string;
+  let taskId: string;
+
+  /** Runs the CLI entry point as `schedctl --url <system> ...args`, capturing its output. */
+  const run = async (...args: string[]): Promise<Run> => {
+    let out = '';
+    let err = '';
+    const io = { out: (text: string) => void (out += text), err: (text: string) => void (err += text), interactive: false };
+    const code = await main(['--url', system.nats.url, ...args], io);
+    return { code, out, err };
+  };
+  const json = async <T>(...args: string[]): Promise<T> => {
+    const result = await run('--json', ...args);
+    if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.err}`);
+    return JSON.parse(result.out) as T;
+  };
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schedctl-'));
+  });
+  afterAll(async () => {
+    await system?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--help lists the command groups and exits 0; usage mistakes exit 2', async () => {
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/task[\s\S]*exec[\s\S]*history[\s\S]*audit[\s\S]*rebuild/);
+    expect((await run('task', 'list', '--bogus')).code).toBe(2);
+    expect((await run('task', 'get')).code).toBe(2);
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'name: [unclosed');
+    const badFile = await run('task', 'create', '--file', path.join(dir, 'bad.yaml'));
+    expect(badFile).toMatchObject({ code: 2, err: expect.stringContaining('neither YAML nor JSON') });
+  });
+
+  it('task create from a YAML file with flag overrides; list, get, next, pause, resume', async () => {
+    const file = path.join(dir, 'task.yaml');
+    fs.writeFileSync(file, ['name: from-yaml', 'executor: noop', 'schedules:', '  - type: interval', '    every: 1h', 'tags: [cli]'].join('\n'));
+    const created = await json<{ taskId: string; events: string[] }>('task', 'create', '--file', file, '--description', 'from a flag');
+    taskId = created.taskId;
+    expect(created.events).toEqual(['TaskCreated']);
+
+    const list = await run('task', 'list', '--tag', 'cli');
+    expect(list.code).toBe(0);
+    expect(list.out.split('\n')[0]).toMatch(/^ID\s+NAME\s+EXECUTOR\s+STATE/);
+    expect(list.out).toContain('from-yaml');
+    const task = await json<{ description: string; schedules: { everyMs: number }[] }>('task', 'get', taskId);
+    expect(task).toMatchObject({ description: 'from a flag', schedules: [{ everyMs: 3_600_000 }] });
+    const next = await json<{ fires: { at: string }[] }>('task', 'next', taskId, '--count', '3');
+    expect(next.fires.map((f) => Date.parse(f.at) % 3_600_000)).toEqual([0, 0, 0]);
+
+    expect((await run('task', 'pause', taskId, '--note', 'cli test')).out).toContain(`paused task ${taskId}`);
+    expect((await run('task', 'get', taskId)).out).toMatch(/state:\s+paused \(cli test\)/);
+    expect((await run('task', 'resume', taskId)).code).toBe(0);
+    const asOfPast = await json<{ revision: number }>('task', 'get', taskId, '--as-of', '2000-01-01T00:00:00Z');
+    expect(asOfPast.revision).toBe(-1);
+  });
+
+  it('trigger, exec tail (history then live, ends with the execution), exec get/list, history, stats, audit verify', async () => {
+    const { executionId } = await json<{ executionId: string }>('task', 'trigger', taskId);
+    const tail = await run('exec', 'tail', '--execution', executionId);
+    expect(tail.code).toBe(0);
+    expect(tail.out.trim().split('\n').map((line) => line.trim().split(/\s+/)[4])).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
+
+    const execution = await run('exec', 'get', executionId);
+    expect(execution.out).toMatch(/status:\s+succeeded/);
+    expect(execution.out).toMatch(/ATTEMPT\s+STATUS[\s\S]*1\s+succeeded/);
+    const list = await json<{ items: { executionId: string }[] }>('exec', 'list', '--task', taskId);
+    expect(list.items.map((e) => e.executionId)).toContain(executionId);
+
+    const history = await run('history', taskId);
+    expect(history.out).toMatch(/TaskCreated[\s\S]*TaskPaused[\s\S]*TaskResumed[\s\S]*TaskTriggered[\s\S]*TaskSucceeded/);
+    const stats = await json<{ finished: number; successRate: number }>('task', 'stats', taskId);
+    expect(stats).toMatchObject({ finished: 1, successRate: 1 });
+    const audit = await run('audit', 'verify', taskId);
+    expect(audit).toMatchObject({ code: 0, out: expect.stringContaining('OK: every hash chain holds') });
+  });
+
+  it('error replies exit 1 with the code; backfill and cancel are wired; rebuild reports its speed', async () => {
+    const missing = await run('task', 'get', 'no-such-task');
+    expect(missing).toMatchObject({ code: 1, err: expect.stringContaining('NOT_FOUND') });
+    const invalid = await run('task', 'create', '--name', 'x', '--executor', 'noop', '--every', '10ms');
+    expect(invalid).toMatchObject({ code: 1, err: expect.stringContaining('schedules.0.every') });
+    const hour = 3_600_000;
+    const from = new Date(Math.floor(Date.now() / hour) * hour - 3 * hour + 1).toISOString();
+    const backfill = await json<{ occurrences: number }>('task', 'backfill', taskId, '--from', from, '--to', new Date().toISOString());
+    expect(backfill.occurrences).toBe(3);
+    const cancelUnknown = await run('exec', 'cancel', 'no-such-execution');
+    expect(cancelUnknown.code).toBe(1);
+    const rebuild = await run('rebuild');
+    expect(rebuild).toMatchObject({ code: 0, out: expect.stringMatching(/rebuilt read models: \d+ events/) });
+  });
+
+  it('exits 3 when nothing answers', async () => {
+    const result = await main(['--url', 'nats://127.0.0.1:1', 'task', 'list'], { out: () => undefined, err: () => undefined, interactive: false });
+    expect(result).toBe(3);
+  });
+});

@@ -1,0 +1,64 @@
+import type { RecordedEvent } from '@sched/contracts';
+import { spawnApp, type AppProcess } from '../support/app-process';
+import { ExecutionTracker } from '../support/execution-tracker';
+import { createTask, trigger } from '../support/executions';
+import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+
+const RUNS = 8;
+const MAX_CONCURRENT = 2;
+
+/** maxConcurrent holds across executor processes: the standalone system's executor plus a second real process. */
+describe('per-task concurrency limit across two executor processes', () => {
+  let system: TestSystem;
+  let second: AppProcess;
+  let tracker: ExecutionTracker;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ EXECUTOR_CONCURRENCY: '8' });
+    second = spawnApp('executor', { NATS_URL: system.nats.url, INSTANCE_ID: 'second', EXECUTOR_CONCURRENCY: '8', LOG_LEVEL: 'warn' });
+    await second.waitForOutput('sched-executor ready', 60_000);
+    tracker = new ExecutionTracker(system.store);
+  }, 90_000);
+  afterAll(async () => {
+    await second?.kill9();
+    await tracker?.close();
+    await system?.close();
+  });
+
+  it(`${RUNS} triggers of a task with maxConcurrent ${MAX_CONCURRENT}: never more than ${MAX_CONCURRENT} run at once, all succeed`, async () => {
+    const taskId = await createTask(system, { executor: 'sleep', config: { duration: '600ms', steps: 1 }, maxConcurrent: MAX_CONCURRENT });
+    const executionIds: string[] = [];
+    for (let run = 0; run < RUNS; run += 1) executionIds.push(await trigger(system, taskId)); // one task stream: in turn
+    await waitFor(() => executionIds.every((id) => tracker.ended().includes(id)), 30_000, 'every execution to end');
+
+    const runs = executionIds.map((id) => attemptSpan(tracker.histories.get(id)!));
+    expect(runs.every((run) => run.succeeded)).toBe(true);
+    const edges = runs.flatMap((run) => [{ at: run.startMs, delta: 1 }, { at: run.endMs, delta: -1 }]).sort((a, b) => a.at - b.at || a.delta - b.delta);
+    let running = 0;
+    let peak = 0;
+    for (const edge of edges) peak = Math.max(peak, (running += edge.delta));
+    const workers = new Set(runs.map((run) => run.workerId));
+    console.log(`maxConcurrent ${MAX_CONCURRENT}: peak ${peak} running at once, workers ${[...workers].join(', ')}`);
+    expect(peak).toBeLessThanOrEqual(MAX_CONCURRENT);
+    expect(peak).toBe(MAX_CONCURRENT); // the limit was actually reached (the runs queued behind it)
+  });
+
+  it('overlap "skip": a trigger while maxConcurrent executions run ends TaskSkipped at once', async () => {
+    const taskId = await createTask(system, { executor: 'sleep', config: { duration: '3s', steps: 1 }, maxConcurrent: 1, overlap: 'skip' });
+    const running = await trigger(system, taskId);
+    await waitFor(() => tracker.histories.get(running)?.some((event) => event.type === 'TaskStarted'), 10_000, 'the first run to start');
+    const skipped = await trigger(system, taskId);
+    await waitFor(() => tracker.ended().includes(skipped), 10_000, 'the second run to end');
+    expect(tracker.histories.get(skipped)!.map((event) => [event.type, event.data])).toEqual([
+      ['TaskDue', expect.objectContaining({ maxConcurrent: 1, overlap: 'skip' })],
+      ['TaskSkipped', { reason: `maxConcurrent 1 executions of task ${taskId} were running` }],
+    ]);
+    expect(tracker.ended()).not.toContain(running);
+  });
+});
+
+function attemptSpan(events: RecordedEvent[]) {
+  const started = events.find((event) => event.type === 'TaskStarted')!.data as { startedAt: string; workerId: string };
+  const ended = events.find((event) => event.type === 'TaskSucceeded')?.data as { endedAt: string } | undefined;
+  return { startMs: Date.parse(started.startedAt), endMs: ended ? Date.parse(ended.endedAt) : Infinity, workerId: started.workerId, succeeded: Boolean(ended) };
+}
