@@ -11,7 +11,7 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-const esmPackages = ['@nestjs', 'uid', 'load-esm', '@lukeed', 'file-type', 'strtok3', 'token-types', 'iterare'];
+const esmPackages = ['@nestjs', 'commander', 'uid', 'load-esm', '@lukeed', 'file-type', 'strtok3', 'token-types', 'iterare'];
 
 module.exports = {
   testEnvironment: 'node',

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { HistoryController } from './history/history.controller';
+import { HistoryService } from './history/history.service';
 import { ProjectorService } from './projector.service';
 import { ProjectorQueries } from './queries/projector-queries.service';
 import { ProjectorQueriesController } from './queries/projector-queries.controller';
@@ -10,7 +12,7 @@ import { ReadModelStore } from './store/read-model.store';
  * ProjectorService is exported for the rebuild command (issue 6), ProjectorQueries for in-process callers.
  */
 @Module({
-  controllers: [ProjectorQueriesController],
+  controllers: [ProjectorQueriesController, HistoryController],
   providers: [
     {
       provide: ReadModelStore,
@@ -19,6 +21,7 @@ import { ReadModelStore } from './store/read-model.store';
     },
     ProjectorService,
     ProjectorQueries,
+    HistoryService,
   ],
   exports: [ReadModelStore, ProjectorService, ProjectorQueries],
 })

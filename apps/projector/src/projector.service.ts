@@ -20,13 +20,18 @@ export interface ProjectorOptions {
    * are cheaper per event (200k-event rebuild, measured: 500 → ~48k events/s, 2000 → ~79k events/s).
    */
   readonly maxBatch: number;
+  /**
+   * The cap during a rebuild, when nobody waits for a single event: bigger batches apply faster (200k events,
+   * measured: 2000 → ~39k events/s, 10000 → ~47k events/s with attempts and stats) at the price of ~0.2 s batches.
+   */
+  readonly rebuildBatch: number;
   /** How long the first event of a batch waits for company before the batch is applied anyway. */
   readonly maxDelayMs: number;
   /** Pause before re-subscribing from the checkpoint after a failed batch or a broken subscription. */
   readonly retryDelayMs: number;
 }
 export const PROJECTOR_OPTIONS = Symbol('PROJECTOR_OPTIONS');
-export const DEFAULT_PROJECTOR_OPTIONS: ProjectorOptions = { maxBatch: 2000, maxDelayMs: 5, retryDelayMs: 1000 };
+export const DEFAULT_PROJECTOR_OPTIONS: ProjectorOptions = { maxBatch: 2000, rebuildBatch: 10_000, maxDelayMs: 5, retryDelayMs: 1000 };
 
 export interface RebuildResult {
   readonly events: number;
@@ -179,7 +184,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
       for await (const event of subscription) {
         if (stop.aborted || this.failure) break;
         this.pending.push(event);
-        if (this.pending.length >= this.options.maxBatch) this.flush();
+        if (this.pending.length >= (this.rebuilding ? this.options.rebuildBatch : this.options.maxBatch)) this.flush();
         else this.flushTimer ??= setTimeout(() => this.flushFromTimer(subscription), this.options.maxDelayMs);
       }
     } finally {

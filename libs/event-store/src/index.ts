@@ -13,3 +13,12 @@ export {
 } from './jetstream/jetstream-event-store';
 export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream';
 export { toSubject, toStreamId, CorruptCommitError } from './jetstream/commit-codec';
+export * from './hash-chain';
+export {
+  KurrentDbEventStore,
+  createKurrentDbEventStore,
+  type ConnectKurrentDbOptions,
+  type KurrentDbEventStoreOptions,
+} from './kurrentdb/kurrentdb-event-store';
+export { KurrentDbWorkDispatch, type KurrentDbWorkDispatchOptions, type KurrentDbWorkItem } from './kurrentdb/kurrentdb-work-dispatch';
+export * from './transfer';

@@ -29,6 +29,8 @@ export interface ExecutionRow {
   /** Why it was skipped or cancelled; ExecutionView has no field for it yet (kept so the table loses nothing). */
   readonly note?: string;
   readonly updatedAt: number;
+  /** Global position of its TaskDue: where the execution's stream starts in the log (history pages merge on it). */
+  readonly duePosition: number;
   readonly position: number;
 }
 
@@ -45,7 +47,7 @@ export const executionProjection: Projection<ExecutionRow> = {
       if (row) return row; // TaskDue opens the stream exactly once ("no stream" expected version)
       const { executionId, taskId, reason, executor, scheduledAt } = e.data;
       const due = { executionId, taskId, status: 'due' as const, reason, executor, scheduledAt: toMs(scheduledAt) };
-      return { ...due, attempt: 0, updatedAt: at, position: e.position };
+      return { ...due, attempt: 0, updatedAt: at, duePosition: e.position, position: e.position };
     }
     if (!row) return null;
     const next = { ...row, updatedAt: at, position: e.position };

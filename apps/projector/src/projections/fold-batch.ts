@@ -1,19 +1,28 @@
 import { parseStreamId, upcast, type RecordedEvent } from '@sched/contracts';
+import { attemptOf, attemptProjection, type AttemptEvent, type AttemptRow } from './attempt.projection';
 import { executionProjection, type ExecutionRow } from './execution.projection';
 import { project } from './projection';
 import { taskExecutionsProjection } from './task-executions.projection';
+import { taskStatsProjection, type TaskStatsRow } from './task-stats.projection';
 import { taskProjection, type TaskRow } from './task.projection';
 
 /** Where the fold reads rows it has not seen in this batch yet (the SQLite tables, or a map in tests). */
 export interface RowSource {
   task(taskId: string): TaskRow | null;
   execution(executionId: string): ExecutionRow | null;
+  attempt(executionId: string, attempt: number): AttemptRow | null;
+  stats(taskId: string): TaskStatsRow | null;
 }
+
+/** Attempts are keyed by execution and attempt number. */
+export const attemptKey = (executionId: string, attempt: number): string => `${executionId}/${attempt}`;
 
 /** The rows a batch changed, each in its final state: written once per batch however many events touched it. */
 export interface BatchChanges {
   readonly tasks: ReadonlyMap<string, TaskRow>;
   readonly executions: ReadonlyMap<string, ExecutionRow>;
+  readonly attempts: ReadonlyMap<string, AttemptRow>;
+  readonly stats: ReadonlyMap<string, TaskStatsRow>;
 }
 
 /** Rows read once per batch, then kept in memory: a hot execution's 4-5 events cost one read and one write. */
@@ -44,6 +53,11 @@ class RowCache<Row> {
 export function foldBatch(events: Iterable<RecordedEvent>, source: RowSource): BatchChanges {
   const tasks = new RowCache<TaskRow>((id) => source.task(id));
   const executions = new RowCache<ExecutionRow>((id) => source.execution(id));
+  const attempts = new RowCache<AttemptRow>((key) => {
+    const slash = key.lastIndexOf('/');
+    return source.attempt(key.slice(0, slash), Number(key.slice(slash + 1)));
+  });
+  const stats = new RowCache<TaskStatsRow>((id) => source.stats(id));
   for (const stored of events) {
     const stream = parseStreamId(stored.streamId);
     if (!stream) continue; // streams of other read models (none yet) pass by; the checkpoint still moves
@@ -60,6 +74,26 @@ export function foldBatch(events: Iterable<RecordedEvent>, source: RowSource): B
     const task = tasks.get(after.taskId);
     const change = { type: event.type, position: event.position, before, after };
     tasks.put(after.taskId, task, project(taskExecutionsProjection, task, change));
+
+    // A TaskCancelled may leave the attempt out: it ends the one running, if any.
+    const attempt = attemptOf(event) ?? (event.type === 'TaskCancelled' && before && before.attempt > 0 ? before.attempt : undefined);
+    const attemptChange = foldAttempt(attempts, attempt, { ...event, taskId: after.taskId, executionId: stream.id });
+    const statsBefore = stats.get(after.taskId);
+    stats.put(after.taskId, statsBefore, project(taskStatsProjection, statsBefore, { ...change, ...attemptChange }));
   }
-  return { tasks: tasks.changed, executions: executions.changed };
+  return { tasks: tasks.changed, executions: executions.changed, attempts: attempts.changed, stats: stats.changed };
+}
+
+/** Folds an execution event into the attempt it is about, if any; the stats want the attempt row before and after. */
+function foldAttempt(
+  attempts: RowCache<AttemptRow>,
+  attempt: number | undefined,
+  event: AttemptEvent,
+): { attemptBefore?: AttemptRow | null; attemptAfter?: AttemptRow | null } {
+  if (attempt === undefined) return {};
+  const key = attemptKey(event.executionId, attempt);
+  const attemptBefore = attempts.get(key);
+  const attemptAfter = project(attemptProjection, attemptBefore, event);
+  attempts.put(key, attemptBefore, attemptAfter);
+  return { attemptBefore, attemptAfter };
 }

@@ -7,7 +7,9 @@ import {
   listExecutionsQuerySchema,
   listTasksQuerySchema,
   parsePayload,
+  statsQuerySchema,
   type ExecutionView,
+  type TaskStatsView,
   type Page,
   type TaskView,
 } from '@sched/contracts';
@@ -36,5 +38,10 @@ export class ProjectorQueriesController {
   @MessagePattern(Subjects.query.executionList)
   async listExecutions(@Payload() payload: unknown): Promise<Page<ExecutionView>> {
     return this.queries.listExecutions(parsePayload(listExecutionsQuerySchema, payload, 'execution.list'));
+  }
+
+  @MessagePattern(Subjects.query.stats)
+  async getStats(@Payload() payload: unknown): Promise<TaskStatsView> {
+    return this.queries.getStats(parsePayload(statsQuerySchema, payload, 'stats'));
   }
 }

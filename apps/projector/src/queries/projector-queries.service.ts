@@ -7,6 +7,8 @@ import {
   type ListExecutionsQuery,
   type ListTasksQuery,
   type Page,
+  type StatsQuery,
+  type TaskStatsView,
   type TaskView,
 } from '@sched/contracts';
 import { ProjectorService } from '../projector.service';
@@ -14,7 +16,7 @@ import { ReadModelStore } from '../store/read-model.store';
 import { recordToExecution, type ExecutionRecord } from '../store/executions.table';
 import { recordToTask, type TaskRecord } from '../store/tasks.table';
 import { keysetPage, Where, type KeysetOrder } from './keyset-page';
-import { toExecutionView, toTaskView } from './views';
+import { toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
 
 /** The contracts promise `minPosition` waits at most this long (queries.ts). */
 export const MIN_POSITION_WAIT_MS = 5000;
@@ -59,7 +61,16 @@ export class ProjectorQueries {
     await this.caughtUpTo(query.minPosition);
     const row = this.store.execution(query.executionId);
     if (!row) throw notFound('Execution', query.executionId);
-    return toExecutionView(row);
+    return { ...toExecutionView(row), attempts: this.store.attemptsOf(query.executionId).map(toAttemptView) };
+  }
+
+  /** Outcome counts and recent outcomes from task_stats; the p95 duration read off the attempts index. */
+  async getStats(query: StatsQuery): Promise<TaskStatsView> {
+    await this.caughtUpTo(query.minPosition);
+    if (!this.store.task(query.taskId)) throw notFound('Task', query.taskId);
+    const stats = this.store.stats(query.taskId);
+    const p95 = stats && stats.timedAttempts > 0 ? this.durationPercentile(query.taskId, stats.timedAttempts, 0.95) : undefined;
+    return toStatsView(query.taskId, stats, p95);
   }
 
   /** Newest scheduled first; `from` inclusive, `to` exclusive. */
@@ -73,6 +84,15 @@ export class ProjectorQueries {
     const page = { where, limit: query.limit, cursor: query.cursor };
     const toView = (r: ExecutionRecord) => toExecutionView(recordToExecution(r));
     return keysetPage(this.store.db, EXECUTION_ORDER, page, toView);
+  }
+
+  /** Nearest-rank percentile over the task's timed attempts, straight off the (task_id, duration_ms) index. */
+  private durationPercentile(taskId: string, count: number, fraction: number): number | undefined {
+    const offset = Math.max(0, Math.ceil(fraction * count) - 1);
+    const row = this.store.db
+      .prepare('SELECT duration_ms FROM attempts WHERE task_id = ? AND duration_ms IS NOT NULL ORDER BY duration_ms LIMIT 1 OFFSET ?')
+      .get(taskId, offset) as { duration_ms: number } | undefined;
+    return row?.duration_ms;
   }
 
   /** Read-your-writes: a caller that got `position` from a command waits until the tables include it. */

@@ -61,7 +61,22 @@ describe('projector queries (through the controller)', () => {
       error: { type: 'Error', message: 'boom', retryable: true },
       updatedAt: expect.any(String),
       position: expect.any(Number),
+      attempts: [
+        { executionId: `task-000@${T0 + 240_000}`, attempt: 1, status: 'failed', workerId: 'worker-0', startedAt: expect.any(String),
+          endedAt: expect.any(String), durationMs: 50, error: { type: 'Error', message: 'boom', retryable: true } },
+        { executionId: `task-000@${T0 + 240_000}`, attempt: 2, status: 'succeeded', workerId: 'worker-9', startedAt: expect.any(String),
+          endedAt: expect.any(String), durationMs: 20, error: undefined },
+      ],
     } satisfies ExecutionView);
+  });
+
+  it('stats: outcome counts, success rate, average and p95 attempt duration, newest outcomes first', async () => {
+    const stats = await q.getStats({ taskId: 'task-000' });
+    expect(stats).toMatchObject({ taskId: 'task-000', finished: 5, succeeded: 3, failed: 1, successRate: 0.75 });
+    expect(stats.lastOutcomes.map((o) => o.status)).toEqual(['cancelled', 'succeeded', 'failed', 'succeeded', 'succeeded']);
+    expect(stats.avgDurationMs).toBeCloseTo((25 + 25 + 50 + 50 + 20) / 5);
+    expect(stats.p95DurationMs).toBe(50);
+    await expect(q.getStats({ taskId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('get of an unknown id throws NOT_FOUND', async () => {

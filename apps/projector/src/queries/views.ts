@@ -1,6 +1,6 @@
-import type { ExecutionView, TaskView } from '@sched/contracts';
+import type { AttemptView, ExecutionView, TaskStatsView, TaskView } from '@sched/contracts';
 import { nextFires } from '@sched/domain';
-import type { ExecutionRow, TaskRow } from '../projections';
+import type { AttemptRow, ExecutionRow, TaskRow, TaskStatsRow } from '../projections';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : iso(ms));
@@ -27,12 +27,32 @@ export function toTaskView(row: TaskRow, nowMs: number): TaskView {
 }
 
 export function toExecutionView(row: ExecutionRow): ExecutionView {
-  const { note: _note, ...fields } = row; // `note` has no place in ExecutionView yet
+  const { note: _note, duePosition: _duePosition, ...fields } = row; // neither has a place in ExecutionView
   return {
     ...fields,
     scheduledAt: iso(row.scheduledAt),
     startedAt: isoOrUndefined(row.startedAt),
     endedAt: isoOrUndefined(row.endedAt),
     updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function toAttemptView(row: AttemptRow): AttemptView {
+  const { taskId: _taskId, position: _position, ...fields } = row;
+  return { ...fields, startedAt: iso(row.startedAt), endedAt: isoOrUndefined(row.endedAt) };
+}
+
+export function toStatsView(taskId: string, row: TaskStatsRow | null, p95DurationMs: number | undefined): TaskStatsView {
+  if (!row) return { taskId, finished: 0, succeeded: 0, failed: 0, lastOutcomes: [] };
+  const decided = row.succeeded + row.failed;
+  return {
+    taskId,
+    finished: row.finished,
+    succeeded: row.succeeded,
+    failed: row.failed,
+    successRate: decided > 0 ? row.succeeded / decided : undefined,
+    avgDurationMs: row.timedAttempts > 0 ? row.durationSumMs / row.timedAttempts : undefined,
+    p95DurationMs,
+    lastOutcomes: row.lastOutcomes.map((outcome) => ({ ...outcome, endedAt: iso(outcome.endedAt) })),
   };
 }

@@ -21,11 +21,13 @@ export const EXECUTIONS_DDL = `
     error TEXT,
     note TEXT,
     updated_at INTEGER NOT NULL,
+    due_position INTEGER NOT NULL,
     position INTEGER NOT NULL
   ) STRICT;
   CREATE INDEX IF NOT EXISTS executions_by_task ON executions (task_id, scheduled_at, execution_id);
   CREATE INDEX IF NOT EXISTS executions_by_status ON executions (status, scheduled_at, execution_id);
   CREATE INDEX IF NOT EXISTS executions_by_scheduled ON executions (scheduled_at, execution_id);
+  CREATE INDEX IF NOT EXISTS executions_by_task_stream ON executions (task_id, due_position);
 `;
 
 /** An `executions` row as SQLite holds it: JSON text for result and error; times in epoch ms. */
@@ -47,12 +49,14 @@ export interface ExecutionRecord {
   error: string | null;
   note: string | null;
   updated_at: number;
+  due_position: number;
   position: number;
 }
 
 export const EXECUTION_COLUMNS: readonly (keyof ExecutionRecord)[] = [
   'execution_id', 'task_id', 'status', 'reason', 'executor', 'scheduled_at', 'started_at', 'ended_at', 'duration_ms',
-  'attempt', 'worker_id', 'progress_percent', 'progress_message', 'result', 'error', 'note', 'updated_at', 'position',
+  'attempt', 'worker_id', 'progress_percent', 'progress_message', 'result', 'error', 'note', 'updated_at', 'due_position',
+  'position',
 ];
 
 export function executionToRecord(row: ExecutionRow): ExecutionRecord {
@@ -74,6 +78,7 @@ export function executionToRecord(row: ExecutionRow): ExecutionRecord {
     error: toJson(row.error),
     note: orNull(row.note),
     updated_at: row.updatedAt,
+    due_position: row.duePosition,
     position: row.position,
   };
 }
@@ -98,6 +103,7 @@ export function recordToExecution(r: ExecutionRecord): ExecutionRow {
     error: fromJson<ExecutionError>(r.error),
     note: orUndefined(r.note),
     updatedAt: r.updated_at,
+    duePosition: r.due_position,
     position: r.position,
   };
 }

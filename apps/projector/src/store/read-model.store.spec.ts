@@ -21,8 +21,12 @@ describe('ReadModelStore (SQLite)', () => {
     const expected = new MemoryRows().apply(...events);
     for (const [taskId, row] of expected.tasks) expect(store.task(taskId)).toEqual(row);
     for (const [executionId, row] of expected.executions) expect(store.execution(executionId)).toEqual(row);
+    for (const row of expected.attempts.values()) expect(store.attempt(row.executionId, row.attempt)).toEqual(row);
+    for (const [taskId, row] of expected.taskStats) expect(store.stats(taskId)).toEqual(row);
     const dump = store.dump();
     expect([dump.tasks.length, dump.executions.length]).toEqual([expected.tasks.size, expected.executions.size]);
+    expect([dump.attempts.length, dump.taskStats.length]).toEqual([expected.attempts.size, expected.taskStats.size]);
+    expect(dump.attempts.length).toBeGreaterThan(15);
     expect(store.checkpoint()).toBe(events[events.length - 1].position);
   });
 
@@ -58,9 +62,17 @@ describe('ReadModelStore (SQLite)', () => {
     applyInBatches(store, events, 5);
     const live = store.dump();
     store.reset();
-    expect(store.dump()).toEqual({ checkpoint: 0, tasks: [], executions: [] });
+    expect(store.dump()).toEqual({ checkpoint: 0, tasks: [], executions: [], attempts: [], taskStats: [] });
     applyInBatches(store, events, 500);
     expect(store.dump()).toEqual(live);
+  });
+
+  it('drops tables of another schema version on open, so a replay rebuilds them', () => {
+    store.applyBatch(events);
+    store.db.pragma('user_version = 1');
+    const reopened = new ReadModelStore(store.db);
+    expect(reopened.checkpoint()).toBe(0);
+    expect(reopened.dump().executions).toEqual([]);
   });
 
   it('persists to a WAL-mode file and resumes from its checkpoint after reopening', () => {

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { RecordedEvent } from '@sched/contracts';
 import Database from 'better-sqlite3';
-import { foldBatch, type ExecutionRow, type RowSource, type TaskRow } from '../projections';
+import { foldBatch, type AttemptRow, type ExecutionRow, type RowSource, type TaskRow, type TaskStatsRow } from '../projections';
+import { ATTEMPT_COLUMNS, ATTEMPTS_DDL, attemptToRecord, recordToAttempt, type AttemptRecord } from './attempts.table';
 import {
   EXECUTION_COLUMNS,
   EXECUTIONS_DDL,
@@ -12,6 +13,7 @@ import {
   type ExecutionRecord,
 } from './executions.table';
 import { upsertSql } from './sql';
+import { TASK_STATS_COLUMNS, TASK_STATS_DDL, recordToStats, statsToRecord, type TaskStatsRecord } from './task-stats.table';
 import { TASK_COLUMNS, TASKS_DDL, recordToTask, taskToRecord, type TaskRecord } from './tasks.table';
 
 /** One checkpoint for all tables: they are written by the same transaction, so they are always at the same position. */
@@ -21,13 +23,20 @@ const CHECKPOINTS_DDL = `
   CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT;
 `;
 /** The projected tables, in the order `reset` drops them; checkpoints go too, so a rebuild starts from position 0. */
-const READ_MODEL_TABLES = ['tasks', 'executions', 'checkpoints'] as const;
+const READ_MODEL_TABLES = ['tasks', 'executions', 'attempts', 'task_stats', 'checkpoints'] as const;
+/**
+ * Bumped whenever a table's shape changes: a database of another version is dropped on open and rebuilt by replay
+ * (its checkpoint goes with it), instead of failing on a missing column.
+ */
+export const READ_MODEL_SCHEMA_VERSION = 2;
 
 /** Every table's rows in primary-key order: what a rebuild must reproduce exactly. */
 export interface ReadModelDump {
   readonly checkpoint: number;
   readonly tasks: readonly TaskRecord[];
   readonly executions: readonly ExecutionRecord[];
+  readonly attempts: readonly AttemptRecord[];
+  readonly taskStats: readonly TaskStatsRecord[];
 }
 
 /**
@@ -46,7 +55,9 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     // since the checkpoint is lost with them, those events are simply projected again.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    if (db.pragma('user_version', { simple: true }) !== READ_MODEL_SCHEMA_VERSION) this.dropTables();
     this.createSchema();
+    db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
     this.applyBatch = db.transaction((events: readonly RecordedEvent[]) => this.applyInTransaction(events));
   }
 
@@ -71,10 +82,24 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     return record ? recordToExecution(record) : null;
   }
 
+  attempt(executionId: string, attempt: number): AttemptRow | null {
+    const record = this.statements.attempt.get(executionId, attempt) as AttemptRecord | undefined;
+    return record ? recordToAttempt(record) : null;
+  }
+
+  attemptsOf(executionId: string): AttemptRow[] {
+    return (this.statements.attemptsOf.all(executionId) as AttemptRecord[]).map(recordToAttempt);
+  }
+
+  stats(taskId: string): TaskStatsRow | null {
+    const record = this.statements.stats.get(taskId) as TaskStatsRecord | undefined;
+    return record ? recordToStats(record) : null;
+  }
+
   /** Drops and recreates every read-model table (and the checkpoint) atomically: the first step of a rebuild. */
   reset(): void {
     this.db.transaction(() => {
-      for (const table of READ_MODEL_TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+      this.dropTables();
       this.createSchema();
     })();
   }
@@ -84,6 +109,8 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
       checkpoint: this.checkpoint(),
       tasks: this.db.prepare('SELECT * FROM tasks ORDER BY task_id').all() as TaskRecord[],
       executions: this.db.prepare('SELECT * FROM executions ORDER BY execution_id').all() as ExecutionRecord[],
+      attempts: this.db.prepare('SELECT * FROM attempts ORDER BY execution_id, attempt').all() as AttemptRecord[],
+      taskStats: this.db.prepare('SELECT * FROM task_stats ORDER BY task_id').all() as TaskStatsRecord[],
     };
   }
 
@@ -103,13 +130,19 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     const changes = foldBatch(fresh, this);
     for (const row of changes.tasks.values()) this.statements.upsertTask.run(taskToRecord(row));
     for (const row of changes.executions.values()) this.statements.upsertExecution.run(executionToRecord(row));
+    for (const row of changes.attempts.values()) this.statements.upsertAttempt.run(attemptToRecord(row));
+    for (const row of changes.stats.values()) this.statements.upsertStats.run(statsToRecord(row));
     const position = fresh[fresh.length - 1].position;
     this.statements.saveCheckpoint.run(READ_MODELS_CHECKPOINT, position);
     return position;
   }
 
+  private dropTables(): void {
+    for (const table of READ_MODEL_TABLES) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+
   private createSchema(): void {
-    this.db.exec(TASKS_DDL + EXECUTIONS_DDL + CHECKPOINTS_DDL);
+    this.db.exec(TASKS_DDL + EXECUTIONS_DDL + ATTEMPTS_DDL + TASK_STATS_DDL + CHECKPOINTS_DDL);
     // Statements are bound to the tables they were prepared on; prepare again after a reset recreated them.
     this.statements = this.prepare();
   }
@@ -126,6 +159,11 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
       execution: db.prepare('SELECT * FROM executions WHERE execution_id = ?'),
       upsertTask: db.prepare(upsertSql('tasks', TASK_COLUMNS, 'task_id')),
       upsertExecution: db.prepare(upsertSql('executions', EXECUTION_COLUMNS, 'execution_id')),
+      attempt: db.prepare('SELECT * FROM attempts WHERE execution_id = ? AND attempt = ?'),
+      attemptsOf: db.prepare('SELECT * FROM attempts WHERE execution_id = ? ORDER BY attempt'),
+      upsertAttempt: db.prepare(upsertSql('attempts', ATTEMPT_COLUMNS, 'execution_id, attempt')),
+      stats: db.prepare('SELECT * FROM task_stats WHERE task_id = ?'),
+      upsertStats: db.prepare(upsertSql('task_stats', TASK_STATS_COLUMNS, 'task_id')),
     };
   }
 }

@@ -1,6 +1,12 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { MemoryEventStore, createJetStreamEventStore, type EventStore } from '@sched/event-store';
+import {
+  HashChainingEventStore,
+  MemoryEventStore,
+  createJetStreamEventStore,
+  createKurrentDbEventStore,
+  type EventStore,
+} from '@sched/event-store';
 import type { SchedConfig } from '../config';
 import { connectNats } from '../nats-connection';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
@@ -9,6 +15,9 @@ async function createEventStore(config: SchedConfig, nc: NatsConnection): Promis
   switch (config.eventStore) {
     case 'jetstream':
       return createJetStreamEventStore(nc);
+    case 'kurrentdb':
+      // Fails start-up with a message naming the URL when the server does not answer within a few seconds.
+      return createKurrentDbEventStore(config.kurrentDbUrl);
     case 'memory':
       new Logger('EventStore').warn('EVENT_STORE=memory: events live in this process only and are lost on exit');
       return new MemoryEventStore();
@@ -40,7 +49,8 @@ export class SchedCoreModule {
         { provide: NATS_CONNECTION, useFactory: () => connectNats(config.natsUrl, `sched:${config.instanceId}`) },
         {
           provide: EVENT_STORE,
-          useFactory: (nc: NatsConnection) => createEventStore(config, nc),
+          // Every writer of every app appends through the hash-chaining decorator: tamper evidence for the whole log.
+          useFactory: async (nc: NatsConnection) => new HashChainingEventStore(await createEventStore(config, nc)),
           inject: [NATS_CONNECTION],
         },
         SchedCoreLifecycle,

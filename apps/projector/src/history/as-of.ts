@@ -1,0 +1,32 @@
+import { parseStreamId, upcast, type AsOfView, type ExecutionEvent, type RecordedEvent, type TaskEvent } from '@sched/contracts';
+import { evolveExecution, evolveTask, initialExecutionState, initialTaskState } from '@sched/domain';
+
+/** Sets become sorted arrays so the state reads the same in JSON. */
+const toJsonState = (state: object): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(state, (_key, value: unknown) => (value instanceof Set ? [...value].sort() : value))) as Record<string, unknown>;
+
+/**
+ * Time travel: the domain state of one stream as of `at`, folded with the domain's own evolve from the stream's
+ * events that occurred at or before it (a prefix of the stream: events are appended in the order they occurred).
+ */
+export function stateAsOf(streamId: string, events: readonly RecordedEvent[], at: string): AsOfView {
+  const atMs = Date.parse(at);
+  const prefix: RecordedEvent[] = [];
+  for (const event of events) {
+    if (Date.parse(event.metadata.occurredAt) > atMs) break;
+    prefix.push(upcast(event));
+  }
+  const last = prefix[prefix.length - 1];
+  const state =
+    parseStreamId(streamId)?.category === 'task'
+      ? prefix.reduce((s, e) => evolveTask(s, e as unknown as TaskEvent), initialTaskState())
+      : prefix.reduce((s, e) => evolveExecution(s, e as unknown as ExecutionEvent), initialExecutionState());
+  return {
+    streamId,
+    at: new Date(atMs).toISOString(),
+    revision: last?.revision ?? -1,
+    position: last?.position ?? 0,
+    ...(last ? { occurredAt: last.metadata.occurredAt } : {}),
+    state: toJsonState(state),
+  };
+}

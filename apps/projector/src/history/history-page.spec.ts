@@ -1,0 +1,33 @@
+import type { RecordedEvent } from '@sched/contracts';
+import { EventFactory } from '../testing/event-factory';
+import { fitPage, mergeStreams, pageByteBudget } from './history-page';
+
+describe('history pages', () => {
+  it('fitPage stops at the byte budget (never below one event) and says more is left', () => {
+    const log = new EventFactory();
+    const events = Array.from({ length: 10 }, (_, i) => log.created(`t${i}`, { description: 'x'.repeat(1000) }));
+    const { entries, more } = fitPage(events, 100, 3500);
+    expect(entries).toHaveLength(2);
+    expect(more).toBe(true);
+    expect(fitPage(events, 100, 10).entries).toHaveLength(1);
+    expect(fitPage(events, 100, 1e9)).toMatchObject({ more: false });
+    expect(pageByteBudget(1024 * 1024)).toBeLessThan(1024 * 1024);
+  });
+
+  it('mergeStreams returns the first events after the cursor in position order, reading only streams that can matter', async () => {
+    const log = new EventFactory();
+    const byStream = new Map<string, RecordedEvent[]>();
+    const add = (event: RecordedEvent) => byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+    add(log.created('t'));
+    for (let i = 0; i < 5; i++) add(log.due('t', `e${i}`));
+    for (let i = 0; i < 5; i++) add(log.started(`e${i}`));
+    const starts = [...byStream.entries()].map(([streamId, events]) => ({ streamId, start: streamId.startsWith('task-') ? 0 : events[0].position }));
+    const read: string[] = [];
+    const reader = async (id: string) => (read.push(id), byStream.get(id)!);
+    const page = await mergeStreams(starts, reader, 0, 3, () => true);
+    expect(page.events.slice(0, 3).map((e) => e.type)).toEqual(['TaskCreated', 'TaskDue', 'TaskDue']);
+    expect(page.unread).toBe(true);
+    // e2 starts after the 3rd event (e1's TaskDue): it and later executions cannot be on this page.
+    expect(read).toEqual(['task-t', 'execution-e0', 'execution-e1']);
+  });
+});

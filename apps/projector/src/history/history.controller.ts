@@ -1,0 +1,55 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  Subjects,
+  asOfQuerySchema,
+  auditVerifyQuerySchema,
+  historyQuerySchema,
+  parsePayload,
+  rebuildCommandSchema,
+  toExecutionStreamId,
+  toTaskStreamId,
+  type AsOfView,
+  type AuditReport,
+  type HistoryPage,
+  type RebuildView,
+} from '@sched/contracts';
+import type { EventStore } from '@sched/event-store';
+import { EVENT_STORE } from '@sched/messaging';
+import { ProjectorService } from '../projector.service';
+import { stateAsOf } from './as-of';
+import { HistoryService } from './history.service';
+
+/** History, time travel, audit and rebuild: the subjects that replay the log rather than read the tables. */
+@Controller()
+export class HistoryController {
+  constructor(
+    private readonly history: HistoryService,
+    private readonly projector: ProjectorService,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+  ) {}
+
+  @MessagePattern(Subjects.query.history)
+  page(@Payload() payload: unknown): Promise<HistoryPage> {
+    return this.history.page(parsePayload(historyQuerySchema, payload, 'history'));
+  }
+
+  @MessagePattern(Subjects.query.asOf)
+  async asOf(@Payload() payload: unknown): Promise<AsOfView> {
+    const query = parsePayload(asOfQuerySchema, payload, 'as-of');
+    const streamId = query.taskId ? toTaskStreamId(query.taskId) : toExecutionStreamId(query.executionId!);
+    return stateAsOf(streamId, await this.eventStore.read(streamId), query.at);
+  }
+
+  @MessagePattern(Subjects.query.auditVerify)
+  verify(@Payload() payload: unknown): Promise<AuditReport> {
+    return this.history.verify(parsePayload(auditVerifyQuerySchema, payload, 'audit.verify'));
+  }
+
+  @MessagePattern(Subjects.admin.projectorRebuild)
+  async rebuild(@Payload() payload: unknown): Promise<RebuildView> {
+    parsePayload(rebuildCommandSchema, payload, 'projector.rebuild');
+    const { events, position, durationMs } = await this.projector.rebuild();
+    return { events, position, durationMs: Math.round(durationMs) };
+  }
+}

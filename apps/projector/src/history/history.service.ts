@@ -1,0 +1,92 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  toExecutionStreamId,
+  toTaskStreamId,
+  type AuditReport,
+  type AuditVerifyQuery,
+  type HistoryPage,
+  type HistoryQuery,
+  type RecordedEvent,
+} from '@sched/contracts';
+import { auditStreams, type EventStore } from '@sched/event-store';
+import { EVENT_STORE, NATS_CONNECTION } from '@sched/messaging';
+import { ProjectorService } from '../projector.service';
+import { MIN_POSITION_WAIT_MS } from '../queries/projector-queries.service';
+import { ReadModelStore } from '../store/read-model.store';
+import { fitPage, mergeStreams, pageByteBudget, type StreamStart } from './history-page';
+
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** Streams an audit reads at once. */
+const AUDIT_PARALLELISM = 16;
+
+/**
+ * The audit side of the log: history pages, hash-chain verification. Events come from the event store; the read
+ * models only say which executions belong to a task and where each one's stream starts in the log.
+ */
+@Injectable()
+export class HistoryService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    private readonly store: ReadModelStore,
+    private readonly projector: ProjectorService,
+    @Optional() @Inject(NATS_CONNECTION) private readonly nc?: NatsConnection,
+  ) {}
+
+  async page(query: HistoryQuery): Promise<HistoryPage> {
+    const head = await this.eventStore.headPosition();
+    const after = query.afterPosition ?? 0;
+    const types = query.types && query.types.length > 0 ? new Set(query.types) : undefined;
+    const keep = (event: RecordedEvent): boolean => !types || types.has(event.type);
+    let candidates: { events: RecordedEvent[]; unread: boolean };
+    if (query.taskId) {
+      candidates = await mergeStreams(await this.streamsOfTask(query.taskId, head, after), (id) => this.eventStore.read(id), after, query.limit, keep);
+    } else if (query.executionId) {
+      const events = await this.eventStore.read(toExecutionStreamId(query.executionId));
+      candidates = { events: events.filter((event) => event.position > after && keep(event)), unread: false };
+    } else {
+      candidates = await this.logAfter(after, head, query.limit, query.types);
+    }
+    const { entries, more } = fitPage(candidates.events, query.limit, pageByteBudget(this.nc?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD));
+    const last = entries[entries.length - 1];
+    return more || candidates.unread ? { events: entries, nextCursor: last?.position ?? after, head } : { events: entries, head };
+  }
+
+  async verify(query: AuditVerifyQuery): Promise<AuditReport> {
+    const streamIds = query.taskId
+      ? (await this.streamsOfTask(query.taskId, await this.eventStore.headPosition(), 0)).map((stream) => stream.streamId)
+      : [toExecutionStreamId(query.executionId!)];
+    const streams: RecordedEvent[][] = [];
+    for (let i = 0; i < streamIds.length; i += AUDIT_PARALLELISM) {
+      streams.push(...(await Promise.all(streamIds.slice(i, i + AUDIT_PARALLELISM).map((id) => this.eventStore.read(id)))));
+    }
+    return auditStreams(streams.filter((events) => events.length > 0));
+  }
+
+  /**
+   * The task's own stream and every execution of it with an event after `after`, by where each starts. Waits until
+   * the read models include the head, so every execution committed before the query is known.
+   */
+  private async streamsOfTask(taskId: string, head: number, after: number): Promise<StreamStart[]> {
+    await this.projector.waitForPosition(head, MIN_POSITION_WAIT_MS);
+    const executions = this.store.db
+      .prepare('SELECT execution_id, due_position FROM executions WHERE task_id = ? AND position > ? ORDER BY due_position')
+      .all(taskId, after) as { execution_id: string; due_position: number }[];
+    return [
+      { streamId: toTaskStreamId(taskId), start: 0 },
+      ...executions.map((row) => ({ streamId: toExecutionStreamId(row.execution_id), start: row.due_position })),
+    ];
+  }
+
+  /** The whole log after `after` up to the head, one more event than the page so the caller knows there is more. */
+  private async logAfter(after: number, head: number, limit: number, types?: readonly string[]): Promise<{ events: RecordedEvent[]; unread: boolean }> {
+    const events: RecordedEvent[] = [];
+    if (after >= head) return { events, unread: false };
+    const filter = types && types.length > 0 ? { eventTypes: types } : undefined;
+    for await (const event of this.eventStore.readAll({ from: { after }, filter })) {
+      events.push(event);
+      if (events.length > limit) break;
+    }
+    return { events, unread: false };
+  }
+}

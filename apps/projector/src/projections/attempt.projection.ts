@@ -1,0 +1,67 @@
+import type { AttemptStatus, ExecutionError, ExecutionEvent, RecordedEvent } from '@sched/contracts';
+import { occurredMs, toMs, type Projection, type Recorded } from './projection';
+
+/** One row of the `attempts` read model: one run of an execution, from its TaskStarted to its outcome. */
+export interface AttemptRow {
+  readonly executionId: string;
+  readonly attempt: number;
+  readonly taskId: string;
+  readonly status: AttemptStatus;
+  readonly workerId: string;
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  readonly durationMs?: number;
+  readonly error?: ExecutionError;
+  readonly position: number;
+}
+
+/** An execution event with what the attempts model needs from its execution row (the task id). */
+export type AttemptEvent = RecordedEvent & { readonly taskId: string; readonly executionId: string };
+
+export const ATTEMPT_EVENT_TYPES = ['TaskStarted', 'TaskSucceeded', 'TaskFailed', 'TaskTimedOut', 'TaskCancelled'] as const;
+
+/** The attempt an execution event is about, or undefined when it is about none (TaskCancelled before any start). */
+export function attemptOf(event: RecordedEvent): number | undefined {
+  if (!(ATTEMPT_EVENT_TYPES as readonly string[]).includes(event.type)) return undefined;
+  const attempt = (event.data as { attempt?: unknown }).attempt;
+  return typeof attempt === 'number' ? attempt : undefined;
+}
+
+/** A worker that vanished is reported by the retry policy as this error type (ARCHITECTURE.md, Actors). */
+const WORKER_LOST = 'WorkerLost';
+
+/** Attempts follow the events that carry an `attempt`; an outcome of an attempt never started leaves no row. */
+export const attemptProjection: Projection<AttemptRow, AttemptEvent> = {
+  name: 'attempts',
+  handles: ATTEMPT_EVENT_TYPES,
+  evolve(row: AttemptRow | null, event: AttemptEvent): AttemptRow | null {
+    const e = event as Recorded<ExecutionEvent> & AttemptEvent;
+    if (e.type === 'TaskStarted') {
+      if (row) return row;
+      const { attempt, workerId, startedAt } = e.data;
+      const { executionId, taskId } = event;
+      return { executionId, attempt, taskId, status: 'running', workerId, startedAt: toMs(startedAt), position: e.position };
+    }
+    if (!row) return null;
+    const next = { ...row, position: e.position };
+    switch (e.type) {
+      case 'TaskSucceeded':
+        return { ...next, status: 'succeeded', endedAt: toMs(e.data.endedAt), durationMs: e.data.durationMs };
+      case 'TaskFailed': {
+        const { error, endedAt, durationMs } = e.data;
+        // A timed-out attempt keeps saying so when its failure is recorded after the timeout.
+        const status = row.status === 'timed_out' ? 'timed_out' : error.type === WORKER_LOST ? 'lost' : 'failed';
+        return { ...next, status, error, endedAt: toMs(endedAt), durationMs };
+      }
+      case 'TaskTimedOut': {
+        const { timeout, timeoutMs } = e.data;
+        const error = { type: 'Timeout', message: `${timeout} timeout of ${timeoutMs}ms exceeded`, retryable: true };
+        return { ...next, status: 'timed_out', error, endedAt: row.endedAt ?? occurredMs(e) };
+      }
+      case 'TaskCancelled':
+        return row.status === 'running' ? { ...next, status: 'cancelled', endedAt: occurredMs(e) } : next;
+      default:
+        return next;
+    }
+  },
+};

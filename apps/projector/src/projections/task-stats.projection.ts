@@ -1,0 +1,76 @@
+import type { ExecutionStatus } from '@sched/contracts';
+import type { AttemptRow } from './attempt.projection';
+import type { Projection } from './projection';
+import type { ExecutionChange } from './task-executions.projection';
+
+/** How many recent outcomes a task's stats keep. */
+export const LAST_OUTCOMES = 20;
+
+export interface OutcomeRow {
+  readonly executionId: string;
+  readonly status: ExecutionStatus;
+  readonly endedAt: number;
+  readonly durationMs?: number;
+}
+
+/** One row of `task_stats`. Percentiles are not stored: the query reads them off the attempts table's index. */
+export interface TaskStatsRow {
+  readonly taskId: string;
+  readonly finished: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** Attempts that ended with a duration, and the sum of those durations (for the average). */
+  readonly timedAttempts: number;
+  readonly durationSumMs: number;
+  /** Newest first. */
+  readonly lastOutcomes: readonly OutcomeRow[];
+  readonly position: number;
+}
+
+/** What one execution event changed that the stats care about: the execution row, and the attempt row if any. */
+export interface StatsChange extends ExecutionChange {
+  readonly attemptBefore?: AttemptRow | null;
+  readonly attemptAfter?: AttemptRow | null;
+}
+
+const TERMINAL: readonly ExecutionStatus[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+const isTerminal = (status: ExecutionStatus | undefined): boolean => status !== undefined && TERMINAL.includes(status);
+
+export const emptyStats = (taskId: string, position: number): TaskStatsRow => ({
+  taskId,
+  finished: 0,
+  succeeded: 0,
+  failed: 0,
+  timedAttempts: 0,
+  durationSumMs: 0,
+  lastOutcomes: [],
+  position,
+});
+
+/** Outcomes count when an execution first reaches an end; durations when an attempt first gets one. */
+export const taskStatsProjection: Projection<TaskStatsRow, StatsChange> = {
+  name: 'task_stats',
+  handles: ['TaskSucceeded', 'TaskFailed', 'TaskCancelled', 'TaskSkipped'],
+  evolve(row: TaskStatsRow | null, change: StatsChange): TaskStatsRow | null {
+    const { before, after, attemptBefore, attemptAfter } = change;
+    const initial = row ?? emptyStats(after.taskId, change.position);
+    let stats = initial;
+    const timed = attemptAfter?.durationMs !== undefined && attemptBefore?.durationMs === undefined;
+    if (timed) {
+      const durationSumMs = stats.durationSumMs + attemptAfter.durationMs!;
+      stats = { ...stats, timedAttempts: stats.timedAttempts + 1, durationSumMs };
+    }
+    if (isTerminal(after.status) && !isTerminal(before?.status)) {
+      const outcome: OutcomeRow = { executionId: after.executionId, status: after.status, endedAt: after.endedAt ?? after.updatedAt };
+      const withDuration = after.durationMs === undefined ? outcome : { ...outcome, durationMs: after.durationMs };
+      stats = {
+        ...stats,
+        finished: stats.finished + 1,
+        succeeded: stats.succeeded + (after.status === 'succeeded' ? 1 : 0),
+        failed: stats.failed + (after.status === 'failed' ? 1 : 0),
+        lastOutcomes: [withDuration, ...stats.lastOutcomes].slice(0, LAST_OUTCOMES),
+      };
+    }
+    return stats === initial ? row : { ...stats, position: change.position };
+  },
+};

@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { replayCommands } from './commands/audit.commands';
+import { execCommands } from './commands/exec.commands';
+import { taskCommands } from './commands/task.commands';
+import { CliContext, DEFAULT_NATS_URL } from './context';
+import { ExitCode, describeError, exitCodeOf } from './exit-codes';
+import { processIo, type CliIo } from './output';
+
+/** The whole command tree, writing through `io`; commander never exits the process itself. */
+function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {
+  const program = new Command('schedctl')
+    .description('control the sched task scheduler over NATS')
+    .option('--url <url>', `NATS server (default $NATS_URL or ${DEFAULT_NATS_URL})`)
+    .option('--json', 'machine-readable JSON output')
+    .option('--timeout <ms>', 'per-request timeout', '10000')
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `\nExit codes: ${ExitCode.OK} ok, ${ExitCode.ERROR} error reply, ${ExitCode.USAGE} usage, ${ExitCode.UNAVAILABLE} unavailable, ${ExitCode.AUDIT_FAILED} audit found a broken link`,
+    );
+  const ctx = new CliContext(io, program);
+  for (const command of [taskCommands(ctx), execCommands(ctx), ...replayCommands(ctx)]) program.addCommand(command);
+  // Subcommands inherit the output and the no-exit behaviour.
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+    command.commands.forEach(configure);
+  };
+  configure(program);
+  return { program, ctx };
+}
+
+/** Runs one command line (without `node` and the script) and resolves with the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const { program, ctx } = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    const code = exitCodeOf(error);
+    // commander has already printed its own usage errors (and help, which is not an error).
+    if (!(error instanceof Error && error.name === 'CommanderError')) io.err(describeError(error));
+    return code;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import type { AuditReport, HistoryEntry } from '@sched/contracts';
+import type { CliContext } from '../context';
+import { ExitCode, UsageError } from '../exit-codes';
+import { fields, table } from '../output';
+import { historyLine } from '../render';
+
+const auditText = (report: AuditReport): string =>
+  fields({ result: report.ok ? 'OK: every hash chain holds' : 'BROKEN', streams: report.streams, events: report.events, 'unhashed (pre-chain)': report.unhashed }) +
+  (report.broken.length
+    ? `\n${table(['stream', 'revision', 'event id', 'position', 'reason'], report.broken.map((b) => [b.streamId, b.revision, b.eventId, b.position, b.reason]))}`
+    : '');
+
+/** history, audit verify and rebuild: the commands that replay the log. */
+export function replayCommands(ctx: CliContext): Command[] {
+  const history = new Command('history')
+    .description('the full ordered history of a task (its stream and every execution), or of one execution')
+    .argument('[taskId]')
+    .option('--execution <executionId>')
+    .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--after <position>', 'start after this global position')
+    .action(async (taskId: string | undefined, flags: { execution?: string; type?: string[]; after?: string }) => {
+      const query = { taskId, executionId: flags.execution, types: flags.type, afterPosition: flags.after === undefined ? undefined : Number(flags.after) };
+      const events: HistoryEntry[] = [];
+      for await (const event of (await ctx.client()).history(query)) {
+        if (ctx.asJson) events.push(event);
+        else ctx.io.out(historyLine(event));
+      }
+      if (ctx.asJson) ctx.io.out(`${JSON.stringify(events, null, 2)}\n`);
+    });
+
+  const audit = new Command('audit').description('tamper evidence');
+  audit
+    .command('verify')
+    .description('recompute the hash chains of a task (or one execution) and name the first broken link')
+    .argument('[taskId]')
+    .option('--execution <executionId>')
+    .action(async (taskId: string | undefined, flags: { execution?: string }) => {
+      if (!taskId && !flags.execution) throw new UsageError('audit verify needs a task id or --execution <executionId>');
+      const client = await ctx.client();
+      const report = await (flags.execution ? client.auditVerify({ executionId: flags.execution }) : client.auditVerify({ taskId: taskId! }));
+      ctx.print(report, () => auditText(report));
+      if (!report.ok) ctx.exitCode = ExitCode.AUDIT_FAILED;
+    });
+
+  const rebuild = new Command('rebuild')
+    .description('drop the read models and replay the whole log into them')
+    .action(async () => {
+      const result = await (await ctx.client()).rebuildReadModels();
+      const perSecond = result.durationMs > 0 ? Math.round((result.events / result.durationMs) * 1000) : result.events;
+      ctx.print(result, () => `rebuilt read models: ${result.events} events in ${result.durationMs} ms (${perSecond} events/s), at position ${result.position}\n`);
+    });
+  return [history, audit, rebuild];
+}

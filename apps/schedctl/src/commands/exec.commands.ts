@@ -1,0 +1,128 @@
+import { Command, Option } from 'commander';
+import type { FeedEvent } from '@sched/client';
+import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type HistoryEntry } from '@sched/contracts';
+import type { CliContext } from '../context';
+import { progressBar } from '../output';
+import { asOfFields, executionFields, executionTable, historyLine } from '../render';
+
+/** Events after which an execution does nothing more. */
+const isFinal = (event: HistoryEntry): boolean =>
+  ['TaskSucceeded', 'TaskCancelled', 'TaskSkipped'].includes(event.type) ||
+  (event.type === 'TaskFailed' && (event.data as { final?: boolean }).final === true);
+
+/** Prints a feed: NDJSON with --json, else one line per event and a progress bar (redrawn in place on a terminal). */
+class TailPrinter {
+  private barShown = false;
+
+  constructor(private readonly ctx: CliContext) {}
+
+  print(event: FeedEvent): void {
+    const { io } = this.ctx;
+    if (this.ctx.asJson) return io.out(`${JSON.stringify(event)}\n`);
+    if (event.type === 'TaskProgressed') {
+      const { percent, message } = event.data as { percent: number; message?: string };
+      const bar = `${event.streamId.slice('execution-'.length)} ${progressBar(percent, message)}`;
+      if (!io.interactive) return io.out(`${bar}\n`);
+      io.out(`\r${bar}\x1b[K`);
+      this.barShown = true;
+      return;
+    }
+    if (this.barShown) io.out('\n');
+    this.barShown = false;
+    io.out(historyLine(event));
+  }
+}
+
+/** Prints an execution's history so far, then follows it live until it is over. */
+async function tailExecution(ctx: CliContext, executionId: string): Promise<void> {
+  const client = await ctx.client();
+  const printer = new TailPrinter(ctx);
+  const { taskId } = await client.getExecution({ executionId, minPosition: await client.headPosition() });
+  let last = 0;
+  for await (const event of client.history({ executionId })) {
+    printer.print(event);
+    last = event.position;
+    if (isFinal(event)) return;
+  }
+  const feed = client.subscribe({ taskId, fromPosition: last });
+  const streamId = toExecutionStreamId(executionId);
+  try {
+    for await (const event of feed) {
+      if (event.streamId !== streamId) continue;
+      printer.print(event);
+      if (isFinal(event)) return;
+    }
+  } finally {
+    await feed.close();
+  }
+}
+
+export function execCommands(ctx: CliContext): Command {
+  const exec = new Command('exec').description('inspect, cancel and follow executions');
+
+  exec
+    .command('list')
+    .description('list executions, newest scheduled first')
+    .option('--task <taskId>')
+    .addOption(new Option('--status <status>').choices(executionStatuses))
+    .option('--from <instant>', 'scheduled at or after')
+    .option('--to <instant>', 'scheduled before')
+    .option('--limit <n>', 'page size', '50')
+    .option('--cursor <cursor>')
+    .action(async (flags: { task?: string; status?: ExecutionStatus; from?: string; to?: string; limit: string; cursor?: string }) => {
+      const { client, minPosition } = await ctx.consistentRead();
+      const query = { taskId: flags.task, status: flags.status, from: flags.from, to: flags.to, limit: Number(flags.limit), cursor: flags.cursor };
+      const page = await client.listExecutions({ ...query, minPosition });
+      ctx.print(page, () => executionTable(page.items) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
+    });
+
+  exec
+    .command('get <executionId>')
+    .description('show an execution and its attempts (or, with --as-of, its state at an instant)')
+    .option('--as-of <instant>', 'ISO instant')
+    .action(async (executionId: string, flags: { asOf?: string }) => {
+      const client = await ctx.client();
+      if (flags.asOf) {
+        const view = await client.asOf({ executionId, at: flags.asOf });
+        return ctx.print(view, () => asOfFields(view));
+      }
+      const view = await client.getExecution({ executionId, minPosition: await client.headPosition() });
+      ctx.print(view, () => executionFields(view));
+    });
+
+  exec
+    .command('cancel <executionId>')
+    .option('--reason <text>')
+    .action(async (executionId: string, flags: { reason?: string }) => {
+      const result = await (await ctx.client()).cancelExecution({ executionId, reason: flags.reason });
+      ctx.print(result, () => `execution ${executionId}: ${result.events.length ? result.events.join(', ') : 'nothing to cancel'}\n`);
+    });
+
+  exec
+    .command('tail')
+    .description('follow events live (resuming through history after a disconnect); --execution ends when it is over')
+    .option('--execution <executionId>', 'one execution: its history so far, then live until it ends')
+    .option('--task <taskId>', "only this task's events")
+    .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--from-position <position>', 'replay history after this global position first')
+    .option('--count <n>', 'stop after this many events')
+    .action(async (flags: { execution?: string; task?: string; type?: string[]; fromPosition?: string; count?: string }) => {
+      if (flags.execution) return tailExecution(ctx, flags.execution);
+      const fromPosition = flags.fromPosition === undefined ? undefined : Number(flags.fromPosition);
+      const feed = (await ctx.client()).subscribe({ taskId: flags.task, types: flags.type, fromPosition });
+      const stop = (): void => void feed.close();
+      process.once('SIGINT', stop);
+      const printer = new TailPrinter(ctx);
+      let seen = 0;
+      try {
+        for await (const event of feed) {
+          printer.print(event);
+          if (flags.count !== undefined && ++seen >= Number(flags.count)) break;
+        }
+      } finally {
+        process.off('SIGINT', stop);
+        await feed.close();
+      }
+    });
+  return exec;
+}

@@ -1,0 +1,129 @@
+import { Command, Option } from 'commander';
+import { taskStates, type TaskView } from '@sched/contracts';
+import type { CliContext } from '../context';
+import { table, when } from '../output';
+import { asOfFields, statsFields, taskFields, taskTable } from '../render';
+import { asCreateInput, definitionFrom, type DefinitionFlags } from '../task-input';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The definition flags, on create and update alike. */
+function definitionOptions(command: Command): Command {
+  return command
+    .option('-f, --file <path>', 'task definition as YAML or JSON (flags override its fields)')
+    .option('--name <name>')
+    .option('--description <text>')
+    .option('--executor <type>', 'executor type, e.g. noop, sleep')
+    .option('--config <json>', 'executor config as JSON')
+    .option('--every <duration>', 'interval schedule, e.g. 30s, 5m')
+    .option('--offset <duration>', 'offset of the --every schedule')
+    .option('--cron <expression>', 'cron schedule (5 or 6 fields)')
+    .option('--tz <zone>', 'time zone of the --cron schedule')
+    .option('--at <instant>', 'one-shot schedule at an ISO instant')
+    .option('--schedule <json>', 'a schedule as JSON (repeatable)', collect)
+    .option('--tag <tag>', 'a tag (repeatable)', collect);
+}
+
+const commandResult = (ctx: CliContext, verb: string) => (result: { taskId: string; revision: number; events: readonly string[] }) =>
+  ctx.print(result, () => `${verb} task ${result.taskId} (revision ${result.revision}${result.events.length ? `, ${result.events.join(', ')}` : ', no change'})\n`);
+
+export function taskCommands(ctx: CliContext): Command {
+  const task = new Command('task').description('create, inspect and control tasks');
+
+  definitionOptions(task.command('create').description('create a task from flags and/or a YAML/JSON file'))
+    .option('--id <taskId>', 'task id (default: generated)')
+    .action(async (flags: DefinitionFlags & { id?: string }) => {
+      const input = asCreateInput({ ...definitionFrom(flags), ...(flags.id ? { taskId: flags.id } : {}) });
+      commandResult(ctx, 'created')(await (await ctx.client()).createTask(input));
+    });
+
+  task
+    .command('list')
+    .description('list tasks, oldest first')
+    .addOption(new Option('--state <state>').choices(taskStates))
+    .option('--executor <type>')
+    .option('--tag <tag>')
+    .option('--limit <n>', 'page size', '50')
+    .option('--cursor <cursor>', 'the nextCursor of the previous page')
+    .option('--all', 'every page')
+    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string; limit: string; cursor?: string; all?: boolean }) => {
+      const { client, minPosition } = await ctx.consistentRead();
+      const query = { state: flags.state, executor: flags.executor, tag: flags.tag, limit: Number(flags.limit), minPosition };
+      if (flags.all) {
+        const items: TaskView[] = [];
+        for await (const item of client.all((cursor) => client.listTasks({ ...query, cursor }))) items.push(item);
+        ctx.print({ items }, () => taskTable(items));
+        return;
+      }
+      const page = await client.listTasks({ ...query, cursor: flags.cursor });
+      ctx.print(page, () => taskTable(page.items) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
+    });
+
+  task
+    .command('get <taskId>')
+    .description('show a task (or, with --as-of, its state at an instant, folded from its events)')
+    .option('--as-of <instant>', 'ISO instant')
+    .action(async (taskId: string, flags: { asOf?: string }) => {
+      const client = await ctx.client();
+      if (flags.asOf) {
+        const view = await client.asOf({ taskId, at: flags.asOf });
+        ctx.print(view, () => asOfFields(view));
+        return;
+      }
+      const view = await client.getTask({ taskId, minPosition: await client.headPosition() });
+      ctx.print(view, () => taskFields(view));
+    });
+
+  definitionOptions(task.command('update <taskId>').description('change a task definition')).action(
+    async (taskId: string, flags: DefinitionFlags) => {
+      commandResult(ctx, 'updated')(await (await ctx.client()).updateTask({ ...definitionFrom(flags), taskId }));
+    },
+  );
+  task.command('pause <taskId>').option('--note <text>').action(async (taskId: string, flags: { note?: string }) => {
+    commandResult(ctx, 'paused')(await (await ctx.client()).pauseTask({ taskId, note: flags.note }));
+  });
+  task.command('resume <taskId>').action(async (taskId: string) => {
+    commandResult(ctx, 'resumed')(await (await ctx.client()).resumeTask({ taskId }));
+  });
+  task.command('delete <taskId>').option('--reason <text>').action(async (taskId: string, flags: { reason?: string }) => {
+    commandResult(ctx, 'deleted')(await (await ctx.client()).deleteTask({ taskId, reason: flags.reason }));
+  });
+  task
+    .command('trigger <taskId>')
+    .description('run a task now; the same --command-id never fires twice')
+    .option('--command-id <id>')
+    .action(async (taskId: string, flags: { commandId?: string }) => {
+      const result = await (await ctx.client()).triggerTask({ taskId, commandId: flags.commandId });
+      ctx.print(result, () => `triggered task ${taskId}: execution ${result.executionId}\n`);
+    });
+
+  task
+    .command('next <taskId>')
+    .description("a task's next fire times (the timer's own computation, jitter included)")
+    .option('-n, --count <n>', 'how many', '5')
+    .option('--after <instant>', 'start after this instant (default: now)')
+    .action(async (taskId: string, flags: { count: string; after?: string }) => {
+      const result = await (await ctx.client()).nextFires({ taskId, count: Number(flags.count), after: flags.after });
+      const human = () =>
+        (result.active ? '' : `task ${taskId} is not active: it fires only once resumed\n`) +
+        table(['occurrence', 'fires at'], result.fires.map((fire) => [when(fire.at), when(fire.fireAt)]));
+      ctx.print(result, human);
+    });
+
+  task
+    .command('backfill <taskId>')
+    .description('fire the occurrences a task missed in [from, to)')
+    .requiredOption('--from <instant>')
+    .requiredOption('--to <instant>')
+    .action(async (taskId: string, flags: { from: string; to: string }) => {
+      const result = await (await ctx.client()).backfillTask({ taskId, from: flags.from, to: flags.to });
+      ctx.print(result, () => `backfill ${result.backfillId} of task ${taskId}: ${result.occurrences} occurrences in range (already fired ones are skipped)\n`);
+    });
+
+  task.command('stats <taskId>').description('success rate, durations, recent outcomes').action(async (taskId: string) => {
+    const { client, minPosition } = await ctx.consistentRead();
+    const stats = await client.stats({ taskId, minPosition });
+    ctx.print(stats, () => statsFields(stats));
+  });
+  return task;
+}

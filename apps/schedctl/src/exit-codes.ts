@@ -1,0 +1,36 @@
+import { CommanderError } from 'commander';
+import { SchedClientError } from '@sched/client';
+import { ErrorCode } from '@sched/contracts';
+
+/** What scripts can rely on. */
+export const ExitCode = {
+  OK: 0,
+  /** The server answered with an error (validation, not found, conflict, ...), or the CLI could not do it. */
+  ERROR: 1,
+  /** Bad command line: unknown command or option, missing argument, unreadable task file. */
+  USAGE: 2,
+  /** No answer: NATS unreachable, or no service answered in time. */
+  UNAVAILABLE: 3,
+  /** `audit verify` found a broken link. */
+  AUDIT_FAILED: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A problem with what the user typed, found after commander parsed it (e.g. a task file that is not YAML). */
+export class UsageError extends Error {}
+
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+  if (error instanceof UsageError) return ExitCode.USAGE;
+  if (SchedClientError.is(error)) return error.code === ErrorCode.UNAVAILABLE ? ExitCode.UNAVAILABLE : ExitCode.ERROR;
+  return ExitCode.ERROR;
+}
+
+/** One line (plus details for validation issues) for stderr. */
+export function describeError(error: unknown): string {
+  if (SchedClientError.is(error)) {
+    const issues = (error.details.issues as { path: string; message: string }[] | undefined) ?? [];
+    return [`error ${error.code}: ${error.message}`, ...issues.map((issue) => `  ${issue.path || '(payload)'}: ${issue.message}`)].join('\n') + '\n';
+  }
+  return `error: ${error instanceof Error ? error.message : String(error)}\n`;
+}

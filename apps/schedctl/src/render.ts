@@ -1,0 +1,81 @@
+import type { AsOfView, AttemptView, ExecutionView, HistoryEntry, TaskStatsView, TaskView } from '@sched/contracts';
+import { fields, table, when } from './output';
+
+export const taskTable = (tasks: readonly TaskView[]): string =>
+  table(
+    ['id', 'name', 'executor', 'state', 'next fire', 'last', 'ok/failed/total'],
+    tasks.map((t) => [t.taskId, t.name, t.executor, t.state, when(t.nextFireAt), t.lastExecution?.status, `${t.counts.succeeded}/${t.counts.failed}/${t.counts.total}`]),
+  );
+
+export const taskFields = (t: TaskView): string =>
+  fields({
+    id: t.taskId,
+    name: t.name,
+    description: t.description,
+    executor: t.executor,
+    config: JSON.stringify(t.config),
+    schedules: t.schedules.map((s) => JSON.stringify(s)).join(' '),
+    tags: t.tags.join(', '),
+    state: t.pauseNote ? `${t.state} (${t.pauseNote})` : t.state,
+    revision: t.revision,
+    created: when(t.createdAt),
+    updated: when(t.updatedAt),
+    'next fire': when(t.nextFireAt),
+    'last execution': t.lastExecution && `${t.lastExecution.executionId} ${t.lastExecution.status}`,
+    counts: `${t.counts.succeeded} succeeded, ${t.counts.failed} failed, ${t.counts.running} running, ${t.counts.total} total`,
+  });
+
+export const executionTable = (executions: readonly ExecutionView[]): string =>
+  table(
+    ['id', 'task', 'status', 'scheduled', 'attempt', 'duration ms', 'worker'],
+    executions.map((e) => [e.executionId, e.taskId, e.status, when(e.scheduledAt), e.attempt, e.durationMs, e.workerId]),
+  );
+
+const attemptTable = (attempts: readonly AttemptView[]): string =>
+  table(
+    ['attempt', 'status', 'worker', 'started', 'duration ms', 'error'],
+    attempts.map((a) => [a.attempt, a.status, a.workerId, when(a.startedAt), a.durationMs, a.error && `${a.error.type}: ${a.error.message}`]),
+  );
+
+export const executionFields = (e: ExecutionView): string =>
+  fields({
+    id: e.executionId,
+    task: e.taskId,
+    status: e.status,
+    reason: e.reason,
+    executor: e.executor,
+    scheduled: when(e.scheduledAt),
+    started: when(e.startedAt),
+    ended: when(e.endedAt),
+    'duration ms': e.durationMs,
+    attempt: e.attempt,
+    worker: e.workerId,
+    progress: e.progress && `${e.progress.percent}% ${e.progress.message ?? ''}`.trim(),
+    result: e.result === undefined ? undefined : JSON.stringify(e.result),
+    error: e.error && `${e.error.type}: ${e.error.message}`,
+  }) + (e.attempts && e.attempts.length > 0 ? `\n${attemptTable(e.attempts)}` : '');
+
+export const statsFields = (s: TaskStatsView): string =>
+  fields({
+    task: s.taskId,
+    finished: s.finished,
+    succeeded: s.succeeded,
+    failed: s.failed,
+    'success rate': s.successRate === undefined ? undefined : `${(s.successRate * 100).toFixed(1)}%`,
+    'avg duration ms': s.avgDurationMs?.toFixed(1),
+    'p95 duration ms': s.p95DurationMs,
+    'last outcomes': s.lastOutcomes.map((o) => o.status).join(' '),
+  });
+
+export const asOfFields = (view: AsOfView): string =>
+  fields({ stream: view.streamId, 'as of': when(view.at), revision: view.revision, position: view.position, 'last event at': when(view.occurredAt) }) +
+  `${JSON.stringify(view.state, null, 2)}\n`;
+
+/** One line per event: enough to read a history, `--json` has everything. */
+export const historyLine = (e: HistoryEntry & { taskId?: string }): string =>
+  `${String(e.position).padStart(10)}  ${when(e.metadata.occurredAt as string)}  ${e.streamId}#${e.revision}  ${e.type}  ${summary(e.data)}\n`;
+
+function summary(data: unknown): string {
+  const text = JSON.stringify(data) ?? '';
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import type { CreateTaskInput } from '@sched/client';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from './exit-codes';
+
+/** The definition flags `task create` and `task update` share. */
+export interface DefinitionFlags {
+  readonly file?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly executor?: string;
+  readonly config?: string;
+  readonly every?: string;
+  readonly offset?: string;
+  readonly cron?: string;
+  readonly tz?: string;
+  readonly at?: string;
+  readonly schedule?: readonly string[];
+  readonly tag?: readonly string[];
+}
+
+function parseJsonFlag(flag: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--${flag} must be JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A YAML or JSON file (YAML is a superset of JSON) holding a task.create payload. */
+export function readTaskFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`${file} is neither YAML nor JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${file} must hold one task object`);
+  return value as Record<string, unknown>;
+}
+
+/** Schedules from the flags: --every (with --offset), --cron (with --tz), --at, and raw --schedule JSON. */
+function schedulesFrom(flags: DefinitionFlags): unknown[] | undefined {
+  const schedules: unknown[] = [];
+  if (flags.every) schedules.push({ type: 'interval', every: flags.every, ...(flags.offset ? { offset: flags.offset } : {}) });
+  if (flags.cron) schedules.push({ type: 'cron', expression: flags.cron, ...(flags.tz ? { timezone: flags.tz } : {}) });
+  if (flags.at) schedules.push({ type: 'once', at: flags.at });
+  for (const raw of flags.schedule ?? []) schedules.push(parseJsonFlag('schedule', raw));
+  return schedules.length > 0 ? schedules : undefined;
+}
+
+/** The file's fields, overridden by whichever flags were given. The server validates the result. */
+export function definitionFrom(flags: DefinitionFlags): Record<string, unknown> {
+  const fromFile = flags.file ? readTaskFile(flags.file) : {};
+  const fromFlags: Record<string, unknown> = {
+    name: flags.name,
+    description: flags.description,
+    executor: flags.executor,
+    config: flags.config === undefined ? undefined : parseJsonFlag('config', flags.config),
+    schedules: schedulesFrom(flags),
+    tags: flags.tag && flags.tag.length > 0 ? flags.tag : undefined,
+  };
+  const given = Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined));
+  return { ...fromFile, ...given };
+}
+
+export const asCreateInput = (definition: Record<string, unknown>): CreateTaskInput => definition as CreateTaskInput;

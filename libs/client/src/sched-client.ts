@@ -1,0 +1,167 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Observable } from 'rxjs';
+import type { z } from 'zod';
+import {
+  Subjects,
+  type AsOfView,
+  type AuditReport,
+  type BackfillTaskResult,
+  type ExecutionCommandResult,
+  type NextFiresResult,
+  type backfillTaskPayloadSchema,
+  type cancelExecutionPayloadSchema,
+  type nextFiresQuerySchema,
+  type ExecutionView,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistoryQueryInput,
+  type Page,
+  type RebuildView,
+  type TaskCommandResult,
+  type TaskStatsView,
+  type TaskView,
+  type TriggerTaskResult,
+  type createTaskPayloadSchema,
+  type deleteTaskPayloadSchema,
+  type getExecutionQuerySchema,
+  type getTaskQuerySchema,
+  type listExecutionsQuerySchema,
+  type listTasksQuerySchema,
+  type pauseTaskPayloadSchema,
+  type resumeTaskPayloadSchema,
+  type statsQuerySchema,
+  type triggerTaskPayloadSchema,
+  type updateTaskPayloadSchema,
+} from '@sched/contracts';
+import { SchedClientError } from './errors';
+import { DEFAULT_TIMEOUT_MS, requestReply } from './request';
+import { EventFeed, type FeedEvent, type SubscribeOptions } from './subscription/event-feed';
+
+/** What callers send: the schemas' input types, so defaults may be left out and durations given as text. */
+export type CreateTaskInput = z.input<typeof createTaskPayloadSchema>;
+export type UpdateTaskInput = z.input<typeof updateTaskPayloadSchema>;
+export type PauseTaskInput = z.input<typeof pauseTaskPayloadSchema>;
+export type ResumeTaskInput = z.input<typeof resumeTaskPayloadSchema>;
+export type DeleteTaskInput = z.input<typeof deleteTaskPayloadSchema>;
+export type TriggerTaskInput = z.input<typeof triggerTaskPayloadSchema>;
+export type BackfillTaskInput = z.input<typeof backfillTaskPayloadSchema>;
+export type CancelExecutionInput = z.input<typeof cancelExecutionPayloadSchema>;
+export type NextFiresInput = z.input<typeof nextFiresQuerySchema>;
+export type GetTaskInput = z.input<typeof getTaskQuerySchema>;
+export type ListTasksInput = z.input<typeof listTasksQuerySchema>;
+export type GetExecutionInput = z.input<typeof getExecutionQuerySchema>;
+export type ListExecutionsInput = z.input<typeof listExecutionsQuerySchema>;
+export type StatsInput = z.input<typeof statsQuerySchema>;
+export type AsOfInput = { readonly taskId: string; readonly at: string | Date } | { readonly executionId: string; readonly at: string | Date };
+export type AuditInput = { readonly taskId: string } | { readonly executionId: string };
+
+export interface SchedClientOptions {
+  /** Per request (default 10 s); a request without an answer in time fails with UNAVAILABLE. */
+  readonly timeoutMs?: number;
+  readonly name?: string;
+}
+
+/**
+ * The typed SDK: one function per command and query subject, and event feeds that survive reconnects. Every
+ * failure is a SchedClientError (the server's code, or UNAVAILABLE).
+ */
+export class SchedClient {
+  private constructor(
+    readonly nc: NatsConnection,
+    private readonly ownsConnection: boolean,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Connects to a NATS URL (reconnecting forever), or uses a connection the caller owns. */
+  static async connect(target: string | NatsConnection, options: SchedClientOptions = {}): Promise<SchedClient> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (typeof target !== 'string') return new SchedClient(target, false, timeoutMs);
+    try {
+      const nc = await connect({ servers: target, name: options.name ?? 'sched-client', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+      return new SchedClient(nc, true, timeoutMs);
+    } catch (error) {
+      throw SchedClientError.unavailable(`connect ${target}`, error);
+    }
+  }
+
+  createTask = (input: CreateTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskCreate, input);
+  updateTask = (input: UpdateTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskUpdate, input);
+  pauseTask = (input: PauseTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskPause, input);
+  resumeTask = (input: ResumeTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskResume, input);
+  deleteTask = (input: DeleteTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskDelete, input);
+  triggerTask = (input: TriggerTaskInput) => this.request<TriggerTaskResult>(Subjects.cmd.taskTrigger, input);
+  backfillTask = (input: BackfillTaskInput) => this.request<BackfillTaskResult>(Subjects.cmd.taskBackfill, input);
+  cancelExecution = (input: CancelExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionCancel, input);
+
+  getTask = (input: GetTaskInput) => this.request<TaskView>(Subjects.query.taskGet, input);
+  listTasks = (input: ListTasksInput = {}) => this.request<Page<TaskView>>(Subjects.query.taskList, input);
+  nextFires = (input: NextFiresInput) => this.request<NextFiresResult>(Subjects.query.taskNextFires, input);
+  getExecution = (input: GetExecutionInput) => this.request<ExecutionView>(Subjects.query.executionGet, input);
+  listExecutions = (input: ListExecutionsInput = {}) => this.request<Page<ExecutionView>>(Subjects.query.executionList, input);
+  stats = (input: StatsInput) => this.request<TaskStatsView>(Subjects.query.stats, input);
+  historyPage = (input: HistoryQueryInput = {}) => this.request<HistoryPage>(Subjects.query.history, input);
+  asOf = (input: AsOfInput) => this.request<AsOfView>(Subjects.query.asOf, { ...input, at: new Date(input.at).toISOString() });
+  auditVerify = (input: AuditInput) => this.request<AuditReport>(Subjects.query.auditVerify, input);
+  /** Drops the read models and replays the log into them; resolves when they are back at the head. */
+  rebuildReadModels = (timeoutMs = 10 * 60_000) => this.request<RebuildView>(Subjects.admin.projectorRebuild, {}, timeoutMs);
+
+  /** Global position of the last committed event: pass it as `minPosition` to read everything committed so far. */
+  async headPosition(): Promise<number> {
+    return (await this.historyPage({ afterPosition: Number.MAX_SAFE_INTEGER, limit: 1 })).head;
+  }
+
+  /** Every event of a task / an execution / the log, in commit order, page by page (large histories never hit max payload). */
+  async *history(input: Omit<HistoryQueryInput, 'afterPosition'> & { afterPosition?: number } = {}): AsyncGenerator<HistoryEntry> {
+    let afterPosition = input.afterPosition;
+    for (;;) {
+      const page = await this.historyPage({ ...input, afterPosition });
+      yield* page.events;
+      if (page.nextCursor === undefined) return;
+      afterPosition = page.nextCursor;
+    }
+  }
+
+  /** Every item of a paged list query, page by page. */
+  async *all<T>(list: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T> {
+    let cursor: string | undefined;
+    do {
+      const page = await list(cursor);
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  /**
+   * Live events (an async iterable; `close()` or `break` ends it), resuming through history after a disconnect so
+   * none is missed, each delivered once. `fromPosition` replays the history after it first.
+   */
+  subscribe(options: SubscribeOptions = {}): EventFeed {
+    return new EventFeed(this.nc, (query) => this.historyPage(query), options).start();
+  }
+
+  /** The same feed as an rxjs Observable: unsubscribing closes it. */
+  events$(options: SubscribeOptions = {}): Observable<FeedEvent> {
+    return new Observable<FeedEvent>((subscriber) => {
+      const feed = this.subscribe(options);
+      void (async () => {
+        try {
+          for await (const event of feed) subscriber.next(event);
+          subscriber.complete();
+        } catch (error) {
+          subscriber.error(error);
+        }
+      })();
+      return () => void feed.close();
+    });
+  }
+
+  /** Closes the connection if the client opened it. */
+  async close(): Promise<void> {
+    if (this.ownsConnection && !this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+
+  /** Any request-reply subject, for subjects newer than this SDK: same reply contract, same errors. */
+  request<T>(subject: string, payload: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+    return requestReply<T>(this.nc, subject, payload, timeoutMs);
+  }
+}

@@ -1,0 +1,93 @@
+import { MemoryEventStore } from '../memory/memory-event-store';
+import { testEventStore } from '../testing/event-store.contract';
+import { anEvent, events, streamId } from '../testing/fixtures';
+import { canonicalJson } from './canonical-json';
+import { GENESIS_HASH, auditStreams, chainHash, verifyStream } from './hash-chain';
+import { HashChainingEventStore } from './hash-chaining-event-store';
+
+/** The contract compares read envelopes with the written ones: the only thing the decorator adds is the hash. */
+class WithoutHashesOnRead extends HashChainingEventStore {
+  override async read(...args: Parameters<HashChainingEventStore['read']>) {
+    const read = await super.read(...args);
+    expect(read.every((event) => typeof event.metadata.hash === 'string')).toBe(true);
+    return read.map(({ metadata: { hash: _hash, ...metadata }, ...event }) => ({ ...event, metadata }));
+  }
+}
+
+testEventStore('hash-chaining(memory)', async () => {
+  const store = new WithoutHashesOnRead(new MemoryEventStore());
+  return { store, cleanup: () => store.close() };
+});
+
+describe('canonicalJson', () => {
+  it('sorts keys at every depth, drops undefined like JSON, keeps array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, undefined, { y: 1, x: 2 }], c: undefined }, e: new Date(0) })).toBe(
+      '{"a":{"d":[3,null,{"x":2,"y":1}]},"b":1,"e":"1970-01-01T00:00:00.000Z"}',
+    );
+  });
+});
+
+describe('HashChainingEventStore', () => {
+  let inner: MemoryEventStore;
+  let store: HashChainingEventStore;
+  beforeEach(() => {
+    inner = new MemoryEventStore();
+    store = new HashChainingEventStore(inner);
+  });
+  afterEach(() => store.close());
+
+  it('chains every event of a stream, across appends, batches and expected versions', async () => {
+    const id = streamId();
+    const first = await store.append(id, events(2), { expected: 'no_stream' });
+    await store.append(id, events(1), { expected: first.nextExpectedVersion });
+    await store.append(id, events(3), { expected: 'any' });
+    const stored = await inner.read(id);
+    expect(stored).toHaveLength(6);
+    let previous = GENESIS_HASH;
+    for (const event of stored) {
+      expect(event.metadata.hash).toBe(chainHash(previous, event));
+      previous = event.metadata.hash!;
+    }
+    expect(verifyStream(stored)).toEqual({ events: 6, unhashed: 0 });
+  });
+
+  it('chains on the stored tip when another writer appended (cold cache, stale cache)', async () => {
+    const id = streamId();
+    const other = new HashChainingEventStore(inner);
+    await other.append(id, events(2), { expected: 'no_stream' });
+    await store.append(id, events(1), { expected: 1 }); // never saw the stream: reads the hash at revision 1
+    await other.append(id, events(1), { expected: 'any' }); // its cached tip (revision 1) is stale
+    await expect(other.append(id, events(1), { expected: 2 })).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
+    expect(verifyStream(await inner.read(id))).toEqual({ events: 4, unhashed: 0 });
+  });
+
+  it('verification names the first broken link: an edited event, a removed hash', async () => {
+    const id = streamId();
+    await store.append(id, events(4), { expected: 'no_stream' });
+    const stored = await inner.read(id);
+    const edited = stored.map((event, i) => (i === 2 ? { ...event, data: { i: 99 } } : event));
+    expect(verifyStream(edited).broken).toMatchObject({ streamId: id, revision: 2, eventId: stored[2].id, reason: 'hash-mismatch' });
+    const stripped = stored.map((event, i) => (i === 1 ? { ...event, metadata: { ...event.metadata, hash: undefined } } : event));
+    expect(verifyStream(stripped).broken).toMatchObject({ revision: 1, reason: 'hash-missing' });
+    const holed = stored.filter((_, i) => i !== 1);
+    expect(verifyStream(holed).broken).toMatchObject({ revision: 2, reason: 'revision-gap', expected: 'revision 1' });
+    const report = auditStreams([stored, edited]);
+    expect(report).toMatchObject({ ok: false, streams: 2, events: 8, broken: [{ revision: 2 }] });
+  });
+
+  it('leading events from before chaining are counted as unhashed; the chain starts after them', async () => {
+    const id = streamId();
+    await inner.append(id, [anEvent(), anEvent()], { expected: 'no_stream' });
+    await store.append(id, events(2), { expected: 1 });
+    expect(verifyStream(await inner.read(id))).toEqual({ events: 4, unhashed: 2 });
+  });
+
+  it('costs well under 20 µs per event', async () => {
+    const batch = events(1);
+    const id = streamId();
+    await store.append(id, batch, { expected: 'no_stream' });
+    const started = performance.now();
+    for (let i = 0; i < 20_000; i++) chainHash(GENESIS_HASH, batch[0]);
+    expect(((performance.now() - started) / 20_000) * 1000).toBeLessThan(20);
+  });
+});
