@@ -1,7 +1,7 @@
 /**
  * Read-model rebuild throughput: drop every table and replay the whole log (ProjectorService.rebuild), over a large
  * synthetic mixed workload (tasks, executions that succeed / fail / retry / run / get cancelled or skipped).
- *   node -r ./test/support/ts-register.js bench/projection-rebuild.ts        (BENCH_EVENTS=200000 by default)
+ *   npm run bench, or node -r ./test/support/ts-register.js bench/projection-rebuild.bench.ts (BENCH_EVENTS=200000)
  * Two sources: the in-memory store (SQLite apply + projection cost alone) and JetStream on a private nats-server
  * with file storage (what `schedctl rebuild` does in production). Prints a table; writes bench/results/*.json.
  */
@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EventStore } from '@sched/event-store';
+import { report } from './bench-report';
 import { MemoryEventStore, createJetStreamEventStore } from '@sched/event-store';
 import { connectNats, spawnNatsServer } from '@sched/messaging';
 import { ProjectorService } from '../apps/projector/src/projector.service';
@@ -85,11 +86,7 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.table(results.map(({ rows, ...row }) => ({ ...row, ...rows })));
-  const file = path.join(__dirname, 'results', `projection-rebuild-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, results }, null, 2));
-  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+  report('projection-rebuild', results.map(({ rows, ...row }) => ({ ...row, ...rows })), { goalEventsPerSecond: 50_000 });
 }
 
 main().catch((error: unknown) => {

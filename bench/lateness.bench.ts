@@ -1,0 +1,107 @@
+/**
+ * Fire lateness of one-shot executions, side by side with BullMQ delayed jobs of the same shape, in one run:
+ * N executions due over 2 s. sched: TaskStarted.startedAt − TaskDue.scheduledAt (timer → store → relay → work
+ * queue → executor). BullMQ: the processor's start − (job.timestamp + delay).
+ * Run: npm run bench (needs nats-server and redis-server on PATH).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { connect } from '@nats-io/transport-node';
+import { Subjects, type RecordedEvent, type TaskDue, type TaskStarted } from '@sched/contracts';
+import { loadConfig } from '@sched/messaging';
+import { startStandalone } from '../apps/standalone/src/standalone';
+import { percentile, report } from './bench-report';
+import { benchNats, benchRedis } from './support/servers';
+
+const N = Number(process.env.BENCH_ONESHOTS ?? 2_000);
+const SPREAD_MS = 2_000;
+const LEAD_MS = 6_000;
+
+const summary = (latenessMs: number[]) => {
+  const sorted = [...latenessMs].sort((a, b) => a - b);
+  return { fires: sorted.length, 'p50 ms': percentile(sorted, 50), 'p99 ms': percentile(sorted, 99), 'max ms': sorted[sorted.length - 1] };
+};
+
+async function schedRun(): Promise<number[]> {
+  const nats = await benchNats();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sched-bench-data-'));
+  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', INSTANCE_ID: 'bench', EXECUTOR_CONCURRENCY: '256' });
+  const app = await startStandalone(config, { shutdownHooks: false, logger: false });
+  const nc = await connect({ servers: nats.url });
+  const scheduled = new Map<string, number>();
+  const lateness: number[] = [];
+  nc.subscribe('sched.evt.execution.>', {
+    callback: (_error, msg) => {
+      const event = msg.json<RecordedEvent>();
+      if (event.type === 'TaskDue') scheduled.set(event.streamId, Date.parse((event.data as TaskDue['data']).scheduledAt));
+      if (event.type === 'TaskStarted') {
+        const at = scheduled.get(event.streamId);
+        if (at !== undefined) lateness.push(Date.parse((event.data as TaskStarted['data']).startedAt) - at);
+      }
+    },
+  });
+  const firstDue = Date.now() + LEAD_MS;
+  for (let i = 0; i < N; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, N - i) }, (_, k) => {
+        const at = new Date(firstDue + Math.floor(((i + k) * SPREAD_MS) / N)).toISOString();
+        const payload = { name: `once-${i + k}`, executor: 'noop', schedules: [{ type: 'once', at }] };
+        return nc.request(Subjects.cmd.taskCreate, JSON.stringify(payload), { timeout: 30_000 });
+      }),
+    );
+  }
+  const deadline = firstDue + SPREAD_MS + 30_000;
+  while (lateness.length < N && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await nc.close();
+  await app.close();
+  await nats.cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+  return lateness;
+}
+
+async function bullmqRun(): Promise<{ lateness: number[]; redis: string }> {
+  const redis = await benchRedis();
+  const connection = { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null };
+  const queue = new Queue('lateness', { connection });
+  const lateness: number[] = [];
+  const worker = new Worker(
+    'lateness',
+    async (job) => {
+      lateness.push(Date.now() - (job.timestamp + (job.opts.delay ?? 0)));
+    },
+    { connection, concurrency: 256 },
+  );
+  await worker.waitUntilReady();
+  const firstDue = Date.now() + LEAD_MS;
+  const jobs = Array.from({ length: N }, (_, i) => ({
+    name: 'once',
+    data: {},
+    opts: { delay: firstDue + Math.floor((i * SPREAD_MS) / N) - Date.now() },
+  }));
+  await queue.addBulk(jobs);
+  const deadline = firstDue + SPREAD_MS + 30_000;
+  while (lateness.length < N && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await worker.close();
+  await queue.close();
+  await redis.stop();
+  return { lateness, redis: redis.version };
+}
+
+async function main(): Promise<void> {
+  const sched = summary(await schedRun());
+  const bull = await bullmqRun();
+  const bullSummary = summary(bull.lateness);
+  report(
+    'lateness',
+    [
+      { system: `sched: ${N} one-shots over ${SPREAD_MS / 1000} s`, ...sched },
+      { system: `BullMQ ${N} delayed jobs (Redis ${bull.redis})`, ...bullSummary },
+    ],
+    { goalP99Ms: 10 },
+  );
+  process.exit(0);
+}
+
+void main();
