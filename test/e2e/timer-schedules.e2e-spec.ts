@@ -1,6 +1,7 @@
 import {
   Subjects,
   toExecutionStreamId,
+  toTaskStreamId,
   type BackfillTaskResult,
   type NextFiresResult,
   type RecordedEvent,
@@ -138,7 +139,10 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
     });
-    expect(retried.events).toEqual([]);
+    // A retried command gets the very same reply and appends nothing.
+    expect(retried).toEqual(first);
+    const taskEvents = await system.store.read(toTaskStreamId(taskId));
+    expect(taskEvents.filter((event) => event.type === 'BackfillRequested')).toHaveLength(1);
     const wider = await command<BackfillTaskResult>(Subjects.cmd.taskBackfill, {
       taskId,
       from: new Date(from - 2 * 60_000).toISOString(),
@@ -158,8 +162,21 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     const first = await command<{ executionId: string }>(Subjects.cmd.taskTrigger, { taskId, commandId: 'run-42' });
     const again = await command<{ executionId: string; events: string[] }>(Subjects.cmd.taskTrigger, { taskId, commandId: 'run-42' });
     expect(first.executionId).toBe('run-42');
-    expect(again.events).toEqual([]);
+    expect(again).toEqual(first);
+    expect((await system.store.read(toTaskStreamId(taskId))).filter((event) => event.type === 'TaskTriggered')).toHaveLength(1);
     const [due] = await waitFor(async () => (await duesOf(taskId)).length === 1 && duesOf(taskId), 3_000, 'the triggered TaskDue');
     expect(due.data).toMatchObject({ executionId: 'run-42', reason: 'trigger' });
+  });
+
+  it('maxFires: a 1-second schedule with maxFires 2 fires twice and stops', async () => {
+    const { taskId } = await command(Subjects.cmd.taskCreate, {
+      name: 'twice',
+      executor: 'noop',
+      schedules: [{ type: 'interval', every: '1s', maxFires: 2 }],
+    });
+    await waitFor(async () => (await duesOf(taskId)).length === 2, 4_000, 'two fires');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await duesOf(taskId)).toHaveLength(2);
+    expect((await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId })).fires).toEqual([]);
   });
 });

@@ -9,8 +9,9 @@ import {
   type NextFiresResult,
   type ScheduleSpec,
   type TaskEvent,
+  type TaskUpdated,
 } from '@sched/contracts';
-import { fireInstant, fold, nextOccurrences, taskDecider } from '@sched/domain';
+import { fireInstant, firedCountsSince, fold, nextOccurrences, taskDecider } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -25,14 +26,19 @@ export class NextFiresController {
     const afterMs = query.after ? Date.parse(query.after) : Date.now();
     let schedules: readonly ScheduleSpec[] = query.schedules ?? [];
     let active = true;
+    let schedulesSetAt = afterMs;
     const taskId = query.taskId ?? 'preview';
     if (query.taskId) {
-      const state = fold(taskDecider, (await this.store.read(toTaskStreamId(query.taskId))) as unknown as TaskEvent[]);
+      const history = await this.store.read(toTaskStreamId(query.taskId));
+      const state = fold(taskDecider, history as unknown as TaskEvent[]);
+      // maxFires counts from when the schedules were last set, exactly as the timer does.
+      const setting = history.filter((e) => e.type === 'TaskCreated' || (e.type === 'TaskUpdated' && (e.data as TaskUpdated['data']).changes.schedules));
+      schedulesSetAt = Date.parse(setting[setting.length - 1]?.metadata.occurredAt ?? new Date(afterMs).toISOString());
       if (state.status === 'none' || state.status === 'deleted') throw notFound('Task', query.taskId);
       schedules = state.definition.schedules;
       active = state.status === 'active';
     }
-    const fires = nextOccurrences(schedules, afterMs, query.count).map((occurrence) => ({
+    const fires = nextOccurrences(schedules, afterMs, query.count, firedCountsSince(schedules, schedulesSetAt, afterMs)).map((occurrence) => ({
       at: new Date(occurrence.atMs).toISOString(),
       fireAt: new Date(fireInstant(taskId, occurrence, occurrence.atMs)).toISOString(),
     }));

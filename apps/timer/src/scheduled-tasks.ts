@@ -8,6 +8,8 @@ import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } fro
 export class ScheduledTask implements KnownTaskState {
   /** The last nominal instant handled (fired, or the instant it became active): the next one comes after it. */
   firedThrough?: number;
+  /** When the schedules were last set (created or updated): maxFires counts occurrences from here. */
+  schedulesSetAt = 0;
 
   constructor(
     public status: KnownTaskState['status'],
@@ -59,8 +61,12 @@ export class ScheduledTasks {
     if (next.status === 'none') return undefined;
     if (!current) {
       const created = new ScheduledTask(next.status, taskId, forFiring(next.definition), event.revision, event.id, this.partitionOf(taskId));
+      created.schedulesSetAt = Date.parse(event.metadata.occurredAt);
       this.tasks.set(taskId, created);
       return created;
+    }
+    if (event.type === 'TaskUpdated' && (event.data as { changes: Partial<TaskDefinition> }).changes.schedules) {
+      current.schedulesSetAt = Date.parse(event.metadata.occurredAt);
     }
     if (next !== current) {
       current.status = next.status;

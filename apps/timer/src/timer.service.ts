@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { parseStreamId, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
-import { fireInstant, nextOccurrences } from '@sched/domain';
+import { fireInstant, firedCountsSince, nextOccurrences } from '@sched/domain';
 import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
-import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
 import { catchUpOccurrences } from './catch-up';
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
 import { fireOccurrence, scheduledOccurrence, type Occurrence } from './occurrence-firer';
@@ -50,6 +50,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
     @Optional() @Inject(TIMER_CLOCK) private readonly clock: Clock = systemClock,
+    @Optional() private readonly metrics?: SchedMetrics,
   ) {
     this.actor = `timer:${config.instanceId}`;
     this.tasks = new ScheduledTasks((taskId) => partitionOf(taskId, config.timerPartitions));
@@ -155,7 +156,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     const after = task.firedThrough ?? this.clock.now();
-    const [next] = nextOccurrences(task.state.definition.schedules, after, 1);
+    const { schedules } = task.state.definition;
+    const [next] = nextOccurrences(schedules, after, 1, firedCountsSince(schedules, task.schedulesSetAt, after));
     if (!next) {
       this.driver.cancel(taskId);
       return;
@@ -171,7 +173,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       task.firedThrough = value.nominalMs;
       this.reschedule(value.taskId);
       this.inFlight.set(occurrence.executionId, dueMs);
-      void this.fire(occurrence).finally(() => this.inFlight.delete(occurrence.executionId));
+      void this.fire(occurrence, dueMs).finally(() => this.inFlight.delete(occurrence.executionId));
     }
   }
 
@@ -190,11 +192,16 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** Appends the occurrence; if the store fails, tries again every second until it is recorded or we stop. */
-  private async fire(occurrence: Occurrence): Promise<void> {
+  /**
+   * Appends the occurrence; if the store fails, tries again every second until it is recorded or we stop.
+   * `dueMs`: the instant an on-time fire was due, for the lateness metric.
+   */
+  private async fire(occurrence: Occurrence, dueMs?: number): Promise<void> {
     while (!this.stopped) {
       try {
-        await fireOccurrence(this.store, occurrence, this.actor);
+        if ((await fireOccurrence(this.store, occurrence, this.actor)) === 'fired') {
+          this.metrics?.fired(fireKind(occurrence), { latenessMs: dueMs === undefined ? undefined : this.clock.now() - dueMs });
+        }
         return;
       } catch (error) {
         this.logger.warn(`could not fire ${occurrence.executionId}, retrying: ${String(error)}`);
@@ -202,4 +209,9 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
   }
+}
+
+function fireKind(occurrence: Occurrence): FireKind {
+  if (occurrence.reason !== 'schedule') return occurrence.reason;
+  return occurrence.late ? 'catch-up' : 'schedule';
 }

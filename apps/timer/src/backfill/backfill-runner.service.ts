@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { toTaskStreamId, type BackfillRequested, type RecordedEvent, type TaskEvent } from '@sched/contracts';
 import { fold, nextOccurrences, taskDecider } from '@sched/domain';
 import type { CheckpointedSubscription, EventStore } from '@sched/event-store';
-import { EVENT_STORE, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { EVENT_STORE, SCHED_CONFIG, SchedMetrics, type SchedConfig } from '@sched/messaging';
 import { fireOccurrence, scheduledOccurrence } from '../occurrence-firer';
 
 export const BACKFILL_SUBSCRIPTION = 'timer-backfills';
@@ -22,6 +22,7 @@ export class BackfillRunnerService implements OnApplicationBootstrap, OnModuleDe
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SCHED_CONFIG) config: SchedConfig,
+    @Optional() private readonly metrics?: SchedMetrics,
   ) {
     this.actor = `timer:${config.instanceId}`;
   }
@@ -67,6 +68,7 @@ export class BackfillRunnerService implements OnApplicationBootstrap, OnModuleDe
       fired += outcomes.filter((outcome) => outcome === 'fired').length;
       cursor = batch[batch.length - 1].atMs;
     }
+    this.metrics?.fired('backfill', { count: fired });
     this.logger.log(`backfill of ${taskId} (${from} → ${to}): ${fired} occurrences fired`);
   }
 }

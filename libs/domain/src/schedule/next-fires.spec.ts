@@ -1,6 +1,6 @@
 import type { ScheduleSpec } from '@sched/contracts';
 import { fireInstant } from './schedule.jitter';
-import { nextFires, nextOccurrences } from './next-fires';
+import { countOccurrences, firedCountsSince, nextFires, nextOccurrences } from './next-fires';
 import { occurrencesBetween } from './schedule.occurrences';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -75,5 +75,20 @@ describe('nextOccurrences', () => {
     const fire = fireInstant('t1', shared, shared.atMs);
     expect(fire - shared.atMs).toBeGreaterThanOrEqual(0);
     expect(fire - shared.atMs).toBeLessThan(5_000);
+  });
+});
+
+describe('maxFires, counted from when the schedule was set', () => {
+  const spec = { type: 'interval' as const, everyMs: 1000, offsetMs: 0, maxFires: 3 };
+  it('counts the occurrences since the anchor, capped at maxFires', () => {
+    expect(firedCountsSince([spec], 10_000, 11_500)).toEqual([1]);
+    expect(firedCountsSince([spec], 10_000, 99_000)).toEqual([3]);
+    expect(countOccurrences([spec], 10_000, 13_000, 100)).toBe(3);
+  });
+  it('stops after maxFires occurrences', () => {
+    const after = 12_000;
+    const next = nextOccurrences([spec], after, 5, firedCountsSince([spec], 10_000, after)).map((o) => o.atMs);
+    expect(next).toEqual([13_000]);
+    expect(nextOccurrences([spec], 13_000, 5, firedCountsSince([spec], 10_000, 13_000))).toEqual([]);
   });
 });

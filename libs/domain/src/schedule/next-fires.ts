@@ -54,3 +54,27 @@ export function nextFires(
 ): number[] {
   return nextOccurrences(specs, afterMs, count, firedCounts).map((occurrence) => occurrence.atMs);
 }
+
+/** Occurrences in (fromMs, toMs], counting at most `limit`. */
+export function countOccurrences(specs: readonly ScheduleSpec[], fromMs: number, toMs: number, limit: number): number {
+  let count = 0;
+  let cursor = fromMs;
+  while (count < limit) {
+    const batch = nextOccurrences(specs, cursor, Math.min(1000, limit - count)).filter((o) => o.atMs <= toMs);
+    count += batch.length;
+    if (batch.length === 0 || batch[batch.length - 1].atMs >= toMs) break;
+    cursor = batch[batch.length - 1].atMs;
+  }
+  return count;
+}
+
+/**
+ * How often each spec has fired since its schedule was set (`anchorMs`, or its own startAt), counting at most
+ * maxFires: maxFires means "the first maxFires occurrences", so the count is derived, never stored, and every
+ * timer instance agrees on it. Specs without maxFires get 0 (and cost nothing).
+ */
+export function firedCountsSince(specs: readonly ScheduleSpec[], anchorMs: number, afterMs: number): number[] {
+  return specs.map((spec) =>
+    spec.maxFires === undefined ? 0 : countOccurrences([spec], Math.min(anchorMs, afterMs), afterMs, spec.maxFires),
+  );
+}

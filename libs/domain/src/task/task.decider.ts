@@ -1,6 +1,6 @@
 import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
-import { nextOccurrences } from '../schedule/next-fires';
+import { countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
 import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from './task.state';
 
@@ -35,19 +35,6 @@ function decideBackfill(task: KnownTaskState, data: Extract<TaskCommand, { type:
   }
   const iso = (ms: number): string => new Date(ms).toISOString();
   return [{ type: 'BackfillRequested', data: { taskId, backfillId, from: iso(fromMs), to: iso(toMs), occurrences } }];
-}
-
-/** Occurrences in (fromMs, toMs], counting at most `limit`. */
-export function countOccurrences(specs: TaskDefinition['schedules'], fromMs: number, toMs: number, limit: number): number {
-  let count = 0;
-  let cursor = fromMs;
-  while (count < limit) {
-    const batch = nextOccurrences(specs, cursor, Math.min(1000, limit - count)).filter((o) => o.atMs <= toMs);
-    count += batch.length;
-    if (batch.length === 0 || batch[batch.length - 1].atMs >= toMs) break;
-    cursor = batch[batch.length - 1].atMs;
-  }
-  return count;
 }
 
 export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] {
