@@ -1,0 +1,34 @@
+import { toExecutionStreamId, type TaskDue } from '@sched/contracts';
+import { executionDecider } from '@sched/domain';
+import { handleCommand, type EventStore } from '@sched/event-store';
+import type { TaskSlotLeases } from './task-slot-leases';
+
+export type OverlapDecision = 'skip' | 'wait';
+
+/**
+ * A first attempt found its task at its limit: what its overlap policy says (see overlapPolicies in contracts).
+ * Waiting means the work item comes back shortly; cancel-other first asks the running ones to stop, through the
+ * same RequestCancel the cancel command uses, so the cancellation is recorded on their streams.
+ */
+export async function onTaskBusy(due: TaskDue['data'], slots: TaskSlotLeases, store: EventStore, actor: string): Promise<OverlapDecision> {
+  switch (due.overlap ?? 'queue') {
+    case 'skip':
+      return 'skip';
+    case 'buffer-one':
+      return (await slots.wait(due.taskId, due.executionId)) ? 'wait' : 'skip';
+    case 'cancel-other':
+      for (const running of await slots.holders(due.taskId)) {
+        if (running === due.executionId) continue;
+        await handleCommand(
+          store,
+          toExecutionStreamId(running),
+          executionDecider,
+          { type: 'RequestCancel', data: { executionId: running, reason: `overlap cancel-other: ${due.executionId} replaces it` } },
+          { correlationId: due.executionId, causationId: due.executionId, actor, nowMs: Date.now() },
+        ).catch(() => undefined); // already finished: nothing to cancel
+      }
+      return 'wait';
+    case 'queue':
+      return 'wait';
+  }
+}
