@@ -1,7 +1,8 @@
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { EventStoreUnavailableError } from '../errors';
-import { isTransient, ResilientCalls, sleep, toUnavailable } from './resilient-calls';
+import { sleep } from '../abortable-sleep';
+import { isTransient, ResilientCalls, toUnavailable } from './resilient-calls';
 
 export interface OrderedReadOptions {
   readonly streamName: string;

@@ -15,6 +15,7 @@ import type {
   ReadStreamOptions,
   SubscribeAllOptions,
 } from '../event-store.port';
+import { trackSubscription } from '../tracked-subscription';
 import { afterPosition, lastPositionOfCommit, toPosition } from '../positions';
 import { validateAppend } from '../stream-id';
 import { encodeCommit, lastRevision, toStreamId, toSubject, type CommitBody } from './commit-codec';
@@ -126,16 +127,7 @@ export class JetStreamEventStore implements EventStore {
     after.catch(() => undefined); // surfaces when iterated; never an unhandled rejection
     const controller = new AbortController();
     const generator = this.live(after, filter, controller.signal);
-    const subscription: EventSubscription = {
-      [Symbol.asyncIterator]: () => generator,
-      close: async () => {
-        controller.abort();
-        this.subscriptions.delete(subscription);
-        await generator.return(undefined);
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return trackSubscription(generator, controller, this.subscriptions);
   }
 
   async subscribeCheckpointed(options: CheckpointedSubscriptionOptions): Promise<CheckpointedSubscription> {

@@ -1,3 +1,4 @@
+import { sleep } from '../abortable-sleep';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import { EventStoreUnavailableError } from '../errors';
@@ -29,17 +30,6 @@ export function toUnavailable(what: string, error: unknown): EventStoreUnavailab
   return new EventStoreUnavailableError(`event store unavailable (${what}): ${reason}`, error);
 }
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * Knows whether the connection is up (from its status events) and retries requests across reconnects. Waiting for

@@ -1,20 +1,10 @@
+import { sleep } from '../abortable-sleep';
 import { EventStoreUnavailableError } from '../errors';
 import { isTransientKurrentError, toPortError, type ErrorContext } from './kurrentdb-errors';
 
 /** How long one store operation keeps retrying a server that is down or electing a leader. */
 export const DEFAULT_OPERATION_DEADLINE_MS = 15_000;
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** Bounds one attempt: reads through the client's Rust bridge take no gRPC deadline, so a dead peer could hang them. */
 export function withTimeout<T>(attempt: Promise<T>, ms: number, what: string): Promise<T> {

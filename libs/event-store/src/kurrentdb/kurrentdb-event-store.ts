@@ -14,6 +14,7 @@ import type {
   ReadStreamOptions,
   SubscribeAllOptions,
 } from '../event-store.port';
+import { trackSubscription } from '../tracked-subscription';
 import { afterPosition } from '../positions';
 import { parseStreamName, validateAppend } from '../stream-id';
 import { DEFAULT_OPERATION_DEADLINE_MS, withRetries, withTimeout } from './kurrentdb-calls';
@@ -124,16 +125,7 @@ export class KurrentDbEventStore implements EventStore {
       const start = await after;
       if (!controller.signal.aborted) yield* liveEvents(client, namespace, start, filter, controller.signal);
     })();
-    const subscription: EventSubscription = {
-      [Symbol.asyncIterator]: () => generator,
-      close: async () => {
-        controller.abort();
-        this.subscriptions.delete(subscription);
-        await generator.return(undefined);
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return trackSubscription(generator, controller, this.subscriptions);
   }
 
   async subscribeCheckpointed(options: CheckpointedSubscriptionOptions): Promise<CheckpointedSubscription> {

@@ -2,7 +2,7 @@ import type { AllStreamSubscription, KurrentDBClient } from '@kurrent/kurrentdb-
 import type { RecordedEvent } from '@sched/contracts';
 import { matchesFilter } from '../event-filter';
 import type { EventFilter } from '../event-store.port';
-import { sleep } from './kurrentdb-calls';
+import { sleep } from '../abortable-sleep';
 import { toServerFilter } from './kurrentdb-filter';
 import { fromPortPosition, toRecordedEvent } from './kurrentdb-mapping';
 

@@ -9,7 +9,8 @@ import {
 import type { RecordedEvent } from '@sched/contracts';
 import { matchesFilter } from '../event-filter';
 import type { EventFilter, SubscriptionStart } from '../event-store.port';
-import { sleep, withRetries } from './kurrentdb-calls';
+import { sleep } from '../abortable-sleep';
+import { withRetries } from './kurrentdb-calls';
 import { toServerFilter } from './kurrentdb-filter';
 import { fromPortPosition, toRecordedEvent } from './kurrentdb-mapping';
 
