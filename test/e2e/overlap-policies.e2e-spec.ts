@@ -17,7 +17,7 @@ describe('overlap policies', () => {
   });
 
   it('buffer-one: the first to find the task busy waits and runs after; a third arriving meanwhile is skipped', async () => {
-    const taskId = await createTask(system, { executor: 'sleep', config: { duration: '1500ms', steps: 1 }, overlap: 'buffer-one' });
+    const taskId = await createTask(system, { name: 'buffer one', executor: 'sleep', config: { duration: '1500ms', steps: 1 }, overlap: 'buffer-one' });
     const first = await trigger(system, taskId);
     await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 5_000, 'started');
     const second = await trigger(system, taskId);
@@ -33,7 +33,7 @@ describe('overlap policies', () => {
   });
 
   it('cancel-other: a new execution cancels the running one (recorded on its stream) and then runs', async () => {
-    const taskId = await createTask(system, { executor: 'sleep', config: { duration: '20s', steps: 20 }, overlap: 'cancel-other' });
+    const taskId = await createTask(system, { name: 'cancel other', executor: 'sleep', config: { duration: '20s', steps: 20 }, overlap: 'cancel-other' });
     const first = await trigger(system, taskId);
     await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 5_000, 'started');
     const second = await trigger(system, taskId);

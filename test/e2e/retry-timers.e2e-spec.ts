@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { INestMicroservice } from '@nestjs/common';
+import type { RecordedEvent, TaskRetried } from '@sched/contracts';
+import { startStandalone } from '../../apps/standalone/src/standalone';
+import { createTask, trigger, waitForHistory } from '../support/executions';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+const retried = (events: RecordedEvent[]) => events.find((e) => e.type === 'TaskRetried') as (RecordedEvent & { data: TaskRetried['data'] }) | undefined;
+
+/**
+ * Durable retry timers: the timer fires TaskRetried{retryAt} by putting the next attempt on the work queue at retryAt,
+ * and a retry scheduled before every service stopped still fires after they start again.
+ */
+describe('retry timers', () => {
+  let system: TestSystem;
+  let marker: string;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    marker = mkdtempSync(path.join(os.tmpdir(), 'sched-retry-'));
+  });
+  afterAll(async () => {
+    await system?.close();
+    rmSync(marker, { recursive: true, force: true });
+  });
+
+  /** Fails the first time (and leaves a marker), succeeds after. */
+  const failsOnce = (name: string) => ({
+    name: `fails once ${name}`,
+    executor: 'command',
+    config: { argv: ['/bin/sh', '-c', `test -f ${marker}/${name} || { touch ${marker}/${name}; exit 3; }`] },
+    retry: { maxAttempts: 3, backoff: 'fixed', initialInterval: '2s', jitter: 0 },
+  });
+
+  it('fires the next attempt at retryAt', async () => {
+    const taskId = await createTask(system, failsOnce('a'));
+    const executionId = await trigger(system, taskId);
+    const events = await waitForHistory(system.store, executionId, (e) => e.some((x) => x.type === 'TaskSucceeded'), 15_000, 'success');
+    const retry = retried(events)!;
+    expect(retry.data.attempt).toBe(2);
+    const second = events.find((e) => e.type === 'TaskStarted' && (e.data as { attempt: number }).attempt === 2)!;
+    const late = Date.parse((second.data as { startedAt: string }).startedAt) - Date.parse(retry.data.retryAt);
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThan(1_000);
+  });
+
+  it('survives a restart of every service between the failure and retryAt', async () => {
+    const taskId = await createTask(system, { ...failsOnce('b'), retry: { ...failsOnce('b').retry, initialInterval: '4s' } });
+    const executionId = await trigger(system, taskId);
+    const failed = await waitForHistory(system.store, executionId, (e) => retried(e) !== undefined, 10_000, 'the retry');
+    await system.app.close(); // every service down (the nats-server and its data stay)
+    const retryAt = Date.parse(retried(failed)!.data.retryAt);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, retryAt - Date.now()) + 1_000));
+    let restarted: INestMicroservice | undefined;
+    try {
+      restarted = await startStandalone(system.config, { shutdownHooks: false, logger: false });
+      const events = await waitForHistory(system.store, executionId, (e) => e.some((x) => x.type === 'TaskSucceeded'), 15_000, 'success');
+      expect(events.filter((e) => e.type === 'TaskStarted').map((e) => (e.data as { attempt: number }).attempt)).toEqual([1, 2]);
+    } finally {
+      await restarted?.close();
+      // close() of the test system closes its app again: give it a live one
+      Object.assign(system, { app: { close: async () => undefined } });
+    }
+  });
+});
