@@ -25,7 +25,7 @@ const WINDOW = 512;
 async function schedRun(): Promise<{ seconds: number; perSecond: number }> {
   const nats = await benchNats();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sched-bench-data-'));
-  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', INSTANCE_ID: 'bench', EXECUTOR_CONCURRENCY: '256' });
+  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', INSTANCE_ID: 'bench', EXECUTOR_CONCURRENCY: '256', HTTP_PORT: '0' });
   const app = await startStandalone(config, { shutdownHooks: false, logger: false });
   const nc = await connect({ servers: nats.url });
   const store = await createJetStreamEventStore(nc);

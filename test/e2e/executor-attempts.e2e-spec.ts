@@ -74,7 +74,7 @@ describe('executor attempts end to end', () => {
     const succeeded = (await waitForEnd(system.store, await trigger(system, ok))).at(-1)!;
     expect(succeeded).toMatchObject({ type: 'TaskSucceeded', data: { result: { exitCode: 0, stdout: 'hello\n' } } });
 
-    const bad = await createTask(system, { executor: 'command', config: { argv: ['/bin/sh', '-c', 'echo oops >&2; exit 4'] } });
+    const bad = await createTask(system, { executor: 'command', config: { argv: ['/bin/sh', '-c', 'echo oops >&2; exit 4'] }, maxRetries: 0 });
     const failed = (await waitForEnd(system.store, await trigger(system, bad))).at(-1)!;
     expect(failed.data).toMatchObject({ final: true, error: { type: 'CommandFailed', message: expect.stringContaining('code 4: oops') } });
     expect((failed.data as { logs: Array<{ message: string }> }).logs.map((line) => line.message)).toContain('exited with code 4');
@@ -97,7 +97,7 @@ describe('executor attempts end to end', () => {
   });
 
   it('heartbeat: an attempt silent for longer than the heartbeat timeout times out', async () => {
-    const taskId = await createTask(system, { executor: 'sleep', config: { duration: '3s', steps: 1 }, timeouts: { heartbeat: '300ms' } });
+    const taskId = await createTask(system, { executor: 'sleep', config: { duration: '3s', steps: 1 }, timeouts: { heartbeat: '300ms' }, maxRetries: 0 });
     const events = await waitForEnd(system.store, await trigger(system, taskId));
     expect(events.find((event) => event.type === 'TaskTimedOut')?.data).toEqual({ attempt: 1, timeout: 'heartbeat', timeoutMs: 300 });
   });

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { INestMicroservice } from '@nestjs/common';
 import type { RecordedEvent, TaskRetried } from '@sched/contracts';
 import { startStandalone } from '../../apps/standalone/src/standalone';
 import { createTask, trigger, waitForHistory } from '../support/executions';
@@ -53,7 +52,7 @@ describe('retry timers', () => {
     await system.app.close(); // every service down (the nats-server and its data stay)
     const retryAt = Date.parse(retried(failed)!.data.retryAt);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, retryAt - Date.now()) + 1_000));
-    let restarted: INestMicroservice | undefined;
+    let restarted: Awaited<ReturnType<typeof startStandalone>> | undefined;
     try {
       restarted = await startStandalone(system.config, { shutdownHooks: false, logger: false });
       const events = await waitForHistory(system.store, executionId, (e) => e.some((x) => x.type === 'TaskSucceeded'), 15_000, 'success');

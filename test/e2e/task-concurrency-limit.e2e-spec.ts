@@ -51,7 +51,7 @@ describe('per-task concurrency limit across two executor processes', () => {
     await waitFor(() => tracker.ended().includes(skipped), 10_000, 'the second run to end');
     expect(tracker.histories.get(skipped)!.map((event) => [event.type, event.data])).toEqual([
       ['TaskDue', expect.objectContaining({ maxConcurrent: 1, overlap: 'skip' })],
-      ['TaskSkipped', { reason: `maxConcurrent 1 executions of task ${taskId} were running` }],
+      ['TaskSkipped', { reason: `task ${taskId} was at its limit of 1 running (overlap skip)` }],
     ]);
     expect(tracker.ended()).not.toContain(running);
   });

@@ -89,7 +89,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect((await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId })).active).toBe(false);
   });
 
-  it('pause stops the fires, resume restarts them from now, update reschedules at once', async () => {
+  it('pause records each fire as skipped (no run), resume runs them again, update reschedules at once', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, {
       name: 'pausable',
       executor: 'noop',
@@ -100,7 +100,14 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const pausedCount = (await duesOf(taskId)).length;
     await new Promise((resolve) => setTimeout(resolve, 2_100));
-    expect((await duesOf(taskId)).length).toBe(pausedCount);
+    // The schedule keeps going while paused; each fire is TaskDue + TaskSkipped{reason:'paused'} in one commit.
+    const whilePaused = (await duesOf(taskId)).slice(pausedCount);
+    expect(whilePaused.length).toBeGreaterThanOrEqual(1);
+    for (const due of whilePaused) {
+      const history = await system.store.read(due.streamId);
+      expect(history.map((event) => [event.type, (event.data as { reason?: string }).reason])).toEqual([['TaskDue', 'schedule'], ['TaskSkipped', 'paused']]);
+      expect(history[1].position - history[0].position).toBe(1); // same commit
+    }
     expect(pause.position).toBeDefined();
 
     await command(Subjects.cmd.taskResume, { taskId });

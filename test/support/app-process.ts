@@ -24,7 +24,8 @@ export function spawnApp(app: string, env: NodeJS.ProcessEnv, name = app): AppPr
   const entry = app.endsWith('.ts') ? path.resolve(ROOT, app) : path.join(ROOT, 'apps', app, 'src', 'main.ts');
   const child = spawn(process.execPath, ['--no-warnings', '-r', path.join(__dirname, 'ts-register.js'), entry], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // HTTP_PORT 0: a spawned gateway (or standalone) serves HTTP on a free port, never on a fixed one.
+    env: { ...process.env, LOG_LEVEL: 'info', HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

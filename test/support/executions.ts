@@ -9,8 +9,12 @@ export const isExecutionEnd = (event: RecordedEvent): boolean =>
   event.type === 'TaskSkipped' ||
   (event.type === 'TaskFailed' && (event.data as { final: boolean }).final);
 
+let tasksCreated = 0;
+
+/** Task names are unique: each test task gets its own unless the definition names it. */
 export async function createTask(system: TestSystem, definition: Record<string, unknown>): Promise<string> {
-  const created = await system.request<TaskCommandResult>(Subjects.cmd.taskCreate, { name: 'test task', ...definition });
+  const name = `test task ${process.pid}-${++tasksCreated}`;
+  const created = await system.request<TaskCommandResult>(Subjects.cmd.taskCreate, { name, ...definition });
   if (!created.ok) throw new Error(`task.create failed: ${JSON.stringify(created.error)}`);
   return created.result.taskId;
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { INestMicroservice } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Reply } from '@sched/contracts';
 import { createJetStreamEventStore, type EventStore } from '@sched/event-store';
@@ -12,7 +12,9 @@ import { startTestNats, type TestNats } from './nats';
 export interface TestSystem {
   readonly nats: TestNats;
   readonly config: SchedConfig;
-  readonly app: INestMicroservice;
+  readonly app: INestApplication;
+  /** Base URL of the HTTP API and dashboard (e.g. `http://127.0.0.1:43123`), on a free port. */
+  readonly httpUrl: string;
   /** A client connection of its own, as a user would have. */
   readonly nc: NatsConnection;
   /** A second view of the event store, to check what was appended. */
@@ -27,7 +29,7 @@ export interface TestSystem {
 export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<TestSystem> {
   const nats = await startTestNats();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sched-data-'));
-  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', INSTANCE_ID: 'test', ...env });
+  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', INSTANCE_ID: 'test', HTTP_PORT: '0', ...env });
   const app = await startStandalone(config, { shutdownHooks: false, logger: false });
   const nc = await connect({ servers: nats.url, name: 'test-client' });
   const store = await createJetStreamEventStore(nc);
@@ -37,6 +39,7 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
     nats,
     config,
     app,
+    httpUrl: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
     nc,
     store,
     requestRaw,

@@ -1,9 +1,10 @@
 import { ErrorCode, SchedError, type ExecutionLogLine } from '@sched/contracts';
-import type { KnownExecutionState } from '@sched/domain';
+import { percentOfItems, type KnownExecutionState } from '@sched/domain';
 import { WrongExpectedVersionError } from '@sched/event-store';
 import { AttemptLog, toExecutionError, type TaskExecutor } from '@sched/executors';
 import { AttemptWatchdog, type TimeoutKind } from './attempt-watchdog';
-import type { ExecutionActor } from './execution-actor';
+import type { ExecutionActor, Progress } from './execution-actor';
+import { PauseGate } from './pause-gate';
 import { ProgressThrottle } from './progress-throttle';
 
 /** Why an attempt's AbortSignal fired (its `reason`). */
@@ -70,6 +71,13 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
     watchdog.beat();
     run.heartbeat();
   };
+  const gate = new PauseGate(actor, attempt, controller.signal, beat);
+  // Every progress report is a checkpoint: recorded (throttled), then the code waits there while paused.
+  const report = async (progress: Progress): Promise<void> => {
+    beat();
+    await throttle.report(progress);
+    await gate.checkpoint();
+  };
   try {
     const execution = executor.execute({
       config: config.data,
@@ -83,10 +91,15 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
         maxAttempts: state.due.retry?.maxAttempts ?? 1,
       },
       signal: controller.signal,
-      progress: (percent, message, data) => {
-        beat();
-        return throttle.report({ percent, ...(message === undefined ? {} : { message }), ...(data === undefined ? {} : { data }) });
-      },
+      progress: (percent, message, data) =>
+        report({ percent, ...(message === undefined ? {} : { message }), ...(data === undefined ? {} : { data }) }),
+      progressItems: ({ processed, total, current, message }) =>
+        report({
+          percent: percentOfItems(processed, total),
+          ...(message === undefined ? {} : { message }),
+          items: { processedItems: processed, totalItems: total, ...(current === undefined ? {} : { currentItem: current }) },
+        }),
+      control: gate,
       heartbeat: beat,
       logger: log,
     });
@@ -99,6 +112,7 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
   } finally {
     watchdog.stop();
     throttle.takePending();
+    gate.close();
     actor.onCancelRequested = undefined;
   }
 }

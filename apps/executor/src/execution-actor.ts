@@ -7,7 +7,7 @@ import {
   type RecordedEvent,
   type TaskTimedOut,
 } from '@sched/contracts';
-import { executionDecider, type ExecutionCommand, type ExecutionState } from '@sched/domain';
+import { executionDecider, type ExecutionCommand, type ExecutionState, type ItemCounts } from '@sched/domain';
 import { WrongExpectedVersionError, toEnvelopes, type EventStore } from '@sched/event-store';
 
 /** Appends that lose a version race this many times in a row give up (the caller drops the work). */
@@ -17,7 +17,12 @@ export interface Progress {
   readonly percent: number;
   readonly message?: string;
   readonly data?: Record<string, unknown>;
+  /** Progress in items: recorded with an end estimated from the rate so far. */
+  readonly items?: ItemCounts;
 }
+
+/** What pause/resume decide on: a change of either wakes a paused attempt's checkpoint. */
+const controlOf = (state: ExecutionState): string => (state.status === 'none' ? 'none' : `${state.status}/${state.pauseRequested === true}`);
 
 /**
  * One actor per execution: it owns the `execution-<id>` stream while it runs an attempt. Its mailbox is a promise
@@ -33,6 +38,8 @@ export class ExecutionActor {
   private causationId = '';
   private mailbox: Promise<unknown> = Promise.resolve();
   onCancelRequested?: () => void;
+  /** Called when a re-read finds the pause state changed (a pause requested, a resume). */
+  onControlChanged?: () => void;
 
   constructor(
     private readonly store: EventStore,
@@ -48,9 +55,11 @@ export class ExecutionActor {
   /** Folds the stream from the store (from the start, or after what it already folded). */
   async load(): Promise<ExecutionState> {
     const wasCancelRequested = this.state.status !== 'none' && this.state.cancelRequested;
+    const controlBefore = controlOf(this.state);
     const history = await this.store.read(toExecutionStreamId(this.executionId), { fromRevision: this.version + 1 });
     for (const event of history) this.apply(upcast(event));
     if (!wasCancelRequested && this.state.status !== 'none' && this.state.cancelRequested) this.onCancelRequested?.();
+    if (controlOf(this.state) !== controlBefore) this.onControlChanged?.();
     return this.state;
   }
 
@@ -77,6 +86,11 @@ export class ExecutionActor {
     return this.send([{ type: 'TimeOutAttempt', data }]);
   }
 
+  /** The attempt's code reached a checkpoint while a pause is requested: ExecutionPaused (once). */
+  markPaused(attempt: number): Promise<void> {
+    return this.send([{ type: 'MarkPaused', data: { attempt } }]);
+  }
+
   skip(reason: string): Promise<void> {
     return this.send([{ type: 'SkipExecution', data: { reason } }]);
   }
@@ -90,7 +104,7 @@ export class ExecutionActor {
   }
 
   private progressCommand(attempt: number, progress: Progress): ExecutionCommand {
-    return { type: 'ReportProgress', data: { attempt, ...progress } };
+    return { type: 'ReportProgress', data: { attempt, ...progress, ...(progress.items ? { nowMs: Date.now() } : {}) } };
   }
 
   /** Re-reads the stream in turn with the appends: how a running attempt notices a cancel request it was not told of. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { KnownExecutionState } from '@sched/domain';
@@ -8,6 +8,7 @@ import {
   EVENT_STORE,
   NATS_CONNECTION,
   SCHED_CONFIG,
+  SchedMetrics,
   WORK_CONSUMER,
   WORK_STREAM,
   ensureWorkQueue,
@@ -15,10 +16,13 @@ import {
   type SchedConfig,
   type WorkItem,
 } from '@sched/messaging';
+import { attemptOutcomeLabel } from './attempt-metrics';
 import { isOwnershipLost, runAttempt, type AbortReason } from './attempt-runner';
 import { listenForCancelRequests } from './cancel-listener';
+import { listenForControlRequests } from './control-listener';
 import { ExecutionActor } from './execution-actor';
-import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
+import { onTaskBusy } from './limits/overlap';
+import { ConcurrencyLimits, taskLimitOf, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
@@ -47,6 +51,9 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private readonly logger = new Logger('Executor');
   private readonly slots: Slots;
   private readonly inFlight = new Map<string, AbortController>();
+  /** The actors of the attempts running here: a pause or resume request makes one re-read its stream. */
+  private readonly actors = new Map<string, ExecutionActor>();
+  private controlRequests: Subscription[] = [];
   private limits?: ConcurrencyLimits;
   private cancelRequests?: Subscription;
   private stopping = false;
@@ -57,6 +64,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
     private readonly registry: ExecutorRegistry,
+    @Optional() private readonly metrics?: SchedMetrics,
   ) {
     this.slots = new Slots(config.executorConcurrency);
   }
@@ -65,6 +73,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const typeLimits = new TypeLimits(parseTypeLimits(process.env[EXECUTOR_TYPE_CONCURRENCY_ENV]));
     this.limits = new ConcurrencyLimits(typeLimits, await TaskSlotLeases.open(this.nc));
     this.cancelRequests = listenForCancelRequests(this.nc, (executionId) => this.abort(executionId, { kind: 'cancel' }));
+    this.controlRequests = listenForControlRequests(this.nc, (executionId) => void this.actors.get(executionId)?.sync().catch(() => undefined));
     await ensureWorkQueue(this.nc);
     const consumer = await jetstream(this.nc).consumers.get(WORK_STREAM, WORK_CONSUMER);
     this.loop = this.pullLoop(consumer);
@@ -78,6 +87,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     await this.slots.drained();
     await this.loop;
     this.cancelRequests?.unsubscribe();
+    for (const subscription of this.controlRequests) subscription.unsubscribe();
   }
 
   /** Executions this process runs right now (for tests and diagnostics). */
@@ -158,8 +168,10 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const { due } = state as KnownExecutionState;
     const permit = await this.limits!.tryAcquire(due);
     if (typeof permit === 'string') {
-      if (permit === 'task-busy' && due.overlap === 'skip' && item.attempt === 1) {
-        await actor.skip(`maxConcurrent ${due.maxConcurrent} executions of task ${due.taskId} were running`);
+      const actorName = `executor:${this.config.instanceId}`;
+      if (permit === 'task-busy' && item.attempt === 1 && (await onTaskBusy(due, this.limits!.taskSlots, this.store, actorName)) === 'skip') {
+        await actor.skip(`task ${due.taskId} was at its limit of ${taskLimitOf(due)} running (overlap ${due.overlap})`);
+        this.metrics?.attemptEnded('skipped', due.executor);
         msg.ack();
       } else {
         msg.nak(LIMITED_REDELIVERY_MS);
@@ -177,13 +189,16 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const executorType = (actor.current as KnownExecutionState).due.executor;
     const executor = this.registry.get(executorType);
     await actor.start(item.attempt);
+    const startedMs = Date.now();
     if (!executor) {
       await actor.fail(item.attempt, { type: 'UnknownExecutor', message: `no executor "${executorType}" in ${this.config.instanceId}`, retryable: true });
+      this.metrics?.attemptEnded(attemptOutcomeLabel('recorded', actor.current), executorType);
       msg.ack();
       return;
     }
     const controller = new AbortController();
     this.inFlight.set(item.executionId, controller);
+    this.actors.set(item.executionId, actor);
     const keepAlive = setInterval(() => {
       msg.working();
       void permit.refresh();
@@ -198,12 +213,14 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         heartbeat: atMostEvery(HEARTBEAT_ACK_MIN_INTERVAL_MS, () => msg.working()),
         logSink: (level, message) => this.logger[level === 'info' ? 'log' : level](`[${executorType} ${item.executionId}] ${message}`),
       });
+      this.metrics?.attemptEnded(attemptOutcomeLabel(outcome, actor.current), executorType, Date.now() - startedMs);
       if (outcome === 'lost') this.logger.warn(`${item.executionId} attempt ${item.attempt}: another writer owns it now, dropped`);
       if (outcome === 'shutdown') msg.nak();
       else msg.ack();
     } finally {
       clearInterval(keepAlive);
       this.inFlight.delete(item.executionId);
+      this.actors.delete(item.executionId);
     }
   }
 }

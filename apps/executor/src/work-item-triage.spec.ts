@@ -26,4 +26,11 @@ describe('work item triage', () => {
   it('a due execution past its schedule-to-close deadline expires', () =>
     expect(triageWorkItem(stateOf(dueWith({ timeouts: { scheduleToCloseMs: 1000 } })), item(1), 1, 2000)).toBe('expired'));
   it('an unknown execution', () => expect(triageWorkItem(stateOf(), item(1), 1, 0)).toBe('unknown'));
+  it('a paused attempt redelivered means its worker is lost; once detached, its items are dropped', () => {
+    const paused: ExecutionEvent[] = [due, started(1, 2000), { type: 'ExecutionPauseRequested', data: {} }, { type: 'ExecutionPaused', data: { attempt: 1 } }];
+    expect(triageWorkItem(stateOf(...paused), item(1), 2, 40_000)).toBe('worker-lost');
+    const lost = failed(1, { type: 'WorkerLost', message: 'gone', retryable: true }, 2000, 40_000, false);
+    expect(triageWorkItem(stateOf(...paused, lost), item(1), 3, 41_000)).toBe('drop');
+    expect(triageWorkItem(stateOf(...paused, lost), item(2), 1, 41_000)).toBe('drop'); // waits for the resume
+  });
 });

@@ -13,7 +13,8 @@ export type Triage = 'start' | 'worker-lost' | 'expired' | 'drop' | 'unknown';
 
 export function triageWorkItem(state: ExecutionState, item: WorkItem, deliveryCount: number, nowMs: number): Triage {
   if (state.status === 'none') return 'unknown';
-  if (state.status === 'running') {
+  // A paused attempt still held by its worker (the code waits at a checkpoint) is as alive as a running one.
+  if (state.status === 'running' || (state.status === 'paused' && state.startedAtMs !== undefined)) {
     // A first delivery is a duplicate publish (the relay replaying history): the worker that runs it may be alive.
     return item.attempt === state.attempt && deliveryCount > 1 ? 'worker-lost' : 'drop';
   }

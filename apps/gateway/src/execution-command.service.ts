@@ -1,9 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { toExecutionStreamId, type CancelExecutionPayload, type ExecutionCommandResult } from '@sched/contracts';
-import { executionDecider } from '@sched/domain';
+import {
+  toExecutionStreamId,
+  type CancelExecutionPayload,
+  type ExecutionCommandResult,
+  type PauseExecutionPayload,
+  type ResumeExecutionPayload,
+  type TerminateExecutionPayload,
+} from '@sched/contracts';
+import { executionDecider, type ExecutionCommand } from '@sched/domain';
 import { handleCommand, type EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
+
+/** Said on TaskCancelled when a terminate gives no reason of its own. */
+export const TERMINATED_REASON = 'terminated';
+
+interface CommandMeta {
+  readonly commandId?: string;
+  readonly correlationId?: string;
+}
 
 /** Execution commands: run through the execution decider on the execution's own stream. */
 @Injectable()
@@ -14,16 +29,46 @@ export class ExecutionCommandService {
    * A due (or retry-waiting) execution is cancelled in this one append; a running one gets TaskCancelRequested and
    * its executor aborts the attempt and appends TaskCancelled; a finished one is INVALID_STATE.
    */
-  async cancel(payload: CancelExecutionPayload): Promise<ExecutionCommandResult> {
+  cancel(payload: CancelExecutionPayload): Promise<ExecutionCommandResult> {
+    return this.run(payload, (commandId) => ({
+      type: 'RequestCancel',
+      data: { executionId: payload.executionId, ...(payload.reason ? { reason: payload.reason } : {}), commandId },
+    }));
+  }
+
+  /** A cancel meant for a running (or paused) execution: its attempt is aborted and it ends TaskCancelled. */
+  terminate(payload: TerminateExecutionPayload): Promise<ExecutionCommandResult> {
+    return this.cancel({ ...payload, reason: payload.reason ?? TERMINATED_REASON });
+  }
+
+  /** ExecutionPauseRequested; the executor records ExecutionPaused when the attempt's code reaches a checkpoint. */
+  pause(payload: PauseExecutionPayload): Promise<ExecutionCommandResult> {
+    return this.run(payload, (commandId) => ({
+      type: 'RequestPause',
+      data: { executionId: payload.executionId, ...(payload.reason ? { reason: payload.reason } : {}), commandId },
+    }));
+  }
+
+  /** ExecutionResumed (+ TaskRetried when the paused attempt's worker is gone: a new attempt starts). */
+  resume(payload: ResumeExecutionPayload): Promise<ExecutionCommandResult> {
+    return this.run(payload, (commandId) => ({
+      type: 'RequestResume',
+      data: { executionId: payload.executionId, commandId, nowMs: Date.now() },
+    }));
+  }
+
+  private async run(
+    payload: CommandMeta & { readonly executionId: string },
+    command: (commandId: string) => ExecutionCommand,
+  ): Promise<ExecutionCommandResult> {
     const commandId = payload.commandId ?? randomUUID();
-    const { executionId, reason } = payload;
-    const handled = await handleCommand(
-      this.store,
-      toExecutionStreamId(executionId),
-      executionDecider,
-      { type: 'RequestCancel', data: { executionId, ...(reason ? { reason } : {}), commandId } },
-      { correlationId: payload.correlationId ?? commandId, causationId: commandId, actor: 'user:nats', nowMs: Date.now() },
-    );
+    const { executionId } = payload;
+    const handled = await handleCommand(this.store, toExecutionStreamId(executionId), executionDecider, command(commandId), {
+      correlationId: payload.correlationId ?? commandId,
+      causationId: commandId,
+      actor: 'user:nats',
+      nowMs: Date.now(),
+    });
     return {
       executionId,
       revision: handled.revision,

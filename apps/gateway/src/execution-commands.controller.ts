@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Subjects, cancelExecutionPayloadSchema, parsePayload } from '@sched/contracts';
+import {
+  Subjects,
+  cancelExecutionPayloadSchema,
+  parsePayload,
+  pauseExecutionPayloadSchema,
+  resumeExecutionPayloadSchema,
+  terminateExecutionPayloadSchema,
+} from '@sched/contracts';
 import { ExecutionCommandService } from './execution-command.service';
 
 /** `sched.cmd.execution.*`: validate, run, reply. Errors become structured replies in SchedExceptionFilter. */
@@ -11,5 +18,20 @@ export class ExecutionCommandsController {
   @MessagePattern(Subjects.cmd.executionCancel)
   cancel(@Payload() payload: unknown) {
     return this.executions.cancel(parsePayload(cancelExecutionPayloadSchema, payload, 'execution.cancel'));
+  }
+
+  @MessagePattern(Subjects.cmd.executionPause)
+  pause(@Payload() payload: unknown) {
+    return this.executions.pause(parsePayload(pauseExecutionPayloadSchema, payload, 'execution.pause'));
+  }
+
+  @MessagePattern(Subjects.cmd.executionResume)
+  resume(@Payload() payload: unknown) {
+    return this.executions.resume(parsePayload(resumeExecutionPayloadSchema, payload, 'execution.resume'));
+  }
+
+  @MessagePattern(Subjects.cmd.executionTerminate)
+  terminate(@Payload() payload: unknown) {
+    return this.executions.terminate(parsePayload(terminateExecutionPayloadSchema, payload, 'execution.terminate'));
   }
 }

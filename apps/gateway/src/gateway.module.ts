@@ -1,16 +1,17 @@
 import { Module } from '@nestjs/common';
-import { configuredExecutors } from '@sched/executors';
+import { configuredExecutors, withWorkflowExecutor } from '@sched/executors';
 import { ExecutorCatalog } from './executor-catalog';
 import { ExecutionCommandService } from './execution-command.service';
 import { ExecutionCommandsController } from './execution-commands.controller';
 import { TaskCommandService } from './task-command.service';
+import { TaskNameRegistry } from './names/task-name-registry';
 import { NextFiresController } from './next-fires.controller';
 import { TaskCommandsController } from './task-commands.controller';
 
 /** Task commands over NATS. Needs SchedCoreModule (config, NATS connection, event store) from the root module. */
 @Module({
   controllers: [NextFiresController, TaskCommandsController, ExecutionCommandsController],
-  providers: [TaskCommandService, ExecutionCommandService, { provide: ExecutorCatalog, useFactory: () => new ExecutorCatalog(configuredExecutors()) }],
+  providers: [TaskCommandService, TaskNameRegistry, ExecutionCommandService, { provide: ExecutorCatalog, useFactory: () => withWorkflowExecutor(new ExecutorCatalog(configuredExecutors())) }],
   exports: [ExecutorCatalog],
 })
 export class GatewayModule {}

@@ -36,7 +36,8 @@ export class NextFiresController {
       schedulesSetAt = Date.parse(setting[setting.length - 1]?.metadata.occurredAt ?? new Date(afterMs).toISOString());
       if (state.status === 'none' || state.status === 'deleted') throw notFound('Task', query.taskId);
       schedules = state.definition.schedules;
-      active = state.status === 'active';
+      // A paused task's fires are recorded as skipped, a disabled one's not at all: neither runs.
+      active = state.status === 'active' && !state.disabled;
     }
     const fires = nextOccurrences(schedules, afterMs, query.count, firedCountsSince(schedules, schedulesSetAt, afterMs)).map((occurrence) => ({
       at: new Date(occurrence.atMs).toISOString(),

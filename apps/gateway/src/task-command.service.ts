@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  ErrorCode,
+  SchedError,
   notFound,
   toTaskStreamId,
+  type DisableTaskPayload,
+  type EnableTaskPayload,
   type TaskEvent,
   type BackfillRequested,
   type BackfillTaskPayload,
@@ -18,10 +22,12 @@ import {
   type TriggerTaskResult,
   type UpdateTaskPayload,
 } from '@sched/contracts';
-import { fold, taskDecider, type TaskCommand } from '@sched/domain';
-import { handleCommand, type EventStore } from '@sched/event-store';
-import { EVENT_STORE } from '@sched/messaging';
+import { assertSchedulesAllowed, fold, taskDecider, type TaskCommand, type TaskState } from '@sched/domain';
+import { handleCommand, type CausationContext, type EventStore } from '@sched/event-store';
+import { EVENT_STORE, uuidFromCommandId } from '@sched/messaging';
 import { ExecutorCatalog } from './executor-catalog';
+import { TaskNameRegistry } from './names/task-name-registry';
+import { retryForCreate, retryForUpdate } from './seed-retry';
 
 interface CommandMeta {
   readonly commandId?: string;
@@ -34,10 +40,16 @@ export class TaskCommandService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly catalog: ExecutorCatalog,
+    private readonly names: TaskNameRegistry,
   ) {}
 
-  create(payload: CreateTaskPayload): Promise<TaskCommandResult> {
-    const taskId = payload.taskId ?? randomUUID();
+  /**
+   * Everything that can refuse the create is checked before the name is claimed, so invalid input appends nothing;
+   * the claim comes before TaskCreated and is released again if that append fails (names/task-name-registry.ts).
+   */
+  async create(payload: CreateTaskPayload): Promise<TaskCommandResult> {
+    // With a commandId the new task's id follows from it: a retry that outlived its cached reply finds the task.
+    const taskId = payload.taskId ?? (payload.commandId ? uuidFromCommandId('task', payload.commandId) : randomUUID());
     const definition: TaskDefinition = {
       name: payload.name,
       description: payload.description,
@@ -46,24 +58,50 @@ export class TaskCommandService {
       schedules: payload.schedules,
       tags: payload.tags,
       ...(payload.misfire ? { misfire: payload.misfire } : {}),
-      ...(payload.retry ? { retry: payload.retry } : {}),
+      retry: retryForCreate(payload.retry, payload),
       ...(payload.timeouts ? { timeouts: payload.timeouts } : {}),
       ...(payload.maxConcurrent ? { maxConcurrent: payload.maxConcurrent } : {}),
       ...(payload.overlap ? { overlap: payload.overlap } : {}),
     };
     this.catalog.validate(definition.executor, definition.config);
-    return this.run(payload, { type: 'CreateTask', data: { taskId, definition } });
+    assertSchedulesAllowed(definition);
+    if ((await this.currentState(taskId)).status !== 'none') {
+      throw new SchedError(ErrorCode.CONFLICT, `task ${taskId} already exists`, { taskId });
+    }
+    const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
+    const command: TaskCommand = { type: 'CreateTask', data: { taskId, definition, enabled: payload.enabled } };
+    return this.names.withClaim(definition.name, taskId, this.context(meta), () => this.run(meta, command));
   }
 
   async update(payload: UpdateTaskPayload): Promise<TaskCommandResult> {
-    const { taskId, commandId: _commandId, correlationId: _correlationId, ...changes } = payload;
+    const { taskId, commandId: _commandId, correlationId: _correlationId, maxRetries, retryInterval, ...rest } = payload;
+    const current = await this.currentDefinition(taskId);
+    if (!current) throw notFound('Task', taskId);
+    const retry = retryForUpdate(rest.retry, { maxRetries, retryInterval }, current.retry);
+    const changes = { ...rest, ...(retry ? { retry } : {}) };
     if (changes.executor !== undefined || changes.config !== undefined) {
       // The executor and its config are validated together, so a change to one is checked against the other.
-      const current = await this.currentDefinition(taskId);
-      if (!current) throw notFound('Task', taskId);
       this.catalog.validate(changes.executor ?? current.executor, changes.config ?? current.config);
     }
-    return this.run(payload, { type: 'UpdateTask', data: { taskId, changes } });
+    assertSchedulesAllowed({ executor: changes.executor ?? current.executor, schedules: changes.schedules ?? current.schedules });
+    const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes } };
+    if (changes.name === undefined || changes.name === current.name) return this.run(payload, command);
+    // A rename claims the new name first and releases the old one once the task stream says so.
+    const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
+    const context = this.context(meta);
+    return this.names.withClaim(changes.name, taskId, context, async () => {
+      const result = await this.run(meta, command);
+      await this.names.release(current.name, taskId, context).catch(() => undefined);
+      return result;
+    });
+  }
+
+  disable(payload: DisableTaskPayload): Promise<TaskCommandResult> {
+    return this.run(payload, { type: 'DisableTask', data: { taskId: payload.taskId, reason: payload.reason } });
+  }
+
+  enable(payload: EnableTaskPayload): Promise<TaskCommandResult> {
+    return this.run(payload, { type: 'EnableTask', data: { taskId: payload.taskId } });
   }
 
   pause(payload: PauseTaskPayload): Promise<TaskCommandResult> {
@@ -74,8 +112,13 @@ export class TaskCommandService {
     return this.run(payload, { type: 'ResumeTask', data: { taskId: payload.taskId } });
   }
 
-  delete(payload: DeleteTaskPayload): Promise<TaskCommandResult> {
-    return this.run(payload, { type: 'DeleteTask', data: { taskId: payload.taskId, reason: payload.reason } });
+  async delete(payload: DeleteTaskPayload): Promise<TaskCommandResult> {
+    const name = (await this.currentDefinition(payload.taskId))?.name;
+    const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
+    const result = await this.run(meta, { type: 'DeleteTask', data: { taskId: payload.taskId, reason: payload.reason } });
+    // After the delete is recorded; a release that fails leaves a stale reservation, taken over by the next claim.
+    if (name !== undefined) await this.names.release(name, payload.taskId, this.context(meta)).catch(() => undefined);
+    return result;
   }
 
   async trigger(payload: TriggerTaskPayload): Promise<TriggerTaskResult> {
@@ -101,9 +144,18 @@ export class TaskCommandService {
     return { ...result, backfillId, occurrences: requested?.occurrences ?? 0 };
   }
 
+  private async currentState(taskId: string): Promise<TaskState> {
+    return fold(taskDecider, (await this.store.read(toTaskStreamId(taskId))) as unknown as TaskEvent[]);
+  }
+
   private async currentDefinition(taskId: string): Promise<TaskDefinition | undefined> {
-    const state = fold(taskDecider, (await this.store.read(toTaskStreamId(taskId))) as unknown as TaskEvent[]);
+    const state = await this.currentState(taskId);
     return state.status === 'none' || state.status === 'deleted' ? undefined : state.definition;
+  }
+
+  private context(meta: CommandMeta): CausationContext {
+    const commandId = meta.commandId ?? randomUUID();
+    return { correlationId: meta.correlationId ?? commandId, causationId: commandId, actor: 'user:nats', nowMs: Date.now() };
   }
 
   private async run(meta: CommandMeta, command: TaskCommand): Promise<TaskCommandResult> {
@@ -115,13 +167,7 @@ export class TaskCommandService {
     meta: CommandMeta,
     command: TaskCommand,
   ): Promise<TaskCommandResult & { appended: readonly EventEnvelope[] }> {
-    const commandId = meta.commandId ?? randomUUID();
-    const handled = await handleCommand(this.store, toTaskStreamId(command.data.taskId), taskDecider, command, {
-      correlationId: meta.correlationId ?? commandId,
-      causationId: commandId,
-      actor: 'user:nats',
-      nowMs: Date.now(),
-    });
+    const handled = await handleCommand(this.store, toTaskStreamId(command.data.taskId), taskDecider, command, this.context(meta));
     return {
       taskId: command.data.taskId,
       revision: handled.revision,

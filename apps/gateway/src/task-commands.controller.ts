@@ -5,6 +5,8 @@ import {
   backfillTaskPayloadSchema,
   createTaskPayloadSchema,
   deleteTaskPayloadSchema,
+  disableTaskPayloadSchema,
+  enableTaskPayloadSchema,
   parsePayload,
   pauseTaskPayloadSchema,
   resumeTaskPayloadSchema,
@@ -36,6 +38,16 @@ export class TaskCommandsController {
   @MessagePattern(Subjects.cmd.taskResume)
   resume(@Payload() payload: unknown) {
     return this.tasks.resume(parsePayload(resumeTaskPayloadSchema, payload, 'task.resume'));
+  }
+
+  @MessagePattern(Subjects.cmd.taskDisable)
+  disable(@Payload() payload: unknown) {
+    return this.tasks.disable(parsePayload(disableTaskPayloadSchema, payload, 'task.disable'));
+  }
+
+  @MessagePattern(Subjects.cmd.taskEnable)
+  enable(@Payload() payload: unknown) {
+    return this.tasks.enable(parsePayload(enableTaskPayloadSchema, payload, 'task.enable'));
   }
 
   @MessagePattern(Subjects.cmd.taskDelete)

@@ -1,9 +1,17 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Subjects, type RecordedEvent, type TaskDue } from '@sched/contracts';
+import { Subjects, WORKFLOW_EXECUTOR, type RecordedEvent, type TaskDue } from '@sched/contracts';
 import type { CheckpointedSubscription, EventStore } from '@sched/event-store';
-import { EVENT_STORE, NATS_CONNECTION, ensureWorkQueue, workItemMsgId, type WorkItem } from '@sched/messaging';
+import {
+  EVENT_STORE,
+  NATS_CONNECTION,
+  SchedMetrics,
+  ensureWorkQueue,
+  workItemMsgId,
+  workQueueDepthReader,
+  type WorkItem,
+} from '@sched/messaging';
 import { liveSubject, type LiveEvent } from './live-event';
 import { TaskIdResolver } from './task-id-resolver';
 
@@ -24,12 +32,14 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Optional() private readonly metrics?: SchedMetrics,
   ) {
     this.taskIds = new TaskIdResolver(store);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureWorkQueue(this.nc);
+    this.metrics?.watchWorkQueue(workQueueDepthReader(this.nc));
     this.js = jetstream(this.nc);
     this.subscription = await this.store.subscribeCheckpointed({
       name: RELAY_SUBSCRIPTION,
@@ -51,12 +61,14 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
       const live: LiveEvent = { ...event, taskId };
       this.nc.publish(subject, JSON.stringify(live));
     }
-    if (event.type === 'TaskDue') await this.enqueue(event.data as TaskDue['data']);
+    // A workflow run is driven by the workflow service (its steps are queued as executions of their own).
+    if (event.type === 'TaskDue' && (event.data as TaskDue['data']).executor !== WORKFLOW_EXECUTOR) await this.enqueue(event.data as TaskDue['data']);
   }
 
   private async enqueue(due: TaskDue['data']): Promise<void> {
     const item: WorkItem = { executionId: due.executionId, taskId: due.taskId, executor: due.executor, attempt: 1 };
     // Awaiting the ack keeps the checkpoint behind what the work queue has durably stored.
-    await this.js!.publish(Subjects.work.forType(due.executor), JSON.stringify(item), { msgID: workItemMsgId(item) });
+    const ack = await this.js!.publish(Subjects.work.forType(due.executor), JSON.stringify(item), { msgID: workItemMsgId(item) });
+    if (!ack.duplicate) this.metrics?.workEnqueued(due.executor);
   }
 }

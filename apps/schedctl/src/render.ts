@@ -1,10 +1,10 @@
-import type { AsOfView, AttemptView, ExecutionView, HistoryEntry, TaskStatsView, TaskView } from '@sched/contracts';
+import type { AsOfView, AttemptView, ExecutionView, HistoryEntry, ItemProgress, OverallStatsView, TaskStatsView, TaskView } from '@sched/contracts';
 import { fields, table, when } from './output';
 
 export const taskTable = (tasks: readonly TaskView[]): string =>
   table(
-    ['id', 'name', 'executor', 'state', 'next fire', 'last', 'ok/failed/total'],
-    tasks.map((t) => [t.taskId, t.name, t.executor, t.state, when(t.nextFireAt), t.lastExecution?.status, `${t.counts.succeeded}/${t.counts.failed}/${t.counts.total}`]),
+    ['id', 'name', 'executor', 'state', 'status', 'next fire', 'last', 'ok/failed/total'],
+    tasks.map((t) => [t.taskId, t.name, t.executor, t.enabled === false ? `${t.state} (disabled)` : t.state, t.scheduleStatus, when(t.nextFireAt), t.lastExecution?.status, `${t.counts.succeeded}/${t.counts.failed}/${t.counts.total}`]),
   );
 
 export const taskFields = (t: TaskView): string =>
@@ -17,6 +17,9 @@ export const taskFields = (t: TaskView): string =>
     schedules: t.schedules.map((s) => JSON.stringify(s)).join(' '),
     tags: t.tags.join(', '),
     state: t.pauseNote ? `${t.state} (${t.pauseNote})` : t.state,
+    enabled: t.enabled === false ? `no${t.disableReason ? ` (${t.disableReason})` : ''}` : 'yes',
+    'schedule status': t.scheduleStatus,
+    retries: t.retryIntervalMs === undefined ? t.maxRetries : `${t.maxRetries}, ${t.retryIntervalMs} ms apart`,
     revision: t.revision,
     created: when(t.createdAt),
     updated: when(t.updatedAt),
@@ -50,7 +53,7 @@ export const executionFields = (e: ExecutionView): string =>
     'duration ms': e.durationMs,
     attempt: e.attempt,
     worker: e.workerId,
-    progress: e.progress && `${e.progress.percent}% ${e.progress.message ?? ''}`.trim(),
+    progress: e.progress && progressText(e.progress),
     result: e.result === undefined ? undefined : JSON.stringify(e.result),
     error: e.error && `${e.error.type}: ${e.error.message}`,
   }) + (e.attempts && e.attempts.length > 0 ? `\n${attemptTable(e.attempts)}` : '');
@@ -58,6 +61,9 @@ export const executionFields = (e: ExecutionView): string =>
 export const statsFields = (s: TaskStatsView): string =>
   fields({
     task: s.taskId,
+    total: s.total,
+    running: s.running,
+    'latest execution': when(s.latestExecutionAt),
     finished: s.finished,
     succeeded: s.succeeded,
     failed: s.failed,
@@ -79,3 +85,27 @@ function summary(data: unknown): string {
   const text = JSON.stringify(data) ?? '';
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
+
+export const overallStatsFields = (s: OverallStatsView): string =>
+  fields({
+    tasks: s.tasks,
+    executions: s.total,
+    succeeded: s.succeeded,
+    failed: s.failed,
+    running: s.running,
+    'success rate': s.successRate === undefined ? undefined : `${(s.successRate * 100).toFixed(1)}%`,
+    'avg duration ms': s.avgDurationMs?.toFixed(1),
+    'latest execution': when(s.latestExecutionAt),
+  });
+
+/** `4/10 items (row 4), ETA 2030-01-01 12:00:09Z`, or '' for progress without items. */
+export function itemsText(p: ItemProgress): string {
+  const parts: string[] = [];
+  if (p.totalItems !== undefined) parts.push(`${p.processedItems ?? 0}/${p.totalItems} items${p.currentItem ? ` (${p.currentItem})` : ''}`);
+  if (p.estimatedEndAt) parts.push(`ETA ${when(p.estimatedEndAt)}`);
+  return parts.join(', ');
+}
+
+/** `40% message, 4/10 items (row 4), ETA ...`. */
+export const progressText = (p: NonNullable<ExecutionView['progress']>): string =>
+  [`${p.percent}%${p.message ? ` ${p.message}` : ''}`, itemsText(p)].filter(Boolean).join(', ');

@@ -1,12 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect } from '@nats-io/transport-node';
-import { ConfigError, spawnNatsServer, type NatsServerHandle } from '@sched/messaging';
+import { AuthorizationError, connect } from '@nats-io/transport-node';
+import { ConfigError, ensureNatsAuthFiles, spawnNatsServer, type NatsCredentials, type NatsServerHandle } from '@sched/messaging';
 
 export interface NatsEndpoint {
   readonly url: string;
   /** Set when we started nats-server ourselves: stop it when we stop. */
   readonly embedded?: NatsServerHandle;
+  /** The generated `standalone` user of the embedded server (its other roles' files are in `authDir`). */
+  readonly credentials?: NatsCredentials;
+  readonly authDir?: string;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -14,8 +17,9 @@ async function answers(url: string): Promise<boolean> {
     const nc = await connect({ servers: url, timeout: 1_500, reconnect: false });
     await nc.close();
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // A server that wants credentials is a server: the caller's NATS_USER/NATS_PASSWORD (or others) apply.
+    return error instanceof AuthorizationError;
   }
 }
 
@@ -45,6 +49,11 @@ export async function ensureNats(natsUrl: string, dataDir: string): Promise<Nats
   }
   const storeDir = path.join(dataDir, 'nats');
   fs.mkdirSync(storeDir, { recursive: true });
-  const embedded = await spawnNatsServer({ host: '127.0.0.1', port: Number(url.port || 4222), storeDir });
-  return { url: embedded.url, embedded };
+  // Users per role with subject permissions, unless NATS_AUTH=off (a throwaway local setup).
+  const auth = process.env.NATS_AUTH === 'off' ? undefined : ensureNatsAuthFiles(path.join(dataDir, 'nats-auth'));
+  const extraArgs = auth ? ['-c', auth.configFile] : [];
+  const embedded = await spawnNatsServer({ host: '127.0.0.1', port: Number(url.port || 4222), storeDir, extraArgs });
+  if (!auth) return { url: embedded.url, embedded };
+  const { user, password } = auth.credentials.standalone;
+  return { url: embedded.url, embedded, credentials: { user, password }, authDir: auth.dir };
 }

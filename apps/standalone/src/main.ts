@@ -10,8 +10,11 @@ async function main(): Promise<void> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const nats = await ensureNats(config.natsUrl, config.dataDir);
   if (nats.embedded) console.log(`started nats-server with JetStream at ${nats.url}, data in ${nats.embedded.storeDir}`);
-  const app = await startStandalone({ ...config, natsUrl: nats.url }, { shutdownHooks: false });
+  if (nats.authDir) console.log(`NATS users per role (gateway, timer, executor, projector, relay, client, admin): ${nats.authDir}/<role>.env`);
+  const natsCredentials = nats.credentials ?? config.natsCredentials;
+  const app = await startStandalone({ ...config, natsUrl: nats.url, natsCredentials }, { shutdownHooks: false });
   console.log(`sched is running on ${nats.url} (event store: ${config.eventStore}, read models: ${config.sqlitePath})`);
+  console.log(`dashboard and HTTP API: ${await app.getUrl()} (OpenAPI: /api/docs)`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

@@ -1,4 +1,4 @@
-import { MISFIRE_THRESHOLD_MS } from '@sched/contracts';
+import { DEFAULT_MISFIRE, MISFIRE_THRESHOLD_MS } from '@sched/contracts';
 import { planCatchUp, type KnownTaskState } from '@sched/domain';
 import { scheduledOccurrence, type Occurrence } from './occurrence-firer';
 import type { ScheduledTask } from './scheduled-tasks';
@@ -19,7 +19,10 @@ export function catchUpOccurrences(
   const misfireUntil = nowMs - MISFIRE_THRESHOLD_MS;
   if (sinceMs >= misfireUntil) return { occurrences: [], normalFromMs: sinceMs };
   const { definition } = task.state;
-  const plan = planCatchUp(taskId, definition.schedules, definition.misfire, sinceMs, misfireUntil);
+  // A paused task fires nothing it missed: the missed occurrences are recorded as one skip, like the misfire skip.
+  const paused = task.state.status === 'paused';
+  const misfire = paused ? { ...(definition.misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const } : definition.misfire;
+  const plan = planCatchUp(taskId, definition.schedules, misfire, sinceMs, misfireUntil);
   const base = (nominalMs: number): Occurrence => scheduledOccurrence(taskId, task, nominalMs);
   const occurrences: Occurrence[] = plan.fires.map((fire) => ({
     ...base(fire.nominalMs),
@@ -35,7 +38,7 @@ export function catchUpOccurrences(
     occurrences.unshift({
       ...base(nominalMs),
       late: { lateByMs: Math.max(0, nowMs - nominalMs) },
-      skipped: { reason: 'misfire', missedCount: count, missedFrom: iso(fromMs), missedTo: iso(toMs) },
+      skipped: { reason: paused ? 'paused' : 'misfire', missedCount: count, missedFrom: iso(fromMs), missedTo: iso(toMs) },
     });
   }
   return { occurrences, normalFromMs: misfireUntil };

@@ -60,6 +60,14 @@ export async function fireOccurrence(store: EventStore, occurrence: Occurrence, 
   }
 }
 
+/**
+ * A paused task keeps its schedule: each occurrence is still recorded, as due and skipped in one commit
+ * (TaskDue + TaskSkipped{reason:'paused'}), so the history shows every fire the pause swallowed.
+ */
+export function skippedIfPaused(task: { readonly state: KnownTaskState }, occurrence: Occurrence): Occurrence {
+  return task.state.status === 'paused' ? { ...occurrence, skipped: { reason: 'paused' } } : occurrence;
+}
+
 /** The occurrence of a task's schedule at `nominalMs`, caused by the task's latest event unless told otherwise. */
 export function scheduledOccurrence(
   taskId: string,

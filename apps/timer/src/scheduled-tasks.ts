@@ -8,6 +8,8 @@ import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } fro
 export class ScheduledTask implements KnownTaskState {
   /** The last nominal instant handled (fired, or the instant it became active): the next one comes after it. */
   firedThrough?: number;
+  /** TaskDisabled without a TaskEnabled since: off the timer. */
+  disabled?: boolean;
   /** When the schedules were last set (created or updated): maxFires counts occurrences from here. */
   schedulesSetAt = 0;
 
@@ -62,6 +64,7 @@ export class ScheduledTasks {
     if (!current) {
       const created = new ScheduledTask(next.status, taskId, forFiring(next.definition), event.revision, event.id, this.partitionOf(taskId));
       created.schedulesSetAt = Date.parse(event.metadata.occurredAt);
+      created.disabled = next.disabled;
       this.tasks.set(taskId, created);
       return created;
     }
@@ -70,6 +73,7 @@ export class ScheduledTasks {
     }
     if (next !== current) {
       current.status = next.status;
+      current.disabled = next.disabled;
       if (next.definition !== current.definition) current.definition = forFiring(next.definition);
     }
     current.revision = event.revision;
@@ -91,6 +95,9 @@ export class ScheduledTasks {
   }
 }
 
-/** Only an active task with schedules is on the timer. */
+/**
+ * An enabled task with schedules is on the timer, active or paused (a paused one has its fires recorded as skipped);
+ * a disabled or deleted one is not.
+ */
 export const isSchedulable = (task: ScheduledTask | undefined): task is ScheduledTask =>
-  task?.state.status === 'active' && task.state.definition.schedules.length > 0;
+  (task?.state.status === 'active' || task?.state.status === 'paused') && !task.disabled && task.state.definition.schedules.length > 0;

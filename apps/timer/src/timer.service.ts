@@ -6,7 +6,7 @@ import type { EventFilter, EventStore, EventSubscription } from '@sched/event-st
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
 import { catchUpOccurrences } from './catch-up';
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
-import { fireOccurrence, scheduledOccurrence, type Occurrence } from './occurrence-firer';
+import { fireOccurrence, scheduledOccurrence, skippedIfPaused, type Occurrence } from './occurrence-firer';
 import { ScheduledTasks, isSchedulable } from './scheduled-tasks';
 import { TimerDriver, systemClock, type Clock, type TimerEntry } from './scheduling';
 import { TIMER_CLOCK } from './timer-clock';
@@ -15,7 +15,9 @@ const TASK_EVENTS: EventFilter = { streamPrefixes: ['task-'] };
 const RETRY_DELAY_MS = 1_000;
 const WATERMARK_EVERY_MS = 500;
 /** Events that change when a task fires. */
-const RESCHEDULING = new Set(['TaskCreated', 'TaskUpdated', 'TaskPaused', 'TaskResumed', 'TaskDeleted']);
+const RESCHEDULING = new Set(['TaskCreated', 'TaskUpdated', 'TaskPaused', 'TaskResumed', 'TaskDeleted', 'TaskDisabled', 'TaskEnabled']);
+/** Events after which a task fires again from now: what fell due before (or while it was disabled) is not missed. */
+const ACTIVATING = new Set(['TaskCreated', 'TaskResumed', 'TaskEnabled']);
 
 interface Due {
   readonly taskId: string;
@@ -61,7 +63,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     let last: number | undefined;
     const triggers: RecordedEvent[] = [];
     for await (const event of this.store.readAll({ filter: TASK_EVENTS })) {
-      this.apply(event, false);
+      this.apply(event);
       if (event.type === 'TaskTriggered') triggers.push(event);
       last = event.position;
     }
@@ -129,22 +131,23 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async follow(subscription: EventSubscription): Promise<void> {
     for await (const event of subscription) {
-      const taskId = this.apply(event, true);
+      const taskId = this.apply(event);
       if (taskId === undefined) continue;
       if (RESCHEDULING.has(event.type)) this.reschedule(taskId);
       if (event.type === 'TaskTriggered') await this.fireTrigger(event);
     }
   }
 
-  /** `live`: the event is new, not part of the history loaded at start (where partition watermarks decide). */
-  private apply(event: RecordedEvent, live: boolean): string | undefined {
+  private apply(event: RecordedEvent): string | undefined {
     const stream = parseStreamId(event.streamId);
     if (stream?.category !== 'task') return undefined;
     const taskId = stream.id;
     const task = this.tasks.apply(taskId, event);
-    if (task && (event.type === 'TaskCreated' || event.type === 'TaskResumed')) {
-      // A task that (re)becomes active starts from then: what fell due before, or while it was paused, is not missed.
-      task.firedThrough = live ? this.clock.now() : Date.parse(event.metadata.occurredAt);
+    if (task && ACTIVATING.has(event.type)) {
+      // A task that (re)becomes active starts from the instant it did (the same anchor maxFires counts from, and the
+      // same on every timer): what fell due before is not missed; what fell due since, while this event was on its
+      // way, is fired now.
+      task.firedThrough = Date.parse(event.metadata.occurredAt);
     }
     return taskId;
   }
@@ -169,7 +172,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const { value, dueMs } of entries) {
       const task = this.tasks.get(value.taskId);
       if (!isSchedulable(task)) continue;
-      const occurrence = scheduledOccurrence(value.taskId, task, value.nominalMs);
+      const occurrence = skippedIfPaused(task, scheduledOccurrence(value.taskId, task, value.nominalMs));
       task.firedThrough = value.nominalMs;
       this.reschedule(value.taskId);
       this.inFlight.set(occurrence.executionId, dueMs);

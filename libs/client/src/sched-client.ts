@@ -8,6 +8,12 @@ import {
   type BackfillTaskResult,
   type ExecutionCommandResult,
   type NextFiresResult,
+  type OverallStatsView,
+  type disableTaskPayloadSchema,
+  type enableTaskPayloadSchema,
+  type pauseExecutionPayloadSchema,
+  type resumeExecutionPayloadSchema,
+  type terminateExecutionPayloadSchema,
   type backfillTaskPayloadSchema,
   type cancelExecutionPayloadSchema,
   type nextFiresQuerySchema,
@@ -46,12 +52,17 @@ export type DeleteTaskInput = z.input<typeof deleteTaskPayloadSchema>;
 export type TriggerTaskInput = z.input<typeof triggerTaskPayloadSchema>;
 export type BackfillTaskInput = z.input<typeof backfillTaskPayloadSchema>;
 export type CancelExecutionInput = z.input<typeof cancelExecutionPayloadSchema>;
+export type EnableTaskInput = z.input<typeof enableTaskPayloadSchema>;
+export type DisableTaskInput = z.input<typeof disableTaskPayloadSchema>;
+export type PauseExecutionInput = z.input<typeof pauseExecutionPayloadSchema>;
+export type ResumeExecutionInput = z.input<typeof resumeExecutionPayloadSchema>;
+export type TerminateExecutionInput = z.input<typeof terminateExecutionPayloadSchema>;
 export type NextFiresInput = z.input<typeof nextFiresQuerySchema>;
 export type GetTaskInput = z.input<typeof getTaskQuerySchema>;
 export type ListTasksInput = z.input<typeof listTasksQuerySchema>;
 export type GetExecutionInput = z.input<typeof getExecutionQuerySchema>;
 export type ListExecutionsInput = z.input<typeof listExecutionsQuerySchema>;
-export type StatsInput = z.input<typeof statsQuerySchema>;
+export type StatsInput = z.input<typeof statsQuerySchema> & { readonly taskId: string };
 export type AsOfInput = { readonly taskId: string; readonly at: string | Date } | { readonly executionId: string; readonly at: string | Date };
 export type AuditInput = { readonly taskId: string } | { readonly executionId: string };
 
@@ -92,6 +103,11 @@ export class SchedClient {
   triggerTask = (input: TriggerTaskInput) => this.request<TriggerTaskResult>(Subjects.cmd.taskTrigger, input);
   backfillTask = (input: BackfillTaskInput) => this.request<BackfillTaskResult>(Subjects.cmd.taskBackfill, input);
   cancelExecution = (input: CancelExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionCancel, input);
+  enableTask = (input: EnableTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskEnable, input);
+  disableTask = (input: DisableTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskDisable, input);
+  pauseExecution = (input: PauseExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionPause, input);
+  resumeExecution = (input: ResumeExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionResume, input);
+  terminateExecution = (input: TerminateExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionTerminate, input);
 
   getTask = (input: GetTaskInput) => this.request<TaskView>(Subjects.query.taskGet, input);
   listTasks = (input: ListTasksInput = {}) => this.request<Page<TaskView>>(Subjects.query.taskList, input);
@@ -99,6 +115,8 @@ export class SchedClient {
   getExecution = (input: GetExecutionInput) => this.request<ExecutionView>(Subjects.query.executionGet, input);
   listExecutions = (input: ListExecutionsInput = {}) => this.request<Page<ExecutionView>>(Subjects.query.executionList, input);
   stats = (input: StatsInput) => this.request<TaskStatsView>(Subjects.query.stats, input);
+  /** Every task's executions together. */
+  overallStats = (input: { readonly minPosition?: number } = {}) => this.request<OverallStatsView>(Subjects.query.stats, input);
   historyPage = (input: HistoryQueryInput = {}) => this.request<HistoryPage>(Subjects.query.history, input);
   asOf = (input: AsOfInput) => this.request<AsOfView>(Subjects.query.asOf, { ...input, at: new Date(input.at).toISOString() });
   auditVerify = (input: AuditInput) => this.request<AuditReport>(Subjects.query.auditVerify, input);

@@ -14,6 +14,8 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  /** HTTP only: SCHED_API_TOKEN is set and the request has no (or a wrong) bearer token. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -25,6 +27,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_STATE: 409,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  UNAUTHORIZED: 401,
 };
 
 export interface ErrorBody {

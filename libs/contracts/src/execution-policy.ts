@@ -45,10 +45,15 @@ export type ExecutionTimeouts = z.infer<typeof executionTimeoutsSchema>;
 export const maxConcurrentSchema = z.number().int().min(1).max(MAX_CONCURRENT_PER_TASK);
 
 /**
- * What happens to a new execution when `maxConcurrent` executions of its task already run: `queue` (the default)
- * keeps it due until a slot frees; `skip` ends it at once with TaskSkipped. Retries always queue.
+ * What happens to a new execution when `maxConcurrent` executions of its task already run (maxConcurrent is 1 when
+ * only an overlap policy is given; with neither, executions never wait for each other — "allow-all"):
+ *  - `queue` (the default; "buffer-all"): it stays due until a slot frees, in turn with every other waiting one;
+ *  - `buffer-one`: the first one to find the task busy waits; any other arriving while it waits is skipped;
+ *  - `skip`: it ends at once with TaskSkipped;
+ *  - `cancel-other`: the running ones get TaskCancelRequested, and it runs once they have stopped.
+ * Retries always queue.
  */
-export const overlapPolicies = ['queue', 'skip'] as const;
+export const overlapPolicies = ['queue', 'buffer-one', 'skip', 'cancel-other'] as const;
 export const overlapPolicySchema = z.enum(overlapPolicies);
 export type OverlapPolicy = z.infer<typeof overlapPolicySchema>;
 

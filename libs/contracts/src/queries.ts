@@ -11,7 +11,8 @@ const page = {
 
 export const taskStates = ['active', 'paused', 'deleted'] as const;
 export type TaskStateName = (typeof taskStates)[number];
-export const executionStatuses = ['due', 'running', 'succeeded', 'failed', 'cancelled', 'skipped'] as const;
+/** `paused`: a running execution whose code waits at a checkpoint (sched.cmd.execution.pause). */
+export const executionStatuses = ['due', 'running', 'succeeded', 'failed', 'cancelled', 'skipped', 'paused'] as const;
 export type ExecutionStatus = (typeof executionStatuses)[number];
 
 export const getTaskQuerySchema = z
@@ -56,8 +57,9 @@ export const asOfQuerySchema = z
   .strict()
   .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' });
 
+/** With a taskId: that task's stats (TaskStatsView); without: every task together (OverallStatsView). */
 export const statsQuerySchema = z
-  .object({ taskId: idSchema, minPosition: page.minPosition })
+  .object({ taskId: idSchema.optional(), minPosition: page.minPosition })
   .strict();
 
 export const auditVerifyQuerySchema = z

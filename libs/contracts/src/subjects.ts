@@ -9,6 +9,13 @@ export const Subjects = {
     taskTrigger: 'sched.cmd.task.trigger',
     executionCancel: 'sched.cmd.execution.cancel',
     taskBackfill: 'sched.cmd.task.backfill',
+    /** A new run of a failed or cancelled workflow run that reuses the results of its succeeded steps. */
+    workflowResume: 'sched.cmd.workflow.resume',
+    taskEnable: 'sched.cmd.task.enable',
+    taskDisable: 'sched.cmd.task.disable',
+    executionPause: 'sched.cmd.execution.pause',
+    executionResume: 'sched.cmd.execution.resume',
+    executionTerminate: 'sched.cmd.execution.terminate',
   },
   query: {
     taskGet: 'sched.query.task.get',
@@ -23,6 +30,10 @@ export const Subjects = {
     stats: 'sched.query.stats',
     /** Recomputes the hash chains of a task's streams and names the first broken link. */
     auditVerify: 'sched.query.audit.verify',
+    workflowGet: 'sched.query.workflow.get',
+    workflowList: 'sched.query.workflow.list',
+    /** Read-model position, log head and lag (ProjectorStatusView). */
+    projectorStatus: 'sched.query.projector.status',
   },
   /** Operations on the read models (not domain commands: they append nothing). */
   admin: {

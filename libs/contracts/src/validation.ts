@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ErrorCode, SchedError } from './errors';
+import { MAX_REQUEST_BYTES, OversizedPayload } from './limits';
 
 /** Marks a payload that could not be decoded as JSON; the transport layer hands it through so the reply can say so. */
 export class UndecodablePayload {
@@ -19,6 +20,11 @@ export interface ValidationIssue {
  * `VALIDATION` (with every issue and its path) when the object breaks the schema.
  */
 export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown, what: string): z.output<S> {
+  if (payload instanceof OversizedPayload) {
+    throw new SchedError(ErrorCode.BAD_REQUEST, `${what}: payload of ${payload.bytes} bytes is over the limit of ${MAX_REQUEST_BYTES}`, {
+      limit: 'MAX_REQUEST_BYTES', max: MAX_REQUEST_BYTES, actual: payload.bytes,
+    });
+  }
   if (payload instanceof UndecodablePayload) {
     throw new SchedError(ErrorCode.BAD_REQUEST, `${what}: payload is not valid JSON`, { reason: payload.reason });
   }

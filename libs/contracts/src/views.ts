@@ -1,6 +1,8 @@
 import type { ExecutionError, DueReason } from './events/execution-events';
 import type { ExecutionStatus, TaskStateName } from './queries';
 import type { ScheduleSpec } from './schedules';
+import type { ItemProgress } from './progress-items';
+import type { ScheduleStatus } from './schedule-status';
 
 /** Read model of a task, as `sched.query.task.get|list` return it. */
 export interface TaskView {
@@ -13,6 +15,14 @@ export interface TaskView {
   readonly tags: readonly string[];
   readonly state: TaskStateName;
   readonly pauseNote?: string;
+  /** false: off the timer entirely (sched.cmd.task.disable); independent of paused. */
+  readonly enabled: boolean;
+  readonly disableReason?: string;
+  /** Computed at query time; see schedule-status.ts for each value and its thresholds. */
+  readonly scheduleStatus: ScheduleStatus;
+  /** The retry policy in the seed's terms: retries after the first attempt, and the first retry's delay. */
+  readonly maxRetries: number;
+  readonly retryIntervalMs?: number;
   readonly revision: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -39,7 +49,7 @@ export interface ExecutionView {
   readonly durationMs?: number;
   readonly attempt: number;
   readonly workerId?: string;
-  readonly progress?: { readonly percent: number; readonly message?: string };
+  readonly progress?: { readonly percent: number; readonly message?: string } & ItemProgress;
   readonly result?: unknown;
   readonly error?: ExecutionError;
   readonly updatedAt: string;
@@ -85,6 +95,12 @@ export interface TaskStatsView {
   readonly avgDurationMs?: number;
   readonly p95DurationMs?: number;
   readonly lastOutcomes: readonly OutcomeView[];
+  /** Executions recorded (each TaskDue), finished or not. */
+  readonly total?: number;
+  /** Running (or paused mid-run) right now. */
+  readonly running?: number;
+  /** Scheduled time of the task's newest execution. */
+  readonly latestExecutionAt?: string;
 }
 
 /** One event of `sched.query.history`: the event with where it sits in its stream and in the global log. */

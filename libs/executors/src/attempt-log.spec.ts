@@ -13,3 +13,18 @@ describe('attempt log', () => {
     expect(sink).toHaveLength(3);
   });
 });
+
+describe('attempt log byte limit', () => {
+  it('stops keeping lines once their bytes (messages and data) would pass the limit', () => {
+    const log = new AttemptLog(undefined, () => 0, 100, 1000);
+    log.info('small');
+    log.info('big data', { blob: 'y'.repeat(2000) }); // alone over the limit: dropped, not cut
+    for (let i = 0; i < 20; i += 1) log.info(`line ${i} ${'z'.repeat(50)}`);
+    const lines = log.lines();
+    const kept = lines.slice(0, -1);
+    expect(kept[0].message).toBe('small');
+    expect(kept.some((line) => line.message === 'big data')).toBe(false);
+    expect(kept.reduce((sum, line) => sum + JSON.stringify(line).length, 0)).toBeLessThanOrEqual(1000);
+    expect(lines[lines.length - 1].message).toBe(`${22 - kept.length} more log lines were dropped`);
+  });
+});

@@ -14,13 +14,13 @@ describe('custom executors loaded by configuration', () => {
 
   it('adds them to the built-ins, so a registry validates their configs', () => {
     const registry = new ExecutorRegistry(configuredExecutors({ EXECUTOR_MODULES: path.join(ROOT, EXAMPLE) }));
-    expect(registry.types()).toEqual(['checksum', 'command', 'http', 'manual', 'noop', 'sleep']);
+    expect(registry.types()).toEqual(['checksum', 'command', 'example', 'http', 'manual', 'noop', 'sleep']);
     expect(() => registry.validate('checksum', { path: '/etc/hostname' })).not.toThrow();
     expect(() => registry.validate('checksum', {})).toThrow(/config.path/);
   });
 
   it('nothing configured: the built-ins only', () => {
-    expect(configuredExecutors({}).map((executor) => executor.type)).toEqual(['noop', 'sleep', 'manual', 'command', 'http']);
+    expect(configuredExecutors({}).map((executor) => executor.type)).toEqual(['noop', 'sleep', 'manual', 'command', 'http', 'example']);
   });
 
   it('a module without executors is a start-up error', () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DueReason } from '@sched/contracts';
+import type { ExecutionControl, ItemProgressReport } from './execution-control';
 
 /** What an executor sees of the execution it runs. */
 export interface ExecutionInfo {
@@ -27,8 +28,15 @@ export interface ExecutionContext<Config = Record<string, unknown>> {
   readonly execution: ExecutionInfo;
   /** Aborted when the attempt is cancelled, times out or the worker shuts down: stop promptly when it fires. */
   readonly signal: AbortSignal;
-  /** Records a TaskProgressed event (throttled by the runtime). */
+  /** Records a TaskProgressed event (throttled by the runtime). A checkpoint: waits while paused (see `control`). */
   progress(percent: number, message?: string, data?: Record<string, unknown>): Promise<void>;
+  /**
+   * Progress in items (processed of total, the current one): recorded with the percent and an end time estimated
+   * from the rate so far. A checkpoint, like `progress`.
+   */
+  progressItems(report: ItemProgressReport): Promise<void>;
+  /** Pause / terminate requests, for code that wants to check them between progress reports. */
+  readonly control: ExecutionControl;
   /** Tells the runtime the attempt is alive (long steps without progress should call it). */
   heartbeat(): void;
   readonly logger: ExecutorLogger;

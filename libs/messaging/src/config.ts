@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadNatsCredentials, type NatsCredentials } from './security/nats-credentials';
 
 export type EventStoreKind = 'jetstream' | 'kurrentdb' | 'memory';
 export const EVENT_STORE_KINDS: readonly EventStoreKind[] = ['jetstream', 'kurrentdb', 'memory'];
@@ -23,6 +24,17 @@ export interface SchedConfig {
   /** Timer HA: partitions the schedules are split into, and the lease TTL after which a dead owner's move. */
   readonly timerPartitions: number;
   readonly timerLeaseTtlMs: number;
+  /** NATS user/password, token or creds file and TLS files (NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS, NATS_TLS_*). */
+  readonly natsCredentials?: NatsCredentials;
+  /** JetStream replicas of the event log and the work queue (EVENT_STORE_REPLICAS: 1, or 3 on a 3-node cluster). */
+  readonly replicas?: number;
+  /** How long a command's reply is kept for retries with the same commandId (COMMAND_ID_TTL_MS, default 24 h). */
+  readonly commandReplyTtlMs?: number;
+  /** HTTP API, dashboard, /metrics and /health of the gateway (and standalone); port 0 picks a free one (tests). */
+  readonly httpPort: number;
+  readonly httpHost: string;
+  /** When set, every HTTP route but /health wants `Authorization: Bearer <apiToken>`. */
+  readonly apiToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -57,5 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
     timerPartitions: positiveInt(env, 'TIMER_PARTITIONS', 16),
     timerLeaseTtlMs: positiveInt(env, 'TIMER_LEASE_TTL_MS', 1200),
+    natsCredentials: loadNatsCredentials(env),
+    replicas: positiveInt(env, 'EVENT_STORE_REPLICAS', 1),
+    commandReplyTtlMs: positiveInt(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000),
+    httpPort: env.HTTP_PORT === '0' ? 0 : positiveInt(env, 'HTTP_PORT', 8080),
+    httpHost: env.HTTP_HOST || '127.0.0.1',
+    ...(env.SCHED_API_TOKEN ? { apiToken: env.SCHED_API_TOKEN } : {}),
   };
 }

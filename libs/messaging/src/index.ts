@@ -4,3 +4,6 @@ export * from './nats-server-process';
 export * from './nats-connection';
 export * from './nest';
 export * from './work-queue';
+export * from './idempotency';
+export * from './security';
+export * from './metrics';

@@ -22,7 +22,7 @@ export async function connectNats(
 ): Promise<NatsConnection> {
   try {
     return await connect({
-      servers: url,
+      servers: url.split(','), // a cluster: several URLs, comma-separated
       name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,

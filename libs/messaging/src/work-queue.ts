@@ -24,7 +24,11 @@ export const workItemMsgId = (item: WorkItem): string => `${item.executionId}/${
  * The executor work queue: a work-queue stream (each message removed once acked) with one durable pull consumer
  * that every executor process shares (competing consumers). Idempotent: safe to call from every process.
  */
-export async function ensureWorkQueue(nc: NatsConnection): Promise<JetStreamManager> {
+export async function ensureWorkQueue(
+  nc: NatsConnection,
+  // Read here rather than threaded through every caller: the same EVENT_STORE_REPLICAS as the event log (config.ts).
+  replicas = Number(process.env.EVENT_STORE_REPLICAS) || 1,
+): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
   const streamConfig = {
     name: WORK_STREAM,
@@ -32,6 +36,7 @@ export async function ensureWorkQueue(nc: NatsConnection): Promise<JetStreamMana
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
     duplicate_window: 120 * 1_000_000_000,
+    num_replicas: replicas,
   };
   try {
     await jsm.streams.info(WORK_STREAM);

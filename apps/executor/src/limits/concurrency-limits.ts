@@ -15,17 +15,21 @@ export type PermitRefusal = 'type-busy' | 'task-busy' | 'unavailable';
  * The limits beyond the process's own slots (EXECUTOR_CONCURRENCY): per executor type in this process, and per task
  * across all processes (maxConcurrent, via KV leases). An item refused here stays due and comes back later.
  */
+/** A task's limit: its maxConcurrent, or 1 when it only names an overlap policy; none means "allow-all". */
+export const taskLimitOf = (due: TaskDue['data']): number | undefined => due.maxConcurrent ?? (due.overlap ? 1 : undefined);
+
 export class ConcurrencyLimits {
   constructor(
     private readonly types: TypeLimits,
-    private readonly taskSlots: TaskSlotLeases,
+    readonly taskSlots: TaskSlotLeases,
   ) {}
 
   async tryAcquire(due: TaskDue['data']): Promise<RunPermit | PermitRefusal> {
     if (!this.types.tryTake(due.executor)) return 'type-busy';
     const releaseType = (): void => this.types.release(due.executor);
-    if (due.maxConcurrent === undefined) return { refresh: async () => undefined, release: async () => releaseType() };
-    const lease = await this.taskSlots.acquire(due.taskId, due.maxConcurrent, due.executionId).catch(() => 'unavailable' as const);
+    const max = taskLimitOf(due);
+    if (max === undefined) return { refresh: async () => undefined, release: async () => releaseType() };
+    const lease = await this.taskSlots.acquire(due.taskId, max, due.executionId).catch(() => 'unavailable' as const);
     if (lease === undefined || lease === 'unavailable') {
       releaseType();
       return lease ?? 'task-busy';

@@ -7,8 +7,12 @@ export const TASK_SLOTS_BUCKET = 'sched_task_slots';
 export const TASK_SLOT_LEASE_MS = WORK_ACK_WAIT_MS;
 const MAX_CAS_ROUNDS = 10;
 
-/** executionId → lease expiry (epoch ms). */
+/** executionId → lease expiry (epoch ms); `~<executionId>` marks the one execution waiting under buffer-one. */
 type Holders = Record<string, number>;
+const WAITING = '~';
+/** A waiter comes back every second or so; one that stops coming back (skipped, cancelled, crashed) loses its place. */
+const WAITER_LEASE_MS = 10_000;
+const isHolder = (id: string): boolean => !id.startsWith(WAITING);
 
 /** KV keys allow only `[-/_=.a-zA-Z0-9]`; task ids may also hold '@' and ':'. */
 const toKey = (taskId: string): string => taskId.replace(/[@:=]/g, (c) => `=${c.charCodeAt(0).toString(16)}`);
@@ -38,9 +42,10 @@ export class TaskSlotLeases {
   async acquire(taskId: string, max: number, executionId: string): Promise<TaskSlotLease | undefined> {
     const key = toKey(taskId);
     const taken = await this.change(key, (holders) => {
-      const others = Object.keys(holders).filter((id) => id !== executionId);
+      const others = Object.keys(holders).filter((id) => isHolder(id) && id !== executionId);
       if (others.length >= max) return undefined;
-      return { ...holders, [executionId]: this.now() + TASK_SLOT_LEASE_MS };
+      const { [`${WAITING}${executionId}`]: _waited, ...rest } = holders;
+      return { ...rest, [executionId]: this.now() + TASK_SLOT_LEASE_MS };
     });
     if (!taken) return undefined;
     return {
@@ -54,6 +59,24 @@ export class TaskSlotLeases {
         });
       },
     };
+  }
+
+  /** buffer-one: takes (or keeps) the task's single waiting place; false when another execution already has it. */
+  async wait(taskId: string, executionId: string): Promise<boolean> {
+    return this.change(toKey(taskId), (holders) => {
+      const other = Object.keys(holders).some((id) => !isHolder(id) && id !== `${WAITING}${executionId}`);
+      return other ? undefined : { ...holders, [`${WAITING}${executionId}`]: this.now() + WAITER_LEASE_MS };
+    });
+  }
+
+  /** The executions holding a slot of the task right now. */
+  async holders(taskId: string): Promise<string[]> {
+    const entry = await this.kv.get(toKey(taskId));
+    if (!entry || entry.operation !== 'PUT' || entry.length === 0) return [];
+    const now = this.now();
+    return Object.entries(entry.json<Holders>())
+      .filter(([id, expiresAt]) => isHolder(id) && expiresAt > now)
+      .map(([id]) => id);
   }
 
   /** Read, drop expired holders, apply `update` (undefined = refuse), write back if the key did not change meanwhile. */

@@ -4,6 +4,7 @@ import {
   type ExecutionError,
   type ExecutionEvent,
   type ExecutionStatus,
+  type ItemProgress,
   type RecordedEvent,
 } from '@sched/contracts';
 import { assertNever } from '@sched/domain';
@@ -23,7 +24,7 @@ export interface ExecutionRow {
   /** The current (or last) attempt; 0 before the first start, as in the execution decider. */
   readonly attempt: number;
   readonly workerId?: string;
-  readonly progress?: { readonly percent: number; readonly message?: string };
+  readonly progress?: { readonly percent: number; readonly message?: string } & ItemProgress;
   readonly result?: unknown;
   readonly error?: ExecutionError;
   /** Why it was skipped or cancelled; ExecutionView has no field for it yet (kept so the table loses nothing). */
@@ -61,7 +62,7 @@ export const executionProjection: Projection<ExecutionRow> = {
       case 'TaskProgressed':
         // Late progress from a lost worker's attempt must not overwrite the current one.
         if (e.data.attempt !== row.attempt) return next;
-        return { ...next, progress: { percent: e.data.percent, message: e.data.message } };
+        return { ...next, progress: progressOf(e.data) };
       case 'TaskSucceeded': {
         const { attempt, result, durationMs, endedAt } = e.data;
         return { ...next, status: 'succeeded', attempt, result, durationMs, endedAt: toMs(endedAt) };
@@ -84,8 +85,25 @@ export const executionProjection: Projection<ExecutionRow> = {
         return { ...next, status: 'cancelled', endedAt: at, note: e.data.reason };
       case 'TaskSkipped':
         return { ...next, status: 'skipped', endedAt: at, note: e.data.reason };
+      case 'ExecutionPauseRequested':
+        return next;
+      case 'ExecutionPaused':
+        return { ...next, status: 'paused' };
+      case 'ExecutionResumed':
+        // A detached pause (its attempt ended) gets its TaskRetried in the same commit, which makes it due.
+        return row.status === 'paused' ? { ...next, status: 'running' } : next;
       default:
         return assertNever(e);
     }
   },
 };
+
+type ProgressData = Extract<ExecutionEvent, { type: 'TaskProgressed' }>['data'];
+
+/** The row keeps the latest report: percent, message and the item counts with the estimated end, if given. */
+function progressOf(data: ProgressData): NonNullable<ExecutionRow['progress']> {
+  const { percent, message, processedItems, totalItems, currentItem, estimatedEndAt } = data;
+  const items = { processedItems, totalItems, currentItem, estimatedEndAt };
+  const given = Object.fromEntries(Object.entries(items).filter(([, value]) => value !== undefined)) as ItemProgress;
+  return { percent, message, ...given };
+}

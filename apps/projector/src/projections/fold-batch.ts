@@ -1,10 +1,11 @@
-import { parseStreamId, upcast, type RecordedEvent } from '@sched/contracts';
+import { parseStreamId, runIdOfStream, upcast, type RecordedEvent } from '@sched/contracts';
 import { attemptOf, attemptProjection, type AttemptEvent, type AttemptRow } from './attempt.projection';
 import { executionProjection, type ExecutionRow } from './execution.projection';
 import { project } from './projection';
 import { taskExecutionsProjection } from './task-executions.projection';
 import { taskStatsProjection, type TaskStatsRow } from './task-stats.projection';
 import { taskProjection, type TaskRow } from './task.projection';
+import { workflowRunProjection, type WorkflowRunRow } from './workflow-run.projection';
 
 /** Where the fold reads rows it has not seen in this batch yet (the SQLite tables, or a map in tests). */
 export interface RowSource {
@@ -12,6 +13,7 @@ export interface RowSource {
   execution(executionId: string): ExecutionRow | null;
   attempt(executionId: string, attempt: number): AttemptRow | null;
   stats(taskId: string): TaskStatsRow | null;
+  workflowRun(runId: string): WorkflowRunRow | null;
 }
 
 /** Attempts are keyed by execution and attempt number. */
@@ -23,6 +25,7 @@ export interface BatchChanges {
   readonly executions: ReadonlyMap<string, ExecutionRow>;
   readonly attempts: ReadonlyMap<string, AttemptRow>;
   readonly stats: ReadonlyMap<string, TaskStatsRow>;
+  readonly workflowRuns: ReadonlyMap<string, WorkflowRunRow>;
 }
 
 /** Rows read once per batch, then kept in memory: a hot execution's 4-5 events cost one read and one write. */
@@ -58,7 +61,14 @@ export function foldBatch(events: Iterable<RecordedEvent>, source: RowSource): B
     return source.attempt(key.slice(0, slash), Number(key.slice(slash + 1)));
   });
   const stats = new RowCache<TaskStatsRow>((id) => source.stats(id));
+  const workflowRuns = new RowCache<WorkflowRunRow>((id) => source.workflowRun(id));
   for (const stored of events) {
+    const runId = runIdOfStream(stored.streamId);
+    if (runId !== undefined) {
+      const before = workflowRuns.get(runId);
+      workflowRuns.put(runId, before, project(workflowRunProjection, before, upcast(stored)));
+      continue;
+    }
     const stream = parseStreamId(stored.streamId);
     if (!stream) continue; // streams of other read models (none yet) pass by; the checkpoint still moves
     const event = upcast(stored);
@@ -81,7 +91,7 @@ export function foldBatch(events: Iterable<RecordedEvent>, source: RowSource): B
     const statsBefore = stats.get(after.taskId);
     stats.put(after.taskId, statsBefore, project(taskStatsProjection, statsBefore, { ...change, ...attemptChange }));
   }
-  return { tasks: tasks.changed, executions: executions.changed, attempts: attempts.changed, stats: stats.changed };
+  return { tasks: tasks.changed, executions: executions.changed, attempts: attempts.changed, stats: stats.changed, workflowRuns: workflowRuns.changed };
 }
 
 /** Folds an execution event into the attempt it is about, if any; the stats want the attempt row before and after. */

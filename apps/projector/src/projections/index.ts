@@ -5,3 +5,4 @@ export * from './task-executions.projection';
 export * from './fold-batch';
 export * from './attempt.projection';
 export * from './task-stats.projection';
+export * from './workflow-run.projection';

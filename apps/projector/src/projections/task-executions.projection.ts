@@ -15,12 +15,14 @@ export interface ExecutionChange {
 }
 
 const COUNTED: readonly (keyof TaskCounts & ExecutionStatus)[] = ['succeeded', 'failed', 'running'];
+/** A paused execution is still in the middle of its run: it counts as running. */
+const counted = (status: ExecutionStatus | undefined): ExecutionStatus | undefined => (status === 'paused' ? 'running' : status);
 
 /** Counts move by status transitions, so they stay right whatever order of statuses an execution goes through. */
 function recount(counts: TaskCounts, before: ExecutionRow | null, after: ExecutionRow): TaskCounts {
   const next: { -readonly [K in keyof TaskCounts]: number } = { ...counts, total: counts.total + (before ? 0 : 1) };
   for (const status of COUNTED) {
-    next[status] += (after.status === status ? 1 : 0) - (before?.status === status ? 1 : 0);
+    next[status] += (counted(after.status) === status ? 1 : 0) - (counted(before?.status) === status ? 1 : 0);
   }
   return next;
 }

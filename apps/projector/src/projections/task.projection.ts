@@ -29,6 +29,11 @@ export interface TaskRow {
   readonly definition: TaskDefinition;
   readonly state: TaskStateName;
   readonly pauseNote?: string;
+  /** TaskDisabled without a TaskEnabled since (absent: enabled). */
+  readonly disabled?: boolean;
+  readonly disableReason?: string;
+  /** When it last became active or enabled again (absent: since createdAt): occurrences before do not count as late. */
+  readonly activeSince?: number;
   /** Revision of the task stream: what a command's expected version refers to. */
   readonly revision: number;
   readonly createdAt: number;
@@ -63,7 +68,11 @@ export const taskProjection: Projection<TaskRow> = {
       case 'TaskPaused':
         return { ...next, state: 'paused', pauseNote: e.data.note };
       case 'TaskResumed':
-        return { ...next, state: 'active', pauseNote: undefined };
+        return { ...next, state: 'active', pauseNote: undefined, activeSince: at };
+      case 'TaskDisabled':
+        return { ...next, disabled: true, disableReason: e.data.reason };
+      case 'TaskEnabled':
+        return { ...next, disabled: undefined, disableReason: undefined, activeSince: at };
       case 'TaskDeleted':
         // Kept as a row so `state: deleted` can be listed and an execution still running can finish its counts.
         return { ...next, state: 'deleted' };

@@ -9,6 +9,7 @@ import {
   parsePayload,
   statsQuerySchema,
   type ExecutionView,
+  type OverallStatsView,
   type TaskStatsView,
   type Page,
   type TaskView,
@@ -41,7 +42,8 @@ export class ProjectorQueriesController {
   }
 
   @MessagePattern(Subjects.query.stats)
-  async getStats(@Payload() payload: unknown): Promise<TaskStatsView> {
-    return this.queries.getStats(parsePayload(statsQuerySchema, payload, 'stats'));
+  async getStats(@Payload() payload: unknown): Promise<TaskStatsView | OverallStatsView> {
+    const query = parsePayload(statsQuerySchema, payload, 'stats');
+    return query.taskId === undefined ? this.queries.getOverallStats(query) : this.queries.getStats({ ...query, taskId: query.taskId });
   }
 }

@@ -6,6 +6,7 @@ import {
   type GetTaskQuery,
   type ListExecutionsQuery,
   type ListTasksQuery,
+  type OverallStatsView,
   type Page,
   type StatsQuery,
   type TaskStatsView,
@@ -16,6 +17,7 @@ import { ReadModelStore } from '../store/read-model.store';
 import { recordToExecution, type ExecutionRecord } from '../store/executions.table';
 import { recordToTask, type TaskRecord } from '../store/tasks.table';
 import { keysetPage, Where, type KeysetOrder } from './keyset-page';
+import { overallStats } from './overall-stats';
 import { toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
 
 /** The contracts promise `minPosition` waits at most this long (queries.ts). */
@@ -64,13 +66,24 @@ export class ProjectorQueries {
     return { ...toExecutionView(row), attempts: this.store.attemptsOf(query.executionId).map(toAttemptView) };
   }
 
-  /** Outcome counts and recent outcomes from task_stats; the p95 duration read off the attempts index. */
-  async getStats(query: StatsQuery): Promise<TaskStatsView> {
+  /**
+   * One task: outcome counts and recent outcomes from task_stats, the p95 duration read off the attempts index, the
+   * live counts (total, running, latest execution) from its task row.
+   */
+  async getStats(query: StatsQuery & { readonly taskId: string }): Promise<TaskStatsView> {
     await this.caughtUpTo(query.minPosition);
-    if (!this.store.task(query.taskId)) throw notFound('Task', query.taskId);
-    const stats = this.store.stats(query.taskId);
-    const p95 = stats && stats.timedAttempts > 0 ? this.durationPercentile(query.taskId, stats.timedAttempts, 0.95) : undefined;
-    return toStatsView(query.taskId, stats, p95);
+    const { taskId } = query;
+    const task = this.store.task(taskId);
+    if (!task) throw notFound('Task', taskId);
+    const stats = this.store.stats(taskId);
+    const p95 = stats && stats.timedAttempts > 0 ? this.durationPercentile(taskId, stats.timedAttempts, 0.95) : undefined;
+    return toStatsView(task, stats, p95);
+  }
+
+  /** Every task's executions together (`sched.query.stats` without a taskId). */
+  async getOverallStats(query: StatsQuery): Promise<OverallStatsView> {
+    await this.caughtUpTo(query.minPosition);
+    return overallStats(this.store.db);
   }
 
   /** Newest scheduled first; `from` inclusive, `to` exclusive. */

@@ -1,6 +1,7 @@
 import type { AttemptView, ExecutionView, TaskStatsView, TaskView } from '@sched/contracts';
 import { nextFires } from '@sched/domain';
 import type { AttemptRow, ExecutionRow, TaskRow, TaskStatsRow } from '../projections';
+import { scheduleStatusOf } from './schedule-status';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : iso(ms));
@@ -11,12 +12,19 @@ const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === u
  */
 export function toTaskView(row: TaskRow, nowMs: number): TaskView {
   const { definition, lastExecution: last } = row;
-  const nextFireAt = row.state === 'active' ? nextFires(definition.schedules, nowMs, 1)[0] : undefined;
+  const nextFireAt = row.state === 'active' && !row.disabled ? nextFires(definition.schedules, nowMs, 1)[0] : undefined;
+  // The read model shows the seed's fields; the policies themselves stay internal (extras column).
+  const { retry, timeouts: _t, maxConcurrent: _m, overlap: _o, misfire: _f, ...shown } = definition;
   return {
     taskId: row.taskId,
-    ...definition,
+    ...shown,
     state: row.state,
     pauseNote: row.pauseNote,
+    enabled: !row.disabled,
+    ...(row.disableReason === undefined ? {} : { disableReason: row.disableReason }),
+    scheduleStatus: scheduleStatusOf(row, nowMs),
+    maxRetries: retry ? retry.maxAttempts - 1 : 0,
+    ...(retry ? { retryIntervalMs: retry.initialIntervalMs } : {}),
     revision: row.revision,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
@@ -42,11 +50,18 @@ export function toAttemptView(row: AttemptRow): AttemptView {
   return { ...fields, startedAt: iso(row.startedAt), endedAt: isoOrUndefined(row.endedAt) };
 }
 
-export function toStatsView(taskId: string, row: TaskStatsRow | null, p95DurationMs: number | undefined): TaskStatsView {
-  if (!row) return { taskId, finished: 0, succeeded: 0, failed: 0, lastOutcomes: [] };
+export function toStatsView(task: TaskRow, row: TaskStatsRow | null, p95DurationMs: number | undefined): TaskStatsView {
+  const { taskId } = task;
+  const live = {
+    total: task.counts.total,
+    running: task.counts.running,
+    ...(task.lastExecution ? { latestExecutionAt: iso(task.lastExecution.scheduledAt) } : {}),
+  };
+  if (!row) return { taskId, finished: 0, succeeded: 0, failed: 0, lastOutcomes: [], ...live };
   const decided = row.succeeded + row.failed;
   return {
     taskId,
+    ...live,
     finished: row.finished,
     succeeded: row.succeeded,
     failed: row.failed,

@@ -1,4 +1,4 @@
-import type { ExecutionError } from '@sched/contracts';
+import type { ExecutionError, ItemProgress } from '@sched/contracts';
 import type { ExecutionRow } from '../projections';
 import { fromJson, orNull, orUndefined, toJson } from './sql';
 
@@ -17,6 +17,7 @@ export const EXECUTIONS_DDL = `
     worker_id TEXT,
     progress_percent REAL,
     progress_message TEXT,
+    progress_items TEXT,
     result TEXT,
     error TEXT,
     note TEXT,
@@ -45,6 +46,8 @@ export interface ExecutionRecord {
   worker_id: string | null;
   progress_percent: number | null;
   progress_message: string | null;
+  /** JSON of the item counts and the estimated end (ItemProgress), when the executor reports items. */
+  progress_items: string | null;
   result: string | null;
   error: string | null;
   note: string | null;
@@ -55,7 +58,7 @@ export interface ExecutionRecord {
 
 export const EXECUTION_COLUMNS: readonly (keyof ExecutionRecord)[] = [
   'execution_id', 'task_id', 'status', 'reason', 'executor', 'scheduled_at', 'started_at', 'ended_at', 'duration_ms',
-  'attempt', 'worker_id', 'progress_percent', 'progress_message', 'result', 'error', 'note', 'updated_at', 'due_position',
+  'attempt', 'worker_id', 'progress_percent', 'progress_message', 'progress_items', 'result', 'error', 'note', 'updated_at', 'due_position',
   'position',
 ];
 
@@ -74,6 +77,7 @@ export function executionToRecord(row: ExecutionRow): ExecutionRecord {
     worker_id: orNull(row.workerId),
     progress_percent: orNull(row.progress?.percent),
     progress_message: orNull(row.progress?.message),
+    progress_items: toJson(itemsOf(row.progress)),
     result: toJson(row.result),
     error: toJson(row.error),
     note: orNull(row.note),
@@ -85,7 +89,9 @@ export function executionToRecord(row: ExecutionRow): ExecutionRecord {
 
 export function recordToExecution(r: ExecutionRecord): ExecutionRow {
   const progress =
-    r.progress_percent === null ? undefined : { percent: r.progress_percent, message: orUndefined(r.progress_message) };
+    r.progress_percent === null
+      ? undefined
+      : { percent: r.progress_percent, message: orUndefined(r.progress_message), ...fromJson<ItemProgress>(r.progress_items) };
   return {
     executionId: r.execution_id,
     taskId: r.task_id,
@@ -106,4 +112,11 @@ export function recordToExecution(r: ExecutionRecord): ExecutionRow {
     duePosition: r.due_position,
     position: r.position,
   };
+}
+
+/** The item part of a progress report, or undefined when it has none. */
+function itemsOf(progress: ExecutionRow['progress']): ItemProgress | undefined {
+  if (!progress) return undefined;
+  const { percent: _percent, message: _message, ...items } = progress;
+  return Object.keys(items).length > 0 ? items : undefined;
 }

@@ -62,7 +62,7 @@ describe('ReadModelStore (SQLite)', () => {
     applyInBatches(store, events, 5);
     const live = store.dump();
     store.reset();
-    expect(store.dump()).toEqual({ checkpoint: 0, tasks: [], executions: [], attempts: [], taskStats: [] });
+    expect(store.dump()).toEqual({ checkpoint: 0, tasks: [], executions: [], attempts: [], taskStats: [], workflowRuns: [] });
     applyInBatches(store, events, 500);
     expect(store.dump()).toEqual(live);
   });

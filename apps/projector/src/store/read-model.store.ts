@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { RecordedEvent } from '@sched/contracts';
 import Database from 'better-sqlite3';
-import { foldBatch, type AttemptRow, type ExecutionRow, type RowSource, type TaskRow, type TaskStatsRow } from '../projections';
+import { foldBatch, type AttemptRow, type ExecutionRow, type RowSource, type TaskRow, type TaskStatsRow, type WorkflowRunRow } from '../projections';
 import { ATTEMPT_COLUMNS, ATTEMPTS_DDL, attemptToRecord, recordToAttempt, type AttemptRecord } from './attempts.table';
 import {
   EXECUTION_COLUMNS,
@@ -15,6 +15,7 @@ import {
 import { upsertSql } from './sql';
 import { TASK_STATS_COLUMNS, TASK_STATS_DDL, recordToStats, statsToRecord, type TaskStatsRecord } from './task-stats.table';
 import { TASK_COLUMNS, TASKS_DDL, recordToTask, taskToRecord, type TaskRecord } from './tasks.table';
+import { WORKFLOW_RUN_COLUMNS, WORKFLOW_RUNS_DDL, recordToWorkflowRun, workflowRunToRecord, type WorkflowRunRecord } from './workflow-runs.table';
 
 /** One checkpoint for all tables: they are written by the same transaction, so they are always at the same position. */
 export const READ_MODELS_CHECKPOINT = 'read-models';
@@ -23,12 +24,12 @@ const CHECKPOINTS_DDL = `
   CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT;
 `;
 /** The projected tables, in the order `reset` drops them; checkpoints go too, so a rebuild starts from position 0. */
-const READ_MODEL_TABLES = ['tasks', 'executions', 'attempts', 'task_stats', 'checkpoints'] as const;
+const READ_MODEL_TABLES = ['tasks', 'executions', 'attempts', 'task_stats', 'workflow_runs', 'checkpoints'] as const;
 /**
  * Bumped whenever a table's shape changes: a database of another version is dropped on open and rebuilt by replay
  * (its checkpoint goes with it), instead of failing on a missing column.
  */
-export const READ_MODEL_SCHEMA_VERSION = 2;
+export const READ_MODEL_SCHEMA_VERSION = 4;
 
 /** Every table's rows in primary-key order: what a rebuild must reproduce exactly. */
 export interface ReadModelDump {
@@ -37,6 +38,7 @@ export interface ReadModelDump {
   readonly executions: readonly ExecutionRecord[];
   readonly attempts: readonly AttemptRecord[];
   readonly taskStats: readonly TaskStatsRecord[];
+  readonly workflowRuns: readonly WorkflowRunRecord[];
 }
 
 /**
@@ -91,6 +93,11 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     return (this.statements.attemptsOf.all(executionId) as AttemptRecord[]).map(recordToAttempt);
   }
 
+  workflowRun(runId: string): WorkflowRunRow | null {
+    const record = this.statements.workflowRun.get(runId) as WorkflowRunRecord | undefined;
+    return record ? recordToWorkflowRun(record) : null;
+  }
+
   stats(taskId: string): TaskStatsRow | null {
     const record = this.statements.stats.get(taskId) as TaskStatsRecord | undefined;
     return record ? recordToStats(record) : null;
@@ -111,6 +118,7 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
       executions: this.db.prepare('SELECT * FROM executions ORDER BY execution_id').all() as ExecutionRecord[],
       attempts: this.db.prepare('SELECT * FROM attempts ORDER BY execution_id, attempt').all() as AttemptRecord[],
       taskStats: this.db.prepare('SELECT * FROM task_stats ORDER BY task_id').all() as TaskStatsRecord[],
+      workflowRuns: this.db.prepare('SELECT * FROM workflow_runs ORDER BY run_id').all() as WorkflowRunRecord[],
     };
   }
 
@@ -132,6 +140,7 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     for (const row of changes.executions.values()) this.statements.upsertExecution.run(executionToRecord(row));
     for (const row of changes.attempts.values()) this.statements.upsertAttempt.run(attemptToRecord(row));
     for (const row of changes.stats.values()) this.statements.upsertStats.run(statsToRecord(row));
+    for (const row of changes.workflowRuns.values()) this.statements.upsertWorkflowRun.run(workflowRunToRecord(row));
     const position = fresh[fresh.length - 1].position;
     this.statements.saveCheckpoint.run(READ_MODELS_CHECKPOINT, position);
     return position;
@@ -142,7 +151,7 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
   }
 
   private createSchema(): void {
-    this.db.exec(TASKS_DDL + EXECUTIONS_DDL + ATTEMPTS_DDL + TASK_STATS_DDL + CHECKPOINTS_DDL);
+    this.db.exec(TASKS_DDL + EXECUTIONS_DDL + ATTEMPTS_DDL + TASK_STATS_DDL + WORKFLOW_RUNS_DDL + CHECKPOINTS_DDL);
     // Statements are bound to the tables they were prepared on; prepare again after a reset recreated them.
     this.statements = this.prepare();
   }
@@ -164,6 +173,8 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
       upsertAttempt: db.prepare(upsertSql('attempts', ATTEMPT_COLUMNS, 'execution_id, attempt')),
       stats: db.prepare('SELECT * FROM task_stats WHERE task_id = ?'),
       upsertStats: db.prepare(upsertSql('task_stats', TASK_STATS_COLUMNS, 'task_id')),
+      workflowRun: db.prepare('SELECT * FROM workflow_runs WHERE run_id = ?'),
+      upsertWorkflowRun: db.prepare(upsertSql('workflow_runs', WORKFLOW_RUN_COLUMNS, 'run_id')),
     };
   }
 }

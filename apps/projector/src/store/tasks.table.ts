@@ -1,4 +1,4 @@
-import type { ScheduleSpec } from '@sched/contracts';
+import type { ScheduleSpec, TaskDefinition } from '@sched/contracts';
 import type { LastExecution, TaskRow } from '../projections';
 import { fromJson, orNull, orUndefined, toJson } from './sql';
 
@@ -13,6 +13,10 @@ export const TASKS_DDL = `
     tags TEXT NOT NULL,
     state TEXT NOT NULL,
     pause_note TEXT,
+    disabled INTEGER NOT NULL,
+    disable_reason TEXT,
+    active_since INTEGER,
+    extras TEXT NOT NULL,
     revision INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
@@ -39,6 +43,11 @@ export interface TaskRecord {
   tags: string;
   state: string;
   pause_note: string | null;
+  disabled: number;
+  disable_reason: string | null;
+  active_since: number | null;
+  /** JSON of the definition's other fields (retry, timeouts, limits, misfire), so a row loses nothing. */
+  extras: string;
   revision: number;
   created_at: number;
   updated_at: number;
@@ -51,13 +60,15 @@ export interface TaskRecord {
 }
 
 export const TASK_COLUMNS: readonly (keyof TaskRecord)[] = [
-  'task_id', 'name', 'description', 'executor', 'config', 'schedules', 'tags', 'state', 'pause_note', 'revision',
+  'task_id', 'name', 'description', 'executor', 'config', 'schedules', 'tags', 'state', 'pause_note', 'disabled',
+  'disable_reason', 'active_since', 'extras', 'revision',
   'created_at', 'updated_at', 'last_execution', 'count_total', 'count_succeeded', 'count_failed', 'count_running',
   'position',
 ];
 
 export function taskToRecord(row: TaskRow): TaskRecord {
   const { definition: d, counts } = row;
+  const { name: _n, description: _d, executor: _e, config: _c, schedules: _s, tags: _t, ...extras } = d;
   return {
     task_id: row.taskId,
     name: d.name,
@@ -68,6 +79,10 @@ export function taskToRecord(row: TaskRow): TaskRecord {
     tags: JSON.stringify(d.tags),
     state: row.state,
     pause_note: orNull(row.pauseNote),
+    disabled: row.disabled ? 1 : 0,
+    disable_reason: orNull(row.disableReason),
+    active_since: orNull(row.activeSince),
+    extras: JSON.stringify(extras),
     revision: row.revision,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
@@ -90,9 +105,13 @@ export function recordToTask(r: TaskRecord): TaskRow {
       config: JSON.parse(r.config) as Record<string, unknown>,
       schedules: JSON.parse(r.schedules) as ScheduleSpec[],
       tags: JSON.parse(r.tags) as string[],
+      ...(JSON.parse(r.extras) as Partial<TaskDefinition>),
     },
     state: r.state as TaskRow['state'],
     pauseNote: orUndefined(r.pause_note),
+    ...(r.disabled ? { disabled: true } : {}),
+    ...(r.disable_reason === null ? {} : { disableReason: r.disable_reason }),
+    ...(r.active_since === null ? {} : { activeSince: r.active_since }),
     revision: r.revision,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import type { FeedEvent } from '@sched/client';
-import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type HistoryEntry } from '@sched/contracts';
+import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type HistoryEntry, type TaskProgressed } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { progressBar } from '../output';
-import { asOfFields, executionFields, executionTable, historyLine } from '../render';
+import { asOfFields, executionFields, executionTable, historyLine, itemsText } from '../render';
 
 /** Events after which an execution does nothing more. */
 const isFinal = (event: HistoryEntry): boolean =>
@@ -20,8 +20,9 @@ class TailPrinter {
     const { io } = this.ctx;
     if (this.ctx.asJson) return io.out(`${JSON.stringify(event)}\n`);
     if (event.type === 'TaskProgressed') {
-      const { percent, message } = event.data as { percent: number; message?: string };
-      const bar = `${event.streamId.slice('execution-'.length)} ${progressBar(percent, message)}`;
+      const data = event.data as TaskProgressed['data'];
+      const items = itemsText(data);
+      const bar = `${event.streamId.slice('execution-'.length)} ${progressBar(data.percent, data.message)}${items ? `  ${items}` : ''}`;
       if (!io.interactive) return io.out(`${bar}\n`);
       io.out(`\r${bar}\x1b[K`);
       this.barShown = true;
@@ -97,6 +98,20 @@ export function execCommands(ctx: CliContext): Command {
       const result = await (await ctx.client()).cancelExecution({ executionId, reason: flags.reason });
       ctx.print(result, () => `execution ${executionId}: ${result.events.length ? result.events.join(', ') : 'nothing to cancel'}\n`);
     });
+
+  const control = (verb: 'pause' | 'resume' | 'terminate', describe: string) =>
+    exec
+      .command(`${verb} <executionId>`)
+      .description(describe)
+      .action(async (executionId: string, flags: { reason?: string }) => {
+        const client = await ctx.client();
+        const input = { executionId, ...(verb === 'resume' || !flags.reason ? {} : { reason: flags.reason }) };
+        const result = await (verb === 'pause' ? client.pauseExecution(input) : verb === 'resume' ? client.resumeExecution(input) : client.terminateExecution(input));
+        ctx.print(result, () => `execution ${executionId}: ${result.events.length ? result.events.join(', ') : 'no change'}\n`);
+      });
+  control('pause', 'pause a running execution at its next progress report').option('--reason <text>');
+  control('resume', 'resume a paused execution (a new attempt if its worker is gone)');
+  control('terminate', 'abort a running or paused execution (ends TaskCancelled)').option('--reason <text>');
 
   exec
     .command('tail')

@@ -21,7 +21,9 @@ function definitionOptions(command: Command): Command {
     .option('--tz <zone>', 'time zone of the --cron schedule')
     .option('--at <instant>', 'one-shot schedule at an ISO instant')
     .option('--schedule <json>', 'a schedule as JSON (repeatable)', collect)
-    .option('--tag <tag>', 'a tag (repeatable)', collect);
+    .option('--tag <tag>', 'a tag (repeatable)', collect)
+    .option('--max-retries <n>', 'retries after a failed attempt (default 3)')
+    .option('--retry-interval <duration>', 'delay between attempts (default 60s)');
 }
 
 const commandResult = (ctx: CliContext, verb: string) => (result: { taskId: string; revision: number; events: readonly string[] }) =>
@@ -84,6 +86,13 @@ export function taskCommands(ctx: CliContext): Command {
   });
   task.command('resume <taskId>').action(async (taskId: string) => {
     commandResult(ctx, 'resumed')(await (await ctx.client()).resumeTask({ taskId }));
+  });
+  task.command('disable <taskId>').description('take a task off the timer entirely (not the same as pause)').option('--reason <text>')
+    .action(async (taskId: string, flags: { reason?: string }) => {
+      commandResult(ctx, 'disabled')(await (await ctx.client()).disableTask({ taskId, reason: flags.reason }));
+    });
+  task.command('enable <taskId>').action(async (taskId: string) => {
+    commandResult(ctx, 'enabled')(await (await ctx.client()).enableTask({ taskId }));
   });
   task.command('delete <taskId>').option('--reason <text>').action(async (taskId: string, flags: { reason?: string }) => {
     commandResult(ctx, 'deleted')(await (await ctx.client()).deleteTask({ taskId, reason: flags.reason }));

@@ -10,6 +10,9 @@ import {
 } from '../task-definition';
 import { executionPolicyInputFields } from '../execution-policy';
 import { misfireInputSchema } from '../misfire-policy';
+import { MAX_TASK_CONFIG_BYTES, jsonBytes } from '../limits';
+import { MAX_ATTEMPTS } from '../execution-policy';
+import { durationInput } from '../schedules';
 
 export const idSchema = z.string().regex(ID_PATTERN, { message: `must be ${ID_RULE}` });
 
@@ -26,9 +29,23 @@ const definitionFields = {
   name: z.string().trim().min(1).max(TASK_NAME_MAX),
   description: z.string().max(4000),
   executor: executorTypeSchema,
-  config: taskConfigSchema,
-  schedules: z.array(scheduleInputSchema).max(MAX_SCHEDULES_PER_TASK),
+  // Checked on commands only: events already stored stay readable whatever the limit becomes.
+  config: taskConfigSchema.refine((config) => jsonBytes(config) <= MAX_TASK_CONFIG_BYTES, {
+    message: `config must be at most ${MAX_TASK_CONFIG_BYTES} bytes as JSON (MAX_TASK_CONFIG_BYTES)`,
+  }),
+  schedules: z.array(scheduleInputSchema).max(MAX_SCHEDULES_PER_TASK, {
+    message: `at most ${MAX_SCHEDULES_PER_TASK} schedules per task (MAX_SCHEDULES_PER_TASK)`,
+  }),
   tags: z.array(tagSchema).max(32),
+};
+
+/**
+ * The seed's retry fields, mapped onto the retry policy by the gateway (fixed backoff; defaults 3 and 60 s, see
+ * task-switch-commands.ts). An explicit `retry` wins over them.
+ */
+const seedRetryFields = {
+  maxRetries: z.number().int().min(0).max(MAX_ATTEMPTS - 1).optional(),
+  retryInterval: durationInput('retryInterval').optional(),
 };
 
 export const createTaskPayloadSchema = z
@@ -46,12 +63,16 @@ export const createTaskPayloadSchema = z
     maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
     overlap: executionPolicyInputFields.overlap.optional(),
     misfire: misfireInputSchema.optional(),
+    ...seedRetryFields,
+    /** false: created disabled (TaskCreated + TaskDisabled in one commit). */
+    enabled: z.boolean().default(true),
   })
   .strict();
 export type CreateTaskPayload = z.output<typeof createTaskPayloadSchema>;
 
 const UPDATABLE_FIELDS = [
   'name', 'description', 'executor', 'config', 'schedules', 'tags', 'retry', 'timeouts', 'maxConcurrent', 'overlap', 'misfire',
+  'maxRetries', 'retryInterval',
 ] as const;
 
 export const updateTaskPayloadSchema = z
@@ -69,6 +90,7 @@ export const updateTaskPayloadSchema = z
     maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
     overlap: executionPolicyInputFields.overlap.optional(),
     misfire: misfireInputSchema.optional(),
+    ...seedRetryFields,
   })
   .strict()
   .refine((payload) => UPDATABLE_FIELDS.some((key) => key in payload), {

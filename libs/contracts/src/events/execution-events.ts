@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { executionPolicyFields } from '../execution-policy';
 import { lateFireFields, skippedRangeFields } from '../misfire-policy';
+import { itemProgressFields } from '../progress-items';
+import {
+  EXECUTION_CONTROL_EVENT_SCHEMAS,
+  type ExecutionPauseRequested,
+  type ExecutionPaused,
+  type ExecutionResumed,
+} from './execution-control-events';
 
 const instant = z.iso.datetime({ offset: true });
 const attempt = z.number().int().positive();
@@ -29,6 +36,10 @@ export const taskDueSchema = z.object({
   /** The task's retry policy, timeouts and concurrency limit as of the due time (absent: one attempt, no limits). */
   ...executionPolicyFields,
   ...lateFireFields,
+  /** The execution is a step of a workflow run (its id is `<runId>:<stepId>`). */
+  workflowStep: z.object({ runId: z.string(), stepId: z.string() }).optional(),
+  /** A workflow run that resumes an earlier run (sched.cmd.workflow.resume): its succeeded steps are reused. */
+  resumeOf: z.string().optional(),
 });
 
 /** Lines an executor logged during an attempt, kept (bounded) on the event that ends the attempt. */
@@ -48,6 +59,7 @@ export const taskProgressedSchema = z.object({
   percent: z.number().min(0).max(100),
   message: z.string().optional(),
   data: z.record(z.string(), z.unknown()).optional(),
+  ...itemProgressFields,
 });
 export const taskSucceededSchema = z.object({
   attempt,
@@ -101,7 +113,10 @@ export type ExecutionEvent =
   | TaskTimedOut
   | TaskCancelRequested
   | TaskCancelled
-  | TaskSkipped;
+  | TaskSkipped
+  | ExecutionPauseRequested
+  | ExecutionPaused
+  | ExecutionResumed;
 export type ExecutionEventType = ExecutionEvent['type'];
 
 export const EXECUTION_EVENT_SCHEMAS = {
@@ -115,4 +130,5 @@ export const EXECUTION_EVENT_SCHEMAS = {
   TaskCancelRequested: taskCancelRequestedSchema,
   TaskCancelled: taskCancelledSchema,
   TaskSkipped: taskSkippedSchema,
+  ...EXECUTION_CONTROL_EVENT_SCHEMAS,
 } as const satisfies Record<ExecutionEventType, z.ZodType>;

@@ -3,16 +3,18 @@ import type { EventEnvelope } from '../envelope';
 import { SchedError, ErrorCode } from '../errors';
 import { EXECUTION_EVENT_SCHEMAS, type ExecutionEvent } from './execution-events';
 import { TASK_EVENT_SCHEMAS, type TaskEvent } from './task-events';
+import { WORKFLOW_EVENT_SCHEMAS, type WorkflowEvent } from '../workflow/workflow-events';
+import { TASK_NAME_EVENT_SCHEMAS, type TaskNameEvent } from './task-name-events';
 
-export type SchedEvent = TaskEvent | ExecutionEvent;
+export type SchedEvent = TaskEvent | ExecutionEvent | TaskNameEvent | WorkflowEvent;
 export type SchedEventType = SchedEvent['type'];
 
 /** Current schema version of each event type. Bump it (and add an upcaster) instead of changing an event's meaning. */
 export const EVENT_SCHEMA_VERSIONS: Record<SchedEventType, number> = Object.fromEntries(
-  [...Object.keys(TASK_EVENT_SCHEMAS), ...Object.keys(EXECUTION_EVENT_SCHEMAS)].map((type) => [type, 1]),
+  [...Object.keys(TASK_EVENT_SCHEMAS), ...Object.keys(EXECUTION_EVENT_SCHEMAS), ...Object.keys(TASK_NAME_EVENT_SCHEMAS), ...Object.keys(WORKFLOW_EVENT_SCHEMAS)].map((type) => [type, 1]),
 ) as Record<SchedEventType, number>;
 
-const SCHEMAS: Record<SchedEventType, z.ZodType> = { ...TASK_EVENT_SCHEMAS, ...EXECUTION_EVENT_SCHEMAS };
+const SCHEMAS: Record<SchedEventType, z.ZodType> = { ...TASK_EVENT_SCHEMAS, ...EXECUTION_EVENT_SCHEMAS, ...TASK_NAME_EVENT_SCHEMAS, ...WORKFLOW_EVENT_SCHEMAS };
 
 /** Upcasters turn `data` of version N into version N+1, keyed by `${type}@${N}`. */
 export type Upcaster = (data: unknown) => unknown;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { taskDefinitionSchema, taskDefinitionChangesSchema } from '../task-definition';
+import { TASK_ENABLEMENT_EVENT_SCHEMAS, type TaskDisabled, type TaskEnabled } from './task-enablement-events';
 
 export const taskCreatedSchema = z.object({ taskId: z.string(), definition: taskDefinitionSchema });
 export const taskUpdatedSchema = z.object({ taskId: z.string(), changes: taskDefinitionChangesSchema });
@@ -31,7 +32,9 @@ export type TaskEvent =
   | TaskResumed
   | TaskDeleted
   | TaskTriggered
-  | BackfillRequested;
+  | BackfillRequested
+  | TaskDisabled
+  | TaskEnabled;
 export type TaskEventType = TaskEvent['type'];
 
 export const TASK_EVENT_SCHEMAS = {
@@ -42,4 +45,5 @@ export const TASK_EVENT_SCHEMAS = {
   TaskDeleted: taskDeletedSchema,
   TaskTriggered: taskTriggeredSchema,
   BackfillRequested: backfillRequestedSchema,
+  ...TASK_ENABLEMENT_EVENT_SCHEMAS,
 } as const satisfies Record<TaskEventType, z.ZodType>;

@@ -1,4 +1,5 @@
 import type { ExecutionError, ExecutionLogLine, TaskDue, TaskTimedOut } from '@sched/contracts';
+import type { ItemCounts } from './progress-estimate';
 
 /** Lines the attempt's code logged, kept on the event that ends the attempt. */
 type WithLogs = { readonly logs?: readonly ExecutionLogLine[] };
@@ -18,6 +19,9 @@ export type ExecutionCommand =
         readonly percent: number;
         readonly message?: string;
         readonly data?: Record<string, unknown>;
+        /** Progress in items: recorded with an estimated end computed from the rate so far (needs nowMs). */
+        readonly items?: ItemCounts;
+        readonly nowMs?: number;
       };
     }
   | {
@@ -48,6 +52,21 @@ export type ExecutionCommand =
       /** The task's overlap policy is `skip` and maxConcurrent executions of it already run. */
       readonly type: 'SkipExecution';
       readonly data: { readonly reason: string };
+    }
+  | {
+      /** sched.cmd.execution.pause: the running attempt's code is asked to wait at its next checkpoint. */
+      readonly type: 'RequestPause';
+      readonly data: { readonly executionId: string; readonly reason?: string; readonly commandId?: string };
+    }
+  | {
+      /** The runtime saw the pause request at a checkpoint: the attempt's code waits there now. */
+      readonly type: 'MarkPaused';
+      readonly data: { readonly attempt: number };
+    }
+  | {
+      /** sched.cmd.execution.resume: goes on, or starts a new attempt (at nowMs) when the paused one has ended. */
+      readonly type: 'RequestResume';
+      readonly data: { readonly executionId: string; readonly commandId?: string; readonly nowMs: number };
     }
   | {
       /** The executor aborted the running attempt after TaskCancelRequested. */

@@ -3,11 +3,15 @@ import { assertNever, type Decider } from '../decider';
 import type { ExecutionCommand } from './execution.commands';
 import { evolveExecution, initialExecutionState, type ExecutionState, type KnownExecutionState } from './execution.state';
 import { NO_JITTER_RANDOM, afterFailure } from './retry-policy';
+import { decideMarkPaused, decidePauseRequest, decideResumeRequest, isAttachedPause } from './execution-control';
+import { itemProgressFields } from './progress-estimate';
 
 type Running = KnownExecutionState & { startedAtMs: number };
 
+/** The attempt is the one running: also while it is paused at a checkpoint (its code may still end it). */
 function requireRunningAttempt(state: ExecutionState, attempt: number): Running {
-  if (state.status !== 'running' || state.attempt !== attempt || state.startedAtMs === undefined) {
+  const held = state.status === 'running' || isAttachedPause(state);
+  if (!held || state.status === 'none' || state.attempt !== attempt || state.startedAtMs === undefined) {
     throw invalidState(`attempt ${attempt} is not running`, { status: state.status, attempt: 'attempt' in state ? state.attempt : 0 });
   }
   return state as Running;
@@ -38,6 +42,8 @@ function failureEvents(state: KnownExecutionState, failure: Failure): ExecutionE
   if (state.cancelRequested) {
     return [failed(false), { type: 'TaskCancelled', data: { attempt, ...(state.cancelReason ? { reason: state.cancelReason } : {}) } }];
   }
+  // A paused attempt that fails for a reason worth retrying stays paused: the resume starts the next attempt.
+  if (state.status === 'paused' && error.retryable) return [failed(false)];
   const next = afterFailure(state.due, attempt, error, nowMs, failure.random ?? NO_JITTER_RANDOM);
   if (next.kind === 'final') return [failed(true)];
   return [failed(false), { type: 'TaskRetried', data: { attempt: attempt + 1, retryAt: iso(next.retryAtMs) } }];
@@ -55,6 +61,9 @@ function decideCancelRequest(command: Extract<ExecutionCommand, { type: 'Request
       return [requested, { type: 'TaskCancelled', data: reason ? { reason } : {} }];
     case 'running': // the executor running it aborts the attempt and records TaskCancelled
       return state.cancelRequested ? [] : [requested];
+    case 'paused': // held by its worker: aborted like a running one; detached: nothing runs, cancelled at once
+      if (state.cancelRequested) return [];
+      return isAttachedPause(state) ? [requested] : [requested, { type: 'TaskCancelled', data: reason ? { reason } : {} }];
     default:
       if (commandId !== undefined && state.cancelCommandId === commandId) return []; // the same command, retried
       throw invalidState(`execution ${executionId} is already ${state.status}`, { executionId, status: state.status });
@@ -81,9 +90,10 @@ export function decideExecution(command: ExecutionCommand, state: ExecutionState
       return [{ type: 'TaskStarted', data: { attempt, workerId, startedAt: iso(nowMs) } }];
     }
     case 'ReportProgress': {
-      requireRunningAttempt(state, command.data.attempt);
-      const { attempt, percent, message, data } = command.data;
-      return [{ type: 'TaskProgressed', data: { attempt, percent, ...(message ? { message } : {}), ...(data ? { data } : {}) } }];
+      const running = requireRunningAttempt(state, command.data.attempt);
+      const { attempt, percent, message, data, items, nowMs } = command.data;
+      const counted = items ? itemProgressFields(items, running.startedAtMs, nowMs ?? running.startedAtMs) : {};
+      return [{ type: 'TaskProgressed', data: { attempt, percent, ...(message ? { message } : {}), ...(data ? { data } : {}), ...counted } }];
     }
     case 'CompleteAttempt': {
       // Accepted even after a cancel request: the work is done, and the history should say so.
@@ -106,6 +116,12 @@ export function decideExecution(command: ExecutionCommand, state: ExecutionState
     }
     case 'RequestCancel':
       return decideCancelRequest(command, state);
+    case 'RequestPause':
+      return decidePauseRequest(command.data, state);
+    case 'MarkPaused':
+      return decideMarkPaused(command.data, state);
+    case 'RequestResume':
+      return decideResumeRequest(command.data, state);
     case 'SkipExecution':
       // Only an execution that never ran is skipped: a retry of one that did always waits for its slot.
       if (state.status !== 'due' || state.attempt !== 0) throw invalidState('only a due execution that never started can be skipped', { status: state.status });

@@ -5,7 +5,11 @@ type DueData = TaskDue['data'];
 export type ExecutionState =
   | { readonly status: 'none' }
   | {
-      readonly status: 'due' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+      /**
+       * `paused`: ExecutionPaused was recorded. While its attempt's worker holds it, `startedAtMs` is set (attached);
+       * when that attempt ended meanwhile (worker lost, timed out) it is detached and resume starts a new attempt.
+       */
+      readonly status: 'due' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'paused';
       readonly due: DueData;
       /** The current (or last) attempt number; 0 before the first start. */
       readonly attempt: number;
@@ -17,6 +21,8 @@ export type ExecutionState =
       readonly cancelReason?: string;
       /** Id of the cancel command that asked, so the same command sent again is a no-op. */
       readonly cancelCommandId?: string;
+      /** ExecutionPauseRequested was recorded and no ExecutionResumed since. */
+      readonly pauseRequested?: boolean;
     };
 
 /** An execution that exists (TaskDue was recorded). */
@@ -38,11 +44,14 @@ export function evolveExecution(state: ExecutionState, event: ExecutionEvent): E
         workerId: event.data.workerId,
         startedAtMs: Date.parse(event.data.startedAt),
         retryAtMs: undefined,
+        pauseRequested: false,
       };
     case 'TaskSucceeded':
       return { ...state, status: 'succeeded' };
     case 'TaskFailed':
-      return event.data.final ? { ...state, status: 'failed' } : state;
+      if (event.data.final) return { ...state, status: 'failed' };
+      // A paused attempt that ends (worker lost, timed out) leaves the execution paused with no attempt running.
+      return state.status === 'paused' ? { ...state, workerId: undefined, startedAtMs: undefined } : state;
     case 'TaskRetried':
       // The next attempt waits for its retry timer; until then the execution is due again.
       return { ...state, status: 'due', workerId: undefined, startedAtMs: undefined, retryAtMs: Date.parse(event.data.retryAt) };
@@ -52,6 +61,14 @@ export function evolveExecution(state: ExecutionState, event: ExecutionEvent): E
       return { ...state, status: 'cancelled' };
     case 'TaskSkipped':
       return { ...state, status: 'skipped' };
+    case 'ExecutionPauseRequested':
+      return { ...state, pauseRequested: true };
+    case 'ExecutionPaused':
+      return { ...state, status: 'paused' };
+    case 'ExecutionResumed': {
+      const attached = state.status === 'paused' && state.startedAtMs !== undefined;
+      return { ...state, pauseRequested: false, status: attached ? 'running' : state.status };
+    }
     case 'TaskProgressed':
     case 'TaskTimedOut':
       return state;

@@ -3,3 +3,5 @@ export * from './execution.state';
 export * from './execution.decider';
 export * from './retry-policy';
 export * from './due-policy';
+export * from './progress-estimate';
+export * from './execution-control';

@@ -1,7 +1,13 @@
 import type { TaskDefinition, TaskDefinitionChanges } from '@sched/contracts';
 
 export type TaskCommand =
-  | { readonly type: 'CreateTask'; readonly data: { readonly taskId: string; readonly definition: TaskDefinition } }
+  | {
+      readonly type: 'CreateTask';
+      /** `enabled: false` creates it disabled (TaskCreated + TaskDisabled in one commit). */
+      readonly data: { readonly taskId: string; readonly definition: TaskDefinition; readonly enabled?: boolean };
+    }
+  | { readonly type: 'DisableTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
+  | { readonly type: 'EnableTask'; readonly data: { readonly taskId: string } }
   | { readonly type: 'UpdateTask'; readonly data: { readonly taskId: string; readonly changes: TaskDefinitionChanges } }
   | { readonly type: 'PauseTask'; readonly data: { readonly taskId: string; readonly note?: string } }
   | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }

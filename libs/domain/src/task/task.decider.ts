@@ -3,6 +3,7 @@ import { assertNever, type Decider } from '../decider';
 import { countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
 import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from './task.state';
+import { assertEnabled, assertSchedulesAllowed, decideDisable, decideEnable } from './task.rules';
 
 
 /** Every command but create needs a task that exists and was not deleted. */
@@ -44,10 +45,15 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       if (state.status !== 'none') {
         throw new SchedError(ErrorCode.CONFLICT, `task ${taskId} already exists`, { taskId });
       }
-      return [{ type: 'TaskCreated', data: { taskId, definition: command.data.definition } }];
+      assertSchedulesAllowed(command.data.definition);
+      return [
+        { type: 'TaskCreated', data: { taskId, definition: command.data.definition } },
+        ...(command.data.enabled === false ? [{ type: 'TaskDisabled', data: { taskId } } as const] : []),
+      ];
     case 'UpdateTask': {
       const task = requireLive(state, taskId);
       const changes = effectiveChanges(task.definition, command.data.changes);
+      assertSchedulesAllowed({ ...task.definition, ...changes });
       return Object.keys(changes).length === 0 ? [] : [{ type: 'TaskUpdated', data: { taskId, changes } }];
     }
     case 'PauseTask': {
@@ -67,10 +73,18 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       const { executionId } = command.data;
       // A retried trigger (same command id, hence same execution id) must not fire twice.
       if (task.triggeredExecutionIds.has(executionId)) return [];
+      assertEnabled(task, 'triggering it');
       return [{ type: 'TaskTriggered', data: { taskId, executionId } }];
     }
-    case 'BackfillTask':
-      return decideBackfill(requireLive(state, taskId), command.data);
+    case 'BackfillTask': {
+      const task = requireLive(state, taskId);
+      assertEnabled(task, 'backfilling it');
+      return decideBackfill(task, command.data);
+    }
+    case 'DisableTask':
+      return decideDisable(requireLive(state, taskId), command.data.reason);
+    case 'EnableTask':
+      return decideEnable(requireLive(state, taskId));
     default:
       return assertNever(command);
   }

@@ -7,6 +7,9 @@ export type TaskState =
       readonly taskId: string;
       readonly definition: TaskDefinition;
       readonly pauseNote?: string;
+      /** Off the timer entirely (TaskDisabled), whatever `status` says; absent means enabled. */
+      readonly disabled?: boolean;
+      readonly disableReason?: string;
       /** Execution ids triggered by hand (and `backfill:<id>`s), so a retried trigger or backfill command acts once. */
       readonly triggeredExecutionIds: ReadonlySet<string>;
     };
@@ -46,5 +49,11 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
     case 'TaskTriggered':
       if (state.status === 'none') return state;
       return { ...state, triggeredExecutionIds: new Set([...state.triggeredExecutionIds, event.data.executionId]) };
+    case 'TaskDisabled':
+      if (state.status === 'none') return state;
+      return { ...state, disabled: true, disableReason: event.data.reason };
+    case 'TaskEnabled':
+      if (state.status === 'none') return state;
+      return { ...state, disabled: false, disableReason: undefined };
   }
 }

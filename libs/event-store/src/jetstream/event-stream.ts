@@ -34,11 +34,17 @@ export function eventStreamConfig(name: string, replicas: number): Partial<Strea
   };
 }
 
+function matches(existing: Partial<StreamConfig>, wanted: Partial<StreamConfig>): boolean {
+  return (Object.keys(wanted) as Array<keyof StreamConfig>).every((key) => JSON.stringify(existing[key]) === JSON.stringify(wanted[key]));
+}
+
 /** Creates the stream, or brings an existing one to the wanted config; safe to run from every process at start. */
 export async function ensureEventStream(jsm: JetStreamManager, name: string, replicas: number): Promise<void> {
   const config = eventStreamConfig(name, replicas);
   try {
-    await jsm.streams.info(name);
+    const existing = (await jsm.streams.info(name)).config;
+    // Nothing to change: no update call, so a service whose NATS user may not update the log still starts.
+    if (matches(existing, config)) return;
   } catch (error) {
     if (!(error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND)) throw error;
     try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDurationMs } from '@sched/contracts';
-import { ExecutorError, type TaskExecutor } from '../task-executor';
+import type { TaskExecutor } from '../task-executor';
+import { abortableDelay } from './abortable-delay';
 
 const sleepConfigSchema = z
   .object({
@@ -19,21 +20,6 @@ const sleepConfigSchema = z
   });
 type SleepConfig = z.output<typeof sleepConfigSchema>;
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new ExecutorError('aborted', 'Aborted', false));
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new ExecutorError('aborted', 'Aborted', false));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Sleeps for a while in steps, reporting progress after each: for demos and tests of progress and cancellation. */
 export const sleepExecutor: TaskExecutor<SleepConfig> = {
   type: 'sleep',
@@ -42,7 +28,7 @@ export const sleepExecutor: TaskExecutor<SleepConfig> = {
   async execute({ config, signal, progress }) {
     const stepMs = config.durationMs / config.steps;
     for (let step = 1; step <= config.steps; step += 1) {
-      await delay(stepMs, signal);
+      await abortableDelay(stepMs, signal);
       await progress(Math.round((step / config.steps) * 100), `step ${step}/${config.steps}`);
     }
     return { sleptMs: config.durationMs };

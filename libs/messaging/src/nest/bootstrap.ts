@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type INestMicroservice, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplication, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig, type SchedConfig } from '../config';
 import { schedNatsTransport } from './nats-transport';
@@ -38,14 +38,21 @@ export async function startService(
   return app;
 }
 
+/** How a service starts: `startService` (NATS only) or a hybrid app that also serves HTTP (the gateway). */
+export type ServiceStarter = (
+  config: SchedConfig,
+  features: ReadonlyArray<Type | DynamicModule>,
+  options: StartServiceOptions,
+) => Promise<INestMicroservice | INestApplication>;
+
 /**
  * The whole `main.ts` of a service: load the config, start, and on a start-up failure print one clear line and
  * exit non-zero instead of a stack trace or a hang.
  */
-export function runServiceMain(queue: string, features: ReadonlyArray<Type | DynamicModule>): void {
+export function runServiceMain(queue: string, features: ReadonlyArray<Type | DynamicModule>, starter: ServiceStarter = startService): void {
   const start = async (): Promise<void> => {
     const config = loadConfig();
-    await startService(config, features, { queue });
+    await starter(config, features, { queue });
     // Tests and supervisors wait for this line.
     console.log(`${queue} ready (instance ${config.instanceId}, nats ${config.natsUrl}, store ${config.eventStore})`);
   };

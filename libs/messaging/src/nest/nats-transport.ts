@@ -1,5 +1,6 @@
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { SchedConfig } from '../config';
+import { natsCredentialOptions } from '../security/nats-credentials';
 import { PlainJsonRequestDeserializer } from './request.deserializer';
 import { PlainJsonReplySerializer } from './reply.serializer';
 
@@ -8,13 +9,14 @@ export function schedNatsTransport(config: SchedConfig, queue: string): Microser
   return {
     transport: Transport.NATS,
     options: {
-      servers: [config.natsUrl],
+      servers: config.natsUrl.split(','),
       name: `${queue}:${config.instanceId}`,
       queue,
       serializer: new PlainJsonReplySerializer(),
       deserializer: new PlainJsonRequestDeserializer(),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      ...natsCredentialOptions(config.natsCredentials),
     },
   } as MicroserviceOptions;
 }

@@ -1,6 +1,6 @@
 import type { ConsumerDeserializer, IncomingRequest } from '@nestjs/microservices';
 import type { Msg } from '@nats-io/transport-node';
-import { UndecodablePayload } from '@sched/contracts';
+import { MAX_REQUEST_BYTES, OversizedPayload, UndecodablePayload } from '@sched/contracts';
 
 /**
  * Our subjects speak plain JSON (`nats req sched.cmd.task.create '{...}'`), not Nest's `{ pattern, data, id }`
@@ -9,6 +9,10 @@ import { UndecodablePayload } from '@sched/contracts';
  */
 export class PlainJsonRequestDeserializer implements ConsumerDeserializer {
   deserialize(message: Msg, options?: { channel?: string; replyTo?: string }): IncomingRequest {
+    const id = message.reply ?? (undefined as unknown as string);
+    const pattern = options?.channel ?? message.subject;
+    // Not even parsed: a huge body costs no JSON work before it is refused.
+    if (message.data.length > MAX_REQUEST_BYTES) return { pattern, data: new OversizedPayload(message.data.length), id };
     const raw = message.string();
     let data: unknown;
     try {

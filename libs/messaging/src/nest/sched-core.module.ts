@@ -1,4 +1,5 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   HashChainingEventStore,
@@ -9,12 +10,15 @@ import {
 } from '@sched/event-store';
 import type { SchedConfig } from '../config';
 import { connectNats } from '../nats-connection';
+import { natsCredentialOptions } from '../security/nats-credentials';
+import { IdempotentCommandsInterceptor } from '../idempotency/idempotent-commands.interceptor';
+import { SchedMetrics } from '../metrics/sched-metrics';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
 
 async function createEventStore(config: SchedConfig, nc: NatsConnection): Promise<EventStore> {
   switch (config.eventStore) {
     case 'jetstream':
-      return createJetStreamEventStore(nc);
+      return createJetStreamEventStore(nc, { replicas: config.replicas ?? 1 });
     case 'kurrentdb':
       // Fails start-up with a message naming the URL when the server does not answer within a few seconds.
       return createKurrentDbEventStore(config.kurrentDbUrl);
@@ -46,7 +50,10 @@ export class SchedCoreModule {
       module: SchedCoreModule,
       providers: [
         { provide: SCHED_CONFIG, useValue: config },
-        { provide: NATS_CONNECTION, useFactory: () => connectNats(config.natsUrl, `sched:${config.instanceId}`) },
+        {
+          provide: NATS_CONNECTION,
+          useFactory: () => connectNats(config.natsUrl, `sched:${config.instanceId}`, natsCredentialOptions(config.natsCredentials)),
+        },
         {
           provide: EVENT_STORE,
           // Every writer of every app appends through the hash-chaining decorator: tamper evidence for the whole log.
@@ -54,8 +61,12 @@ export class SchedCoreModule {
           inject: [NATS_CONNECTION],
         },
         SchedCoreLifecycle,
+        // Every `sched.cmd.*` handler of every app, today's and future ones, is idempotent by commandId.
+        { provide: APP_INTERCEPTOR, useClass: IdempotentCommandsInterceptor },
+        // One registry per process: in the standalone app every service feeds the same /metrics.
+        { provide: SchedMetrics, useFactory: () => new SchedMetrics() },
       ],
-      exports: [SCHED_CONFIG, NATS_CONNECTION, EVENT_STORE],
+      exports: [SCHED_CONFIG, NATS_CONNECTION, EVENT_STORE, SchedMetrics],
     };
   }
 }

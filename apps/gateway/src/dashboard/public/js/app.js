@@ -1,0 +1,118 @@
+import { ApiError, del, hasToken, onTokenNeeded, post, setToken } from './api.js';
+import { ExecutionsView } from './executions-view.js';
+import { el, toast } from './format.js';
+import { LiveEvents } from './live.js';
+import { TaskDetailView } from './task-detail.js';
+import { openTaskForm } from './task-form.js';
+import { TasksView } from './tasks-view.js';
+
+const view = document.getElementById('view');
+let current;
+
+/** What the buttons do: one API call each, then the views follow the events it causes. */
+const actions = {
+  create: () => openTaskForm({ mode: 'create', onSaved: (result) => refresh(result.position) }),
+  edit: (task) => openTaskForm({ mode: 'edit', task, onSaved: (result) => refresh(result.position) }),
+  copy: (task) => openTaskForm({ mode: 'copy', task, onSaved: (result) => refresh(result.position) }),
+  trigger: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/trigger`), `Triggered “${task.name}”`),
+  pause: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/pause`), `Paused “${task.name}”`),
+  resume: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/resume`), `Resumed “${task.name}”`),
+  enable: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/enable`), `Enabled “${task.name}”`),
+  disable: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/disable`, { reason: 'disabled from the dashboard' }), `Disabled “${task.name}”`),
+  pauseExecution: (execution) => run(() => post(`executions/${encodeURIComponent(execution.executionId)}/pause`), 'Execution paused'),
+  resumeExecution: (execution) => run(() => post(`executions/${encodeURIComponent(execution.executionId)}/resume`), 'Execution resumed'),
+  cancel: (execution) => run(() => post(`executions/${encodeURIComponent(execution.executionId)}/cancel`, { reason: 'cancelled from the dashboard' }), 'Cancel requested'),
+  remove: async (task) => {
+    if (!confirm(`Delete “${task.name}”? Its history stays in the event log.`)) return;
+    await run(() => del(`tasks/${encodeURIComponent(task.taskId)}`), `Deleted “${task.name}”`);
+    location.hash = '#/';
+  },
+};
+
+async function run(call, done) {
+  try {
+    const result = await call();
+    toast(done);
+    await refresh(result?.position);
+  } catch (error) {
+    toast(error instanceof ApiError ? `${error.code}: ${error.message}` : String(error), true);
+  }
+}
+
+/** The tasks page: the task table above the executions of every task. */
+class TasksPage {
+  constructor() {
+    this.taskNames = new Map();
+    this.tasks = new TasksView(actions);
+    this.executions = new ExecutionsView({ taskNames: this.taskNames, actions });
+    this.node = el('div', { style: 'display: grid; gap: 20px' }, this.tasks.node, this.executions.node);
+    this.timer = undefined;
+    this.pending = 0;
+  }
+
+  async load(minPosition) {
+    await this.tasks.load(minPosition);
+    for (const row of this.tasks.tbody.querySelectorAll('tr[data-task-id]')) this.taskNames.set(row.dataset.taskId, row.querySelector('a').textContent);
+    await this.executions.load(minPosition);
+  }
+
+  onEvent(event) {
+    this.executions.onEvent(event);
+    if (event.type === 'TaskProgressed') return;
+    // Next fire, last result and counts change with the task's events and its executions' ends: reload the table.
+    this.pending = Math.max(this.pending, event.position);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const minPosition = this.pending;
+      this.pending = 0;
+      void this.tasks.load(minPosition).catch(() => undefined);
+    }, 250);
+  }
+}
+
+async function route() {
+  const match = /^#\/tasks\/(.+)$/.exec(location.hash);
+  current = match ? new TaskDetailView(decodeURIComponent(match[1]), actions) : new TasksPage();
+  for (const link of document.querySelectorAll('[data-nav]')) link.classList.toggle('active', !match);
+  view.replaceChildren(current.node);
+  await current.load().catch((error) => toast(error.message, true));
+}
+
+async function refresh(position) {
+  await current?.load(position).catch((error) => toast(error.message, true));
+}
+
+function setLiveStatus(state) {
+  const node = document.getElementById('live-status');
+  node.className = `live ${state}`;
+  node.querySelector('.label').textContent = state === 'on' ? 'live' : 'reconnecting…';
+}
+
+/** The token dialog: shown when the server answers 401; resolves once a token was entered. */
+function promptForToken(refused) {
+  const dialog = document.getElementById('token-dialog');
+  const form = document.getElementById('token-form');
+  document.getElementById('token-error').hidden = !refused;
+  form.reset();
+  return new Promise((resolve) => {
+    form.onsubmit = (event) => {
+      event.preventDefault();
+      const token = form.elements.token.value.trim();
+      if (!token) return;
+      setToken(token);
+      dialog.close();
+      document.getElementById('token-button').hidden = false;
+      resolve();
+    };
+    // Without a token nothing works: Escape does not dismiss the dialog.
+    dialog.oncancel = (event) => event.preventDefault();
+    dialog.showModal();
+  });
+}
+
+onTokenNeeded(promptForToken);
+document.getElementById('token-button').hidden = !hasToken();
+document.getElementById('token-button').addEventListener('click', () => void promptForToken(false).then(() => refresh()));
+window.addEventListener('hashchange', () => void route());
+new LiveEvents((event) => current?.onEvent(event), setLiveStatus).start();
+void route();

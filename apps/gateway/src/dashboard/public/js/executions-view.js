@@ -1,0 +1,85 @@
+import { get, query } from './api.js';
+import { badge, el, elapsed, progressBar, shortId, timeCell } from './format.js';
+
+const RELOADING_EVENTS = new Set([
+  'TaskDue', 'TaskStarted', 'TaskSucceeded', 'TaskFailed', 'TaskRetried', 'TaskCancelled', 'TaskSkipped', 'TaskTimedOut', 'TaskCancelRequested',
+  'ExecutionPaused', 'ExecutionResumed',
+]);
+const ACTIVE = new Set(['due', 'running', 'paused']);
+
+/**
+ * Recent executions with live progress bars. Progress events move the bars in place; the other execution events
+ * reload the list from the read model once it has applied them.
+ */
+export class ExecutionsView {
+  constructor({ taskId, taskNames, actions }) {
+    this.taskId = taskId;
+    this.taskNames = taskNames ?? new Map();
+    this.actions = actions;
+    this.rows = new Map();
+    this.tbody = el('tbody');
+    this.reloadTimer = undefined;
+    this.pendingPosition = 0;
+    this.node = el('section', { class: 'panel', id: 'executions-panel' },
+      el('div', { class: 'panel-head' }, el('h2', {}, taskId ? 'Executions of this task' : 'Recent executions')),
+      el('table', {},
+        el('thead', {}, el('tr', {}, [taskId ? null : 'Task', 'Scheduled', 'Status', 'Progress', 'Attempt', 'Duration', ''].filter((title) => title !== null).map((title) => el('th', {}, title)))),
+        this.tbody));
+  }
+
+  async load(minPosition) {
+    const page = await get(`executions${query({ limit: 15, taskId: this.taskId, minPosition })}`);
+    this.rows.clear();
+    const rows = page.items.map((execution) => this.row(execution));
+    this.tbody.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No executions yet.'))]));
+  }
+
+  row(execution) {
+    const progressCell = el('td', { class: 'progress-cell' }, progressBar(execution));
+    const tr = el('tr', { dataset: { executionId: execution.executionId, status: execution.status } },
+      this.taskId ? null : el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(execution.taskId)}` }, this.taskNames.get(execution.taskId) ?? shortId(execution.taskId))),
+      el('td', {}, timeCell(execution.scheduledAt), el('span', { class: 'sub' }, execution.reason)),
+      el('td', { class: 'execution-status' }, badge(execution.status), execution.error ? el('span', { class: 'sub error', title: execution.error.message }, execution.error.type) : null),
+      progressCell,
+      el('td', {}, String(execution.attempt || '—')),
+      el('td', {}, elapsed(execution.durationMs)),
+      el('td', {}, el('div', { class: 'actions' }, this.buttons(execution))));
+    this.rows.set(execution.executionId, { execution, progressCell });
+    return tr;
+  }
+
+  buttons(execution) {
+    const button = (label, action, style = 'small') => el('button', { type: 'button', class: style, onclick: () => action(execution) }, label);
+    return [
+      execution.status === 'running' ? button('Pause', this.actions.pauseExecution) : null,
+      execution.status === 'paused' ? button('Resume', this.actions.resumeExecution) : null,
+      ACTIVE.has(execution.status) ? button('Cancel', this.actions.cancel, 'small danger') : null,
+    ];
+  }
+
+  /** A live event: progress in place, anything else about an execution → reload once the read model has it. */
+  onEvent(event) {
+    if (!event.streamId.startsWith('execution-')) return;
+    if (this.taskId && event.taskId !== this.taskId) return;
+    const executionId = event.streamId.slice('execution-'.length);
+    if (event.type === 'TaskProgressed') {
+      const row = this.rows.get(executionId);
+      if (row) {
+        row.execution = { ...row.execution, status: 'running', progress: { percent: event.data.percent, message: event.data.message } };
+        row.progressCell.replaceChildren(progressBar(row.execution));
+      }
+      return;
+    }
+    if (RELOADING_EVENTS.has(event.type)) this.reloadSoon(event.position);
+  }
+
+  reloadSoon(position) {
+    this.pendingPosition = Math.max(this.pendingPosition, position);
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => {
+      const minPosition = this.pendingPosition;
+      this.pendingPosition = 0;
+      void this.load(minPosition).catch(() => undefined);
+    }, 150);
+  }
+}

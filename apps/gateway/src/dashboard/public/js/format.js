@@ -1,0 +1,96 @@
+// DOM building and formatting helpers shared by the views.
+
+/** `el('td', { class: 'x', onclick }, child, 'text')`: attributes starting with "on" become listeners. */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export const badge = (status) => el('span', { class: `badge ${status}` }, status);
+
+const UNITS = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
+
+/** 90000 → "90s", 3600000 → "1h": the largest unit that divides it, as the API accepts it back. */
+export function durationText(ms) {
+  for (const [unit, size] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
+/** A run time for people: "850 ms", "12.4 s", "3 min 5 s". */
+export function elapsed(ms) {
+  if (ms === undefined || ms === null) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+export const when = (iso) => (iso ? timeFormat.format(new Date(iso)) : '');
+
+/** "in 12 s", "3 min ago". */
+export function relative(iso, now = Date.now()) {
+  if (!iso) return '';
+  const delta = Date.parse(iso) - now;
+  const abs = Math.abs(delta);
+  const text = abs < 1000 ? 'now' : abs < 60_000 ? `${Math.round(abs / 1000)} s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : abs < 86_400_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.round(abs / 86_400_000)} d`;
+  if (text === 'now') return text;
+  return delta > 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** A time cell: relative, with the exact instant below. */
+export const timeCell = (iso) => (iso ? [el('span', { title: iso }, relative(iso)), el('span', { class: 'sub' }, when(iso))] : el('span', { class: 'muted' }, '—'));
+
+/** A stored schedule in words. */
+export function describeSchedule(spec) {
+  switch (spec.type) {
+    case 'interval':
+      return `every ${durationText(spec.everyMs)}${spec.offsetMs ? ` (+${durationText(spec.offsetMs)})` : ''}`;
+    case 'cron':
+      return `cron ${spec.expression}${spec.timezone && spec.timezone !== 'UTC' ? ` · ${spec.timezone}` : ''}`;
+    case 'once':
+      return `once, ${when(spec.at)}`;
+    default:
+      return spec.type;
+  }
+}
+
+export const describeSchedules = (schedules) => (schedules?.length ? schedules.map(describeSchedule).join('; ') : 'manual only');
+
+/** The status a task shows: its schedule status when the server reports one, otherwise its state. */
+export const taskStatus = (task) => task.scheduleStatus ?? (task.enabled === false ? 'disabled' : task.state);
+
+export const shortId = (id) => (id.length > 14 ? `${id.slice(0, 8)}…` : id);
+
+/** A progress bar for an execution row. */
+export function progressBar(execution) {
+  const finished = ['succeeded', 'failed', 'cancelled', 'skipped'].includes(execution.status);
+  const percent = execution.status === 'succeeded' ? 100 : Math.round(execution.progress?.percent ?? 0);
+  const label = finished ? `${percent}%` : execution.status === 'running' ? `${percent}%${execution.progress?.message ? ` · ${execution.progress.message}` : ''}` : execution.status;
+  return el('div', {},
+    el('div', { class: `progress ${execution.status}`, role: 'progressbar', 'aria-valuenow': percent, 'aria-valuemin': 0, 'aria-valuemax': 100 },
+      el('span', { style: `width: ${percent}%` })),
+    el('div', { class: 'progress-label' }, label));
+}
+
+export function toast(message, bad = false) {
+  const node = el('div', { class: `toast${bad ? ' bad' : ''}` }, message);
+  document.getElementById('toasts').append(node);
+  setTimeout(() => node.remove(), bad ? 6000 : 3000);
+}

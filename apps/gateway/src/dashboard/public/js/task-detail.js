@@ -1,0 +1,108 @@
+import { get, query } from './api.js';
+import { ExecutionsView } from './executions-view.js';
+import { badge, describeSchedules, el, elapsed, relative, taskStatus, when } from './format.js';
+import { taskButtons } from './tasks-view.js';
+
+const HISTORY_PAGES = 4;
+
+/** One task: its state and stats, its executions (live), the audit verification and its full event history. */
+export class TaskDetailView {
+  constructor(taskId, actions) {
+    this.taskId = taskId;
+    this.actions = actions;
+    this.header = el('section', { class: 'panel', id: 'task-header' });
+    this.audit = el('section', { class: 'panel', id: 'audit-panel' });
+    this.timeline = el('ol', { class: 'timeline', id: 'history' });
+    this.executions = new ExecutionsView({ taskId, actions });
+    this.refreshTimer = undefined;
+    this.node = el('div', { style: 'display: grid; gap: 20px' },
+      el('div', {}, el('a', { href: '#/' }, '← all tasks')),
+      this.header,
+      el('div', { class: 'grid-2' }, this.executions.node, this.audit),
+      el('section', { class: 'panel' }, el('div', { class: 'panel-head' }, el('h2', {}, 'History'), el('span', { class: 'muted' }, 'every event of the task and its executions, newest first')), this.timeline));
+  }
+
+  async load(minPosition) {
+    await Promise.all([this.loadHeader(minPosition), this.executions.load(minPosition), this.verify(), this.loadHistory()]);
+  }
+
+  async loadHeader(minPosition) {
+    const [task, stats] = await Promise.all([
+      get(`tasks/${encodeURIComponent(this.taskId)}${query({ minPosition })}`),
+      get(`tasks/${encodeURIComponent(this.taskId)}/stats${query({ minPosition })}`),
+    ]);
+    this.task = task;
+    const rate = stats.successRate === undefined ? '—' : `${Math.round(stats.successRate * 100)}%`;
+    this.header.replaceChildren(
+      el('div', { class: 'panel-head' },
+        el('h1', { style: 'flex: 1' }, task.name, ' ', badge(taskStatus(task))),
+        el('div', { class: 'actions' }, taskButtons(task, this.actions),
+          task.enabled === false
+            ? el('button', { type: 'button', class: 'small', onclick: () => this.actions.enable(task) }, 'Enable')
+            : el('button', { type: 'button', class: 'small', onclick: () => this.actions.disable(task) }, 'Disable'),
+          el('button', { type: 'button', class: 'small danger', onclick: () => this.actions.remove(task) }, 'Delete'))),
+      el('p', { class: 'muted', style: 'margin: 0 0 12px' }, task.description || 'No description.', ' · ', el('code', {}, task.taskId)),
+      el('div', { class: 'stats' },
+        stat(describeSchedules(task.schedules), 'schedule'),
+        stat(task.state === 'paused' || !task.nextFireAt ? (task.state === 'paused' ? 'paused' : '—') : el('span', { title: when(task.nextFireAt) }, relative(task.nextFireAt)), 'next fire'),
+        stat(el('code', {}, task.executor), 'executor'),
+        stat(String(stats.finished), 'finished'),
+        stat(rate, 'success rate'),
+        stat(elapsed(stats.avgDurationMs) || '—', 'avg duration'),
+        stat(elapsed(stats.p95DurationMs) || '—', 'p95 duration')));
+  }
+
+  /** Recomputes the hash chains of every stream of the task (GET tasks/:id/audit). */
+  async verify() {
+    this.audit.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Audit'), el('span', { class: 'muted' }, 'verifying…')));
+    const report = await get(`tasks/${encodeURIComponent(this.taskId)}/audit`);
+    this.audit.replaceChildren(
+      el('div', { class: 'panel-head' }, el('h2', {}, 'Audit'),
+        el('button', { type: 'button', class: 'small', onclick: () => void this.verify() }, 'Verify again')),
+      el('p', { id: 'audit-result' }, badge(report.ok ? 'ok' : 'broken'), ' ',
+        report.ok ? `hash chains intact: ${report.events} events in ${report.streams} streams` : `${report.broken.length} broken stream(s)`,
+        report.unhashed ? el('span', { class: 'muted' }, ` (${report.unhashed} events predate hashing)`) : null),
+      report.broken.length
+        ? el('ul', {}, report.broken.map((link) => el('li', {}, el('code', {}, `${link.streamId}@${link.revision}`), ` ${link.reason} (event ${link.eventId})`)))
+        : el('p', { class: 'muted' }, 'Each event carries sha256(previous hash + the event); an edited, forged or deleted event breaks the chain.'));
+  }
+
+  async loadHistory() {
+    const events = [];
+    let afterPosition;
+    for (let page = 0; page < HISTORY_PAGES; page += 1) {
+      const result = await get(`tasks/${encodeURIComponent(this.taskId)}/history${query({ afterPosition, limit: 500 })}`);
+      events.push(...result.events);
+      if (result.nextCursor === undefined) break;
+      afterPosition = result.nextCursor;
+    }
+    this.positions = new Set(events.map((event) => event.position));
+    this.timeline.replaceChildren(...events.reverse().map(historyItem));
+  }
+
+  /** A live event of this task: on top of the history, into the executions, and the header once the read model has it. */
+  onEvent(event) {
+    if (event.taskId !== this.taskId) return;
+    this.executions.onEvent(event);
+    if (this.positions && !this.positions.has(event.position)) {
+      this.positions.add(event.position);
+      this.timeline.prepend(historyItem(event));
+    }
+    if (event.type === 'TaskProgressed') return;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.loadHeader(event.position).catch(() => undefined), 200);
+  }
+}
+
+function stat(value, label) {
+  return el('div', { class: 'stat' }, el('b', {}, value), el('span', {}, label));
+}
+
+function historyItem(event) {
+  const stream = event.streamId.startsWith('execution-') ? `execution ${event.streamId.slice(10)}` : 'task';
+  return el('li', {},
+    el('span', { class: 'muted', title: event.metadata?.occurredAt }, when(event.metadata?.occurredAt)),
+    el('details', {}, el('summary', {}, el('b', {}, event.type), ' ', el('span', { class: 'muted' }, stream)),
+      el('pre', {}, JSON.stringify({ data: event.data, metadata: event.metadata }, null, 2))),
+    el('span', { class: 'muted mono', title: 'stream revision / global position' }, `#${event.revision} · ${event.position}`));
+}

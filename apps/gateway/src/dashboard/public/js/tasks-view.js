@@ -1,0 +1,63 @@
+import { get, query } from './api.js';
+import { badge, describeSchedules, el, relative, shortId, taskStatus, timeCell, when } from './format.js';
+
+/** The task table: schedule status, next fire, last result, and the buttons that act on each task. */
+export class TasksView {
+  constructor(actions) {
+    this.actions = actions;
+    this.state = '';
+    this.tbody = el('tbody');
+    this.node = el('section', { class: 'panel', id: 'tasks-panel' },
+      el('div', { class: 'panel-head' },
+        el('h2', {}, 'Tasks'),
+        el('select', { 'aria-label': 'filter by state', onchange: (event) => this.filter(event.target.value) },
+          el('option', { value: '' }, 'all states'), el('option', { value: 'active' }, 'active'), el('option', { value: 'paused' }, 'paused')),
+        el('button', { class: 'primary', type: 'button', onclick: () => actions.create() }, 'New task')),
+      el('table', {},
+        el('thead', {}, el('tr', {}, ['Task', 'Executor', 'Schedule', 'Status', 'Next fire', 'Last result', 'Runs', ''].map((title) => el('th', {}, title)))),
+        this.tbody));
+  }
+
+  filter(state) {
+    this.state = state;
+    void this.load();
+  }
+
+  /** `minPosition`: the position of an event the table must already show (read-your-writes). */
+  async load(minPosition) {
+    const page = await get(`tasks${query({ limit: 200, state: this.state, minPosition })}`);
+    this.render(page.items);
+  }
+
+  render(tasks) {
+    this.tbody.replaceChildren(...(tasks.length ? tasks.map((task) => this.row(task)) : [el('tr', {}, el('td', { colspan: 8, class: 'empty' }, 'No tasks yet: create one.'))]));
+  }
+
+  row(task) {
+    const status = taskStatus(task);
+    const last = task.lastExecution;
+    const paused = task.state === 'paused';
+    return el('tr', { dataset: { taskId: task.taskId } },
+      el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(task.taskId)}` }, task.name), el('span', { class: 'sub mono', title: task.taskId }, shortId(task.taskId))),
+      el('td', {}, el('code', {}, task.executor)),
+      el('td', {}, describeSchedules(task.schedules)),
+      el('td', { class: 'task-status' }, badge(status), task.pauseNote ? el('span', { class: 'sub' }, task.pauseNote) : null),
+      el('td', {}, paused ? el('span', { class: 'muted' }, 'paused') : timeCell(task.nextFireAt)),
+      el('td', { class: 'last-result' }, last ? [badge(last.status), el('span', { class: 'sub', title: when(last.endedAt ?? last.scheduledAt) }, relative(last.endedAt ?? last.scheduledAt))] : el('span', { class: 'muted' }, '—')),
+      el('td', { class: 'mono' }, el('span', { title: 'succeeded' }, `✓ ${task.counts.succeeded}`), ' ', el('span', { title: 'failed', class: task.counts.failed ? 'error' : 'muted' }, `✗ ${task.counts.failed}`)),
+      el('td', {}, el('div', { class: 'actions' }, taskButtons(task, this.actions))));
+  }
+}
+
+/** Trigger, pause/resume, edit, copy: the same buttons in the table and on the task page. */
+export function taskButtons(task, actions) {
+  const paused = task.state === 'paused';
+  return [
+    el('button', { type: 'button', class: 'small', onclick: () => actions.trigger(task) }, 'Trigger'),
+    paused
+      ? el('button', { type: 'button', class: 'small', onclick: () => actions.resume(task) }, 'Resume')
+      : el('button', { type: 'button', class: 'small', onclick: () => actions.pause(task) }, 'Pause'),
+    el('button', { type: 'button', class: 'small', onclick: () => actions.edit(task) }, 'Edit'),
+    el('button', { type: 'button', class: 'small', onclick: () => actions.copy(task) }, 'Copy'),
+  ];
+}

@@ -1,0 +1,77 @@
+import { Controller, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { SchedClient } from '@sched/client';
+import { Subjects } from '@sched/contracts';
+import { CommandRoute, QueryRoute } from './api-docs.decorators';
+import { queryPayload } from './http-input';
+import { ReplyInterceptor } from './reply.interceptor';
+
+const HISTORY_FIELDS = {
+  afterPosition: { type: 'integer', description: "the previous page's nextCursor" },
+  limit: { type: 'integer', description: '1..5000, default 500' },
+  types: { type: 'string', description: 'event types, comma-separated' },
+} as const;
+const AS_OF_FIELDS = { at: { type: 'string', description: 'ISO instant' } } as const;
+const HISTORY_INPUT = { numeric: ['afterPosition', 'limit'], lists: ['types'] } as const;
+
+type Subject = { readonly taskId: string } | { readonly executionId: string } | Record<string, never>;
+
+/** The audit side: event history, state as of an instant, hash-chain verification, read-model rebuild. */
+@ApiTags('history and audit')
+@Controller('api')
+@UseInterceptors(ReplyInterceptor)
+export class HistoryHttpController {
+  constructor(private readonly client: SchedClient) {}
+
+  @QueryRoute('history', 'Events of the whole log (or of ?taskId / ?executionId), in commit order, paged', Subjects.query.history, {
+    errors: [422],
+    query: { ...HISTORY_FIELDS, taskId: { type: 'string' }, executionId: { type: 'string' } },
+  })
+  history(@Query() query: Record<string, unknown>) {
+    return this.page(query, {});
+  }
+
+  @QueryRoute('tasks/:taskId/history', 'Every event of a task and its executions, in commit order, paged', Subjects.query.history, { query: HISTORY_FIELDS })
+  taskHistory(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>) {
+    return this.page(query, { taskId });
+  }
+
+  @QueryRoute('executions/:executionId/history', 'Every event of an execution', Subjects.query.history, { query: HISTORY_FIELDS })
+  executionHistory(@Param('executionId') executionId: string, @Query() query: Record<string, unknown>) {
+    return this.page(query, { executionId });
+  }
+
+  @QueryRoute('tasks/:taskId/audit', "Recompute the hash chains of a task's streams; names the first broken link", Subjects.query.auditVerify)
+  verifyTask(@Param('taskId') taskId: string) {
+    return this.client.auditVerify({ taskId });
+  }
+
+  @QueryRoute('executions/:executionId/audit', "Recompute the hash chain of an execution's stream", Subjects.query.auditVerify)
+  verifyExecution(@Param('executionId') executionId: string) {
+    return this.client.auditVerify({ executionId });
+  }
+
+  @QueryRoute('tasks/:taskId/as-of', 'The task as it was at an instant, folded from its events', Subjects.query.asOf, { query: AS_OF_FIELDS })
+  taskAsOf(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>) {
+    return this.asOf(query, { taskId });
+  }
+
+  @QueryRoute('executions/:executionId/as-of', 'The execution as it was at an instant', Subjects.query.asOf, { query: AS_OF_FIELDS })
+  executionAsOf(@Param('executionId') executionId: string, @Query() query: Record<string, unknown>) {
+    return this.asOf(query, { executionId });
+  }
+
+  @CommandRoute('read-models/rebuild', 'Drop the read models and replay the log into them; answers when back at the head', Subjects.admin.projectorRebuild, { body: null, errors: [] })
+  rebuild() {
+    return this.client.rebuildReadModels();
+  }
+
+  private page(query: Record<string, unknown>, subject: Subject) {
+    return this.client.historyPage({ ...queryPayload(query, HISTORY_INPUT), ...subject } as never);
+  }
+
+  /** Not client.asOf: it parses `at` itself, and a bad instant must come back as the handler's VALIDATION error. */
+  private asOf(query: Record<string, unknown>, subject: Subject) {
+    return this.client.request(Subjects.query.asOf, { ...queryPayload(query), ...subject });
+  }
+}

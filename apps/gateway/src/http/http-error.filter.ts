@@ -1,0 +1,56 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { SchedClientError } from '@sched/client';
+import { ErrorCode, HTTP_STATUS_BY_CODE, errorReply, type ErrorBody } from '@sched/contracts';
+import { SchedExceptionFilter, toErrorBody } from '@sched/messaging';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCode.BAD_REQUEST,
+  401: ErrorCode.UNAUTHORIZED,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.CONFLICT,
+  413: ErrorCode.BAD_REQUEST,
+  422: ErrorCode.VALIDATION,
+  503: ErrorCode.UNAVAILABLE,
+};
+
+/** What went wrong, as the one error body every face of the gateway uses. */
+export function httpErrorBody(exception: unknown): ErrorBody {
+  // The NATS handler's own error, as it replied: code, message and details unchanged.
+  if (SchedClientError.is(exception)) return { code: exception.code, message: exception.message, details: exception.details };
+  if (exception instanceof HttpException) {
+    const code = CODE_BY_STATUS[exception.getStatus()] ?? (exception.getStatus() < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL);
+    return { code, message: exception.message, details: {} };
+  }
+  return toErrorBody(exception);
+}
+
+/**
+ * HTTP replies for errors: `{ ok: false, error }` with the status its code maps to (HTTP_STATUS_BY_CODE). The hybrid
+ * app's NATS handlers share the app's global filters (Nest binds them when the microservice connects), so their
+ * errors are handed to the NATS transport's own filter.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+  private readonly rpc = new SchedExceptionFilter();
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType() !== 'http') return this.rpc.catch(exception, host);
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = httpErrorBody(exception);
+    if (body.code === ErrorCode.INTERNAL) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    if (response.headersSent) return response.end();
+    return response.status(HTTP_STATUS_BY_CODE[body.code]).json(errorReply(body));
+  }
+}
+
+/** Express error middleware after the JSON body parser: a body that is not JSON (400) or too large (413) is BAD_REQUEST. */
+export function bodyParserErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+  const status = (error as { status?: unknown }).status;
+  if (status !== 400 && status !== 413) return next(error);
+  const message = `request body: ${error instanceof Error ? error.message : String(error)}`;
+  response.status(status).json(errorReply({ code: ErrorCode.BAD_REQUEST, message, details: {} }));
+}

@@ -1,0 +1,32 @@
+import { bodyWith, queryPayload } from './http-input';
+
+describe('queryPayload', () => {
+  it('turns numeric fields that look like numbers into numbers and leaves the rest for the schema to judge', () => {
+    expect(queryPayload({ limit: '20', minPosition: '3000', state: 'active', cursor: '17' }, { numeric: ['limit', 'minPosition'] })).toEqual({
+      limit: 20,
+      minPosition: 3000,
+      state: 'active',
+      cursor: '17',
+    });
+    expect(queryPayload({ limit: 'many' }, { numeric: ['limit'] })).toEqual({ limit: 'many' });
+  });
+
+  it('reads lists as comma-separated or repeated keys, and leaves empty values out', () => {
+    expect(queryPayload({ types: 'TaskDue,TaskSucceeded' }, { lists: ['types'] })).toEqual({ types: ['TaskDue', 'TaskSucceeded'] });
+    expect(queryPayload({ types: ['TaskDue', 'TaskFailed,TaskSkipped'] }, { lists: ['types'] })).toEqual({ types: ['TaskDue', 'TaskFailed', 'TaskSkipped'] });
+    expect(queryPayload({ tag: '', state: undefined })).toEqual({});
+  });
+});
+
+describe('bodyWith', () => {
+  it('adds the path ids to an object body, the path winning', () => {
+    expect(bodyWith({ note: 'x', taskId: 'other' }, { taskId: 't1' })).toEqual({ note: 'x', taskId: 't1' });
+    expect(bodyWith(undefined, { taskId: 't1' })).toEqual({ taskId: 't1' });
+    expect(bodyWith({}, { taskId: 't1' })).toEqual({ taskId: 't1' });
+  });
+
+  it('passes a body that is not an object on unchanged, for the handler to refuse', () => {
+    expect(bodyWith([1, 2], { taskId: 't1' })).toEqual([1, 2]);
+    expect(bodyWith('text', { taskId: 't1' })).toBe('text');
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * HTTP requests carry part of a command in the path and the query string, where everything is text. These helpers
+ * only reshape them into the NATS payload; validation stays with the handler behind the subject, so both faces of
+ * the gateway answer bad input with the same structured error.
+ */
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+type QueryValue = string | string[] | undefined;
+
+/**
+ * A query string as a payload: `numeric` fields become numbers when they look like one (otherwise they stay text and
+ * the schema names the field), `lists` accept `a,b` or repeated keys. Empty values are left out.
+ */
+export function queryPayload(
+  query: Record<string, unknown>,
+  options: { readonly numeric?: readonly string[]; readonly lists?: readonly string[] } = {},
+): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(query as Record<string, QueryValue>)) {
+    if (raw === undefined || raw === '') continue;
+    if (options.lists?.includes(key)) {
+      payload[key] = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(',')).filter(Boolean);
+    } else if (options.numeric?.includes(key) && typeof raw === 'string' && NUMBER.test(raw)) {
+      payload[key] = Number(raw);
+    } else {
+      payload[key] = raw;
+    }
+  }
+  return payload;
+}
+
+/**
+ * A JSON body with the path's ids added (the path wins). A body that is not an object is passed on unchanged, so
+ * the handler rejects it as BAD_REQUEST just as it would on NATS.
+ */
+export function bodyWith(body: unknown, params: Record<string, string>): unknown {
+  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) {
+    return { ...params };
+  }
+  if (typeof body !== 'object' || Array.isArray(body)) return body;
+  return { ...(body as Record<string, unknown>), ...params };
+}

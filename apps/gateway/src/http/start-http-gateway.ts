@@ -1,0 +1,52 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import {
+  PinoNestLogger,
+  schedNatsTransport,
+  serviceRoot,
+  type SchedConfig,
+  type StartServiceOptions,
+} from '@sched/messaging';
+import { dashboardDirectory } from '../dashboard/dashboard-directory';
+import { apiTokenMiddleware } from './api-token.middleware';
+import { HttpApiModule } from './http-api.module';
+import { HttpErrorFilter, bodyParserErrors } from './http-error.filter';
+import { buildOpenApiDocument } from './openapi-document';
+
+const BODY_LIMIT = '1mb';
+
+/**
+ * A hybrid Nest app: the NATS microservice of `features` (as `startService` runs them) plus the HTTP API,
+ * OpenAPI document, SSE, dashboard, /metrics and /health on HTTP_HOST:HTTP_PORT.
+ */
+export async function startHttpGateway(
+  config: SchedConfig,
+  features: ReadonlyArray<Type | DynamicModule>,
+  options: StartServiceOptions,
+): Promise<INestApplication> {
+  const logger = options.logger ?? new PinoNestLogger(config.logLevel, options.queue);
+  const app = await NestFactory.create<NestExpressApplication>(serviceRoot(config, [...features, HttpApiModule]), new ExpressAdapter(), {
+    logger,
+    bodyParser: false,
+    // SSE streams and keep-alive sockets must not hold up app.close().
+    forceCloseConnections: true,
+  });
+  // Before connecting the microservice: it binds the (inherited) global filters as it connects.
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.connectMicroservice(schedNatsTransport(config, options.queue), { inheritAppConfig: true });
+  app.use(apiTokenMiddleware(config.apiToken));
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(bodyParserErrors);
+  app.useStaticAssets(dashboardDirectory(), { index: 'index.html' });
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(config.httpPort, config.httpHost);
+  new Logger('Http').log(`HTTP API, dashboard and /api/docs on ${await app.getUrl()}${config.apiToken ? ' (bearer token required)' : ''}`);
+  return app;
+}

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  TASK_NAME_STREAM_PREFIX,
+  toTaskStreamId,
+  type RecordedEvent,
+  type TaskEvent,
+  type TaskNameEvent,
+} from '@sched/contracts';
+import { fold, taskDecider, taskNameDecider, type TaskNameCommand } from '@sched/domain';
+import { WrongExpectedVersionError, toEnvelopes, type CausationContext, type EventStore } from '@sched/event-store';
+import { EVENT_STORE } from '@sched/messaging';
+
+/** Names may hold any character, stream ids may not: the stream is named by the name's sha256. */
+export const toTaskNameStreamId = (name: string): string =>
+  `${TASK_NAME_STREAM_PREFIX}${createHash('sha256').update(name, 'utf8').digest('hex')}`;
+
+/**
+ * A claim whose task stream does not exist yet belongs to a create under way for this long; after it, the create is
+ * taken to have crashed between its claim and its TaskCreated, and the name is free again.
+ */
+export const CLAIM_GRACE_MS = 30_000;
+const MAX_ROUNDS = 5;
+
+/**
+ * Unique task names without a multi-stream transaction. Each name has a reservation stream; a create or rename
+ * claims the name there BEFORE it writes the task stream, appending with the expected version of what it read:
+ * of two racing claims exactly one is appended, the other re-reads, finds the name held and is a CONFLICT. The task
+ * stream stays the truth: a reservation whose holder no longer has that name (deleted, renamed, or never created
+ * because its create crashed, after CLAIM_GRACE_MS) is stale and taken over, so a lost release never locks a name.
+ */
+@Injectable()
+export class TaskNameRegistry {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  /** Claims `name` for `taskId`, or throws CONFLICT naming the task that holds it. */
+  async claim(name: string, taskId: string, context: CausationContext): Promise<void> {
+    await this.run(name, context, async (state, lastClaimAtMs) => {
+      const holdsIt = state.holder !== undefined && state.holder !== taskId
+        ? await this.stillHolds(state.holder, name, lastClaimAtMs, context.nowMs)
+        : false;
+      return { type: 'ClaimName', data: { name, taskId, holderStillHolds: holdsIt } };
+    });
+  }
+
+  /** Gives the name up if `taskId` holds it. */
+  async release(name: string, taskId: string, context: CausationContext): Promise<void> {
+    await this.run(name, context, async () => ({ type: 'ReleaseName', data: { name, taskId } }));
+  }
+
+  /** `fn` runs while holding the claim; if it throws, the claim is released again (compensation) and the error rethrown. */
+  async withClaim<T>(name: string, taskId: string, context: CausationContext, fn: () => Promise<T>): Promise<T> {
+    await this.claim(name, taskId, context);
+    try {
+      return await fn();
+    } catch (error) {
+      await this.release(name, taskId, context).catch(() => undefined); // a stale claim is taken over later anyway
+      throw error;
+    }
+  }
+
+  private async run(
+    name: string,
+    context: CausationContext,
+    command: (state: { holder?: string }, lastClaimAtMs: number) => Promise<TaskNameCommand>,
+  ): Promise<void> {
+    const streamId = toTaskNameStreamId(name);
+    for (let round = 1; ; round += 1) {
+      const history = await this.store.read(streamId);
+      const state = fold(taskNameDecider, history as unknown as TaskNameEvent[]);
+      const events = taskNameDecider.decide(await command(state, lastClaimAt(history)), state);
+      if (events.length === 0) return;
+      try {
+        await this.store.append(streamId, toEnvelopes(events, context), { expected: history.length === 0 ? 'no_stream' : history.length - 1 });
+        return;
+      } catch (error) {
+        if (!WrongExpectedVersionError.is(error) || round >= MAX_ROUNDS) throw error;
+      }
+    }
+  }
+
+  /** The holder's own stream decides: it holds the name while it exists undeleted under that name. */
+  private async stillHolds(holder: string, name: string, claimedAtMs: number, nowMs: number): Promise<boolean> {
+    const task = fold(taskDecider, (await this.store.read(toTaskStreamId(holder))) as unknown as TaskEvent[]);
+    if (task.status === 'none') return nowMs - claimedAtMs < CLAIM_GRACE_MS;
+    return task.status !== 'deleted' && task.definition.name === name;
+  }
+}
+
+function lastClaimAt(history: readonly RecordedEvent[]): number {
+  const claim = [...history].reverse().find((event) => event.type === 'TaskNameClaimed');
+  return claim ? Date.parse(claim.metadata.occurredAt) : 0;
+}

@@ -1,0 +1,46 @@
+import type { OverallStatsView } from '@sched/contracts';
+import type Database from 'better-sqlite3';
+
+interface Totals {
+  tasks: number;
+  total: number | null;
+  running: number | null;
+  latest: number | null;
+}
+
+interface Outcomes {
+  succeeded: number | null;
+  failed: number | null;
+  timed: number | null;
+  duration_sum: number | null;
+}
+
+/**
+ * Every task's executions together, summed over the per-task rows the projector already keeps (tasks and
+ * task_stats): one pass over those tables, never over the executions themselves. Deleted tasks' executions count.
+ */
+export function overallStats(db: Database.Database): OverallStatsView {
+  const totals = db
+    .prepare(
+      `SELECT SUM(CASE WHEN state != 'deleted' THEN 1 ELSE 0 END) AS tasks, SUM(count_total) AS total,
+              SUM(count_running) AS running, MAX(json_extract(last_execution, '$.scheduledAt')) AS latest
+         FROM tasks`,
+    )
+    .get() as Totals;
+  const outcomes = db
+    .prepare('SELECT SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(timed_attempts) AS timed, SUM(duration_sum_ms) AS duration_sum FROM task_stats')
+    .get() as Outcomes;
+  const succeeded = outcomes.succeeded ?? 0;
+  const failed = outcomes.failed ?? 0;
+  const timed = outcomes.timed ?? 0;
+  return {
+    tasks: totals.tasks ?? 0,
+    total: totals.total ?? 0,
+    succeeded,
+    failed,
+    running: totals.running ?? 0,
+    ...(succeeded + failed > 0 ? { successRate: succeeded / (succeeded + failed) } : {}),
+    ...(timed > 0 ? { avgDurationMs: (outcomes.duration_sum ?? 0) / timed } : {}),
+    ...(totals.latest === null ? {} : { latestExecutionAt: new Date(totals.latest).toISOString() }),
+  };
+}

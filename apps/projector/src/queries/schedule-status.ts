@@ -1,0 +1,33 @@
+import { DELAYED_AFTER_MS, OVERDUE_AFTER_MS, type ScheduleStatus } from '@sched/contracts';
+import { nextFires } from '@sched/domain';
+import type { TaskRow } from '../projections';
+
+/** The largest jitter of the task's schedules: a fire may be that much later than its nominal instant. */
+const maxJitterMs = (row: TaskRow): number => Math.max(0, ...row.definition.schedules.map((spec) => spec.jitterMs ?? 0));
+
+/**
+ * Overdue: the latest execution has been due (not started) for longer than OVERDUE_AFTER_MS, or the first occurrence
+ * after the latest recorded execution (or after the task became active, whichever is later) is older than that.
+ * Occurrences recorded as skipped count as recorded: a skip is the timer doing its job.
+ */
+export function isOverdue(row: TaskRow, nowMs: number): boolean {
+  const last = row.lastExecution;
+  if (last?.status === 'due' && nowMs - last.scheduledAt > OVERDUE_AFTER_MS) return true;
+  const since = Math.max(row.activeSince ?? row.createdAt, last?.scheduledAt ?? Number.NEGATIVE_INFINITY);
+  const [expected] = nextFires(row.definition.schedules, since, 1);
+  return expected !== undefined && nowMs - expected > OVERDUE_AFTER_MS + maxJitterMs(row);
+}
+
+/** The computed schedule status; the order of the checks is the order documented in contracts/schedule-status.ts. */
+export function scheduleStatusOf(row: TaskRow, nowMs: number): ScheduleStatus {
+  if (row.disabled || row.state === 'deleted') return 'disabled';
+  if (row.state === 'paused') return 'paused';
+  const last = row.lastExecution;
+  if (row.counts.running > 0 || last?.status === 'running' || last?.status === 'paused') return 'running';
+  if (isOverdue(row, nowMs)) return 'overdue';
+  if (last?.status === 'failed' || last?.status === 'cancelled') return 'failed';
+  const [next] = nextFires(row.definition.schedules, nowMs, 1);
+  if (next !== undefined && next - nowMs > DELAYED_AFTER_MS) return 'delayed';
+  if (last?.status === 'succeeded') return 'succeeded';
+  return 'pending';
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import {
+  notFound,
+  workflowStepStatuses,
+  type GetWorkflowRunQuery,
+  type ListWorkflowRunsQuery,
+  type Page,
+  type WorkflowRunView,
+  type WorkflowStepStatus,
+  type WorkflowStepView,
+} from '@sched/contracts';
+import type { WorkflowRunRow, WorkflowStepRow } from '../projections';
+import { ProjectorService } from '../projector.service';
+import { ReadModelStore } from '../store/read-model.store';
+import { recordToWorkflowRun, type WorkflowRunRecord } from '../store/workflow-runs.table';
+import { keysetPage, Where, type KeysetOrder } from './keyset-page';
+import { MIN_POSITION_WAIT_MS } from './projector-queries.service';
+
+const RUN_ORDER: KeysetOrder = { table: 'workflow_runs', sortColumn: 'started_at', idColumn: 'run_id', direction: 'DESC' };
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function counts(steps: readonly WorkflowStepRow[]): Record<WorkflowStepStatus, number> {
+  const byStatus = Object.fromEntries(workflowStepStatuses.map((status) => [status, 0])) as Record<WorkflowStepStatus, number>;
+  for (const step of steps) byStatus[step.status] += 1;
+  return byStatus;
+}
+
+function toRunView(row: WorkflowRunRow, steps?: readonly WorkflowStepView[]): WorkflowRunView {
+  const { steps: stepRows, startedAt, endedAt, updatedAt: _updatedAt, ...fields } = row;
+  return { ...fields, startedAt: iso(startedAt)!, endedAt: iso(endedAt), counts: counts(stepRows), ...(steps ? { steps } : {}) };
+}
+
+/** `sched.query.workflow.{get,list}` from the `workflow_runs` read model; a step's attempt comes from `executions`. */
+@Injectable()
+export class WorkflowQueries {
+  constructor(
+    private readonly store: ReadModelStore,
+    private readonly projector: ProjectorService,
+  ) {}
+
+  async getRun(query: GetWorkflowRunQuery): Promise<WorkflowRunView> {
+    await this.caughtUpTo(query.minPosition);
+    const row = this.store.workflowRun(query.runId);
+    if (!row) throw notFound('Run', query.runId);
+    return toRunView(row, row.steps.map((step) => this.toStepView(step)));
+  }
+
+  /** Newest run first. */
+  async listRuns(query: ListWorkflowRunsQuery): Promise<Page<WorkflowRunView>> {
+    await this.caughtUpTo(query.minPosition);
+    const where = new Where().add('task_id = ?', query.taskId).add('status = ?', query.status);
+    return keysetPage(this.store.db, RUN_ORDER, { where, limit: query.limit, cursor: query.cursor }, (record: WorkflowRunRecord) =>
+      toRunView(recordToWorkflowRun(record)),
+    );
+  }
+
+  private toStepView(step: WorkflowStepRow): WorkflowStepView {
+    const { scheduledAt, endedAt, ...fields } = step;
+    // A reused step's execution belongs to the earlier run: its attempts are not this run's.
+    const execution = step.executionId && !step.reusedFrom ? this.store.execution(step.executionId) : null;
+    return {
+      ...fields,
+      scheduledAt: iso(scheduledAt),
+      endedAt: iso(endedAt),
+      ...(execution ? { attempt: execution.attempt, executionStatus: execution.status, ...(execution.progress ? { progress: execution.progress } : {}) } : {}),
+    };
+  }
+
+  private async caughtUpTo(minPosition: number | undefined): Promise<void> {
+    if (minPosition !== undefined) await this.projector.waitForPosition(minPosition, MIN_POSITION_WAIT_MS);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Hard limits on what one request may carry, each rejected with a structured error that names the limit
+ * (`details.limit`). Listed in README.md ("Limits").
+ */
+
+/** Bytes of one command or query body (nats-server's own max_payload, 1 MiB by default, is the outer bound). */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+/** Bytes of a task's executor `config`, serialized as JSON: it is copied into every TaskDue of the task. */
+export const MAX_TASK_CONFIG_BYTES = 64 * 1024;
+/** Bytes of log text (messages and their data, as JSON) kept on the event that ends one attempt. */
+export const MAX_LOG_BYTES_PER_ATTEMPT = 64 * 1024;
+
+/** Marks a request body over MAX_REQUEST_BYTES; the transport hands it on undecoded so the reply can say so. */
+export class OversizedPayload {
+  constructor(readonly bytes: number) {}
+}
+
+/** Size of a value as UTF-8 JSON. */
+export const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** `sched.query.projector.status`: how far the read models are behind the log (health checks, dashboards). */
+export const projectorStatusQuerySchema = z.object({}).strict();
+
+export interface ProjectorStatusView {
+  /** Global position of the last event applied to the read models. */
+  readonly position: number;
+  /** Global position of the last committed event. */
+  readonly head: number;
+  /** Age of the oldest committed event not applied yet; 0 when the read models are at the head. */
+  readonly lagSeconds: number;
+}

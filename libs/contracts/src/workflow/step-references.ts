@@ -1,0 +1,28 @@
+/**
+ * `${steps.<stepId>.result}` or `${steps.<stepId>.result.<path>}` in a step's config: the result of an upstream step,
+ * substituted when the step is scheduled. The path is dot-separated keys (array indexes are keys too).
+ */
+export const STEP_REFERENCE = /\$\{steps\.([A-Za-z0-9_-]+)\.result((?:\.[A-Za-z0-9_-]+)*)\}/g;
+
+export interface StepReference {
+  readonly stepId: string;
+  readonly path: readonly string[];
+  /** The text of the reference, `${...}` included. */
+  readonly text: string;
+}
+
+export function referencesIn(text: string): StepReference[] {
+  return [...text.matchAll(STEP_REFERENCE)].map((match) => ({
+    stepId: match[1],
+    path: match[2] ? match[2].slice(1).split('.') : [],
+    text: match[0],
+  }));
+}
+
+/** Every reference anywhere in a config (string values, at any depth). */
+export function referencesInConfig(value: unknown): StepReference[] {
+  if (typeof value === 'string') return referencesIn(value);
+  if (Array.isArray(value)) return value.flatMap(referencesInConfig);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(referencesInConfig);
+  return [];
+}

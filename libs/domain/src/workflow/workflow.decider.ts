@@ -1,0 +1,74 @@
+import type { WorkflowEvent } from '@sched/contracts';
+import { assertNever, type Decider } from '../decider';
+import { nextDecisions } from './next-decisions';
+import type { StepOutcome, WorkflowCommand } from './workflow.commands';
+import { evolveWorkflow, initialWorkflowState, type KnownWorkflowState, type WorkflowState } from './workflow.state';
+
+/** The decided events, followed by everything they make happen next (all appended in one commit). */
+function thenNext(state: WorkflowState, decided: WorkflowEvent[], nowMs: number): WorkflowEvent[] {
+  return [...decided, ...nextDecisions(decided.reduce(evolveWorkflow, state), nowMs)];
+}
+
+function outcomeEvent(stepId: string, executionId: string, outcome: StepOutcome): WorkflowEvent {
+  switch (outcome.kind) {
+    case 'succeeded':
+      return { type: 'StepSucceeded', data: { stepId, executionId, ...(outcome.result === undefined ? {} : { result: outcome.result }) } };
+    case 'failed':
+      return { type: 'StepFailed', data: { stepId, executionId, error: outcome.error } };
+    case 'cancelled':
+      return { type: 'StepCancelled', data: { stepId, executionId, ...(outcome.reason ? { reason: outcome.reason } : {}) } };
+    case 'skipped':
+      return { type: 'StepSkipped', data: { stepId, reason: 'execution_skipped' } };
+    default:
+      return assertNever(outcome);
+  }
+}
+
+function decideStart(command: Extract<WorkflowCommand, { type: 'StartRun' }>, state: WorkflowState): WorkflowEvent[] {
+  if (state.status !== 'none') return []; // started already: the same TaskDue, delivered again
+  const { runId, taskId, definition, resumedFrom, reused = {}, nowMs } = command.data;
+  const started: WorkflowEvent = {
+    type: 'WorkflowStarted',
+    data: { runId, taskId, definition, ...(resumedFrom ? { resumedFrom } : {}), startedAt: new Date(nowMs).toISOString() },
+  };
+  const reusedSteps: WorkflowEvent[] = definition.steps
+    .filter((step) => Object.hasOwn(reused, step.id))
+    .map((step) => {
+      const { result, executionId, runId: from } = reused[step.id];
+      const fields = { ...(executionId ? { executionId } : {}), ...(result === undefined ? {} : { result }) };
+      return { type: 'StepSucceeded', data: { stepId: step.id, ...fields, reusedFrom: from } };
+    });
+  return thenNext(state, [started, ...reusedSteps], nowMs);
+}
+
+/**
+ * A workflow run: started → steps scheduled as their trigger rules allow → each step's outcome recorded → the next
+ * decisions → succeeded | failed | cancelled. Outcomes and cancels that change nothing (delivered twice, for a step
+ * that is not running, after the end) decide nothing, so the process manager may redeliver freely.
+ */
+export function decideWorkflow(command: WorkflowCommand, state: WorkflowState): WorkflowEvent[] {
+  switch (command.type) {
+    case 'StartRun':
+      return decideStart(command, state);
+    case 'RecordStepOutcome': {
+      const { stepId, executionId, outcome, nowMs } = command.data;
+      if (state.status !== 'running') return [];
+      const step = state.steps.get(stepId);
+      if (step?.status !== 'running' || step.executionId !== executionId) return [];
+      return thenNext(state, [outcomeEvent(stepId, executionId, outcome)], nowMs);
+    }
+    case 'CancelRun': {
+      if (state.status !== 'running' || (state as KnownWorkflowState).cancelRequested) return [];
+      const { reason, nowMs } = command.data;
+      return thenNext(state, [{ type: 'WorkflowCancelRequested', data: reason ? { reason } : {} }], nowMs);
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export const workflowDecider: Decider<WorkflowState, WorkflowCommand, WorkflowEvent> = {
+  decide: decideWorkflow,
+  evolve: evolveWorkflow,
+  initialState: initialWorkflowState,
+};

@@ -1,0 +1,3 @@
+export * from './command-reply-cache';
+export * from './idempotent-commands.interceptor';
+export * from './command-derived-id';

@@ -1,0 +1,2 @@
+export * from './sched-metrics';
+export * from './work-queue-depth';

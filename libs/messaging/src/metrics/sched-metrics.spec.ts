@@ -1,0 +1,59 @@
+import { SchedMetrics } from './sched-metrics';
+
+const valueOf = (text: string, series: string): number | undefined => {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+describe('SchedMetrics', () => {
+  it('counts fires by kind with the lateness of on-time ones, and attempts by outcome with their durations', async () => {
+    const metrics = new SchedMetrics({ defaultMetrics: false });
+    metrics.fired('schedule', { latenessMs: 7 });
+    metrics.fired('backfill', { count: 3 });
+    metrics.attemptEnded('succeeded', 'noop', 1500);
+    metrics.attemptEnded('retrying', 'http', 200);
+    metrics.attemptEnded('skipped', 'noop');
+    metrics.workEnqueued('noop');
+    const { body, contentType } = await metrics.exposition();
+    expect(contentType).toContain('text/plain');
+    expect(valueOf(body, 'sched_fires_total{kind="schedule"}')).toBe(1);
+    expect(valueOf(body, 'sched_fires_total{kind="backfill"}')).toBe(3);
+    expect(valueOf(body, 'sched_fire_lateness_seconds_count')).toBe(1);
+    expect(valueOf(body, 'sched_fire_lateness_seconds_bucket{le="0.01"}')).toBe(1);
+    expect(valueOf(body, 'sched_executions_total{outcome="retrying",executor="http"}')).toBe(1);
+    expect(valueOf(body, 'sched_execution_duration_seconds_sum{outcome="succeeded",executor="noop"}')).toBe(1.5);
+    // An attempt that never ran counts, without a duration.
+    expect(valueOf(body, 'sched_execution_duration_seconds_count{outcome="skipped",executor="noop"}')).toBeUndefined();
+    expect(valueOf(body, 'sched_work_enqueued_total{executor="noop"}')).toBe(1);
+  });
+
+  it('reads queue depth and projection lag from their sources when scraped; a failed read is not reported as zero', async () => {
+    const metrics = new SchedMetrics({ defaultMetrics: false });
+    let depth = { pending: 4, inFlight: 2 };
+    metrics.watchWorkQueue(async () => depth);
+    metrics.watchProjection(async () => {
+      throw new Error('store unreachable');
+    });
+    let body = (await metrics.exposition()).body;
+    expect(valueOf(body, 'sched_work_queue_depth{state="pending"}')).toBe(4);
+    expect(valueOf(body, 'sched_work_queue_depth{state="in_flight"}')).toBe(2);
+    expect(valueOf(body, 'sched_projection_lag_seconds')).toBeNaN();
+    depth = { pending: 0, inFlight: 1 };
+    metrics.watchProjection(async () => ({ lagSeconds: 2.5, position: 7000, head: 9000 }));
+    body = (await metrics.exposition()).body;
+    expect(valueOf(body, 'sched_work_queue_depth{state="pending"}')).toBe(0);
+    metrics.watchWorkQueue(async () => {
+      throw new Error('NATS down');
+    });
+    expect(valueOf((await metrics.exposition()).body, 'sched_work_queue_depth{state="pending"}')).toBeUndefined();
+    expect(valueOf(body, 'sched_projection_lag_seconds')).toBe(2.5);
+    expect(valueOf(body, 'sched_projection_position')).toBe(7000);
+  });
+
+  it('keeps one registry per instance: two systems in one process do not mix', async () => {
+    const a = new SchedMetrics();
+    const b = new SchedMetrics();
+    a.fired('trigger');
+    expect(valueOf((await b.exposition()).body, 'sched_fires_total{kind="trigger"}')).toBeUndefined();
+  });
+});

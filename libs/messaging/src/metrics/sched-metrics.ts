@@ -1,0 +1,148 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** How an execution's attempt ended, as the executor recorded it ('retrying': failed or timed out, another attempt follows). */
+export type AttemptOutcomeLabel = 'succeeded' | 'failed' | 'retrying' | 'cancelled' | 'skipped' | 'lost' | 'shutdown';
+/** What made the timer fire: a schedule on time, a schedule caught up after a misfire, a manual trigger, a backfill. */
+export type FireKind = 'schedule' | 'catch-up' | 'trigger' | 'backfill';
+
+export interface WorkQueueDepth {
+  /** Items waiting for an executor. */
+  readonly pending: number;
+  /** Items an executor holds and has not acked yet. */
+  readonly inFlight: number;
+}
+
+export interface ProjectionLag {
+  /** How old the oldest event not yet in the read models is (0 when they are at the head). */
+  readonly lagSeconds: number;
+  readonly position: number;
+  readonly head: number;
+}
+
+const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+/** Within a scrape (or two scrapes this close together) the projection's lag is read once. */
+const LAG_READ_REUSE_MS = 250;
+const DURATION_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+
+/**
+ * The Prometheus metrics of one process, in a registry of its own (two systems in one test process do not mix).
+ * Each service feeds what it sees: the timer its fires and their lateness, the executor attempt outcomes and
+ * durations, the relay the work queue, the projector its lag. Gauges that are cheaper to read than to track
+ * (queue depth, projection lag) are read from their source when scraped.
+ */
+export class SchedMetrics {
+  readonly registry = new Registry();
+  private queueDepthSource?: () => Promise<WorkQueueDepth>;
+  private projectionLagSource?: () => Promise<ProjectionLag>;
+  private lagRead?: { readonly atMs: number; readonly value: Promise<ProjectionLag | undefined> };
+
+  private readonly fires = new Counter({
+    name: 'sched_fires_total',
+    help: 'Executions the timer fired (TaskDue appended), by what made it fire',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly lateness = new Histogram({
+    name: 'sched_fire_lateness_seconds',
+    help: 'How long after its (jittered) due instant an on-time scheduled fire was committed',
+    buckets: SECONDS_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly attempts = new Counter({
+    name: 'sched_executions_total',
+    help: 'Attempts that ended in this process, by outcome and executor type',
+    labelNames: ['outcome', 'executor'] as const,
+    registers: [this.registry],
+  });
+  private readonly durations = new Histogram({
+    name: 'sched_execution_duration_seconds',
+    help: 'Run time of attempts, from TaskStarted to their recorded end',
+    labelNames: ['outcome', 'executor'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly enqueued = new Counter({
+    name: 'sched_work_enqueued_total',
+    help: 'Work items the relay put on the executor queue, by executor type',
+    labelNames: ['executor'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { readonly defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'sched_' });
+    const metrics = this;
+    new Gauge({
+      name: 'sched_work_queue_depth',
+      help: 'Executor work queue: items waiting (pending) and held by an executor (in_flight)',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const depth = await metrics.queueDepthSource?.().catch(() => undefined);
+        // Unknown is left out rather than reported as an empty queue.
+        if (!depth) return this.reset();
+        this.set({ state: 'pending' }, depth.pending);
+        this.set({ state: 'in_flight' }, depth.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'sched_projection_lag_seconds',
+      help: 'Age of the oldest committed event the read models have not applied yet (0: at the head)',
+      registers: [this.registry],
+      async collect() {
+        const value = await metrics.readProjectionLag();
+        // A lag that could not be read is NaN (unknown), not 0 (caught up); no source in this process: left at 0.
+        this.set(value?.lagSeconds ?? (metrics.projectionLagSource ? Number.NaN : 0));
+      },
+    });
+    new Gauge({
+      name: 'sched_projection_position',
+      help: 'Global position of the last event applied to the read models',
+      registers: [this.registry],
+      async collect() {
+        const value = await metrics.readProjectionLag();
+        if (value) this.set(value.position);
+      },
+    });
+  }
+
+  /** One read of the projection's lag serves both of its gauges in a scrape. */
+  private readProjectionLag(): Promise<ProjectionLag | undefined> {
+    const now = Date.now();
+    if (!this.lagRead || now - this.lagRead.atMs > LAG_READ_REUSE_MS) {
+      this.lagRead = { atMs: now, value: this.projectionLagSource?.().catch(() => undefined) ?? Promise.resolve(undefined) };
+    }
+    return this.lagRead.value;
+  }
+
+  /** The timer committed `count` TaskDue; `latenessMs` for an on-time scheduled fire (commit time − due instant). */
+  fired(kind: FireKind, options: { readonly latenessMs?: number; readonly count?: number } = {}): void {
+    this.fires.inc({ kind }, options.count ?? 1);
+    if (options.latenessMs !== undefined) this.lateness.observe(Math.max(0, options.latenessMs) / 1000);
+  }
+
+  /** The executor recorded the end of an attempt that ran for `durationMs` (undefined: it never started). */
+  attemptEnded(outcome: AttemptOutcomeLabel, executor: string, durationMs?: number): void {
+    this.attempts.inc({ outcome, executor });
+    if (durationMs !== undefined) this.durations.observe({ outcome, executor }, durationMs / 1000);
+  }
+
+  workEnqueued(executor: string): void {
+    this.enqueued.inc({ executor });
+  }
+
+  /** The relay tells where the work queue's depth is read from. */
+  watchWorkQueue(source: () => Promise<WorkQueueDepth>): void {
+    this.queueDepthSource = source;
+  }
+
+  /** The projector tells where its lag is read from. */
+  watchProjection(source: () => Promise<ProjectionLag>): void {
+    this.projectionLagSource = source;
+    this.lagRead = undefined;
+  }
+
+  /** The text exposition format, for `GET /metrics`. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

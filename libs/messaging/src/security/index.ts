@@ -1,0 +1,3 @@
+export * from './nats-credentials';
+export * from './nats-roles';
+export * from './nats-auth-files';

@@ -1,0 +1,72 @@
+import { DEFAULT_STREAM_NAME } from '@sched/event-store';
+
+/** Who connects to NATS. `standalone` is every service in one process (`npm start`): the union of the five. */
+export const NATS_ROLES = ['admin', 'gateway', 'timer', 'executor', 'projector', 'relay', 'client', 'standalone'] as const;
+export type NatsRole = (typeof NATS_ROLES)[number];
+
+export interface SubjectRules {
+  readonly allow: readonly string[];
+  readonly deny?: readonly string[];
+}
+
+/** nats-server `permissions` of one user: what it may publish to and subscribe to; nothing else. */
+export interface RolePermissions {
+  readonly publish: SubjectRules;
+  readonly subscribe: SubjectRules;
+  /** May answer the requests it receives (reply subjects), whatever `publish` says. */
+  readonly allowResponses: boolean;
+}
+
+const INBOX = '_INBOX.>';
+/** JetStream API, acks and flow control, and KV puts: what any JetStream client library publishes to. */
+const JETSTREAM_CLIENT = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$KV.>'];
+/**
+ * Erasing history through the API: deleting or purging a stream or one of its messages, and changing the event
+ * log's config (a max age, or dropping deny-delete, would erase it by retention). Only admin may; the services
+ * create the log once and leave an existing one as it is.
+ */
+export const ERASING_API_SUBJECTS = [
+  '$JS.API.STREAM.DELETE.>',
+  '$JS.API.STREAM.PURGE.>',
+  '$JS.API.STREAM.MSG.DELETE.>',
+  `$JS.API.STREAM.UPDATE.${DEFAULT_STREAM_NAME}`,
+];
+
+const service = (publish: readonly string[], subscribe: readonly string[], denyPublish: readonly string[] = []): RolePermissions => ({
+  publish: { allow: [...JETSTREAM_CLIENT, ...publish], deny: [...ERASING_API_SUBJECTS, ...denyPublish] },
+  subscribe: { allow: [INBOX, ...subscribe] },
+  allowResponses: true,
+});
+
+const SERVICES = {
+  // Commands append to task and execution streams; next-fires (and the HTTP API's queries) are answered here.
+  gateway: service(['es.>'], ['sched.cmd.>', 'sched.query.>']),
+  // TaskDue on execution streams, durable retry timers onto the work queue.
+  timer: service(['es.execution.>', 'sched.work.>'], []),
+  // Execution streams only (never a task's), and no commands: a compromised job host cannot create or change tasks.
+  executor: service(['es.execution.>'], ['sched.evt.execution.>'], ['sched.cmd.task.>']),
+  projector: service([], ['sched.query.>', 'sched.cmd.projector.>']),
+  relay: service(['sched.evt.>', 'sched.work.>'], []),
+} satisfies Record<string, RolePermissions>;
+
+function union(...roles: RolePermissions[]): RolePermissions {
+  const all = (pick: (role: RolePermissions) => readonly string[]) => [...new Set(roles.flatMap(pick))];
+  return {
+    publish: { allow: all((r) => r.publish.allow), deny: [...ERASING_API_SUBJECTS] },
+    subscribe: { allow: all((r) => r.subscribe.allow) },
+    allowResponses: true,
+  };
+}
+
+export const ROLE_PERMISSIONS: Record<NatsRole, RolePermissions> = {
+  admin: { publish: { allow: ['>'] }, subscribe: { allow: ['>'] }, allowResponses: true },
+  ...SERVICES,
+  // Commands and queries (not the projector's admin operations), replies and live events: no event log, no work
+  // queue, no JetStream API.
+  client: {
+    publish: { allow: ['sched.cmd.>', 'sched.query.>'], deny: ['sched.cmd.projector.>'] },
+    subscribe: { allow: [INBOX, 'sched.evt.>'] },
+    allowResponses: false,
+  },
+  standalone: union(...Object.values(SERVICES)),
+};

@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import type { RecordedEvent } from '@sched/contracts';
+import { Subjects, type ResumeWorkflowResult, type WorkflowRunView } from '@sched/contracts';
+import { main } from '../../apps/schedctl/src/cli';
+import { historyOf, trigger, typesOf, waitForEnd } from '../support/executions';
+import { startTestSystem, type TestSystem } from '../support/system';
+import { createWorkflow, dataOf, runSteps, shell, waitForRunEnd } from '../support/workflows';
+
+// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
+jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
+
+/** Most steps running at once, replayed from the run's decisions. */
+function maxRunning(events: readonly RecordedEvent[]): number {
+  let running = 0;
+  let max = 0;
+  for (const event of events) {
+    if (event.type === 'StepScheduled') max = Math.max(max, ++running);
+    if (['StepSucceeded', 'StepFailed', 'StepCancelled'].includes(event.type)) running -= 1;
+  }
+  return max;
+}
+
+const sleepy = (id: string, duration = '300ms') => ({ id, executor: 'sleep', config: { duration, steps: 1 } });
+
+describe('workflow modes, onFailure and resume (e2e)', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  const ok = async <T>(subject: string, payload: unknown): Promise<T> => {
+    const reply = await system.request<T>(subject, payload);
+    if (!reply.ok) throw new Error(JSON.stringify(reply.error));
+    return reply.result;
+  };
+
+  it('serial runs one step at a time; parallel up to maxParallel', async () => {
+    const steps = [sleepy('a'), sleepy('b'), sleepy('c'), sleepy('d')];
+    const serial = await trigger(system, await createWorkflow(system, { mode: 'serial', steps }));
+    const parallel = await trigger(system, await createWorkflow(system, { mode: 'parallel', maxParallel: 2, steps }));
+    const [serialEvents, parallelEvents] = await Promise.all([waitForRunEnd(system.store, serial), waitForRunEnd(system.store, parallel)]);
+    expect(maxRunning(serialEvents)).toBe(1);
+    expect(runSteps(serialEvents).filter((s) => s.startsWith('StepScheduled'))).toEqual(['a', 'b', 'c', 'd'].map((id) => `StepScheduled:${id}`));
+    expect(maxRunning(parallelEvents)).toBe(2);
+    expect(serialEvents.at(-1)?.type).toBe('WorkflowSucceeded');
+    expect(parallelEvents.at(-1)?.type).toBe('WorkflowSucceeded');
+  });
+
+  it('onFailure stop: nothing new starts, a step already running finishes and is recorded before the run fails', async () => {
+    const runId = await trigger(system, await createWorkflow(system, {
+      onFailure: 'stop',
+      maxParallel: 2,
+      steps: [{ id: 'bad', ...shell('exit 1') }, sleepy('slow', '1s'), sleepy('queued'), { id: 'after', executor: 'noop', dependsOn: ['slow'] }],
+    }));
+    const events = await waitForRunEnd(system.store, runId);
+    const order = runSteps(events);
+    expect(order.indexOf('StepSkipped:queued')).toBeGreaterThan(order.indexOf('StepFailed:bad'));
+    expect(order.slice(-2)).toEqual(['StepSucceeded:slow', 'WorkflowFailed']);
+    expect(events.at(-1)).toMatchObject({ data: { failedSteps: ['bad'], stopped: true } });
+    expect(Object.fromEntries(dataOf(events, 'StepSkipped').map((s) => [s.stepId, s.reason]))).toEqual({ queued: 'run_stopped', after: 'run_stopped' });
+    expect(typesOf(await historyOf(system.store, `${runId}:slow`)).at(-1)).toBe('TaskSucceeded');
+  });
+
+  it('resume: a new run reuses the succeeded steps and their results, and runs the rest', async () => {
+    const marker = `/tmp/sched-wf-resume-${process.pid}-${Date.now()}`;
+    const taskId = await createWorkflow(system, {
+      onFailure: 'continue',
+      steps: [
+        { id: 'extract', executor: 'manual', config: { result: { rows: 5 } } },
+        { id: 'load', dependsOn: ['extract'], executor: 'command', config: { argv: ['sh', '-c', `[ -f ${marker} ] && echo loaded-$0`, 'rows=${steps.extract.result.rows}'] } },
+        { id: 'report', executor: 'noop', dependsOn: ['load'] },
+      ],
+    });
+    const first = await trigger(system, taskId);
+    const failed = await waitForRunEnd(system.store, first);
+    expect(runSteps(failed).slice(-3)).toEqual(['StepFailed:load', 'StepSkipped:report', 'WorkflowFailed']);
+    await expect(ok(Subjects.cmd.workflowResume, { runId: 'no-such-run' })).rejects.toThrow(/NOT_FOUND/);
+
+    fs.writeFileSync(marker, '');
+    const resumed = await ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first, commandId: `resume-${first}` });
+    expect(await ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first, commandId: `resume-${first}` })).toMatchObject({ runId: resumed.runId });
+    const events = await waitForRunEnd(system.store, resumed.runId);
+    fs.rmSync(marker, { force: true });
+
+    expect(events[0]).toMatchObject({ type: 'WorkflowStarted', data: { resumedFrom: first } });
+    expect(events[1]).toMatchObject({ type: 'StepSucceeded', data: { stepId: 'extract', reusedFrom: first, result: { rows: 5 }, executionId: `${first}:extract` } });
+    expect(await historyOf(system.store, `${resumed.runId}:extract`)).toEqual([]); // not run again
+    expect(dataOf(events, 'StepFailed')).toEqual([]);
+    expect(dataOf(events, 'StepSucceeded').find((s) => s.stepId === 'load')?.result).toMatchObject({ stdout: 'loaded-rows=5\n' });
+    expect(events.at(-1)?.type).toBe('WorkflowSucceeded');
+    expect(typesOf(await waitForEnd(system.store, resumed.runId)).at(-1)).toBe('TaskSucceeded');
+    await expect(ok(Subjects.cmd.workflowResume, { runId: resumed.runId })).rejects.toThrow(/INVALID_STATE/);
+
+    // The read model: both runs of the task, the resumed one with its steps.
+    const minPosition = await system.store.headPosition();
+    const view = await ok<WorkflowRunView>(Subjects.query.workflowGet, { runId: resumed.runId, minPosition });
+    expect(view).toMatchObject({ status: 'succeeded', resumedFrom: first, counts: { succeeded: 3, failed: 0 } });
+    expect(view.steps?.map((s) => [s.id, s.status, s.reusedFrom ?? s.attempt])).toEqual([['extract', 'succeeded', first], ['load', 'succeeded', 1], ['report', 'succeeded', 1]]);
+    const runs = await ok<{ items: WorkflowRunView[] }>(Subjects.query.workflowList, { taskId, minPosition });
+    expect(runs.items.map((r) => [r.runId, r.status])).toEqual([[resumed.runId, 'succeeded'], [first, 'failed']]);
+
+    // schedctl draws the failed run's DAG with statuses.
+    let out = '';
+    const io = { out: (text: string) => void (out += text), err: (text: string) => void (out += text), interactive: false };
+    expect(await main(['--url', system.nats.url, 'workflow', 'show', first], io)).toBe(0);
+    expect(out).toMatch(/status:\s+failed/);
+    expect(out).toMatch(/│ ✔ extract\s+│/);
+    expect(out).toMatch(/│ ✘ load\s+│/);
+    expect(out).toMatch(/│ ⊘ report\s+│[\s\S]*skipped: upstream_failed/);
+    expect(out).toMatch(/← extract/);
+    expect(out).toMatch(/CommandFailed/);
+    console.log(`schedctl workflow show ${first}:\n${out}`);
+  });
+});
