@@ -38,6 +38,12 @@ import {
   type statsQuerySchema,
   type triggerTaskPayloadSchema,
   type updateTaskPayloadSchema,
+  type ProjectorStatusView,
+  type ResumeWorkflowResult,
+  type WorkflowRunView,
+  type getWorkflowRunQuerySchema,
+  type listWorkflowRunsQuerySchema,
+  type resumeWorkflowPayloadSchema,
 } from '@sched/contracts';
 import { SchedClientError } from './errors';
 import { DEFAULT_TIMEOUT_MS, requestReply } from './request';
@@ -62,6 +68,9 @@ export type GetTaskInput = z.input<typeof getTaskQuerySchema>;
 export type ListTasksInput = z.input<typeof listTasksQuerySchema>;
 export type GetExecutionInput = z.input<typeof getExecutionQuerySchema>;
 export type ListExecutionsInput = z.input<typeof listExecutionsQuerySchema>;
+export type ResumeWorkflowInput = z.input<typeof resumeWorkflowPayloadSchema>;
+export type GetWorkflowRunInput = z.input<typeof getWorkflowRunQuerySchema>;
+export type ListWorkflowRunsInput = z.input<typeof listWorkflowRunsQuerySchema>;
 export type StatsInput = z.input<typeof statsQuerySchema> & { readonly taskId: string };
 export type AsOfInput = { readonly taskId: string; readonly at: string | Date } | { readonly executionId: string; readonly at: string | Date };
 export type AuditInput = { readonly taskId: string } | { readonly executionId: string };
@@ -108,12 +117,18 @@ export class SchedClient {
   pauseExecution = (input: PauseExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionPause, input);
   resumeExecution = (input: ResumeExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionResume, input);
   terminateExecution = (input: TerminateExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionTerminate, input);
+  /** A new run of a failed or cancelled workflow run that reuses the results of the steps that succeeded. */
+  resumeWorkflow = (input: ResumeWorkflowInput) => this.request<ResumeWorkflowResult>(Subjects.cmd.workflowResume, input);
 
   getTask = (input: GetTaskInput) => this.request<TaskView>(Subjects.query.taskGet, input);
   listTasks = (input: ListTasksInput = {}) => this.request<Page<TaskView>>(Subjects.query.taskList, input);
   nextFires = (input: NextFiresInput) => this.request<NextFiresResult>(Subjects.query.taskNextFires, input);
   getExecution = (input: GetExecutionInput) => this.request<ExecutionView>(Subjects.query.executionGet, input);
   listExecutions = (input: ListExecutionsInput = {}) => this.request<Page<ExecutionView>>(Subjects.query.executionList, input);
+  getWorkflowRun = (input: GetWorkflowRunInput) => this.request<WorkflowRunView>(Subjects.query.workflowGet, input);
+  listWorkflowRuns = (input: ListWorkflowRunsInput = {}) => this.request<Page<WorkflowRunView>>(Subjects.query.workflowList, input);
+  /** How far the read models have got (position, lag): what /health and readiness checks ask. */
+  projectorStatus = () => this.request<ProjectorStatusView>(Subjects.query.projectorStatus, {});
   stats = (input: StatsInput) => this.request<TaskStatsView>(Subjects.query.stats, input);
   /** Every task's executions together. */
   overallStats = (input: { readonly minPosition?: number } = {}) => this.request<OverallStatsView>(Subjects.query.stats, input);

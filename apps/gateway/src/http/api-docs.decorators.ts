@@ -31,7 +31,9 @@ export function ApiRoute(summary: string, subject: string, options: { readonly s
 
 export const ApiJsonBody = (name: ContractSchemaName, required = true) => ApiBody({ required, schema: schemaRef(name) });
 
-export const ApiIdParam = (name: 'taskId' | 'executionId') =>
+type PathId = 'taskId' | 'executionId' | 'runId';
+
+export const ApiIdParam = (name: PathId) =>
   ApiParam({ name, description: name === 'executionId' ? 'e.g. `<taskId>@<epoch ms>` (URL-encode the @)' : undefined });
 
 /** Query parameters (the query string is turned into the NATS payload field by field). */
@@ -51,7 +53,7 @@ export const PAGE_FIELDS: Record<string, QueryField> = {
 
 /** The id a route path carries (`tasks/:taskId/pause` → taskId), documented as a path parameter. */
 function pathIds(path: string) {
-  return [...path.matchAll(/:(taskId|executionId)/g)].map((match) => ApiIdParam(match[1] as 'taskId' | 'executionId'));
+  return [...path.matchAll(/:(taskId|executionId|runId)/g)].map((match) => ApiIdParam(match[1] as PathId));
 }
 
 /** A GET route onto a NATS query: route, summary, replies, path id and query parameters in one decorator. */

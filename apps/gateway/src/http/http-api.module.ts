@@ -9,6 +9,7 @@ import { HealthIndicators } from './health.indicators';
 import { HistoryHttpController } from './history.http-controller';
 import { OpsController } from './ops.controller';
 import { TasksHttpController } from './tasks.http-controller';
+import { WorkflowsHttpController } from './workflows.http-controller';
 
 /**
  * The HTTP face of the gateway. Its controllers hold no business rules: they send the NATS commands and queries
@@ -16,7 +17,7 @@ import { TasksHttpController } from './tasks.http-controller';
  */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
-  controllers: [TasksHttpController, ExecutionsHttpController, HistoryHttpController, EventsSseController, OpsController],
+  controllers: [TasksHttpController, ExecutionsHttpController, WorkflowsHttpController, HistoryHttpController, EventsSseController, OpsController],
   providers: [
     { provide: SchedClient, useFactory: (nc: NatsConnection) => SchedClient.connect(nc), inject: [NATS_CONNECTION] },
     HealthIndicators,
