@@ -20,9 +20,14 @@ export class CliContext {
     return Boolean(this.program.opts().json);
   }
 
+  /** The NATS server: `--url`, else $NATS_URL, else the local default. */
+  natsUrl(): string {
+    return this.program.opts<{ url?: string }>().url ?? process.env.NATS_URL ?? DEFAULT_NATS_URL;
+  }
+
   client(): Promise<SchedClient> {
-    const { url, timeout } = this.program.opts<{ url?: string; timeout: string }>();
-    this.connecting ??= SchedClient.connect(url ?? process.env.NATS_URL ?? DEFAULT_NATS_URL, {
+    const { timeout } = this.program.opts<{ timeout: string }>();
+    this.connecting ??= SchedClient.connect(this.natsUrl(), {
       timeoutMs: Number(timeout),
       name: 'schedctl',
     });

@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import { Command } from 'commander';
+import { createJetStreamEventStore, createKurrentDbEventStore, exportHistory, importHistory, type EventStore } from '@sched/event-store';
+import { DEFAULT_KURRENTDB_URL, connectNats } from '@sched/messaging';
+import type { CliContext } from '../context';
+import { DEFAULT_NATS_URL } from '../context';
+import { UsageError } from '../exit-codes';
+import { fields } from '../output';
+
+interface StoreFlags {
+  readonly store: string;
+  readonly kurrentdbUrl?: string;
+}
+
+/**
+ * Export and import talk to an event store directly (not through the services): they move the raw log, ids,
+ * metadata and hash chains untouched. `--store jetstream` uses the global `--url` NATS server.
+ */
+async function openStore(ctx: CliContext, flags: StoreFlags): Promise<{ store: EventStore; close(): Promise<void> }> {
+  if (flags.store === 'kurrentdb') {
+    const store = await createKurrentDbEventStore(flags.kurrentdbUrl ?? process.env.KURRENTDB_URL ?? DEFAULT_KURRENTDB_URL);
+    return { store, close: () => store.close() };
+  }
+  if (flags.store !== 'jetstream') throw new UsageError(`--store must be jetstream or kurrentdb, got "${flags.store}"`);
+  const nc = await connectNats(ctx.natsUrl(), 'schedctl-transfer');
+  const store = await createJetStreamEventStore(nc);
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      await nc.close();
+    },
+  };
+}
+
+const storeOptions = (command: Command): Command =>
+  command
+    .option('--store <kind>', 'jetstream (the --url NATS server) or kurrentdb', 'jetstream')
+    .option('--kurrentdb-url <url>', 'KurrentDB connection string (default: $KURRENTDB_URL or a local insecure one)');
+
+/** `export` / `import`: a full history as NDJSON, one event per line in commit order, between any two stores. */
+export function transferCommands(ctx: CliContext): Command[] {
+  const exporting = storeOptions(new Command('export'))
+    .description('write the whole event log as NDJSON (ids, metadata and order preserved)')
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (flags: StoreFlags & { out?: string }) => {
+      const { store, close } = await openStore(ctx, flags);
+      try {
+        const out = flags.out ? fs.createWriteStream(flags.out) : process.stdout;
+        const summary = await exportHistory(store, out);
+        if (flags.out) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((error?: Error | null) => (error ? reject(error) : resolve())));
+        if (flags.out) ctx.print(summary, () => fields({ exported: summary.events, 'last position': summary.lastPosition, file: flags.out }));
+      } finally {
+        await close();
+      }
+    });
+  const importing = storeOptions(new Command('import'))
+    .description('append an exported NDJSON history to a store, in order; streams already there are skipped')
+    .argument('<file>')
+    .action(async (file: string, flags: StoreFlags) => {
+      if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      const { store, close } = await openStore(ctx, flags);
+      try {
+        const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+        const summary = await importHistory(store, lines);
+        ctx.print(summary, () => fields({ appended: summary.appended, skipped: summary.skipped, commits: summary.commits }));
+      } finally {
+        await close();
+      }
+    });
+  return [exporting, importing];
+}
+
