@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RecordedEvent, TaskRetried } from '@sched/contracts';
+import { Subjects, type ExecutionView, type RecordedEvent, type TaskRetried } from '@sched/contracts';
 import { startStandalone } from '../../apps/standalone/src/standalone';
 import { createTask, trigger, waitForHistory } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -43,6 +43,13 @@ describe('retry timers', () => {
     const late = Date.parse((second.data as { startedAt: string }).startedAt) - Date.parse(retry.data.retryAt);
     expect(late).toBeGreaterThanOrEqual(0);
     expect(late).toBeLessThan(1_000);
+
+    // The execution record: attempts with their outcome and the lines the executor logged, and the retry count.
+    const view = await system.request<ExecutionView>(Subjects.query.executionGet, { executionId, minPosition: events[events.length - 1].position });
+    if (!view.ok) throw new Error(JSON.stringify(view.error));
+    expect(view.result).toMatchObject({ status: 'succeeded', attempt: 2, retryCount: 1 });
+    expect(view.result.attempts?.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+    expect(view.result.attempts?.[0].logs?.map((line) => line.message)).toContain('exited with code 3');
   });
 
   it('survives a restart of every service between the failure and retryAt', async () => {

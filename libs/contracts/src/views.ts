@@ -1,4 +1,4 @@
-import type { ExecutionError, DueReason } from './events/execution-events';
+import type { ExecutionError, ExecutionLogLine, DueReason } from './events/execution-events';
 import type { ExecutionStatus, TaskStateName } from './queries';
 import type { ScheduleSpec } from './schedules';
 import type { ItemProgress } from './progress-items';
@@ -48,6 +48,8 @@ export interface ExecutionView {
   readonly endedAt?: string;
   readonly durationMs?: number;
   readonly attempt: number;
+  /** Attempts after the first: how often it was retried. */
+  readonly retryCount: number;
   readonly workerId?: string;
   readonly progress?: { readonly percent: number; readonly message?: string } & ItemProgress;
   readonly result?: unknown;
@@ -72,6 +74,8 @@ export interface AttemptView {
   readonly endedAt?: string;
   readonly durationMs?: number;
   readonly error?: ExecutionError;
+  /** What the executor logged during this attempt (bounded), from the event that ended it. */
+  readonly logs?: readonly ExecutionLogLine[];
 }
 
 /** Outcome of one finished execution, as `sched.query.stats` lists the most recent ones. */

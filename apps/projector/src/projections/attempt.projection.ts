@@ -1,4 +1,4 @@
-import type { AttemptStatus, ExecutionError, ExecutionEvent, RecordedEvent } from '@sched/contracts';
+import type { AttemptStatus, ExecutionError, ExecutionEvent, ExecutionLogLine, RecordedEvent } from '@sched/contracts';
 import { occurredMs, toMs, type Projection, type Recorded } from './projection';
 
 /** One row of the `attempts` read model: one run of an execution, from its TaskStarted to its outcome. */
@@ -12,6 +12,7 @@ export interface AttemptRow {
   readonly endedAt?: number;
   readonly durationMs?: number;
   readonly error?: ExecutionError;
+  readonly logs?: readonly ExecutionLogLine[];
   readonly position: number;
 }
 
@@ -26,6 +27,9 @@ export function attemptOf(event: RecordedEvent): number | undefined {
   const attempt = (event.data as { attempt?: unknown }).attempt;
   return typeof attempt === 'number' ? attempt : undefined;
 }
+
+/** The attempt's log lines travel on the event that ends it. */
+const logsOf = (data: { logs?: readonly ExecutionLogLine[] }): { logs?: readonly ExecutionLogLine[] } => (data.logs ? { logs: data.logs } : {});
 
 /** A worker that vanished is reported by the retry policy as this error type (ARCHITECTURE.md, Actors). */
 const WORKER_LOST = 'WorkerLost';
@@ -46,12 +50,12 @@ export const attemptProjection: Projection<AttemptRow, AttemptEvent> = {
     const next = { ...row, position: e.position };
     switch (e.type) {
       case 'TaskSucceeded':
-        return { ...next, status: 'succeeded', endedAt: toMs(e.data.endedAt), durationMs: e.data.durationMs };
+        return { ...next, status: 'succeeded', endedAt: toMs(e.data.endedAt), durationMs: e.data.durationMs, ...logsOf(e.data) };
       case 'TaskFailed': {
         const { error, endedAt, durationMs } = e.data;
         // A timed-out attempt keeps saying so when its failure is recorded after the timeout.
         const status = row.status === 'timed_out' ? 'timed_out' : error.type === WORKER_LOST ? 'lost' : 'failed';
-        return { ...next, status, error, endedAt: toMs(endedAt), durationMs };
+        return { ...next, status, error, endedAt: toMs(endedAt), durationMs, ...logsOf(e.data) };
       }
       case 'TaskTimedOut': {
         const { timeout, timeoutMs } = e.data;
@@ -59,7 +63,7 @@ export const attemptProjection: Projection<AttemptRow, AttemptEvent> = {
         return { ...next, status: 'timed_out', error, endedAt: row.endedAt ?? occurredMs(e) };
       }
       case 'TaskCancelled':
-        return row.status === 'running' ? { ...next, status: 'cancelled', endedAt: occurredMs(e) } : next;
+        return row.status === 'running' ? { ...next, status: 'cancelled', endedAt: occurredMs(e), ...logsOf(e.data) } : next;
       default:
         return next;
     }

@@ -55,6 +55,7 @@ describe('projector queries (through the controller)', () => {
       endedAt: expect.any(String),
       durationMs: 20,
       attempt: 2,
+      retryCount: 1,
       workerId: 'worker-9',
       progress: undefined,
       result: null,
@@ -63,9 +64,9 @@ describe('projector queries (through the controller)', () => {
       position: expect.any(Number),
       attempts: [
         { executionId: `task-000@${T0 + 240_000}`, attempt: 1, status: 'failed', workerId: 'worker-0', startedAt: expect.any(String),
-          endedAt: expect.any(String), durationMs: 50, error: { type: 'Error', message: 'boom', retryable: true } },
+          endedAt: expect.any(String), durationMs: 50, error: { type: 'Error', message: 'boom', retryable: true }, logs: undefined },
         { executionId: `task-000@${T0 + 240_000}`, attempt: 2, status: 'succeeded', workerId: 'worker-9', startedAt: expect.any(String),
-          endedAt: expect.any(String), durationMs: 20, error: undefined },
+          endedAt: expect.any(String), durationMs: 20, error: undefined, logs: undefined },
       ],
     } satisfies ExecutionView);
   });

@@ -42,6 +42,7 @@ export function toExecutionView(row: ExecutionRow): ExecutionView {
     startedAt: isoOrUndefined(row.startedAt),
     endedAt: isoOrUndefined(row.endedAt),
     updatedAt: iso(row.updatedAt),
+    retryCount: Math.max(0, row.attempt - 1),
   };
 }
 

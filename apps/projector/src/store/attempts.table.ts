@@ -1,4 +1,4 @@
-import type { AttemptStatus, ExecutionError } from '@sched/contracts';
+import type { AttemptStatus, ExecutionError, ExecutionLogLine } from '@sched/contracts';
 import type { AttemptRow } from '../projections';
 import { fromJson, orNull, orUndefined, toJson } from './sql';
 
@@ -13,6 +13,7 @@ export const ATTEMPTS_DDL = `
     ended_at INTEGER,
     duration_ms REAL,
     error TEXT,
+    logs TEXT,
     position INTEGER NOT NULL,
     PRIMARY KEY (execution_id, attempt)
   ) STRICT;
@@ -29,11 +30,12 @@ export interface AttemptRecord {
   ended_at: number | null;
   duration_ms: number | null;
   error: string | null;
+  logs: string | null;
   position: number;
 }
 
 export const ATTEMPT_COLUMNS: readonly (keyof AttemptRecord)[] = [
-  'execution_id', 'attempt', 'task_id', 'status', 'worker_id', 'started_at', 'ended_at', 'duration_ms', 'error', 'position',
+  'execution_id', 'attempt', 'task_id', 'status', 'worker_id', 'started_at', 'ended_at', 'duration_ms', 'error', 'logs', 'position',
 ];
 
 export function attemptToRecord(row: AttemptRow): AttemptRecord {
@@ -47,6 +49,7 @@ export function attemptToRecord(row: AttemptRow): AttemptRecord {
     ended_at: orNull(row.endedAt),
     duration_ms: orNull(row.durationMs),
     error: toJson(row.error),
+    logs: toJson(row.logs),
     position: row.position,
   };
 }
@@ -62,6 +65,7 @@ export function recordToAttempt(r: AttemptRecord): AttemptRow {
     endedAt: orUndefined(r.ended_at),
     durationMs: orUndefined(r.duration_ms),
     error: fromJson<ExecutionError>(r.error),
+    logs: fromJson<ExecutionLogLine[]>(r.logs),
     position: r.position,
   };
 }
