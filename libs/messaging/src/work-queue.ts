@@ -5,8 +5,19 @@ import { Subjects } from '@sched/contracts';
 
 export const WORK_STREAM = 'SCHED_WORK';
 export const WORK_CONSUMER = 'sched-executors';
-/** Redelivery of an unacked work item after this long without an ack or an in-progress heartbeat. */
-export const WORK_ACK_WAIT_MS = 30_000;
+/**
+ * Redelivery of an unacked work item after this long without an ack or an in-progress heartbeat: how long a dead
+ * worker's attempt waits before it is recorded WorkerLost. Set once, when the queue is first created
+ * (WORK_ACK_WAIT_MS; executors heartbeat at a third of it).
+ */
+export const WORK_ACK_WAIT_MS = workAckWaitMs(process.env.WORK_ACK_WAIT_MS);
+
+function workAckWaitMs(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 30_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1_000) throw new Error(`WORK_ACK_WAIT_MS must be an integer of at least 1000, got "${raw}"`);
+  return value;
+}
 
 /** One unit of work: run `attempt` of an execution. The executor reads the execution's stream for everything else. */
 export const workItemSchema = z.object({
