@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@sched/contracts';
-import type { EventSubscription } from './event-store.port';
+import type { CheckpointedSubscription, EventSubscription } from './event-store.port';
 
 /**
  * Wraps an adapter's event generator as an EventSubscription that its store keeps in `registry` (so closing the
@@ -20,4 +20,20 @@ export function trackSubscription(
   };
   registry.add(subscription);
   return subscription;
+}
+
+/** The same for a checkpointed subscription: closing the store saves its checkpoint and stops it. */
+export function trackCheckpointed(
+  subscription: CheckpointedSubscription,
+  registry: Set<{ close(): Promise<void> }>,
+): CheckpointedSubscription {
+  const tracked: CheckpointedSubscription = {
+    lastProcessed: subscription.lastProcessed,
+    close: async () => {
+      registry.delete(tracked);
+      await subscription.close();
+    },
+  };
+  registry.add(tracked);
+  return tracked;
 }

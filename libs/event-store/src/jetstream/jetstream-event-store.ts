@@ -15,7 +15,7 @@ import type {
   ReadStreamOptions,
   SubscribeAllOptions,
 } from '../event-store.port';
-import { trackSubscription } from '../tracked-subscription';
+import { trackCheckpointed, trackSubscription } from '../tracked-subscription';
 import { afterPosition, lastPositionOfCommit, toPosition } from '../positions';
 import { validateAppend } from '../stream-id';
 import { encodeCommit, lastRevision, toStreamId, toSubject, type CommitBody } from './commit-codec';
@@ -138,15 +138,7 @@ export class JetStreamEventStore implements EventStore {
       throw error;
     });
     const subscription = await startCheckpointedSubscription(this, checkpoints, options);
-    const tracked = {
-      lastProcessed: subscription.lastProcessed,
-      close: async () => {
-        this.subscriptions.delete(tracked);
-        await subscription.close();
-      },
-    };
-    this.subscriptions.add(tracked);
-    return tracked;
+    return trackCheckpointed(subscription, this.subscriptions);
   }
 
   headPosition(): Promise<number> {

@@ -14,7 +14,7 @@ import type {
   ReadStreamOptions,
   SubscribeAllOptions,
 } from '../event-store.port';
-import { trackSubscription } from '../tracked-subscription';
+import { trackCheckpointed, trackSubscription } from '../tracked-subscription';
 import { afterPosition } from '../positions';
 import { parseStreamName, validateAppend } from '../stream-id';
 import { DEFAULT_OPERATION_DEADLINE_MS, withRetries, withTimeout } from './kurrentdb-calls';
@@ -131,15 +131,7 @@ export class KurrentDbEventStore implements EventStore {
   async subscribeCheckpointed(options: CheckpointedSubscriptionOptions): Promise<CheckpointedSubscription> {
     this.checkpoints ??= kurrentDbCheckpointStore(this.client, this.namespace, this.deadlineMs);
     const subscription = await startCheckpointedSubscription(this, this.checkpoints, options);
-    const tracked = {
-      lastProcessed: subscription.lastProcessed,
-      close: async () => {
-        this.subscriptions.delete(tracked);
-        await subscription.close();
-      },
-    };
-    this.subscriptions.add(tracked);
-    return tracked;
+    return trackCheckpointed(subscription, this.subscriptions);
   }
 
   /** The last event of this store in $all (system streams and other namespaces skipped), read backwards. */
