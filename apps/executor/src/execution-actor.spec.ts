@@ -61,4 +61,43 @@ describe('execution actor', () => {
     expect([progressed.type, succeeded.type]).toEqual(['TaskProgressed', 'TaskSucceeded']);
     expect(succeeded.position - progressed.position).toBe(1);
   });
+
+  it('group commit: a start held for a window goes out with the outcome in one commit', async () => {
+    const store = await scheduled();
+    const actor = new ExecutionActor(store, 'e1', 'w');
+    await actor.load();
+    await actor.start(1, 60_000);
+    expect(actor.current.status).toBe('running'); // runs as started meanwhile
+    expect(await types(store)).toEqual(['TaskDue']);
+    await actor.succeed(1, { ok: true }, []);
+    const [started, succeeded] = (await store.read(toExecutionStreamId('e1'))).slice(-2);
+    expect([started.type, succeeded.type]).toEqual(['TaskStarted', 'TaskSucceeded']);
+    expect(succeeded.position - started.position).toBe(1);
+  });
+
+  it('group commit: a longer attempt commits its start when the window closes; a start that cannot happen throws at once', async () => {
+    const store = await scheduled();
+    const actor = new ExecutionActor(store, 'e1', 'w');
+    await actor.load();
+    await actor.start(1, 5);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await types(store)).toEqual(['TaskDue', 'TaskStarted']);
+    await expect(actor.start(1, 5)).rejects.toThrow();
+  });
+
+  it('group commit: a held start that loses to another writer is reported, and a discarded one is never written', async () => {
+    const store = await scheduled();
+    const [a, b] = [new ExecutionActor(store, 'e1', 'wa'), new ExecutionActor(store, 'e1', 'wb')];
+    await Promise.all([a.load(), b.load()]);
+    const lost = new Promise<unknown>((resolve) => (a.onHeldCommitFailed = resolve));
+    await a.start(1, 5);
+    await b.start(1);
+    expect(isOwnershipLost(await lost)).toBe(true);
+    const c = new ExecutionActor(await scheduled(), 'e1', 'wc');
+    await c.load();
+    await c.start(1, 5);
+    c.discardHeld();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(c.current.status).toBe('due');
+  });
 });

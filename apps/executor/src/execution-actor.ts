@@ -37,6 +37,12 @@ export class ExecutionActor {
   private correlationId = '';
   private causationId = '';
   private mailbox: Promise<unknown> = Promise.resolve();
+  /** A start held back for group commit: decided, not yet appended (see start). */
+  private held: ExecutionCommand[] = [];
+  private holdTimer?: NodeJS.Timeout;
+  /** Called when a held start, committed on its own after the window, fails (e.g. another writer owns the attempt). */
+  onHeldCommitFailed?: (error: unknown) => void;
+  private speculative?: { readonly base: ExecutionState; readonly held: readonly ExecutionCommand[]; readonly state: ExecutionState };
   onCancelRequested?: () => void;
   /** Called when a re-read finds the pause state changed (a pause requested, a resume). */
   onControlChanged?: () => void;
@@ -48,8 +54,20 @@ export class ExecutionActor {
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** The state including a held start: the attempt runs as started while its TaskStarted waits to be committed. */
   get current(): ExecutionState {
-    return this.state;
+    if (this.held.length === 0) return this.state;
+    // Read many times per attempt: decide the held commands again only when the state or what is held changed.
+    if (this.speculative?.base !== this.state || this.speculative.held !== this.held) {
+      let state = this.state;
+      try {
+        state = decideAll(this.held, this.state).state;
+      } catch {
+        // The held start no longer fits what was read: its commit will fail and say so.
+      }
+      this.speculative = { base: this.state, held: this.held, state };
+    }
+    return this.speculative.state;
   }
 
   /** Folds the stream from the store (from the start, or after what it already folded). */
@@ -63,8 +81,30 @@ export class ExecutionActor {
     return this.state;
   }
 
-  start(attempt: number): Promise<void> {
-    return this.send([{ type: 'StartAttempt', data: { attempt, workerId: this.workerId, nowMs: Date.now() } }]);
+  /**
+   * With `holdMs` > 0 the start is group-committed (ARCHITECTURE.md, write budget): decided now (so an attempt that
+   * cannot start still throws here), appended with the next command (typically the outcome: one commit for the
+   * whole attempt), or on its own after `holdMs` for a longer attempt. startedAt is the time of this call either way.
+   */
+  start(attempt: number, holdMs = 0): Promise<void> {
+    const command: ExecutionCommand = { type: 'StartAttempt', data: { attempt, workerId: this.workerId, nowMs: Date.now() } };
+    if (holdMs <= 0) return this.send([command]);
+    return this.enqueue(async () => {
+      const held = [...this.held, command];
+      decideAll(held, this.state);
+      this.held = held;
+      this.holdTimer ??= setTimeout(() => {
+        this.holdTimer = undefined;
+        this.send([]).catch((error: unknown) => this.onHeldCommitFailed?.(error));
+      }, holdMs);
+    });
+  }
+
+  /** Forgets a held start (the attempt was abandoned before it was committed: nothing about it is recorded). */
+  discardHeld(): void {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.held = [];
   }
 
   progress(attempt: number, progress: Progress): Promise<void> {
@@ -123,14 +163,9 @@ export class ExecutionActor {
   }
 
   private async handle(commands: readonly ExecutionCommand[]): Promise<void> {
+    const all = this.held.length === 0 ? commands : [...this.held, ...commands];
     for (let round = 1; ; round += 1) {
-      let state = this.state;
-      const events: ExecutionEvent[] = [];
-      for (const command of commands) {
-        const decided = executionDecider.decide(command, state);
-        state = decided.reduce(executionDecider.evolve, state);
-        events.push(...decided);
-      }
+      const { state, events } = decideAll(all, this.state);
       if (events.length === 0) return;
       const envelopes = toEnvelopes(events, {
         correlationId: this.correlationId,
@@ -143,6 +178,7 @@ export class ExecutionActor {
         this.state = state;
         this.version = result.nextExpectedVersion;
         this.causationId = envelopes[envelopes.length - 1].id;
+        if (all !== commands) this.discardHeld();
         return;
       } catch (error) {
         if (!WrongExpectedVersionError.is(error) || round >= MAX_CONFLICT_RETRIES) throw error;
@@ -157,4 +193,16 @@ export class ExecutionActor {
     if (event.type === 'TaskDue') this.correlationId = event.metadata.correlationId;
     this.causationId = event.id;
   }
+}
+
+/** Decides the commands in turn, each on the state the previous ones led to. */
+function decideAll(commands: readonly ExecutionCommand[], initial: ExecutionState): { state: ExecutionState; events: ExecutionEvent[] } {
+  let state = initial;
+  const events: ExecutionEvent[] = [];
+  for (const command of commands) {
+    const decided = executionDecider.decide(command, state);
+    state = decided.reduce(executionDecider.evolve, state);
+    events.push(...decided);
+  }
+  return { state, events };
 }

@@ -9,6 +9,7 @@ import {
   NATS_CONNECTION,
   SCHED_CONFIG,
   SchedMetrics,
+  WORK_ACK_WAIT_MS,
   WORK_CONSUMER,
   WORK_STREAM,
   ensureWorkQueue,
@@ -34,12 +35,18 @@ const SHUTDOWN_GRACE_MS = 5_000;
  * In-progress acks while an attempt runs: the heartbeat that keeps JetStream from redelivering it (ack wait 30 s).
  * Each tick also refreshes the attempt's task-slot lease and re-reads its stream (a cancel request we missed).
  */
-const KEEP_ALIVE_INTERVAL_MS = 5_000;
+/** In-progress acks (and slot refreshes) well inside the work queue's ack wait. */
+const KEEP_ALIVE_INTERVAL_MS = Math.min(5_000, Math.floor(WORK_ACK_WAIT_MS / 3));
 /** An item refused by a concurrency limit comes back after this long (it stays due meanwhile). */
 const LIMITED_REDELIVERY_MS = 1_000;
 const RUNTIME_ERROR_REDELIVERY_MS = 1_000;
 /** An executor may call heartbeat() in a tight loop; the work queue needs an in-progress ack once in a while only. */
 const HEARTBEAT_ACK_MIN_INTERVAL_MS = 1_000;
+/**
+ * Group commit (ARCHITECTURE.md, write budget): an attempt that ends within this window commits TaskStarted and its
+ * outcome in one append; a longer one commits TaskStarted when the window closes. startedAt is unaffected.
+ */
+const GROUP_COMMIT_MS = 25;
 
 /**
  * Competing consumer of the work queue: pulls only as many items as it has free slots, runs each in an
@@ -188,7 +195,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private async runStarted(actor: ExecutionActor, item: WorkItem, msg: JsMsg, permit: RunPermit): Promise<void> {
     const executorType = (actor.current as KnownExecutionState).due.executor;
     const executor = this.registry.get(executorType);
-    await actor.start(item.attempt);
+    await actor.start(item.attempt, GROUP_COMMIT_MS);
     const startedMs = Date.now();
     if (!executor) {
       await actor.fail(item.attempt, { type: 'UnknownExecutor', message: `no executor "${executorType}" in ${this.config.instanceId}`, retryable: true });
@@ -199,6 +206,10 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const controller = new AbortController();
     this.inFlight.set(item.executionId, controller);
     this.actors.set(item.executionId, actor);
+    actor.onHeldCommitFailed = (error) => {
+      if (isOwnershipLost(error)) this.abort(item.executionId, { kind: 'lost' });
+      else this.logger.warn(`${item.executionId}: TaskStarted not recorded yet (retried with the next append): ${String(error)}`);
+    };
     const keepAlive = setInterval(() => {
       msg.working();
       void permit.refresh();
@@ -219,6 +230,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       else msg.ack();
     } finally {
       clearInterval(keepAlive);
+      // Shut down or lost before its start was committed: nothing of this attempt is recorded, it runs again.
+      actor.discardHeld();
       this.inFlight.delete(item.executionId);
       this.actors.delete(item.executionId);
     }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subjects, WORKFLOW_EXECUTOR, type RecordedEvent, type TaskDue } from '@sched/contracts';
-import type { CheckpointedSubscription, EventStore } from '@sched/event-store';
+import type { CheckpointedSubscription, EventStore, HandlerPending } from '@sched/event-store';
 import {
   EVENT_STORE,
   NATS_CONNECTION,
@@ -16,6 +16,8 @@ import { liveSubject, type LiveEvent } from './live-event';
 import { TaskIdResolver } from './task-id-resolver';
 
 export const RELAY_SUBSCRIPTION = 'relay';
+/** Work-queue publishes awaiting their ack at once: enough to hide the round trip, bounded for memory. */
+const RELAY_MAX_PENDING = 512;
 
 /**
  * Committed events → live `sched.evt.*` subjects and the executor work queue. Runs on a checkpointed
@@ -45,6 +47,7 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
       name: RELAY_SUBSCRIPTION,
       from: 'start',
       handler: (event) => this.relay(event),
+      maxPending: RELAY_MAX_PENDING,
       onError: (error, event) => this.logger.error(`relaying ${event.type} at ${event.position} failed: ${String(error)}`),
     });
   }
@@ -53,7 +56,12 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.subscription?.close();
   }
 
-  private async relay(event: RecordedEvent): Promise<void> {
+  /**
+   * Live subjects are published in commit order at once; a work item's publish is left pending (see
+   * HandlerPending), so up to RELAY_MAX_PENDING acks are awaited together instead of one round trip per TaskDue.
+   * The checkpoint still only passes an item once the work queue has acked it and every item before it.
+   */
+  private async relay(event: RecordedEvent): Promise<void | HandlerPending> {
     const taskId = await this.taskIds.resolve(event);
     if (taskId === undefined) return;
     const subject = liveSubject(event, taskId);
@@ -62,12 +70,13 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
       this.nc.publish(subject, JSON.stringify(live));
     }
     // A workflow run is driven by the workflow service (its steps are queued as executions of their own).
-    if (event.type === 'TaskDue' && (event.data as TaskDue['data']).executor !== WORKFLOW_EXECUTOR) await this.enqueue(event.data as TaskDue['data']);
+    if (event.type === 'TaskDue' && (event.data as TaskDue['data']).executor !== WORKFLOW_EXECUTOR) {
+      return { pending: this.enqueue(event.data as TaskDue['data']) };
+    }
   }
 
   private async enqueue(due: TaskDue['data']): Promise<void> {
     const item: WorkItem = { executionId: due.executionId, taskId: due.taskId, executor: due.executor, attempt: 1 };
-    // Awaiting the ack keeps the checkpoint behind what the work queue has durably stored.
     const ack = await this.js!.publish(Subjects.work.forType(due.executor), JSON.stringify(item), { msgID: workItemMsgId(item) });
     if (!ack.duplicate) this.metrics?.workEnqueued(due.executor);
   }

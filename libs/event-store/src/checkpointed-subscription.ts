@@ -4,7 +4,9 @@ import type {
   CheckpointedSubscriptionOptions,
   EventStore,
   EventSubscription,
+  HandlerPending,
 } from './event-store.port';
+import { PendingWindow } from './pending-window';
 
 /** Where a store keeps subscriber checkpoints (NATS KV, a map in memory). */
 export interface CheckpointStore {
@@ -18,10 +20,12 @@ const SAVE_EVERY_MS = 100;
 /** Back-off between redeliveries after handler errors, so a handler that always fails does not spin. */
 const RETRY_MIN_MS = 20;
 const RETRY_MAX_MS = 5000;
+const DEFAULT_MAX_PENDING = 256;
 
 /**
  * At-least-once, in-order delivery on top of subscribeAll: the handler runs serially; the checkpoint is the position
- * of the last completed event; a handler error re-subscribes from that position, so the failed event comes again.
+ * of the last completed event (one whose pending work, and all before it, settled); a handler error re-subscribes
+ * from that position, so the failed event comes again.
  */
 export async function startCheckpointedSubscription(
   store: Pick<EventStore, 'subscribeAll' | 'headPosition'>,
@@ -29,6 +33,7 @@ export async function startCheckpointedSubscription(
   options: CheckpointedSubscriptionOptions,
 ): Promise<CheckpointedSubscription> {
   const { name, filter, handler, onError } = options;
+  const maxPending = Math.max(1, options.maxPending ?? DEFAULT_MAX_PENDING);
   const stored = await checkpoints.load(name);
   // 'end' must become a fixed position now: a redelivery after an error must not jump to a later head.
   const initialAfter =
@@ -76,22 +81,38 @@ export async function startCheckpointedSubscription(
       };
     });
 
-  /** Feeds one subscription to the handler until it ends, the handler fails or we close. */
+  const report = (error: unknown, event: RecordedEvent): void => {
+    try {
+      onError?.(error, event);
+    } catch {
+      // A throwing error callback must not stop the subscription.
+    }
+  };
+
+  /** Feeds one subscription to the handler until it ends, the handler (or its pending work) fails or we close. */
   const deliver = async (subscription: EventSubscription): Promise<void> => {
-    for await (const event of subscription) {
-      if (closed) return;
-      try {
-        await handler(event);
-      } catch (error) {
+    const window = new PendingWindow(completed);
+    let failed: { error: unknown; event: RecordedEvent } | undefined;
+    try {
+      for await (const event of subscription) {
+        if (closed) return;
+        let outcome: void | HandlerPending;
         try {
-          onError?.(error, event);
-        } catch {
-          // A throwing error callback must not stop the subscription.
+          outcome = await handler(event);
+        } catch (error) {
+          failed = { error, event };
+          return;
         }
-        return;
+        window.add(event, outcome?.pending);
+        await window.waitBelow(maxPending);
+        if (window.failure) return;
+        failures = 0;
       }
-      failures = 0;
-      completed(event);
+    } finally {
+      // What settles before the redelivery (or the close) still moves the checkpoint: less to redo.
+      await window.settle();
+      failed = window.failure ?? failed;
+      if (failed) report(failed.error, failed.event);
     }
   };
 

@@ -46,10 +46,22 @@ export interface CheckpointedSubscriptionOptions {
   /** Where to start when the name has no checkpoint yet. */
   readonly from: SubscriptionStart;
   readonly filter?: EventFilter;
-  /** Called for each event, one at a time, in commit order; the checkpoint moves only past events it completed. */
-  readonly handler: (event: RecordedEvent) => Promise<void>;
+  /**
+   * Called for each event, one at a time, in commit order; the checkpoint moves only past events it completed.
+   * A handler may resolve with `{ pending }`: its ordered part is done and the next event is handed over at once,
+   * while the event completes only when `pending` settles (e.g. a publish awaiting its ack). A rejected `pending`
+   * counts as a handler error. This lets a handler pipeline slow acknowledgements without losing anything.
+   */
+  readonly handler: (event: RecordedEvent) => Promise<void | HandlerPending>;
+  /** How many events may have unsettled `pending` work at once (default 256). */
+  readonly maxPending?: number;
   /** Called when the handler throws; the subscription then redelivers from the last checkpoint. */
   readonly onError?: (error: unknown, event: RecordedEvent) => void;
+}
+
+/** Work a handler started for an event but did not wait for: see CheckpointedSubscriptionOptions.handler. */
+export interface HandlerPending {
+  readonly pending: Promise<unknown>;
 }
 
 export interface CheckpointedSubscription {

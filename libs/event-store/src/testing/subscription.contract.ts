@@ -141,6 +141,33 @@ export function testSubscriptions(current: () => EventStoreFixture): void {
       expect(errors[0].id).toBe(ids[4]);
     });
 
+    it('pipelined handlers: the checkpoint waits for pending work; a failed one is redelivered from there', async () => {
+      const { store } = current();
+      const ids = await interleave(store, [streamId('task')], 3); // 6 events
+      const settled: string[] = [];
+      let failOnce = true;
+      const subscription = await store.subscribeCheckpointed({
+        name: `pending${Date.now()}`,
+        from: 'start',
+        maxPending: 4,
+        handler: async (event) => ({
+          pending: new Promise<void>((resolve, reject) =>
+            setTimeout(() => {
+              if (event.id === ids[2] && failOnce) return reject(((failOnce = false), new Error('no ack')));
+              settled.push(event.id);
+              resolve();
+            }, event.id === ids[1] ? 30 : 1),
+          ),
+        }),
+      });
+      const head = await store.headPosition();
+      await waitFor(() => subscription.lastProcessed() === head, () => `settled ${settled.length}`);
+      await subscription.close();
+      // Every event settled at least once; the failed one and those after it came again.
+      expect(new Set(settled)).toEqual(new Set(ids));
+      expect(settled.filter((id) => id === ids[0])).toHaveLength(1);
+    });
+
     it("starts at the head when there is no checkpoint and from is 'end'", async () => {
       const { store } = current();
       await interleave(store, [streamId('task')], 3);

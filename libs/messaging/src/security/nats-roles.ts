@@ -1,7 +1,7 @@
 import { DEFAULT_STREAM_NAME } from '@sched/event-store';
 
 /** Who connects to NATS. `standalone` is every service in one process (`npm start`): the union of the five. */
-export const NATS_ROLES = ['admin', 'gateway', 'timer', 'executor', 'projector', 'relay', 'client', 'standalone'] as const;
+export const NATS_ROLES = ['admin', 'gateway', 'timer', 'executor', 'projector', 'relay', 'workflow', 'client', 'standalone'] as const;
 export type NatsRole = (typeof NATS_ROLES)[number];
 
 export interface SubjectRules {
@@ -39,14 +39,17 @@ const service = (publish: readonly string[], subscribe: readonly string[], denyP
 });
 
 const SERVICES = {
-  // Commands append to task and execution streams; next-fires (and the HTTP API's queries) are answered here.
-  gateway: service(['es.>'], ['sched.cmd.>', 'sched.query.>']),
+  // Commands append to task and execution streams; next-fires is answered here. Its HTTP API sends every command
+  // and query on NATS like any client, and streams live events (SSE).
+  gateway: service(['es.>', 'sched.cmd.>', 'sched.query.>'], ['sched.cmd.>', 'sched.query.>', 'sched.evt.>']),
   // TaskDue on execution streams, durable retry timers onto the work queue.
   timer: service(['es.execution.>', 'sched.work.>'], []),
   // Execution streams only (never a task's), and no commands: a compromised job host cannot create or change tasks.
   executor: service(['es.execution.>'], ['sched.evt.execution.>'], ['sched.cmd.task.>']),
   projector: service([], ['sched.query.>', 'sched.cmd.projector.>']),
   relay: service(['sched.evt.>', 'sched.work.>'], []),
+  // Run streams and the steps' execution streams (their TaskDue, their cancellation); resume commands.
+  workflow: service(['es.workflow.>', 'es.execution.>'], ['sched.cmd.workflow.>']),
 } satisfies Record<string, RolePermissions>;
 
 function union(...roles: RolePermissions[]): RolePermissions {
