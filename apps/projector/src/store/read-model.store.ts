@@ -57,6 +57,9 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     // since the checkpoint is lost with them, those events are simply projected again.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache (default 2 MiB): the executions table and its indexes take random inserts, which then hit
+    // cached pages instead of re-reading them (200k-event rebuild, measured: 35k → 44k events/s).
+    db.pragma('cache_size = -65536');
     if (db.pragma('user_version', { simple: true }) !== READ_MODEL_SCHEMA_VERSION) this.dropTables();
     this.createSchema();
     db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
