@@ -24,6 +24,7 @@ import { openKvCheckpointStore } from './kv-checkpoint-store';
 import { LogReader } from './log-reader';
 import { LruCache } from './lru-cache';
 import { ResilientCalls } from './resilient-calls';
+import { DEFAULT_SHARED_TAIL_OPTIONS, SharedTail, type SharedTailOptions } from './shared-tail';
 
 export interface JetStreamEventStoreOptions {
   readonly streamName?: string;
@@ -35,6 +36,8 @@ export interface JetStreamEventStoreOptions {
   readonly requestTimeoutMs?: number;
   /** How long an append or read keeps retrying through a disconnection before EventStoreUnavailableError. */
   readonly operationDeadlineMs?: number;
+  /** Buffer and per-subscriber queue bounds of the consumer live subscriptions share (tests make them small). */
+  readonly sharedTail?: Partial<SharedTailOptions>;
 }
 
 /** Where a stream ends: the revision of its last event and the stream sequence of the commit holding it. */
@@ -67,6 +70,11 @@ export class JetStreamEventStore implements EventStore {
   /** Lookups that fix "the head at the time of the call": appends from this store wait for them. */
   private readonly pendingHeads = new Set<Promise<unknown>>();
   private readonly subscriptions = new Set<{ close(): Promise<void> }>();
+  /**
+   * The consumer all live subscriptions share, on the whole log: filters apply per subscription. In every app the
+   * execution events are the bulk and some subscription wants them, so narrower consumers would save little.
+   */
+  private readonly tail: SharedTail;
   private checkpoints?: Promise<CheckpointStore>;
   private closed = false;
 
@@ -80,6 +88,9 @@ export class JetStreamEventStore implements EventStore {
     this.calls = new ResilientCalls(nc, options.operationDeadlineMs);
     this.reader = new LogReader(js, jsm, this.calls, this.streamName);
     this.tips = new LruCache(options.versionCacheSize ?? 100_000);
+    // Catching up is a bounded read: that one does use the filter on the server.
+    const catchUp = (after: number, headSeq: number, filter: EventFilter | undefined) => this.reader.readRange(after, headSeq, filter);
+    this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail });
   }
 
   async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
@@ -209,6 +220,6 @@ export class JetStreamEventStore implements EventStore {
   private async *live(after: Promise<number>, filter: EventFilter | undefined, signal: AbortSignal): AsyncGenerator<RecordedEvent> {
     if (this.closed) throw new EventStoreUnavailableError('event store closed');
     const start = await after;
-    if (!signal.aborted) yield* this.reader.live(start, filter, signal);
+    if (!signal.aborted) yield* this.tail.subscribe(start, filter, signal);
   }
 }

@@ -102,14 +102,6 @@ export class LogReader {
     }
   }
 
-  /** Matching events after `after`, forever (until `signal` aborts), across reconnects and server restarts. */
-  async *live(after: number, filter: EventFilter | undefined, signal: AbortSignal): AsyncGenerator<RecordedEvent> {
-    const reader = { streamName: this.streamName, filterSubject: serverFilterSubject(filter), persistent: true, signal };
-    for await (const message of orderedMessages(this.js, this.calls, { ...reader, startSeq: commitSequenceOf(after) })) {
-      yield* this.matching(message, after, filter);
-    }
-  }
-
   private matching(message: JsMsg, after: number, filter: EventFilter | undefined): RecordedEvent[] {
     const events = toRecordedEvents(message.subject, message.seq, decoded(message).commit);
     return events.filter((event) => event.position > after && matchesFilter(event, filter));
