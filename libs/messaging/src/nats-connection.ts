@@ -1,4 +1,5 @@
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import './nats-request-patch';
 
 /** The first connection attempt failed: nothing listens at the URL (or it is not a NATS server). */
 export class NatsUnreachableError extends Error {
