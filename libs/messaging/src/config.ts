@@ -33,6 +33,9 @@ export interface SchedConfig {
   /** HTTP API, dashboard, /metrics and /health of the gateway (and standalone); port 0 picks a free one (tests). */
   readonly httpPort: number;
   readonly httpHost: string;
+  /** `GET /metrics` of a service without HTTP of its own (METRICS_PORT; unset: none; 0: a free port) on METRICS_HOST. */
+  readonly metricsPort?: number;
+  readonly metricsHost: string;
   /** When set, every HTTP route but /health wants `Authorization: Bearer <apiToken>`. */
   readonly apiToken?: string;
 }
@@ -74,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     commandReplyTtlMs: positiveInt(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000),
     httpPort: env.HTTP_PORT === '0' ? 0 : positiveInt(env, 'HTTP_PORT', 8080),
     httpHost: env.HTTP_HOST || '127.0.0.1',
+    ...(env.METRICS_PORT ? { metricsPort: env.METRICS_PORT === '0' ? 0 : positiveInt(env, 'METRICS_PORT', 0) } : {}),
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
     ...(env.SCHED_API_TOKEN ? { apiToken: env.SCHED_API_TOKEN } : {}),
   };
 }

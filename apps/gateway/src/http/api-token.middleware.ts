@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ErrorCode, errorReply } from '@sched/contracts';
+import { bearerTokenCheck } from '@sched/messaging';
 
 /**
  * Paths anyone may GET: the health check (for orchestrators), the API description, and the dashboard's own files
@@ -13,18 +13,14 @@ function isPublic(method: string, path: string): boolean {
   return !path.startsWith('/api/') && path !== '/api' && path !== '/metrics';
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
-
 /**
- * SCHED_API_TOKEN: every other request needs `Authorization: Bearer <token>`. Compared as hashes in constant time,
- * so neither the token nor its length leaks through timing. Without a token configured, everything is open.
+ * SCHED_API_TOKEN: every other request needs `Authorization: Bearer <token>` (see bearerTokenCheck). Without a token
+ * configured, everything is open.
  */
 export function apiTokenMiddleware(token: string | undefined): RequestHandler {
-  const expected = token ? digest(token) : undefined;
+  const authorized = bearerTokenCheck(token);
   return (request: Request, response: Response, next: NextFunction) => {
-    if (!expected || isPublic(request.method, request.path)) return next();
-    const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
-    if (match && timingSafeEqual(digest(match[1].trim()), expected)) return next();
+    if (!token || isPublic(request.method, request.path) || authorized(request.headers.authorization)) return next();
     response
       .status(401)
       .setHeader('WWW-Authenticate', 'Bearer realm="sched"')

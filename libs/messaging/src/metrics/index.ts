@@ -1,2 +1,3 @@
 export * from './sched-metrics';
 export * from './work-queue-depth';
+export * from './metrics-endpoint';

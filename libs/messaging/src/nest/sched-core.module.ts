@@ -12,6 +12,7 @@ import type { SchedConfig } from '../config';
 import { connectNats } from '../nats-connection';
 import { natsCredentialOptions } from '../security/nats-credentials';
 import { IdempotentCommandsInterceptor } from '../idempotency/idempotent-commands.interceptor';
+import { MetricsEndpoint } from '../metrics/metrics-endpoint';
 import { SchedMetrics } from '../metrics/sched-metrics';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
 
@@ -65,8 +66,9 @@ export class SchedCoreModule {
         { provide: APP_INTERCEPTOR, useClass: IdempotentCommandsInterceptor },
         // One registry per process: in the standalone app every service feeds the same /metrics.
         { provide: SchedMetrics, useFactory: () => new SchedMetrics() },
+        MetricsEndpoint,
       ],
-      exports: [SCHED_CONFIG, NATS_CONNECTION, EVENT_STORE, SchedMetrics],
+      exports: [SCHED_CONFIG, NATS_CONNECTION, EVENT_STORE, SchedMetrics, MetricsEndpoint],
     };
   }
 }
