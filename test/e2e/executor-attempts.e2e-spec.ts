@@ -1,7 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { startRetryWorkPublisher, type RetryWorkPublisher } from '../support/retry-work-publisher';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createTask, trigger, typesOf, waitForEnd } from '../support/executions';
 
@@ -10,7 +9,6 @@ const EXAMPLE_EXECUTOR = path.resolve(__dirname, '..', '..', 'examples', 'execut
 /** Built-in executors, retries with backoff, timeouts, progress and logs, through the whole system. */
 describe('executor attempts end to end', () => {
   let system: TestSystem;
-  let retries: RetryWorkPublisher;
   let server: http.Server;
   let base: string;
   const hits = new Map<string, number>();
@@ -29,11 +27,9 @@ describe('executor attempts end to end', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     process.env.EXECUTOR_MODULES = EXAMPLE_EXECUTOR;
     system = await startTestSystem();
-    retries = startRetryWorkPublisher(system.store, system.nc);
   });
   afterAll(async () => {
     delete process.env.EXECUTOR_MODULES;
-    await retries?.close();
     await system?.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

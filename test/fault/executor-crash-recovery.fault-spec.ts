@@ -1,15 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { toExecutionStreamId, type RecordedEvent, type TaskDue } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
-import { createJetStreamEventStore, toEnvelopes, type EventStore } from '@sched/event-store';
-import { spawnApp, type AppProcess } from '../support/app-process';
+import { toEnvelopes } from '@sched/event-store';
+import type { AppProcess } from '../support/app-process';
 import { ExecutionTracker } from '../support/execution-tracker';
-import { startTestNats, type TestNats } from '../support/nats';
-import { startRetryWorkPublisher, type RetryWorkPublisher } from '../support/retry-work-publisher';
 import { waitFor } from '../support/system';
+import { startFaultSystem, type FaultSystem } from './fault-system';
 
 const EXECUTIONS = 200;
 const EXECUTORS = 3;
@@ -18,47 +13,22 @@ const FIRST_KILL_AFTER_MS = 1_500;
 const KILL_EVERY_MS = 2_500;
 
 /**
- * Real processes: a relay and three executors (concurrency 50) run 200 executions of a 2 s task; every few seconds
+ * Real processes: a timer (it dispatches retries), a relay and three executors (concurrency 50) run 200 executions of a 2 s task; every few seconds
  * one executor is killed with SIGKILL (and a fresh one started). Every execution must end succeeded; each attempt
  * that was running in a killed process must be recorded as TaskFailed{WorkerLost} + TaskRetried.
  */
 describe('executor crash recovery (kill -9)', () => {
-  let nats: TestNats;
-  let dataDir: string;
-  let nc: NatsConnection;
-  let store: EventStore;
-  let retries: RetryWorkPublisher;
+  let system: FaultSystem;
   let tracker: ExecutionTracker;
-  const apps: AppProcess[] = [];
-
-  const env = (instance: string) => ({ NATS_URL: nats.url, DATA_DIR: dataDir, INSTANCE_ID: instance, EXECUTOR_CONCURRENCY: '50', LOG_LEVEL: 'warn' });
-  async function startExecutor(n: number): Promise<AppProcess> {
-    const executor = spawnApp('executor', env(`exec-${n}`), `executor-${n}`);
-    apps.push(executor);
-    await executor.waitForOutput('sched-executor ready', 60_000);
-    return executor;
-  }
 
   beforeAll(async () => {
-    nats = await startTestNats();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'sched-fault-'));
-    const relay = spawnApp('relay', env('relay'));
-    apps.push(relay);
-    await Promise.all([relay.waitForOutput('sched-relay ready', 60_000), ...Array.from({ length: EXECUTORS }, (_, i) => startExecutor(i + 1))]);
-    nc = await connect({ servers: nats.url });
-    store = await createJetStreamEventStore(nc);
-    retries = startRetryWorkPublisher(store, nc);
-    tracker = new ExecutionTracker(store);
+    system = await startFaultSystem(['timer', 'relay', ...Array<'executor'>(EXECUTORS).fill('executor')], { EXECUTOR_CONCURRENCY: '50' });
+    tracker = new ExecutionTracker(system.store);
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.kill9()));
     await tracker?.close();
-    await retries?.close();
-    await store?.close();
-    await nc?.close();
-    await nats?.cleanup();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await system?.close();
   });
 
   async function scheduleExecution(i: number, scheduledAtMs: number): Promise<void> {
@@ -74,7 +44,7 @@ describe('executor crash recovery (kill -9)', () => {
     };
     const events = executionDecider.decide({ type: 'ScheduleExecution', data: due }, executionDecider.initialState());
     const envelopes = toEnvelopes(events, { correlationId: due.executionId, causationId: due.executionId, actor: 'test', nowMs: Date.now() });
-    await store.append(toExecutionStreamId(due.executionId), envelopes, { expected: 'no_stream' });
+    await system.store.append(toExecutionStreamId(due.executionId), envelopes, { expected: 'no_stream' });
   }
 
   it('200 executions of a 2 s task: every one succeeds, 0 lost, WorkerLost + TaskRetried where a worker died', async () => {
@@ -85,9 +55,8 @@ describe('executor crash recovery (kill -9)', () => {
     const replacements: Promise<AppProcess>[] = [];
     for (let kill = 0; kill < KILLS; kill += 1) {
       await new Promise((resolve) => setTimeout(resolve, kill === 0 ? FIRST_KILL_AFTER_MS : KILL_EVERY_MS));
-      const alive = apps.filter((app) => app.name.startsWith('executor') && app.child.exitCode === null && app.child.signalCode === null);
-      await alive[0].kill9();
-      replacements.push(startExecutor(EXECUTORS + kill + 1));
+      await system.running('executor')[0].kill9();
+      replacements.push(system.start('executor'));
     }
     await Promise.all(replacements);
 

@@ -9,7 +9,7 @@ import { spawnApp, type AppProcess } from '../support/app-process';
 import { isExecutionEnd } from '../support/executions';
 import { startTestNats, type TestNats } from '../support/nats';
 
-export type ServiceName = 'gateway' | 'timer' | 'relay' | 'executor' | 'projector';
+export type ServiceName = 'gateway' | 'timer' | 'relay' | 'executor' | 'projector' | 'workflow';
 export const ALL_SERVICES: readonly ServiceName[] = ['gateway', 'projector', 'timer', 'relay', 'executor'];
 
 /** Every service as its own real process on a private nats-server, with a client connection and a store to check. */

@@ -1,15 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { toExecutionStreamId, type RecordedEvent, type TaskDue } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
-import { createJetStreamEventStore, toEnvelopes, type EventStore } from '@sched/event-store';
-import { spawnApp, type AppProcess } from '../support/app-process';
-import { typesOf } from '../support/executions';
-import { startTestNats, type TestNats } from '../support/nats';
-import { startRetryWorkPublisher, type RetryWorkPublisher } from '../support/retry-work-publisher';
+import { toEnvelopes, type EventStore } from '@sched/event-store';
+import { isExecutionEnd, typesOf } from '../support/executions';
 import { waitFor } from '../support/system';
+import { startFaultSystem, type FaultSystem } from './fault-system';
 import { dataOf, runEvents, runSteps } from '../support/workflows';
 
 const RUNS = 6;
@@ -28,49 +22,27 @@ const WORKFLOW = {
 };
 
 /**
- * Real processes: a workflow process manager, a relay and two executors run six workflow runs. Mid-run the workflow
- * process is killed with SIGKILL twice, the relay once and one executor once (each restarted). Every run must end
- * succeeded, every step scheduled and recorded exactly once, each run's execution succeeded.
+ * Real processes: a workflow process manager, a timer (it dispatches retries), a relay and two executors run six
+ * workflow runs. Mid-run the executor holding a running branch is killed with SIGKILL, then the workflow process
+ * twice and the relay once (each restarted). Every run must end succeeded, every step scheduled and recorded exactly
+ * once, each run's execution succeeded, and the killed executor's steps recorded as WorkerLost and retried.
  */
 describe('workflow runs survive kill -9 of any service', () => {
-  let nats: TestNats;
-  let dataDir: string;
-  let nc: NatsConnection;
+  let system: FaultSystem;
   let store: EventStore;
-  let retries: RetryWorkPublisher;
-  const apps: AppProcess[] = [];
-  let started = 0;
 
-  const env = (instance: string) => ({ NATS_URL: nats.url, DATA_DIR: dataDir, INSTANCE_ID: instance, EXECUTOR_CONCURRENCY: '20', LOG_LEVEL: 'warn' });
-  async function start(app: 'workflow' | 'relay' | 'executor'): Promise<AppProcess> {
-    const name = `${app}-${++started}`;
-    const child = spawnApp(app, env(name), name);
-    apps.push(child);
-    await child.waitForOutput(`sched-${app} ready`, 60_000);
-    return child;
-  }
-  const alive = (prefix: string) => apps.filter((app) => app.name.startsWith(prefix) && app.child.exitCode === null && app.child.signalCode === null);
-  async function crash(prefix: 'workflow' | 'relay' | 'executor'): Promise<void> {
-    await alive(prefix)[0].kill9();
-    await start(prefix);
+  async function crash(service: 'workflow' | 'relay' | 'executor'): Promise<void> {
+    await system.running(service)[0].kill9();
+    await system.start(service);
   }
 
   beforeAll(async () => {
-    nats = await startTestNats();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'sched-wf-fault-'));
-    await Promise.all([start('workflow'), start('relay'), start('executor'), start('executor')]);
-    nc = await connect({ servers: nats.url });
-    store = await createJetStreamEventStore(nc);
-    retries = startRetryWorkPublisher(store, nc);
+    system = await startFaultSystem(['workflow', 'timer', 'relay', 'executor', 'executor'], { EXECUTOR_CONCURRENCY: '20' });
+    store = system.store;
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.kill9()));
-    await retries?.close();
-    await store?.close();
-    await nc?.close();
-    await nats?.cleanup();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await system?.close();
   });
 
   /** What the timer appends when a workflow task fires. */
@@ -90,11 +62,16 @@ describe('workflow runs survive kill -9 of any service', () => {
     const runIds = Array.from({ length: RUNS }, (_, i) => `run-${i}`);
     await Promise.all(runIds.map(fireRun));
 
-    // While the branches run (they start ~0.5 s in and take 1.5 s each, up to 20 at once per executor).
-    await waitFor(async () => (await runEvents(store, runIds[0])).some((e) => e.type === 'StepScheduled' && (e.data as { stepId: string }).stepId === 'b1'), 20_000, 'branches scheduled');
+    // While a branch runs (they start ~0.5 s in and take 1.5 s each): kill the executor holding it, so its running
+    // steps come back after the 30 s ack wait as WorkerLost and are retried; then the workflow service and the relay.
+    const holder = await waitFor(async () => {
+      const branch = await store.read(toExecutionStreamId(`${runIds[0]}:b1`));
+      const started = branch.find((event) => event.type === 'TaskStarted');
+      return started && !branch.some(isExecutionEnd) ? (started.data as { workerId: string }).workerId : undefined;
+    }, 20_000, 'a branch running');
+    await system.running('executor').find((app) => app.name === holder)!.kill9();
     await crash('workflow');
     await crash('relay');
-    await alive('executor')[0].kill9(); // its running steps come back after the 30 s ack wait: WorkerLost, then a retry
     await crash('workflow');
 
     const histories = await waitFor(async () => {
