@@ -1,34 +1,42 @@
-import { parseStreamId, toExecutionStreamId, type RecordedEvent, type TaskDue } from '@sched/contracts';
+import type { RecordedEvent } from '@sched/contracts';
 import type { EventStore } from '@sched/event-store';
+import { liveStreamOf, type LiveStream } from './live-event';
 
 const MAX_ENTRIES = 100_000;
 
+/** The event that always opens a stream of this kind and names its task (`data.taskId`): TaskDue, WorkflowStarted. */
+const FIRST_EVENT: Record<Exclude<LiveStream['kind'], 'task'>, string> = { execution: 'TaskDue', workflow: 'WorkflowStarted' };
+
+const taskIdOf = (event: RecordedEvent): string => (event.data as { taskId: string }).taskId;
+
 /**
- * Execution events after TaskDue do not carry their task id, but live subjects need it. TaskDue is always first
- * in its stream, so the relay remembers it; after a restart a miss costs one read of the stream's first event.
+ * Execution and workflow run events after their stream's first do not carry their task id, but live subjects need
+ * it. That first event (TaskDue, WorkflowStarted) always comes first, so the relay remembers it; after a restart a
+ * miss costs one read of the stream. Keyed by stream id: a run's execution and its workflow stream share one id.
  */
 export class TaskIdResolver {
-  private readonly byExecution = new Map<string, string>();
+  private readonly byStream = new Map<string, string>();
 
   constructor(private readonly store: EventStore) {}
 
   async resolve(event: RecordedEvent): Promise<string | undefined> {
-    const stream = parseStreamId(event.streamId);
+    const stream = liveStreamOf(event.streamId);
     if (!stream) return undefined;
-    if (stream.category === 'task') return stream.id;
-    if (event.type === 'TaskDue') return this.remember(stream.id, (event.data as TaskDue['data']).taskId);
-    const known = this.byExecution.get(stream.id);
+    if (stream.kind === 'task') return stream.id;
+    const firstType = FIRST_EVENT[stream.kind];
+    if (event.type === firstType) return this.remember(event.streamId, taskIdOf(event));
+    const known = this.byStream.get(event.streamId);
     if (known) return known;
-    const [first] = await this.store.read(toExecutionStreamId(stream.id));
-    return first?.type === 'TaskDue' ? this.remember(stream.id, (first.data as TaskDue['data']).taskId) : undefined;
+    const [first] = await this.store.read(event.streamId);
+    return first?.type === firstType ? this.remember(event.streamId, taskIdOf(first)) : undefined;
   }
 
-  private remember(executionId: string, taskId: string): string {
-    if (this.byExecution.size >= MAX_ENTRIES) {
+  private remember(streamId: string, taskId: string): string {
+    if (this.byStream.size >= MAX_ENTRIES) {
       // Map iterates in insertion order: drop the oldest entry.
-      this.byExecution.delete(this.byExecution.keys().next().value as string);
+      this.byStream.delete(this.byStream.keys().next().value as string);
     }
-    this.byExecution.set(executionId, taskId);
+    this.byStream.set(streamId, taskId);
     return taskId;
   }
 }

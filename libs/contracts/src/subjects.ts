@@ -23,7 +23,7 @@ export const Subjects = {
     taskNextFires: 'sched.query.task.next-fires',
     executionGet: 'sched.query.execution.get',
     executionList: 'sched.query.execution.list',
-    /** Ordered events of a task (its stream and all its executions), of one execution, or of the whole log; paged. */
+    /** Ordered events of a task (its stream, its executions and its workflow runs), of one execution, or of the whole log; paged. */
     history: 'sched.query.history',
     /** Task or execution state as of an instant, folded from the events up to it. */
     asOf: 'sched.query.as-of',
@@ -48,6 +48,9 @@ export const Subjects = {
     execution: (taskId: string, executionId: string, type: string): string =>
       `sched.evt.execution.${taskId}.${executionId}.${type}`,
     executionsOfTask: (taskId: string): string => `sched.evt.execution.${taskId}.>`,
+    /** Events of a workflow run's own stream (`workflow-<runId>`), under the workflow task's id. */
+    workflow: (taskId: string, runId: string, type: string): string => `sched.evt.workflow.${taskId}.${runId}.${type}`,
+    workflowsOfTask: (taskId: string): string => `sched.evt.workflow.${taskId}.>`,
   },
   /** Executor work queue (JetStream stream SCHED_WORK). */
   work: {

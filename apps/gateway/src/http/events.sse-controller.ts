@@ -39,7 +39,7 @@ export class EventsSseController implements OnModuleDestroy {
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'global position of the last event received' })
   @ApiQueryFields({
-    taskId: { type: 'string', description: 'only this task and its executions' },
+    taskId: { type: 'string', description: 'only this task, its executions and its workflow runs' },
     types: { type: 'string', description: 'event types, comma-separated' },
     lastEventId: { type: 'integer', description: 'like the Last-Event-ID header (0: from the beginning)' },
   })

@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import {
   toExecutionStreamId,
   toTaskStreamId,
+  toWorkflowStreamId,
   type AuditReport,
   type AuditVerifyQuery,
   type HistoryPage,
@@ -22,7 +23,7 @@ const AUDIT_PARALLELISM = 16;
 
 /**
  * The audit side of the log: history pages, hash-chain verification. Events come from the event store; the read
- * models only say which executions belong to a task and where each one's stream starts in the log.
+ * models only say which executions and workflow runs belong to a task and where each one's stream starts in the log.
  */
 @Injectable()
 export class HistoryService {
@@ -64,17 +65,21 @@ export class HistoryService {
   }
 
   /**
-   * The task's own stream and every execution of it with an event after `after`, by where each starts. Waits until
-   * the read models include the head, so every execution committed before the query is known.
+   * The task's own stream, then every execution and workflow run of it with an event after `after`, by where each
+   * starts (its TaskDue, its WorkflowStarted). Waits until the read models include the head, so every execution
+   * and run committed before the query is known. A step's execution belongs to its pseudo task, not to this one.
    */
   private async streamsOfTask(taskId: string, head: number, after: number): Promise<StreamStart[]> {
     await this.projector.waitForPosition(head, MIN_POSITION_WAIT_MS);
-    const executions = this.store.db
-      .prepare('SELECT execution_id, due_position FROM executions WHERE task_id = ? AND position > ? ORDER BY due_position')
-      .all(taskId, after) as { execution_id: string; due_position: number }[];
+    const rows = this.store.db
+      .prepare(
+        "SELECT 'execution' AS kind, execution_id AS id, due_position AS start FROM executions WHERE task_id = ? AND position > ? " +
+          "UNION ALL SELECT 'workflow', run_id, start_position FROM workflow_runs WHERE task_id = ? AND position > ? ORDER BY start",
+      )
+      .all(taskId, after, taskId, after) as { kind: 'execution' | 'workflow'; id: string; start: number }[];
     return [
       { streamId: toTaskStreamId(taskId), start: 0 },
-      ...executions.map((row) => ({ streamId: toExecutionStreamId(row.execution_id), start: row.due_position })),
+      ...rows.map(({ kind, id, start }) => ({ streamId: kind === 'execution' ? toExecutionStreamId(id) : toWorkflowStreamId(id), start })),
     ];
   }
 

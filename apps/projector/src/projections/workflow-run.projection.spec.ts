@@ -28,7 +28,8 @@ describe('workflow_runs projection', () => {
   it('follows a run and its steps to the end', () => {
     const f = runHistory();
     const row = new MemoryRows().apply(...f.events).workflowRun('r1');
-    expect(row).toMatchObject({ runId: 'r1', taskId: 't1', status: 'failed', mode: 'parallel', durationMs: 2000, position: 5 });
+    // startPosition stays at the run's first event: where its stream starts in the task's history.
+    expect(row).toMatchObject({ runId: 'r1', taskId: 't1', status: 'failed', mode: 'parallel', durationMs: 2000, startPosition: 1, position: 5 });
     expect(row?.steps).toEqual([
       expect.objectContaining({ id: 'a', status: 'failed', executionId: 'r1:a', error: { type: 'Boom', message: 'x', retryable: false } }),
       expect.objectContaining({ id: 'b', status: 'skipped', skipReason: 'upstream_failed', dependsOn: ['a'] }),
@@ -39,7 +40,7 @@ describe('workflow_runs projection', () => {
     const f = runHistory();
     const oneByOne = new MemoryRows();
     for (const event of f.events) oneByOne.apply(event);
-    oneByOne.apply(f.events[1], f.events[2]);
+    oneByOne.apply(f.events[0], f.events[1], f.events[2]);
     expect(oneByOne.workflowRun('r1')).toEqual(new MemoryRows().apply(...f.events).workflowRun('r1'));
   });
 

@@ -40,6 +40,8 @@ export interface WorkflowRunRow {
   readonly durationMs?: number;
   readonly steps: readonly WorkflowStepRow[];
   readonly updatedAt: number;
+  /** Global position of the run's first event (WorkflowStarted): task history merges its stream in by it. */
+  readonly startPosition: number;
   readonly position: number;
 }
 
@@ -62,7 +64,8 @@ export const workflowRunProjection: Projection<WorkflowRunRow> = {
       const { runId, taskId, definition, resumedFrom, startedAt } = e.data;
       const steps = definition.steps.map(({ id, executor, dependsOn, triggerRule }): WorkflowStepRow => ({ id, executor, dependsOn, triggerRule, status: 'pending' }));
       const { mode, onFailure, maxParallel } = definition;
-      return { runId, taskId, status: 'running', mode, onFailure, maxParallel, resumedFrom, startedAt: Date.parse(startedAt), steps, updatedAt: at, position: e.position };
+      const started = { startedAt: Date.parse(startedAt), updatedAt: at, startPosition: e.position, position: e.position };
+      return { runId, taskId, status: 'running', mode, onFailure, maxParallel, resumedFrom, steps, ...started };
     }
     if (!row) return null;
     const next = { ...row, updatedAt: at, position: e.position };

@@ -26,7 +26,7 @@ function counts(steps: readonly WorkflowStepRow[]): Record<WorkflowStepStatus, n
 }
 
 function toRunView(row: WorkflowRunRow, steps?: readonly WorkflowStepView[]): WorkflowRunView {
-  const { steps: stepRows, startedAt, endedAt, updatedAt: _updatedAt, ...fields } = row;
+  const { steps: stepRows, startedAt, endedAt, updatedAt: _updatedAt, startPosition: _startPosition, ...fields } = row;
   return { ...fields, startedAt: iso(startedAt)!, endedAt: iso(endedAt), counts: counts(stepRows), ...(steps ? { steps } : {}) };
 }
 

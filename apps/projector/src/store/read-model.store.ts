@@ -29,7 +29,7 @@ const READ_MODEL_TABLES = ['tasks', 'executions', 'attempts', 'task_stats', 'wor
  * Bumped whenever a table's shape changes: a database of another version is dropped on open and rebuilt by replay
  * (its checkpoint goes with it), instead of failing on a missing column.
  */
-export const READ_MODEL_SCHEMA_VERSION = 5;
+export const READ_MODEL_SCHEMA_VERSION = 6;
 
 /** Every table's rows in primary-key order: what a rebuild must reproduce exactly. */
 export interface ReadModelDump {

@@ -15,10 +15,12 @@ export const WORKFLOW_RUNS_DDL = `
     duration_ms REAL,
     steps TEXT NOT NULL,
     updated_at INTEGER NOT NULL,
+    start_position INTEGER NOT NULL,
     position INTEGER NOT NULL
   ) STRICT;
   CREATE INDEX IF NOT EXISTS workflow_runs_by_task ON workflow_runs (task_id, started_at, run_id);
   CREATE INDEX IF NOT EXISTS workflow_runs_by_started ON workflow_runs (started_at, run_id);
+  CREATE INDEX IF NOT EXISTS workflow_runs_by_task_stream ON workflow_runs (task_id, start_position);
 `;
 
 /** A `workflow_runs` row as SQLite holds it: the steps (with their results) as one JSON array. */
@@ -35,12 +37,14 @@ export interface WorkflowRunRecord {
   duration_ms: number | null;
   steps: string;
   updated_at: number;
+  /** Global position of the run's first event: where its stream starts in the log. */
+  start_position: number;
   position: number;
 }
 
 export const WORKFLOW_RUN_COLUMNS: readonly (keyof WorkflowRunRecord)[] = [
   'run_id', 'task_id', 'status', 'mode', 'on_failure', 'max_parallel', 'resumed_from', 'started_at', 'ended_at', 'duration_ms',
-  'steps', 'updated_at', 'position',
+  'steps', 'updated_at', 'start_position', 'position',
 ];
 
 export function workflowRunToRecord(row: WorkflowRunRow): WorkflowRunRecord {
@@ -57,6 +61,7 @@ export function workflowRunToRecord(row: WorkflowRunRow): WorkflowRunRecord {
     duration_ms: orNull(row.durationMs),
     steps: JSON.stringify(row.steps),
     updated_at: row.updatedAt,
+    start_position: row.startPosition,
     position: row.position,
   };
 }
@@ -75,6 +80,7 @@ export function recordToWorkflowRun(r: WorkflowRunRecord): WorkflowRunRow {
     durationMs: orUndefined(r.duration_ms),
     steps: fromJson<WorkflowStepRow[]>(r.steps) ?? [],
     updatedAt: r.updated_at,
+    startPosition: r.start_position,
     position: r.position,
   };
 }

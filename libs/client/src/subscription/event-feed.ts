@@ -4,7 +4,10 @@ import { AsyncQueue } from './async-queue';
 import { StreamRevisions } from './stream-revisions';
 
 export interface SubscribeOptions {
-  /** Only this task's events: its own stream and all its executions. Default: every event. */
+  /**
+   * Only this task's events: its own stream, all its executions and its workflow runs' streams (a step's execution
+   * belongs to its pseudo task `<taskId>:<stepId>`). Default: every event.
+   */
   readonly taskId?: string;
   /** Only these event types (e.g. ['TaskSucceeded', 'TaskFailed']). */
   readonly types?: readonly string[];
@@ -51,7 +54,9 @@ export class EventFeed implements AsyncIterable<FeedEvent> {
   /** Subscribes, then catches up from `fromPosition` (or the head); live messages wait in the buffer meanwhile. */
   start(): this {
     const { taskId } = this.options;
-    const subjects = taskId ? [`sched.evt.task.${taskId}.*`, Subjects.evt.executionsOfTask(taskId)] : [Subjects.evt.all];
+    const subjects = taskId
+      ? [Subjects.evt.task(taskId, '*'), Subjects.evt.executionsOfTask(taskId), Subjects.evt.workflowsOfTask(taskId)]
+      : [Subjects.evt.all];
     for (const subject of subjects) {
       const callback = (error: Error | null, msg: Msg): void => {
         if (!error) this.onLive(msg.json<FeedEvent>());

@@ -99,7 +99,8 @@ function stat(value, label) {
 }
 
 function historyItem(event) {
-  const stream = event.streamId.startsWith('execution-') ? `execution ${event.streamId.slice(10)}` : 'task';
+  const [category] = event.streamId.split('-', 1);
+  const stream = category === 'task' ? 'task' : `${category === 'workflow' ? 'workflow run' : category} ${event.streamId.slice(category.length + 1)}`;
   return el('li', {},
     el('span', { class: 'muted', title: event.metadata?.occurredAt }, when(event.metadata?.occurredAt)),
     el('details', {}, el('summary', {}, el('b', {}, event.type), ' ', el('span', { class: 'muted' }, stream)),

@@ -1,0 +1,83 @@
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import { Subjects, type HistoryEntry, type HistoryQueryInput } from '@sched/contracts';
+import { EventFeed, type FeedEvent } from './event-feed';
+
+/** A NatsConnection that only records subscriptions and hands messages to them; its status never changes. */
+class FakeConnection {
+  readonly callbacks = new Map<string, (error: Error | null, msg: Msg) => void>();
+
+  subscribe(subject: string, { callback }: { callback: (error: Error | null, msg: Msg) => void }) {
+    this.callbacks.set(subject, callback);
+    return { unsubscribe: () => this.callbacks.delete(subject) };
+  }
+
+  status(): AsyncIterable<{ type: string }> {
+    return { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<{ type: string }>>(() => undefined) }) };
+  }
+
+  /** Delivers to the subscription of that subject (wildcards and all): the fake does no subject matching. */
+  deliver(subscribed: string, event: FeedEvent): void {
+    this.callbacks.get(subscribed)?.(null, { json: () => event } as unknown as Msg);
+  }
+}
+
+const entry = (streamId: string, revision: number, position: number, type: string): HistoryEntry => ({
+  streamId,
+  revision,
+  position,
+  type,
+  id: `ev-${position}`,
+  data: {},
+  metadata: {},
+});
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('EventFeed', () => {
+  const log: HistoryEntry[] = [];
+  const queries: HistoryQueryInput[] = [];
+  const history = async (query: HistoryQueryInput) => {
+    queries.push(query);
+    const head = log.at(-1)?.position ?? 0;
+    return { events: log.filter((event) => event.position > (query.afterPosition ?? 0)), head };
+  };
+  beforeEach(() => {
+    log.length = 0;
+    queries.length = 0;
+  });
+
+  it('with a taskId, follows the task, its executions and its workflow runs', () => {
+    const nc = new FakeConnection();
+    const feed = new EventFeed(nc as unknown as NatsConnection, history, { taskId: 'wf' }).start();
+    expect([...nc.callbacks.keys()]).toEqual(['sched.evt.task.wf.*', 'sched.evt.execution.wf.>', 'sched.evt.workflow.wf.>']);
+    void feed.close();
+  });
+
+  it('dedupes a run stream by revision and fills a gap in it from the task history, in order', async () => {
+    const nc = new FakeConnection();
+    const feed = new EventFeed(nc as unknown as NatsConnection, history, { taskId: 'wf' }).start();
+    await settle(); // caught up to the (empty) head: live from here
+    const subject = Subjects.evt.workflowsOfTask('wf');
+    const run = [
+      entry('workflow-r1', 0, 1, 'WorkflowStarted'),
+      entry('workflow-r1', 1, 2, 'StepScheduled'),
+      entry('workflow-r1', 2, 3, 'StepSucceeded'),
+      entry('workflow-r1', 3, 4, 'WorkflowSucceeded'),
+    ];
+    log.push(...run);
+    const live = run.map((event): FeedEvent => ({ ...event, taskId: 'wf' })); // the relay adds the task id
+    nc.deliver(subject, live[0]);
+    nc.deliver(subject, live[1]);
+    nc.deliver(subject, live[1]); // redelivered
+    nc.deliver(subject, live[3]); // live[2] lost on the way: a gap in workflow-r1
+    await settle();
+
+    const received: FeedEvent[] = [];
+    for await (const event of feed) if (received.push(event) === run.length) break;
+    expect(received.map((event) => event.revision)).toEqual([0, 1, 2, 3]);
+    expect(received.every((event) => event.taskId === 'wf')).toBe(true);
+    // The catch-up read the task's history from the run's last delivered event on.
+    expect(queries.at(-1)).toMatchObject({ taskId: 'wf', afterPosition: 2 });
+    expect(feed.stats()).toEqual({ live: 2, history: 2 });
+  });
+});
