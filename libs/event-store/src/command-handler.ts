@@ -10,6 +10,13 @@ import {
 } from '@sched/contracts';
 import { WrongExpectedVersionError } from './errors';
 import type { EventStore, ExpectedVersion } from './event-store.port';
+import { KeyedSerialQueue } from './keyed-serial-queue';
+
+/** Per store, the streams a command is being handled on in this process. */
+const streamQueues = new WeakMap<EventStore, KeyedSerialQueue>();
+
+/** Up to this many ms (times the attempt number, at random) between attempts that lost a race to another process. */
+const CONFLICT_BACKOFF_MS = 10;
 
 /** Who and what caused the events a command produces. */
 export interface CausationContext {
@@ -57,8 +64,11 @@ export interface HandledCommand<State> {
 /**
  * Emmett's command handler: read the stream, fold it, decide, append with the expected version. A version
  * conflict means someone appended in between: read again and decide again (the decider sees the new state).
+ * Commands on one stream from this process take turns, so they never race each other (a burst of triggers on one
+ * task used to exhaust the attempts and answer CONFLICT); the attempts are left for writers in other processes,
+ * with a short random pause between them so that two losers do not collide again at once.
  */
-export async function handleCommand<State, Command, Event extends DomainEvent>(
+export function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: DeciderLike<State, Command, Event>,
@@ -66,7 +76,21 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
   context: CausationContext,
   maxAttempts = 5,
 ): Promise<HandledCommand<State>> {
+  let queue = streamQueues.get(store);
+  if (!queue) streamQueues.set(store, (queue = new KeyedSerialQueue()));
+  return queue.run(streamId, () => decideAndAppend(store, streamId, decider, command, context, maxAttempts));
+}
+
+async function decideAndAppend<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: DeciderLike<State, Command, Event>,
+  command: Command,
+  context: CausationContext,
+  maxAttempts: number,
+): Promise<HandledCommand<State>> {
   for (let attempt = 1; ; attempt += 1) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * attempt));
     const history = await store.read(streamId);
     const state = history.map((event) => upcast(event) as RecordedEvent as unknown as Event).reduce(decider.evolve, decider.initialState());
     const revision = history.length - 1;

@@ -12,6 +12,7 @@ import type {
   SubscribeAllOptions,
 } from '../event-store.port';
 import { LruCache } from '../jetstream/lru-cache';
+import { KeyedSerialQueue } from '../keyed-serial-queue';
 import { GENESIS_HASH, withChainedHashes } from './hash-chain';
 
 /** The last event of a stream as this process last saw it: enough to chain the next append without a read. */
@@ -34,7 +35,7 @@ const ANY_VERSION_ATTEMPTS = 20;
  */
 export class HashChainingEventStore implements EventStore {
   private readonly tips: LruCache<string, ChainTip>;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queues = new KeyedSerialQueue();
 
   constructor(
     readonly inner: EventStore,
@@ -44,14 +45,7 @@ export class HashChainingEventStore implements EventStore {
   }
 
   append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
-    const previous = this.queues.get(streamId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.appendChained(streamId, events, options.expected));
-    this.queues.set(streamId, run);
-    const forget = (): void => {
-      if (this.queues.get(streamId) === run) this.queues.delete(streamId);
-    };
-    run.then(forget, forget);
-    return run;
+    return this.queues.run(streamId, () => this.appendChained(streamId, events, options.expected));
   }
 
   async read(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

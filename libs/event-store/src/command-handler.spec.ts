@@ -1,0 +1,75 @@
+import type { EventEnvelope, TaskDefinition } from '@sched/contracts';
+import { taskDecider, type TaskCommand } from '@sched/domain';
+import { handleCommand } from './command-handler';
+import { WrongExpectedVersionError } from './errors';
+import type { AppendResult, ExpectedVersion } from './event-store.port';
+import { KeyedSerialQueue } from './keyed-serial-queue';
+import { MemoryEventStore } from './memory/memory-event-store';
+
+const definition: TaskDefinition = { name: 'n', description: '', executor: 'noop', config: {}, schedules: [], tags: [] };
+const context = { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: Date.now() };
+const create: TaskCommand = { type: 'CreateTask', data: { taskId: 't1', definition } };
+const trigger = (i: number): TaskCommand => ({ type: 'TriggerTask', data: { taskId: 't1', executionId: `x-${i}` } });
+
+/** A store where another process appends to the stream just before each of our first `races` appends. */
+class RacedStore extends MemoryEventStore {
+  constructor(private races: number) {
+    super();
+  }
+
+  override async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
+    if (this.races > 0 && typeof options.expected === 'number') {
+      this.races -= 1;
+      // Another trigger of the same task, by someone else.
+      const other = { ...events[0], id: `${events[0].id}-other`, data: { ...(events[0].data as object), executionId: `other-${this.races}` } };
+      await super.append(streamId, [other], { expected: 'any' });
+    }
+    return super.append(streamId, events, options);
+  }
+}
+
+describe('handleCommand', () => {
+  it('serves a burst of commands on one stream in turn: every one lands, none answers CONFLICT', async () => {
+    const store = new MemoryEventStore();
+    await handleCommand(store, 'task-t1', taskDecider, create, context);
+    // maxAttempts 1: any race between these would throw.
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => handleCommand(store, 'task-t1', taskDecider, trigger(i), context, 1)));
+    expect(results.map((result) => result.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect((await store.read('task-t1')).filter((event) => event.type === 'TaskTriggered')).toHaveLength(40);
+  });
+
+  it('retries a command that lost a race to another process, reading and deciding again', async () => {
+    const store = new RacedStore(2);
+    await handleCommand(store, 'task-t1', taskDecider, create, context);
+    const result = await handleCommand(store, 'task-t1', taskDecider, trigger(1), context);
+    expect(result.appended.map((event) => event.type)).toEqual(['TaskTriggered']);
+    expect(result.revision).toBe(3); // two foreign appends came first
+  });
+
+  it('gives up with WrongExpectedVersion after maxAttempts lost races', async () => {
+    const store = new RacedStore(10);
+    await handleCommand(store, 'task-t1', taskDecider, create, context);
+    await expect(handleCommand(store, 'task-t1', taskDecider, trigger(1), context, 3)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+  });
+});
+
+describe('KeyedSerialQueue', () => {
+  it('runs one key in order, other keys alongside, goes on after a failure and forgets drained keys', async () => {
+    const queue = new KeyedSerialQueue();
+    const order: string[] = [];
+    const step = (name: string, ms: number, fail = false) => async () => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      order.push(name);
+      if (fail) throw new Error(name);
+      return name;
+    };
+    const a1 = queue.run('a', step('a1', 20, true));
+    const a2 = queue.run('a', step('a2', 1));
+    const b1 = queue.run('b', step('b1', 5));
+    await expect(a1).rejects.toThrow('a1');
+    await expect(a2).resolves.toBe('a2');
+    await expect(b1).resolves.toBe('b1');
+    expect(order).toEqual(['b1', 'a1', 'a2']);
+    expect(queue.size()).toBe(0);
+  });
+});
