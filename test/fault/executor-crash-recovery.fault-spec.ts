@@ -22,7 +22,7 @@ describe('executor crash recovery (kill -9)', () => {
   let tracker: ExecutionTracker;
 
   beforeAll(async () => {
-    system = await startFaultSystem(['timer', 'relay', ...Array<'executor'>(EXECUTORS).fill('executor')], { EXECUTOR_CONCURRENCY: '50' });
+    system = await startFaultSystem(['timer', 'relay', ...Array<'executor'>(EXECUTORS).fill('executor')], { EXECUTOR_CONCURRENCY: '50', WORK_ACK_WAIT_MS: '4000' });
     tracker = new ExecutionTracker(system.store);
   }, 90_000);
 

@@ -25,7 +25,8 @@ describe('resume of a paused execution whose worker is gone', () => {
     handleCommand(system.store, toExecutionStreamId(EXECUTION_ID), executionDecider, cmd, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: Date.now() });
 
   beforeAll(async () => {
-    system = await startFaultSystem(['timer', 'relay', 'executor', 'executor']);
+    // A 4 s ack wait (default 30 s): the lost worker's item comes back sooner, the test takes seconds less.
+    system = await startFaultSystem(['timer', 'relay', 'executor', 'executor'], { WORK_ACK_WAIT_MS: '4000' });
   }, 90_000);
 
   afterAll(async () => {
@@ -52,8 +53,8 @@ describe('resume of a paused execution whose worker is gone', () => {
     // An executor's worker id is its instance id, which is also its process's name.
     await system.running('executor').find((app) => app.name === holder)!.kill9();
 
-    // The surviving executor gets the item back after the ack wait (30 s) and records the paused attempt as lost.
-    const lost = await until('WorkerLost', (e) => e.some((event) => event.type === 'TaskFailed'), 45_000);
+    // The surviving executor gets the item back after the ack wait (4 s here) and records the paused attempt as lost.
+    const lost = await until('WorkerLost', (e) => e.some((event) => event.type === 'TaskFailed'), 20_000);
     expect(lost.at(-1)).toMatchObject({ type: 'TaskFailed', data: { attempt: 1, final: false, error: { type: 'WorkerLost' } } });
     expect(lost.map((event) => event.type)).not.toContain('TaskRetried');
 

@@ -37,7 +37,7 @@ describe('workflow runs survive kill -9 of any service', () => {
   }
 
   beforeAll(async () => {
-    system = await startFaultSystem(['workflow', 'timer', 'relay', 'executor', 'executor'], { EXECUTOR_CONCURRENCY: '20' });
+    system = await startFaultSystem(['workflow', 'timer', 'relay', 'executor', 'executor'], { EXECUTOR_CONCURRENCY: '20', WORK_ACK_WAIT_MS: '4000' });
     store = system.store;
   }, 90_000);
 
@@ -63,7 +63,7 @@ describe('workflow runs survive kill -9 of any service', () => {
     await Promise.all(runIds.map(fireRun));
 
     // While a branch runs (they start ~0.5 s in and take 1.5 s each): kill the executor holding it, so its running
-    // steps come back after the 30 s ack wait as WorkerLost and are retried; then the workflow service and the relay.
+    // steps come back after the ack wait (4 s here) as WorkerLost and are retried; then the workflow service and the relay.
     const holder = await waitFor(async () => {
       const branch = await store.read(toExecutionStreamId(`${runIds[0]}:b1`));
       const started = branch.find((event) => event.type === 'TaskStarted');
