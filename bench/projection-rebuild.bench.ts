@@ -1,7 +1,7 @@
 /**
  * Read-model rebuild throughput: drop every table and replay the whole log (ProjectorService.rebuild), over a large
  * synthetic mixed workload (tasks, executions that succeed / fail / retry / run / get cancelled or skipped).
- *   npm run bench, or node -r ./test/support/ts-register.js bench/projection-rebuild.bench.ts (BENCH_EVENTS=200000)
+ *   npm run bench, or node -r ./test/support/ts-register.js bench/projection-rebuild.bench.ts (BENCH_EVENTS, default 1M)
  * Two sources: the in-memory store (SQLite apply + projection cost alone) and JetStream on a private nats-server
  * with file storage (what `schedctl rebuild` does in production). Prints a table; writes bench/results/*.json.
  */
@@ -17,7 +17,7 @@ import { ReadModelStore } from '../apps/projector/src/store/read-model.store';
 import { toEnvelope } from '../apps/projector/src/testing/event-factory';
 import { mixedWorkload } from '../apps/projector/src/testing/workload';
 
-const TARGET = Number(process.env.BENCH_EVENTS ?? 200_000);
+const TARGET = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const EVENTS_PER_EXECUTION = 4.3; // what mixedWorkload averages
 const APPEND_CONCURRENCY = 64;
 
@@ -32,7 +32,11 @@ interface Row {
 async function appendAll(store: EventStore, events: ReturnType<typeof mixedWorkload>['events']): Promise<void> {
   // Streams in parallel, each stream's events in order: the log interleaves like a busy system's.
   const byStream = new Map<string, typeof events>();
-  for (const event of events) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+  for (const event of events) {
+    const stream = byStream.get(event.streamId);
+    if (stream) stream.push(event);
+    else byStream.set(event.streamId, [event]);
+  }
   const streams = [...byStream.values()];
   let next = 0;
   const worker = async (): Promise<void> => {
