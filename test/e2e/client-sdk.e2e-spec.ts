@@ -1,7 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
 import { SchedClient, SchedClientError, type FeedEvent } from '@sched/client';
-import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+import { useSystemWithClient, waitFor } from '../support/system';
 
 /** Drains a feed in the background. */
 function collect(feed: AsyncIterable<FeedEvent>): FeedEvent[] {
@@ -13,61 +13,51 @@ function collect(feed: AsyncIterable<FeedEvent>): FeedEvent[] {
 }
 
 describe('the client SDK against the whole system', () => {
-  let system: TestSystem;
-  let client: SchedClient;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-    client = await SchedClient.connect(system.nats.url, { timeoutMs: 5000 });
-  });
-  afterAll(async () => {
-    await client?.close();
-    await system?.close();
-  });
+  const context = useSystemWithClient();
 
   it('typed commands and queries; server errors keep their code, an unserved subject is UNAVAILABLE', async () => {
-    const created = await client.createTask({ name: 'sdk', executor: 'noop', tags: ['sdk'] });
-    const task = await client.getTask({ taskId: created.taskId, minPosition: created.position });
+    const created = await context.client.createTask({ name: 'sdk', executor: 'noop', tags: ['sdk'] });
+    const task = await context.client.getTask({ taskId: created.taskId, minPosition: created.position });
     expect(task).toMatchObject({ name: 'sdk', state: 'active', tags: ['sdk'] });
-    const paused = await client.pauseTask({ taskId: created.taskId, note: 'later' });
-    expect((await client.listTasks({ state: 'paused', minPosition: paused.position })).items.map((t) => t.taskId)).toContain(created.taskId);
+    const paused = await context.client.pauseTask({ taskId: created.taskId, note: 'later' });
+    expect((await context.client.listTasks({ state: 'paused', minPosition: paused.position })).items.map((t) => t.taskId)).toContain(created.taskId);
 
-    await expect(client.getTask({ taskId: 'missing' })).rejects.toMatchObject({ name: 'SchedClientError', code: 'NOT_FOUND' });
-    const invalid = await client.createTask({ name: '', executor: 'noop' }).catch((error: unknown) => error);
+    await expect(context.client.getTask({ taskId: 'missing' })).rejects.toMatchObject({ name: 'SchedClientError', code: 'NOT_FOUND' });
+    const invalid = await context.client.createTask({ name: '', executor: 'noop' }).catch((error: unknown) => error);
     expect(SchedClientError.is(invalid, 'VALIDATION')).toBe(true);
     expect((invalid as SchedClientError).details).toHaveProperty('issues');
-    const nobody = await client.request('sched.query.nobody-serves-this', {}).catch((error: unknown) => error);
+    const nobody = await context.client.request('sched.query.nobody-serves-this', {}).catch((error: unknown) => error);
     expect(nobody).toMatchObject({ code: 'UNAVAILABLE', subject: 'sched.query.nobody-serves-this' });
   });
 
   it('subscribe() misses nothing and repeats nothing across a nats-server restart mid-stream', async () => {
-    const created = await client.createTask({
+    const created = await context.client.createTask({
       name: 'restart-me',
       executor: 'noop',
       schedules: [{ type: 'interval', every: '1s' }],
     });
     const { taskId } = created;
     // A subscriber that comes back ~3 s after the services do: whatever fired meanwhile must come from history.
-    const slowNc = await connect({ servers: system.nats.url, reconnectTimeWait: 3000, maxReconnectAttempts: -1 });
+    const slowNc = await connect({ servers: context.system.nats.url, reconnectTimeWait: 3000, maxReconnectAttempts: -1 });
     const slowClient = await SchedClient.connect(slowNc);
     const feed = slowClient.subscribe({ taskId });
     const received = collect(feed);
     await waitFor(() => received.filter((e) => e.type === 'TaskSucceeded').length >= 1, 10_000, 'a first execution');
     const beforeRestart = received.length;
 
-    await system.nats.restart();
+    await context.system.nats.restart();
     // Events committed while the server was down or the relay was catching up came live, or from history.
     const succeeded = () => received.filter((e) => e.type === 'TaskSucceeded').length;
     const atRestart = succeeded();
     await waitFor(() => succeeded() >= atRestart + 4, 20_000, 'executions after the restart');
-    await client.pauseTask({ taskId });
+    await context.client.pauseTask({ taskId });
     const last = received[received.length - 1].position;
     await feed.close();
     await slowNc.close();
 
     const history: FeedEvent[] = [];
     const first = received[0].position;
-    for await (const event of client.history({ taskId, afterPosition: first - 1 })) if (event.position <= last) history.push(event);
+    for await (const event of context.client.history({ taskId, afterPosition: first - 1 })) if (event.position <= last) history.push(event);
     expect(feed.stats().history).toBeGreaterThan(0);
     const key = (e: FeedEvent) => `${e.streamId}#${e.revision}`;
     expect(received.map(key)).toEqual(history.map(key));
@@ -77,14 +67,14 @@ describe('the client SDK against the whole system', () => {
   }, 45_000);
 
   it('events$ is an Observable of the same feed: types filter, live from now', async () => {
-    const created = await client.createTask({ name: 'observed', executor: 'noop' });
+    const created = await context.client.createTask({ name: 'observed', executor: 'noop' });
     const types = ['TaskDue', 'TaskSucceeded'];
     const observed = firstValueFrom(
-      client.events$({ taskId: created.taskId, types }).pipe(filter((e) => e.streamId.startsWith('execution-')), take(2), toArray()),
+      context.client.events$({ taskId: created.taskId, types }).pipe(filter((e) => e.streamId.startsWith('execution-')), take(2), toArray()),
     );
     // The feed is "from now": let it reach the head before triggering, so the trigger is live.
-    await waitFor(async () => (await client.historyPage({ taskId: created.taskId })).head >= created.position!, 5000, 'the head');
-    const triggered = await client.triggerTask({ taskId: created.taskId });
+    await waitFor(async () => (await context.client.historyPage({ taskId: created.taskId })).head >= created.position!, 5000, 'the head');
+    const triggered = await context.client.triggerTask({ taskId: created.taskId });
     const events = await observed;
     expect(events.map((e) => [e.type, e.streamId])).toEqual([
       ['TaskDue', `execution-${triggered.executionId}`],

@@ -1,6 +1,6 @@
-import { SchedClient, type EventFeed, type FeedEvent } from '@sched/client';
+import type { EventFeed, FeedEvent } from '@sched/client';
 import type { HistoryEntry } from '@sched/contracts';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { useSystemWithClient } from '../support/system';
 import { createWorkflow } from '../support/workflows';
 
 /** Reads a feed until `done` says what came is enough; the `break` closes the feed. */
@@ -18,33 +18,23 @@ const ofStream = (events: readonly FeedEvent[], streamId: string): FeedEvent[] =
 
 /** A workflow run's own stream (`workflow-<runId>`) live on `sched.evt.workflow.<taskId>.<runId>.<type>` and in the task's history. */
 describe('workflow run events, live and in history (e2e)', () => {
-  let system: TestSystem;
-  let client: SchedClient;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-    client = await SchedClient.connect(system.nats.url, { timeoutMs: 5000 });
-  });
-  afterAll(async () => {
-    await client?.close();
-    await system?.close();
-  });
+  const context = useSystemWithClient();
 
   it('a subscriber of a workflow task gets its run live, and the task history has the run in log order', async () => {
-    const taskId = await createWorkflow(system, {
+    const taskId = await createWorkflow(context.system, {
       mode: 'serial',
       steps: [
         { id: 'first', executor: 'noop' },
         { id: 'second', executor: 'noop', dependsOn: ['first'] },
       ],
     });
-    const feed = client.subscribe({ taskId });
+    const feed = context.client.subscribe({ taskId });
     // A step's execution belongs to its pseudo task `<taskId>:<stepId>`: followed by its own subscription.
-    const stepFeed = client.subscribe({ taskId: `${taskId}:second` });
+    const stepFeed = context.client.subscribe({ taskId: `${taskId}:second` });
     // A request on the same connection: the server has the subscriptions before anything is triggered.
-    await client.historyPage({ taskId });
+    await context.client.historyPage({ taskId });
 
-    const { executionId: runId } = await client.triggerTask({ taskId });
+    const { executionId: runId } = await context.client.triggerTask({ taskId });
     const runStream = `workflow-${runId}`;
     const runExecution = `execution-${runId}`;
     const [received, stepReceived] = await Promise.all([
@@ -69,12 +59,12 @@ describe('workflow run events, live and in history (e2e)', () => {
 
     // The task's history: its stream, the run's execution and the run's stream, merged in log order.
     const history: HistoryEntry[] = [];
-    for await (const event of client.history({ taskId, limit: 4 })) history.push(event);
+    for await (const event of context.client.history({ taskId, limit: 4 })) history.push(event);
     expect(history.map((e) => e.position)).toEqual([...history.map((e) => e.position)].sort((a, b) => a - b));
     expect(history[0].type).toBe('TaskCreated');
     expect(history.filter((e) => e.position >= received[0].position).map(key)).toEqual(received.map(key));
 
     // The audit walks the run's stream too: task, run execution, run.
-    expect(await client.auditVerify({ taskId })).toMatchObject({ ok: true, streams: 3, broken: [] });
+    expect(await context.client.auditVerify({ taskId })).toMatchObject({ ok: true, streams: 3, broken: [] });
   });
 });

@@ -7,6 +7,7 @@ import type { Reply } from '@sched/contracts';
 import { createJetStreamEventStore, type EventStore } from '@sched/event-store';
 import { loadConfig, type SchedConfig } from '@sched/messaging';
 import { startStandalone } from '../../apps/standalone/src/standalone';
+import { SchedClient } from '@sched/client';
 import { startTestNats, type TestNats } from './nats';
 
 export interface TestSystem {
@@ -63,4 +64,18 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The whole system and a typed client on it, started before the tests of the calling `describe` and closed after. */
+export function useSystemWithClient(): { readonly system: TestSystem; readonly client: SchedClient } {
+  const context = {} as { system: TestSystem; client: SchedClient };
+  beforeAll(async () => {
+    context.system = await startTestSystem();
+    context.client = await SchedClient.connect(context.system.nats.url, { timeoutMs: 5000 });
+  });
+  afterAll(async () => {
+    await context.client?.close();
+    await context.system?.close();
+  });
+  return context;
 }
