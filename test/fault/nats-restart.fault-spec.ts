@@ -59,6 +59,9 @@ describe('nats-server restarted mid-load', () => {
     }, 60_000, 'every execution to end');
     const { duplicated } = executionAnomalies(executions);
     const succeeded = [...executions.values()].filter((events) => events.some((event) => event.type === 'TaskSucceeded')).length;
+    // An occurrence that fires while its task is being paused may be skipped: only then may one end otherwise.
+    const endedOtherwise = [...executions.entries()].filter(([, events]) => !events.some((event) => event.type === 'TaskSucceeded'));
+    const skippedAtPause = endedOtherwise.filter(([id, events]) => events.at(-1)?.type === 'TaskSkipped' && Number(id.split('@')[1]) >= loadEndedAt - 1000);
 
     // Each whole second of the load fired once per task (fire-all: an occurrence missed during the outage fires late).
     const missed: string[] = [];
@@ -71,20 +74,31 @@ describe('nats-server restarted mid-load', () => {
     let taskTriggered = 0;
     for await (const event of system.store.readAll({ filter: { eventTypes: ['TaskTriggered'] } })) taskTriggered += 1;
 
-    // The projector's stats agree with the log, per task.
-    const head = await system.store.headPosition();
-    const statsMismatch: string[] = [];
-    for (const taskId of taskIds) {
-      const inLog = [...executions.values()].filter((events) => (events[0].data as { taskId: string }).taskId === taskId).length;
-      const stats = await system.requestUntilAnswered<TaskStatsView>(Subjects.query.stats, { taskId, minPosition: head });
-      if (!stats.ok || stats.result.succeeded !== inLog || stats.result.finished !== inLog) statsMismatch.push(`${taskId}: log ${inLog}, ${JSON.stringify(stats)}`);
-    }
+    // The projector's stats converge to the log, per task: re-read both until they agree (a fire racing the pause
+    // may still be landing when the first read is taken).
+    let lastMismatch: string[] = [];
+    const statsMismatch = await waitFor(async () => {
+      const head = await system.store.headPosition();
+      const log = await system.executions();
+      const mismatch: string[] = [];
+      for (const taskId of taskIds) {
+        const ofTask = [...log.values()].filter((events) => (events[0].data as { taskId: string }).taskId === taskId);
+        const inLog = { finished: ofTask.length, succeeded: ofTask.filter((events) => events.some((event) => event.type === 'TaskSucceeded')).length };
+        const stats = await system.requestUntilAnswered<TaskStatsView>(Subjects.query.stats, { taskId, minPosition: head });
+        if (!stats.ok || stats.result.succeeded !== inLog.succeeded || stats.result.finished !== inLog.finished) {
+          mismatch.push(`${taskId}: log ${JSON.stringify(inLog)}, ${JSON.stringify(stats)}`);
+        }
+      }
+      lastMismatch = mismatch;
+      return mismatch.length === 0 ? mismatch : undefined;
+    }, 15_000, 'the projector stats to agree with the log').catch(() => lastMismatch);
 
-    const figures = { executions: executions.size, triggers: triggered.length, taskTriggered, succeeded, missed: missed.length, duplicated: duplicated.length, clientRetries: system.retries() };
+    const figures = { executions: executions.size, triggers: triggered.length, taskTriggered, succeeded, skippedAtPause: skippedAtPause.length, missed: missed.length, duplicated: duplicated.length, clientRetries: system.retries() };
     console.log(`nats-server restart under load: ${JSON.stringify(figures)}`);
     expect(missed).toEqual([]);
     expect(duplicated).toEqual([]);
-    expect(succeeded).toBe(executions.size);
+    expect(endedOtherwise).toEqual(skippedAtPause);
+    expect(skippedAtPause.length).toBeLessThanOrEqual(TASKS); // at most the one occurrence per task that raced its pause
     expect(new Set(triggered).size).toBe(triggered.length);
     expect(taskTriggered).toBe(triggered.length);
     expect(statsMismatch).toEqual([]);
