@@ -77,3 +77,7 @@ export function toRecordedEvents(subject: string, seq: number, commit: CommitBod
     position: toPosition(seq, index),
   }));
 }
+
+/** The events of a stored commit message, decoded: what every read of the log turns a message into. */
+export const recordedEventsOf = (message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array }): RecordedEvent[] =>
+  toRecordedEvents(message.subject, message.seq, decodeCommit(message.subject, message.seq, message.data));

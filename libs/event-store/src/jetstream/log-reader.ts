@@ -4,7 +4,7 @@ import { matchesFilter } from '../event-filter';
 import type { EventFilter } from '../event-store.port';
 import { commitSequenceOf, toPosition } from '../positions';
 import { orderedMessages } from './commit-reader';
-import { decodeCommit, toRecordedEvents, type CommitBody } from './commit-codec';
+import { decodeCommit, recordedEventsOf, toRecordedEvents, type CommitBody } from './commit-codec';
 import type { ResilientCalls } from './resilient-calls';
 import { serverFilterSubject } from './server-filter';
 
@@ -103,7 +103,7 @@ export class LogReader {
   }
 
   private matching(message: JsMsg, after: number, filter: EventFilter | undefined): RecordedEvent[] {
-    const events = toRecordedEvents(message.subject, message.seq, decoded(message).commit);
+    const events = recordedEventsOf(message);
     return events.filter((event) => event.position > after && matchesFilter(event, filter));
   }
 

@@ -4,7 +4,7 @@ import { matchesFilter } from '../event-filter';
 import type { EventFilter } from '../event-store.port';
 import { commitSequenceOf, lastPositionOfCommit } from '../positions';
 import { orderedMessages, type OrderedReadOptions } from './commit-reader';
-import { decodeCommit, toRecordedEvents } from './commit-codec';
+import { recordedEventsOf } from './commit-codec';
 import type { ResilientCalls } from './resilient-calls';
 
 export interface SharedTailOptions {
@@ -72,9 +72,9 @@ class Member {
 export type CatchUpReader = (after: number, headSeq: number, filter: EventFilter | undefined) => AsyncIterable<RecordedEvent>;
 
 /**
- * One ordered consumer on the log shared by every live subscription
- * of a process: each commit is fetched and decoded once and fanned out, where a consumer per subscription made the
- * server send, and this process parse, every commit once per subscriber (four of them in the standalone app).
+ * One ordered consumer on the log shared by every live subscription of a process: each commit is fetched and decoded
+ * once and fanned out, where a consumer per subscription made the server send, and this process parse, every commit
+ * once per subscriber (four of them in the standalone app).
  * A subscription starting behind the tail's buffer catches up on its own (a bounded read) and then joins; one that
  * falls too far behind (its queue overflows) is cut loose the same way, so one slow subscriber neither holds the
  * others back nor grows memory without bound. The consumer exists while someone listens.
@@ -166,7 +166,7 @@ export class SharedTail {
     try {
       for await (const message of orderedMessages(this.js, this.calls, reader)) {
         if (signal.aborted) return;
-        const commit = { seq: message.seq, events: toRecordedEvents(message.subject, message.seq, decodeCommit(message.subject, message.seq, message.data)) };
+        const commit = { seq: message.seq, events: recordedEventsOf(message) };
         this.nextSeq = message.seq + 1;
         this.buffer.push(commit);
         if (this.buffer.length > this.options.bufferedCommits) this.buffer.shift();
