@@ -1,134 +1,125 @@
 import { Subjects, type ExecutionView, type Page, type TaskCommandResult, type TaskView, type TriggerTaskResult } from '@sched/contracts';
-import { httpClient, resultOf } from '../support/http';
-import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+import { resultOf } from '../support/http';
+import { useSystemWithHttp, waitFor } from '../support/system';
 
 /** The HTTP face of the gateway: every command and query, the same validation and errors as NATS, HTTP statuses. */
 describe('HTTP API', () => {
-  let system: TestSystem;
-  let http: ReturnType<typeof httpClient>;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-    http = httpClient(system.httpUrl);
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const context = useSystemWithHttp();
 
   async function createTask(body: Record<string, unknown>): Promise<TaskCommandResult> {
-    const reply = await http.post<TaskCommandResult>('/api/tasks', body);
+    const reply = await context.http.post<TaskCommandResult>('/api/tasks', body);
     expect(reply.status).toBe(201);
     return resultOf(reply);
   }
 
   it('creates, reads, changes, pauses, resumes and deletes a task', async () => {
     const created = await createTask({ name: 'report', executor: 'noop', schedules: [{ type: 'cron', expression: '0 9 * * *' }], tags: ['http'] });
-    const task = resultOf(await http.get<TaskView>(`/api/tasks/${created.taskId}?minPosition=${created.position}`));
+    const task = resultOf(await context.http.get<TaskView>(`/api/tasks/${created.taskId}?minPosition=${created.position}`));
     expect(task).toMatchObject({ taskId: created.taskId, name: 'report', state: 'active', tags: ['http'] });
 
-    const updated = resultOf(await http.patch<TaskCommandResult>(`/api/tasks/${created.taskId}`, { name: 'daily report' }));
+    const updated = resultOf(await context.http.patch<TaskCommandResult>(`/api/tasks/${created.taskId}`, { name: 'daily report' }));
     expect(updated.events).toEqual(['TaskUpdated']);
-    const paused = await http.post<TaskCommandResult>(`/api/tasks/${created.taskId}/pause`, { note: 'maintenance' });
+    const paused = await context.http.post<TaskCommandResult>(`/api/tasks/${created.taskId}/pause`, { note: 'maintenance' });
     expect(paused.status).toBe(200);
-    const afterPause = resultOf(await http.get<TaskView>(`/api/tasks/${created.taskId}?minPosition=${resultOf(paused).position}`));
+    const afterPause = resultOf(await context.http.get<TaskView>(`/api/tasks/${created.taskId}?minPosition=${resultOf(paused).position}`));
     expect(afterPause).toMatchObject({ name: 'daily report', state: 'paused', pauseNote: 'maintenance' });
     // Pausing a paused task changes nothing, as on NATS.
-    expect(resultOf(await http.post<TaskCommandResult>(`/api/tasks/${created.taskId}/pause`)).events).toEqual([]);
+    expect(resultOf(await context.http.post<TaskCommandResult>(`/api/tasks/${created.taskId}/pause`)).events).toEqual([]);
 
-    expect(resultOf(await http.post<TaskCommandResult>(`/api/tasks/${created.taskId}/resume`)).events).toEqual(['TaskResumed']);
-    const list = resultOf(await http.get<Page<TaskView>>(`/api/tasks?tag=http&state=active&limit=10&minPosition=${(await system.store.headPosition())}`));
+    expect(resultOf(await context.http.post<TaskCommandResult>(`/api/tasks/${created.taskId}/resume`)).events).toEqual(['TaskResumed']);
+    const list = resultOf(await context.http.get<Page<TaskView>>(`/api/tasks?tag=http&state=active&limit=10&minPosition=${(await context.system.store.headPosition())}`));
     expect(list.items.map((item) => item.taskId)).toContain(created.taskId);
 
-    const deleted = await http.delete<TaskCommandResult>(`/api/tasks/${created.taskId}?reason=done`);
+    const deleted = await context.http.delete<TaskCommandResult>(`/api/tasks/${created.taskId}?reason=done`);
     expect(resultOf(deleted).events).toEqual(['TaskDeleted']);
   });
 
   it('triggers a task and follows the execution: list, get, stats, history, audit, as-of, cancel', async () => {
     const { taskId } = await createTask({ name: 'on demand', executor: 'noop' });
-    const triggered = await http.post<TriggerTaskResult>(`/api/tasks/${taskId}/trigger`);
+    const triggered = await context.http.post<TriggerTaskResult>(`/api/tasks/${taskId}/trigger`);
     expect(triggered.status).toBe(202);
     const { executionId } = resultOf(triggered);
     const done = await waitFor(async () => {
-      const page = resultOf(await http.get<Page<ExecutionView>>(`/api/executions?taskId=${taskId}`));
+      const page = resultOf(await context.http.get<Page<ExecutionView>>(`/api/executions?taskId=${taskId}`));
       return page.items.find((item) => item.executionId === executionId && item.status === 'succeeded');
     }, 15_000, 'the triggered execution to succeed');
     expect(done.reason).toBe('trigger');
 
-    const execution = resultOf(await http.get<ExecutionView>(`/api/executions/${encodeURIComponent(executionId)}`));
+    const execution = resultOf(await context.http.get<ExecutionView>(`/api/executions/${encodeURIComponent(executionId)}`));
     expect(execution.attempts).toHaveLength(1);
-    const stats = resultOf(await http.get<{ succeeded: number }>(`/api/tasks/${taskId}/stats`));
+    const stats = resultOf(await context.http.get<{ succeeded: number }>(`/api/tasks/${taskId}/stats`));
     expect(stats.succeeded).toBe(1);
-    const history = resultOf(await http.get<{ events: Array<{ type: string }> }>(`/api/tasks/${taskId}/history?types=TaskCreated,TaskSucceeded`));
+    const history = resultOf(await context.http.get<{ events: Array<{ type: string }> }>(`/api/tasks/${taskId}/history?types=TaskCreated,TaskSucceeded`));
     expect(history.events.map((event) => event.type)).toEqual(['TaskCreated', 'TaskSucceeded']);
-    const executionHistory = resultOf(await http.get<{ events: Array<{ type: string }> }>(`/api/executions/${encodeURIComponent(executionId)}/history`));
+    const executionHistory = resultOf(await context.http.get<{ events: Array<{ type: string }> }>(`/api/executions/${encodeURIComponent(executionId)}/history`));
     expect(executionHistory.events[0].type).toBe('TaskDue');
-    expect(resultOf(await http.get<{ ok: boolean; events: number }>(`/api/tasks/${taskId}/audit`))).toMatchObject({ ok: true });
-    expect(resultOf(await http.get(`/api/executions/${encodeURIComponent(executionId)}/audit`))).toMatchObject({ ok: true, streams: 1 });
-    const asOf = resultOf(await http.get<{ state: { status: string } }>(`/api/tasks/${taskId}/as-of?at=${new Date().toISOString()}`));
+    expect(resultOf(await context.http.get<{ ok: boolean; events: number }>(`/api/tasks/${taskId}/audit`))).toMatchObject({ ok: true });
+    expect(resultOf(await context.http.get(`/api/executions/${encodeURIComponent(executionId)}/audit`))).toMatchObject({ ok: true, streams: 1 });
+    const asOf = resultOf(await context.http.get<{ state: { status: string } }>(`/api/tasks/${taskId}/as-of?at=${new Date().toISOString()}`));
     expect(asOf.state.status).toBe('active');
-    expect((await http.get(`/api/executions/${encodeURIComponent(executionId)}/as-of?at=${new Date().toISOString()}`)).status).toBe(200);
+    expect((await context.http.get(`/api/executions/${encodeURIComponent(executionId)}/as-of?at=${new Date().toISOString()}`)).status).toBe(200);
 
-    const cancel = await http.post(`/api/executions/${encodeURIComponent(executionId)}/cancel`, { reason: 'too late' });
+    const cancel = await context.http.post(`/api/executions/${encodeURIComponent(executionId)}/cancel`, { reason: 'too late' });
     expect(cancel.status).toBe(409);
     expect(cancel.body).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
   });
 
   it('disables and enables a task, and refuses to pause an execution that has ended', async () => {
     const { taskId } = await createTask({ name: 'switchable', executor: 'noop' });
-    expect(resultOf(await http.post<TaskCommandResult>(`/api/tasks/${taskId}/disable`, { reason: 'holiday' })).events).toEqual(['TaskDisabled']);
-    expect(resultOf(await http.post<TaskCommandResult>(`/api/tasks/${taskId}/enable`)).events).toEqual(['TaskEnabled']);
-    expect((await http.post('/api/executions/nope@1/pause')).status).toBe(404);
-    const { executionId } = resultOf(await http.post<TriggerTaskResult>(`/api/tasks/${taskId}/trigger`));
+    expect(resultOf(await context.http.post<TaskCommandResult>(`/api/tasks/${taskId}/disable`, { reason: 'holiday' })).events).toEqual(['TaskDisabled']);
+    expect(resultOf(await context.http.post<TaskCommandResult>(`/api/tasks/${taskId}/enable`)).events).toEqual(['TaskEnabled']);
+    expect((await context.http.post('/api/executions/nope@1/pause')).status).toBe(404);
+    const { executionId } = resultOf(await context.http.post<TriggerTaskResult>(`/api/tasks/${taskId}/trigger`));
     await waitFor(async () => {
-      const reply = await http.get<ExecutionView>(`/api/executions/${encodeURIComponent(executionId)}`);
+      const reply = await context.http.get<ExecutionView>(`/api/executions/${encodeURIComponent(executionId)}`);
       return reply.body.ok && reply.body.result.status === 'succeeded';
     }, 15_000, 'the execution to succeed');
     for (const action of ['pause', 'resume', 'terminate']) {
-      const reply = await http.post(`/api/executions/${encodeURIComponent(executionId)}/${action}`);
+      const reply = await context.http.post(`/api/executions/${encodeURIComponent(executionId)}/${action}`);
       expect({ action, status: reply.status }).toEqual({ action, status: 409 });
     }
   });
 
   it('answers next fires of a task and previews schedules not saved yet', async () => {
     const { taskId } = await createTask({ name: 'every minute', executor: 'noop', schedules: [{ type: 'interval', every: '1m' }] });
-    const fires = resultOf(await http.get<{ fires: unknown[]; active: boolean }>(`/api/tasks/${taskId}/next-fires?count=3`));
+    const fires = resultOf(await context.http.get<{ fires: unknown[]; active: boolean }>(`/api/tasks/${taskId}/next-fires?count=3`));
     expect(fires).toMatchObject({ taskId, active: true });
     expect(fires.fires).toHaveLength(3);
     const preview = resultOf(
-      await http.post<{ fires: Array<{ at: string }> }>('/api/schedules/next-fires', {
+      await context.http.post<{ fires: Array<{ at: string }> }>('/api/schedules/next-fires', {
         schedules: [{ type: 'cron', expression: '0 9 * * MON', timezone: 'Europe/Berlin' }],
         count: 2,
         after: '2030-01-01T00:00:00Z',
       }),
     );
     expect(preview.fires.map((fire) => fire.at)).toEqual(['2030-01-07T08:00:00.000Z', '2030-01-14T08:00:00.000Z']);
-    const bad = await http.post('/api/schedules/next-fires', { schedules: [{ type: 'cron', expression: 'every day' }] });
+    const bad = await context.http.post('/api/schedules/next-fires', { schedules: [{ type: 'cron', expression: 'every day' }] });
     expect(bad.status).toBe(422);
   });
 
   it('backfills a range', async () => {
     const { taskId } = await createTask({ name: 'hourly', executor: 'noop', schedules: [{ type: 'interval', every: '1h' }] });
-    const reply = await http.post<{ occurrences: number }>(`/api/tasks/${taskId}/backfill`, { from: '2020-01-01T00:00:00Z', to: '2020-01-01T03:00:00Z' });
+    const reply = await context.http.post<{ occurrences: number }>(`/api/tasks/${taskId}/backfill`, { from: '2020-01-01T00:00:00Z', to: '2020-01-01T03:00:00Z' });
     expect(reply.status).toBe(202);
     expect(resultOf(reply).occurrences).toBe(3);
   });
 
   it('gives the NATS reply\'s error, mapped to an HTTP status, and appends nothing', async () => {
     const cases: Array<[string, () => Promise<{ status: number; body: unknown }>, number, string]> = [
-      ['not JSON', () => http.raw('POST', '/api/tasks', '{not json'), 400, 'BAD_REQUEST'],
-      ['not an object', () => http.post('/api/tasks', [1, 2]), 400, 'BAD_REQUEST'],
-      ['a body that breaks the contract', () => http.post('/api/tasks', { name: 'x', executor: 'noop', schedules: [{ type: 'interval', every: '10ms' }] }), 422, 'VALIDATION'],
-      ['an unknown executor', () => http.post('/api/tasks', { name: 'x', executor: 'teleport' }), 422, 'VALIDATION'],
-      ['a query field that is not a number', () => http.get('/api/tasks?limit=many'), 422, 'VALIDATION'],
-      ['an unknown query field', () => http.get('/api/executions?colour=red'), 422, 'VALIDATION'],
-      ['an unknown task', () => http.get('/api/tasks/no-such-task'), 404, 'NOT_FOUND'],
-      ['an unknown task to pause', () => http.post('/api/tasks/no-such-task/pause'), 404, 'NOT_FOUND'],
-      ['an unknown execution', () => http.get('/api/executions/nope@1'), 404, 'NOT_FOUND'],
-      ['a bad instant', () => http.get('/api/tasks/some-task/as-of?at=yesterday'), 422, 'VALIDATION'],
-      ['an unknown route', () => http.get('/api/nothing-here'), 404, 'NOT_FOUND'],
+      ['not JSON', () => context.http.raw('POST', '/api/tasks', '{not json'), 400, 'BAD_REQUEST'],
+      ['not an object', () => context.http.post('/api/tasks', [1, 2]), 400, 'BAD_REQUEST'],
+      ['a body that breaks the contract', () => context.http.post('/api/tasks', { name: 'x', executor: 'noop', schedules: [{ type: 'interval', every: '10ms' }] }), 422, 'VALIDATION'],
+      ['an unknown executor', () => context.http.post('/api/tasks', { name: 'x', executor: 'teleport' }), 422, 'VALIDATION'],
+      ['a query field that is not a number', () => context.http.get('/api/tasks?limit=many'), 422, 'VALIDATION'],
+      ['an unknown query field', () => context.http.get('/api/executions?colour=red'), 422, 'VALIDATION'],
+      ['an unknown task', () => context.http.get('/api/tasks/no-such-task'), 404, 'NOT_FOUND'],
+      ['an unknown task to pause', () => context.http.post('/api/tasks/no-such-task/pause'), 404, 'NOT_FOUND'],
+      ['an unknown execution', () => context.http.get('/api/executions/nope@1'), 404, 'NOT_FOUND'],
+      ['a bad instant', () => context.http.get('/api/tasks/some-task/as-of?at=yesterday'), 422, 'VALIDATION'],
+      ['an unknown route', () => context.http.get('/api/nothing-here'), 404, 'NOT_FOUND'],
     ];
     const taskCount = async () =>
-      resultOf(await http.get<Page<TaskView>>(`/api/tasks?limit=500&minPosition=${await system.store.headPosition()}`)).items.length;
+      resultOf(await context.http.get<Page<TaskView>>(`/api/tasks?limit=500&minPosition=${await context.system.store.headPosition()}`)).items.length;
     const before = await taskCount();
     for (const [what, send, status, code] of cases) {
       const reply = await send();
@@ -140,15 +131,15 @@ describe('HTTP API', () => {
 
   it('answers with exactly the body the NATS reply has', async () => {
     const payload = { name: '', executor: 'noop', schedules: [{ type: 'interval', every: 'often' }] };
-    const viaNats = await system.request(Subjects.cmd.taskCreate, payload);
-    const viaHttp = await http.post('/api/tasks', payload);
+    const viaNats = await context.system.request(Subjects.cmd.taskCreate, payload);
+    const viaHttp = await context.http.post('/api/tasks', payload);
     expect(viaHttp.status).toBe(422);
     expect(viaHttp.body).toEqual(viaNats);
   });
 
   it('refuses a second task with the same id with 409 CONFLICT', async () => {
     await createTask({ taskId: 'http-dup', name: 'one', executor: 'noop' });
-    const second = await http.post('/api/tasks', { taskId: 'http-dup', name: 'two', executor: 'noop' });
+    const second = await context.http.post('/api/tasks', { taskId: 'http-dup', name: 'two', executor: 'noop' });
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });

@@ -8,6 +8,7 @@ import { createJetStreamEventStore, type EventStore } from '@sched/event-store';
 import { loadConfig, type SchedConfig } from '@sched/messaging';
 import { startStandalone } from '../../apps/standalone/src/standalone';
 import { SchedClient } from '@sched/client';
+import { httpClient } from './http';
 import { startTestNats, type TestNats } from './nats';
 
 export interface TestSystem {
@@ -75,6 +76,19 @@ export function useSystemWithClient(): { readonly system: TestSystem; readonly c
   });
   afterAll(async () => {
     await context.client?.close();
+    await context.system?.close();
+  });
+  return context;
+}
+
+/** The whole system and an HTTP client on its gateway, started before the tests of the calling `describe`. */
+export function useSystemWithHttp(): { readonly system: TestSystem; readonly http: ReturnType<typeof httpClient> } {
+  const context = {} as { system: TestSystem; http: ReturnType<typeof httpClient> };
+  beforeAll(async () => {
+    context.system = await startTestSystem();
+    context.http = httpClient(context.system.httpUrl);
+  });
+  afterAll(async () => {
     await context.system?.close();
   });
   return context;
