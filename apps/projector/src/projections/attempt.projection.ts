@@ -17,7 +17,13 @@ export interface AttemptRow {
 }
 
 /** An execution event with what the attempts model needs from its execution row (the task id). */
-export type AttemptEvent = RecordedEvent & { readonly taskId: string; readonly executionId: string };
+export interface AttemptEvent {
+  readonly event: RecordedEvent;
+  readonly type: string;
+  readonly position: number;
+  readonly taskId: string;
+  readonly executionId: string;
+}
 
 export const ATTEMPT_EVENT_TYPES = ['TaskStarted', 'TaskSucceeded', 'TaskFailed', 'TaskTimedOut', 'TaskCancelled'] as const;
 
@@ -28,8 +34,9 @@ export function attemptOf(event: RecordedEvent): number | undefined {
   return typeof attempt === 'number' ? attempt : undefined;
 }
 
-/** The attempt's log lines travel on the event that ends it. */
-const logsOf = (data: { logs?: readonly ExecutionLogLine[] }): { logs?: readonly ExecutionLogLine[] } => (data.logs ? { logs: data.logs } : {});
+/** The attempt's log lines travel on the event that ends it (an event without any keeps what the row has). */
+type Logs = readonly ExecutionLogLine[] | undefined;
+const logsOf = (row: AttemptRow, data: { logs?: readonly ExecutionLogLine[] }): Logs => data.logs ?? row.logs;
 
 /** A worker that vanished is reported by the retry policy as this error type (ARCHITECTURE.md, Actors). */
 const WORKER_LOST = 'WorkerLost';
@@ -38,34 +45,50 @@ const WORKER_LOST = 'WorkerLost';
 export const attemptProjection: Projection<AttemptRow, AttemptEvent> = {
   name: 'attempts',
   handles: ATTEMPT_EVENT_TYPES,
-  evolve(row: AttemptRow | null, event: AttemptEvent): AttemptRow | null {
-    const e = event as Recorded<ExecutionEvent> & AttemptEvent;
+  evolve(row: AttemptRow | null, change: AttemptEvent): AttemptRow | null {
+    const e = change.event as Recorded<ExecutionEvent>;
     if (e.type === 'TaskStarted') {
       if (row) return row;
       const { attempt, workerId, startedAt } = e.data;
-      const { executionId, taskId } = event;
-      return { executionId, attempt, taskId, status: 'running', workerId, startedAt: toMs(startedAt), position: e.position };
+      const { executionId, taskId } = change;
+      // Every field, in recordToAttempt's order: one row shape keeps the spreads below on V8's fast path.
+      return {
+        executionId,
+        attempt,
+        taskId,
+        status: 'running',
+        workerId,
+        startedAt: toMs(startedAt),
+        endedAt: undefined,
+        durationMs: undefined,
+        error: undefined,
+        logs: undefined,
+        position: e.position,
+      };
     }
     if (!row) return null;
-    const next = { ...row, position: e.position };
+    const position = e.position;
     switch (e.type) {
-      case 'TaskSucceeded':
-        return { ...next, status: 'succeeded', endedAt: toMs(e.data.endedAt), durationMs: e.data.durationMs, ...logsOf(e.data) };
+      case 'TaskSucceeded': {
+        const { endedAt, durationMs } = e.data;
+        return { ...row, status: 'succeeded', endedAt: toMs(endedAt), durationMs, logs: logsOf(row, e.data), position };
+      }
       case 'TaskFailed': {
         const { error, endedAt, durationMs } = e.data;
         // A timed-out attempt keeps saying so when its failure is recorded after the timeout.
         const status = row.status === 'timed_out' ? 'timed_out' : error.type === WORKER_LOST ? 'lost' : 'failed';
-        return { ...next, status, error, endedAt: toMs(endedAt), durationMs, ...logsOf(e.data) };
+        return { ...row, status, error, endedAt: toMs(endedAt), durationMs, logs: logsOf(row, e.data), position };
       }
       case 'TaskTimedOut': {
         const { timeout, timeoutMs } = e.data;
         const error = { type: 'Timeout', message: `${timeout} timeout of ${timeoutMs}ms exceeded`, retryable: true };
-        return { ...next, status: 'timed_out', error, endedAt: row.endedAt ?? occurredMs(e) };
+        return { ...row, status: 'timed_out', error, endedAt: row.endedAt ?? occurredMs(e), position };
       }
       case 'TaskCancelled':
-        return row.status === 'running' ? { ...next, status: 'cancelled', endedAt: occurredMs(e), ...logsOf(e.data) } : next;
+        if (row.status !== 'running') return { ...row, position };
+        return { ...row, status: 'cancelled', endedAt: occurredMs(e), logs: logsOf(row, e.data), position };
       default:
-        return next;
+        return { ...row, position };
     }
   },
 };

@@ -47,63 +47,99 @@ export const executionProjection: Projection<ExecutionRow> = {
     if (e.type === 'TaskDue') {
       if (row) return row; // TaskDue opens the stream exactly once ("no stream" expected version)
       const { executionId, taskId, reason, executor, scheduledAt } = e.data;
-      const due = { executionId, taskId, status: 'due' as const, reason, executor, scheduledAt: toMs(scheduledAt) };
-      return { ...due, attempt: 0, updatedAt: at, duePosition: e.position, position: e.position };
+      // Every field, in the order recordToExecution gives them: rows of one shape keep the spreads below (and
+      // every read of a row) on V8's fast path, which matters when a rebuild folds millions of events.
+      return {
+        executionId,
+        taskId,
+        status: 'due',
+        reason,
+        executor,
+        scheduledAt: toMs(scheduledAt),
+        startedAt: undefined,
+        endedAt: undefined,
+        durationMs: undefined,
+        attempt: 0,
+        workerId: undefined,
+        progress: undefined,
+        result: undefined,
+        error: undefined,
+        note: undefined,
+        updatedAt: at,
+        duePosition: e.position,
+        position: e.position,
+      };
     }
     if (!row) return null;
-    const next = { ...row, updatedAt: at, position: e.position };
+    // One spread per event, of a row that already has every field (see TaskDue).
+    const updatedAt = at;
+    const position = e.position;
     switch (e.type) {
       case 'TaskStarted': {
         const { attempt, workerId, startedAt } = e.data;
         // A new attempt starts clean: the previous attempt's progress and end no longer describe what is running.
-        const fresh = { progress: undefined, endedAt: undefined, durationMs: undefined };
-        return { ...next, ...fresh, status: 'running', attempt, workerId, startedAt: toMs(startedAt) };
+        return {
+          ...row,
+          status: 'running',
+          attempt,
+          workerId,
+          startedAt: toMs(startedAt),
+          progress: undefined,
+          endedAt: undefined,
+          durationMs: undefined,
+          updatedAt,
+          position,
+        };
       }
       case 'TaskProgressed':
         // Late progress from a lost worker's attempt must not overwrite the current one.
-        if (e.data.attempt !== row.attempt) return next;
-        return { ...next, progress: progressOf(e.data) };
+        if (e.data.attempt !== row.attempt) return { ...row, updatedAt, position };
+        return { ...row, progress: progressOf(e.data), updatedAt, position };
       case 'TaskSucceeded': {
         const { attempt, result, durationMs, endedAt } = e.data;
-        return { ...next, status: 'succeeded', attempt, result, durationMs, endedAt: toMs(endedAt) };
+        return { ...row, status: 'succeeded', attempt, result, durationMs, endedAt: toMs(endedAt), updatedAt, position };
       }
       case 'TaskFailed': {
         const { attempt, error, durationMs, endedAt, final } = e.data;
         // A non-final failure leaves the status to the TaskRetried that follows (as the decider does).
-        return { ...next, status: final ? 'failed' : row.status, attempt, error, durationMs, endedAt: toMs(endedAt) };
+        const status = final ? 'failed' : row.status;
+        return { ...row, status, attempt, error, durationMs, endedAt: toMs(endedAt), updatedAt, position };
       }
       case 'TaskRetried':
-        return { ...next, status: 'due', workerId: undefined };
+        return { ...row, status: 'due', workerId: undefined, updatedAt, position };
       case 'TaskTimedOut': {
         const { timeout, timeoutMs } = e.data;
         const error = { type: 'Timeout', message: `${timeout} timeout of ${timeoutMs}ms exceeded`, retryable: true };
-        return { ...next, error };
+        return { ...row, error, updatedAt, position };
       }
       case 'TaskCancelRequested':
-        return next;
-      case 'TaskCancelled':
-        return { ...next, status: 'cancelled', endedAt: at, note: e.data.reason };
-      case 'TaskSkipped':
-        return { ...next, status: 'skipped', endedAt: at, note: e.data.reason };
       case 'ExecutionPauseRequested':
-        return next;
+        return { ...row, updatedAt, position };
+      case 'TaskCancelled':
+        return { ...row, status: 'cancelled', endedAt: at, note: e.data.reason, updatedAt, position };
+      case 'TaskSkipped':
+        return { ...row, status: 'skipped', endedAt: at, note: e.data.reason, updatedAt, position };
       case 'ExecutionPaused':
-        return { ...next, status: 'paused' };
+        return { ...row, status: 'paused', updatedAt, position };
       case 'ExecutionResumed':
         // A detached pause (its attempt ended) gets its TaskRetried in the same commit, which makes it due.
-        return row.status === 'paused' ? { ...next, status: 'running' } : next;
+        return { ...row, status: row.status === 'paused' ? 'running' : row.status, updatedAt, position };
       default:
         return assertNever(e);
     }
   },
 };
 
+type Progress = NonNullable<ExecutionRow['progress']>;
 type ProgressData = Extract<ExecutionEvent, { type: 'TaskProgressed' }>['data'];
 
 /** The row keeps the latest report: percent, message and the item counts with the estimated end, if given. */
-function progressOf(data: ProgressData): NonNullable<ExecutionRow['progress']> {
+function progressOf(data: ProgressData): Progress {
   const { percent, message, processedItems, totalItems, currentItem, estimatedEndAt } = data;
-  const items = { processedItems, totalItems, currentItem, estimatedEndAt };
-  const given = Object.fromEntries(Object.entries(items).filter(([, value]) => value !== undefined)) as ItemProgress;
-  return { percent, message, ...given };
+  const progress: { -readonly [K in keyof Progress]: Progress[K] } = { percent, message };
+  if (processedItems !== undefined) progress.processedItems = processedItems;
+  if (totalItems !== undefined) progress.totalItems = totalItems;
+  if (currentItem !== undefined) progress.currentItem = currentItem;
+  if (estimatedEndAt !== undefined) progress.estimatedEndAt = estimatedEndAt;
+  return progress;
 }

@@ -1,9 +1,9 @@
 import { parseStreamId, runIdOfStream, upcast, type RecordedEvent } from '@sched/contracts';
-import { attemptOf, attemptProjection, type AttemptEvent, type AttemptRow } from './attempt.projection';
+import { attemptOf, attemptProjection, type AttemptRow } from './attempt.projection';
 import { executionProjection, type ExecutionRow } from './execution.projection';
 import { project } from './projection';
-import { taskExecutionsProjection } from './task-executions.projection';
-import { taskStatsProjection, type TaskStatsRow } from './task-stats.projection';
+import { taskExecutionsProjection, type ExecutionChange } from './task-executions.projection';
+import { taskStatsProjection, type StatsChange, type TaskStatsRow } from './task-stats.projection';
 import { taskProjection, type TaskRow } from './task.projection';
 import { workflowRunProjection, type WorkflowRunRow } from './workflow-run.projection';
 
@@ -82,28 +82,23 @@ export function foldBatch(events: Iterable<RecordedEvent>, source: RowSource): B
     if (!after || after === before) continue;
     executions.put(stream.id, before, after);
     const task = tasks.get(after.taskId);
-    const change = { type: event.type, position: event.position, before, after };
+    const change: ExecutionChange = { type: event.type, position: event.position, before, after };
     tasks.put(after.taskId, task, project(taskExecutionsProjection, task, change));
 
     // A TaskCancelled may leave the attempt out: it ends the one running, if any.
     const attempt = attemptOf(event) ?? (event.type === 'TaskCancelled' && before && before.attempt > 0 ? before.attempt : undefined);
-    const attemptChange = foldAttempt(attempts, attempt, { ...event, taskId: after.taskId, executionId: stream.id });
+    let attemptBefore: AttemptRow | null | undefined;
+    let attemptAfter: AttemptRow | null | undefined;
+    if (attempt !== undefined) {
+      const key = attemptKey(stream.id, attempt);
+      attemptBefore = attempts.get(key);
+      const attemptEvent = { event, type: event.type, position: event.position, taskId: after.taskId, executionId: stream.id };
+      attemptAfter = project(attemptProjection, attemptBefore, attemptEvent);
+      attempts.put(key, attemptBefore, attemptAfter);
+    }
     const statsBefore = stats.get(after.taskId);
-    stats.put(after.taskId, statsBefore, project(taskStatsProjection, statsBefore, { ...change, ...attemptChange }));
+    const statsChange: StatsChange = { type: event.type, position: event.position, before, after, attemptBefore, attemptAfter };
+    stats.put(after.taskId, statsBefore, project(taskStatsProjection, statsBefore, statsChange));
   }
   return { tasks: tasks.changed, executions: executions.changed, attempts: attempts.changed, stats: stats.changed, workflowRuns: workflowRuns.changed };
-}
-
-/** Folds an execution event into the attempt it is about, if any; the stats want the attempt row before and after. */
-function foldAttempt(
-  attempts: RowCache<AttemptRow>,
-  attempt: number | undefined,
-  event: AttemptEvent,
-): { attemptBefore?: AttemptRow | null; attemptAfter?: AttemptRow | null } {
-  if (attempt === undefined) return {};
-  const key = attemptKey(event.executionId, attempt);
-  const attemptBefore = attempts.get(key);
-  const attemptAfter = project(attemptProjection, attemptBefore, event);
-  attempts.put(key, attemptBefore, attemptAfter);
-  return { attemptBefore, attemptAfter };
 }

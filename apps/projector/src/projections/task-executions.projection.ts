@@ -20,11 +20,16 @@ const counted = (status: ExecutionStatus | undefined): ExecutionStatus | undefin
 
 /** Counts move by status transitions, so they stay right whatever order of statuses an execution goes through. */
 function recount(counts: TaskCounts, before: ExecutionRow | null, after: ExecutionRow): TaskCounts {
-  const next: { -readonly [K in keyof TaskCounts]: number } = { ...counts, total: counts.total + (before ? 0 : 1) };
-  for (const status of COUNTED) {
-    next[status] += (counted(after.status) === status ? 1 : 0) - (counted(before?.status) === status ? 1 : 0);
-  }
-  return next;
+  const from = counted(before?.status);
+  const to = counted(after.status);
+  if (before && from === to) return counts; // most events (progress, a retry's failure) move no count
+  const moved = (status: (typeof COUNTED)[number]): number => (to === status ? 1 : 0) - (from === status ? 1 : 0);
+  return {
+    total: counts.total + (before ? 0 : 1),
+    succeeded: counts.succeeded + moved('succeeded'),
+    failed: counts.failed + moved('failed'),
+    running: counts.running + moved('running'),
+  };
 }
 
 const summary = (row: ExecutionRow): LastExecution => ({

@@ -53,24 +53,22 @@ export const taskStatsProjection: Projection<TaskStatsRow, StatsChange> = {
   handles: ['TaskSucceeded', 'TaskFailed', 'TaskCancelled', 'TaskSkipped'],
   evolve(row: TaskStatsRow | null, change: StatsChange): TaskStatsRow | null {
     const { before, after, attemptBefore, attemptAfter } = change;
-    const initial = row ?? emptyStats(after.taskId, change.position);
-    let stats = initial;
     const timed = attemptAfter?.durationMs !== undefined && attemptBefore?.durationMs === undefined;
-    if (timed) {
-      const durationSumMs = stats.durationSumMs + attemptAfter.durationMs!;
-      stats = { ...stats, timedAttempts: stats.timedAttempts + 1, durationSumMs };
-    }
-    if (isTerminal(after.status) && !isTerminal(before?.status)) {
-      const outcome: OutcomeRow = { executionId: after.executionId, status: after.status, endedAt: after.endedAt ?? after.updatedAt };
-      const withDuration = after.durationMs === undefined ? outcome : { ...outcome, durationMs: after.durationMs };
-      stats = {
-        ...stats,
-        finished: stats.finished + 1,
-        succeeded: stats.succeeded + (after.status === 'succeeded' ? 1 : 0),
-        failed: stats.failed + (after.status === 'failed' ? 1 : 0),
-        lastOutcomes: [withDuration, ...stats.lastOutcomes].slice(0, LAST_OUTCOMES),
-      };
-    }
-    return stats === initial ? row : { ...stats, position: change.position };
+    const finishing = isTerminal(after.status) && !isTerminal(before?.status);
+    if (!timed && !finishing) return row;
+    const stats = row ?? emptyStats(after.taskId, change.position);
+    const outcome: OutcomeRow = { executionId: after.executionId, status: after.status, endedAt: after.endedAt ?? after.updatedAt };
+    const withDuration = after.durationMs === undefined ? outcome : { ...outcome, durationMs: after.durationMs };
+    // One new row per change (a rebuild folds one per finished execution): every field written out.
+    return {
+      taskId: stats.taskId,
+      finished: stats.finished + (finishing ? 1 : 0),
+      succeeded: stats.succeeded + (finishing && after.status === 'succeeded' ? 1 : 0),
+      failed: stats.failed + (finishing && after.status === 'failed' ? 1 : 0),
+      timedAttempts: stats.timedAttempts + (timed ? 1 : 0),
+      durationSumMs: stats.durationSumMs + (timed ? attemptAfter.durationMs! : 0),
+      lastOutcomes: finishing ? [withDuration, ...stats.lastOutcomes.slice(0, LAST_OUTCOMES - 1)] : stats.lastOutcomes,
+      position: change.position,
+    };
   },
 };
