@@ -152,11 +152,15 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
   private async replayFromStart(): Promise<RebuildResult> {
     const started = performance.now();
     await this.stop();
-    this.store.reset();
+    this.store.reset({ deferIndexes: true });
     this.current = 0;
     const appliedBefore = this.applied;
     this.start(); // before anything else can fail: the projector must not stay stopped
-    await this.waitForPosition(await this.eventStore.headPosition());
+    try {
+      await this.waitForPosition(await this.eventStore.headPosition());
+    } finally {
+      this.store.buildDeferredIndexes();
+    }
     return { events: this.applied - appliedBefore, position: this.current, durationMs: performance.now() - started };
   }
 

@@ -67,6 +67,31 @@ describe('ReadModelStore (SQLite)', () => {
     expect(store.dump()).toEqual(live);
   });
 
+  it('a reset for a rebuild leaves the secondary indexes out until they are built, and an open restores them', () => {
+    const indexes = (db = store.db): string[] =>
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map(
+        (row) => row.name,
+      );
+    const all = indexes();
+    expect(all).toEqual(expect.arrayContaining(['executions_by_task', 'attempts_by_task_duration', 'tasks_by_state']));
+    applyInBatches(store, events, 5);
+    const live = store.dump();
+
+    store.reset({ deferIndexes: true });
+    expect(indexes()).toEqual([]);
+    applyInBatches(store, events, 500);
+    expect(store.dump()).toEqual(live); // primary keys alone keep upserts exact
+    store.buildDeferredIndexes();
+    expect(indexes()).toEqual(all);
+    store.buildDeferredIndexes(); // nothing left to build
+    expect(indexes()).toEqual(all);
+
+    // A process that stopped mid-rebuild: the next open creates what is missing.
+    store.reset({ deferIndexes: true });
+    const reopened = new ReadModelStore(store.db);
+    expect(indexes(reopened.db)).toEqual(all);
+  });
+
   it('drops tables of another schema version on open, so a replay rebuilds them', () => {
     store.applyBatch(events);
     store.db.pragma('user_version = 1');

