@@ -49,10 +49,13 @@ export class CorruptCommitError extends Error {
   }
 }
 
+/** Stateless between calls (no `stream` option): one decoder serves every commit read. */
+const decoder = new TextDecoder();
+
 export function decodeCommit(subject: string, seq: number, data: Uint8Array): CommitBody {
   let body: Partial<CommitBody>;
   try {
-    body = JSON.parse(new TextDecoder().decode(data)) as Partial<CommitBody>;
+    body = JSON.parse(decoder.decode(data)) as Partial<CommitBody>;
   } catch (error) {
     throw new CorruptCommitError(subject, seq, (error as Error).message);
   }

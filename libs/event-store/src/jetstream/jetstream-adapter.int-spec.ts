@@ -233,6 +233,23 @@ describe('live subscriptions sharing one consumer', () => {
     await reading.close();
   });
 
+  it('stops reading when its only subscriber falls behind, which then catches up alone and starts it again', async () => {
+    const stream = streamId('execution');
+    const alone = store.subscribeAll({ from: 'start' });
+    const iterator = alone[Symbol.asyncIterator]();
+    const ids = await appendCommits(stream, 3);
+    expect((await iterator.next()).value?.id).toBe(ids[0]);
+    ids.push(...(await appendCommits(stream, 40))); // overflows its queue of 10: cut loose, nobody left to read for
+    await untilConsumers(0);
+    const rest: RecordedEvent[] = [];
+    while (rest.length < 42) rest.push((await iterator.next()).value as RecordedEvent);
+    expectOrderedOnce(rest, ids.slice(1));
+    await untilConsumers(1); // caught up and joined a tail started afresh
+    const [last] = await appendCommits(stream, 1);
+    expect((await iterator.next()).value?.id).toBe(last);
+    await alone.close();
+  });
+
   it('applies each subscriber its own filter on the shared commits', async () => {
     const task = streamId('task');
     const execution = streamId('execution');

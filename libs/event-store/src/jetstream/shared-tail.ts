@@ -175,6 +175,9 @@ export class SharedTail {
           member.offer(commit, this.options.maxQueuedEvents);
           if (member.detached) this.members.delete(member);
         }
+        // Everyone fell behind (a rebuild replaying the log from the start, say): reading on for nobody would decode
+        // every commit twice, here and in the catch-up read. The next subscriber to join starts the tail again.
+        if (this.members.size === 0 && this.stop?.signal === signal) return this.halt();
       }
     } catch (error) {
       if (signal.aborted) return;
