@@ -11,6 +11,7 @@ import {
 import { ErrorCode, SchedError, type RecordedEvent } from '@sched/contracts';
 import type { EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
+import { replayInWorker } from './rebuild/apply-in-worker';
 import { ReadModelStore } from './store/read-model.store';
 
 export interface ProjectorOptions {
@@ -63,6 +64,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
   private running?: Promise<void>;
   private stopSignal?: AbortController;
   private rebuilding?: Promise<RebuildResult>;
+  /** Aborted by `stop` while a rebuild replays in a worker (the follow loop is not running then). */
+  private rebuildStop?: AbortController;
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -104,6 +107,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Applies what has arrived, closes the subscription and waits for the loop to end. Idempotent. */
   async stop(): Promise<void> {
+    this.rebuildStop?.abort();
     if (!this.running) return;
     this.stopSignal?.abort();
     this.tryFlush();
@@ -141,7 +145,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
 
   /**
    * Drops every read-model table and replays the whole log into fresh ones; the projector then follows live.
-   * Queries meanwhile see the tables filling up (a `minPosition` read waits for its position as usual).
+   * Queries meanwhile see the tables filling up (a `minPosition` read waits for its position as usual), without
+   * their secondary indexes until the replay is done. With a database file the log up to the head is applied by a
+   * worker thread while this one reads it; should the worker fail, this thread applies the rest.
    * A second call while one runs gets the same result instead of starting over.
    */
   rebuild(): Promise<RebuildResult> {
@@ -155,13 +161,41 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     this.store.reset({ deferIndexes: true });
     this.current = 0;
     const appliedBefore = this.applied;
-    this.start(); // before anything else can fail: the projector must not stay stopped
+    const file = this.store.file();
+    const stopped = (this.rebuildStop = new AbortController()).signal;
     try {
+      if (file) await this.replayInWorker(file, stopped).catch((error: unknown) => this.workerFailed(error, stopped));
+      // Follows from the checkpoint: what the worker did not apply (all of the log without one), then live.
+      if (!stopped.aborted) this.start();
       await this.waitForPosition(await this.eventStore.headPosition());
     } finally {
+      this.rebuildStop = undefined;
+      if (!stopped.aborted) this.start(); // whatever failed, the projector must not stay stopped (unless told to)
       this.store.buildDeferredIndexes();
     }
     return { events: this.applied - appliedBefore, position: this.current, durationMs: performance.now() - started };
+  }
+
+  /** A database file another thread can open: the log up to the head is applied there while this thread reads. */
+  private async replayInWorker(file: string, signal: AbortSignal): Promise<void> {
+    await replayInWorker({
+      eventStore: this.eventStore,
+      file,
+      head: await this.eventStore.headPosition(),
+      batchSize: this.options.rebuildBatch,
+      signal,
+      onApplied: (position, events) => {
+        this.applied += events;
+        this.advanceTo(position);
+      },
+    });
+  }
+
+  /** Whatever the worker applied stays (checkpointed); this thread goes on from there, only slower. */
+  private workerFailed(error: unknown, stopped: AbortSignal): void {
+    if (stopped.aborted) throw new Error('the projector stopped during the rebuild');
+    const reason = error instanceof Error ? error.message : String(error);
+    this.logger.warn(`rebuild worker failed (${reason}); applying the rest of the log in this thread`);
   }
 
   private async run(stop: AbortSignal): Promise<void> {
@@ -229,8 +263,14 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     // After a failed batch nothing more may be applied until `follow` re-reads from the checkpoint: a later batch
     // would move the checkpoint past the events that failed.
     if (batch.length === 0 || this.failure) return;
-    this.current = this.store.applyBatch(batch);
+    const position = this.store.applyBatch(batch);
     this.applied += batch.length;
+    this.advanceTo(position);
+  }
+
+  /** The read models now include `position`: queries waiting for it (or less) go ahead. */
+  private advanceTo(position: number): void {
+    this.current = position;
     for (const waiter of this.waiters) {
       if (waiter.position > this.current) continue;
       this.waiters.delete(waiter);

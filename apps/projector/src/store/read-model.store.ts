@@ -73,6 +73,11 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     return new ReadModelStore(new Database(file));
   }
 
+  /** The database file, or undefined for an in-memory database (which no other connection can open). */
+  file(): string | undefined {
+    return this.db.memory ? undefined : this.db.name;
+  }
+
   /** Global position of the last event applied (0 when nothing has been). */
   checkpoint(): number {
     const row = this.statements.checkpoint.get(READ_MODELS_CHECKPOINT) as { position: number } | undefined;

@@ -6,14 +6,15 @@ import { ProjectorQueriesController } from '../queries/projector-queries.control
 import { ReadModelStore } from '../store/read-model.store';
 import { toEnvelope } from './event-factory';
 
-/** A projector wired by hand over a MemoryEventStore and an in-memory SQLite database. */
+/** A projector wired by hand over a MemoryEventStore and an SQLite database (in memory unless a file is given). */
 export class ProjectorHarness {
   readonly eventStore = new MemoryEventStore();
-  readonly store = ReadModelStore.open(':memory:');
+  readonly store: ReadModelStore;
   readonly projector: ProjectorService;
   readonly controller: ProjectorQueriesController;
 
-  constructor(options: Partial<ProjectorOptions> = {}) {
+  constructor(options: Partial<ProjectorOptions> = {}, file = ':memory:') {
+    this.store = ReadModelStore.open(file);
     this.projector = new ProjectorService(this.eventStore, this.store, { maxDelayMs: 2, retryDelayMs: 10, ...options });
     this.controller = new ProjectorQueriesController(new ProjectorQueries(this.store, this.projector));
   }
