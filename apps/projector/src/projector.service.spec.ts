@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { EventFactory, T0 } from './testing/event-factory';
 import { ProjectorHarness } from './testing/projector-harness';
@@ -94,14 +91,10 @@ describe('ProjectorService', () => {
   });
 
   it('rebuilds a file-backed database in a worker thread, in batches, with the same result', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'projector-rebuild-'));
-    const onFile = new ProjectorHarness({ maxDelayMs: 2, retryDelayMs: 10, rebuildBatch: 50 }, path.join(dir, 'read-models.sqlite'));
+    const onFile = ProjectorHarness.onFile({ maxDelayMs: 2, retryDelayMs: 10, rebuildBatch: 50 });
     try {
       const { events } = mixedWorkload({ tasks: 6, executionsPerTask: 10 });
-      await onFile.append(events);
-      onFile.projector.start();
-      await onFile.caughtUp();
-      const live = onFile.store.dump();
+      const live = await onFile.liveDump(events);
       const rebuilding = onFile.projector.rebuild();
       while (onFile.projector.position() > 0) await new Promise((resolve) => setImmediate(resolve)); // tables reset
       const reached: number[] = [];
@@ -119,7 +112,6 @@ describe('ProjectorService', () => {
       expect(onFile.store.task('late-task')).toMatchObject({ state: 'active' });
     } finally {
       await onFile.close();
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { RecordedEvent } from '@sched/contracts';
 import { MemoryEventStore } from '@sched/event-store';
 import { ProjectorService, type ProjectorOptions } from '../projector.service';
 import { ProjectorQueries } from '../queries/projector-queries.service';
 import { ProjectorQueriesController } from '../queries/projector-queries.controller';
-import { ReadModelStore } from '../store/read-model.store';
+import { ReadModelStore, type ReadModelDump } from '../store/read-model.store';
 import { toEnvelope } from './event-factory';
 
 /** A projector wired by hand over a MemoryEventStore and an SQLite database (in memory unless a file is given). */
@@ -13,10 +16,29 @@ export class ProjectorHarness {
   readonly projector: ProjectorService;
   readonly controller: ProjectorQueriesController;
 
+  /** Set when the database is a file in a temp dir of its own, removed by `close`. */
+  private tempDir?: string;
+
   constructor(options: Partial<ProjectorOptions> = {}, file = ':memory:') {
     this.store = ReadModelStore.open(file);
     this.projector = new ProjectorService(this.eventStore, this.store, { maxDelayMs: 2, retryDelayMs: 10, ...options });
     this.controller = new ProjectorQueriesController(new ProjectorQueries(this.store, this.projector));
+  }
+
+  /** A harness over a database file (what a rebuild in a worker thread needs), in a temp dir that `close` removes. */
+  static onFile(options: Partial<ProjectorOptions> = {}): ProjectorHarness {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'projector-'));
+    const harness = new ProjectorHarness(options, path.join(dir, 'read-models.sqlite'));
+    harness.tempDir = dir;
+    return harness;
+  }
+
+  /** Appends the events, lets the projector follow them live and returns what it built. */
+  async liveDump(events: readonly RecordedEvent[]): Promise<ReadModelDump> {
+    await this.append(events);
+    this.projector.start();
+    await this.caughtUp();
+    return this.store.dump();
   }
 
   /** Appends each event as its own commit, to its stream, as the command handlers would. */
@@ -36,5 +58,6 @@ export class ProjectorHarness {
     await this.projector.stop();
     await this.eventStore.close();
     this.store.close();
+    if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
 }
