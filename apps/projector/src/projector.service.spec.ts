@@ -96,7 +96,7 @@ describe('ProjectorService', () => {
       const { events } = mixedWorkload({ tasks: 6, executionsPerTask: 10 });
       const live = await onFile.liveDump(events);
       const rebuilding = onFile.projector.rebuild();
-      while (onFile.projector.position() > 0) await new Promise((resolve) => setImmediate(resolve)); // tables reset
+      await untilReset(onFile);
       const reached: number[] = [];
       void onFile.projector.waitForPosition(live.checkpoint / 2).then(() => reached.push(onFile.projector.position()));
       const result = await rebuilding;
@@ -110,6 +110,28 @@ describe('ProjectorService', () => {
       await onFile.append([new EventFactory().created('late-task')]);
       await onFile.caughtUp();
       expect(onFile.store.task('late-task')).toMatchObject({ state: 'active' });
+    } finally {
+      await onFile.close();
+    }
+  });
+
+  it('a stop during a rebuild in a worker ends the rebuild with an error and leaves the projector stopped', async () => {
+    const onFile = ProjectorHarness.onFile({ maxDelayMs: 2, retryDelayMs: 10, rebuildBatch: 20 });
+    try {
+      const { events } = mixedWorkload({ tasks: 10, executionsPerTask: 40 });
+      const live = await onFile.liveDump(events);
+      const rebuilding = onFile.projector.rebuild();
+      await untilReset(onFile);
+      await onFile.projector.waitForPosition(1); // the first batch is in: the replay is under way
+      await onFile.projector.stop();
+      await expect(rebuilding).rejects.toThrow('the projector stopped during the rebuild');
+      const stoppedAt = onFile.projector.position();
+      expect(stoppedAt).toBeLessThan(live.checkpoint);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(onFile.projector.position()).toBe(stoppedAt); // nothing started it again
+      onFile.projector.start(); // and a start goes on from the checkpoint the worker left
+      await onFile.caughtUp();
+      expect(onFile.store.dump()).toEqual(live);
     } finally {
       await onFile.close();
     }
@@ -129,3 +151,8 @@ describe('ProjectorService', () => {
     expect(h.store.task('task-000')).toMatchObject({ createdAt: T0 + 10 });
   });
 });
+
+/** A rebuild has reset the tables (its first step, after stopping the projector). */
+async function untilReset(harness: ProjectorHarness): Promise<void> {
+  while (harness.projector.position() > 0) await new Promise((resolve) => setImmediate(resolve));
+}

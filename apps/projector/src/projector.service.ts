@@ -165,8 +165,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     const stopped = (this.rebuildStop = new AbortController()).signal;
     try {
       if (file) await this.replayInWorker(file, stopped).catch((error: unknown) => this.workerFailed(error, stopped));
+      if (stopped.aborted) throw new Error('the projector stopped during the rebuild');
       // Follows from the checkpoint: what the worker did not apply (all of the log without one), then live.
-      if (!stopped.aborted) this.start();
+      this.start();
       await this.waitForPosition(await this.eventStore.headPosition());
     } finally {
       this.rebuildStop = undefined;
@@ -193,7 +194,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Whatever the worker applied stays (checkpointed); this thread goes on from there, only slower. */
   private workerFailed(error: unknown, stopped: AbortSignal): void {
-    if (stopped.aborted) throw new Error('the projector stopped during the rebuild');
+    if (stopped.aborted) return; // told to stop: the worker's end is no failure
     const reason = error instanceof Error ? error.message : String(error);
     this.logger.warn(`rebuild worker failed (${reason}); applying the rest of the log in this thread`);
   }
