@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +12,18 @@ const envFile = (file: string): Record<string, string> =>
   Object.fromEntries(
     fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
+
+/** Runs the schedctl CLI as a process (from source), with only the given environment on top of PATH. */
+function schedctl(args: readonly string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const entry = path.join(__dirname, '..', '..', 'apps', 'schedctl', 'src', 'main.ts');
+  const register = path.join(__dirname, '..', 'support', 'ts-register.js');
+  const run = spawnSync(process.execPath, ['--no-warnings', '-r', register, entry, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
 
 /**
  * `npm start` on a machine without NATS: the standalone app starts its own nats-server with users per role and
@@ -43,6 +56,16 @@ describe('npm start with its embedded, permissioned nats-server', () => {
       } finally {
         await nc.close();
       }
+      // schedctl from the same data dir logs in as the generated admin user; elsewhere it says what it needs.
+      const taskId = created.ok ? created.result.taskId : '';
+      const listed = schedctl(['--json', 'task', 'list'], { NATS_URL: natsUrl, DATA_DIR: dataDir });
+      expect(listed.status).toBe(0);
+      expect((JSON.parse(listed.stdout) as { items: { taskId: string }[] }).items.map((task) => task.taskId)).toContain(taskId);
+      const refused = schedctl(['task', 'list'], { NATS_URL: natsUrl, DATA_DIR: path.join(dataDir, 'elsewhere') });
+      expect(refused.status).toBe(3); // UNAVAILABLE
+      expect(refused.stderr).toMatch(/Authorization Violation.*set NATS_USER and NATS_PASSWORD/);
+      const asClient = schedctl(['task', 'get', taskId], { NATS_URL: natsUrl, ...client });
+      expect([asClient.status, asClient.stdout]).toEqual([0, expect.stringContaining('over http')]);
       expect(await standalone.stop()).toBe(0);
       await expect(connect({ servers: natsUrl, reconnect: false, timeout: 1_000 })).rejects.toThrow();
     } finally {

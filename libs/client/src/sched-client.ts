@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
 import type { z } from 'zod';
 import {
@@ -79,6 +79,8 @@ export interface SchedClientOptions {
   /** Per request (default 10 s); a request without an answer in time fails with UNAVAILABLE. */
   readonly timeoutMs?: number;
   readonly name?: string;
+  /** Credentials and TLS for a server that asks for them (user/pass, token, authenticator, tls). */
+  readonly connectOptions?: Partial<NodeConnectionOptions>;
 }
 
 /**
@@ -97,7 +99,8 @@ export class SchedClient {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (typeof target !== 'string') return new SchedClient(target, false, timeoutMs);
     try {
-      const nc = await connect({ servers: target, name: options.name ?? 'sched-client', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+      const base = { servers: target, name: options.name ?? 'sched-client', maxReconnectAttempts: -1, reconnectTimeWait: 250 };
+      const nc = await connect({ ...options.connectOptions, ...base });
       return new SchedClient(nc, true, timeoutMs);
     } catch (error) {
       throw SchedClientError.unavailable(`connect ${target}`, error);

@@ -23,7 +23,7 @@ async function openStore(ctx: CliContext, flags: StoreFlags): Promise<{ store: E
     return { store, close: () => store.close() };
   }
   if (flags.store !== 'jetstream') throw new UsageError(`--store must be jetstream or kurrentdb, got "${flags.store}"`);
-  const nc = await connectNats(ctx.natsUrl(), 'schedctl-transfer');
+  const nc = await connectNats(ctx.natsUrl(), 'schedctl-transfer', ctx.natsAuth());
   const store = await createJetStreamEventStore(nc);
   return {
     store,

@@ -78,3 +78,10 @@ export function ensureNatsAuthFiles(dir: string, tls?: ServerTlsFiles): NatsAuth
   }
   return { dir, configFile, credentials, envFile };
 }
+
+/** The credentials `ensureNatsAuthFiles` generated for `role` under `dir`, or undefined when it generated none there. */
+export function readGeneratedCredentials(dir: string, role: NatsRole): RoleCredentials | undefined {
+  const file = path.join(dir, 'credentials.json');
+  if (!fs.existsSync(file)) return undefined;
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Record<NatsRole, RoleCredentials>>)[role];
+}
