@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventFactory, T0 } from './testing/event-factory';
 import { ProjectorHarness } from './testing/projector-harness';
-import { mixedWorkload } from './testing/workload';
+import { mixedWorkload, type WorkloadShape } from './testing/workload';
 
 describe('ProjectorService', () => {
   let h: ProjectorHarness;
@@ -93,10 +93,7 @@ describe('ProjectorService', () => {
   it('rebuilds a file-backed database in a worker thread, in batches, with the same result', async () => {
     const onFile = ProjectorHarness.onFile({ maxDelayMs: 2, retryDelayMs: 10, rebuildBatch: 50 });
     try {
-      const { events } = mixedWorkload({ tasks: 6, executionsPerTask: 10 });
-      const live = await onFile.liveDump(events);
-      const rebuilding = onFile.projector.rebuild();
-      await untilReset(onFile);
+      const { events, live, rebuilding } = await rebuildAfterLive(onFile, { tasks: 6, executionsPerTask: 10 });
       const reached: number[] = [];
       void onFile.projector.waitForPosition(live.checkpoint / 2).then(() => reached.push(onFile.projector.position()));
       const result = await rebuilding;
@@ -118,10 +115,7 @@ describe('ProjectorService', () => {
   it('a stop during a rebuild in a worker ends the rebuild with an error and leaves the projector stopped', async () => {
     const onFile = ProjectorHarness.onFile({ maxDelayMs: 2, retryDelayMs: 10, rebuildBatch: 20 });
     try {
-      const { events } = mixedWorkload({ tasks: 10, executionsPerTask: 40 });
-      const live = await onFile.liveDump(events);
-      const rebuilding = onFile.projector.rebuild();
-      await untilReset(onFile);
+      const { live, rebuilding } = await rebuildAfterLive(onFile, { tasks: 10, executionsPerTask: 40 });
       await onFile.projector.waitForPosition(1); // the first batch is in: the replay is under way
       await onFile.projector.stop();
       await expect(rebuilding).rejects.toThrow('the projector stopped during the rebuild');
@@ -152,7 +146,11 @@ describe('ProjectorService', () => {
   });
 });
 
-/** A rebuild has reset the tables (its first step, after stopping the projector). */
-async function untilReset(harness: ProjectorHarness): Promise<void> {
+/** Builds the read models live from a workload, then starts a rebuild and waits until it has reset the tables. */
+async function rebuildAfterLive(harness: ProjectorHarness, shape: WorkloadShape) {
+  const { events } = mixedWorkload(shape);
+  const live = await harness.liveDump(events);
+  const rebuilding = harness.projector.rebuild();
   while (harness.projector.position() > 0) await new Promise((resolve) => setImmediate(resolve));
+  return { events, live, rebuilding };
 }
