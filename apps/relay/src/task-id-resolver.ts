@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '@sched/contracts';
-import type { EventStore } from '@sched/event-store';
+import { LruCache, type EventStore } from '@sched/event-store';
 import { liveStreamOf, type LiveStream } from './live-event';
 
+/** Streams remembered (most recently used kept); a forgotten one costs one read when its next event comes. */
 const MAX_ENTRIES = 100_000;
 
 /** The event that always opens a stream of this kind and names its task (`data.taskId`): TaskDue, WorkflowStarted. */
@@ -15,7 +16,7 @@ const taskIdOf = (event: RecordedEvent): string => (event.data as { taskId: stri
  * miss costs one read of the stream. Keyed by stream id: a run's execution and its workflow stream share one id.
  */
 export class TaskIdResolver {
-  private readonly byStream = new Map<string, string>();
+  private readonly byStream = new LruCache<string, string>(MAX_ENTRIES);
 
   constructor(private readonly store: EventStore) {}
 
@@ -32,10 +33,6 @@ export class TaskIdResolver {
   }
 
   private remember(streamId: string, taskId: string): string {
-    if (this.byStream.size >= MAX_ENTRIES) {
-      // Map iterates in insertion order: drop the oldest entry.
-      this.byStream.delete(this.byStream.keys().next().value as string);
-    }
     this.byStream.set(streamId, taskId);
     return taskId;
   }

@@ -1,5 +1,5 @@
 import { WORKFLOW_EXECUTOR, toExecutionStreamId, type RecordedEvent, type TaskDue } from '@sched/contracts';
-import type { EventStore } from '@sched/event-store';
+import { LruCache, type EventStore } from '@sched/event-store';
 
 /** What an execution is to the workflow service. */
 export type ExecutionRole =
@@ -22,13 +22,13 @@ export function roleOf(due: TaskDue['data']): ExecutionRole {
  * contains ':' (`<runId>:<stepId>`), so outcomes of other executions are classified without a read.
  */
 export class RunDirectory {
-  private readonly roles = new Map<string, ExecutionRole>();
+  private readonly roles = new LruCache<string, ExecutionRole>(MAX_ENTRIES);
 
   constructor(private readonly store: EventStore) {}
 
   remember(due: TaskDue['data']): ExecutionRole {
     const role = roleOf(due);
-    if (role.kind !== 'other') this.put(due.executionId, role);
+    if (role.kind !== 'other') this.roles.set(due.executionId, role);
     return role;
   }
 
@@ -48,13 +48,7 @@ export class RunDirectory {
     if (known) return known;
     const [first]: RecordedEvent[] = await this.store.read(toExecutionStreamId(executionId));
     const role = first?.type === 'TaskDue' ? roleOf(first.data as TaskDue['data']) : OTHER;
-    this.put(executionId, role);
-    return role;
-  }
-
-  private put(executionId: string, role: ExecutionRole): void {
-    // Map iterates in insertion order: drop the oldest entry.
-    if (this.roles.size >= MAX_ENTRIES) this.roles.delete(this.roles.keys().next().value as string);
     this.roles.set(executionId, role);
+    return role;
   }
 }

@@ -4,6 +4,7 @@ export * from './command-handler';
 export { matchesFilter } from './event-filter';
 export { toPosition, commitSequenceOf } from './positions';
 export { parseStreamName, type StreamName } from './stream-id';
+export { LruCache } from './lru-cache';
 export type { CheckpointStore } from './checkpointed-subscription';
 export { MemoryEventStore } from './memory/memory-event-store';
 export {

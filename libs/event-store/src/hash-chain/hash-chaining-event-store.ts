@@ -11,7 +11,7 @@ import type {
   ReadStreamOptions,
   SubscribeAllOptions,
 } from '../event-store.port';
-import { LruCache } from '../jetstream/lru-cache';
+import { LruCache } from '../lru-cache';
 import { KeyedSerialQueue } from '../keyed-serial-queue';
 import { GENESIS_HASH, withChainedHashes } from './hash-chain';
 

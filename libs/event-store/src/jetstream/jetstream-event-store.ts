@@ -22,7 +22,7 @@ import { encodeCommit, lastRevision, toStreamId, toSubject, type CommitBody } fr
 import { DEFAULT_STREAM_NAME, ensureEventStream } from './event-stream';
 import { openKvCheckpointStore } from './kv-checkpoint-store';
 import { LogReader } from './log-reader';
-import { LruCache } from './lru-cache';
+import { LruCache } from '../lru-cache';
 import { ResilientCalls } from './resilient-calls';
 import { DEFAULT_SHARED_TAIL_OPTIONS, SharedTail, type SharedTailOptions } from './shared-tail';
 
