@@ -152,6 +152,15 @@ export class SharedTail {
   private leave(member: Member): void {
     member.dispose();
     this.members.delete(member);
+    this.haltIfUnheard();
+  }
+
+  /**
+   * Nobody listens (the last member left, or every member fell behind: a rebuild replaying the log from the start,
+   * say): reading on for nobody would decode every commit twice, here and in a catch-up read. The next subscriber
+   * to join starts the tail again.
+   */
+  private haltIfUnheard(): void {
     if (this.members.size === 0) this.halt();
   }
 
@@ -182,9 +191,7 @@ export class SharedTail {
           member.offer(commit, this.options.maxQueuedEvents);
           if (member.detached) this.members.delete(member);
         }
-        // Everyone fell behind (a rebuild replaying the log from the start, say): reading on for nobody would decode
-        // every commit twice, here and in the catch-up read. The next subscriber to join starts the tail again.
-        if (this.members.size === 0 && this.stop?.signal === signal) return this.halt();
+        this.haltIfUnheard(); // aborts `signal`: the loop ends at the next message
       }
     } catch (error) {
       if (signal.aborted) return;
