@@ -53,8 +53,15 @@ export function renderNatsServerConfig(credentials: Record<NatsRole, RoleCredent
   return `${lines.join('\n')}\n`;
 }
 
+/** `credentials.json` under an auth dir: every role's user and password. */
+const credentialsFile = (dir: string): string => path.join(dir, 'credentials.json');
+
+function readCredentials(file: string): Partial<Record<NatsRole, RoleCredentials>> {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Record<NatsRole, RoleCredentials>>) : {};
+}
+
 function readOrCreateCredentials(file: string): Record<NatsRole, RoleCredentials> {
-  const existing = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Record<NatsRole, RoleCredentials>>) : {};
+  const existing = readCredentials(file);
   // Kept across restarts (services started with the old .env files keep working); roles added later get theirs.
   const credentials = Object.fromEntries(
     NATS_ROLES.map((role) => [role, existing[role] ?? { user: role, password: randomBytes(24).toString('base64url') }]),
@@ -69,7 +76,7 @@ function readOrCreateCredentials(file: string): Record<NatsRole, RoleCredentials
  */
 export function ensureNatsAuthFiles(dir: string, tls?: ServerTlsFiles): NatsAuthFiles {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const credentials = readOrCreateCredentials(path.join(dir, 'credentials.json'));
+  const credentials = readOrCreateCredentials(credentialsFile(dir));
   const configFile = path.join(dir, 'nats-server.conf');
   fs.writeFileSync(configFile, renderNatsServerConfig(credentials, tls), { mode: 0o600 });
   const envFile = (role: NatsRole): string => path.join(dir, `${role}.env`);
@@ -81,7 +88,5 @@ export function ensureNatsAuthFiles(dir: string, tls?: ServerTlsFiles): NatsAuth
 
 /** The credentials `ensureNatsAuthFiles` generated for `role` under `dir`, or undefined when it generated none there. */
 export function readGeneratedCredentials(dir: string, role: NatsRole): RoleCredentials | undefined {
-  const file = path.join(dir, 'credentials.json');
-  if (!fs.existsSync(file)) return undefined;
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Record<NatsRole, RoleCredentials>>)[role];
+  return readCredentials(credentialsFile(dir))[role];
 }
