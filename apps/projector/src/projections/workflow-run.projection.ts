@@ -9,7 +9,7 @@ import {
   type WorkflowStepStatus,
 } from '@sched/contracts';
 import { assertNever } from '@sched/domain';
-import { occurredMs, type Projection, type Recorded } from './projection';
+import { occurredMs, toMs, type Projection, type Recorded } from './projection';
 
 export interface WorkflowStepRow {
   readonly id: string;
@@ -64,7 +64,7 @@ export const workflowRunProjection: Projection<WorkflowRunRow> = {
       const { runId, taskId, definition, resumedFrom, startedAt } = e.data;
       const steps = definition.steps.map(({ id, executor, dependsOn, triggerRule }): WorkflowStepRow => ({ id, executor, dependsOn, triggerRule, status: 'pending' }));
       const { mode, onFailure, maxParallel } = definition;
-      const started = { startedAt: Date.parse(startedAt), updatedAt: at, startPosition: e.position, position: e.position };
+      const started = { startedAt: toMs(startedAt), updatedAt: at, startPosition: e.position, position: e.position };
       return { runId, taskId, status: 'running', mode, onFailure, maxParallel, resumedFrom, steps, ...started };
     }
     if (!row) return null;
