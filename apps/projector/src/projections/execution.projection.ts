@@ -43,7 +43,7 @@ export const executionProjection: Projection<ExecutionRow> = {
   handles: EXECUTION_EVENT_TYPES,
   evolve(row: ExecutionRow | null, event: RecordedEvent): ExecutionRow | null {
     const e = event as Recorded<ExecutionEvent>;
-    const at = occurredMs(e);
+    const updatedAt = occurredMs(e);
     if (e.type === 'TaskDue') {
       if (row) return row; // TaskDue opens the stream exactly once ("no stream" expected version)
       const { executionId, taskId, reason, executor, scheduledAt } = e.data;
@@ -65,14 +65,13 @@ export const executionProjection: Projection<ExecutionRow> = {
         result: undefined,
         error: undefined,
         note: undefined,
-        updatedAt: at,
+        updatedAt,
         duePosition: e.position,
         position: e.position,
       };
     }
     if (!row) return null;
     // One spread per event, of a row that already has every field (see TaskDue).
-    const updatedAt = at;
     const position = e.position;
     switch (e.type) {
       case 'TaskStarted': {
@@ -116,9 +115,9 @@ export const executionProjection: Projection<ExecutionRow> = {
       case 'ExecutionPauseRequested':
         return { ...row, updatedAt, position };
       case 'TaskCancelled':
-        return { ...row, status: 'cancelled', endedAt: at, note: e.data.reason, updatedAt, position };
+        return { ...row, status: 'cancelled', endedAt: updatedAt, note: e.data.reason, updatedAt, position };
       case 'TaskSkipped':
-        return { ...row, status: 'skipped', endedAt: at, note: e.data.reason, updatedAt, position };
+        return { ...row, status: 'skipped', endedAt: updatedAt, note: e.data.reason, updatedAt, position };
       case 'ExecutionPaused':
         return { ...row, status: 'paused', updatedAt, position };
       case 'ExecutionResumed':
