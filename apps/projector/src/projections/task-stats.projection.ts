@@ -57,8 +57,6 @@ export const taskStatsProjection: Projection<TaskStatsRow, StatsChange> = {
     const finishing = isTerminal(after.status) && !isTerminal(before?.status);
     if (!timed && !finishing) return row;
     const stats = row ?? emptyStats(after.taskId, change.position);
-    const outcome: OutcomeRow = { executionId: after.executionId, status: after.status, endedAt: after.endedAt ?? after.updatedAt };
-    const withDuration = after.durationMs === undefined ? outcome : { ...outcome, durationMs: after.durationMs };
     // One new row per change (a rebuild folds one per finished execution): every field written out.
     return {
       taskId: stats.taskId,
@@ -67,8 +65,13 @@ export const taskStatsProjection: Projection<TaskStatsRow, StatsChange> = {
       failed: stats.failed + (finishing && after.status === 'failed' ? 1 : 0),
       timedAttempts: stats.timedAttempts + (timed ? 1 : 0),
       durationSumMs: stats.durationSumMs + (timed ? attemptAfter.durationMs! : 0),
-      lastOutcomes: finishing ? [withDuration, ...stats.lastOutcomes.slice(0, LAST_OUTCOMES - 1)] : stats.lastOutcomes,
+      lastOutcomes: finishing ? [outcomeOf(after), ...stats.lastOutcomes.slice(0, LAST_OUTCOMES - 1)] : stats.lastOutcomes,
       position: change.position,
     };
   },
 };
+
+function outcomeOf(execution: ExecutionChange['after']): OutcomeRow {
+  const outcome: OutcomeRow = { executionId: execution.executionId, status: execution.status, endedAt: execution.endedAt ?? execution.updatedAt };
+  return execution.durationMs === undefined ? outcome : { ...outcome, durationMs: execution.durationMs };
+}
