@@ -12,7 +12,7 @@ const { file } = workerData as RebuildWorkerData;
 const store = ReadModelStore.open(file);
 // The projector's thread reset the tables and holds the deferred index list; opening recreated the indexes on the
 // empty tables, so leave them out again until that thread builds them after the replay.
-store.reset({ deferIndexes: true });
+store.deferIndexes();
 
 const reply = (message: RebuildReply): void => parentPort!.postMessage(message);
 

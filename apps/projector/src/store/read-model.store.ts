@@ -125,8 +125,22 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     this.db.transaction(() => {
       this.dropTables();
       this.createSchema();
-      if (options.deferIndexes) this.dropSecondaryIndexes();
+      if (options.deferIndexes) this.deferIndexes();
     })();
+  }
+
+  /**
+   * Drops the secondary indexes until `buildDeferredIndexes` (what `reset({ deferIndexes: true })` does after
+   * recreating the tables; also for a second connection that opened them meanwhile, which recreates them).
+   */
+  deferIndexes(): void {
+    // sqlite_master has no SQL for the primary keys' own indexes: those stay, upserts need them.
+    const indexes = this.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as {
+      name: string;
+      sql: string;
+    }[];
+    for (const { name } of indexes) this.db.exec(`DROP INDEX ${name}`);
+    this.deferredIndexes = indexes.map(({ sql }) => sql);
   }
 
   /** Creates the indexes a `reset({ deferIndexes: true })` left out; a no-op otherwise. */
@@ -169,16 +183,6 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     const position = fresh[fresh.length - 1].position;
     this.statements.saveCheckpoint.run(READ_MODELS_CHECKPOINT, position);
     return position;
-  }
-
-  private dropSecondaryIndexes(): void {
-    // sqlite_master has no SQL for the primary keys' own indexes: those stay, upserts need them.
-    const indexes = this.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").all() as {
-      name: string;
-      sql: string;
-    }[];
-    for (const { name } of indexes) this.db.exec(`DROP INDEX ${name}`);
-    this.deferredIndexes = indexes.map(({ sql }) => sql);
   }
 
   private dropTables(): void {
