@@ -45,6 +45,12 @@ export async function* orderedMessages(
     let messages: ConsumerMessages | undefined;
     let recreated = false;
     const stop = (): void => void messages?.stop();
+    // After a reconnect the consumer may be gone or stalled (see replaceWhenStalled): start a fresh one.
+    const replace = (): void => {
+      recreated = true;
+      stop();
+    };
+    const stopWatchingReconnects = calls.onReconnect(replace);
     try {
       consumer = await calls.run(
         'create ordered consumer',
@@ -60,7 +66,7 @@ export async function* orderedMessages(
       if (signal?.aborted) break;
       messages = await consumer.consume({ max_messages: options.batch ?? 500 });
       signal?.addEventListener('abort', stop, { once: true });
-      void replaceWhenRecreated(messages, () => (recreated = true));
+      void replaceWhenStalled(messages, replace);
       for await (const message of messages) {
         // Messages already buffered are still yielded after stop(): the flag is what ends the read promptly.
         if (signal?.aborted) return;
@@ -73,6 +79,7 @@ export async function* orderedMessages(
       const giveUp = calls.isClosed() || (!persistent && (failures >= 3 || !isTransient(error)));
       if (giveUp) throw error instanceof EventStoreUnavailableError ? error : toUnavailable('read', error);
     } finally {
+      stopWatchingReconnects();
       signal?.removeEventListener('abort', stop);
       messages?.stop();
       consumer?.delete().catch(() => undefined);
@@ -87,15 +94,17 @@ export async function* orderedMessages(
 /**
  * nats.js 3.4 re-creates an ordered consumer after a server restart (or a sequence gap) but keeps the old pull's
  * pending count, so the new consumer pulls `max_messages - pending` messages (often 0, which the server reads as 1)
- * and then stalls until two idle heartbeats are missed (~30 s). So once it has re-created the consumer we stop it
- * and start our own from the next sequence: no loss (we track the sequence), no wait. Stopping only after the
- * re-creation means the consumer it created is the one our cleanup deletes.
+ * and then stalls until two idle heartbeats are missed. And when its check after a reconnect fails (JetStream still
+ * recovering its store), it waits a whole pull expiry (30 s) before it looks again: a live subscription then delivers
+ * nothing for half a minute (seen under CI load: the timer missed a task's pause for ~25 s). So on a re-creation, on
+ * missed heartbeats and on every reconnect (orderedMessages) we stop it and start our own from the next sequence:
+ * no loss (we track the sequence), no wait. Stopping only after the re-creation means the consumer it created is the
+ * one our cleanup deletes.
  */
-async function replaceWhenRecreated(messages: ConsumerMessages, onRecreated: () => void): Promise<void> {
+async function replaceWhenStalled(messages: ConsumerMessages, replace: () => void): Promise<void> {
   for await (const status of messages.status()) {
-    if (status.type === 'ordered_consumer_recreated') {
-      onRecreated();
-      messages.stop();
+    if (status.type === 'ordered_consumer_recreated' || status.type === 'heartbeats_missed') {
+      replace();
       return;
     }
   }

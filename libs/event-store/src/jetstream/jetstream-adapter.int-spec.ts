@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -139,7 +140,40 @@ describe('JetStream event store', () => {
     await collector.close();
     expect(collector.ids()).toEqual([...before, ...after].map((event) => event.id));
   });
+  it('resumes a live subscription at once when JetStream comes back a moment after the connection does', async () => {
+    // nats.js alone, when its check after a reconnect fails (here: a server without JetStream answers first), waits a
+    // whole pull expiry (30 s) before it looks again; the subscription must resume as soon as JetStream answers.
+    const id = streamId('execution');
+    const collector = new Collector(store.subscribeAll({ from: 'start', filter: { streamPrefixes: ['execution-'] } }));
+    const before = events(2);
+    await store.append(id, before, { expected: 'no_stream' });
+    await collector.until(before[1].id, 5_000);
+    const reconnected = nextReconnect(nc);
+    await nats.stop();
+    const withoutJetStream = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(nats.port)], { stdio: 'ignore' });
+    try {
+      await reconnected;
+      await new Promise((resolve) => setTimeout(resolve, 500)); // nats.js checks its consumer now, and fails
+    } finally {
+      withoutJetStream.kill('SIGTERM');
+      await new Promise((resolve) => withoutJetStream.once('exit', resolve));
+    }
+    await nats.restart();
+    const after = events(1);
+    await store.append(id, after, { expected: 1 });
+    await collector.until(after[0].id, 8_000);
+    await collector.close();
+    expect(collector.ids()).toEqual([...before, ...after].map((event) => event.id));
+  }, 30_000);
 });
+
+/** Resolves at the connection's next reconnect. */
+async function nextReconnect(connection: NatsConnection): Promise<void> {
+  const status = connection.status();
+  for await (const change of status) {
+    if (change.type === 'reconnect') break;
+  }
+}
 
 describe('messaging helpers', () => {
   it('connectNats fails fast with the URL when nothing listens', async () => {

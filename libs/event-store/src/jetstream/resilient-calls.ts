@@ -40,6 +40,7 @@ export class ResilientCalls {
   private waiters: Array<() => void> = [];
   /** Requests in flight, told when the connection drops: nats.js would let them wait for their full timeout. */
   private readonly inFlight = new Set<() => void>();
+  private readonly reconnectListeners = new Set<() => void>();
   private readonly status: AsyncIterable<unknown> & { stop?: () => void };
 
   constructor(
@@ -76,6 +77,12 @@ export class ResilientCalls {
 
   isClosed(): boolean {
     return this.nc.isClosed();
+  }
+
+  /** Calls `listener` after every reconnect until the returned function is called. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   stop(): void {
@@ -116,6 +123,7 @@ export class ResilientCalls {
       if (type === 'reconnect') {
         this.connected = true;
         this.wake();
+        for (const listener of [...this.reconnectListeners]) listener();
       }
       if (type === 'close') this.wake();
     }
