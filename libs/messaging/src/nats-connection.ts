@@ -1,5 +1,6 @@
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import './nats-request-patch';
+import './nats-write-coalescing-patch';
 
 /** The first connection attempt failed: nothing listens at the URL (or it is not a NATS server). */
 export class NatsUnreachableError extends Error {

@@ -1,0 +1,85 @@
+import { RequestError, TimeoutError } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { startTestNats, type TestNats } from '../../../test/support/nats';
+import { connectNats } from './nats-connection';
+import { patchNatsRequestCancel } from './nats-request-patch';
+import { patchNatsWriteCoalescing } from './nats-write-coalescing-patch';
+
+let nats: TestNats;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  nc = await connectNats(nats.url, 'nats-patches-spec');
+  nc.subscribe('echo', { callback: (_error, msg) => void msg.respond(msg.data) });
+  nc.subscribe('slow', { callback: (_error, msg) => void setTimeout(() => msg.respond('late'), 300) });
+});
+afterAll(async () => {
+  await nc?.close();
+  await nats?.cleanup();
+});
+
+/** The patch only drops a discarded Error: requests, errors and timeouts must behave exactly as before. */
+describe('nats.js request patch (no Error built after an answer)', () => {
+  const pendingRequests = (): number => (nc as unknown as { protocol: { muxSubscriptions: { size(): number } } }).protocol.muxSubscriptions.size();
+
+  it('is applied (the nats.js internals it relies on are there)', () => {
+    expect(patchNatsRequestCancel()).toBe(true);
+  });
+
+  it('answers requests and leaves nothing pending', async () => {
+    const replies = await Promise.all(Array.from({ length: 500 }, (_, i) => nc.request('echo', `m${i}`, { timeout: 5_000 })));
+    expect(replies.map((reply) => reply.string())).toEqual(Array.from({ length: 500 }, (_, i) => `m${i}`));
+    expect(pendingRequests()).toBe(0);
+  });
+
+  it('still rejects with the same errors: no responders, timeout', async () => {
+    await expect(nc.request('nobody.listens', 'x', { timeout: 2_000 })).rejects.toBeInstanceOf(RequestError);
+    await expect(nc.request('slow', 'x', { timeout: 50 })).rejects.toBeInstanceOf(TimeoutError);
+    expect(pendingRequests()).toBe(0);
+  });
+});
+
+/** Commands of one event-loop turn leave in one socket write; nothing is lost or reordered. */
+describe('nats.js write coalescing patch', () => {
+  const transport = (): { send(frame: Uint8Array): void } => (nc as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+
+  it('is applied (the nats.js internals it relies on are there)', () => {
+    expect(patchNatsWriteCoalescing()).toBe(true);
+  });
+
+  it('sends what one turn publishes from separate continuations in one write, in order', async () => {
+    const received: string[] = [];
+    const subscription = nc.subscribe('coalesced', { callback: (_error, msg) => void received.push(msg.string()) });
+    await nc.flush();
+    const sender = transport();
+    const send = sender.send.bind(sender);
+    let writes = 0;
+    sender.send = (frame) => {
+      writes += 1;
+      send(frame);
+    };
+    try {
+      // Each publish from its own promise continuation: unpatched, nats.js wrote (nearly) each one on its own.
+      await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+        for (let hop = 0; hop < i % 5; hop++) await Promise.resolve();
+        nc.publish('coalesced', `m${i}`);
+      }));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(writes).toBe(1);
+    } finally {
+      sender.send = send;
+    }
+    await nc.flush();
+    const byHops = Array.from({ length: 200 }, (_, i) => i).sort((a, b) => (a % 5) - (b % 5) || a - b);
+    expect(received).toEqual(byHops.map((i) => `m${i}`));
+    subscription.unsubscribe();
+  });
+
+  it('still flushes promptly when nothing else runs: a request is answered, flush() resolves', async () => {
+    const started = Date.now();
+    expect((await nc.request('echo', 'now', { timeout: 2_000 })).string()).toBe('now');
+    await nc.flush();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
