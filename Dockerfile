@@ -19,4 +19,4 @@ COPY --from=build /app/dist ./dist
 # The dashboard's static files (tsc does not copy them) next to the compiled gateway that serves them.
 COPY --from=build /app/apps/gateway/src/dashboard/public ./dist/apps/gateway/src/dashboard/public
 VOLUME /data
-CMD ["sh", "-c", "exec node dist/apps/$APP/src/main.js"]
+CMD ["sh", "-c", "exec node --max-semi-space-size=64 dist/apps/$APP/src/main.js"]
