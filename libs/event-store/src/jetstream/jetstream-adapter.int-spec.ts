@@ -10,6 +10,7 @@ import { freePort, NatsServerStartError, spawnNatsServer } from '../../../messag
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import { EventStoreUnavailableError, InvalidAppendError } from '../errors';
 import { Collector, events, streamId, waitFor } from '../testing/fixtures';
+import { eventStreamConfig } from './event-stream';
 import { createJetStreamEventStore, type JetStreamEventStore } from './jetstream-event-store';
 
 // JetStream-specific behaviour on top of the shared contract: layout on the wire, dedupe, faults.
@@ -49,7 +50,24 @@ describe('JetStream event store', () => {
       deny_purge: true,
       duplicate_window: 120_000_000_000,
       num_replicas: 1,
+      allow_direct: true,
     });
+  });
+
+  it('keeps working on a log created without direct gets, which the services may not update', async () => {
+    const { allow_direct: _direct, ...withoutDirect } = eventStreamConfig('SCHED_EVENTS', 1);
+    await jsm.streams.delete('SCHED_EVENTS'); // the one beforeEach created
+    await jsm.streams.add({ ...withoutDirect, allow_direct: false });
+    const old = await createJetStreamEventStore(nc);
+    try {
+      expect((await jsm.streams.info('SCHED_EVENTS')).config.allow_direct).toBe(false); // left as it was
+      const id = streamId('execution');
+      await old.append(id, events(2), { expected: 'no_stream' });
+      await old.append(id, events(1), { expected: 1 });
+      expect((await old.read(id)).map((event) => event.revision)).toEqual([0, 1, 2]);
+    } finally {
+      await old.close();
+    }
   });
 
   it('stores one message per append on es.<category>.<id>, deduplicated by the first event id', async () => {

@@ -19,7 +19,7 @@ import { trackCheckpointed, trackSubscription } from '../tracked-subscription';
 import { afterPosition, lastPositionOfCommit, toPosition } from '../positions';
 import { validateAppend } from '../stream-id';
 import { encodeCommit, lastRevision, toStreamId, toSubject, type CommitBody } from './commit-codec';
-import { DEFAULT_STREAM_NAME, ensureEventStream } from './event-stream';
+import { DEFAULT_STREAM_NAME, ensureEventStream, type EventStreamFacts } from './event-stream';
 import { openKvCheckpointStore } from './kv-checkpoint-store';
 import { LogReader } from './log-reader';
 import { LruCache } from '../lru-cache';
@@ -57,8 +57,8 @@ export async function createJetStreamEventStore(
 ): Promise<JetStreamEventStore> {
   const timeout = options.requestTimeoutMs ?? 5000;
   const jsm = await jetstreamManager(nc, { timeout });
-  await ensureEventStream(jsm, options.streamName ?? DEFAULT_STREAM_NAME, options.replicas ?? 1);
-  return new JetStreamEventStore(nc, jsm, jetstream(nc, { timeout }), options);
+  const log = await ensureEventStream(jsm, options.streamName ?? DEFAULT_STREAM_NAME, options.replicas ?? 1);
+  return new JetStreamEventStore(nc, jsm, jetstream(nc, { timeout }), options, log);
 }
 
 /** The event store on one JetStream stream, one message per append: see ARCHITECTURE.md. */
@@ -83,10 +83,11 @@ export class JetStreamEventStore implements EventStore {
     jsm: JetStreamManager,
     private readonly js: JetStreamClient,
     private readonly options: JetStreamEventStoreOptions = {},
+    log: EventStreamFacts = { direct: false },
   ) {
     this.streamName = options.streamName ?? DEFAULT_STREAM_NAME;
     this.calls = new ResilientCalls(nc, options.operationDeadlineMs);
-    this.reader = new LogReader(js, jsm, this.calls, this.streamName);
+    this.reader = new LogReader(js, jsm, this.calls, this.streamName, log.direct);
     this.tips = new LruCache(options.versionCacheSize ?? 100_000);
     // Catching up is a bounded read: that one does use the filter on the server.
     const catchUp = (after: number, headSeq: number, filter: EventFilter | undefined) => this.reader.readRange(after, headSeq, filter);

@@ -29,6 +29,8 @@ export class LogReader {
     private readonly jsm: JetStreamManager,
     private readonly calls: ResilientCalls,
     private readonly streamName: string,
+    /** The log serves direct gets (allow_direct): cheaper than the API's get, same answers on one replica. */
+    private readonly direct = false,
   ) {}
 
   /** The last commit of one event stream (by subject), or undefined when the stream does not exist. */
@@ -108,6 +110,7 @@ export class LogReader {
   }
 
   private get(what: string, query: MsgRequest): Promise<StoredMsg | null> {
-    return this.calls.run(what, () => this.jsm.streams.getMessage(this.streamName, query));
+    const messages = this.direct ? this.jsm.direct : this.jsm.streams;
+    return this.calls.run(what, () => messages.getMessage(this.streamName, query));
   }
 }
