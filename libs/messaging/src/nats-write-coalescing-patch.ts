@@ -1,4 +1,4 @@
-import { ProtocolHandler, TE } from '@nats-io/nats-core/internal';
+import { ProtocolHandler } from '@nats-io/nats-core/internal';
 
 /**
  * nats.js 3.4 flushes its outbound buffer in a microtask after the first command of a batch, so commands issued
@@ -6,6 +6,8 @@ import { ProtocolHandler, TE } from '@nats-io/nats-core/internal';
  * socket writes of their own: `writeBuffer` was ~9% of the standalone app's CPU at 3k executions/s, and nats-server
  * paid per packet too. This flushes once per event-loop turn instead (setImmediate): everything a turn sends goes in
  * one write, a few microseconds later. A full buffer is still flushed at once, and flush() (PING) is untouched.
+ * Protocol lines are encoded with Buffer.from (pooled, ~2× faster than TextEncoder for these short strings): safe,
+ * because the outbound buffer only holds the bytes until they are written.
  * If a nats.js update changes these internals, nothing is patched.
  */
 type Patchable = {
@@ -22,7 +24,7 @@ export function patchNatsWriteCoalescing(): boolean {
   const original = prototype.sendCommand;
   if (typeof original !== 'function' || typeof prototype.flushPending !== 'function' || !/queueMicrotask/.test(String(original))) return false;
   prototype.sendCommand = function (this: Patchable, cmd, ...payloads) {
-    this.outbound.fill(typeof cmd === 'string' ? TE.encode(cmd) : cmd, ...payloads);
+    this.outbound.fill(typeof cmd === 'string' ? Buffer.from(cmd) : cmd, ...payloads);
     if (this.outbound.size() >= this.pendingLimit) {
       this.flushPending();
     } else if (!this.flushScheduled) {

@@ -30,8 +30,6 @@ export interface CommitBody {
   readonly p?: number;
 }
 
-const encoder = new TextEncoder();
-
 export function encodeCommit(firstRevision: number, previousSeq: number, events: readonly EventEnvelope[]): Uint8Array {
   const body: CommitBody = {
     r: firstRevision,
@@ -39,7 +37,8 @@ export function encodeCommit(firstRevision: number, previousSeq: number, events:
     // Only the envelope fields: callers may pass richer objects (e.g. RecordedEvents being copied).
     e: events.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })),
   };
-  return encoder.encode(JSON.stringify(body));
+  // Buffer.from rather than TextEncoder: pooled for small commits, about twice as fast (the bytes are only read).
+  return Buffer.from(JSON.stringify(body));
 }
 
 export class CorruptCommitError extends Error {
