@@ -3,7 +3,7 @@ import { ProjectorHarness } from './testing/projector-harness';
 import { mixedWorkload } from './testing/workload';
 
 // A worker that cannot run (it failed to start, or died mid-replay) must not fail the rebuild.
-jest.mock('./rebuild/apply-in-worker', () => ({
+jest.mock('./rebuild/replay-in-worker', () => ({
   replayInWorker: () => Promise.reject(new Error('the rebuild worker exited (code 1)')),
 }));
 

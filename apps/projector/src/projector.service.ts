@@ -11,7 +11,8 @@ import {
 import { ErrorCode, SchedError, type RecordedEvent } from '@sched/contracts';
 import type { EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
-import { replayInWorker } from './rebuild/apply-in-worker';
+import { LiveApplier } from './apply/live-applier';
+import { replayInWorker } from './rebuild/replay-in-worker';
 import { ReadModelStore } from './store/read-model.store';
 
 export interface ProjectorOptions {
@@ -30,9 +31,11 @@ export interface ProjectorOptions {
   readonly maxDelayMs: number;
   /** Pause before re-subscribing from the checkpoint after a failed batch or a broken subscription. */
   readonly retryDelayMs: number;
+  /** Live batches are applied in a worker thread when the database is a file (see LiveApplier). */
+  readonly applyInWorker: boolean;
 }
 export const PROJECTOR_OPTIONS = Symbol('PROJECTOR_OPTIONS');
-export const DEFAULT_PROJECTOR_OPTIONS: ProjectorOptions = { maxBatch: 2000, rebuildBatch: 10_000, maxDelayMs: 5, retryDelayMs: 1000 };
+export const DEFAULT_PROJECTOR_OPTIONS: ProjectorOptions = { maxBatch: 2000, rebuildBatch: 10_000, maxDelayMs: 5, retryDelayMs: 1000, applyInWorker: true };
 
 export interface RebuildResult {
   readonly events: number;
@@ -59,6 +62,9 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
   private applied = 0;
   private pending: RecordedEvent[] = [];
   private flushTimer?: NodeJS.Timeout;
+  private applier?: LiveApplier;
+  /** The batch the worker is applying (one at a time); settles without rejecting. */
+  private applying?: Promise<void>;
   private subscription?: EventSubscription;
   private failure?: unknown;
   private running?: Promise<void>;
@@ -102,6 +108,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
   start(): void {
     if (this.running) return;
     const signal = (this.stopSignal = new AbortController());
+    // While a rebuild catches up its indexes are deferred, and a worker's open would recreate them: this thread then.
+    this.applier = new LiveApplier(this.store, this.options.applyInWorker && !this.rebuilding, (error) =>
+      this.logger.warn(`the projector's apply worker stopped (${String(error)}); applying in this thread from now on`),
+    );
     this.running = this.run(signal.signal);
   }
 
@@ -111,9 +121,17 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     if (!this.running) return;
     this.stopSignal?.abort();
     this.tryFlush();
+    while (this.applying) await this.applying; // each settled batch sends what arrived meanwhile
     await this.subscription?.close().catch(() => undefined);
     await this.running;
     this.running = undefined;
+    await this.applier?.close();
+    this.applier = undefined;
+  }
+
+  /** True while live batches are applied in a worker thread (see LiveApplier). */
+  appliesInWorker(): boolean {
+    return this.applier?.inWorker ?? false;
   }
 
   /**
@@ -174,7 +192,17 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
       if (!stopped.aborted) this.start(); // whatever failed, the projector must not stay stopped (unless told to)
       this.store.buildDeferredIndexes();
     }
+    // Caught up in this thread (see start); from the checkpoint on, batches go to a worker again.
+    if (!stopped.aborted && this.options.applyInWorker && this.store.file()) await this.restartAfterRebuild();
     return { events: this.applied - appliedBefore, position: this.current, durationMs: performance.now() - started };
+  }
+
+  private async restartAfterRebuild(): Promise<void> {
+    const rebuilding = this.rebuilding;
+    this.rebuilding = undefined; // start() may use the worker now
+    await this.stop();
+    this.start();
+    this.rebuilding = rebuilding;
   }
 
   /** A database file another thread can open: the log up to the head is applied there while this thread reads. */
@@ -214,6 +242,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** One subscription's life: from the checkpoint until it ends, breaks, a batch fails, or the projector stops. */
   private async follow(stop: AbortSignal): Promise<void> {
+    while (this.applying) await this.applying; // a batch of the previous subscription still lands: read after it
     this.pending = [];
     this.failure = undefined;
     this.current = this.store.checkpoint();
@@ -223,8 +252,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
       for await (const event of subscription) {
         if (stop.aborted || this.failure) break;
         this.pending.push(event);
-        if (this.pending.length >= (this.rebuilding ? this.options.rebuildBatch : this.options.maxBatch)) this.flush();
-        else this.flushTimer ??= setTimeout(() => this.flushFromTimer(subscription), this.options.maxDelayMs);
+        if (this.pending.length >= (this.rebuilding ? this.options.rebuildBatch : this.options.maxBatch)) {
+          if (this.applying) await this.applying; // the worker is behind: read no further until it took this batch
+          this.flush();
+        } else this.flushTimer ??= setTimeout(() => this.flushOrEnd(subscription), this.options.maxDelayMs);
       }
     } finally {
       clearTimeout(this.flushTimer);
@@ -236,15 +267,18 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     if (!stop.aborted) throw new Error('event subscription ended');
   }
 
-  /** A batch failing outside the loop (in the timer) ends the subscription, so `follow` starts over. */
-  private flushFromTimer(subscription: EventSubscription): void {
-    this.flushTimer = undefined;
+  /** A batch failing outside the loop (in the timer, or after the worker's last batch) ends the subscription: `follow` starts over. */
+  private flushOrEnd(subscription = this.subscription): void {
     try {
       this.flush();
     } catch (error) {
-      this.failure = error;
-      void subscription.close().catch(() => undefined);
+      this.endWith(error, subscription);
     }
+  }
+
+  private endWith(error: unknown, subscription = this.subscription): void {
+    this.failure = error;
+    void subscription?.close().catch(() => undefined);
   }
 
   /** On stop: what arrived is applied if it can be; if not, the checkpoint did not move and it comes again. */
@@ -259,13 +293,29 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    // After a failed batch nothing more may be applied until `follow` re-reads from the checkpoint: a later batch
+    // would move the checkpoint past the events that failed. One batch in the worker at a time: what arrives
+    // meanwhile goes as the next (bigger) batch once it is done.
+    if (this.pending.length === 0 || this.failure || this.applying || !this.applier) return;
     const batch = this.pending;
     this.pending = [];
-    // After a failed batch nothing more may be applied until `follow` re-reads from the checkpoint: a later batch
-    // would move the checkpoint past the events that failed.
-    if (batch.length === 0 || this.failure) return;
-    const position = this.store.applyBatch(batch);
-    this.applied += batch.length;
+    const result = this.applier.apply(batch);
+    if (typeof result === 'number') return this.committed(batch.length, result);
+    this.applying = result.then(
+      (position) => {
+        this.applying = undefined;
+        this.committed(batch.length, position);
+        this.flushOrEnd();
+      },
+      (error: unknown) => {
+        this.applying = undefined;
+        this.endWith(error); // `follow` ends, throws the failure and starts over from the checkpoint
+      },
+    );
+  }
+
+  private committed(events: number, position: number): void {
+    this.applied += events;
     this.advanceTo(position);
   }
 

@@ -1,22 +1,20 @@
 /**
- * Worker-thread entry of a rebuild (see apply-in-worker.ts): owns its own connection to the read-model database
+ * Worker-thread entry of an apply worker (see apply-worker.ts): owns its own connection to the read-model database
  * and applies the batches the projector's thread reads from the log, so reading and applying run side by side.
  */
 import '../../../register-aliases';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RecordedEvent } from '@sched/contracts';
 import { ReadModelStore } from '../store/read-model.store';
-import type { RebuildReply, RebuildRequest, RebuildWorkerData } from './rebuild-protocol';
+import type { ApplyReply, ApplyRequest, ApplyWorkerData } from './apply-protocol';
 
-const { file } = workerData as RebuildWorkerData;
+const { file, deferIndexes } = workerData as ApplyWorkerData;
 const store = ReadModelStore.open(file);
-// The projector's thread reset the tables and holds the deferred index list; opening recreated the indexes on the
-// empty tables, so leave them out again until that thread builds them after the replay.
-store.deferIndexes();
+if (deferIndexes) store.deferIndexes();
 
-const reply = (message: RebuildReply): void => parentPort!.postMessage(message);
+const reply = (message: ApplyReply): void => parentPort!.postMessage(message);
 
-parentPort!.on('message', (request: RebuildRequest) => {
+parentPort!.on('message', (request: ApplyRequest) => {
   if (request.type === 'close') {
     store.close();
     reply({ type: 'closed' });

@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RecordedEvent } from '@sched/contracts';
+import type { ApplyReply, ApplyRequest, ApplyWorkerData } from './apply-protocol';
+
+/**
+ * Run from TypeScript sources (tests, benchmarks: no dist), the worker compiles them through the same SWC hook the
+ * spawned test processes use; compiled, it is plain JavaScript next to this file.
+ */
+function workerEntry(): { file: string; execArgv?: string[] } {
+  const extension = path.extname(__filename);
+  const file = path.join(__dirname, `apply-worker.thread${extension}`);
+  if (extension !== '.ts') return { file };
+  return { file, execArgv: ['--require', path.resolve(__dirname, '../../../../test/support/ts-register.js')] };
+}
+
+/** The worker could not apply a batch (it answered 'failed'): the batch changed nothing, the worker lives on. */
+export class BatchFailedError extends Error {
+  constructor(message: string) {
+    super(`apply worker: ${message}`);
+    this.name = 'BatchFailedError';
+  }
+}
+
+/**
+ * A worker thread with its own connection to the read-model database file: applies batches in the order given,
+ * each with its checkpoint in one transaction, one reply per batch. Any other rejection means the worker is gone
+ * (it failed to start, crashed or exited).
+ */
+export class ApplyWorker {
+  private readonly worker: Worker;
+  private readonly waiting: { resolve: (reply: ApplyReply) => void; reject: (error: Error) => void }[] = [];
+  private failure?: Error;
+
+  constructor(file: string, options: { deferIndexes: boolean }) {
+    const entry = workerEntry();
+    const workerData: ApplyWorkerData = { file, deferIndexes: options.deferIndexes };
+    this.worker = new Worker(entry.file, { workerData, execArgv: entry.execArgv });
+    this.worker.on('message', (reply: ApplyReply) => this.waiting.shift()?.resolve(reply));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the apply worker exited (code ${code})`)));
+  }
+
+  /** Resolves with the checkpoint once the batch is committed; BatchFailedError if it could not be applied. */
+  async apply(events: readonly RecordedEvent[]): Promise<number> {
+    const reply = await this.send({ type: 'apply', events });
+    if (reply.type === 'failed') throw new BatchFailedError(reply.message);
+    return reply.type === 'applied' ? reply.position : Number.NaN;
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.send({ type: 'close' }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+
+  private send(request: ApplyRequest): Promise<ApplyReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage(request);
+    });
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(this.failure);
+  }
+}
