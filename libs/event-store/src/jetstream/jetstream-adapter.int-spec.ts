@@ -146,44 +146,49 @@ describe('JetStream event store', () => {
   });
 
   it('keeps acknowledged appends and live subscriptions through a SIGKILL of nats-server', async () => {
-    const id = streamId('execution');
-    const collector = new Collector(store.subscribeAll({ from: 'start', filter: { streamPrefixes: ['execution-'] } }));
-    const before = events(3);
-    await store.append(id, before, { expected: 'no_stream' });
-    await nats.kill('SIGKILL');
-    await nats.restart();
-    const after = events(3);
-    await store.append(id, after, { expected: 2 });
-    await collector.until(after[2].id, 20_000);
-    await collector.close();
-    expect(collector.ids()).toEqual([...before, ...after].map((event) => event.id));
+    await expectLiveAcross(async () => {
+      await nats.kill('SIGKILL');
+      await nats.restart();
+    }, 20_000, false);
   });
+
   it('resumes a live subscription at once when JetStream comes back a moment after the connection does', async () => {
     // nats.js alone, when its check after a reconnect fails (here: a server without JetStream answers first), waits a
     // whole pull expiry (30 s) before it looks again; the subscription must resume as soon as JetStream answers.
-    const id = streamId('execution');
-    const collector = new Collector(store.subscribeAll({ from: 'start', filter: { streamPrefixes: ['execution-'] } }));
-    const before = events(2);
-    await store.append(id, before, { expected: 'no_stream' });
-    await collector.until(before[1].id, 5_000);
-    const reconnected = nextReconnect(nc);
-    await nats.stop();
-    const withoutJetStream = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(nats.port)], { stdio: 'ignore' });
-    try {
-      await reconnected;
-      await new Promise((resolve) => setTimeout(resolve, 500)); // nats.js checks its consumer now, and fails
-    } finally {
-      withoutJetStream.kill('SIGTERM');
-      await new Promise((resolve) => withoutJetStream.once('exit', resolve));
-    }
-    await nats.restart();
-    const after = events(1);
-    await store.append(id, after, { expected: 1 });
-    await collector.until(after[0].id, 8_000);
-    await collector.close();
-    expect(collector.ids()).toEqual([...before, ...after].map((event) => event.id));
+    await expectLiveAcross(async () => {
+      const reconnected = nextReconnect(nc);
+      await nats.stop();
+      const withoutJetStream = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(nats.port)], { stdio: 'ignore' });
+      try {
+        await reconnected;
+        await new Promise((resolve) => setTimeout(resolve, 500)); // nats.js checks its consumer now, and fails
+      } finally {
+        withoutJetStream.kill('SIGTERM');
+        await new Promise((resolve) => withoutJetStream.once('exit', resolve));
+      }
+      await nats.restart();
+    }, 8_000, true);
   }, 30_000);
 });
+
+/**
+ * Appends, lives through `outage`, appends again: a live subscription from the start must deliver every event once,
+ * in order, the last within `timeoutMs` of its append. With `delivered`, the outage starts once the first appends
+ * were delivered (the subscription's consumer is in place); without, right after they were acknowledged.
+ */
+async function expectLiveAcross(outage: () => Promise<void>, timeoutMs: number, delivered: boolean): Promise<void> {
+  const id = streamId('execution');
+  const collector = new Collector(store.subscribeAll({ from: 'start', filter: { streamPrefixes: ['execution-'] } }));
+  const before = events(3);
+  await store.append(id, before, { expected: 'no_stream' });
+  if (delivered) await collector.until(before[2].id, 5_000);
+  await outage();
+  const after = events(3);
+  await store.append(id, after, { expected: 2 });
+  await collector.until(after[2].id, timeoutMs);
+  await collector.close();
+  expect(collector.ids()).toEqual([...before, ...after].map((event) => event.id));
+}
 
 /** Resolves at the connection's next reconnect. */
 async function nextReconnect(connection: NatsConnection): Promise<void> {
