@@ -16,12 +16,19 @@ import { connectNats, loadConfig } from '@sched/messaging';
 import { ProjectorService } from '../apps/projector/src/projector.service';
 import { startStandalone } from '../apps/standalone/src/standalone';
 import { report } from './bench-report';
+import { startCpuMeter, type CpuUse } from './support/cpu-meter';
 import { benchNats, benchRedis } from './support/servers';
 
 const N = Number(process.env.BENCH_EXECUTIONS ?? 20_000);
 const WINDOW = 512;
 
-async function schedRun(): Promise<{ seconds: number; perSecond: number }> {
+interface RunResult {
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly cpu: CpuUse;
+}
+
+async function schedRun(): Promise<RunResult> {
   const nats = await benchNats();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sched-bench-data-'));
   const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', INSTANCE_ID: 'bench', EXECUTOR_CONCURRENCY: '256', HTTP_PORT: '0' });
@@ -38,6 +45,7 @@ async function schedRun(): Promise<{ seconds: number; perSecond: number }> {
     });
   });
   const started = performance.now();
+  const cpu = startCpuMeter([nats.pid]);
   let next = 0;
   const feeder = async (): Promise<void> => {
     while (next < N) {
@@ -59,15 +67,16 @@ async function schedRun(): Promise<{ seconds: number; perSecond: number }> {
   const head = await store.headPosition();
   await app.get(ProjectorService).waitForPosition(head, 120_000);
   const seconds = (performance.now() - started) / 1000;
+  const used = cpu();
   await store.close();
   await nc.close();
   await app.close();
   await nats.cleanup();
   rmSync(dataDir, { recursive: true, force: true });
-  return { seconds, perSecond: N / seconds };
+  return { seconds, perSecond: N / seconds, cpu: used };
 }
 
-async function bullmqRun(): Promise<{ seconds: number; perSecond: number; redis: string }> {
+async function bullmqRun(): Promise<RunResult & { redis: string }> {
   const redis = await benchRedis();
   const connection = { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null };
   const queue = new Queue('bench', { connection });
@@ -81,15 +90,30 @@ async function bullmqRun(): Promise<{ seconds: number; perSecond: number; redis:
   });
   await worker.waitUntilReady();
   const started = performance.now();
+  const cpu = startCpuMeter([redis.pid]);
   for (let i = 0; i < N; i += 1000) {
     await queue.addBulk(Array.from({ length: Math.min(1000, N - i) }, (_, k) => ({ name: 'noop', data: { i: i + k } })));
   }
   await done;
   const seconds = (performance.now() - started) / 1000;
+  const used = cpu();
   await worker.close();
   await queue.close();
   await redis.stop();
-  return { seconds, perSecond: N / seconds, redis: redis.version };
+  return { seconds, perSecond: N / seconds, cpu: used, redis: redis.version };
+}
+
+/** A table row: wall-clock rate and the CPU each execution cost, in this process and in its server. */
+function row(system: string, run: RunResult): Record<string, string | number> {
+  const microseconds = (seconds: number): number => Math.round((seconds * 1e6) / N);
+  return {
+    system,
+    executions: N,
+    seconds: run.seconds.toFixed(2),
+    'per s': Math.round(run.perSecond),
+    'node CPU µs/exec': microseconds(run.cpu.self),
+    'server CPU µs/exec': microseconds(run.cpu.servers),
+  };
 }
 
 async function main(): Promise<void> {
@@ -97,10 +121,7 @@ async function main(): Promise<void> {
   const bull = await bullmqRun();
   report(
     'throughput',
-    [
-      { system: 'sched (JetStream file storage, full history, projected)', executions: N, seconds: sched.seconds.toFixed(2), 'per s': Math.round(sched.perSecond) },
-      { system: `BullMQ on Redis ${bull.redis} (in memory)`, executions: N, seconds: bull.seconds.toFixed(2), 'per s': Math.round(bull.perSecond) },
-    ],
+    [row('sched (JetStream file storage, full history, projected)', sched), row(`BullMQ on Redis ${bull.redis} (in memory)`, bull)],
     { ratio: Number((sched.perSecond / bull.perSecond).toFixed(3)), goal: 1.0 },
   );
   console.log(`ratio sched/BullMQ: ${(sched.perSecond / bull.perSecond).toFixed(2)}× (goal ≥ 1.0×)`);

@@ -19,6 +19,7 @@ export async function benchNats(): Promise<NatsServerHandle & { cleanup(): Promi
 
 export interface BenchRedis {
   readonly port: number;
+  readonly pid: number | undefined;
   readonly version: string;
   stop(): Promise<void>;
 }
@@ -39,6 +40,7 @@ export async function benchRedis(): Promise<BenchRedis> {
   const version = /(?:v|version)=([\d.]+)/.exec(output)?.[1] ?? "unknown";
   return {
     port,
+    pid: child.pid,
     version,
     stop: () =>
       new Promise<void>((resolve) => {
