@@ -1,0 +1,101 @@
+/**
+ * The floor under sched's throughput: the messages one execution costs on JetStream, sent and received with the same
+ * client, connection options and stream configs, but with none of sched's code (no deciders, no actors, no hash
+ * chain, no projection; bodies are fixed templates of the real events' size). Per execution, as the system does it:
+ *  - TaskDue published to `es.execution.<id>` with Nats-Msg-Id and the expected last subject sequence (the timer);
+ *  - the log read by an ordered consumer (the shared tail); each event published live on its `sched.evt.*` subject
+ *    and TaskDue enqueued on the work queue with Nats-Msg-Id (the relay);
+ *  - the work item pulled from the durable consumer, the stream's last commit read by direct get, TaskStarted +
+ *    TaskSucceeded published in one commit with the expected sequence, the item acked (the executor).
+ * Whatever sched spends beyond this is its own code; what this costs bounds any design on this message flow.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { DEFAULT_STREAM_NAME, eventStreamConfig } from '@sched/event-store';
+import { WORK_CONSUMER, WORK_STREAM, connectNats, ensureWorkQueue } from '@sched/messaging';
+
+/** Size-alike bodies of the real commits (a TaskDue; TaskStarted + TaskSucceeded), with ids filled in per execution. */
+const metadata = (executionId: string, actor: string): string =>
+  `"metadata":{"correlationId":"${executionId}","causationId":"${randomUUID()}","occurredAt":"${new Date().toISOString()}","schemaVersion":1,"actor":"${actor}","hash":"${'0'.repeat(64)}"}`;
+const dueCommit = (executionId: string): string =>
+  `{"r":0,"p":0,"e":[{"id":"${randomUUID()}","type":"TaskDue","data":{"taskId":"bench","executionId":"${executionId}","executor":"noop","config":{},"scheduledAt":"${new Date().toISOString()}","reason":"schedule","taskRevision":0},${metadata(executionId, 'timer')}}]}`;
+const resultCommit = (executionId: string, previousSeq: number): string =>
+  `{"r":1,"p":${previousSeq},"e":[{"id":"${randomUUID()}","type":"TaskStarted","data":{"attempt":1,"workerId":"bench","startedAt":"${new Date().toISOString()}"},${metadata(executionId, 'executor:bench')}},` +
+  `{"id":"${randomUUID()}","type":"TaskSucceeded","data":{"attempt":1,"durationMs":0,"endedAt":"${new Date().toISOString()}"},${metadata(executionId, 'executor:bench')}}]}`;
+
+interface Commit {
+  readonly r: number;
+  readonly e: ReadonlyArray<{ readonly type: string; readonly data: { readonly executionId?: string } }>;
+}
+
+/** A running floor: `batch(count)` sends `count` executions' messages through it and resolves when all are done. */
+export interface JetStreamFloor {
+  batch(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startJetStreamFloor(url: string, window: number, concurrency: number): Promise<JetStreamFloor> {
+  const nc = await connectNats(url, 'bench-floor'); // one connection, as the standalone app has
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add(eventStreamConfig(DEFAULT_STREAM_NAME, 1));
+  await ensureWorkQueue(nc);
+  const js = jetstream(nc);
+  let results = 0;
+  let awaited = { count: 0, reached: () => {} };
+
+  const relay = async (): Promise<void> => {
+    const tail = await js.consumers.get(DEFAULT_STREAM_NAME, { deliver_policy: DeliverPolicy.All });
+    for await (const message of await tail.consume()) {
+      const commit = JSON.parse(message.string()) as Commit;
+      const executionId = message.subject.slice('es.execution.'.length);
+      for (const event of commit.e) nc.publish(`sched.evt.execution.bench.${executionId}.${event.type}`, JSON.stringify(event));
+      if (commit.e[0].type === 'TaskDue') {
+        void js.publish('sched.work.noop', JSON.stringify({ executionId, taskId: 'bench', executor: 'noop', attempt: 1 }), { msgID: `${executionId}/1` });
+      } else if (++results === awaited.count) {
+        awaited.reached();
+      }
+    }
+  };
+
+  const execute = async (msg: JsMsg): Promise<void> => {
+    const { executionId } = msg.json<{ executionId: string }>();
+    const subject = `es.execution.${executionId}`;
+    const last = await jsm.direct.getMessage(DEFAULT_STREAM_NAME, { last_by_subj: subject });
+    const seq = last!.seq;
+    await js.publish(subject, resultCommit(executionId, seq), { msgID: randomUUID(), expect: { lastSubjectSequence: seq } });
+    msg.ack();
+  };
+  const executor = async (): Promise<void> => {
+    const consumer = await js.consumers.get(WORK_STREAM, WORK_CONSUMER);
+    let running = 0;
+    let slotFreed: (() => void) | undefined;
+    for await (const msg of await consumer.consume({ max_messages: concurrency })) {
+      running += 1;
+      void execute(msg).finally(() => {
+        running -= 1;
+        slotFreed?.();
+      });
+      // At most `concurrency` items at once, as the executor's slots allow: iterating no further pulls no more.
+      while (running >= concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
+    }
+  };
+
+  void relay().catch(() => undefined); // ends with an error when the connection closes
+  void executor().catch(() => undefined);
+  let fed = 0;
+  return {
+    batch: async (count) => {
+      const end = fed + count;
+      const reached = new Promise<void>((resolve) => (awaited = { count: end, reached: resolve }));
+      const feed = async (): Promise<void> => {
+        while (fed < end) {
+          const executionId = `bench_${fed++}`;
+          await js.publish(`es.execution.${executionId}`, dueCommit(executionId), { msgID: randomUUID(), expect: { lastSubjectSequence: 0 } });
+        }
+      };
+      await Promise.all(Array.from({ length: window }, feed));
+      await reached;
+    },
+    close: () => nc.close(),
+  };
+}
