@@ -66,7 +66,8 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
     if (taskId === undefined) return;
     const subject = liveSubject(event, taskId);
     if (subject) {
-      const live: LiveEvent = { ...event, taskId };
+      // Not `{ ...event, taskId }`: V8 adds a key after a spread by a slow runtime call (~0.6 µs, three per execution).
+      const live: LiveEvent = Object.assign({}, event, { taskId });
       this.nc.publish(subject, JSON.stringify(live));
     }
     // A workflow run is driven by the workflow service (its steps are queued as executions of their own).

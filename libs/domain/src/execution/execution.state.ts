@@ -30,10 +30,26 @@ export type KnownExecutionState = Exclude<ExecutionState, { status: 'none' }>;
 
 export const initialExecutionState = (): ExecutionState => ({ status: 'none' });
 
+/**
+ * A new execution's state with every field present, even those still undefined: every later state is this one
+ * spread and overwritten, and V8 (Node 20) copies `{ ...state, key }` fast only when `key` already exists on the
+ * source; each key it has to add costs a slow runtime call (~0.5 µs, measured), several per execution.
+ */
+const dueState = (due: DueData): KnownExecutionState => ({
+  status: 'due',
+  due,
+  attempt: 0,
+  workerId: undefined,
+  startedAtMs: undefined,
+  retryAtMs: undefined,
+  cancelRequested: false,
+  cancelReason: undefined,
+  cancelCommandId: undefined,
+  pauseRequested: undefined,
+});
+
 export function evolveExecution(state: ExecutionState, event: ExecutionEvent): ExecutionState {
-  if (event.type === 'TaskDue') {
-    return { status: 'due', due: event.data, attempt: 0, cancelRequested: false };
-  }
+  if (event.type === 'TaskDue') return dueState(event.data);
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'TaskStarted':
