@@ -12,7 +12,8 @@ import { waitFor } from '../support/system';
 
 /**
  * Services run as separate processes (docker compose) have no HTTP API; with METRICS_PORT each serves its own
- * /metrics, counting what it did itself: here the relay its work items and the executor its attempts.
+ * /metrics, counting what it did itself: here the relay the work items it enqueued and the executor the attempts
+ * it took on and ran.
  */
 describe('per-service /metrics (METRICS_PORT)', () => {
   let nats: TestNats;
@@ -45,18 +46,27 @@ describe('per-service /metrics (METRICS_PORT)', () => {
 
   const scrape = async (url: string): Promise<string> => (await fetch(url)).text();
 
-  it('the relay and an executor each report their own work on their own port', async () => {
-    const [relay, executor] = await Promise.all([startWithMetrics('relay'), startWithMetrics('executor')]);
-    const executionId = `metrics@${Date.now()}`;
+  async function appendDue(executionId: string): Promise<void> {
     const due = { taskId: 'metrics', executionId, executor: 'noop', config: {}, scheduledAt: new Date().toISOString(), reason: 'schedule' as const, taskRevision: 0 };
     const events = executionDecider.decide({ type: 'ScheduleExecution', data: due }, executionDecider.initialState());
     await store.append(toExecutionStreamId(executionId), toEnvelopes(events, { correlationId: executionId, causationId: 'test', actor: 'test', nowMs: Date.now() }), { expected: 'no_stream' });
+  }
 
-    const attempts = /^sched_executions_total\{outcome="succeeded",executor="noop"\} 1$/m;
-    const executorMetrics = await waitFor(async () => { const body = await scrape(executor); return attempts.test(body) && body; }, 20_000, 'the executor to count the attempt');
+  it('the relay and an executor each report their own work on their own port, across the switch to log dispatch', async () => {
+    // Due before any service ran (as on a system that dispatched everything through the work queue): the relay's to
+    // enqueue. Due once the dispatch consumer exists: the executors take it from the log, the relay enqueues nothing.
+    await appendDue(`metrics-before@${Date.now()}`);
+    const [relay, executor] = await Promise.all([startWithMetrics('relay'), startWithMetrics('executor')]);
+    await appendDue(`metrics-after@${Date.now()}`);
+
+    const attempts = /^sched_executions_total\{outcome="succeeded",executor="noop"\} 2$/m;
+    const executorMetrics = await waitFor(async () => { const body = await scrape(executor); return attempts.test(body) && body; }, 20_000, 'the executor to count both attempts');
     expect(executorMetrics).toContain('sched_process_cpu_seconds_total');
+    expect(executorMetrics).toMatch(/^sched_work_received_total\{executor="noop",source="queue"\} 1$/m);
+    expect(executorMetrics).toMatch(/^sched_work_received_total\{executor="noop",source="log"\} 1$/m);
     const relayMetrics = await scrape(relay);
     expect(relayMetrics).toMatch(/^sched_work_enqueued_total\{executor="noop"\} 1$/m);
-    expect(relayMetrics).not.toMatch(attempts); // each process counts only what it did
+    expect(relayMetrics).not.toMatch(/^sched_executions_total\{/m); // each process counts only what it did
+    expect(relayMetrics).not.toMatch(/^sched_work_received_total\{/m);
   }, 90_000);
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { KnownExecutionState } from '@sched/domain';
-import type { EventStore } from '@sched/event-store';
+import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, type EventStore } from '@sched/event-store';
 import { ExecutorRegistry } from '@sched/executors';
 import {
   EVENT_STORE,
@@ -13,9 +13,10 @@ import {
   WORK_CONSUMER,
   WORK_STREAM,
   ensureWorkQueue,
-  workItemSchema,
+  openLogDispatch,
   type SchedConfig,
   type WorkItem,
+  type WorkSource,
 } from '@sched/messaging';
 import { attemptOutcomeLabel } from './attempt-metrics';
 import { isOwnershipLost, runAttempt, type AbortReason } from './attempt-runner';
@@ -28,6 +29,7 @@ import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
+import { workFromLog, workFromQueue } from './work-sources';
 
 const FETCH_EXPIRES_MS = 2_000;
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -39,6 +41,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 const KEEP_ALIVE_INTERVAL_MS = Math.min(5_000, Math.floor(WORK_ACK_WAIT_MS / 3));
 /** An item refused by a concurrency limit comes back after this long (it stays due meanwhile). */
 const LIMITED_REDELIVERY_MS = 1_000;
+/** An item that arrived when the other source had just taken the last slot comes back after this long. */
+const NO_SLOT_REDELIVERY_MS = 100;
 const RUNTIME_ERROR_REDELIVERY_MS = 1_000;
 /** An executor may call heartbeat() in a tight loop; the work queue needs an in-progress ack once in a while only. */
 const HEARTBEAT_ACK_MIN_INTERVAL_MS = 1_000;
@@ -49,9 +53,11 @@ const HEARTBEAT_ACK_MIN_INTERVAL_MS = 1_000;
 const GROUP_COMMIT_MS = 25;
 
 /**
- * Competing consumer of the work queue: pulls only as many items as it has free slots, runs each in an
- * ExecutionActor, and acks an item only after the attempt's end (success, failure + retry, timeout, cancel) is
- * appended. Crash recovery: a redelivered item whose attempt the stream says is running → WorkerLost → retry policy.
+ * Competing consumer of the executor's two sources of work: first attempts straight from the event log (JetStream
+ * store: the log dispatch consumer) and the work queue (retries; every attempt on other stores). Pulls only as many
+ * items as it has free slots, runs each in an ExecutionActor, and acks an item only after the attempt's end (success,
+ * failure + retry, timeout, cancel) is appended. Crash recovery: a redelivered item whose attempt the stream says is
+ * running → WorkerLost → retry policy.
  */
 @Injectable()
 export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -64,7 +70,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private limits?: ConcurrencyLimits;
   private cancelRequests?: Subscription;
   private stopping = false;
-  private loop?: Promise<void>;
+  private loops: Promise<void>[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -82,8 +88,12 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     this.cancelRequests = listenForCancelRequests(this.nc, (executionId) => this.abort(executionId, { kind: 'cancel' }));
     this.controlRequests = listenForControlRequests(this.nc, (executionId) => void this.actors.get(executionId)?.sync().catch(() => undefined));
     await ensureWorkQueue(this.nc);
-    const consumer = await jetstream(this.nc).consumers.get(WORK_STREAM, WORK_CONSUMER);
-    this.loop = this.pullLoop(consumer);
+    const js = jetstream(this.nc);
+    const malformed = (msg: JsMsg): void => this.logger.error(`dropping malformed work item ${msg.subject}#${msg.seq}`);
+    this.loops.push(this.pullLoop(await js.consumers.get(WORK_STREAM, WORK_CONSUMER), 'queue', (msg) => workFromQueue(msg, malformed)));
+    if (await openLogDispatch(this.nc, this.config)) {
+      this.loops.push(this.pullLoop(await js.consumers.get(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER), 'log', (msg) => workFromLog(msg, malformed)));
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -92,7 +102,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     await Promise.race([this.slots.drained(), grace]);
     for (const executionId of this.inFlight.keys()) this.abort(executionId, { kind: 'shutdown' });
     await this.slots.drained();
-    await this.loop;
+    await Promise.all(this.loops);
     this.cancelRequests?.unsubscribe();
     for (const subscription of this.controlRequests) subscription.unsubscribe();
   }
@@ -107,15 +117,25 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     if (controller && !controller.signal.aborted) controller.abort(reason);
   }
 
-  private async pullLoop(consumer: Consumer): Promise<void> {
+  /**
+   * Pulls at most as many messages as there are free slots; the two sources' loops share the slots, so an item that
+   * finds none left (the other loop took it meanwhile) goes back for a moment rather than run over the limit.
+   */
+  private async pullLoop(consumer: Consumer, source: WorkSource, toWork: (msg: JsMsg) => WorkItem | undefined): Promise<void> {
     while (!this.stopping) {
       const free = await this.slots.whenFree();
       if (this.stopping) break;
       try {
         const batch = await consumer.fetch({ max_messages: free, expires: FETCH_EXPIRES_MS });
         for await (const msg of batch) {
-          this.slots.take();
-          void this.process(msg).finally(() => this.slots.release());
+          const item = toWork(msg);
+          if (item === undefined) continue;
+          if (!this.slots.tryTake()) {
+            msg.nak(NO_SLOT_REDELIVERY_MS);
+            continue;
+          }
+          this.metrics?.workReceived(item.executor, source);
+          void this.process(item, msg).finally(() => this.slots.release());
         }
       } catch (error) {
         if (this.stopping) break;
@@ -126,23 +146,17 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     }
   }
 
-  private async process(msg: JsMsg): Promise<void> {
-    const parsed = workItemSchema.safeParse(safeJson(msg));
-    if (!parsed.success) {
-      this.logger.error(`dropping malformed work item ${msg.subject}#${msg.seq}`);
-      msg.term();
-      return;
-    }
-    if (this.inFlight.has(parsed.data.executionId)) return; // redelivered while we run it: the running attempt acks it
+  private async process(item: WorkItem, msg: JsMsg): Promise<void> {
+    if (this.inFlight.has(item.executionId)) return; // redelivered while we run it: the running attempt acks it
     try {
-      await this.handle(parsed.data, msg);
+      await this.handle(item, msg);
     } catch (error) {
       if (isOwnershipLost(error)) {
         // Another executor wrote to this execution first: it owns the attempt, we drop the work cleanly.
         msg.ack();
         return;
       }
-      this.logger.error(`execution ${parsed.data.executionId} failed in the runtime: ${String(error)}`);
+      this.logger.error(`execution ${item.executionId} failed in the runtime: ${String(error)}`);
       msg.nak(RUNTIME_ERROR_REDELIVERY_MS);
     }
   }
@@ -246,12 +260,4 @@ function atMostEvery(intervalMs: number, action: () => void): () => void {
     lastMs = now;
     action();
   };
-}
-
-function safeJson(msg: JsMsg): unknown {
-  try {
-    return msg.json();
-  } catch {
-    return undefined;
-  }
 }

@@ -13,8 +13,11 @@ export class Slots {
     return this.used;
   }
 
-  take(): void {
+  /** Takes a slot if one is free. */
+  tryTake(): boolean {
+    if (this.used >= this.capacity) return false;
     this.used += 1;
+    return true;
   }
 
   release(): void {

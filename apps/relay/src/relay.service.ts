@@ -2,14 +2,17 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subjects, WORKFLOW_EXECUTOR, type RecordedEvent, type TaskDue } from '@sched/contracts';
-import type { CheckpointedSubscription, EventStore, HandlerPending } from '@sched/event-store';
+import { commitSequenceOf, type CheckpointedSubscription, type EventStore, type HandlerPending } from '@sched/event-store';
 import {
   EVENT_STORE,
   NATS_CONNECTION,
+  SCHED_CONFIG,
   SchedMetrics,
   ensureWorkQueue,
+  openLogDispatch,
   workItemMsgId,
   workQueueDepthReader,
+  type SchedConfig,
   type WorkItem,
 } from '@sched/messaging';
 import { liveSubject, type LiveEvent } from './live-event';
@@ -20,20 +23,24 @@ export const RELAY_SUBSCRIPTION = 'relay';
 const RELAY_MAX_PENDING = 512;
 
 /**
- * Committed events → live `sched.evt.*` subjects and the executor work queue. Runs on a checkpointed
- * subscription, so after a crash it resumes from its checkpoint: at-least-once, in commit order. Subscribers
- * dedupe by (streamId, revision); the work queue dedupes by `<executionId>/<attempt>`.
+ * Committed events → live `sched.evt.*` subjects, and first attempts → the executor work queue where they are not
+ * dispatched from the log itself (stores other than JetStream; TaskDue committed before log dispatch began). Runs on
+ * a checkpointed subscription, so after a crash it resumes from its checkpoint: at-least-once, in commit order.
+ * Subscribers dedupe by (streamId, revision); the work queue dedupes by `<executionId>/<attempt>`.
  */
 @Injectable()
 export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Relay');
   private subscription?: CheckpointedSubscription;
   private js?: JetStreamClient;
+  /** The first log sequence whose TaskDue the executors take from the log themselves (none: all go on the queue). */
+  private logDispatchFrom = Number.POSITIVE_INFINITY;
   private readonly taskIds: TaskIdResolver;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
     @Optional() private readonly metrics?: SchedMetrics,
   ) {
     this.taskIds = new TaskIdResolver(store);
@@ -41,7 +48,10 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureWorkQueue(this.nc);
-    this.metrics?.watchWorkQueue(workQueueDepthReader(this.nc));
+    // Known before the first event is relayed: which TaskDue are ours to enqueue must not change under us.
+    const logDispatch = await openLogDispatch(this.nc, this.config);
+    this.logDispatchFrom = logDispatch?.startSeq ?? Number.POSITIVE_INFINITY;
+    this.metrics?.watchWorkQueue(workQueueDepthReader(this.nc, logDispatch !== undefined));
     this.js = jetstream(this.nc);
     this.subscription = await this.store.subscribeCheckpointed({
       name: RELAY_SUBSCRIPTION,
@@ -71,7 +81,7 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
       this.nc.publish(subject, JSON.stringify(live));
     }
     // A workflow run is driven by the workflow service (its steps are queued as executions of their own).
-    if (event.type === 'TaskDue' && (event.data as TaskDue['data']).executor !== WORKFLOW_EXECUTOR) {
+    if (event.type === 'TaskDue' && (event.data as TaskDue['data']).executor !== WORKFLOW_EXECUTOR && commitSequenceOf(event.position) < this.logDispatchFrom) {
       return { pending: this.enqueue(event.data as TaskDue['data']) };
     }
   }

@@ -2,6 +2,8 @@ import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, jetstreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { Subjects } from '@sched/contracts';
+import { DEFAULT_STREAM_NAME, ensureLogDispatch, type LogDispatch } from '@sched/event-store';
+import type { SchedConfig } from './config';
 
 export const WORK_STREAM = 'SCHED_WORK';
 export const WORK_CONSUMER = 'sched-executors';
@@ -68,4 +70,14 @@ export async function ensureWorkQueue(
   const existing = await jsm.consumers.info(WORK_STREAM, WORK_CONSUMER).catch(() => undefined);
   if (!existing) await jsm.consumers.add(WORK_STREAM, consumerConfig).catch(() => undefined);
   return jsm;
+}
+
+/**
+ * First attempts on the JetStream event store are dispatched from the log itself (LOG_DISPATCH_CONSUMER, no second
+ * write); the work queue keeps the retries (durable retry timers) and, on other stores, every attempt. Where log
+ * dispatch starts, or undefined when it does not apply. Called by the relay and the executors at start.
+ */
+export async function openLogDispatch(nc: NatsConnection, config: Pick<SchedConfig, 'eventStore'>): Promise<LogDispatch | undefined> {
+  if (config.eventStore !== 'jetstream') return undefined;
+  return ensureLogDispatch(await jetstreamManager(nc), DEFAULT_STREAM_NAME, WORK_ACK_WAIT_MS);
 }

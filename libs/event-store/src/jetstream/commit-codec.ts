@@ -41,6 +41,19 @@ export function encodeCommit(firstRevision: number, previousSeq: number, events:
   return Buffer.from(JSON.stringify(body));
 }
 
+/** What every stream's first commit starts with: encodeCommit writes `r` first, and a stream begins at revision 0. */
+const STREAM_START = Buffer.from('{"r":0,');
+
+/**
+ * Whether a stored commit is the first of its stream, read off its first bytes without decoding it: how the
+ * dispatcher passes over the commits that follow an execution's TaskDue (about half of what it is delivered).
+ */
+export function isStreamStart(data: Uint8Array): boolean {
+  if (data.length < STREAM_START.length) return false;
+  for (let i = 0; i < STREAM_START.length; i++) if (data[i] !== STREAM_START[i]) return false;
+  return true;
+}
+
 export class CorruptCommitError extends Error {
   constructor(subject: string, seq: number, reason: string) {
     super(`message ${seq} on ${subject} is not an event commit: ${reason}`);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { RecordedEvent } from '@sched/contracts';
 import { connectNats, NatsUnreachableError } from '../../../messaging/src/nats-connection';
@@ -11,9 +11,10 @@ import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import { EventStoreUnavailableError, InvalidAppendError } from '../errors';
 import { Collector, events, streamId, waitFor } from '../testing/fixtures';
 import { eventStreamConfig } from './event-stream';
+import { LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvent } from './log-dispatch';
 import { createJetStreamEventStore, type JetStreamEventStore } from './jetstream-event-store';
 
-// JetStream-specific behaviour on top of the shared contract: layout on the wire, dedupe, faults.
+// JetStream-specific behaviour on top of the shared contract: layout on the wire, dedupe, faults, log dispatch.
 let nats: TestNats;
 let nc: NatsConnection;
 let jsm: JetStreamManager;
@@ -169,6 +170,51 @@ describe('JetStream event store', () => {
       await nats.restart();
     }, 8_000, true);
   }, 30_000);
+});
+
+describe('log dispatch consumer', () => {
+  it('on an empty log starts at its first commit, with the work queue\'s delivery guarantees', async () => {
+    expect(await ensureLogDispatch(jsm, 'SCHED_EVENTS', 4_000)).toEqual({ startSeq: 1 });
+    const { config } = await jsm.consumers.info('SCHED_EVENTS', LOG_DISPATCH_CONSUMER);
+    expect(config).toMatchObject({
+      durable_name: LOG_DISPATCH_CONSUMER,
+      filter_subject: 'es.execution.>',
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: 1,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: 4_000_000_000,
+    });
+  });
+
+  it('on a log with history starts after it, and keeps that start however many processes ask, at once or later', async () => {
+    for (let i = 0; i < 3; i++) await store.append(streamId('execution'), events(1), { expected: 'no_stream' });
+    const starts = await Promise.all(Array.from({ length: 5 }, () => ensureLogDispatch(jsm, 'SCHED_EVENTS', 30_000)));
+    expect(starts).toEqual(Array.from({ length: 5 }, () => ({ startSeq: 4 })));
+    await store.append(streamId('execution'), events(1), { expected: 'no_stream' });
+    expect(await ensureLogDispatch(jsm, 'SCHED_EVENTS', 30_000)).toEqual({ startSeq: 4 });
+    expect((await jsm.consumers.list('SCHED_EVENTS').next()).map((info) => info.name)).toEqual([LOG_DISPATCH_CONSUMER]);
+  });
+
+  it('delivers the commits of execution streams from its start on, each stream\'s first one telling its first event', async () => {
+    await store.append(streamId('execution'), events(1), { expected: 'no_stream' }); // before: not delivered
+    await ensureLogDispatch(jsm, 'SCHED_EVENTS', 30_000);
+    const execution = streamId('execution');
+    const [due] = events(1, 'TaskDue');
+    await store.append(execution, [due], { expected: 'no_stream' });
+    await store.append(streamId('task'), events(1), { expected: 'no_stream' }); // not an execution: not delivered
+    await store.append(execution, events(2), { expected: 0 });
+    const consumer = await jetstream(nc).consumers.get('SCHED_EVENTS', LOG_DISPATCH_CONSUMER);
+    const batch = await consumer.fetch({ max_messages: 10, expires: 1_000 });
+    const delivered = [];
+    for await (const msg of batch) {
+      delivered.push({ seq: msg.seq, first: streamStartEvent(msg)?.id });
+      msg.ack();
+    }
+    expect(delivered).toEqual([
+      { seq: 2, first: due.id },
+      { seq: 4, first: undefined },
+    ]);
+  });
 });
 
 /**

@@ -14,6 +14,9 @@ describe('SchedMetrics', () => {
     metrics.attemptEnded('retrying', 'http', 200);
     metrics.attemptEnded('skipped', 'noop');
     metrics.workEnqueued('noop');
+    metrics.workReceived('noop', 'log');
+    metrics.workReceived('noop', 'log');
+    metrics.workReceived('noop', 'queue');
     const { body, contentType } = await metrics.exposition();
     expect(contentType).toContain('text/plain');
     expect(valueOf(body, 'sched_fires_total{kind="schedule"}')).toBe(1);
@@ -25,6 +28,8 @@ describe('SchedMetrics', () => {
     // An attempt that never ran counts, without a duration.
     expect(valueOf(body, 'sched_execution_duration_seconds_count{outcome="skipped",executor="noop"}')).toBeUndefined();
     expect(valueOf(body, 'sched_work_enqueued_total{executor="noop"}')).toBe(1);
+    expect(valueOf(body, 'sched_work_received_total{executor="noop",source="log"}')).toBe(2);
+    expect(valueOf(body, 'sched_work_received_total{executor="noop",source="queue"}')).toBe(1);
   });
 
   it('reads queue depth and projection lag from their sources when scraped; a failed read is not reported as zero', async () => {

@@ -5,6 +5,9 @@ export type AttemptOutcomeLabel = 'succeeded' | 'failed' | 'retrying' | 'cancell
 /** What made the timer fire: a schedule on time, a schedule caught up after a misfire, a manual trigger, a backfill. */
 export type FireKind = 'schedule' | 'catch-up' | 'trigger' | 'backfill';
 
+/** Where an executor's work comes from (see openLogDispatch). */
+export type WorkSource = 'log' | 'queue';
+
 export interface WorkQueueDepth {
   /** Items waiting for an executor. */
   readonly pending: number;
@@ -63,8 +66,14 @@ export class SchedMetrics {
   });
   private readonly enqueued = new Counter({
     name: 'sched_work_enqueued_total',
-    help: 'Work items the relay put on the executor queue, by executor type',
+    help: 'Work items the relay put on the executor queue, by executor type (first attempts not dispatched from the log)',
     labelNames: ['executor'] as const,
+    registers: [this.registry],
+  });
+  private readonly received = new Counter({
+    name: 'sched_work_received_total',
+    help: 'Attempts an executor took on, by executor type and source (log: first attempts from the event log; queue: the work queue)',
+    labelNames: ['executor', 'source'] as const,
     registers: [this.registry],
   });
 
@@ -128,6 +137,11 @@ export class SchedMetrics {
 
   workEnqueued(executor: string): void {
     this.enqueued.inc({ executor });
+  }
+
+  /** An executor took on an attempt (a free slot, a well-formed item) from the event log or the work queue. */
+  workReceived(executor: string, source: WorkSource): void {
+    this.received.inc({ executor, source });
   }
 
   /** The relay tells where the work queue's depth is read from. */

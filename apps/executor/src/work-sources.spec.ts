@@ -1,0 +1,64 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import { WORKFLOW_EXECUTOR, type EventEnvelope } from '@sched/contracts';
+import { encodeCommit } from '../../../libs/event-store/src/jetstream/commit-codec';
+import { anEvent } from '../../../libs/event-store/src/testing/fixtures';
+import { workFromLog, workFromQueue } from './work-sources';
+
+/** A delivered message: its bytes, and what the code did with it. */
+function delivered(subject: string, data: Uint8Array) {
+  const settled: string[] = [];
+  const msg = {
+    subject,
+    seq: 7,
+    data,
+    json: () => JSON.parse(Buffer.from(data).toString('utf8')) as unknown,
+    ack: () => void settled.push('ack'),
+    term: () => void settled.push('term'),
+  } as unknown as JsMsg;
+  return { msg, settled };
+}
+
+const due = (executor: string): EventEnvelope =>
+  anEvent('TaskDue', { taskId: 't1', executionId: 't1@1000', executor, config: {}, scheduledAt: new Date(1000).toISOString(), reason: 'schedule', taskRevision: 0 });
+
+describe('work sources', () => {
+  const malformed: JsMsg[] = [];
+  const onMalformed = (msg: JsMsg): void => void malformed.push(msg);
+  beforeEach(() => (malformed.length = 0));
+
+  it('from the log: an execution stream\'s first commit is its first attempt, left unsettled for the attempt to ack', () => {
+    const { msg, settled } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop')]));
+    expect(workFromLog(msg, onMalformed)).toEqual({ executionId: 't1@1000', taskId: 't1', executor: 'noop', attempt: 1 });
+    expect(settled).toEqual([]);
+  });
+
+  it('from the log: a later commit of the execution, or a workflow run\'s TaskDue, is acked at once and is no work', () => {
+    const later = delivered('es.execution.t1@1000', encodeCommit(1, 3, [anEvent('TaskStarted'), anEvent('TaskSucceeded')]));
+    expect(workFromLog(later.msg, onMalformed)).toBeUndefined();
+    expect(later.settled).toEqual(['ack']);
+    const workflow = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due(WORKFLOW_EXECUTOR)]));
+    expect(workFromLog(workflow.msg, onMalformed)).toBeUndefined();
+    expect(workflow.settled).toEqual(['ack']);
+    expect(malformed).toEqual([]);
+  });
+
+  it('from the log: a first commit that does not decode is terminated and reported', () => {
+    const { msg, settled } = delivered('es.execution.t1@1000', Buffer.from('{"r":0,"e":42}'));
+    expect(workFromLog(msg, onMalformed)).toBeUndefined();
+    expect(settled).toEqual(['term']);
+    expect(malformed).toEqual([msg]);
+  });
+
+  it('from the queue: a work item, or a malformed one terminated and reported', () => {
+    const item = { executionId: 't1@1000', taskId: 't1', executor: 'noop', attempt: 2 };
+    const good = delivered('sched.work.noop', Buffer.from(JSON.stringify(item)));
+    expect(workFromQueue(good.msg, onMalformed)).toEqual(item);
+    expect(good.settled).toEqual([]);
+    for (const body of ['not json', JSON.stringify({ executionId: 't1@1000', attempt: 0 })]) {
+      const bad = delivered('sched.work.noop', Buffer.from(body));
+      expect(workFromQueue(bad.msg, onMalformed)).toBeUndefined();
+      expect(bad.settled).toEqual(['term']);
+    }
+    expect(malformed).toHaveLength(2);
+  });
+});

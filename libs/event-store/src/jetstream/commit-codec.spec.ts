@@ -1,0 +1,26 @@
+import { encodeCommit, isStreamStart } from './commit-codec';
+import { streamStartEvent } from './log-dispatch';
+import { events } from '../testing/fixtures';
+
+describe('commit codec: the first commit of a stream', () => {
+  it('is told from its first bytes, whatever revision a later commit starts at', () => {
+    expect(isStreamStart(encodeCommit(0, 0, events(1)))).toBe(true);
+    expect(isStreamStart(encodeCommit(0, 0, events(3)))).toBe(true);
+    for (const revision of [1, 2, 10, 100, 1_000_000]) expect(isStreamStart(encodeCommit(revision, 7, events(2)))).toBe(false);
+    expect(isStreamStart(new Uint8Array())).toBe(false);
+    expect(isStreamStart(Buffer.from('{"r":0'))).toBe(false);
+    expect(isStreamStart(Buffer.from('not json at all'))).toBe(false);
+  });
+
+  it('gives the first event of a stream start with its stream, revision and position; nothing for a later commit', () => {
+    const [first, second] = events(2, 'TaskDue');
+    const start = streamStartEvent({ subject: 'es.execution.t@1', seq: 42, data: encodeCommit(0, 0, [first, second]) });
+    expect(start).toMatchObject({ id: first.id, type: 'TaskDue', data: first.data, streamId: 'execution-t@1', revision: 0 });
+    expect(start!.position).toBeGreaterThan(0);
+    expect(streamStartEvent({ subject: 'es.execution.t@1', seq: 43, data: encodeCommit(2, 42, events(1)) })).toBeUndefined();
+  });
+
+  it('refuses a stream start that is not a commit', () => {
+    expect(() => streamStartEvent({ subject: 'es.execution.t@1', seq: 1, data: Buffer.from('{"r":0,"e":"oops"}') })).toThrow(/not an event commit/);
+  });
+});

@@ -1,0 +1,71 @@
+import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type JetStreamManager } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+import type { RecordedEvent } from '@sched/contracts';
+import { SUBJECT_PREFIX, decodeCommit, isStreamStart, toRecordedEvents } from './commit-codec';
+
+/**
+ * The durable consumer through which executors take first attempts straight from the event log (ARCHITECTURE.md,
+ * write budget: dispatch adds a read, not a write). Every executor process pulls from it (competing consumers);
+ * a delivery is acked once the attempt's end is committed, and one left unacked (a dead worker) comes back after
+ * the ack wait, as a work-queue item would.
+ */
+export const LOG_DISPATCH_CONSUMER = 'sched-dispatch';
+const EXECUTION_SUBJECTS = `${SUBJECT_PREFIX}.execution.>`;
+const CONSUMER_NOT_FOUND = 10014;
+/** Deliveries awaiting their ack at once, over all executors: in-flight attempts plus commits being passed over. */
+const MAX_ACK_PENDING = 10_000;
+
+/** Where log dispatch begins: TaskDue commits at this sequence and after are the consumer's, earlier ones the relay's. */
+export interface LogDispatch {
+  readonly startSeq: number;
+}
+
+const startOf = (config: Partial<ConsumerConfig>): LogDispatch => ({ startSeq: config.opt_start_seq ?? 1 });
+
+/**
+ * Creates the dispatch consumer if it does not exist yet, starting after the log's last commit; idempotent and safe
+ * from every process at once (the first creation fixes the start, everyone reads it back). A system that used to
+ * dispatch every TaskDue through the work queue therefore switches over at one sequence: what the log held before
+ * the consumer existed is still the relay's to enqueue (it may not have got to it yet), nothing after it is, so no
+ * first attempt is dispatched twice or not at all.
+ */
+export async function ensureLogDispatch(jsm: JetStreamManager, streamName: string, ackWaitMs: number): Promise<LogDispatch> {
+  const existing = await consumerInfo(jsm, streamName);
+  if (existing) return existing;
+  const lastSeq = (await jsm.streams.info(streamName)).state.last_seq;
+  try {
+    const created = await jsm.consumers.add(streamName, {
+      durable_name: LOG_DISPATCH_CONSUMER,
+      filter_subject: EXECUTION_SUBJECTS,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: lastSeq + 1,
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(ackWaitMs),
+      max_ack_pending: MAX_ACK_PENDING,
+    });
+    return startOf(created.config);
+  } catch (error) {
+    // Another process created it between our look and our add (with its own start): theirs is the one.
+    const raced = await consumerInfo(jsm, streamName);
+    if (raced) return raced;
+    throw error;
+  }
+}
+
+async function consumerInfo(jsm: JetStreamManager, streamName: string): Promise<LogDispatch | undefined> {
+  try {
+    return startOf((await jsm.consumers.info(streamName, LOG_DISPATCH_CONSUMER)).config);
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The first event of a stream, when the message is the stream's first commit (an execution's TaskDue); undefined for
+ * any later commit, which is passed over without being decoded.
+ */
+export function streamStartEvent(message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array }): RecordedEvent | undefined {
+  if (!isStreamStart(message.data)) return undefined;
+  return toRecordedEvents(message.subject, message.seq, decodeCommit(message.subject, message.seq, message.data))[0];
+}
