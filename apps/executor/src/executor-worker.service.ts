@@ -24,6 +24,7 @@ import { listenForCancelRequests } from './cancel-listener';
 import { listenForControlRequests } from './control-listener';
 import { ExecutionActor } from './execution-actor';
 import { onTaskBusy } from './limits/overlap';
+import { pullBatch } from './pull-batch';
 import { ConcurrencyLimits, taskLimitOf, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
@@ -31,7 +32,6 @@ import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
 import { workFromLog, workFromQueue } from './work-sources';
 
-const FETCH_EXPIRES_MS = 2_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 /**
  * In-progress acks while an attempt runs: the heartbeat that keeps JetStream from redelivering it (ack wait 30 s).
@@ -126,17 +126,16 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       const free = await this.slots.whenFree();
       if (this.stopping) break;
       try {
-        const batch = await consumer.fetch({ max_messages: free, expires: FETCH_EXPIRES_MS });
-        for await (const msg of batch) {
+        await pullBatch(consumer, free, (msg) => {
           const item = toWork(msg);
-          if (item === undefined) continue;
+          if (item === undefined) return;
           if (!this.slots.tryTake()) {
             msg.nak(NO_SLOT_REDELIVERY_MS);
-            continue;
+            return;
           }
           this.metrics?.workReceived(item.executor, source);
           void this.process(item, msg).finally(() => this.slots.release());
-        }
+        });
       } catch (error) {
         if (this.stopping) break;
         // Disconnected or the server restarted: the consumer is durable, so just pull again shortly.
