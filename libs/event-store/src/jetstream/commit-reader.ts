@@ -21,6 +21,14 @@ export interface OrderedReadOptions {
   readonly batch?: number;
 }
 
+/**
+ * Heartbeats while a pull waits, so that a pull nats-server 2.9 dropped without a word (a message arriving just as it
+ * expires: no 408) is noticed after two missed ones — nats.js's default is half the expiry, 15 s, so a live
+ * subscription sat still for 30 s. Pull expiries vary at random, so that they fall at no fixed phase of the clock
+ * (where cron fires do).
+ */
+const PULL_HEARTBEAT_MS = 1_000;
+const pullExpiry = (): number => 25_000 + Math.floor(Math.random() * 10_000);
 const RECREATE_MIN_MS = 100;
 const RECREATE_MAX_MS = 2000;
 
@@ -64,7 +72,7 @@ export async function* orderedMessages(
         signal,
       );
       if (signal?.aborted) break;
-      messages = await consumer.consume({ max_messages: options.batch ?? 500 });
+      messages = await consumer.consume({ max_messages: options.batch ?? 500, idle_heartbeat: PULL_HEARTBEAT_MS, expires: pullExpiry() });
       signal?.addEventListener('abort', stop, { once: true });
       void replaceWhenStalled(messages, replace);
       for await (const message of messages) {
