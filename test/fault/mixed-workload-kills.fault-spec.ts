@@ -8,12 +8,17 @@ const LOAD_MS = 60_000;
 const KILL_EVERY_MS = 6_000;
 /** A dead worker's attempt comes back after this (instead of 30 s), so the test can wait for every execution to end. */
 const ACK_WAIT_MS = '4000';
+/** The test's clock and the services' clocks are one machine's, read a few ms apart. */
+const KILL_CLOCK_SLACK_MS = 50;
+
+const errorTypeOf = (event: RecordedEvent): string | undefined => (event.data as { error?: { type: string } }).error?.type;
 
 /**
  * A 60 s mixed workload (1-second schedules, 2-second schedules of 1.5 s jobs that fail 30% of the time, with retries, and a
  * stream of manual triggers) while a timer or an executor process is killed with SIGKILL every few seconds and a
- * fresh one started. Afterwards every due occurrence of every schedule exists exactly once, and every execution
- * ended exactly once: succeeded, or (the flaky task only) failed for good after its retries.
+ * fresh one started. Afterwards every due occurrence of every schedule exists exactly once, every execution
+ * ended exactly once: succeeded, or (the flaky task only) failed for good after its retries, and every WorkerLost
+ * was an attempt whose executor was killed while it ran.
  */
 describe('timer and executor killed at random during a mixed workload', () => {
   let system: FaultSystem;
@@ -46,6 +51,8 @@ describe('timer and executor killed at random during a mixed workload', () => {
     const startedAt = Date.now();
     const triggered: string[] = [];
     let kills = 0;
+    /** When each executor was killed: the only moments a WorkerLost may come from. */
+    const executorKills: number[] = [];
     let nextKill = startedAt + KILL_EVERY_MS;
     while (Date.now() - startedAt < LOAD_MS) {
       const reply = await system.requestUntilAnswered<TriggerTaskResult>(Subjects.cmd.taskTrigger, { taskId: manual });
@@ -53,6 +60,7 @@ describe('timer and executor killed at random during a mixed workload', () => {
       if (Date.now() >= nextKill) {
         const service: ServiceName = kills % 2 === 0 ? 'executor' : 'timer';
         const victims = system.running(service);
+        if (service === 'executor') executorKills.push(Date.now());
         await victims[Math.floor(Math.random() * victims.length)].kill9();
         await system.start(service);
         kills += 1;
@@ -87,12 +95,21 @@ describe('timer and executor killed at random during a mixed workload', () => {
     expect(unfinished).toEqual([]);
     expect(duplicated).toEqual([]);
     for (const events of executions.values()) {
+      // A WorkerLost only for an attempt whose executor was killed while it ran: never a live worker declared lost.
+      for (const lost of events.filter((e) => e.type === 'TaskFailed' && errorTypeOf(e) === 'WorkerLost')) {
+        const attempt = (lost.data as { attempt: number }).attempt;
+        const started = events.find((e) => e.type === 'TaskStarted' && (e.data as { attempt: number }).attempt === attempt)!;
+        const [from, to] = [Date.parse((started.data as { startedAt: string }).startedAt), Date.parse(lost.metadata.occurredAt)];
+        expect(executorKills.some((at) => at >= from - KILL_CLOCK_SLACK_MS && at <= to)).toBe(true);
+      }
       const end = events.find(isExecutionEnd)!;
       if (end.type === 'TaskSucceeded') continue;
-      // Only the flaky task may fail, and only for its own reason, once its retries are used up.
-      expect([(events[0].data as TaskDue['data']).taskId, end.type, (end.data as { error?: { type: string } }).error?.type]).toEqual([flaky, 'TaskFailed', 'ExampleFailure']);
+      // Only the flaky task may fail, once its retries are used up: for its own reason, or because its last attempt's
+      // executor was killed (checked above).
+      expect([(events[0].data as TaskDue['data']).taskId, end.type]).toEqual([flaky, 'TaskFailed']);
+      expect(['ExampleFailure', 'WorkerLost']).toContain(errorTypeOf(end));
     }
-    const workerLost = [...executions.values()].flat().filter((e) => e.type === 'TaskFailed' && (e.data as { error: { type: string } }).error.type === 'WorkerLost').length;
+    const workerLost = [...executions.values()].flat().filter((e) => e.type === 'TaskFailed' && errorTypeOf(e) === 'WorkerLost').length;
     console.log(`mixed workload with kills: ${JSON.stringify({ kills, executions: executions.size, triggered: triggered.length, workerLost, seconds: (endedAt - startedAt) / 1000 })}`);
   }, 200_000);
 });
