@@ -1,7 +1,7 @@
 /**
  * End-to-end throughput, side by side with BullMQ in one run.
- *  sched:  N no-op executions through the whole pipeline — TaskDue appended (as the timer does), relayed to the
- *          work queue, run by an executor actor (TaskStarted + TaskSucceeded appended), projected into SQLite.
+ *  sched:  N no-op executions through the whole pipeline — TaskDue appended (as the timer does), dispatched from the
+ *          log, run by an executor actor (TaskStarted + TaskSucceeded appended), published live, projected into SQLite.
  *  floor:  the same messages per execution on JetStream with none of sched's code (support/jetstream-floor.ts).
  *  BullMQ: N no-op jobs added (addBulk) and processed by a Worker, on a private redis-server.
  * Each side first runs WARMUP executions unmeasured, on the same servers: a scheduler is a long-running service, and
@@ -41,13 +41,24 @@ interface Side {
   stop(): Promise<void>;
 }
 
+/** A batch that has not finished by then is stuck (a lost execution would leave it waiting forever): fail instead. */
+const BATCH_TIMEOUT_MS = 300_000;
+
+function within<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${BATCH_TIMEOUT_MS / 1000} s`)), BATCH_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Warms the side up, then measures N executions: wall time and CPU (this process and the side's server). */
 async function measure(side: Side): Promise<RunResult> {
   try {
-    await side.batch(WARMUP);
+    await within(side.batch(WARMUP), `the warm-up of ${WARMUP} executions`);
     const cpu = startCpuMeter([side.serverPid]);
     const started = performance.now();
-    await side.batch(N);
+    await within(side.batch(N), `the ${N} measured executions`);
     const seconds = (performance.now() - started) / 1000;
     return { seconds, perSecond: N / seconds, cpu: cpu() };
   } finally {
@@ -187,4 +198,7 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

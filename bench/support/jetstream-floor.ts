@@ -4,15 +4,16 @@
  * chain, no projection; bodies are fixed templates of the real events' size). Per execution, as the system does it:
  *  - TaskDue published to `es.execution.<id>` with Nats-Msg-Id and the expected last subject sequence (the timer);
  *  - the log read by an ordered consumer (the shared tail); each event published live on its `sched.evt.*` subject
- *    and TaskDue enqueued on the work queue with Nats-Msg-Id (the relay);
- *  - the work item pulled from the durable consumer, the stream's last commit read by direct get, TaskStarted +
- *    TaskSucceeded published in one commit with the expected sequence, the item acked (the executor).
+ *    (the relay);
+ *  - the TaskDue commit pulled from the durable dispatch consumer on the log's execution subjects, the stream's last
+ *    commit read by direct get, TaskStarted + TaskSucceeded published in one commit with the expected sequence, the
+ *    TaskDue acked; the result commit delivered to the same consumer and acked at once (the executor).
  * Whatever sched spends beyond this is its own code; what this costs bounds any design on this message flow.
  */
 import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { DEFAULT_STREAM_NAME, eventStreamConfig } from '@sched/event-store';
-import { WORK_CONSUMER, WORK_STREAM, connectNats, ensureWorkQueue } from '@sched/messaging';
+import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, ensureLogDispatch, eventStreamConfig, isStreamStart } from '@sched/event-store';
+import { connectNats } from '@sched/messaging';
 
 /** Size-alike bodies of the real commits (a TaskDue; TaskStarted + TaskSucceeded), with ids filled in per execution. */
 const metadata = (executionId: string, actor: string): string =>
@@ -38,7 +39,7 @@ export async function startJetStreamFloor(url: string, window: number, concurren
   const nc = await connectNats(url, 'bench-floor'); // one connection, as the standalone app has
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add(eventStreamConfig(DEFAULT_STREAM_NAME, 1));
-  await ensureWorkQueue(nc);
+  await ensureLogDispatch(jsm, DEFAULT_STREAM_NAME, 30_000); // before the first TaskDue, as the services start first
   const js = jetstream(nc);
   let results = 0;
   let awaited = { count: 0, reached: () => {} };
@@ -49,27 +50,26 @@ export async function startJetStreamFloor(url: string, window: number, concurren
       const commit = JSON.parse(message.string()) as Commit;
       const executionId = message.subject.slice('es.execution.'.length);
       for (const event of commit.e) nc.publish(`sched.evt.execution.bench.${executionId}.${event.type}`, JSON.stringify(event));
-      if (commit.e[0].type === 'TaskDue') {
-        void js.publish('sched.work.noop', JSON.stringify({ executionId, taskId: 'bench', executor: 'noop', attempt: 1 }), { msgID: `${executionId}/1` });
-      } else if (++results === awaited.count) {
-        awaited.reached();
-      }
+      if (commit.e[0].type !== 'TaskDue' && ++results === awaited.count) awaited.reached();
     }
   };
 
   const execute = async (msg: JsMsg): Promise<void> => {
-    const { executionId } = msg.json<{ executionId: string }>();
-    const subject = `es.execution.${executionId}`;
+    const subject = msg.subject;
     const last = await jsm.direct.getMessage(DEFAULT_STREAM_NAME, { last_by_subj: subject });
     const seq = last!.seq;
-    await js.publish(subject, resultCommit(executionId, seq), { msgID: randomUUID(), expect: { lastSubjectSequence: seq } });
+    await js.publish(subject, resultCommit(subject.slice('es.execution.'.length), seq), { msgID: randomUUID(), expect: { lastSubjectSequence: seq } });
     msg.ack();
   };
   const executor = async (): Promise<void> => {
-    const consumer = await js.consumers.get(WORK_STREAM, WORK_CONSUMER);
+    const consumer = await js.consumers.get(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER);
     let running = 0;
     let slotFreed: (() => void) | undefined;
     for await (const msg of await consumer.consume({ max_messages: concurrency })) {
+      if (!isStreamStart(msg.data)) {
+        msg.ack();
+        continue;
+      }
       running += 1;
       void execute(msg).finally(() => {
         running -= 1;

@@ -13,7 +13,7 @@ export {
   type JetStreamEventStoreOptions,
 } from './jetstream/jetstream-event-store';
 export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream';
-export { toSubject, toStreamId, CorruptCommitError } from './jetstream/commit-codec';
+export { toSubject, toStreamId, isStreamStart, CorruptCommitError } from './jetstream/commit-codec';
 export { LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvent, type LogDispatch } from './jetstream/log-dispatch';
 export * from './hash-chain';
 export {
