@@ -1,7 +1,7 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { WORKFLOW_EXECUTOR, type TaskDue } from '@sched/contracts';
+import type { TaskDue } from '@sched/contracts';
 import { streamStartEvent } from '@sched/event-store';
-import { workItemSchema, type WorkItem } from '@sched/messaging';
+import { firstAttemptOf, workItemSchema, type WorkItem } from '@sched/messaging';
 
 /**
  * A message of the executor work queue: a work item, or undefined when it is malformed (terminated: redelivering
@@ -36,10 +36,7 @@ export function workFromLog(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Work
     msg.term();
     return undefined;
   }
-  if (first?.type === 'TaskDue') {
-    const due = first.data as TaskDue['data'];
-    if (due.executor !== WORKFLOW_EXECUTOR) return { executionId: due.executionId, taskId: due.taskId, executor: due.executor, attempt: 1 };
-  }
-  msg.ack();
-  return undefined;
+  const item = first?.type === 'TaskDue' ? firstAttemptOf(first.data as TaskDue['data']) : undefined;
+  if (item === undefined) msg.ack();
+  return item;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Subjects, WORKFLOW_EXECUTOR, type RecordedEvent, type TaskDue } from '@sched/contracts';
+import { Subjects, type RecordedEvent, type TaskDue } from '@sched/contracts';
 import { commitSequenceOf, type CheckpointedSubscription, type EventStore, type HandlerPending } from '@sched/event-store';
 import {
   EVENT_STORE,
@@ -9,6 +9,7 @@ import {
   SCHED_CONFIG,
   SchedMetrics,
   ensureWorkQueue,
+  firstAttemptOf,
   openLogDispatch,
   workItemMsgId,
   workQueueDepthReader,
@@ -80,15 +81,14 @@ export class RelayService implements OnApplicationBootstrap, OnModuleDestroy {
       const live: LiveEvent = Object.assign({}, event, { taskId });
       this.nc.publish(subject, JSON.stringify(live));
     }
-    // A workflow run is driven by the workflow service (its steps are queued as executions of their own).
-    if (event.type === 'TaskDue' && (event.data as TaskDue['data']).executor !== WORKFLOW_EXECUTOR && commitSequenceOf(event.position) < this.logDispatchFrom) {
-      return { pending: this.enqueue(event.data as TaskDue['data']) };
-    }
+    // From logDispatchFrom on, the executors take first attempts from the log themselves.
+    const ours = event.type === 'TaskDue' && commitSequenceOf(event.position) < this.logDispatchFrom;
+    const item = ours ? firstAttemptOf(event.data as TaskDue['data']) : undefined;
+    if (item) return { pending: this.enqueue(item) };
   }
 
-  private async enqueue(due: TaskDue['data']): Promise<void> {
-    const item: WorkItem = { executionId: due.executionId, taskId: due.taskId, executor: due.executor, attempt: 1 };
-    const ack = await this.js!.publish(Subjects.work.forType(due.executor), JSON.stringify(item), { msgID: workItemMsgId(item) });
-    if (!ack.duplicate) this.metrics?.workEnqueued(due.executor);
+  private async enqueue(item: WorkItem): Promise<void> {
+    const ack = await this.js!.publish(Subjects.work.forType(item.executor), JSON.stringify(item), { msgID: workItemMsgId(item) });
+    if (!ack.duplicate) this.metrics?.workEnqueued(item.executor);
   }
 }

@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { Subjects } from '@sched/contracts';
+import { Subjects, WORKFLOW_EXECUTOR, type TaskDue } from '@sched/contracts';
 import { DEFAULT_STREAM_NAME, ensureLogDispatch, type LogDispatch } from '@sched/event-store';
 import type { SchedConfig } from './config';
 
@@ -29,6 +29,15 @@ export const workItemSchema = z.object({
   attempt: z.number().int().positive(),
 });
 export type WorkItem = z.infer<typeof workItemSchema>;
+
+/**
+ * The first attempt of a due execution, when executors run it: a workflow run's TaskDue is driven by the workflow
+ * service instead (its steps are executions of their own). The one rule for the relay's queue and the log dispatch.
+ */
+export function firstAttemptOf(due: TaskDue['data']): WorkItem | undefined {
+  if (due.executor === WORKFLOW_EXECUTOR) return undefined;
+  return { executionId: due.executionId, taskId: due.taskId, executor: due.executor, attempt: 1 };
+}
 
 /** The dedupe id of a work item: a relay replaying history cannot enqueue the same attempt twice. */
 export const workItemMsgId = (item: WorkItem): string => `${item.executionId}/${item.attempt}`;
