@@ -19,6 +19,7 @@ import { connectNats, loadConfig } from '@sched/messaging';
 import { ProjectorService } from '../apps/projector/src/projector.service';
 import { startStandalone } from '../apps/standalone/src/standalone';
 import { report } from './bench-report';
+import { Completions } from './support/completions';
 import { startCpuMeter, type CpuUse } from './support/cpu-meter';
 import { startJetStreamFloor } from './support/jetstream-floor';
 import { benchNats, benchRedis } from './support/servers';
@@ -73,13 +74,8 @@ async function startSched(): Promise<Side> {
   const app = await startStandalone(config, { shutdownHooks: false, logger: false });
   const nc = await connectNats(nats.url, 'bench-feeder'); // as the timer connects: no async stack traces per request
   const store = await createJetStreamEventStore(nc);
-  let succeeded = 0;
-  let awaited = { count: 0, reached: () => {} };
-  nc.subscribe(`sched.evt.execution.*.*.TaskSucceeded`, {
-    callback: () => {
-      if (++succeeded === awaited.count) awaited.reached();
-    },
-  });
+  const succeeded = new Completions();
+  nc.subscribe(`sched.evt.execution.*.*.TaskSucceeded`, { callback: () => succeeded.add() });
   let fed = 0;
   const append = async (i: number): Promise<void> => {
     const executionId = `bench@${i}`;
@@ -97,7 +93,7 @@ async function startSched(): Promise<Side> {
     serverPid: nats.pid,
     batch: async (count) => {
       const end = fed + count;
-      const reached = new Promise<void>((resolve) => (awaited = { count: end, reached: resolve }));
+      const reached = succeeded.until(end);
       const feeder = async (): Promise<void> => {
         while (fed < end) await append(fed++);
       };
@@ -132,12 +128,9 @@ async function startBullmq(): Promise<Side & { readonly redis: string }> {
   const redis = await benchRedis();
   const connection = { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null };
   const queue = new Queue('bench', { connection });
-  let completed = 0;
-  let awaited = { count: 0, reached: () => {} };
+  const completed = new Completions();
   const worker = new Worker('bench', async () => undefined, { connection, concurrency: EXECUTOR_CONCURRENCY });
-  worker.on('completed', () => {
-    if (++completed === awaited.count) awaited.reached();
-  });
+  worker.on('completed', () => completed.add());
   await worker.waitUntilReady();
   let added = 0;
   return {
@@ -145,7 +138,7 @@ async function startBullmq(): Promise<Side & { readonly redis: string }> {
     redis: redis.version,
     batch: async (count) => {
       const end = added + count;
-      const reached = new Promise<void>((resolve) => (awaited = { count: end, reached: resolve }));
+      const reached = completed.until(end);
       while (added < end) {
         const size = Math.min(1000, end - added);
         const first = added;

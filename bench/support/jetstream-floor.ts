@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, ensureLogDispatch, eventStreamConfig, isStreamStart } from '@sched/event-store';
 import { connectNats } from '@sched/messaging';
+import { Completions } from './completions';
 
 /** Size-alike bodies of the real commits (a TaskDue; TaskStarted + TaskSucceeded), with ids filled in per execution. */
 const metadata = (executionId: string, actor: string): string =>
@@ -25,8 +26,7 @@ const resultCommit = (executionId: string, previousSeq: number): string =>
   `{"id":"${randomUUID()}","type":"TaskSucceeded","data":{"attempt":1,"durationMs":0,"endedAt":"${new Date().toISOString()}"},${metadata(executionId, 'executor:bench')}}]}`;
 
 interface Commit {
-  readonly r: number;
-  readonly e: ReadonlyArray<{ readonly type: string; readonly data: { readonly executionId?: string } }>;
+  readonly e: ReadonlyArray<{ readonly type: string }>;
 }
 
 /** A running floor: `batch(count)` sends `count` executions' messages through it and resolves when all are done. */
@@ -41,8 +41,7 @@ export async function startJetStreamFloor(url: string, window: number, concurren
   await jsm.streams.add(eventStreamConfig(DEFAULT_STREAM_NAME, 1));
   await ensureLogDispatch(jsm, DEFAULT_STREAM_NAME, 30_000); // before the first TaskDue, as the services start first
   const js = jetstream(nc);
-  let results = 0;
-  let awaited = { count: 0, reached: () => {} };
+  const results = new Completions();
 
   const relay = async (): Promise<void> => {
     const tail = await js.consumers.get(DEFAULT_STREAM_NAME, { deliver_policy: DeliverPolicy.All });
@@ -50,7 +49,7 @@ export async function startJetStreamFloor(url: string, window: number, concurren
       const commit = JSON.parse(message.string()) as Commit;
       const executionId = message.subject.slice('es.execution.'.length);
       for (const event of commit.e) nc.publish(`sched.evt.execution.bench.${executionId}.${event.type}`, JSON.stringify(event));
-      if (commit.e[0].type !== 'TaskDue' && ++results === awaited.count) awaited.reached();
+      if (commit.e[0].type !== 'TaskDue') results.add();
     }
   };
 
@@ -86,7 +85,7 @@ export async function startJetStreamFloor(url: string, window: number, concurren
   return {
     batch: async (count) => {
       const end = fed + count;
-      const reached = new Promise<void>((resolve) => (awaited = { count: end, reached: resolve }));
+      const reached = results.until(end);
       const feed = async (): Promise<void> => {
         while (fed < end) {
           const executionId = `bench_${fed++}`;
