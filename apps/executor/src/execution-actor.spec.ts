@@ -100,4 +100,33 @@ describe('execution actor', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(c.current.status).toBe('due');
   });
+
+  it('seeded with the stream\'s first commit from the log: starts and succeeds without reading the stream', async () => {
+    const store = await scheduled();
+    const firstCommit = await store.read(toExecutionStreamId('e1'));
+    const read = jest.spyOn(store, 'read');
+    const actor = new ExecutionActor(store, 'e1', 'w');
+    expect(actor.seed(firstCommit).status).toBe('due');
+    await actor.start(1, 60_000);
+    await actor.succeed(1, { ok: true }, []);
+    expect(read).not.toHaveBeenCalled();
+    read.mockRestore();
+    expect(await types(store)).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
+    expect(() => actor.seed(firstCommit)).toThrow(/new actor/);
+  });
+
+  it('seeded with a commit the stream has moved on from (cancelled meanwhile): the start conflicts, reads, and is refused', async () => {
+    const store = await scheduled();
+    const firstCommit = await store.read(toExecutionStreamId('e1'));
+    const cancel = executionDecider.decide({ type: 'RequestCancel', data: { executionId: 'e1', reason: 'stop' } }, firstCommit.reduce((state, event) => executionDecider.evolve(state, event as never), executionDecider.initialState()));
+    await store.append(toExecutionStreamId('e1'), toEnvelopes(cancel, cause), { expected: 0 });
+    const actor = new ExecutionActor(store, 'e1', 'w');
+    actor.seed(firstCommit);
+    await actor.start(1, 60_000); // held: decided on the seeded state, as the attempt starts at once
+    const refused = await actor.succeed(1, { ok: true }, []).catch((error: unknown) => error);
+    expect(isOwnershipLost(refused)).toBe(true);
+    actor.discardHeld(); // as the runtime does when an attempt ends
+    expect(actor.current.status).toBe('cancelled');
+    expect(await types(store)).toEqual(['TaskDue', 'TaskCancelRequested', 'TaskCancelled']);
+  });
 });

@@ -72,9 +72,23 @@ export class ExecutionActor {
 
   /** Folds the stream from the store (from the start, or after what it already folded). */
   async load(): Promise<ExecutionState> {
+    return this.fold(await this.store.read(toExecutionStreamId(this.executionId), { fromRevision: this.version + 1 }));
+  }
+
+  /**
+   * Folds the stream's first events as the caller received them from the log (see seedOf in work-sources), instead
+   * of reading it, and tells the store their tip so that the first append needs no read either. If the stream has
+   * moved on since, that append conflicts and the actor reads what it missed, as after any stale load.
+   */
+  seed(events: readonly RecordedEvent[]): ExecutionState {
+    if (this.version !== -1 || events[0]?.revision !== 0) throw new Error(`${this.executionId}: seed a new actor with its stream's first events`);
+    this.store.noteCommitted?.(toExecutionStreamId(this.executionId), events);
+    return this.fold(events);
+  }
+
+  private fold(history: readonly RecordedEvent[]): ExecutionState {
     const wasCancelRequested = this.state.status !== 'none' && this.state.cancelRequested;
     const controlBefore = controlOf(this.state);
-    const history = await this.store.read(toExecutionStreamId(this.executionId), { fromRevision: this.version + 1 });
     for (const event of history) this.apply(upcast(event));
     if (!wasCancelRequested && this.state.status !== 'none' && this.state.cancelRequested) this.onCancelRequested?.();
     if (controlOf(this.state) !== controlBefore) this.onControlChanged?.();

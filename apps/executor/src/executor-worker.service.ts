@@ -30,7 +30,7 @@ import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
-import { workFromLog, workFromQueue } from './work-sources';
+import { seedOf, workFromLog, workFromQueue, type Work } from './work-sources';
 
 const SHUTDOWN_GRACE_MS = 5_000;
 /**
@@ -121,20 +121,20 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
    * Pulls at most as many messages as there are free slots; the two sources' loops share the slots, so an item that
    * finds none left (the other loop took it meanwhile) goes back for a moment rather than run over the limit.
    */
-  private async pullLoop(consumer: Consumer, source: WorkSource, toWork: (msg: JsMsg) => WorkItem | undefined): Promise<void> {
+  private async pullLoop(consumer: Consumer, source: WorkSource, toWork: (msg: JsMsg) => Work | undefined): Promise<void> {
     while (!this.stopping) {
       const free = await this.slots.whenFree();
       if (this.stopping) break;
       try {
         await pullBatch(consumer, free, (msg) => {
-          const item = toWork(msg);
-          if (item === undefined) return;
+          const work = toWork(msg);
+          if (work === undefined) return;
           if (!this.slots.tryTake()) {
             msg.nak(NO_SLOT_REDELIVERY_MS);
             return;
           }
-          this.metrics?.workReceived(item.executor, source);
-          void this.process(item, msg).finally(() => this.slots.release());
+          this.metrics?.workReceived(work.item.executor, source);
+          void this.process(work, msg).finally(() => this.slots.release());
         });
       } catch (error) {
         if (this.stopping) break;
@@ -145,10 +145,11 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     }
   }
 
-  private async process(item: WorkItem, msg: JsMsg): Promise<void> {
+  private async process(work: Work, msg: JsMsg): Promise<void> {
+    const { item } = work;
     if (this.inFlight.has(item.executionId)) return; // redelivered while we run it: the running attempt acks it
     try {
-      await this.handle(item, msg);
+      await this.handle(work, msg);
     } catch (error) {
       if (isOwnershipLost(error)) {
         // Another executor wrote to this execution first: it owns the attempt, we drop the work cleanly.
@@ -160,9 +161,11 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     }
   }
 
-  private async handle(item: WorkItem, msg: JsMsg): Promise<void> {
+  private async handle(work: Work, msg: JsMsg): Promise<void> {
+    const { item } = work;
     const actor = new ExecutionActor(this.store, item.executionId, this.config.instanceId);
-    const state = await actor.load();
+    const seed = seedOf(work, msg.info, Date.now());
+    const state = seed ? actor.seed(seed) : await actor.load();
     switch (triageWorkItem(state, item, msg.info.deliveryCount, Date.now())) {
       case 'unknown':
         msg.term();

@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { WORKFLOW_EXECUTOR, type EventEnvelope } from '@sched/contracts';
 import { encodeCommit } from '../../../libs/event-store/src/jetstream/commit-codec';
 import { anEvent } from '../../../libs/event-store/src/testing/fixtures';
-import { workFromLog, workFromQueue } from './work-sources';
+import { SEED_MAX_AGE_MS, seedOf, workFromLog, workFromQueue } from './work-sources';
 
 /** A delivered message: its bytes, and what the code did with it. */
 function delivered(subject: string, data: Uint8Array) {
@@ -28,8 +28,22 @@ describe('work sources', () => {
 
   it('from the log: an execution stream\'s first commit is its first attempt, left unsettled for the attempt to ack', () => {
     const { msg, settled } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop')]));
-    expect(workFromLog(msg, onMalformed)).toEqual({ executionId: 't1@1000', taskId: 't1', executor: 'noop', attempt: 1 });
+    const work = workFromLog(msg, onMalformed);
+    expect(work?.item).toEqual({ executionId: 't1@1000', taskId: 't1', executor: 'noop', attempt: 1 });
+    expect(work?.firstCommit).toMatchObject([{ type: 'TaskDue', streamId: 'execution-t1@1000', revision: 0 }]);
     expect(settled).toEqual([]);
+  });
+
+  it('a fresh first delivery from the log is started from its commit; a redelivery, an old one or a queued item is read first', () => {
+    const { msg } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop')]));
+    const work = workFromLog(msg, onMalformed)!;
+    const nowMs = 1_700_000_000_000;
+    const storedAt = (ms: number) => ms * 1e6;
+    expect(seedOf(work, { deliveryCount: 1, timestampNanos: storedAt(nowMs - 3) }, nowMs)).toBe(work.firstCommit);
+    expect(seedOf(work, { deliveryCount: 1, timestampNanos: storedAt(nowMs - SEED_MAX_AGE_MS) }, nowMs)).toBe(work.firstCommit);
+    expect(seedOf(work, { deliveryCount: 1, timestampNanos: storedAt(nowMs - SEED_MAX_AGE_MS - 1) }, nowMs)).toBeUndefined();
+    expect(seedOf(work, { deliveryCount: 2, timestampNanos: storedAt(nowMs) }, nowMs)).toBeUndefined();
+    expect(seedOf({ item: work.item }, { deliveryCount: 1, timestampNanos: storedAt(nowMs) }, nowMs)).toBeUndefined();
   });
 
   it('from the log: a later commit of the execution, or a workflow run\'s TaskDue, is acked at once and is no work', () => {
@@ -52,7 +66,7 @@ describe('work sources', () => {
   it('from the queue: a work item, or a malformed one terminated and reported', () => {
     const item = { executionId: 't1@1000', taskId: 't1', executor: 'noop', attempt: 2 };
     const good = delivered('sched.work.noop', Buffer.from(JSON.stringify(item)));
-    expect(workFromQueue(good.msg, onMalformed)).toEqual(item);
+    expect(workFromQueue(good.msg, onMalformed)).toEqual({ item });
     expect(good.settled).toEqual([]);
     for (const body of ['not json', JSON.stringify({ executionId: 't1@1000', attempt: 0 })]) {
       const bad = delivered('sched.work.noop', Buffer.from(body));

@@ -1,13 +1,28 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import type { TaskDue } from '@sched/contracts';
-import { streamStartEvent } from '@sched/event-store';
+import type { RecordedEvent, TaskDue } from '@sched/contracts';
+import { streamStartEvents } from '@sched/event-store';
 import { firstAttemptOf, workItemSchema, type WorkItem } from '@sched/messaging';
+
+/** An attempt to run, and the execution stream's first commit when the log dispatch delivered it (see seedOf). */
+export interface Work {
+  readonly item: WorkItem;
+  readonly firstCommit?: readonly RecordedEvent[];
+}
+
+/**
+ * A first delivery stored this recently is started from the commit it carries, with no read of the stream first:
+ * anything appended since (a cancel racing the start) makes the start's append conflict, and the actor then reads
+ * and decides again, as after any stale read; a cancel also reaches the running attempt live and aborts it. The
+ * bound keeps that window as short as the group-commit hold it adds to, and leaves a backlog (executors were down,
+ * executions may have been cancelled meanwhile) to be read before anything runs.
+ */
+export const SEED_MAX_AGE_MS = 1_000;
 
 /**
  * A message of the executor work queue: a work item, or undefined when it is malformed (terminated: redelivering
  * it would not mend it).
  */
-export function workFromQueue(msg: JsMsg, onMalformed: (msg: JsMsg) => void): WorkItem | undefined {
+export function workFromQueue(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Work | undefined {
   let body: unknown;
   try {
     body = msg.json();
@@ -15,7 +30,7 @@ export function workFromQueue(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Wo
     body = undefined;
   }
   const parsed = workItemSchema.safeParse(body);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { item: parsed.data };
   onMalformed(msg);
   msg.term();
   return undefined;
@@ -26,17 +41,28 @@ export function workFromQueue(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Wo
  * commit (TaskDue), undefined otherwise — a later commit of the execution, or a workflow run's TaskDue (the workflow
  * service drives those) — and then it is acked at once, since nothing is owed for it.
  */
-export function workFromLog(msg: JsMsg, onMalformed: (msg: JsMsg) => void): WorkItem | undefined {
-  let first;
+export function workFromLog(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Work | undefined {
+  let firstCommit;
   try {
-    first = streamStartEvent(msg);
+    firstCommit = streamStartEvents(msg);
   } catch {
     // Not an event commit (CorruptCommitError): nothing on it to run, and redelivering it would not mend it.
     onMalformed(msg);
     msg.term();
     return undefined;
   }
+  const first = firstCommit?.[0];
   const item = first?.type === 'TaskDue' ? firstAttemptOf(first.data as TaskDue['data']) : undefined;
-  if (item === undefined) msg.ack();
-  return item;
+  if (item === undefined) {
+    msg.ack();
+    return undefined;
+  }
+  return { item, firstCommit };
+}
+
+/** The events the attempt may start from without reading its stream: a fresh first delivery's (SEED_MAX_AGE_MS). */
+export function seedOf(work: Work, delivery: { readonly deliveryCount: number; readonly timestampNanos: number }, nowMs: number): readonly RecordedEvent[] | undefined {
+  if (work.firstCommit === undefined || delivery.deliveryCount !== 1) return undefined;
+  const storedMs = delivery.timestampNanos / 1e6; // the server's clock: on another host, skew moves the bound
+  return nowMs - storedMs <= SEED_MAX_AGE_MS ? work.firstCommit : undefined;
 }

@@ -88,6 +88,13 @@ export interface EventStore {
   subscribeCheckpointed(options: CheckpointedSubscriptionOptions): Promise<CheckpointedSubscription>;
   /** Position of the last committed event in the log (0 when empty). */
   headPosition(): Promise<number>;
+  /**
+   * Events of one stream, in order up to its last, that the caller received from the log by other means than
+   * read (the log dispatch consumer delivers an execution's first commit): a store that caches stream tips may
+   * remember this one, so that an append expecting their last revision needs no read first. A hint, not a write:
+   * if the stream has moved on since, that append fails its expected-version check as after any stale read.
+   */
+  noteCommitted?(streamId: string, events: readonly RecordedEvent[]): void;
   close(): Promise<void>;
 }
 

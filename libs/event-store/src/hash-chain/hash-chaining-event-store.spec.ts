@@ -82,6 +82,22 @@ describe('HashChainingEventStore', () => {
     expect(verifyStream(await inner.read(id))).toEqual({ events: 4, unhashed: 0 });
   });
 
+  it('chains on events it was told of (noteCommitted) without reading; a stale note fails the version check', async () => {
+    const id = streamId();
+    const other = new HashChainingEventStore(inner);
+    await other.append(id, events(2), { expected: 'no_stream' });
+    const delivered = await inner.read(id);
+    const read = jest.spyOn(inner, 'read');
+    store.noteCommitted(id, delivered);
+    await store.append(id, events(1), { expected: 1 });
+    expect(read).not.toHaveBeenCalled();
+    read.mockRestore();
+    const late = new HashChainingEventStore(inner);
+    late.noteCommitted(id, delivered); // the stream has moved on to revision 2 since
+    await expect(late.append(id, events(1), { expected: 1 })).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
+    expect(verifyStream(await inner.read(id))).toEqual({ events: 3, unhashed: 0 });
+  });
+
   it('verification names the first broken link: an edited event, a removed hash', async () => {
     const id = streamId();
     await store.append(id, events(4), { expected: 'no_stream' });

@@ -71,6 +71,12 @@ export class HashChainingEventStore implements EventStore {
     return this.inner.headPosition();
   }
 
+  noteCommitted(streamId: string, events: readonly RecordedEvent[]): void {
+    this.inner.noteCommitted?.(streamId, events);
+    const last = events[events.length - 1];
+    if (last) this.remember(streamId, { revision: last.revision, hash: last.metadata.hash ?? GENESIS_HASH });
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

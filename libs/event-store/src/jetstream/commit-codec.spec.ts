@@ -1,5 +1,5 @@
 import { encodeCommit, isStreamStart } from './commit-codec';
-import { streamStartEvent } from './log-dispatch';
+import { streamStartEvents } from './log-dispatch';
 import { events } from '../testing/fixtures';
 
 describe('commit codec: the first commit of a stream', () => {
@@ -12,15 +12,17 @@ describe('commit codec: the first commit of a stream', () => {
     expect(isStreamStart(Buffer.from('not json at all'))).toBe(false);
   });
 
-  it('gives the first event of a stream start with its stream, revision and position; nothing for a later commit', () => {
+  it('gives the events of a stream start with their stream, revisions and positions; nothing for a later commit', () => {
     const [first, second] = events(2, 'TaskDue');
-    const start = streamStartEvent({ subject: 'es.execution.t@1', seq: 42, data: encodeCommit(0, 0, [first, second]) });
-    expect(start).toMatchObject({ id: first.id, type: 'TaskDue', data: first.data, streamId: 'execution-t@1', revision: 0 });
-    expect(start!.position).toBeGreaterThan(0);
-    expect(streamStartEvent({ subject: 'es.execution.t@1', seq: 43, data: encodeCommit(2, 42, events(1)) })).toBeUndefined();
+    const start = streamStartEvents({ subject: 'es.execution.t@1', seq: 42, data: encodeCommit(0, 0, [first, second]) });
+    expect(start).toHaveLength(2);
+    expect(start![0]).toMatchObject({ id: first.id, type: 'TaskDue', data: first.data, streamId: 'execution-t@1', revision: 0 });
+    expect(start![1]).toMatchObject({ id: second.id, streamId: 'execution-t@1', revision: 1 });
+    expect(start![1].position).toBe(start![0].position + 1);
+    expect(streamStartEvents({ subject: 'es.execution.t@1', seq: 43, data: encodeCommit(2, 42, events(1)) })).toBeUndefined();
   });
 
   it('refuses a stream start that is not a commit', () => {
-    expect(() => streamStartEvent({ subject: 'es.execution.t@1', seq: 1, data: Buffer.from('{"r":0,"e":"oops"}') })).toThrow(/not an event commit/);
+    expect(() => streamStartEvents({ subject: 'es.execution.t@1', seq: 1, data: Buffer.from('{"r":0,"e":"oops"}') })).toThrow(/not an event commit/);
   });
 });

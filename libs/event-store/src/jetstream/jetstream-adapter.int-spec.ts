@@ -11,7 +11,7 @@ import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import { EventStoreUnavailableError, InvalidAppendError } from '../errors';
 import { Collector, events, streamId, waitFor } from '../testing/fixtures';
 import { eventStreamConfig } from './event-stream';
-import { LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvent } from './log-dispatch';
+import { LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvents } from './log-dispatch';
 import { createJetStreamEventStore, type JetStreamEventStore } from './jetstream-event-store';
 
 // JetStream-specific behaviour on top of the shared contract: layout on the wire, dedupe, faults, log dispatch.
@@ -207,13 +207,35 @@ describe('log dispatch consumer', () => {
     const batch = await consumer.fetch({ max_messages: 10, expires: 1_000 });
     const delivered = [];
     for await (const msg of batch) {
-      delivered.push({ seq: msg.seq, first: streamStartEvent(msg)?.id });
+      delivered.push({ seq: msg.seq, first: streamStartEvents(msg)?.[0].id });
       msg.ack();
     }
     expect(delivered).toEqual([
       { seq: 2, first: due.id },
       { seq: 4, first: undefined },
     ]);
+  });
+
+  it('a store told of a delivered first commit appends after it without reading the stream; a stale note conflicts', async () => {
+    await ensureLogDispatch(jsm, 'SCHED_EVENTS', 30_000);
+    const execution = streamId('execution');
+    await store.append(execution, events(1, 'TaskDue'), { expected: 'no_stream' });
+    const consumer = await jetstream(nc).consumers.get('SCHED_EVENTS', LOG_DISPATCH_CONSUMER);
+    let firstCommit: RecordedEvent[] | undefined;
+    for await (const msg of await consumer.fetch({ max_messages: 1, expires: 1_000 })) {
+      firstCommit = streamStartEvents(msg);
+      msg.ack();
+    }
+    const executor = await createJetStreamEventStore(nc, { operationDeadlineMs: 5_000 }); // another process: nothing cached
+    const lastCommit = jest.spyOn((executor as unknown as { reader: { lastCommit: () => unknown } }).reader, 'lastCommit');
+    executor.noteCommitted(execution, firstCommit!);
+    await expect(executor.append(execution, events(2), { expected: 0 })).resolves.toMatchObject({ nextExpectedVersion: 2 });
+    expect(lastCommit).not.toHaveBeenCalled();
+    const late = await createJetStreamEventStore(nc, { operationDeadlineMs: 5_000 });
+    late.noteCommitted(execution, firstCommit!);
+    await expect(late.append(execution, events(1), { expected: 0 })).rejects.toMatchObject({ name: 'WrongExpectedVersionError' });
+    expect((await store.read(execution)).map((event) => event.revision)).toEqual([0, 1, 2]);
+    await Promise.all([executor.close(), late.close()]);
   });
 });
 

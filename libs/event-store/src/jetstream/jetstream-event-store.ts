@@ -16,7 +16,7 @@ import type {
   SubscribeAllOptions,
 } from '../event-store.port';
 import { trackCheckpointed, trackSubscription } from '../tracked-subscription';
-import { afterPosition, lastPositionOfCommit, toPosition } from '../positions';
+import { afterPosition, commitSequenceOf, lastPositionOfCommit, toPosition } from '../positions';
 import { validateAppend } from '../stream-id';
 import { encodeCommit, lastRevision, toStreamId, toSubject, type CommitBody } from './commit-codec';
 import { DEFAULT_STREAM_NAME, ensureEventStream, type EventStreamFacts } from './event-stream';
@@ -155,6 +155,11 @@ export class JetStreamEventStore implements EventStore {
 
   headPosition(): Promise<number> {
     return this.reader.headPosition();
+  }
+
+  noteCommitted(streamId: string, events: readonly RecordedEvent[]): void {
+    const last = events[events.length - 1];
+    if (last) this.remember(streamId, { revision: last.revision, seq: commitSequenceOf(last.position) });
   }
 
   /** Closes every subscription (checkpointed ones save first); the connection belongs to the caller. */

@@ -62,10 +62,10 @@ async function consumerInfo(jsm: JetStreamManager, streamName: string): Promise<
 }
 
 /**
- * The first event of a stream, when the message is the stream's first commit (an execution's TaskDue); undefined for
- * any later commit, which is passed over without being decoded.
+ * The events of a stream's first commit (an execution's TaskDue, and a TaskSkipped with it when the task was
+ * paused), when the message is one; undefined for any later commit, which is passed over without being decoded.
  */
-export function streamStartEvent(message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array }): RecordedEvent | undefined {
+export function streamStartEvents(message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array }): RecordedEvent[] | undefined {
   if (!isStreamStart(message.data)) return undefined;
-  return toRecordedEvents(message.subject, message.seq, decodeCommit(message.subject, message.seq, message.data))[0];
+  return toRecordedEvents(message.subject, message.seq, decodeCommit(message.subject, message.seq, message.data));
 }
