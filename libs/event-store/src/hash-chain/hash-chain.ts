@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditReport, BrokenLink, EventEnvelope, RecordedEvent } from '@sched/contracts';
-import { canonicalJson } from './canonical-json';
+import { canonicalEnvelopeJson } from './canonical-json';
 
 /** The hash of the link before a stream's first event. */
 export const GENESIS_HASH = '';
 
-/** sha256(previous hash + canonical JSON of {id, type, data, metadata without hash}), hex. */
+/**
+ * sha256(previous hash + canonical JSON of {id, type, data, metadata without hash}), hex. One-shot `hash` over the
+ * joined text: the same digest as two updates (both UTF-8, the first plain hex), at half the cost of a Hash object.
+ */
 export function chainHash(previousHash: string, event: EventEnvelope): string {
-  const { hash: _hash, ...metadata } = event.metadata;
-  const canonical = canonicalJson({ id: event.id, type: event.type, data: event.data, metadata });
-  return createHash('sha256').update(previousHash).update(canonical).digest('hex');
+  return hash('sha256', previousHash + canonicalEnvelopeJson(event), 'hex');
 }
 
 /** The events with `metadata.hash` set, chained on from `previousHash`. */

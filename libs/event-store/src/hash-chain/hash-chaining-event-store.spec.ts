@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import type { EventEnvelope } from '@sched/contracts';
 import { MemoryEventStore } from '../memory/memory-event-store';
 import { testEventStore } from '../testing/event-store.contract';
 import { anEvent, events, streamId } from '../testing/fixtures';
@@ -20,6 +22,22 @@ testEventStore('hash-chaining(memory)', async () => {
   return { store, cleanup: () => store.close() };
 });
 
+const keys = fc.oneof(fc.string(), fc.constantFrom('a"b', 'back\\slash', 'new\nline', '\u0001', 'ümlaut', '0', '10', 'a.b:c@d e-f', 'hash'));
+/** Strings JSON.stringify escapes in every way: quotes, backslashes, control characters, lone and paired surrogates. */
+const strings = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u0000\u001f', '\ud800', 'a\udc00b', '😀', '\u2028'));
+const anyValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.jsonValue(),
+    strings,
+    fc.double(),
+    fc.date(),
+    fc.array(tie('value')),
+    fc.dictionary(keys, tie('value')),
+    fc.constant(undefined),
+  ),
+})).value;
+
 describe('canonicalJson', () => {
   it('sorts keys at every depth, drops undefined like JSON, keeps array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [3, undefined, { y: 1, x: 2 }], c: undefined }, e: new Date(0) })).toBe(
@@ -40,11 +58,27 @@ describe('canonicalJson', () => {
       });
       return `{${parts.join(',')}}`;
     };
-    const keys = fc.oneof(fc.string(), fc.constantFrom('a"b', 'back\\slash', 'new\nline', '\u0001', 'ümlaut', '0', '10', 'a.b:c@d e-f'));
-    const values = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue(), fc.date(), fc.array(tie('value')), fc.dictionary(keys, tie('value')), fc.constant(undefined)),
-    })).value;
-    fc.assert(fc.property(values, (value) => expect(canonicalJson(value)).toBe(reference(value) ?? 'null')), { numRuns: 3000 });
+    fc.assert(fc.property(anyValue, (value) => expect(canonicalJson(value)).toBe(reference(value) ?? 'null')), { numRuns: 3000 });
+  });
+
+  it('hashes an envelope as it always did: sha256 of the previous hash and canonicalJson of it without metadata.hash', () => {
+    // The digest every stored chain was written with (before the envelope was written without copies, in one shot).
+    const original = (previousHash: string, event: EventEnvelope): string => {
+      const { hash: _hash, ...metadata } = event.metadata;
+      const canonical = canonicalJson({ id: event.id, type: event.type, data: event.data, metadata });
+      return createHash('sha256').update(previousHash).update(canonical).digest('hex');
+    };
+    const envelopes = fc.record({
+      id: fc.uuid(),
+      type: fc.oneof(fc.constantFrom('TaskDue', 'TaskSucceeded'), fc.string()),
+      data: anyValue,
+      metadata: fc.record(
+        { correlationId: fc.string(), causationId: fc.string(), occurredAt: fc.constant(new Date(0).toISOString()), schemaVersion: fc.nat(), actor: fc.string(), hash: fc.string(), extra: anyValue },
+        { requiredKeys: ['correlationId', 'causationId', 'occurredAt', 'schemaVersion'] },
+      ),
+    });
+    const previous = fc.oneof(fc.constant(GENESIS_HASH), fc.stringMatching(/^[0-9a-f]{64}$/));
+    fc.assert(fc.property(previous, envelopes, (hash, event) => expect(chainHash(hash, event as EventEnvelope)).toBe(original(hash, event as EventEnvelope))), { numRuns: 2000 });
   });
 });
 
