@@ -135,6 +135,20 @@ describe('TimerDriver', () => {
     for (const f of fired) expect(f.firedAt).toBeGreaterThanOrEqual(f.dueMs);
   });
 
+  it('fires on time when the wall clock is stepped forward a little while it waits, in a handful of wakes', () => {
+    const { clock, driver, fired, t0 } = setup();
+    driver.schedule('in-10s', t0 + 10_000, 'a');
+    clock.advance(5_000);
+    clock.setWall(clock.now() + 70); // a VM clock corrected by 70 ms: no monotonic time passes
+    clock.advance(10_000);
+    expect(fired.map((f) => [f.key, f.firedAt - f.dueMs])).toEqual([['in-10s', 0]]); // one 10 s timer: 70 ms late
+    const { clock: quiet, driver: alone, fired: firedAlone, t0: start } = setup();
+    alone.schedule('in-60s', start + 60_000, 'b');
+    quiet.advance(60_000);
+    expect(firedAlone.map((f) => f.firedAt - f.dueMs)).toEqual([0]);
+    expect(quiet.timersArmed).toBeLessThanOrEqual(14); // halving from 60 s down to the last 16 ms
+  });
+
   it('never fires early after a wall-clock jump back: it fires when the wall clock reaches the due time', () => {
     const jumps: number[] = [];
     const { clock, driver, fired, t0 } = setup({ onClockJump: (skew) => jumps.push(skew) });

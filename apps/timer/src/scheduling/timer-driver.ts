@@ -16,6 +16,8 @@ export interface TimerDriverOptions {
 }
 
 export const DEFAULT_MAX_DELAY_MS = 60_000;
+/** The last stretch before a due time waited in one platform timer (see arm). */
+export const FINAL_APPROACH_MS = 16;
 
 /**
  * Fires keyed entries at wall-clock instants using ONE platform timer, armed for the earliest entry, whatever the
@@ -138,7 +140,11 @@ export class TimerDriver<T, K = string> {
       return;
     }
     // ceil: a timer that wakes a fraction of a ms early would find nothing due and have to re-arm.
-    const delay = Math.min(this.maxDelayMs, Math.max(0, Math.ceil(dueMs - this.clock.now())));
+    const remaining = Math.max(0, Math.ceil(dueMs - this.clock.now()));
+    // Approach in halves: a platform timer runs on the monotonic clock, so a wall clock stepped forward while it
+    // waits (a VM's clock corrected, NTP) would make the fire late by the step; each halfway wake reads the wall
+    // clock again, so only a step within the last FINAL_APPROACH_MS goes unseen. ~log2(delay / 16 ms) wakes per due.
+    const delay = Math.min(this.maxDelayMs, remaining > FINAL_APPROACH_MS ? Math.ceil(remaining / 2) : remaining);
     const wakeAtMono = this.clock.monotonic() + delay;
     if (this.handle !== undefined && this.wakeAtMono <= wakeAtMono) return;
     this.disarm();
