@@ -12,9 +12,10 @@ export interface Work {
 /**
  * A first delivery stored this recently is started from the commit it carries, with no read of the stream first:
  * anything appended since (a cancel racing the start) makes the start's append conflict, and the actor then reads
- * and decides again, as after any stale read; a cancel also reaches the running attempt live and aborts it. The
- * bound keeps that window as short as the group-commit hold it adds to, and leaves a backlog (executors were down,
- * executions may have been cancelled meanwhile) to be read before anything runs.
+ * and decides again, as after any stale read; a cancel also reaches the running attempt live and aborts it, as it
+ * does during the group-commit hold. The bound keeps that window to a second at most (a fresh delivery takes a few
+ * ms), and leaves a backlog (executors were down, executions may have been cancelled meanwhile) to be read before
+ * anything runs.
  */
 export const SEED_MAX_AGE_MS = 1_000;
 
