@@ -52,7 +52,11 @@ function writeObject(record: Record<string, unknown>, omit?: string): string {
 
 /** `out` (an object's text so far, from its '{') with one more member, unless the value writes as nothing. */
 function member(out: string, key: string, value: unknown): string {
-  const text = write(value);
+  return withMember(out, key, write(value));
+}
+
+/** `out` with the member `key` of the already written `text` (none when undefined). */
+function withMember(out: string, key: string, text: string | undefined): string {
   if (text === undefined) return out;
   return out + (out.length === 1 ? '"' : ',"') + (PLAIN_KEY.test(key) ? key : JSON.stringify(key).slice(1, -1)) + '":' + text;
 }
@@ -65,6 +69,6 @@ function member(out: string, key: string, value: unknown): string {
 export function canonicalEnvelopeJson(event: { readonly id: unknown; readonly type: unknown; readonly data: unknown; readonly metadata: object }): string {
   let out = member('{', 'data', event.data);
   out = member(out, 'id', event.id);
-  out = (out.length === 1 ? '{"' : out + ',"') + 'metadata":' + writeObject(event.metadata as Record<string, unknown>, 'hash');
+  out = withMember(out, 'metadata', writeObject(event.metadata as Record<string, unknown>, 'hash'));
   return member(out, 'type', event.type) + '}';
 }

@@ -50,8 +50,7 @@ export class HashChainingEventStore implements EventStore {
 
   async read(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const events = await this.inner.read(streamId, options);
-    const last = events[events.length - 1];
-    if (last) this.remember(streamId, { revision: last.revision, hash: last.metadata.hash ?? GENESIS_HASH });
+    this.rememberLastOf(streamId, events);
     return events;
   }
 
@@ -73,8 +72,7 @@ export class HashChainingEventStore implements EventStore {
 
   noteCommitted(streamId: string, events: readonly RecordedEvent[]): void {
     this.inner.noteCommitted?.(streamId, events);
-    const last = events[events.length - 1];
-    if (last) this.remember(streamId, { revision: last.revision, hash: last.metadata.hash ?? GENESIS_HASH });
+    this.rememberLastOf(streamId, events);
   }
 
   close(): Promise<void> {
@@ -125,6 +123,12 @@ export class HashChainingEventStore implements EventStore {
   private forget(streamId: string): string {
     this.tips.delete(streamId);
     return streamId;
+  }
+
+  /** The tip the last of `events` (a stream's, in order) makes, if any. */
+  private rememberLastOf(streamId: string, events: readonly RecordedEvent[]): void {
+    const last = events[events.length - 1];
+    if (last) this.remember(streamId, { revision: last.revision, hash: last.metadata.hash ?? GENESIS_HASH });
   }
 
   private remember(streamId: string, tip: ChainTip): void {
