@@ -52,11 +52,16 @@ describe('nats-server restarted mid-load', () => {
     const loadEndedAt = Date.now();
     for (const taskId of taskIds) expect((await system.requestUntilAnswered(Subjects.cmd.taskPause, { taskId })).ok).toBe(true);
 
-    // Every execution ends; then count.
+    // Every execution ends; then count. What was still open at the last look is reported, should that take long.
+    const pausedAt = Date.now();
+    let lastOpen: string[] = [];
     const executions = await waitFor(async () => {
       const all = await system.executions();
-      return executionAnomalies(all).unfinished.length === 0 && triggered.every((id) => all.has(id)) ? all : undefined;
+      const open = [...executionAnomalies(all).unfinished, ...triggered.filter((id) => !all.has(id))];
+      if (open.length > 0) lastOpen = open;
+      return open.length === 0 ? all : undefined;
     }, 60_000, 'every execution to end');
+    const endedAfterMs = Date.now() - pausedAt;
     const { duplicated } = executionAnomalies(executions);
     const succeeded = [...executions.values()].filter((events) => events.some((event) => event.type === 'TaskSucceeded')).length;
     // An occurrence that fires while its task is being paused may be skipped: only then may one end otherwise.
@@ -93,7 +98,8 @@ describe('nats-server restarted mid-load', () => {
       return mismatch.length === 0 ? mismatch : undefined;
     }, 15_000, 'the projector stats to agree with the log').catch(() => lastMismatch);
 
-    const figures = { executions: executions.size, triggers: triggered.length, taskTriggered, succeeded, skippedAtPause: skippedAtPause.length, missed: missed.length, duplicated: duplicated.length, clientRetries: system.retries() };
+    const lastToEnd = lastOpen.slice(0, 3).map((id) => `${id}: ${(executions.get(id) ?? []).map((event) => `${event.type}@${event.metadata.occurredAt}`).join(' ')}`);
+    const figures = { endedAfterMs, lastToEnd, executions: executions.size, triggers: triggered.length, taskTriggered, succeeded, skippedAtPause: skippedAtPause.length, missed: missed.length, duplicated: duplicated.length, clientRetries: system.retries() };
     console.log(`nats-server restart under load: ${JSON.stringify(figures)}`);
     expect(missed).toEqual([]);
     expect(duplicated).toEqual([]);
