@@ -1,17 +1,22 @@
 /**
  * Fire lateness of one-shot executions, side by side with BullMQ delayed jobs of the same shape, in one run:
- * N executions due over 2 s. sched: TaskStarted.startedAt − TaskDue.scheduledAt (timer → store → relay → work
- * queue → executor). BullMQ: the processor's start − (job.timestamp + delay).
+ * N executions due over 2 s. sched: TaskStarted.startedAt − TaskDue.scheduledAt (timer → store → log dispatch →
+ * executor). BullMQ: the processor's start − (job.timestamp + delay).
+ * The JetStream floor: the same TaskDue commits published at the same due instants on a log holding as many bytes
+ * as sched's did, taken off the dispatch consumer by a bare executor (support/jetstream-floor.ts): take − due.
  * Run: npm run bench (needs nats-server and redis-server on PATH).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Queue, Worker } from 'bullmq';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Subjects, type RecordedEvent, type TaskDue, type TaskStarted } from '@sched/contracts';
+import { DEFAULT_STREAM_NAME } from '@sched/event-store';
 import { connectNats, loadConfig } from '@sched/messaging';
 import { startStandalone } from '../apps/standalone/src/standalone';
 import { percentile, report } from './bench-report';
+import { startJetStreamFloor } from './support/jetstream-floor';
 import { benchNats, benchRedis } from './support/servers';
 
 const N = Number(process.env.BENCH_ONESHOTS ?? 2_000);
@@ -30,7 +35,10 @@ const summary = (latenessMs: number[]) => {
   return { fires: sorted.length, 'p50 ms': percentile(sorted, 50), 'p99 ms': percentile(sorted, 99), 'max ms': sorted[sorted.length - 1] };
 };
 
-async function schedRun(): Promise<number[]> {
+/** When each of N executions is due: over SPREAD_MS from `firstDue`, as both sides schedule them. */
+const dueAt = (firstDue: number, i: number): number => firstDue + Math.floor((i * SPREAD_MS) / N);
+
+async function schedRun(): Promise<{ lateness: number[]; logBytes: number }> {
   const nats = await benchNats();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sched-bench-data-'));
   const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', INSTANCE_ID: 'bench', EXECUTOR_CONCURRENCY: '256' });
@@ -52,19 +60,54 @@ async function schedRun(): Promise<number[]> {
   for (let i = 0; i < N; i += 100) {
     await Promise.all(
       Array.from({ length: Math.min(100, N - i) }, (_, k) => {
-        const at = new Date(firstDue + Math.floor(((i + k) * SPREAD_MS) / N)).toISOString();
+        const at = new Date(dueAt(firstDue, i + k)).toISOString();
         const payload = { name: `once-${i + k}`, executor: 'noop', schedules: [{ type: 'once', at }] };
         return nc.request(Subjects.cmd.taskCreate, JSON.stringify(payload), { timeout: 30_000 });
       }),
     );
   }
   checkLead('sched: tasks created', firstDue);
-  const deadline = firstDue + SPREAD_MS + 30_000;
-  while (lateness.length < N && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const logBytes = (await (await jetstreamManager(nc)).streams.info(DEFAULT_STREAM_NAME)).state.bytes;
+  await untilAll(lateness, firstDue);
   await nc.close();
   await app.close();
   await nats.cleanup();
   rmSync(dataDir, { recursive: true, force: true });
+  return { lateness, logBytes };
+}
+
+async function untilAll(lateness: readonly number[], firstDue: number): Promise<void> {
+  const deadline = firstDue + SPREAD_MS + 30_000;
+  while (lateness.length < N && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/** The floor under any design that records TaskDue at the due instant on this log: see the header. */
+async function floorRun(logBytes: number): Promise<number[]> {
+  const nats = await benchNats();
+  const dueMs = new Map<string, number>();
+  const lateness: number[] = [];
+  const floor = await startJetStreamFloor(nats.url, 1, 256, {
+    onStart: (executionId, atMs) => lateness.push(atMs - dueMs.get(executionId)!),
+  });
+  // The log holds what sched's held when its first fire came due (the tasks' commits), in ~1 KB messages.
+  const nc = await connectNats(nats.url, 'bench-floor-fill');
+  const js = jetstream(nc);
+  const body = 'x'.repeat(900);
+  for (let i = 0; i * 1024 < logBytes; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, k) => js.publish(`es.task.fill_${i + k}`, body)));
+  }
+  await nc.close();
+  const firstDue = Date.now() + 2_000;
+  for (let i = 0; i < N; i++) {
+    const due = dueAt(firstDue, i);
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    dueMs.set(`bench_${i}`, due);
+    void floor.due(`bench_${i}`);
+  }
+  await untilAll(lateness, firstDue);
+  await floor.close();
+  await nats.cleanup();
   return lateness;
 }
 
@@ -85,12 +128,11 @@ async function bullmqRun(): Promise<{ lateness: number[]; redis: string }> {
   const jobs = Array.from({ length: N }, (_, i) => ({
     name: 'once',
     data: {},
-    opts: { delay: firstDue + Math.floor((i * SPREAD_MS) / N) - Date.now() },
+    opts: { delay: dueAt(firstDue, i) - Date.now() },
   }));
   await queue.addBulk(jobs);
   checkLead('BullMQ: jobs added', firstDue);
-  const deadline = firstDue + SPREAD_MS + 30_000;
-  while (lateness.length < N && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await untilAll(lateness, firstDue);
   await worker.close();
   await queue.close();
   await redis.stop();
@@ -98,14 +140,15 @@ async function bullmqRun(): Promise<{ lateness: number[]; redis: string }> {
 }
 
 async function main(): Promise<void> {
-  const sched = summary(await schedRun());
+  const sched = await schedRun();
+  const floor = await floorRun(sched.logBytes);
   const bull = await bullmqRun();
-  const bullSummary = summary(bull.lateness);
   report(
     'lateness',
     [
-      { system: `sched: ${N} one-shots over ${SPREAD_MS / 1000} s`, ...sched },
-      { system: `BullMQ ${N} delayed jobs (Redis ${bull.redis})`, ...bullSummary },
+      { system: `sched: ${N} one-shots over ${SPREAD_MS / 1000} s`, ...summary(sched.lateness) },
+      { system: `JetStream floor: the TaskDue commits alone, dispatched (log of ${(sched.logBytes / 2 ** 20).toFixed(1)} MiB)`, ...summary(floor) },
+      { system: `BullMQ ${N} delayed jobs (Redis ${bull.redis})`, ...summary(bull.lateness) },
     ],
     { goalP99Ms: 10 },
   );

@@ -29,13 +29,22 @@ interface Commit {
   readonly e: ReadonlyArray<{ readonly type: string }>;
 }
 
-/** A running floor: `batch(count)` sends `count` executions' messages through it and resolves when all are done. */
+/**
+ * A running floor: `batch(count)` sends `count` executions' messages through it and resolves when all are done;
+ * `due(executionId)` publishes one TaskDue now (as the timer does at a due instant).
+ */
 export interface JetStreamFloor {
   batch(count: number): Promise<void>;
+  due(executionId: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startJetStreamFloor(url: string, window: number, concurrency: number): Promise<JetStreamFloor> {
+export interface JetStreamFloorOptions {
+  /** Called when the executor takes an execution's TaskDue off the dispatch consumer: where sched's attempt starts. */
+  readonly onStart?: (executionId: string, atMs: number) => void;
+}
+
+export async function startJetStreamFloor(url: string, window: number, concurrency: number, options: JetStreamFloorOptions = {}): Promise<JetStreamFloor> {
   const nc = await connectNats(url, 'bench-floor'); // one connection, as the standalone app has
   const jsm = await jetstreamManager(nc);
   await jsm.streams.add(eventStreamConfig(DEFAULT_STREAM_NAME, 1));
@@ -55,6 +64,7 @@ export async function startJetStreamFloor(url: string, window: number, concurren
 
   const execute = async (msg: JsMsg): Promise<void> => {
     const subject = msg.subject;
+    options.onStart?.(subject.slice('es.execution.'.length), Date.now());
     const last = await jsm.direct.getMessage(DEFAULT_STREAM_NAME, { last_by_subj: subject });
     const seq = last!.seq;
     await js.publish(subject, resultCommit(subject.slice('es.execution.'.length), seq), { msgID: randomUUID(), expect: { lastSubjectSequence: seq } });
@@ -82,19 +92,22 @@ export async function startJetStreamFloor(url: string, window: number, concurren
   void relay().catch(() => undefined); // ends with an error when the connection closes
   void executor().catch(() => undefined);
   let fed = 0;
+  const due = async (executionId: string): Promise<void> => {
+    await js.publish(`es.execution.${executionId}`, dueCommit(executionId), { msgID: randomUUID(), expect: { lastSubjectSequence: 0 } });
+  };
   return {
     batch: async (count) => {
       const end = fed + count;
       const reached = results.until(end);
       const feed = async (): Promise<void> => {
         while (fed < end) {
-          const executionId = `bench_${fed++}`;
-          await js.publish(`es.execution.${executionId}`, dueCommit(executionId), { msgID: randomUUID(), expect: { lastSubjectSequence: 0 } });
+          await due(`bench_${fed++}`);
         }
       };
       await Promise.all(Array.from({ length: window }, feed));
       await reached;
     },
+    due,
     close: () => nc.close(),
   };
 }
