@@ -6,6 +6,7 @@
  * as sched's did, taken off the dispatch consumer by a bare executor (support/jetstream-floor.ts): take − due.
  * Run: npm run bench (needs nats-server and redis-server on PATH).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -102,8 +103,9 @@ async function floorRun(logBytes: number): Promise<number[]> {
     const due = dueAt(firstDue, i);
     const wait = due - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    dueMs.set(`bench_${i}`, due);
-    void floor.due(`bench_${i}`);
+    const executionId = `${randomUUID()}@${due}`;
+    dueMs.set(executionId, due);
+    void floor.due(executionId);
   }
   await untilAll(lateness, firstDue);
   await floor.close();

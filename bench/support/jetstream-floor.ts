@@ -16,11 +16,15 @@ import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, ensureLogDispatch, eventStr
 import { connectNats } from '@sched/messaging';
 import { Completions } from './completions';
 
-/** Size-alike bodies of the real commits (a TaskDue; TaskStarted + TaskSucceeded), with ids filled in per execution. */
+/**
+ * Size-alike bodies of the real commits (a TaskDue with the default retry policy it carries; TaskStarted +
+ * TaskSucceeded), with ids filled in per execution: execution ids are `<task uuid>@<ms>` as the timer makes them.
+ */
+const RETRY = '{"maxAttempts":4,"backoff":"fixed","initialIntervalMs":60000,"multiplier":1,"maxIntervalMs":60000,"jitter":0,"nonRetryableErrorTypes":[]}';
 const metadata = (executionId: string, actor: string): string =>
   `"metadata":{"correlationId":"${executionId}","causationId":"${randomUUID()}","occurredAt":"${new Date().toISOString()}","schemaVersion":1,"actor":"${actor}","hash":"${'0'.repeat(64)}"}`;
 const dueCommit = (executionId: string): string =>
-  `{"r":0,"p":0,"e":[{"id":"${randomUUID()}","type":"TaskDue","data":{"taskId":"bench","executionId":"${executionId}","executor":"noop","config":{},"scheduledAt":"${new Date().toISOString()}","reason":"schedule","taskRevision":0},${metadata(executionId, 'timer')}}]}`;
+  `{"r":0,"p":0,"e":[{"id":"${randomUUID()}","type":"TaskDue","data":{"taskId":"${executionId.split('@')[0]}","executionId":"${executionId}","executor":"noop","config":{},"scheduledAt":"${new Date().toISOString()}","reason":"schedule","taskRevision":0,"retry":${RETRY}},${metadata(executionId, 'timer')}}]}`;
 const resultCommit = (executionId: string, previousSeq: number): string =>
   `{"r":1,"p":${previousSeq},"e":[{"id":"${randomUUID()}","type":"TaskStarted","data":{"attempt":1,"workerId":"bench","startedAt":"${new Date().toISOString()}"},${metadata(executionId, 'executor:bench')}},` +
   `{"id":"${randomUUID()}","type":"TaskSucceeded","data":{"attempt":1,"durationMs":0,"endedAt":"${new Date().toISOString()}"},${metadata(executionId, 'executor:bench')}}]}`;
@@ -101,7 +105,7 @@ export async function startJetStreamFloor(url: string, window: number, concurren
       const reached = results.until(end);
       const feed = async (): Promise<void> => {
         while (fed < end) {
-          await due(`bench_${fed++}`);
+          await due(`${randomUUID()}@${fed++}`);
         }
       };
       await Promise.all(Array.from({ length: window }, feed));
