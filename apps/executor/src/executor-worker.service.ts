@@ -22,6 +22,7 @@ import { attemptOutcomeLabel } from './attempt-metrics';
 import { isOwnershipLost, runAttempt, type AbortReason } from './attempt-runner';
 import { listenForCancelRequests } from './cancel-listener';
 import { listenForControlRequests } from './control-listener';
+import { EarlyStarts, notBeforeOf } from './early-starts';
 import { ExecutionActor } from './execution-actor';
 import { onTaskBusy } from './limits/overlap';
 import { pullBatch } from './pull-batch';
@@ -63,6 +64,8 @@ const GROUP_COMMIT_MS = 25;
 export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Executor');
   private readonly slots: Slots;
+  /** Items recorded ahead of their instant (the timer's fire-ahead window), waiting for it without a slot. */
+  private readonly early = new EarlyStarts();
   private readonly inFlight = new Map<string, AbortController>();
   /** The actors of the attempts running here: a pause or resume request makes one re-read its stream. */
   private readonly actors = new Map<string, ExecutionActor>();
@@ -98,6 +101,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    this.early.close();
     const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
     await Promise.race([this.slots.drained(), grace]);
     for (const executionId of this.inFlight.keys()) this.abort(executionId, { kind: 'shutdown' });
@@ -129,12 +133,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         await pullBatch(consumer, free, (msg) => {
           const work = toWork(msg);
           if (work === undefined) return;
-          if (!this.slots.tryTake()) {
-            msg.nak(NO_SLOT_REDELIVERY_MS);
-            return;
-          }
           this.metrics?.workReceived(work.item.executor, source);
-          void this.process(work, msg).finally(() => this.slots.release());
+          this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg), (delayMs) => msg.nak(delayMs));
         });
       } catch (error) {
         if (this.stopping) break;
@@ -143,6 +143,14 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
+  }
+
+  private begin(work: Work, msg: JsMsg): void {
+    if (!this.slots.tryTake()) {
+      msg.nak(NO_SLOT_REDELIVERY_MS);
+      return;
+    }
+    void this.process(work, msg).finally(() => this.slots.release());
   }
 
   private async process(work: Work, msg: JsMsg): Promise<void> {

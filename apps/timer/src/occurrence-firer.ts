@@ -21,6 +21,8 @@ export interface Occurrence {
   readonly late?: Pick<TaskDue['data'], 'lateByMs' | 'coalesced'>;
   /** Recorded as due and skipped in the same commit (misfire policy skip, or occurrences past the window). */
   readonly skipped?: TaskSkipped['data'];
+  /** Recorded ahead of the instant it fires at (the fire-ahead window): TaskDue.notBefore. */
+  readonly notBeforeMs?: number;
 }
 
 export type FireOutcome = 'fired' | 'already-fired';
@@ -45,6 +47,7 @@ export async function fireOccurrence(store: EventStore, occurrence: Occurrence, 
         taskRevision: occurrence.taskRevision,
         ...dueExecutionPolicy(task.definition),
         ...occurrence.late,
+        ...(occurrence.notBeforeMs === undefined ? {} : { notBefore: new Date(occurrence.notBeforeMs).toISOString() }),
       },
     },
     executionDecider.initialState(),

@@ -22,6 +22,8 @@ const ACTIVATING = new Set(['TaskCreated', 'TaskResumed', 'TaskEnabled']);
 interface Due {
   readonly taskId: string;
   readonly nominalMs: number;
+  /** The instant it fires at (the nominal one plus the schedule's jitter); the entry is due fireAheadMs before. */
+  readonly fireAtMs: number;
 }
 
 /**
@@ -41,6 +43,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly inFlight = new Map<string, number>();
   private readonly driver: TimerDriver<Due>;
   private readonly actor: string;
+  /** See SchedConfig.timerFireAheadMs. */
+  private readonly fireAheadMs: number;
   private leases?: PartitionLeases;
   private subscription?: EventSubscription;
   private following?: Promise<void>;
@@ -55,6 +59,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() private readonly metrics?: SchedMetrics,
   ) {
     this.actor = `timer:${config.instanceId}`;
+    this.fireAheadMs = config.timerFireAheadMs ?? 0;
     this.tasks = new ScheduledTasks((taskId) => partitionOf(taskId, config.timerPartitions));
     this.driver = new TimerDriver<Due>(this.clock, (entries) => this.onDue(entries));
   }
@@ -165,14 +170,18 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       this.driver.cancel(taskId);
       return;
     }
-    this.driver.schedule(taskId, fireInstant(taskId, next, next.atMs), { taskId, nominalMs: next.atMs });
+    const fireAtMs = fireInstant(taskId, next, next.atMs);
+    this.driver.schedule(taskId, fireAtMs - this.fireAheadMs, { taskId, nominalMs: next.atMs, fireAtMs });
   }
 
   private onDue(entries: TimerEntry<Due, string>[]): void {
     for (const { value, dueMs } of entries) {
       const task = this.tasks.get(value.taskId);
       if (!isSchedulable(task)) continue;
-      const occurrence = skippedIfPaused(task, scheduledOccurrence(value.taskId, task, value.nominalMs));
+      const scheduled = scheduledOccurrence(value.taskId, task, value.nominalMs);
+      // Recorded ahead of its instant (or a wake that came late): the executors start it at the instant, not before.
+      const early = value.fireAtMs > this.clock.now() ? { ...scheduled, notBeforeMs: value.fireAtMs } : scheduled;
+      const occurrence = skippedIfPaused(task, early);
       task.firedThrough = value.nominalMs;
       this.reschedule(value.taskId);
       this.inFlight.set(occurrence.executionId, dueMs);

@@ -24,6 +24,12 @@ export interface SchedConfig {
   /** Timer HA: partitions the schedules are split into, and the lease TTL after which a dead owner's move. */
   readonly timerPartitions: number;
   readonly timerLeaseTtlMs: number;
+  /**
+   * The timer records each scheduled TaskDue this long before the instant it fires at, with that instant as its
+   * notBefore; executors start the attempt at the instant (TIMER_FIRE_AHEAD_MS, default 50, 0 turns it off): a store
+   * that stalls for less than this delays the record, not the start. Unset (a config built by hand): 0.
+   */
+  readonly timerFireAheadMs?: number;
   /** NATS user/password, token or creds file and TLS files (NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS, NATS_TLS_*). */
   readonly natsCredentials?: NatsCredentials;
   /** JetStream replicas of the event log and the work queue (EVENT_STORE_REPLICAS: 1, or 3 on a 3-node cluster). */
@@ -45,6 +51,19 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/** The longest fire-ahead window: a pause recorded inside it no longer stops that fire (see timerFireAheadMs). */
+export const MAX_TIMER_FIRE_AHEAD_MS = 1_000;
+
+function fireAheadMs(env: NodeJS.ProcessEnv): number {
+  const raw = env.TIMER_FIRE_AHEAD_MS;
+  if (raw === undefined || raw === '') return 50;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TIMER_FIRE_AHEAD_MS) {
+    throw new ConfigError(`TIMER_FIRE_AHEAD_MS must be an integer from 0 to ${MAX_TIMER_FIRE_AHEAD_MS}, got "${raw}"`);
+  }
+  return value;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -72,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
     timerPartitions: positiveInt(env, 'TIMER_PARTITIONS', 16),
     timerLeaseTtlMs: positiveInt(env, 'TIMER_LEASE_TTL_MS', 1200),
+    timerFireAheadMs: fireAheadMs(env),
     natsCredentials: loadNatsCredentials(env),
     replicas: positiveInt(env, 'EVENT_STORE_REPLICAS', 1),
     commandReplyTtlMs: positiveInt(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000),

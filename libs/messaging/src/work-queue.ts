@@ -27,6 +27,8 @@ export const workItemSchema = z.object({
   taskId: z.string(),
   executor: z.string(),
   attempt: z.number().int().positive(),
+  /** The instant the attempt may start at, when its TaskDue was recorded ahead of it (TaskDue.notBefore). */
+  notBefore: z.string().optional(),
 });
 export type WorkItem = z.infer<typeof workItemSchema>;
 
@@ -36,7 +38,8 @@ export type WorkItem = z.infer<typeof workItemSchema>;
  */
 export function firstAttemptOf(due: TaskDue['data']): WorkItem | undefined {
   if (due.executor === WORKFLOW_EXECUTOR) return undefined;
-  return { executionId: due.executionId, taskId: due.taskId, executor: due.executor, attempt: 1 };
+  const item = { executionId: due.executionId, taskId: due.taskId, executor: due.executor, attempt: 1 };
+  return due.notBefore === undefined ? item : { ...item, notBefore: due.notBefore };
 }
 
 /** The dedupe id of a work item: a relay replaying history cannot enqueue the same attempt twice. */

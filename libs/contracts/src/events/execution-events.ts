@@ -40,6 +40,11 @@ export const taskDueSchema = z.object({
   workflowStep: z.object({ runId: z.string(), stepId: z.string() }).optional(),
   /** A workflow run that resumes an earlier run (sched.cmd.workflow.resume): its succeeded steps are reused. */
   resumeOf: z.string().optional(),
+  /**
+   * Recorded ahead of the instant it fires at (the timer's fire-ahead window, TIMER_FIRE_AHEAD_MS): no attempt
+   * starts before this. Absent: the execution may start as soon as it is recorded.
+   */
+  notBefore: instant.optional(),
 });
 
 /** Lines an executor logged during an attempt, kept (bounded) on the event that ends the attempt. */

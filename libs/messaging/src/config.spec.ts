@@ -1,0 +1,14 @@
+import { ConfigError, MAX_TIMER_FIRE_AHEAD_MS, loadConfig } from './config';
+
+describe('loadConfig: TIMER_FIRE_AHEAD_MS', () => {
+  it('defaults to 50 ms, takes 0 (off) up to the maximum', () => {
+    expect(loadConfig({}).timerFireAheadMs).toBe(50);
+    expect(loadConfig({ TIMER_FIRE_AHEAD_MS: '0' }).timerFireAheadMs).toBe(0);
+    expect(loadConfig({ TIMER_FIRE_AHEAD_MS: String(MAX_TIMER_FIRE_AHEAD_MS) }).timerFireAheadMs).toBe(MAX_TIMER_FIRE_AHEAD_MS);
+  });
+
+  it.each(['-1', '2.5', 'soon', String(MAX_TIMER_FIRE_AHEAD_MS + 1)])('refuses %s with a ConfigError that names the variable', (raw) => {
+    expect(() => loadConfig({ TIMER_FIRE_AHEAD_MS: raw })).toThrow(ConfigError);
+    expect(() => loadConfig({ TIMER_FIRE_AHEAD_MS: raw })).toThrow(/TIMER_FIRE_AHEAD_MS/);
+  });
+});
