@@ -64,9 +64,14 @@ describe('nats-server restarted mid-load', () => {
     const endedAfterMs = Date.now() - pausedAt;
     const { duplicated } = executionAnomalies(executions);
     const succeeded = [...executions.values()].filter((events) => events.some((event) => event.type === 'TaskSucceeded')).length;
-    // An occurrence that fires while its task is being paused may be skipped: only then may one end otherwise.
+    // Only the pause at the end may make an execution end otherwise: an occurrence due from the last second of the
+    // load on is recorded as due and skipped (reason paused), one racing its task's pause or any that fell due while
+    // the last executions were still ending (a delivery lost in the restart comes back after the 30 s ack wait).
     const endedOtherwise = [...executions.entries()].filter(([, events]) => !events.some((event) => event.type === 'TaskSucceeded'));
-    const skippedAtPause = endedOtherwise.filter(([id, events]) => events.at(-1)?.type === 'TaskSkipped' && Number(id.split('@')[1]) >= loadEndedAt - 1000);
+    const skippedAtPause = endedOtherwise.filter(([id, events]) => {
+      const last = events.at(-1);
+      return last?.type === 'TaskSkipped' && (last.data as { reason?: string }).reason === 'paused' && Number(id.split('@')[1]) >= loadEndedAt - 1000;
+    });
 
     // Each whole second of the load fired once per task (fire-all: an occurrence missed during the outage fires late).
     const missed: string[] = [];
@@ -104,7 +109,6 @@ describe('nats-server restarted mid-load', () => {
     expect(missed).toEqual([]);
     expect(duplicated).toEqual([]);
     expect(endedOtherwise).toEqual(skippedAtPause);
-    expect(skippedAtPause.length).toBeLessThanOrEqual(TASKS); // at most the one occurrence per task that raced its pause
     expect(new Set(triggered).size).toBe(triggered.length);
     expect(taskTriggered).toBe(triggered.length);
     expect(statsMismatch).toEqual([]);
