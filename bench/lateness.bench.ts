@@ -1,9 +1,11 @@
 /**
  * Fire lateness of one-shot executions, side by side with BullMQ delayed jobs of the same shape, in one run:
  * N executions due over 2 s. sched: TaskStarted.startedAt − TaskDue.scheduledAt (timer → store → log dispatch →
- * executor). BullMQ: the processor's start − (job.timestamp + delay).
- * The JetStream floor: the same TaskDue commits published at the same due instants on a log holding as many bytes
- * as sched's did, taken off the dispatch consumer by a bare executor (support/jetstream-floor.ts): take − due.
+ * executor, with the default fire-ahead window: TaskDue recorded 50 ms ahead, the attempt started at the instant).
+ * BullMQ: the processor's start − (job.timestamp + delay).
+ * The JetStream floor: the same TaskDue commits published at the due instants themselves (no fire-ahead) on a log
+ * holding as many bytes as sched's did, taken off the dispatch consumer by a bare executor
+ * (support/jetstream-floor.ts): take − due. What recording each fire at its instant costs on this server.
  * Run: npm run bench (needs nats-server and redis-server on PATH).
  */
 import { randomUUID } from 'node:crypto';
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
     'lateness',
     [
       { system: `sched: ${N} one-shots over ${SPREAD_MS / 1000} s`, ...summary(sched.lateness) },
-      { system: `JetStream floor: the TaskDue commits alone, dispatched (log of ${(sched.logBytes / 2 ** 20).toFixed(1)} MiB)`, ...summary(floor) },
+      { system: `JetStream floor, recorded at the instant: TaskDue alone, dispatched (log of ${(sched.logBytes / 2 ** 20).toFixed(1)} MiB)`, ...summary(floor) },
       { system: `BullMQ ${N} delayed jobs (Redis ${bull.redis})`, ...summary(bull.lateness) },
     ],
     { goalP99Ms: 10 },
