@@ -29,3 +29,9 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/** p50/p99/max of a set of lateness samples (ms), as both lateness benchmarks report them. */
+export function latenessSummary(latenessMs: readonly number[]): Record<string, number> {
+  const sorted = [...latenessMs].sort((a, b) => a - b);
+  return { fires: sorted.length, 'p50 ms': percentile(sorted, 50), 'p99 ms': percentile(sorted, 99), 'max ms': sorted[sorted.length - 1] };
+}

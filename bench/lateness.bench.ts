@@ -18,7 +18,7 @@ import { Subjects, type RecordedEvent, type TaskDue, type TaskStarted } from '@s
 import { DEFAULT_STREAM_NAME } from '@sched/event-store';
 import { connectNats, loadConfig } from '@sched/messaging';
 import { startStandalone } from '../apps/standalone/src/standalone';
-import { percentile, report } from './bench-report';
+import { latenessSummary as summary, report } from './bench-report';
 import { startJetStreamFloor } from './support/jetstream-floor';
 import { benchNats, benchRedis } from './support/servers';
 
@@ -32,11 +32,6 @@ function checkLead(what: string, firstDueMs: number): void {
   console.log(`${what} with ${spareMs} ms to spare before the first is due`);
   if (spareMs < 0) throw new Error(`${what} too late: it took longer than BENCH_LEAD_MS (${LEAD_MS} ms), raise it`);
 }
-
-const summary = (latenessMs: number[]) => {
-  const sorted = [...latenessMs].sort((a, b) => a - b);
-  return { fires: sorted.length, 'p50 ms': percentile(sorted, 50), 'p99 ms': percentile(sorted, 99), 'max ms': sorted[sorted.length - 1] };
-};
 
 /** When each of N executions is due: over SPREAD_MS from `firstDue`, as both sides schedule them. */
 const dueAt = (firstDue: number, i: number): number => firstDue + Math.floor((i * SPREAD_MS) / N);
