@@ -42,11 +42,19 @@ interface Window {
   readonly to: number;
 }
 
-/** Waits out the settling time and the window, and a few seconds for the window's last fires to start. */
-async function measureWindow(setUpEndedMs: number): Promise<Window> {
-  const window = { from: setUpEndedMs + SETTLE_MS, to: setUpEndedMs + SETTLE_MS + MEASURE_MS };
+/**
+ * Runs the set-up and says how long it took, then waits out the settling time, the window, and a few seconds for
+ * the window's last fires to start.
+ */
+async function setUpAndMeasure(what: string, setUp: () => Promise<void>): Promise<{ window: Window; setUpS: number }> {
+  const started = Date.now();
+  await setUp();
+  const ended = Date.now();
+  const setUpS = (ended - started) / 1000;
+  console.log(`${what} in ${setUpS.toFixed(1)} s`);
+  const window = { from: ended + SETTLE_MS, to: ended + SETTLE_MS + MEASURE_MS };
   await sleep(window.to + 5_000 - Date.now());
-  return window;
+  return { window, setUpS };
 }
 
 async function schedRun(): Promise<{ lateness: number[]; setUpS: number }> {
@@ -68,20 +76,18 @@ async function schedRun(): Promise<{ lateness: number[]; setUpS: number }> {
       }
     },
   });
-  const started = Date.now();
-  await inFlight(SCHEDULES, async (i) => {
-    const payload = { name: `every-${i}`, executor: 'noop', schedules: [{ type: 'interval', every: EVERY_MS, offset: offsetOf(i) }] };
-    const reply = (await nc.request(Subjects.cmd.taskCreate, JSON.stringify(payload), { timeout: 60_000 })).json<{ ok: boolean; error?: unknown }>();
-    if (!reply.ok) throw new Error(`task ${i} not created: ${JSON.stringify(reply.error)}`);
-  });
-  const setUpEnded = Date.now();
-  console.log(`sched: ${SCHEDULES} interval tasks created in ${((setUpEnded - started) / 1000).toFixed(1)} s`);
-  const window = await measureWindow(setUpEnded);
+  const { window, setUpS } = await setUpAndMeasure(`sched: ${SCHEDULES} interval tasks created`, () =>
+    inFlight(SCHEDULES, async (i) => {
+      const payload = { name: `every-${i}`, executor: 'noop', schedules: [{ type: 'interval', every: EVERY_MS, offset: offsetOf(i) }] };
+      const reply = (await nc.request(Subjects.cmd.taskCreate, JSON.stringify(payload), { timeout: 60_000 })).json<{ ok: boolean; error?: unknown }>();
+      if (!reply.ok) throw new Error(`task ${i} not created: ${JSON.stringify(reply.error)}`);
+    }),
+  );
   await nc.close();
   await app.close();
   await nats.cleanup();
   rmSync(dataDir, { recursive: true, force: true });
-  return { lateness: inWindow(latenessAt, window), setUpS: (setUpEnded - started) / 1000 };
+  return { lateness: inWindow(latenessAt, window), setUpS };
 }
 
 async function bullmqRun(): Promise<{ lateness: number[]; setUpS: number; redis: string }> {
@@ -98,16 +104,14 @@ async function bullmqRun(): Promise<{ lateness: number[]; setUpS: number; redis:
     { connection, concurrency: 256 },
   );
   await worker.waitUntilReady();
-  const started = Date.now();
   // BullMQ's offset 0 means none (the first iteration runs at once): offsets start at 1 ms here.
-  await inFlight(SCHEDULES, (i) => queue.upsertJobScheduler(`every-${i}`, { every: EVERY_MS, offset: offsetOf(i) + 1 }, { name: 'tick', data: {} }));
-  const setUpEnded = Date.now();
-  console.log(`BullMQ: ${SCHEDULES} job schedulers upserted in ${((setUpEnded - started) / 1000).toFixed(1)} s`);
-  const window = await measureWindow(setUpEnded);
+  const { window, setUpS } = await setUpAndMeasure(`BullMQ: ${SCHEDULES} job schedulers upserted`, () =>
+    inFlight(SCHEDULES, (i) => queue.upsertJobScheduler(`every-${i}`, { every: EVERY_MS, offset: offsetOf(i) + 1 }, { name: 'tick', data: {} })),
+  );
   await worker.close();
   await queue.close();
   await redis.stop();
-  return { lateness: inWindow(latenessAt, window), setUpS: (setUpEnded - started) / 1000, redis: redis.version };
+  return { lateness: inWindow(latenessAt, window), setUpS, redis: redis.version };
 }
 
 function inWindow(latenessAt: ReadonlyArray<readonly [number, number]>, window: Window): number[] {
