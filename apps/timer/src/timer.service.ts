@@ -185,7 +185,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       task.firedThrough = value.nominalMs;
       this.reschedule(value.taskId);
       this.inFlight.set(occurrence.executionId, dueMs);
-      void this.fire(occurrence, dueMs).finally(() => this.inFlight.delete(occurrence.executionId));
+      // Lateness against the instant it fires at, not the wake: a fire recorded ahead of it counts as on time.
+      void this.fire(occurrence, value.fireAtMs).finally(() => this.inFlight.delete(occurrence.executionId));
     }
   }
 

@@ -47,7 +47,7 @@ export class SchedMetrics {
   });
   private readonly lateness = new Histogram({
     name: 'sched_fire_lateness_seconds',
-    help: 'How long after its (jittered) due instant an on-time scheduled fire was committed',
+    help: 'How long after its (jittered) due instant an on-time scheduled fire was committed (0 when committed ahead of it: TIMER_FIRE_AHEAD_MS)',
     buckets: SECONDS_BUCKETS,
     registers: [this.registry],
   });
