@@ -133,8 +133,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         await pullBatch(consumer, free, (msg) => {
           const work = toWork(msg);
           if (work === undefined) return;
-          this.metrics?.workReceived(work.item.executor, source);
-          this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg), (delayMs) => msg.nak(delayMs));
+          this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg, source), (delayMs) => msg.nak(delayMs));
         });
       } catch (error) {
         if (this.stopping) break;
@@ -145,11 +144,12 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     }
   }
 
-  private begin(work: Work, msg: JsMsg): void {
+  private begin(work: Work, msg: JsMsg, source: WorkSource): void {
     if (!this.slots.tryTake()) {
       msg.nak(NO_SLOT_REDELIVERY_MS);
       return;
     }
+    this.metrics?.workReceived(work.item.executor, source);
     void this.process(work, msg).finally(() => this.slots.release());
   }
 
