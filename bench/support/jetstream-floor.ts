@@ -68,10 +68,11 @@ export async function startJetStreamFloor(url: string, window: number, concurren
 
   const execute = async (msg: JsMsg): Promise<void> => {
     const subject = msg.subject;
-    options.onStart?.(subject.slice('es.execution.'.length), Date.now());
+    const executionId = subject.slice('es.execution.'.length);
+    options.onStart?.(executionId, Date.now());
     const last = await jsm.direct.getMessage(DEFAULT_STREAM_NAME, { last_by_subj: subject });
     const seq = last!.seq;
-    await js.publish(subject, resultCommit(subject.slice('es.execution.'.length), seq), { msgID: randomUUID(), expect: { lastSubjectSequence: seq } });
+    await js.publish(subject, resultCommit(executionId, seq), { msgID: randomUUID(), expect: { lastSubjectSequence: seq } });
     msg.ack();
   };
   const executor = async (): Promise<void> => {

@@ -1,5 +1,5 @@
-import { WORK_ACK_WAIT_MS } from '@sched/messaging';
-import { EarlyStarts, notBeforeOf } from './early-starts';
+import { WORK_ACK_WAIT_MS, notBeforeOf } from '@sched/messaging';
+import { EarlyStarts } from './early-starts';
 
 describe('EarlyStarts: work recorded ahead of its instant starts at the instant', () => {
   const T0 = Date.parse('2026-12-05T00:00:00.000Z');

@@ -46,10 +46,3 @@ export class EarlyStarts {
     this.held.clear();
   }
 }
-
-/** When a work item may start: its notBefore, if it has one that parses. */
-export function notBeforeOf(item: { readonly notBefore?: string }): number | undefined {
-  if (item.notBefore === undefined) return undefined;
-  const ms = Date.parse(item.notBefore);
-  return Number.isNaN(ms) ? undefined : ms;
-}

@@ -13,6 +13,7 @@ import {
   WORK_CONSUMER,
   WORK_STREAM,
   ensureWorkQueue,
+  notBeforeOf,
   openLogDispatch,
   type SchedConfig,
   type WorkItem,
@@ -22,7 +23,7 @@ import { attemptOutcomeLabel } from './attempt-metrics';
 import { isOwnershipLost, runAttempt, type AbortReason } from './attempt-runner';
 import { listenForCancelRequests } from './cancel-listener';
 import { listenForControlRequests } from './control-listener';
-import { EarlyStarts, notBeforeOf } from './early-starts';
+import { EarlyStarts } from './early-starts';
 import { ExecutionActor } from './execution-actor';
 import { onTaskBusy } from './limits/overlap';
 import { pullBatch } from './pull-batch';

@@ -21,7 +21,7 @@ import {
   type WorkflowState,
 } from '@sched/domain';
 import { handleCommand, type CausationContext, type EventStore } from '@sched/event-store';
-import { MAX_TIMER_FIRE_AHEAD_MS } from '@sched/messaging';
+import { MAX_TIMER_FIRE_AHEAD_MS, notBeforeOf } from '@sched/messaging';
 import { commandExecution, isSettled, scheduleExecution, type ExecutionCommandFor } from './execution-writes';
 
 /** What an execution's end means for the step it runs. */
@@ -60,7 +60,7 @@ export class WorkflowEffects {
     const due = event.data as TaskDue['data'];
     const runId = due.executionId;
     // Recorded ahead of its instant (the timer's fire-ahead window): the run starts at the instant, as attempts do.
-    const waitMs = due.notBefore === undefined ? 0 : Date.parse(due.notBefore) - Date.now();
+    const waitMs = (notBeforeOf(due) ?? 0) - Date.now();
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, MAX_TIMER_FIRE_AHEAD_MS)));
     const start: ExecutionCommandFor = (state) =>
       state.status === 'due' && state.attempt === 0 ? { type: 'StartAttempt', data: { attempt: 1, workerId: `workflow:${this.workerId}`, nowMs: Date.now() } } : undefined;

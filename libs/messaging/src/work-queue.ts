@@ -42,6 +42,13 @@ export function firstAttemptOf(due: TaskDue['data']): WorkItem | undefined {
   return due.notBefore === undefined ? item : { ...item, notBefore: due.notBefore };
 }
 
+/** When an attempt may start (a work item's or a TaskDue's notBefore, if it has one that parses); undefined: at once. */
+export function notBeforeOf(due: { readonly notBefore?: string }): number | undefined {
+  if (due.notBefore === undefined) return undefined;
+  const ms = Date.parse(due.notBefore);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 /** The dedupe id of a work item: a relay replaying history cannot enqueue the same attempt twice. */
 export const workItemMsgId = (item: WorkItem): string => `${item.executionId}/${item.attempt}`;
 
