@@ -3,17 +3,23 @@
  * schedulers of the same shape, in one run. Each schedule fires every 100 s at its own offset (one fire per ms
  * overall: 1k fires/s, as the one-shot burst); after all are set up and the system has run for a while, every fire
  * due in a 30 s window is measured. sched: TaskStarted.startedAt − TaskDue.scheduledAt (timer → store → log dispatch
- * → executor). BullMQ: the processor's start − the iteration's time (the millis in its job id, `repeat:<id>:<ms>`).
+ * → executor), read back from the log after the run (support/recorded-lateness.ts). BullMQ: the processor's start
+ * − the iteration's time (the millis in its job id, `repeat:<id>:<ms>`). sched runs twice: all in one process, and
+ * with the executor as a process of its own (see schedRun).
  * Run: npm run bench (needs nats-server and redis-server on PATH). BENCH_SCHEDULES, BENCH_EVERY_MS, BENCH_MEASURE_MS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Queue, Worker } from 'bullmq';
-import { Subjects, type RecordedEvent, type TaskDue, type TaskStarted } from '@sched/contracts';
+import { Subjects } from '@sched/contracts';
 import { connectNats, loadConfig } from '@sched/messaging';
-import { startStandalone } from '../apps/standalone/src/standalone';
+import { ExecutorModule } from '../apps/executor/src/executor.module';
+import { startHttpGateway } from '../apps/gateway/src/http/start-http-gateway';
+import { ALL_SERVICE_MODULES } from '../apps/standalone/src/standalone';
+import { spawnApp } from '../test/support/app-process';
 import { latenessSummary, report } from './bench-report';
+import { logHead, recordedLateness, type Lateness } from './support/recorded-lateness';
 import { benchNats, benchRedis } from './support/servers';
 
 const SCHEDULES = Number(process.env.BENCH_SCHEDULES ?? 100_000);
@@ -57,34 +63,35 @@ async function setUpAndMeasure(what: string, setUp: () => Promise<void>): Promis
   return { window, setUpS };
 }
 
-async function schedRun(): Promise<{ lateness: number[]; setUpS: number }> {
+/**
+ * The whole system in this process (as `npm start` runs it), or with the executor as a process of its own (as the
+ * services are deployed, docker-compose.yml): its start of each attempt then shares no event loop with the timer,
+ * the projector and the relay of 100k tasks.
+ */
+async function schedRun(executorApart: boolean): Promise<{ lateness: number[]; setUpS: number }> {
   const nats = await benchNats();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sched-bench-data-'));
-  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', INSTANCE_ID: 'bench', EXECUTOR_CONCURRENCY: '256' });
-  const app = await startStandalone(config, { shutdownHooks: false, logger: false });
+  const env = { NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', EXECUTOR_CONCURRENCY: '256', HTTP_PORT: '0' };
+  const config = loadConfig({ ...env, INSTANCE_ID: 'bench' });
+  const executor = executorApart ? spawnApp('executor', { ...env, INSTANCE_ID: 'bench-executor' }, 'executor', ['--max-semi-space-size=64']) : undefined;
+  await executor?.waitForOutput('sched-executor ready', 60_000);
+  const modules = ALL_SERVICE_MODULES.filter((module) => !executorApart || module !== ExecutorModule);
+  const app = await startHttpGateway(config, modules, { queue: 'sched', shutdownHooks: false, logger: false });
   const nc = await connectNats(nats.url, 'bench-feeder');
-  const scheduled = new Map<string, number>();
-  const latenessAt: Array<[number, number]> = [];
-  nc.subscribe(Subjects.evt.allExecutions, {
-    callback: (_error, msg) => {
-      const event = msg.json<RecordedEvent>();
-      if (event.type === 'TaskDue') scheduled.set(event.streamId, Date.parse((event.data as TaskDue['data']).scheduledAt));
-      if (event.type === 'TaskStarted') {
-        const at = scheduled.get(event.streamId);
-        scheduled.delete(event.streamId);
-        if (at !== undefined) latenessAt.push([at, Date.parse((event.data as TaskStarted['data']).startedAt) - at]);
-      }
-    },
-  });
+  let setUpEnd = 0;
   const { window, setUpS } = await setUpAndMeasure(`sched: ${SCHEDULES} interval tasks created`, () =>
     inFlight(SCHEDULES, async (i) => {
       const payload = { name: `every-${i}`, executor: 'noop', schedules: [{ type: 'interval', every: EVERY_MS, offset: offsetOf(i) }] };
       const reply = (await nc.request(Subjects.cmd.taskCreate, JSON.stringify(payload), { timeout: 60_000 })).json<{ ok: boolean; error?: unknown }>();
       if (!reply.ok) throw new Error(`task ${i} not created: ${JSON.stringify(reply.error)}`);
+    }).then(async () => {
+      setUpEnd = await logHead(nc);
     }),
   );
+  const latenessAt = await recordedLateness(nc, setUpEnd);
   await nc.close();
   await app.close();
+  await executor?.stop();
   await nats.cleanup();
   rmSync(dataDir, { recursive: true, force: true });
   return { lateness: inWindow(latenessAt, window), setUpS };
@@ -94,7 +101,7 @@ async function bullmqRun(): Promise<{ lateness: number[]; setUpS: number; redis:
   const redis = await benchRedis();
   const connection = { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null };
   const queue = new Queue('schedules', { connection });
-  const latenessAt: Array<[number, number]> = [];
+  const latenessAt: Lateness[] = [];
   const worker = new Worker(
     'schedules',
     async (job) => {
@@ -114,12 +121,13 @@ async function bullmqRun(): Promise<{ lateness: number[]; setUpS: number; redis:
   return { lateness: inWindow(latenessAt, window), setUpS, redis: redis.version };
 }
 
-function inWindow(latenessAt: ReadonlyArray<readonly [number, number]>, window: Window): number[] {
+function inWindow(latenessAt: readonly Lateness[], window: Window): number[] {
   return latenessAt.filter(([at]) => at >= window.from && at < window.to).map(([, lateness]) => lateness);
 }
 
 async function main(): Promise<void> {
-  const sched = await schedRun();
+  const sched = await schedRun(false);
+  const schedApart = await schedRun(true);
   const bull = await bullmqRun();
   const shape = `${SCHEDULES.toLocaleString('en')} schedules every ${EVERY_MS / 1000} s, fires due in ${MEASURE_MS / 1000} s`;
   const expected = Math.round((MEASURE_MS / EVERY_MS) * SCHEDULES);
@@ -127,6 +135,12 @@ async function main(): Promise<void> {
     'schedules-lateness',
     [
       { system: `sched: ${shape}`, 'set-up s': sched.setUpS.toFixed(1), ...latenessSummary(sched.lateness), expected },
+      {
+        system: `sched, executor in its own process: ${shape}`,
+        'set-up s': schedApart.setUpS.toFixed(1),
+        ...latenessSummary(schedApart.lateness),
+        expected,
+      },
       { system: `BullMQ job schedulers (Redis ${bull.redis}): ${shape}`, 'set-up s': bull.setUpS.toFixed(1), ...latenessSummary(bull.lateness), expected },
     ],
     { goalP99Ms: 10 },

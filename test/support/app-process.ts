@@ -18,11 +18,12 @@ export interface AppProcess {
 
 /**
  * Runs one of the apps (`apps/<app>/src/main.ts`, or any .ts file) as a real child process from source, with the
- * given environment. Used by fault tests that kill and restart services.
+ * given environment and Node flags. Used by fault tests that kill and restart services, and by benchmarks that run
+ * the services as they are deployed.
  */
-export function spawnApp(app: string, env: NodeJS.ProcessEnv, name = app): AppProcess {
+export function spawnApp(app: string, env: NodeJS.ProcessEnv, name = app, nodeArgs: readonly string[] = []): AppProcess {
   const entry = app.endsWith('.ts') ? path.resolve(ROOT, app) : path.join(ROOT, 'apps', app, 'src', 'main.ts');
-  const child = spawn(process.execPath, ['--no-warnings', '-r', path.join(__dirname, 'ts-register.js'), entry], {
+  const child = spawn(process.execPath, ['--no-warnings', ...nodeArgs, '-r', path.join(__dirname, 'ts-register.js'), entry], {
     cwd: ROOT,
     // HTTP_PORT 0: a spawned gateway (or standalone) serves HTTP on a free port, never on a fixed one.
     env: { ...process.env, LOG_LEVEL: 'info', HTTP_PORT: '0', ...env },
