@@ -12,3 +12,15 @@ describe('loadConfig: TIMER_FIRE_AHEAD_MS', () => {
     expect(() => loadConfig({ TIMER_FIRE_AHEAD_MS: raw })).toThrow(/TIMER_FIRE_AHEAD_MS/);
   });
 });
+
+describe('loadConfig: STANDALONE_EXECUTOR_THREAD', () => {
+  it('is off unless set to true', () => {
+    expect(loadConfig({}).standaloneExecutorThread).toBe(false);
+    expect(loadConfig({ STANDALONE_EXECUTOR_THREAD: 'false' }).standaloneExecutorThread).toBe(false);
+    expect(loadConfig({ STANDALONE_EXECUTOR_THREAD: 'true' }).standaloneExecutorThread).toBe(true);
+  });
+
+  it('rejects anything else with a clear error', () => {
+    expect(() => loadConfig({ STANDALONE_EXECUTOR_THREAD: 'yes' })).toThrow(new ConfigError('STANDALONE_EXECUTOR_THREAD must be true or false, got "yes"'));
+  });
+});

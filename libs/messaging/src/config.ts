@@ -44,6 +44,11 @@ export interface SchedConfig {
   readonly metricsHost: string;
   /** When set, every HTTP route but /health wants `Authorization: Bearer <apiToken>`. */
   readonly apiToken?: string;
+  /**
+   * Standalone only (STANDALONE_EXECUTOR_THREAD=true): the executor runs on a worker thread of its own, so its starts
+   * share no event loop (nor heap) with the timer, projector and relay of a large system. Default false.
+   */
+  readonly standaloneExecutorThread?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +69,13 @@ function fireAheadMs(env: NodeJS.ProcessEnv): number {
     throw new ConfigError(`TIMER_FIRE_AHEAD_MS must be an integer from 0 to ${MAX_TIMER_FIRE_AHEAD_MS}, got "${raw}"`);
   }
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -100,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     ...(env.METRICS_PORT ? { metricsPort: env.METRICS_PORT === '0' ? 0 : positiveInt(env, 'METRICS_PORT', 0) } : {}),
     metricsHost: env.METRICS_HOST || '127.0.0.1',
     ...(env.SCHED_API_TOKEN ? { apiToken: env.SCHED_API_TOKEN } : {}),
+    standaloneExecutorThread: flag(env, 'STANDALONE_EXECUTOR_THREAD'),
   };
 }

@@ -1,18 +1,7 @@
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RecordedEvent } from '@sched/contracts';
+import { threadEntry } from '../../../thread-entry';
 import type { ApplyReply, ApplyRequest, ApplyWorkerData } from './apply-protocol';
-
-/**
- * Run from TypeScript sources (tests, benchmarks: no dist), the worker compiles them through the same SWC hook the
- * spawned test processes use; compiled, it is plain JavaScript next to this file.
- */
-function workerEntry(): { file: string; execArgv?: string[] } {
-  const extension = path.extname(__filename);
-  const file = path.join(__dirname, `apply-worker.thread${extension}`);
-  if (extension !== '.ts') return { file };
-  return { file, execArgv: ['--require', path.resolve(__dirname, '../../../../test/support/ts-register.js')] };
-}
 
 /** The worker could not apply a batch (it answered 'failed'): the batch changed nothing, the worker lives on. */
 export class BatchFailedError extends Error {
@@ -33,7 +22,7 @@ export class ApplyWorker {
   private failure?: Error;
 
   constructor(file: string, options: { deferIndexes: boolean }) {
-    const entry = workerEntry();
+    const entry = threadEntry(__dirname, 'apply-worker.thread');
     const workerData: ApplyWorkerData = { file, deferIndexes: options.deferIndexes };
     this.worker = new Worker(entry.file, { workerData, execArgv: entry.execArgv });
     this.worker.on('message', (reply: ApplyReply) => this.waiting.shift()?.resolve(reply));

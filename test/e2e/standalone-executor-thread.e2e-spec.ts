@@ -1,0 +1,38 @@
+import { Subjects, type Page, type ExecutionView, type TaskCommandResult } from '@sched/contracts';
+import { ExecutorModule } from '../../apps/executor/src/executor.module';
+import { ExecutorThread } from '../../apps/standalone/src/executor-thread.module';
+import { standaloneModules } from '../../apps/standalone/src/standalone';
+import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+
+describe('standalone with STANDALONE_EXECUTOR_THREAD=true: the executor on a worker thread of its own', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ STANDALONE_EXECUTOR_THREAD: 'true' });
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it('runs no executor on the main thread, yet executions run (on the thread) and the app closes cleanly', async () => {
+    expect(standaloneModules(system.config)).not.toContain(ExecutorModule);
+    expect(system.app.get(ExecutorThread)).toBeInstanceOf(ExecutorThread);
+    const created = await system.request<TaskCommandResult>(Subjects.cmd.taskCreate, {
+      name: 'on-the-thread',
+      executor: 'sleep',
+      config: { duration: '50ms' },
+      schedules: [{ type: 'interval', every: '1s' }],
+    });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const { taskId } = created.result;
+    const succeeded = await waitFor(
+      async () => {
+        const page = await system.request<Page<ExecutionView>>(Subjects.query.executionList, { taskId, status: 'succeeded' });
+        return page.ok && page.result.items.length >= 2 ? page.result.items : undefined;
+      },
+      10_000,
+      'two succeeded executions',
+    );
+    expect(succeeded.every((execution) => execution.attempt === 1 && execution.workerId === 'test')).toBe(true);
+  });
+});
