@@ -4,8 +4,8 @@
  * overall: 1k fires/s, as the one-shot burst); after all are set up and the system has run for a while, every fire
  * due in a 30 s window is measured. sched: TaskStarted.startedAt − TaskDue.scheduledAt (timer → store → log dispatch
  * → executor), read back from the log after the run (support/recorded-lateness.ts). BullMQ: the processor's start
- * − the iteration's time (the millis in its job id, `repeat:<id>:<ms>`). sched runs twice: all in one process, and
- * with the executor as a process of its own (see schedRun).
+ * − the iteration's time (the millis in its job id, `repeat:<id>:<ms>`). sched runs three times, its executor on
+ * the main thread, on a worker thread, in a process of its own (see ExecutorPlacement).
  * Run: npm run bench (needs nats-server and redis-server on PATH). BENCH_SCHEDULES, BENCH_EVERY_MS, BENCH_MEASURE_MS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { Subjects } from '@sched/contracts';
 import { connectNats, loadConfig } from '@sched/messaging';
 import { ExecutorModule } from '../apps/executor/src/executor.module';
 import { startHttpGateway } from '../apps/gateway/src/http/start-http-gateway';
-import { ALL_SERVICE_MODULES } from '../apps/standalone/src/standalone';
+import { standaloneModules } from '../apps/standalone/src/standalone';
 import { spawnApp } from '../test/support/app-process';
 import { latenessSummary, report } from './bench-report';
 import { logHead, recordedLateness, type Lateness } from './support/recorded-lateness';
@@ -64,18 +64,21 @@ async function setUpAndMeasure(what: string, setUp: () => Promise<void>): Promis
 }
 
 /**
- * The whole system in this process (as `npm start` runs it), or with the executor as a process of its own (as the
- * services are deployed, docker-compose.yml): its start of each attempt then shares no event loop with the timer,
- * the projector and the relay of 100k tasks.
+ * Where the executor runs: on the one main thread with every other service (`npm start`'s default), on a worker
+ * thread of the same process (STANDALONE_EXECUTOR_THREAD=true), or as a process of its own (as the services are
+ * deployed, docker-compose.yml). Apart, its start of each attempt shares no event loop with the timer, the projector
+ * and the relay of 100k tasks.
  */
-async function schedRun(executorApart: boolean): Promise<{ lateness: number[]; setUpS: number }> {
+type ExecutorPlacement = 'main thread' | 'worker thread' | 'process';
+
+async function schedRun(placement: ExecutorPlacement): Promise<{ lateness: number[]; setUpS: number }> {
   const nats = await benchNats();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sched-bench-data-'));
   const env = { NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', EXECUTOR_CONCURRENCY: '256', HTTP_PORT: '0' };
-  const config = loadConfig({ ...env, INSTANCE_ID: 'bench' });
-  const executor = executorApart ? spawnApp('executor', { ...env, INSTANCE_ID: 'bench-executor' }, 'executor', ['--max-semi-space-size=64']) : undefined;
+  const config = loadConfig({ ...env, INSTANCE_ID: 'bench', STANDALONE_EXECUTOR_THREAD: String(placement === 'worker thread') });
+  const executor = placement === 'process' ? spawnApp('executor', { ...env, INSTANCE_ID: 'bench-executor' }, 'executor', ['--max-semi-space-size=64']) : undefined;
   await executor?.waitForOutput('sched-executor ready', 60_000);
-  const modules = ALL_SERVICE_MODULES.filter((module) => !executorApart || module !== ExecutorModule);
+  const modules = standaloneModules(config).filter((module) => placement !== 'process' || module !== ExecutorModule);
   const app = await startHttpGateway(config, modules, { queue: 'sched', shutdownHooks: false, logger: false });
   const nc = await connectNats(nats.url, 'bench-feeder');
   let setUpEnd = 0;
@@ -126,21 +129,21 @@ function inWindow(latenessAt: readonly Lateness[], window: Window): number[] {
 }
 
 async function main(): Promise<void> {
-  const sched = await schedRun(false);
-  const schedApart = await schedRun(true);
+  const placements: ExecutorPlacement[] = ['main thread', 'worker thread', 'process'];
+  const scheds: Array<{ lateness: number[]; setUpS: number }> = [];
+  for (const placement of placements) scheds.push(await schedRun(placement));
   const bull = await bullmqRun();
   const shape = `${SCHEDULES.toLocaleString('en')} schedules every ${EVERY_MS / 1000} s, fires due in ${MEASURE_MS / 1000} s`;
   const expected = Math.round((MEASURE_MS / EVERY_MS) * SCHEDULES);
   report(
     'schedules-lateness',
     [
-      { system: `sched: ${shape}`, 'set-up s': sched.setUpS.toFixed(1), ...latenessSummary(sched.lateness), expected },
-      {
-        system: `sched, executor in its own process: ${shape}`,
-        'set-up s': schedApart.setUpS.toFixed(1),
-        ...latenessSummary(schedApart.lateness),
+      ...placements.map((placement, i) => ({
+        system: `sched, executor ${placement === 'process' ? 'in a process of its own' : `on the ${placement}`}: ${shape}`,
+        'set-up s': scheds[i].setUpS.toFixed(1),
+        ...latenessSummary(scheds[i].lateness),
         expected,
-      },
+      })),
       { system: `BullMQ job schedulers (Redis ${bull.redis}): ${shape}`, 'set-up s': bull.setUpS.toFixed(1), ...latenessSummary(bull.lateness), expected },
     ],
     { goalP99Ms: 10 },

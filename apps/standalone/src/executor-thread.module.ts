@@ -8,9 +8,10 @@ export type ExecutorThreadMessage = { readonly type: 'ready' } | { readonly type
 /**
  * The standalone's executor on a worker thread (STANDALONE_EXECUTOR_THREAD=true). With 100k tasks at 1k fires/s the
  * one main thread is 75–85% busy, and an attempt's start waits its turn behind the timer, projector and relay: p99
- * fire lateness 87–164 ms in one thread, 21–28 ms with the executor in a process of its own (README, Benchmarks).
- * A thread gives it that event loop and heap without a second deployable. Its metrics are the thread's own: the
- * standalone's /metrics then lacks the executor's (run it as its own app for those).
+ * fire lateness 80–164 ms in one thread, 18–28 ms with the executor in a process of its own (README, Benchmarks).
+ * A thread gives it an event loop and heap of its own without a second deployable (one run: p99 55 ms, so it gains
+ * less than a process; off by default). Its metrics are the thread's own: the standalone's /metrics then lacks the
+ * executor's (run it as its own app for those).
  */
 @Injectable()
 export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
