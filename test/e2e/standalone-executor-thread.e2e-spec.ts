@@ -35,4 +35,15 @@ describe('standalone with STANDALONE_EXECUTOR_THREAD=true: the executor on a wor
     );
     expect(succeeded.every((execution) => execution.attempt === 1 && execution.workerId === 'test')).toBe(true);
   });
+
+  it("serves the thread's executor metrics on the standalone's /metrics, with the process's own metrics once", async () => {
+    const body = await (await fetch(`${system.httpUrl}/metrics`)).text();
+    const sample = (name: string, ...labels: string[]): number | undefined => {
+      const line = body.split('\n').find((text) => text.startsWith(`${name}{`) && labels.every((label) => text.includes(label)));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    expect(sample('sched_executions_total', 'outcome="succeeded"', 'executor="sleep"')).toBeGreaterThanOrEqual(2);
+    expect(sample('sched_work_received_total', 'executor="sleep"', 'source="log"')).toBeGreaterThanOrEqual(2);
+    expect(body.match(/^sched_process_cpu_seconds_total /gm)).toHaveLength(1);
+  });
 });

@@ -1,31 +1,49 @@
 import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
-import { SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { SCHED_CONFIG, SchedMetrics, type MetricsJson, type SchedConfig } from '@sched/messaging';
 import { threadEntry } from '../../thread-entry';
 
-export type ExecutorThreadMessage = { readonly type: 'ready' } | { readonly type: 'closed' } | { readonly type: 'failed'; readonly message: string };
+export type ExecutorThreadRequest = { readonly type: 'metrics'; readonly id: number } | { readonly type: 'close' };
+export type ExecutorThreadReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'closed' }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'metrics'; readonly id: number; readonly metrics: MetricsJson };
+type LifecycleReply = Exclude<ExecutorThreadReply, { type: 'metrics' }>;
 
 /**
  * The standalone's executor on a worker thread (STANDALONE_EXECUTOR_THREAD=true). With 100k tasks at 1k fires/s the
  * one main thread is 75–85% busy, and an attempt's start waits its turn behind the timer, projector and relay: p99
  * fire lateness 80–164 ms in one thread, 18–28 ms with the executor in a process of its own (README, Benchmarks).
  * A thread gives it an event loop and heap of its own without a second deployable (one run: p99 55 ms, so it gains
- * less than a process; off by default). Its metrics are the thread's own: the standalone's /metrics then lacks the
- * executor's (run it as its own app for those).
+ * less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own.
  */
+/** A scrape waits this long for the thread's metrics, then goes on without them. */
+const METRICS_TIMEOUT_MS = 2_000;
+
 @Injectable()
 export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ExecutorThread');
   private worker?: Worker;
-  private next?: { resolve: (message: ExecutorThreadMessage) => void; reject: (error: Error) => void };
+  private next?: { resolve: (message: LifecycleReply) => void; reject: (error: Error) => void };
+  private readonly metricsAsked = new Map<number, (metrics: MetricsJson) => void>();
+  private lastMetricsId = 0;
 
-  constructor(@Inject(SCHED_CONFIG) private readonly config: SchedConfig) {}
+  constructor(
+    @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
+    metrics: SchedMetrics,
+  ) {
+    metrics.addRegistry(() => this.threadMetrics());
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const entry = threadEntry(__dirname, 'executor.thread');
     // No metrics endpoint of its own: the port is the standalone's to serve, not the thread's to take.
     const worker = (this.worker = new Worker(entry.file, { workerData: { ...this.config, metricsPort: undefined }, execArgv: entry.execArgv }));
-    worker.on('message', (message: ExecutorThreadMessage) => this.next?.resolve(message));
+    worker.on('message', (message: ExecutorThreadReply) => {
+      if (message.type !== 'metrics') this.next?.resolve(message);
+      else this.metricsAsked.get(message.id)?.(message.metrics);
+    });
     worker.on('error', (error) => this.next?.reject(error));
     worker.on('exit', (code) => {
       this.worker = undefined;
@@ -41,13 +59,33 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
     const worker = this.worker;
     if (!worker) return;
     const closed = this.reply().catch((error: Error) => ({ type: 'failed', message: error.message }) as const);
-    worker.postMessage('close');
+    this.send({ type: 'close' });
     const result = await closed;
     if (result.type === 'failed') this.logger.warn(`executor thread: ${result.message}`);
     await worker.terminate();
   }
 
-  private reply(): Promise<ExecutorThreadMessage> {
+  /** The thread's executor metrics, for the standalone's /metrics; none once it is gone or when it does not answer. */
+  private threadMetrics(): Promise<MetricsJson> {
+    if (!this.worker) return Promise.resolve([]);
+    const id = ++this.lastMetricsId;
+    return new Promise<MetricsJson>((resolve) => {
+      const timeout = setTimeout(() => answered([]), METRICS_TIMEOUT_MS);
+      const answered = (metrics: MetricsJson): void => {
+        clearTimeout(timeout);
+        this.metricsAsked.delete(id);
+        resolve(metrics);
+      };
+      this.metricsAsked.set(id, answered);
+      this.send({ type: 'metrics', id });
+    });
+  }
+
+  private send(request: ExecutorThreadRequest): void {
+    this.worker?.postMessage(request);
+  }
+
+  private reply(): Promise<LifecycleReply> {
     return new Promise((resolve, reject) => (this.next = { resolve, reject }));
   }
 }

@@ -5,21 +5,24 @@
 import '../../register-aliases';
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
-import { startService, type SchedConfig } from '@sched/messaging';
+import { SchedMetrics, startService, type SchedConfig } from '@sched/messaging';
 import { ExecutorModule } from '../../executor/src/executor.module';
-import type { ExecutorThreadMessage } from './executor-thread.module';
+import type { ExecutorThreadReply, ExecutorThreadRequest } from './executor-thread.module';
 
-const post = (message: ExecutorThreadMessage): void => parentPort!.postMessage(message);
+const post = (message: ExecutorThreadReply): void => parentPort!.postMessage(message);
+const failure = (error: unknown): ExecutorThreadReply => ({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 
 startService(workerData as SchedConfig, [ExecutorModule], { queue: 'sched', shutdownHooks: false }).then(
   (app) => {
-    parentPort!.once('message', () => {
-      void app.close().then(
-        () => post({ type: 'closed' }),
-        (error: unknown) => post({ type: 'failed', message: String(error) }),
-      );
+    const metrics = app.get(SchedMetrics, { strict: false });
+    parentPort!.on('message', (request: ExecutorThreadRequest) => {
+      if (request.type === 'metrics') {
+        void metrics.ownMetrics().then((json) => post({ type: 'metrics', id: request.id, metrics: json }));
+        return;
+      }
+      void app.close().then(() => post({ type: 'closed' }), (error: unknown) => post(failure(error)));
     });
     post({ type: 'ready' });
   },
-  (error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
+  (error: unknown) => post(failure(error)),
 );

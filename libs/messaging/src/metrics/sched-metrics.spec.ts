@@ -61,4 +61,20 @@ describe('SchedMetrics', () => {
     a.fired('trigger');
     expect(valueOf((await b.exposition()).body, 'sched_fires_total{kind="trigger"}')).toBeUndefined();
   });
+
+  it("adds another registry's own metrics to its exposition (summed by series), the process-wide defaults once", async () => {
+    const main = new SchedMetrics();
+    const thread = new SchedMetrics();
+    main.addRegistry(() => thread.ownMetrics());
+    main.attemptEnded('succeeded', 'noop', 10);
+    thread.attemptEnded('succeeded', 'noop', 20);
+    thread.attemptEnded('failed', 'http', 30);
+    const { body } = await main.exposition();
+    expect(valueOf(body, 'sched_executions_total{outcome="succeeded",executor="noop"}')).toBe(2);
+    expect(valueOf(body, 'sched_executions_total{outcome="failed",executor="http"}')).toBe(1);
+    expect(body.match(/^sched_process_cpu_seconds_total /gm)).toHaveLength(1);
+    // A registry that does not answer leaves its metrics out of the scrape, not the scrape out.
+    main.addRegistry(() => Promise.reject(new Error('thread gone')));
+    expect(valueOf((await main.exposition()).body, 'sched_executions_total{outcome="failed",executor="http"}')).toBe(1);
+  });
 });

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 /** How an execution's attempt ended, as the executor recorded it ('retrying': failed or timed out, another attempt follows). */
 export type AttemptOutcomeLabel = 'succeeded' | 'failed' | 'retrying' | 'cancelled' | 'skipped' | 'lost' | 'shutdown';
@@ -33,8 +33,15 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 
  * durations, the relay the work queue, the projector its lag. Gauges that are cheaper to read than to track
  * (queue depth, projection lag) are read from their source when scraped.
  */
+/** Metrics in the JSON form prom-client aggregates. */
+export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+
+/** Names of prom-client's default metrics (with our prefix): process-wide, so only one registry per process has them. */
+const DEFAULT_METRIC_PREFIXES = ['sched_process_', 'sched_nodejs_'];
+
 export class SchedMetrics {
   readonly registry = new Registry();
+  private readonly otherRegistries: Array<() => Promise<MetricsJson>> = [];
   private queueDepthSource?: () => Promise<WorkQueueDepth>;
   private projectionLagSource?: () => Promise<ProjectionLag>;
   private lagRead?: { readonly atMs: number; readonly value: Promise<ProjectionLag | undefined> };
@@ -155,8 +162,26 @@ export class SchedMetrics {
     this.lagRead = undefined;
   }
 
+  /**
+   * Metrics another registry of this process keeps (a worker thread's, as `ownMetrics` gives them), added to this
+   * one's exposition: counters and histograms of the same name and labels are summed.
+   */
+  addRegistry(read: () => Promise<MetricsJson>): void {
+    this.otherRegistries.push(read);
+  }
+
+  /** This registry's metrics without the process-wide defaults (CPU, memory, event loop), for another to add. */
+  async ownMetrics(): Promise<MetricsJson> {
+    const all = (await this.registry.getMetricsAsJSON()) as MetricsJson;
+    return all.filter((metric) => !DEFAULT_METRIC_PREFIXES.some((prefix) => metric.name.startsWith(prefix)));
+  }
+
   /** The text exposition format, for `GET /metrics`. */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    if (this.otherRegistries.length === 0) return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    // One that does not answer (a thread gone) leaves its metrics out of this scrape rather than failing it.
+    const others = await Promise.all(this.otherRegistries.map((read) => read().catch((): MetricsJson => [])));
+    const merged = AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...others]);
+    return { contentType: merged.contentType, body: await merged.metrics() };
   }
 }
