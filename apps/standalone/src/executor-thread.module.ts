@@ -16,7 +16,8 @@ type LifecycleReply = Exclude<ExecutorThreadReply, { type: 'metrics' }>;
  * one main thread is 75–85% busy, and an attempt's start waits its turn behind the timer, projector and relay: p99
  * fire lateness 80–164 ms in one thread, 18–28 ms with the executor in a process of its own (README, Benchmarks).
  * A thread gives it an event loop and heap of its own without a second deployable (one run: p99 55 ms, so it gains
- * less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own.
+ * less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own. A thread
+ * that dies is logged, not restarted (the executor as a process of its own is what a supervisor restarts).
  */
 /** A scrape waits this long for the thread's metrics, then goes on without them. */
 const METRICS_TIMEOUT_MS = 2_000;
@@ -25,6 +26,8 @@ const METRICS_TIMEOUT_MS = 2_000;
 export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ExecutorThread');
   private worker?: Worker;
+  /** Set once shutdown ends the thread (terminate() exits it with code 1): only an exit before that is an error. */
+  private closing = false;
   private next?: { resolve: (message: LifecycleReply) => void; reject: (error: Error) => void };
   private readonly metricsAsked = new Map<number, (metrics: MetricsJson) => void>();
   private lastMetricsId = 0;
@@ -48,7 +51,7 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
     worker.on('exit', (code) => {
       this.worker = undefined;
       this.next?.reject(new Error(`executor thread exited (${code})`));
-      if (code !== 0) this.logger.error(`executor thread exited with code ${code}`);
+      if (!this.closing) this.logger.error(`executor thread exited with code ${code}`);
     });
     const started = await this.reply();
     if (started.type !== 'ready') throw new Error(`executor thread did not start: ${started.type === 'failed' ? started.message : started.type}`);
@@ -62,6 +65,7 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
     this.send({ type: 'close' });
     const result = await closed;
     if (result.type === 'failed') this.logger.warn(`executor thread: ${result.message}`);
+    this.closing = true;
     await worker.terminate();
   }
 
