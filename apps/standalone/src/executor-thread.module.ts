@@ -14,10 +14,10 @@ type LifecycleReply = Exclude<ExecutorThreadReply, { type: 'metrics' }>;
 /**
  * The standalone's executor on a worker thread (STANDALONE_EXECUTOR_THREAD=true). With 100k tasks at 1k fires/s the
  * one main thread is 75–85% busy, and an attempt's start waits its turn behind the timer, projector and relay: p99
- * fire lateness 80–164 ms in one thread, 18–28 ms with the executor in a process of its own (README, Benchmarks).
- * A thread gives it an event loop and heap of its own without a second deployable (one run: p99 55 ms, so it gains
- * less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own. A thread
- * that dies is logged, not restarted (the executor as a process of its own is what a supervisor restarts).
+ * fire lateness 80–164 ms in one thread, 18–33 ms with the executor in a process of its own (README, Benchmarks).
+ * A thread gives it an event loop and heap of its own without a second deployable (two runs: p99 44–55 ms, so it
+ * gains less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own. A
+ * thread that dies is logged, not restarted (the executor as a process of its own is what a supervisor restarts).
  */
 /** A scrape waits this long for the thread's metrics, then goes on without them. */
 const METRICS_TIMEOUT_MS = 2_000;
