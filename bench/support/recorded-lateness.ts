@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TaskDue, TaskStarted } from '@sched/contracts';
-import { DEFAULT_STREAM_NAME, createJetStreamEventStore, toPosition } from '@sched/event-store';
+import { DEFAULT_STREAM_NAME, createJetStreamEventStore, lastPositionOfCommit } from '@sched/event-store';
 
 /** An execution's scheduled instant and how late its first attempt started, both as the log recorded them. */
 export type Lateness = readonly [scheduledAtMs: number, latenessMs: number];
@@ -20,13 +20,18 @@ export async function recordedLateness(nc: NatsConnection, afterSeq: number): Pr
   const store = await createJetStreamEventStore(nc);
   const scheduledAt = new Map<string, number>();
   const lateness: Lateness[] = [];
-  for await (const event of store.readAll({ from: { after: toPosition(afterSeq + 1, 0) - 1 }, filter: { streamPrefixes: ['execution-'], eventTypes: ['TaskDue', 'TaskStarted'] } })) {
-    if (event.type === 'TaskDue') scheduledAt.set(event.streamId, Date.parse((event.data as TaskDue['data']).scheduledAt));
-    const at = scheduledAt.get(event.streamId);
-    if (event.type === 'TaskStarted' && (event.data as TaskStarted['data']).attempt === 1 && at !== undefined) {
-      lateness.push([at, Date.parse((event.data as TaskStarted['data']).startedAt) - at]);
-      scheduledAt.delete(event.streamId);
+  const after = lastPositionOfCommit(afterSeq);
+  try {
+    for await (const event of store.readAll({ from: { after }, filter: { streamPrefixes: ['execution-'], eventTypes: ['TaskDue', 'TaskStarted'] } })) {
+      if (event.type === 'TaskDue') scheduledAt.set(event.streamId, Date.parse((event.data as TaskDue['data']).scheduledAt));
+      const at = scheduledAt.get(event.streamId);
+      if (event.type === 'TaskStarted' && (event.data as TaskStarted['data']).attempt === 1 && at !== undefined) {
+        lateness.push([at, Date.parse((event.data as TaskStarted['data']).startedAt) - at]);
+        scheduledAt.delete(event.streamId);
+      }
     }
+  } finally {
+    await store.close();
   }
   return lateness;
 }

@@ -11,6 +11,9 @@ export type ExecutorThreadReply =
   | { readonly type: 'metrics'; readonly id: number; readonly metrics: MetricsJson };
 type LifecycleReply = Exclude<ExecutorThreadReply, { type: 'metrics' }>;
 
+/** A scrape waits this long for the thread's metrics, then goes on without them. */
+const METRICS_TIMEOUT_MS = 2_000;
+
 /**
  * The standalone's executor on a worker thread (STANDALONE_EXECUTOR_THREAD=true). With 100k tasks at 1k fires/s the
  * one main thread is 75–85% busy, and an attempt's start waits its turn behind the timer, projector and relay: p99
@@ -19,9 +22,6 @@ type LifecycleReply = Exclude<ExecutorThreadReply, { type: 'metrics' }>;
  * gains less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own. A
  * thread that dies is logged, not restarted (the executor as a process of its own is what a supervisor restarts).
  */
-/** A scrape waits this long for the thread's metrics, then goes on without them. */
-const METRICS_TIMEOUT_MS = 2_000;
-
 @Injectable()
 export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ExecutorThread');

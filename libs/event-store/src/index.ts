@@ -2,7 +2,7 @@ export * from './event-store.port';
 export * from './errors';
 export * from './command-handler';
 export { matchesFilter } from './event-filter';
-export { toPosition, commitSequenceOf } from './positions';
+export { toPosition, commitSequenceOf, lastPositionOfCommit } from './positions';
 export { parseStreamName, type StreamName } from './stream-id';
 export { LruCache } from './lru-cache';
 export type { CheckpointStore } from './checkpointed-subscription';

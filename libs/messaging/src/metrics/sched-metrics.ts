@@ -27,18 +27,18 @@ const SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 const LAG_READ_REUSE_MS = 250;
 const DURATION_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
-/**
- * The Prometheus metrics of one process, in a registry of its own (two systems in one test process do not mix).
- * Each service feeds what it sees: the timer its fires and their lateness, the executor attempt outcomes and
- * durations, the relay the work queue, the projector its lag. Gauges that are cheaper to read than to track
- * (queue depth, projection lag) are read from their source when scraped.
- */
 /** Metrics in the JSON form prom-client aggregates. */
 export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 /** Names of prom-client's default metrics (with our prefix): process-wide, so only one registry per process has them. */
 const DEFAULT_METRIC_PREFIXES = ['sched_process_', 'sched_nodejs_'];
 
+/**
+ * The Prometheus metrics of one process, in a registry of its own (two systems in one test process do not mix).
+ * Each service feeds what it sees: the timer its fires and their lateness, the executor attempt outcomes and
+ * durations, the relay the work queue, the projector its lag. Gauges that are cheaper to read than to track
+ * (queue depth, projection lag) are read from their source when scraped.
+ */
 export class SchedMetrics {
   readonly registry = new Registry();
   private readonly otherRegistries: Array<() => Promise<MetricsJson>> = [];
