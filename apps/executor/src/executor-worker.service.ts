@@ -32,7 +32,7 @@ import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
-import { seedOf, workFromLog, workFromQueue, type Work } from './work-sources';
+import { seedOf, stillEndsWithIn, workFromLog, workFromQueue, type StillEndsWith, type Work } from './work-sources';
 
 const SHUTDOWN_GRACE_MS = 5_000;
 /**
@@ -75,6 +75,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private cancelRequests?: Subscription;
   private stopping = false;
   private loops: Promise<void>[] = [];
+  private readonly stillEndsWith: StillEndsWith;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -84,6 +85,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     @Optional() private readonly metrics?: SchedMetrics,
   ) {
     this.slots = new Slots(config.executorConcurrency);
+    this.stillEndsWith = stillEndsWithIn(store);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -173,7 +175,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private async handle(work: Work, msg: JsMsg): Promise<void> {
     const { item } = work;
     const actor = new ExecutionActor(this.store, item.executionId, this.config.instanceId);
-    const seed = seedOf(work, msg.info, Date.now());
+    const seed = seedOf(work, msg.info, Date.now(), this.stillEndsWith);
     const state = seed ? actor.seed(seed) : await actor.load();
     switch (triageWorkItem(state, item, msg.info.deliveryCount, Date.now())) {
       case 'unknown':

@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { WORKFLOW_EXECUTOR, type EventEnvelope } from '@sched/contracts';
 import { encodeCommit } from '../../../libs/event-store/src/jetstream/commit-codec';
 import { anEvent } from '../../../libs/event-store/src/testing/fixtures';
-import { SEED_MAX_AGE_MS, seedOf, workFromLog, workFromQueue } from './work-sources';
+import { SEED_MAX_AGE_MS, seedOf, stillEndsWithIn, workFromLog, workFromQueue } from './work-sources';
 
 /** A delivered message: its bytes, and what the code did with it. */
 function delivered(subject: string, data: Uint8Array) {
@@ -44,6 +44,21 @@ describe('work sources', () => {
     expect(seedOf(work, { deliveryCount: 1, timestampNanos: storedAt(nowMs - SEED_MAX_AGE_MS - 1) }, nowMs)).toBeUndefined();
     expect(seedOf(work, { deliveryCount: 2, timestampNanos: storedAt(nowMs) }, nowMs)).toBeUndefined();
     expect(seedOf({ item: work.item }, { deliveryCount: 1, timestampNanos: storedAt(nowMs) }, nowMs)).toBeUndefined();
+  });
+
+  it('an old first delivery is started from its commit when the store vouches the stream still ends with it', () => {
+    const { msg } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop')]));
+    const work = workFromLog(msg, onMalformed)!;
+    const nowMs = 1_700_000_000_000;
+    const old = { deliveryCount: 1, timestampNanos: (nowMs - 60_000) * 1e6 };
+    const asked: unknown[] = [];
+    const store = (answer: boolean) =>
+      ({ endsAt: (...args: unknown[]) => (asked.push(args), answer) }) as unknown as Parameters<typeof stillEndsWithIn>[0];
+    expect(seedOf(work, old, nowMs, stillEndsWithIn(store(true)))).toBe(work.firstCommit);
+    expect(asked).toEqual([['execution-t1@1000', work.firstCommit![0].position, SEED_MAX_AGE_MS]]);
+    expect(seedOf(work, old, nowMs, stillEndsWithIn(store(false)))).toBeUndefined();
+    expect(seedOf(work, old, nowMs, stillEndsWithIn({} as Parameters<typeof stillEndsWithIn>[0]))).toBeUndefined(); // cannot tell
+    expect(seedOf(work, { ...old, deliveryCount: 2 }, nowMs, stillEndsWithIn(store(true)))).toBeUndefined();
   });
 
   it('from the log: a later commit of the execution, or a workflow run\'s TaskDue, is acked at once and is no work', () => {

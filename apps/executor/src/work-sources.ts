@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { RecordedEvent, TaskDue } from '@sched/contracts';
-import { streamStartEvents } from '@sched/event-store';
+import { streamStartEvents, type EventStore } from '@sched/event-store';
 import { firstAttemptOf, workItemSchema, type WorkItem } from '@sched/messaging';
 
 /** An attempt to run, and the execution stream's first commit when the log dispatch delivered it (see seedOf). */
@@ -14,8 +14,9 @@ export interface Work {
  * anything appended since (a cancel racing the start) makes the start's append conflict, and the actor then reads
  * and decides again, as after any stale read; a cancel also reaches the running attempt live and aborts it, as it
  * does during the group-commit hold. The bound keeps that window to a second at most (a fresh delivery takes a few
- * ms), and leaves a backlog (executors were down, executions may have been cancelled meanwhile) to be read before
- * anything runs.
+ * ms). A backlog (executors were down or busy, executions may have been cancelled meanwhile) is read before anything
+ * runs, unless the store's live tail vouches that nothing was appended to the stream up to a second ago: the same
+ * window, without a read per execution when a burst of due executions queues up.
  */
 export const SEED_MAX_AGE_MS = 1_000;
 
@@ -61,9 +62,32 @@ export function workFromLog(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Work
   return { item, firstCommit };
 }
 
-/** The events the attempt may start from without reading its stream: a fresh first delivery's (SEED_MAX_AGE_MS). */
-export function seedOf(work: Work, delivery: { readonly deliveryCount: number; readonly timestampNanos: number }, nowMs: number): readonly RecordedEvent[] | undefined {
-  if (work.firstCommit === undefined || delivery.deliveryCount !== 1) return undefined;
+/**
+ * Whether the store vouches that the stream still ended with these events as of at most SEED_MAX_AGE_MS ago
+ * (EventStore.endsAt): a delivery from a backlog then starts as a fresh one does, with the same window.
+ */
+export type StillEndsWith = (events: readonly RecordedEvent[]) => boolean;
+
+/**
+ * The events the attempt may start from without reading its stream: a first delivery's when it is fresh
+ * (SEED_MAX_AGE_MS) or when `stillEndsWith` vouches for it.
+ */
+export function seedOf(
+  work: Work,
+  delivery: { readonly deliveryCount: number; readonly timestampNanos: number },
+  nowMs: number,
+  stillEndsWith: StillEndsWith = () => false,
+): readonly RecordedEvent[] | undefined {
+  const events = work.firstCommit;
+  if (events === undefined || delivery.deliveryCount !== 1) return undefined;
   const storedMs = delivery.timestampNanos / 1e6; // the server's clock: on another host, skew moves the bound
-  return nowMs - storedMs <= SEED_MAX_AGE_MS ? work.firstCommit : undefined;
+  return nowMs - storedMs <= SEED_MAX_AGE_MS || stillEndsWith(events) ? events : undefined;
 }
+
+/** StillEndsWith from a store's endsAt (false for a store that cannot tell). */
+export const stillEndsWithIn =
+  (store: EventStore): StillEndsWith =>
+  (events) => {
+    const last = events[events.length - 1];
+    return last !== undefined && store.endsAt?.(last.streamId, last.position, SEED_MAX_AGE_MS) === true;
+  };

@@ -95,6 +95,12 @@ export interface EventStore {
    * if the stream has moved on since, that append fails its expected-version check as after any stale read.
    */
   noteCommitted?(streamId: string, events: readonly RecordedEvent[]): void;
+  /**
+   * True when this store can vouch, without a read, that `streamId` ended with the commit holding `position` as of
+   * at most `maxAgeMs` ago (the JetStream adapter: its live tail delivered that commit, none of the stream after it,
+   * and the log up to a commit stored that recently). False when it cannot tell — then read.
+   */
+  endsAt?(streamId: string, position: number, maxAgeMs: number): boolean;
   close(): Promise<void>;
 }
 

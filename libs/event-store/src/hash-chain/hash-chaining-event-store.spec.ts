@@ -132,6 +132,13 @@ describe('HashChainingEventStore', () => {
     expect(verifyStream(await inner.read(id))).toEqual({ events: 3, unhashed: 0 });
   });
 
+  it('answers endsAt from the store it wraps, and false when that one cannot tell', () => {
+    const endsAt = jest.fn(() => true);
+    expect(new HashChainingEventStore(Object.assign(Object.create(inner) as typeof inner, { endsAt })).endsAt('execution-x', 7, 1_000)).toBe(true);
+    expect(endsAt).toHaveBeenCalledWith('execution-x', 7, 1_000);
+    expect(store.endsAt('execution-x', 7, 1_000)).toBe(false); // the memory store has no live tail to vouch with
+  });
+
   it('verification names the first broken link: an edited event, a removed hash', async () => {
     const id = streamId();
     await store.append(id, events(4), { expected: 'no_stream' });

@@ -75,6 +75,10 @@ export class HashChainingEventStore implements EventStore {
     this.rememberLastOf(streamId, events);
   }
 
+  endsAt(streamId: string, position: number, maxAgeMs: number): boolean {
+    return this.inner.endsAt?.(streamId, position, maxAgeMs) === true;
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

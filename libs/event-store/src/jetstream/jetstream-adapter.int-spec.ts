@@ -9,7 +9,7 @@ import { connectNats, NatsUnreachableError } from '../../../messaging/src/nats-c
 import { freePort, NatsServerStartError, spawnNatsServer } from '../../../messaging/src/nats-server-process';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import { EventStoreUnavailableError, InvalidAppendError } from '../errors';
-import { Collector, events, streamId, waitFor } from '../testing/fixtures';
+import { Collector, events, streamId } from '../testing/fixtures';
 import { eventStreamConfig } from './event-stream';
 import { LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvents } from './log-dispatch';
 import { createJetStreamEventStore, type JetStreamEventStore } from './jetstream-event-store';
@@ -283,110 +283,5 @@ describe('messaging helpers', () => {
     } finally {
       await rm(storeDir, { recursive: true, force: true });
     }
-  });
-});
-
-// Live subscriptions of one store share a consumer; what sharing must not change: every subscriber gets every
-// matching event once, in order, whether it starts behind the tail, at it, or falls behind while reading.
-/** Appends `commits` single-event commits to one stream; returns their ids in log order. */
-async function appendCommits(stream: string, commits: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < commits; i++) {
-    const [event] = events(1);
-    await store.append(stream, [event], { expected: 'any' });
-    ids.push(event.id);
-  }
-  return ids;
-}
-
-async function untilConsumers(expected: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  let count = -1;
-  while ((count = (await jsm.streams.info('SCHED_EVENTS')).state.consumer_count) !== expected) {
-    if (Date.now() > deadline) throw new Error(`expected ${expected} consumers on the log, found ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function expectOrderedOnce(received: readonly RecordedEvent[], ids: readonly string[]): void {
-  expect(received.map((event) => event.id)).toEqual(ids);
-  const positions = received.map((event) => event.position);
-  expect(positions).toEqual([...positions].sort((a, b) => a - b));
-}
-
-describe('live subscriptions sharing one consumer', () => {
-  beforeEach(async () => {
-    // Tiny bounds, so joining from behind the buffer and overflowing a queue both happen with a few dozen commits.
-    await store.close();
-    store = await createJetStreamEventStore(nc, { operationDeadlineMs: 5_000, sharedTail: { bufferedCommits: 4, maxQueuedEvents: 10 } });
-  });
-
-  it('serves several subscribers from one consumer, each from its own start', async () => {
-    const stream = streamId('execution');
-    const before = await appendCommits(stream, 20);
-    const first = new Collector(store.subscribeAll({ from: 'start' }));
-    await first.until(before[19]);
-    // The second starts far behind the tail's 4-commit buffer: it catches up alone, then joins.
-    const second = new Collector(store.subscribeAll({ from: 'start' }));
-    const third = new Collector(store.subscribeAll({ from: 'end' }));
-    await second.until(before[19]);
-    const after = await appendCommits(stream, 5);
-    await Promise.all([first, second, third].map((collector) => collector.until(after[4])));
-    expectOrderedOnce(first.received, [...before, ...after]);
-    expectOrderedOnce(second.received, [...before, ...after]);
-    expectOrderedOnce(third.received, after);
-    // The catch-up read's own consumer is deleted in the background: then one is left for the three.
-    await untilConsumers(1);
-    await Promise.all([first.close(), second.close(), third.close()]);
-    await untilConsumers(0); // nobody listens: the shared consumer is gone too
-  });
-
-  it('cuts a subscriber that stops reading loose and lets it catch up without a gap, the others unaffected', async () => {
-    const stream = streamId('execution');
-    const reading = new Collector(store.subscribeAll({ from: 'start' }));
-    const stalled = store.subscribeAll({ from: 'start' });
-    const iterator = stalled[Symbol.asyncIterator]();
-    const ids = await appendCommits(stream, 3);
-    expect((await iterator.next()).value?.id).toBe(ids[0]); // joined; now it stops reading while 40 more arrive
-    ids.push(...(await appendCommits(stream, 40)));
-    await reading.until(ids[42]);
-    const rest: RecordedEvent[] = [];
-    while (rest.length < 42) rest.push((await iterator.next()).value as RecordedEvent);
-    expectOrderedOnce(rest, ids.slice(1));
-    expectOrderedOnce(reading.received, ids);
-    await stalled.close();
-    await reading.close();
-  });
-
-  it('stops reading when its only subscriber falls behind, which then catches up alone and starts it again', async () => {
-    const stream = streamId('execution');
-    const alone = store.subscribeAll({ from: 'start' });
-    const iterator = alone[Symbol.asyncIterator]();
-    const ids = await appendCommits(stream, 3);
-    expect((await iterator.next()).value?.id).toBe(ids[0]);
-    ids.push(...(await appendCommits(stream, 40))); // overflows its queue of 10: cut loose, nobody left to read for
-    await untilConsumers(0);
-    const rest: RecordedEvent[] = [];
-    while (rest.length < 42) rest.push((await iterator.next()).value as RecordedEvent);
-    expectOrderedOnce(rest, ids.slice(1));
-    await untilConsumers(1); // caught up and joined a tail started afresh
-    const [last] = await appendCommits(stream, 1);
-    expect((await iterator.next()).value?.id).toBe(last);
-    await alone.close();
-  });
-
-  it('applies each subscriber its own filter on the shared commits', async () => {
-    const task = streamId('task');
-    const execution = streamId('execution');
-    const wanted = new Collector(store.subscribeAll({ from: 'start', filter: { eventTypes: ['Wanted'] } }));
-    const all = new Collector(store.subscribeAll({ from: 'start' }));
-    await store.append(task, events(2, 'Other'), { expected: 'any' });
-    const [match] = events(1, 'Wanted');
-    await store.append(execution, [match, ...events(1, 'Other')], { expected: 'any' });
-    await all.until(match.id);
-    await wanted.until(match.id);
-    await waitFor(() => all.received.length === 4, () => `4 events (got ${all.received.length})`);
-    expect(wanted.ids()).toEqual([match.id]);
-    await Promise.all([wanted.close(), all.close()]);
   });
 });

@@ -162,6 +162,10 @@ export class JetStreamEventStore implements EventStore {
     if (last) this.remember(streamId, { revision: last.revision, seq: commitSequenceOf(last.position) });
   }
 
+  endsAt(streamId: string, position: number, maxAgeMs: number): boolean {
+    return this.tail.coverage.endsAt(streamId, commitSequenceOf(position), maxAgeMs, Date.now());
+  }
+
   /** Closes every subscription (checkpointed ones save first); the connection belongs to the caller. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -6,15 +6,18 @@ import { commitSequenceOf, lastPositionOfCommit } from '../positions';
 import { orderedMessages, type OrderedReadOptions } from './commit-reader';
 import { recordedEventsOf } from './commit-codec';
 import type { ResilientCalls } from './resilient-calls';
+import { TailCoverage } from './tail-coverage';
 
 export interface SharedTailOptions {
   /** Decoded commits kept for subscribers that join a little behind the tail. */
   readonly bufferedCommits: number;
   /** Events queued for one subscriber before it is cut loose to catch up on its own (a slow consumer). */
   readonly maxQueuedEvents: number;
+  /** Streams whose last commit the tail remembers (see TailCoverage). */
+  readonly coveredStreams: number;
 }
 
-export const DEFAULT_SHARED_TAIL_OPTIONS: SharedTailOptions = { bufferedCommits: 4096, maxQueuedEvents: 20_000 };
+export const DEFAULT_SHARED_TAIL_OPTIONS: SharedTailOptions = { bufferedCommits: 4096, maxQueuedEvents: 20_000, coveredStreams: 100_000 };
 
 interface Commit {
   readonly seq: number;
@@ -91,6 +94,7 @@ export class SharedTail {
   /** The next sequence the consumer will deliver; the buffer holds the commits just before it. */
   private nextSeq = 0;
   private stop?: AbortController;
+  readonly coverage: TailCoverage;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -98,7 +102,9 @@ export class SharedTail {
     private readonly streamName: string,
     private readonly catchUp: CatchUpReader,
     private readonly options: SharedTailOptions = DEFAULT_SHARED_TAIL_OPTIONS,
-  ) {}
+  ) {
+    this.coverage = new TailCoverage(options.coveredStreams);
+  }
 
   /** Matching events after `after`, forever (until `signal` aborts), across reconnects and server restarts. */
   async *subscribe(after: number, filter: EventFilter | undefined, signal: AbortSignal): AsyncGenerator<RecordedEvent> {
@@ -168,6 +174,7 @@ export class SharedTail {
     const stop = (this.stop = new AbortController());
     this.nextSeq = fromSeq;
     this.buffer.length = 0;
+    this.coverage.reset();
     void this.run(fromSeq, stop.signal);
   }
 
@@ -175,6 +182,7 @@ export class SharedTail {
     this.stop?.abort();
     this.stop = undefined;
     this.buffer.length = 0;
+    this.coverage.reset();
   }
 
   private async run(fromSeq: number, signal: AbortSignal): Promise<void> {
@@ -184,6 +192,7 @@ export class SharedTail {
         if (signal.aborted) return;
         const commit = { seq: message.seq, events: recordedEventsOf(message) };
         this.nextSeq = message.seq + 1;
+        if (commit.events.length > 0) this.coverage.saw(commit.events[0].streamId, commit.seq, message.info.timestampNanos / 1e6);
         this.buffer.push(commit);
         if (this.buffer.length > this.options.bufferedCommits) this.buffer.shift();
         for (const member of this.members) {
