@@ -1,34 +1,9 @@
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { RecordedEvent } from '@sched/contracts';
-import { connectNats } from '../../../messaging/src/nats-connection';
-import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import { Collector, events, streamId, waitFor } from '../testing/fixtures';
-import { createJetStreamEventStore, type JetStreamEventStore } from './jetstream-event-store';
+import { useJetStreamStore } from '../testing/jetstream-store-fixture';
 
-let nats: TestNats;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-let store: JetStreamEventStore;
-
-beforeAll(async () => {
-  nats = await startTestNats();
-});
-afterAll(async () => {
-  await nats?.cleanup();
-});
-beforeEach(async () => {
-  nc = await connectNats(nats.url, 'shared-tail-spec');
-  jsm = await jetstreamManager(nc);
-  // Tiny bounds, so joining from behind the buffer and overflowing a queue both happen with a few dozen commits.
-  store = await createJetStreamEventStore(nc, { operationDeadlineMs: 5_000, sharedTail: { bufferedCommits: 4, maxQueuedEvents: 10 } });
-});
-afterEach(async () => {
-  await store.close();
-  for (const name of ['SCHED_EVENTS', 'KV_sched_checkpoints']) await jsm.streams.delete(name).catch(() => undefined);
-  await nc.close();
-});
-
+// Tiny bounds, so joining from behind the buffer and overflowing a queue both happen with a few dozen commits.
+const t = useJetStreamStore('shared-tail-spec', { sharedTail: { bufferedCommits: 4, maxQueuedEvents: 10 } });
 
 // Live subscriptions of one store share a consumer; what sharing must not change: every subscriber gets every
 // matching event once, in order, whether it starts behind the tail, at it, or falls behind while reading.
@@ -37,7 +12,7 @@ async function appendCommits(stream: string, commits: number): Promise<string[]>
   const ids: string[] = [];
   for (let i = 0; i < commits; i++) {
     const [event] = events(1);
-    await store.append(stream, [event], { expected: 'any' });
+    await t.store.append(stream, [event], { expected: 'any' });
     ids.push(event.id);
   }
   return ids;
@@ -46,7 +21,7 @@ async function appendCommits(stream: string, commits: number): Promise<string[]>
 async function untilConsumers(expected: number): Promise<void> {
   const deadline = Date.now() + 5_000;
   let count = -1;
-  while ((count = (await jsm.streams.info('SCHED_EVENTS')).state.consumer_count) !== expected) {
+  while ((count = (await t.jsm.streams.info('SCHED_EVENTS')).state.consumer_count) !== expected) {
     if (Date.now() > deadline) throw new Error(`expected ${expected} consumers on the log, found ${count}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -63,11 +38,11 @@ describe('live subscriptions sharing one consumer', () => {
   it('serves several subscribers from one consumer, each from its own start', async () => {
     const stream = streamId('execution');
     const before = await appendCommits(stream, 20);
-    const first = new Collector(store.subscribeAll({ from: 'start' }));
+    const first = new Collector(t.store.subscribeAll({ from: 'start' }));
     await first.until(before[19]);
     // The second starts far behind the tail's 4-commit buffer: it catches up alone, then joins.
-    const second = new Collector(store.subscribeAll({ from: 'start' }));
-    const third = new Collector(store.subscribeAll({ from: 'end' }));
+    const second = new Collector(t.store.subscribeAll({ from: 'start' }));
+    const third = new Collector(t.store.subscribeAll({ from: 'end' }));
     await second.until(before[19]);
     const after = await appendCommits(stream, 5);
     await Promise.all([first, second, third].map((collector) => collector.until(after[4])));
@@ -82,8 +57,8 @@ describe('live subscriptions sharing one consumer', () => {
 
   it('cuts a subscriber that stops reading loose and lets it catch up without a gap, the others unaffected', async () => {
     const stream = streamId('execution');
-    const reading = new Collector(store.subscribeAll({ from: 'start' }));
-    const stalled = store.subscribeAll({ from: 'start' });
+    const reading = new Collector(t.store.subscribeAll({ from: 'start' }));
+    const stalled = t.store.subscribeAll({ from: 'start' });
     const iterator = stalled[Symbol.asyncIterator]();
     const ids = await appendCommits(stream, 3);
     expect((await iterator.next()).value?.id).toBe(ids[0]); // joined; now it stops reading while 40 more arrive
@@ -99,7 +74,7 @@ describe('live subscriptions sharing one consumer', () => {
 
   it('stops reading when its only subscriber falls behind, which then catches up alone and starts it again', async () => {
     const stream = streamId('execution');
-    const alone = store.subscribeAll({ from: 'start' });
+    const alone = t.store.subscribeAll({ from: 'start' });
     const iterator = alone[Symbol.asyncIterator]();
     const ids = await appendCommits(stream, 3);
     expect((await iterator.next()).value?.id).toBe(ids[0]);
@@ -117,11 +92,11 @@ describe('live subscriptions sharing one consumer', () => {
   it('applies each subscriber its own filter on the shared commits', async () => {
     const task = streamId('task');
     const execution = streamId('execution');
-    const wanted = new Collector(store.subscribeAll({ from: 'start', filter: { eventTypes: ['Wanted'] } }));
-    const all = new Collector(store.subscribeAll({ from: 'start' }));
-    await store.append(task, events(2, 'Other'), { expected: 'any' });
+    const wanted = new Collector(t.store.subscribeAll({ from: 'start', filter: { eventTypes: ['Wanted'] } }));
+    const all = new Collector(t.store.subscribeAll({ from: 'start' }));
+    await t.store.append(task, events(2, 'Other'), { expected: 'any' });
     const [match] = events(1, 'Wanted');
-    await store.append(execution, [match, ...events(1, 'Other')], { expected: 'any' });
+    await t.store.append(execution, [match, ...events(1, 'Other')], { expected: 'any' });
     await all.until(match.id);
     await wanted.until(match.id);
     await waitFor(() => all.received.length === 4, () => `4 events (got ${all.received.length})`);
@@ -137,29 +112,29 @@ describe('tail coverage (endsAt)', () => {
   it('vouches that a stream ends at the last commit of it the tail delivered, while the tail is current', async () => {
     const stream = streamId('execution');
     const other = streamId('execution');
-    const live = new Collector(store.subscribeAll({ from: 'end' }));
+    const live = new Collector(t.store.subscribeAll({ from: 'end' }));
     await untilConsumers(1);
     const [first] = await appendCommits(stream, 1);
     const [unrelated] = await appendCommits(other, 1);
     await live.until(unrelated);
     const firstPosition = positionOf(live.received, first);
-    expect(store.endsAt(stream, firstPosition, 60_000)).toBe(true);
-    expect(store.endsAt(streamId('execution'), firstPosition, 60_000)).toBe(false); // a stream it never saw
+    expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(true);
+    expect(t.store.endsAt(streamId('execution'), firstPosition, 60_000)).toBe(false); // a stream it never saw
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(store.endsAt(stream, firstPosition, 20)).toBe(false); // nothing delivered that recently: cannot tell
+    expect(t.store.endsAt(stream, firstPosition, 20)).toBe(false); // nothing delivered that recently: cannot tell
     const [second] = await appendCommits(stream, 1);
     await live.until(second);
-    expect(store.endsAt(stream, firstPosition, 60_000)).toBe(false); // the stream moved on
-    expect(store.endsAt(stream, positionOf(live.received, second), 60_000)).toBe(true);
+    expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(false); // the stream moved on
+    expect(t.store.endsAt(stream, positionOf(live.received, second), 60_000)).toBe(true);
     await live.close();
     await untilConsumers(0);
     // Nobody listens, so the tail stopped: what it saw no longer says anything about the log now.
-    expect(store.endsAt(stream, positionOf(live.received, second), 60_000)).toBe(false);
+    expect(t.store.endsAt(stream, positionOf(live.received, second), 60_000)).toBe(false);
   });
 
   it('forgets what it saw when it starts over further on, past commits it never delivered', async () => {
     const stream = streamId('execution');
-    const early = new Collector(store.subscribeAll({ from: 'end' }));
+    const early = new Collector(t.store.subscribeAll({ from: 'end' }));
     await untilConsumers(1);
     const [first] = await appendCommits(stream, 1);
     await early.until(first);
@@ -167,17 +142,17 @@ describe('tail coverage (endsAt)', () => {
     await early.close();
     await untilConsumers(0);
     await appendCommits(stream, 1); // appended while no tail ran
-    const late = new Collector(store.subscribeAll({ from: 'end' }));
+    const late = new Collector(t.store.subscribeAll({ from: 'end' }));
     await untilConsumers(1);
     const [marker] = await appendCommits(streamId('execution'), 1);
     await late.until(marker);
-    expect(store.endsAt(stream, firstPosition, 60_000)).toBe(false);
+    expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(false);
     await late.close();
   });
 
   it('cannot tell without a live subscription', async () => {
     const stream = streamId('execution');
-    const { position } = await store.append(stream, events(1), { expected: 'no_stream' });
-    expect(store.endsAt(stream, position, 60_000)).toBe(false);
+    const { position } = await t.store.append(stream, events(1), { expected: 'no_stream' });
+    expect(t.store.endsAt(stream, position, 60_000)).toBe(false);
   });
 });
