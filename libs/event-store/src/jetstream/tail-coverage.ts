@@ -9,7 +9,10 @@ import { LruCache } from '../lru-cache';
  */
 export class TailCoverage {
   private lastSeqOf: LruCache<string, number>;
-  /** When the newest commit delivered was stored (the server's clock), 0 before any. */
+  /**
+   * When the newest commit delivered was stored, 0 before any: the server's clock, compared with ours as a fresh
+   * delivery's age is (work-sources.ts), so skew between the hosts moves the window by as much.
+   */
   private newestStoredMs = 0;
 
   constructor(private readonly capacity: number) {
