@@ -2,7 +2,9 @@ import { Subjects, type Page, type ExecutionView, type TaskCommandResult } from 
 import { ExecutorModule } from '../../apps/executor/src/executor.module';
 import { ExecutorThread } from '../../apps/standalone/src/executor-thread.module';
 import { standaloneModules } from '../../apps/standalone/src/standalone';
+import type { Worker } from 'node:worker_threads';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+import { createTask, trigger, waitForEnd } from '../support/executions';
 
 describe('standalone with STANDALONE_EXECUTOR_THREAD=true: the executor on a worker thread of its own', () => {
   let system: TestSystem;
@@ -45,5 +47,19 @@ describe('standalone with STANDALONE_EXECUTOR_THREAD=true: the executor on a wor
     expect(sample('sched_executions_total', 'outcome="succeeded"', 'executor="sleep"')).toBeGreaterThanOrEqual(2);
     expect(sample('sched_work_received_total', 'executor="sleep"', 'source="log"')).toBeGreaterThanOrEqual(2);
     expect(body.match(/^sched_process_cpu_seconds_total /gm)).toHaveLength(1);
+  });
+
+  it('starts a thread that died again, and executions go on', async () => {
+    const thread = system.app.get(ExecutorThread) as unknown as { worker?: Worker };
+    const lost = thread.worker!;
+    const diedAt = Date.now();
+    await lost.terminate(); // as a crash would end it: exit code 1, no close asked
+    const taskId = await createTask(system, { executor: 'noop' });
+    const executionId = await trigger(system, taskId);
+    const events = await waitForEnd(system.store, executionId, 10_000);
+    expect(events.map((event) => event.type)).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
+    expect(thread.worker).toBeDefined();
+    expect(thread.worker).not.toBe(lost);
+    expect(Date.parse((events[1].data as { startedAt: string }).startedAt)).toBeGreaterThan(diedAt);
   });
 });

@@ -13,6 +13,8 @@ type LifecycleReply = Exclude<ExecutorThreadReply, { type: 'metrics' }>;
 
 /** A scrape waits this long for the thread's metrics, then goes on without them. */
 const METRICS_TIMEOUT_MS = 2_000;
+const RESTART_MIN_MS = 500;
+const RESTART_MAX_MS = 30_000;
 
 /**
  * The standalone's executor on a worker thread (STANDALONE_EXECUTOR_THREAD=true). With 100k tasks at 1k fires/s the
@@ -20,7 +22,8 @@ const METRICS_TIMEOUT_MS = 2_000;
  * fire lateness 80–164 ms in one thread, 18–33 ms with the executor in a process of its own (README, Benchmarks).
  * A thread gives it an event loop and heap of its own without a second deployable (two runs: p99 44–55 ms, so it
  * gains less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own. A
- * thread that dies is logged, not restarted (the executor as a process of its own is what a supervisor restarts).
+ * thread that dies after it started is started again (after RESTART_MIN_MS, doubling up to RESTART_MAX_MS while
+ * its starts fail): the rest of the process runs on, and what the dead thread ran comes back from the server.
  */
 @Injectable()
 export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,6 +31,12 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker;
   /** Set once shutdown ends the thread (terminate() exits it with code 1): only an exit before that is an error. */
   private closing = false;
+  /** Set when shutdown begins: a thread lost from then on is not started again. */
+  private stopping = false;
+  /** Set once the first thread was ready: only a thread lost after that is started again (a failed start fails the app). */
+  private started = false;
+  private restartDelayMs = RESTART_MIN_MS;
+  private restartTimer?: NodeJS.Timeout;
   private next?: { resolve: (message: LifecycleReply) => void; reject: (error: Error) => void };
   private readonly metricsAsked = new Map<number, (metrics: MetricsJson) => void>();
   private lastMetricsId = 0;
@@ -40,6 +49,10 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  private async start(): Promise<void> {
     const entry = threadEntry(__dirname, 'executor.thread');
     // No metrics endpoint of its own: the port is the standalone's to serve, not the thread's to take.
     const worker = (this.worker = new Worker(entry.file, { workerData: { ...this.config, metricsPort: undefined }, execArgv: entry.execArgv }));
@@ -49,16 +62,38 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
     });
     worker.on('error', (error) => this.next?.reject(error));
     worker.on('exit', (code) => {
-      this.worker = undefined;
+      if (this.worker === worker) this.worker = undefined;
       this.next?.reject(new Error(`executor thread exited (${code})`));
-      if (!this.closing) this.logger.error(`executor thread exited with code ${code}`);
+      if (this.closing) return;
+      this.logger.error(`executor thread exited with code ${code}`);
+      if (this.started && !this.stopping) this.restartLater();
     });
     const started = await this.reply();
-    if (started.type !== 'ready') throw new Error(`executor thread did not start: ${started.type === 'failed' ? started.message : started.type}`);
+    if (started.type !== 'ready') {
+      if (this.started) void worker.terminate(); // a restart that failed: its exit schedules the next try
+      throw new Error(`executor thread did not start: ${started.type === 'failed' ? started.message : started.type}`);
+    }
+    this.started = true;
+    this.restartDelayMs = RESTART_MIN_MS;
+  }
+
+  private restartLater(): void {
+    const delayMs = this.restartDelayMs;
+    this.restartDelayMs = Math.min(delayMs * 2, RESTART_MAX_MS);
+    this.logger.warn(`starting the executor thread again in ${delayMs} ms`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.start().then(
+        () => this.logger.log('executor thread started again'),
+        (error: unknown) => this.logger.error(String(error)),
+      );
+    }, delayMs);
   }
 
   /** Shutdown: the executor finishes or puts back what it runs (as the executor app does), then the thread ends. */
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     const worker = this.worker;
     if (!worker) return;
     const closed = this.reply().catch((error: Error) => ({ type: 'failed', message: error.message }) as const);
