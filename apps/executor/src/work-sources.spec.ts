@@ -52,9 +52,12 @@ describe('work sources', () => {
     const nowMs = 1_700_000_000_000;
     const old = { deliveryCount: 1, timestampNanos: (nowMs - 60_000) * 1e6 };
     const asked: unknown[] = [];
+    let tracking = 0;
     const store = (answer: boolean) =>
-      ({ endsAt: (...args: unknown[]) => (asked.push(args), answer) }) as unknown as Parameters<typeof stillEndsWithIn>[0];
-    expect(seedOf(work, old, nowMs, stillEndsWithIn(store(true)))).toBe(work.firstCommit);
+      ({ trackEnds: () => tracking++, endsAt: (...args: unknown[]) => (asked.push(args), answer) }) as unknown as Parameters<typeof stillEndsWithIn>[0];
+    const vouching = stillEndsWithIn(store(true));
+    expect(tracking).toBe(1); // asked to track at once, before any delivery it will be asked about
+    expect(seedOf(work, old, nowMs, vouching)).toBe(work.firstCommit);
     expect(asked).toEqual([['execution-t1@1000', work.firstCommit![0].position, SEED_MAX_AGE_MS]]);
     expect(seedOf(work, old, nowMs, stillEndsWithIn(store(false)))).toBeUndefined();
     expect(seedOf(work, old, nowMs, stillEndsWithIn({} as Parameters<typeof stillEndsWithIn>[0]))).toBeUndefined(); // cannot tell

@@ -84,10 +84,14 @@ export function seedOf(
   return nowMs - storedMs <= SEED_MAX_AGE_MS || stillEndsWith(events) ? events : undefined;
 }
 
-/** StillEndsWith from a store's endsAt (false for a store that cannot tell). */
-export const stillEndsWithIn =
-  (store: EventStore): StillEndsWith =>
-  (events) => {
+/**
+ * StillEndsWith from a store's endsAt (false for a store that cannot tell). Asks the store to start tracking stream
+ * ends at once: create it before the executor takes work, so the first backlog's TaskDues are already tracked.
+ */
+export function stillEndsWithIn(store: EventStore): StillEndsWith {
+  store.trackEnds?.();
+  return (events) => {
     const last = events[events.length - 1];
     return last !== undefined && store.endsAt?.(last.streamId, last.position, SEED_MAX_AGE_MS) === true;
   };
+}

@@ -101,6 +101,11 @@ export interface EventStore {
    * and the log up to a commit stored that recently). False when it cannot tell — then read.
    */
   endsAt?(streamId: string, position: number, maxAgeMs: number): boolean;
+  /**
+   * Start keeping what `endsAt` needs, from now on (the JetStream adapter: its live tail remembers each stream's
+   * last commit); until then `endsAt` is false. Called where an executor will ask, so other processes pay nothing.
+   */
+  trackEnds?(): void;
   close(): Promise<void>;
 }
 

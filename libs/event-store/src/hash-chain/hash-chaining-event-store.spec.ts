@@ -132,11 +132,15 @@ describe('HashChainingEventStore', () => {
     expect(verifyStream(await inner.read(id))).toEqual({ events: 3, unhashed: 0 });
   });
 
-  it('answers endsAt from the store it wraps, and false when that one cannot tell', () => {
+  it('answers endsAt and forwards trackEnds to the store it wraps, false when that one cannot tell', () => {
     const endsAt = jest.fn(() => true);
     expect(new HashChainingEventStore(Object.assign(Object.create(inner) as typeof inner, { endsAt })).endsAt('execution-x', 7, 1_000)).toBe(true);
     expect(endsAt).toHaveBeenCalledWith('execution-x', 7, 1_000);
     expect(store.endsAt('execution-x', 7, 1_000)).toBe(false); // the memory store has no live tail to vouch with
+    const trackEnds = jest.fn();
+    new HashChainingEventStore(Object.assign(Object.create(inner) as typeof inner, { trackEnds })).trackEnds();
+    expect(trackEnds).toHaveBeenCalledTimes(1);
+    expect(() => store.trackEnds()).not.toThrow();
   });
 
   it('verification names the first broken link: an edited event, a removed hash', async () => {

@@ -79,6 +79,10 @@ export class HashChainingEventStore implements EventStore {
     return this.inner.endsAt?.(streamId, position, maxAgeMs) === true;
   }
 
+  trackEnds(): void {
+    this.inner.trackEnds?.();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

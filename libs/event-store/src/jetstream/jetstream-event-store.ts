@@ -166,6 +166,10 @@ export class JetStreamEventStore implements EventStore {
     return this.tail.coverage.endsAt(streamId, commitSequenceOf(position), maxAgeMs, Date.now());
   }
 
+  trackEnds(): void {
+    this.tail.coverage.track();
+  }
+
   /** Closes every subscription (checkpointed ones save first); the connection belongs to the caller. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -109,50 +109,69 @@ describe('live subscriptions sharing one consumer', () => {
 describe('tail coverage (endsAt)', () => {
   const positionOf = (received: readonly RecordedEvent[], id: string): number => received.find((event) => event.id === id)!.position;
 
-  it('vouches that a stream ends at the last commit of it the tail delivered, while the tail is current', async () => {
+  it('vouches for nothing until asked to track stream ends, then for what the tail delivers from there on', async () => {
     const stream = streamId('execution');
-    const other = streamId('execution');
     const live = new Collector(t.store.subscribeAll({ from: 'end' }));
     await untilConsumers(1);
-    const [first] = await appendCommits(stream, 1);
-    const [unrelated] = await appendCommits(other, 1);
-    await live.until(unrelated);
-    const firstPosition = positionOf(live.received, first);
-    expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(true);
-    expect(t.store.endsAt(streamId('execution'), firstPosition, 60_000)).toBe(false); // a stream it never saw
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(t.store.endsAt(stream, firstPosition, 20)).toBe(false); // nothing delivered that recently: cannot tell
-    const [second] = await appendCommits(stream, 1);
-    await live.until(second);
-    expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(false); // the stream moved on
-    expect(t.store.endsAt(stream, positionOf(live.received, second), 60_000)).toBe(true);
+    const [untracked] = await appendCommits(stream, 1);
+    await live.until(untracked);
+    expect(t.store.endsAt(stream, positionOf(live.received, untracked), 60_000)).toBe(false);
+    t.store.trackEnds();
+    expect(t.store.endsAt(stream, positionOf(live.received, untracked), 60_000)).toBe(false); // delivered before
+    const [tracked] = await appendCommits(stream, 1);
+    await live.until(tracked);
+    expect(t.store.endsAt(stream, positionOf(live.received, tracked), 60_000)).toBe(true);
     await live.close();
-    await untilConsumers(0);
-    // Nobody listens, so the tail stopped: what it saw no longer says anything about the log now.
-    expect(t.store.endsAt(stream, positionOf(live.received, second), 60_000)).toBe(false);
   });
 
-  it('forgets what it saw when it starts over further on, past commits it never delivered', async () => {
-    const stream = streamId('execution');
-    const early = new Collector(t.store.subscribeAll({ from: 'end' }));
-    await untilConsumers(1);
-    const [first] = await appendCommits(stream, 1);
-    await early.until(first);
-    const firstPosition = positionOf(early.received, first);
-    await early.close();
-    await untilConsumers(0);
-    await appendCommits(stream, 1); // appended while no tail ran
-    const late = new Collector(t.store.subscribeAll({ from: 'end' }));
-    await untilConsumers(1);
-    const [marker] = await appendCommits(streamId('execution'), 1);
-    await late.until(marker);
-    expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(false);
-    await late.close();
-  });
+  describe('once tracking', () => {
+    beforeEach(() => t.store.trackEnds());
 
-  it('cannot tell without a live subscription', async () => {
-    const stream = streamId('execution');
-    const { position } = await t.store.append(stream, events(1), { expected: 'no_stream' });
-    expect(t.store.endsAt(stream, position, 60_000)).toBe(false);
+    it('vouches that a stream ends at the last commit of it the tail delivered, while the tail is current', async () => {
+      const stream = streamId('execution');
+      const other = streamId('execution');
+      const live = new Collector(t.store.subscribeAll({ from: 'end' }));
+      await untilConsumers(1);
+      const [first] = await appendCommits(stream, 1);
+      const [unrelated] = await appendCommits(other, 1);
+      await live.until(unrelated);
+      const firstPosition = positionOf(live.received, first);
+      expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(true);
+      expect(t.store.endsAt(streamId('execution'), firstPosition, 60_000)).toBe(false); // a stream it never saw
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(t.store.endsAt(stream, firstPosition, 20)).toBe(false); // nothing delivered that recently: cannot tell
+      const [second] = await appendCommits(stream, 1);
+      await live.until(second);
+      expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(false); // the stream moved on
+      expect(t.store.endsAt(stream, positionOf(live.received, second), 60_000)).toBe(true);
+      await live.close();
+      await untilConsumers(0);
+      // Nobody listens, so the tail stopped: what it saw no longer says anything about the log now.
+      expect(t.store.endsAt(stream, positionOf(live.received, second), 60_000)).toBe(false);
+    });
+
+    it('forgets what it saw when it starts over further on, past commits it never delivered', async () => {
+      const stream = streamId('execution');
+      const early = new Collector(t.store.subscribeAll({ from: 'end' }));
+      await untilConsumers(1);
+      const [first] = await appendCommits(stream, 1);
+      await early.until(first);
+      const firstPosition = positionOf(early.received, first);
+      await early.close();
+      await untilConsumers(0);
+      await appendCommits(stream, 1); // appended while no tail ran
+      const late = new Collector(t.store.subscribeAll({ from: 'end' }));
+      await untilConsumers(1);
+      const [marker] = await appendCommits(streamId('execution'), 1);
+      await late.until(marker);
+      expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(false);
+      await late.close();
+    });
+
+    it('cannot tell without a live subscription', async () => {
+      const stream = streamId('execution');
+      const { position } = await t.store.append(stream, events(1), { expected: 'no_stream' });
+      expect(t.store.endsAt(stream, position, 60_000)).toBe(false);
+    });
   });
 });

@@ -5,6 +5,7 @@ describe('TailCoverage', () => {
 
   it('vouches for the last commit seen of a stream while the newest commit seen was stored within the window', () => {
     const coverage = new TailCoverage(10);
+    coverage.track();
     coverage.saw('execution-a', 5, nowMs - 300);
     coverage.saw('execution-b', 6, nowMs - 200);
     expect(coverage.endsAt('execution-a', 5, 1_000, nowMs)).toBe(true);
@@ -18,6 +19,7 @@ describe('TailCoverage', () => {
 
   it('forgets everything when the tail starts over, and streams it had to evict', () => {
     const coverage = new TailCoverage(2);
+    coverage.track();
     coverage.saw('execution-a', 1, nowMs);
     coverage.reset();
     expect(coverage.endsAt('execution-a', 1, 1_000, nowMs)).toBe(false);
@@ -25,5 +27,18 @@ describe('TailCoverage', () => {
     for (let seq = 3; seq < 8; seq++) coverage.saw(`execution-${seq}`, seq, nowMs);
     expect(coverage.endsAt('execution-a', 2, 1_000, nowMs)).toBe(false);
     expect(coverage.endsAt('execution-7', 7, 1_000, nowMs)).toBe(true);
+  });
+
+  it('remembers nothing until asked to track, then what it sees from there on', () => {
+    const coverage = new TailCoverage(10);
+    coverage.saw('execution-a', 1, nowMs);
+    expect(coverage.endsAt('execution-a', 1, 1_000, nowMs)).toBe(false);
+    coverage.track();
+    expect(coverage.endsAt('execution-a', 1, 1_000, nowMs)).toBe(false); // seen before tracking: unknown
+    coverage.saw('execution-b', 2, nowMs);
+    expect(coverage.endsAt('execution-b', 2, 1_000, nowMs)).toBe(true);
+    coverage.reset();
+    coverage.saw('execution-b', 3, nowMs);
+    expect(coverage.endsAt('execution-b', 3, 1_000, nowMs)).toBe(true); // a restart of the tail keeps tracking on
   });
 });

@@ -7,6 +7,9 @@ import { LruCache } from '../lru-cache';
  * delivered instead of reading the stream first (a read per execution under a backlog: worth at most ~15% of the
  * throughput when every start skipped it, a few percent measured with this check).
  * Only the tail writes here, in log order, so a stream's entry never moves back; an entry evicted is simply unknown.
+ * Off until `track()`: a process without an executor (relay, projector, timer on their own) would keep an LRU
+ * write per commit and up to `capacity` entries that nobody asks about. Turning it on while the tail runs is
+ * safe: a stream's entry is then its last commit since, and a stream not seen since is unknown.
  */
 export class TailCoverage {
   private lastSeqOf: LruCache<string, number>;
@@ -15,9 +18,15 @@ export class TailCoverage {
    * delivery's age is (work-sources.ts), so skew between the hosts moves the window by as much.
    */
   private newestStoredMs = 0;
+  private tracking = false;
 
   constructor(private readonly capacity: number) {
     this.lastSeqOf = new LruCache(capacity);
+  }
+
+  /** From now on, remember what the tail delivers (until then `endsAt` is false). */
+  track(): void {
+    this.tracking = true;
   }
 
   /** The tail starts over, possibly further on: what lay between was not seen, so nothing seen before counts. */
@@ -27,6 +36,7 @@ export class TailCoverage {
   }
 
   saw(streamId: string, seq: number, storedMs: number): void {
+    if (!this.tracking) return;
     this.lastSeqOf.set(streamId, seq);
     this.newestStoredMs = storedMs;
   }
