@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type O
 import { Worker } from 'node:worker_threads';
 import { SCHED_CONFIG, SchedMetrics, type MetricsJson, type SchedConfig } from '@sched/messaging';
 import { threadEntry } from '../../thread-entry';
+import { RestartBackoff } from './restart-backoff';
 
 export type ExecutorThreadRequest = { readonly type: 'metrics'; readonly id: number } | { readonly type: 'close' };
 export type ExecutorThreadReply =
@@ -15,6 +16,8 @@ type LifecycleReply = Exclude<ExecutorThreadReply, { type: 'metrics' }>;
 const METRICS_TIMEOUT_MS = 2_000;
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
+/** A thread up this long was healthy: the next loss restarts it after RESTART_MIN_MS again. */
+const RESTART_STABLE_MS = 60_000;
 
 /**
  * The standalone's executor on a worker thread (STANDALONE_EXECUTOR_THREAD=true). With 100k tasks at 1k fires/s the
@@ -23,7 +26,8 @@ const RESTART_MAX_MS = 30_000;
  * A thread gives it an event loop and heap of its own without a second deployable (two runs: p99 44–55 ms, so it
  * gains less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own. A
  * thread that dies after it started is started again (after RESTART_MIN_MS, doubling up to RESTART_MAX_MS while
- * its starts fail): the rest of the process runs on, and what the dead thread ran comes back from the server.
+ * it fails to start or dies within RESTART_STABLE_MS of starting): the rest of the process runs on, and what the
+ * dead thread ran comes back from the server.
  */
 @Injectable()
 export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
@@ -35,7 +39,7 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
   private stopping = false;
   /** Set once the first thread was ready: only a thread lost after that is started again (a failed start fails the app). */
   private started = false;
-  private restartDelayMs = RESTART_MIN_MS;
+  private readonly backoff = new RestartBackoff(RESTART_MIN_MS, RESTART_MAX_MS, RESTART_STABLE_MS);
   private restartTimer?: NodeJS.Timeout;
   private next?: { resolve: (message: LifecycleReply) => void; reject: (error: Error) => void };
   private readonly metricsAsked = new Map<number, (metrics: MetricsJson) => void>();
@@ -74,12 +78,11 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
       throw new Error(`executor thread did not start: ${started.type === 'failed' ? started.message : started.type}`);
     }
     this.started = true;
-    this.restartDelayMs = RESTART_MIN_MS;
+    this.backoff.started(Date.now());
   }
 
   private restartLater(): void {
-    const delayMs = this.restartDelayMs;
-    this.restartDelayMs = Math.min(delayMs * 2, RESTART_MAX_MS);
+    const delayMs = this.backoff.lost(Date.now());
     this.logger.warn(`starting the executor thread again in ${delayMs} ms`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
