@@ -33,6 +33,34 @@ describe('ProjectorService', () => {
     await small.close();
   });
 
+  it('holds live batches minBatchIntervalMs apart, unless a query waits for a position', async () => {
+    const held = new ProjectorHarness({ minBatchIntervalMs: 400 });
+    const batchSizes: number[] = [];
+    const apply = held.store.applyBatch;
+    jest.spyOn(held.store, 'applyBatch').mockImplementation((events) => (batchSizes.push(events.length), apply(events)));
+    const { events } = mixedWorkload();
+    const until = async (position: number): Promise<number> => {
+      const started = performance.now();
+      while (held.projector.position() < position) await new Promise((resolve) => setTimeout(resolve, 2));
+      return performance.now() - started;
+    };
+    held.projector.start();
+    await until(await held.append(events.slice(0, 1))); // idle: goes after maxDelayMs
+    const sinceBatch = performance.now();
+    await held.append(events.slice(1, 2));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(await held.append(events.slice(2, 3)));
+    expect(performance.now() - sinceBatch).toBeGreaterThanOrEqual(380); // held back, then both in one batch
+    expect(batchSizes).toEqual([1, 2]);
+    const position = await held.append(events.slice(3, 4));
+    const appended = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 30)); // delivered meanwhile, and held back
+    await held.projector.waitForPosition(position, 5_000);
+    expect(performance.now() - appended).toBeLessThan(300); // a reader waits: goes at once
+    expect(batchSizes).toEqual([1, 2, 1]);
+    await held.close();
+  });
+
   it('resumes from its checkpoint after a stop, applying nothing twice', async () => {
     const { events } = mixedWorkload();
     await h.append(events.slice(0, 50));
