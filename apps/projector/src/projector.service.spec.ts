@@ -3,6 +3,14 @@ import { EventFactory, T0 } from './testing/event-factory';
 import { ProjectorHarness } from './testing/projector-harness';
 import { mixedWorkload, type WorkloadShape } from './testing/workload';
 
+/** The size of every batch the harness's store applies, in order. */
+function recordBatchSizes(harness: ProjectorHarness): number[] {
+  const sizes: number[] = [];
+  const apply = harness.store.applyBatch;
+  jest.spyOn(harness.store, 'applyBatch').mockImplementation((events) => (sizes.push(events.length), apply(events)));
+  return sizes;
+}
+
 describe('ProjectorService', () => {
   let h: ProjectorHarness;
   beforeEach(() => (h = new ProjectorHarness()));
@@ -21,9 +29,7 @@ describe('ProjectorService', () => {
 
   it('batches at most maxBatch events per transaction', async () => {
     const small = new ProjectorHarness({ maxBatch: 10 });
-    const batchSizes: number[] = [];
-    const apply = small.store.applyBatch;
-    jest.spyOn(small.store, 'applyBatch').mockImplementation((events) => (batchSizes.push(events.length), apply(events)));
+    const batchSizes = recordBatchSizes(small);
     const { events } = mixedWorkload();
     await small.append(events);
     small.projector.start();
@@ -35,14 +41,11 @@ describe('ProjectorService', () => {
 
   it('holds live batches minBatchIntervalMs apart, unless a query waits for a position', async () => {
     const held = new ProjectorHarness({ minBatchIntervalMs: 400 });
-    const batchSizes: number[] = [];
-    const apply = held.store.applyBatch;
-    jest.spyOn(held.store, 'applyBatch').mockImplementation((events) => (batchSizes.push(events.length), apply(events)));
+    const batchSizes = recordBatchSizes(held);
     const { events } = mixedWorkload();
-    const until = async (position: number): Promise<number> => {
-      const started = performance.now();
+    // Polls rather than waitForPosition: a waiting query is exactly what releases a held batch.
+    const until = async (position: number): Promise<void> => {
       while (held.projector.position() < position) await new Promise((resolve) => setTimeout(resolve, 2));
-      return performance.now() - started;
     };
     held.projector.start();
     await until(await held.append(events.slice(0, 1))); // idle: goes after maxDelayMs

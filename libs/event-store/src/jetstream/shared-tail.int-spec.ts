@@ -108,11 +108,16 @@ describe('live subscriptions sharing one consumer', () => {
 // What the executor starts a backlogged attempt on without reading its stream: the tail vouches for a stream's end.
 describe('tail coverage (endsAt)', () => {
   const positionOf = (received: readonly RecordedEvent[], id: string): number => received.find((event) => event.id === id)!.position;
+  /** The only live subscription, from the log's end, once its tail's consumer exists (so nothing appended after is missed). */
+  const liveFromEnd = async (): Promise<Collector> => {
+    const live = new Collector(t.store.subscribeAll({ from: 'end' }));
+    await untilConsumers(1);
+    return live;
+  };
 
   it('vouches for nothing until asked to track stream ends, then for what the tail delivers from there on', async () => {
     const stream = streamId('execution');
-    const live = new Collector(t.store.subscribeAll({ from: 'end' }));
-    await untilConsumers(1);
+    const live = await liveFromEnd();
     const [untracked] = await appendCommits(stream, 1);
     await live.until(untracked);
     expect(t.store.endsAt(stream, positionOf(live.received, untracked), 60_000)).toBe(false);
@@ -130,8 +135,7 @@ describe('tail coverage (endsAt)', () => {
     it('vouches that a stream ends at the last commit of it the tail delivered, while the tail is current', async () => {
       const stream = streamId('execution');
       const other = streamId('execution');
-      const live = new Collector(t.store.subscribeAll({ from: 'end' }));
-      await untilConsumers(1);
+      const live = await liveFromEnd();
       const [first] = await appendCommits(stream, 1);
       const [unrelated] = await appendCommits(other, 1);
       await live.until(unrelated);
@@ -152,16 +156,14 @@ describe('tail coverage (endsAt)', () => {
 
     it('forgets what it saw when it starts over further on, past commits it never delivered', async () => {
       const stream = streamId('execution');
-      const early = new Collector(t.store.subscribeAll({ from: 'end' }));
-      await untilConsumers(1);
+      const early = await liveFromEnd();
       const [first] = await appendCommits(stream, 1);
       await early.until(first);
       const firstPosition = positionOf(early.received, first);
       await early.close();
       await untilConsumers(0);
       await appendCommits(stream, 1); // appended while no tail ran
-      const late = new Collector(t.store.subscribeAll({ from: 'end' }));
-      await untilConsumers(1);
+      const late = await liveFromEnd();
       const [marker] = await appendCommits(streamId('execution'), 1);
       await late.until(marker);
       expect(t.store.endsAt(stream, firstPosition, 60_000)).toBe(false);
