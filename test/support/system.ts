@@ -24,6 +24,8 @@ export interface TestSystem {
   request<T = unknown>(subject: string, payload: unknown): Promise<Reply<T>>;
   /** Sends bytes as they are (for not-JSON payloads). */
   requestRaw<T = unknown>(subject: string, body: string): Promise<Reply<T>>;
+  /** Closes the app alone (idempotent: `close` then skips it), leaving nats-server and the test's connection up. */
+  closeApp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,8 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
   const app = await startStandalone(config, { shutdownHooks: false, logger: false });
   const nc = await connect({ servers: nats.url, name: 'test-client' });
   const store = await createJetStreamEventStore(nc);
+  let appClosed: Promise<void> | undefined;
+  const closeApp = (): Promise<void> => (appClosed ??= app.close());
   const requestRaw = async <T>(subject: string, body: string): Promise<Reply<T>> =>
     (await nc.request(subject, body, { timeout: 10_000 })).json<Reply<T>>();
   return {
@@ -46,10 +50,11 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
     store,
     requestRaw,
     request: (subject, payload) => requestRaw(subject, JSON.stringify(payload)),
+    closeApp,
     close: async () => {
       await store.close();
       await nc.close();
-      await app.close();
+      await closeApp();
       await nats.cleanup();
       await rm(dataDir, { recursive: true, force: true });
     },
