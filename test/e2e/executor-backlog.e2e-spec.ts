@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Subjects, toExecutionStreamId } from '@sched/contracts';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { SEED_MAX_AGE_MS } from '../../apps/executor/src/work-sources';
-import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+import { waitFor } from '../support/system';
 import { createTask, historyOf, trigger, typesOf, waitForEnd } from '../support/executions';
+import { useSystemWithHeldHttp } from '../support/held-http';
 
 /**
  * Executions queued behind a busy executor (one slot, held by a call the test answers when it chooses) longer than
@@ -14,30 +13,12 @@ import { createTask, historyOf, trigger, typesOf, waitForEnd } from '../support/
  * side effects: here, an HTTP call).
  */
 describe('executor backlog', () => {
-  let system: TestSystem;
-  let server: Server;
-  const calls: string[] = [];
   /** The blocker's call is answered only when the test says so: it holds the executor's one slot until then. */
-  let releaseBlocker: () => void = () => undefined;
-  const blockerReleased = new Promise<void>((resolve) => (releaseBlocker = resolve));
-
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      calls.push(request.url ?? '');
-      if (request.url === '/blocker') void blockerReleased.then(() => response.end('ok'));
-      else response.end('ok');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    system = await startTestSystem({ EXECUTOR_CONCURRENCY: '1' });
-  });
-  afterAll(async () => {
-    releaseBlocker();
-    await system?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+  const context = useSystemWithHeldHttp({ EXECUTOR_CONCURRENCY: '1' });
 
   it('runs what waited in the backlog, and not what was cancelled meanwhile', async () => {
-    const url = (name: string): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}/${name}`;
+    const { system, http } = context;
+    const { url, calls } = http;
     const blocker = await trigger(system, await createTask(system, { executor: 'http', config: { url: url('blocker') } }));
     await waitFor(() => calls.includes('/blocker'), 5_000, 'the blocker running');
     const cancelledTask = await createTask(system, { executor: 'http', config: { url: url('cancelled') } });
@@ -50,7 +31,7 @@ describe('executor backlog', () => {
     const reply = await system.request(Subjects.cmd.executionCancel, { executionId: cancelled, reason: 'not needed' });
     expect(reply).toMatchObject({ ok: true, result: { events: ['TaskCancelRequested', 'TaskCancelled'] } });
     for await (const _ of cancelLive) break;
-    releaseBlocker();
+    http.release();
     expect(typesOf(await waitForEnd(system.store, kept, 15_000))).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
     expect(typesOf(await waitForEnd(system.store, blocker)).at(-1)).toBe('TaskSucceeded');
     expect(calls).toEqual(['/blocker', '/kept']);

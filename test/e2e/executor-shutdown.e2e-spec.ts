@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { toExecutionStreamId } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
 import { toEnvelopes } from '@sched/event-store';
-import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+import { waitFor } from '../support/system';
 import { createTask, historyOf, trigger, typesOf } from '../support/executions';
+import { useSystemWithHeldHttp } from '../support/held-http';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -14,30 +13,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * have drained ("connection closed", the work nak'd after all); it goes back to the server instead.
  */
 describe('executor shutdown', () => {
-  let system: TestSystem;
-  let server: Server;
-  const calls: string[] = [];
-  let releaseBlocker: () => void = () => undefined;
-  const blockerReleased = new Promise<void>((resolve) => (releaseBlocker = resolve));
-
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      calls.push(request.url ?? '');
-      void blockerReleased.then(() => response.end('ok'));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    system = await startTestSystem({ EXECUTOR_CONCURRENCY: '4' });
-  });
-  afterAll(async () => {
-    releaseBlocker();
-    await system?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+  const context = useSystemWithHeldHttp({ EXECUTOR_CONCURRENCY: '4' });
 
   it('finishes what runs and starts nothing delivered after shutdown began', async () => {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/blocker`;
-    const blocker = await trigger(system, await createTask(system, { executor: 'http', config: { url } }));
-    await waitFor(() => calls.length > 0, 5_000, 'the blocker running');
+    const { system, http } = context;
+    const blocker = await trigger(system, await createTask(system, { executor: 'http', config: { url: http.url('blocker') } }));
+    await waitFor(() => http.calls.length > 0, 5_000, 'the blocker running');
     const closing = system.closeApp();
     await sleep(100); // shutdown has begun; it waits for the blocker, and the executor's pull is still open
     // A first attempt recorded now, as the timer would record it: the open pull delivers it.
@@ -53,7 +34,7 @@ describe('executor shutdown', () => {
       expected: 'no_stream',
     });
     await sleep(300);
-    releaseBlocker();
+    http.release();
     await closing;
     expect(typesOf(await historyOf(system.store, blocker)).at(-1)).toBe('TaskSucceeded');
     expect(typesOf(await historyOf(system.store, late))).toEqual(['TaskDue']);
