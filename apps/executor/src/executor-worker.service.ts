@@ -134,11 +134,11 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       if (this.stopping) break;
       try {
         await pullBatch(consumer, free, (msg) => {
+          const work = toWork(msg); // what is no work (a later commit passed over) is settled here, stopping or not
+          if (work === undefined) return;
           // Shutdown began while this pull was open: start nothing more (its appends would race the connection's
           // close once the running attempts drained); the server delivers it again, to another executor.
           if (this.stopping) return void msg.nak();
-          const work = toWork(msg);
-          if (work === undefined) return;
           this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg, source), (delayMs) => msg.nak(delayMs));
         });
       } catch (error) {
