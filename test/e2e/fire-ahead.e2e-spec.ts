@@ -1,4 +1,5 @@
 import { Subjects, type RecordedEvent, type TaskCommandResult, type TaskDue, type TaskStarted } from '@sched/contracts';
+import { SchedMetrics } from '@sched/messaging';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 
 /**
@@ -54,7 +55,13 @@ describe('fire-ahead: TaskDue recorded ahead of its instant, the attempt started
       expect(Date.parse(due.data.notBefore) - Date.parse(due.metadata.occurredAt)).toBeLessThanOrEqual(AHEAD_MS);
       expect(Date.parse(started.data.startedAt)).toBeGreaterThanOrEqual(Date.parse(due.data.notBefore));
     }
-    expect(executionIds.filter((executionId) => eventOf<RecordedEvent & TaskDue>(executionId, 'TaskDue')!.data.notBefore).length).toBeGreaterThanOrEqual(2);
+    const recordedAhead = executionIds.filter((executionId) => eventOf<RecordedEvent & TaskDue>(executionId, 'TaskDue')!.data.notBefore);
+    expect(recordedAhead.length).toBeGreaterThanOrEqual(2);
+    // The executor got those before their instants and held them: its schedule-to-start metric says so.
+    const { body } = await system.app.get(SchedMetrics).exposition();
+    const series = 'sched_schedule_to_start_seconds_count{executor="noop",arrived="ahead"}';
+    const held = Number(body.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1));
+    expect(held).toBeGreaterThanOrEqual(recordedAhead.length);
   });
 
   it('starts on time while the store is stopped through the instant: the stall delays the record, not the start', async () => {

@@ -77,6 +77,8 @@ describe('HTTP auth, health, metrics and OpenAPI', () => {
     expect(sample(text, 'sched_fires_total{kind="schedule"}')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'sched_fire_lateness_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'sched_execution_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    // Its first attempt's schedule-to-start, held until its instant or not (either, on a loaded machine).
+    expect(sample(text, 'sched_schedule_to_start_seconds_count{executor="noop"')).toBeGreaterThanOrEqual(1);
     // First attempts come straight from the event log on JetStream: nothing goes through the work queue for them.
     expect(sample(text, 'sched_work_received_total{executor="noop",source="log"}')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^sched_work_queue_depth\{state="pending"\} \d+$/m);

@@ -16,7 +16,6 @@ import {
   notBeforeOf,
   openLogDispatch,
   type SchedConfig,
-  type WorkItem,
   type WorkSource,
 } from '@sched/messaging';
 import { attemptOutcomeLabel } from './attempt-metrics';
@@ -216,16 +215,32 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       return;
     }
     try {
-      await this.runStarted(actor, item, msg, permit);
+      await this.runStarted(actor, work, msg, permit);
     } finally {
       await permit.release();
     }
   }
 
-  private async runStarted(actor: ExecutionActor, item: WorkItem, msg: JsMsg, permit: RunPermit): Promise<void> {
-    const executorType = (actor.current as KnownExecutionState).due.executor;
+  /**
+   * Schedule-to-start of an on-time scheduled execution's first attempt (a catch-up fire is late by its misfire
+   * policy, a trigger or backfill has no instant to keep, a workflow step waits for the steps before it), from its
+   * instant: notBefore when recorded ahead of it.
+   */
+  private observeScheduleToStart(work: Work, due: KnownExecutionState['due'], startedMs: number): void {
+    const onTime = work.item.attempt === 1 && due.reason === 'schedule' && due.lateByMs === undefined && due.workflowStep === undefined;
+    if (!this.metrics || !onTime) return;
+    const instantMs = notBeforeOf(work.item) ?? Date.parse(due.scheduledAt);
+    this.metrics.firstAttemptStarted(due.executor, work.receivedAtMs < instantMs ? 'ahead' : 'late', startedMs - instantMs);
+  }
+
+  private async runStarted(actor: ExecutionActor, work: Work, msg: JsMsg, permit: RunPermit): Promise<void> {
+    const { item } = work;
+    const { due } = actor.current as KnownExecutionState;
+    const executorType = due.executor;
     const executor = this.registry.get(executorType);
+    const startingMs = Date.now(); // TaskStarted.startedAt: start() stamps the time of the call
     await actor.start(item.attempt, GROUP_COMMIT_MS);
+    this.observeScheduleToStart(work, due, startingMs);
     const startedMs = Date.now();
     if (!executor) {
       await actor.fail(item.attempt, { type: 'UnknownExecutor', message: `no executor "${executorType}" in ${this.config.instanceId}`, retryable: true });

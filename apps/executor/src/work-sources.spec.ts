@@ -28,9 +28,13 @@ describe('work sources', () => {
 
   it('from the log: an execution stream\'s first commit is its first attempt, left unsettled for the attempt to ack', () => {
     const { msg, settled } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop')]));
+    const before = Date.now();
     const work = workFromLog(msg, onMalformed);
     expect(work?.item).toEqual({ executionId: 't1@1000', taskId: 't1', executor: 'noop', attempt: 1 });
     expect(work?.firstCommit).toMatchObject([{ type: 'TaskDue', streamId: 'execution-t1@1000', revision: 0 }]);
+    // When it was received, to tell a start held until its instant from one that got here late (the metrics).
+    expect(work?.receivedAtMs).toBeGreaterThanOrEqual(before);
+    expect(work?.receivedAtMs).toBeLessThanOrEqual(Date.now());
     expect(settled).toEqual([]);
   });
 
@@ -43,7 +47,7 @@ describe('work sources', () => {
     expect(seedOf(work, { deliveryCount: 1, timestampNanos: storedAt(nowMs - SEED_MAX_AGE_MS) }, nowMs)).toBe(work.firstCommit);
     expect(seedOf(work, { deliveryCount: 1, timestampNanos: storedAt(nowMs - SEED_MAX_AGE_MS - 1) }, nowMs)).toBeUndefined();
     expect(seedOf(work, { deliveryCount: 2, timestampNanos: storedAt(nowMs) }, nowMs)).toBeUndefined();
-    expect(seedOf({ item: work.item }, { deliveryCount: 1, timestampNanos: storedAt(nowMs) }, nowMs)).toBeUndefined();
+    expect(seedOf({ item: work.item, receivedAtMs: nowMs }, { deliveryCount: 1, timestampNanos: storedAt(nowMs) }, nowMs)).toBeUndefined();
   });
 
   it('an old first delivery is started from its commit when the store vouches the stream still ends with it', () => {
@@ -84,7 +88,7 @@ describe('work sources', () => {
   it('from the queue: a work item, or a malformed one terminated and reported', () => {
     const item = { executionId: 't1@1000', taskId: 't1', executor: 'noop', attempt: 2 };
     const good = delivered('sched.work.noop', Buffer.from(JSON.stringify(item)));
-    expect(workFromQueue(good.msg, onMalformed)).toEqual({ item });
+    expect(workFromQueue(good.msg, onMalformed)).toEqual({ item, receivedAtMs: expect.any(Number) });
     expect(good.settled).toEqual([]);
     for (const body of ['not json', JSON.stringify({ executionId: 't1@1000', attempt: 0 })]) {
       const bad = delivered('sched.work.noop', Buffer.from(body));

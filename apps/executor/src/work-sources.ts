@@ -7,6 +7,8 @@ import { firstAttemptOf, workItemSchema, type WorkItem } from '@sched/messaging'
 export interface Work {
   readonly item: WorkItem;
   readonly firstCommit?: readonly RecordedEvent[];
+  /** When this process got the delivery: before the attempt's instant (then held until it) or not. */
+  readonly receivedAtMs: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export function workFromQueue(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Wo
     body = undefined;
   }
   const parsed = workItemSchema.safeParse(body);
-  if (parsed.success) return { item: parsed.data };
+  if (parsed.success) return { item: parsed.data, receivedAtMs: Date.now() };
   onMalformed(msg);
   msg.term();
   return undefined;
@@ -59,7 +61,7 @@ export function workFromLog(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Work
     msg.ack();
     return undefined;
   }
-  return { item, firstCommit };
+  return { item, firstCommit, receivedAtMs: Date.now() };
 }
 
 /**

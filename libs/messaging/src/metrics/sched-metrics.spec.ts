@@ -17,6 +17,9 @@ describe('SchedMetrics', () => {
     metrics.workReceived('noop', 'log');
     metrics.workReceived('noop', 'log');
     metrics.workReceived('noop', 'queue');
+    metrics.firstAttemptStarted('noop', 'ahead', 3);
+    metrics.firstAttemptStarted('noop', 'late', 40);
+    metrics.firstAttemptStarted('noop', 'late', -2); // a clock read a hair before the instant: on time
     const { body, contentType } = await metrics.exposition();
     expect(contentType).toContain('text/plain');
     expect(valueOf(body, 'sched_fires_total{kind="schedule"}')).toBe(1);
@@ -30,6 +33,10 @@ describe('SchedMetrics', () => {
     expect(valueOf(body, 'sched_work_enqueued_total{executor="noop"}')).toBe(1);
     expect(valueOf(body, 'sched_work_received_total{executor="noop",source="log"}')).toBe(2);
     expect(valueOf(body, 'sched_work_received_total{executor="noop",source="queue"}')).toBe(1);
+    expect(valueOf(body, 'sched_schedule_to_start_seconds_count{executor="noop",arrived="ahead"}')).toBe(1);
+    expect(valueOf(body, 'sched_schedule_to_start_seconds_bucket{le="0.005",executor="noop",arrived="ahead"}')).toBe(1);
+    expect(valueOf(body, 'sched_schedule_to_start_seconds_count{executor="noop",arrived="late"}')).toBe(2);
+    expect(valueOf(body, 'sched_schedule_to_start_seconds_sum{executor="noop",arrived="late"}')).toBe(0.04);
   });
 
   it('reads queue depth and projection lag from their sources when scraped; a failed read is not reported as zero', async () => {

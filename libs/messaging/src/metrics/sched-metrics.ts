@@ -5,6 +5,12 @@ export type AttemptOutcomeLabel = 'succeeded' | 'failed' | 'retrying' | 'cancell
 /** What made the timer fire: a schedule on time, a schedule caught up after a misfire, a manual trigger, a backfill. */
 export type FireKind = 'schedule' | 'catch-up' | 'trigger' | 'backfill';
 
+/**
+ * When an executor got an execution's first attempt: before its instant (`ahead`: held until then, so any lateness
+ * of the start is the executor's own) or at or after it (`late`: the timer, the store or the dispatch was late).
+ */
+export type StartArrival = 'ahead' | 'late';
+
 /** Where an executor's work comes from (see openLogDispatch). */
 export type WorkSource = 'log' | 'queue';
 
@@ -69,6 +75,15 @@ export class SchedMetrics {
     help: 'Run time of attempts, from TaskStarted to their recorded end',
     labelNames: ['outcome', 'executor'] as const,
     buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly scheduleToStart = new Histogram({
+    name: 'sched_schedule_to_start_seconds',
+    help:
+      "How long after its instant an on-time scheduled execution's first attempt started (TaskStarted − the TaskDue's instant), " +
+      'by executor type and by when the executor got it: arrived="ahead" (held until the instant: the lateness is the executor\'s own) or "late"',
+    labelNames: ['executor', 'arrived'] as const,
+    buckets: SECONDS_BUCKETS,
     registers: [this.registry],
   });
   private readonly enqueued = new Counter({
@@ -140,6 +155,11 @@ export class SchedMetrics {
   attemptEnded(outcome: AttemptOutcomeLabel, executor: string, durationMs?: number): void {
     this.attempts.inc({ outcome, executor });
     if (durationMs !== undefined) this.durations.observe({ outcome, executor }, durationMs / 1000);
+  }
+
+  /** An on-time scheduled execution's first attempt started `latenessMs` after its instant. */
+  firstAttemptStarted(executor: string, arrived: StartArrival, latenessMs: number): void {
+    this.scheduleToStart.observe({ executor, arrived }, Math.max(0, latenessMs) / 1000);
   }
 
   workEnqueued(executor: string): void {
