@@ -5,7 +5,9 @@
  * due in a 30 s window is measured. sched: TaskStarted.startedAt − TaskDue.scheduledAt (timer → store → log dispatch
  * → executor), read back from the log after the run (support/recorded-lateness.ts). BullMQ: the processor's start
  * − the iteration's time (the millis in its job id, `repeat:<id>:<ms>`). sched runs three times, its executor on
- * the main thread, on a worker thread, in a process of its own (see ExecutorPlacement).
+ * the main thread, on a worker thread, in a process of its own (see ExecutorPlacement). The executor's own metric
+ * (sched_schedule_to_start_seconds, read as the window opens and closes) splits the starts over 10 ms late into
+ * those it held from before their instant (its own CPU or event loop was late) and those that reached it late.
  * Run: npm run bench (needs nats-server and redis-server on PATH). BENCH_SCHEDULES, BENCH_EVERY_MS, BENCH_MEASURE_MS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Subjects } from '@sched/contracts';
-import { connectNats, loadConfig } from '@sched/messaging';
+import { SchedMetrics, connectNats, freePort, loadConfig } from '@sched/messaging';
 import { ExecutorModule } from '../apps/executor/src/executor.module';
 import { startHttpGateway } from '../apps/gateway/src/http/start-http-gateway';
 import { standaloneModules } from '../apps/standalone/src/standalone';
@@ -21,6 +23,7 @@ import { spawnApp } from '../test/support/app-process';
 import { latenessSummary, report } from './bench-report';
 import { logHead, recordedLateness, type Lateness } from './support/recorded-lateness';
 import { benchNats, benchRedis } from './support/servers';
+import { arrivalColumns, arrivalsBetween, startArrivals, type StartArrivals } from './support/start-arrivals';
 
 const SCHEDULES = Number(process.env.BENCH_SCHEDULES ?? 100_000);
 const EVERY_MS = Number(process.env.BENCH_EVERY_MS ?? 100_000);
@@ -50,17 +53,25 @@ interface Window {
 
 /**
  * Runs the set-up and says how long it took, then waits out the settling time, the window, and a few seconds for
- * the window's last fires to start.
+ * the window's last fires to start. `scrape` (sched): the executor's metrics, read as the window opens and closes.
  */
-async function setUpAndMeasure(what: string, setUp: () => Promise<void>): Promise<{ window: Window; setUpS: number }> {
+async function setUpAndMeasure(
+  what: string,
+  setUp: () => Promise<void>,
+  scrape?: () => Promise<string>,
+): Promise<{ window: Window; setUpS: number; arrivals?: StartArrivals }> {
   const started = Date.now();
   await setUp();
   const ended = Date.now();
   const setUpS = (ended - started) / 1000;
   console.log(`${what} in ${setUpS.toFixed(1)} s`);
   const window = { from: ended + SETTLE_MS, to: ended + SETTLE_MS + MEASURE_MS };
+  await sleep(window.from - Date.now());
+  const before = scrape && startArrivals(await scrape());
+  await sleep(window.to - Date.now());
+  const arrivals = scrape && before && arrivalsBetween(before, startArrivals(await scrape()));
   await sleep(window.to + 5_000 - Date.now());
-  return { window, setUpS };
+  return { window, setUpS, arrivals };
 }
 
 /**
@@ -71,18 +82,31 @@ async function setUpAndMeasure(what: string, setUp: () => Promise<void>): Promis
  */
 type ExecutorPlacement = 'main thread' | 'worker thread' | 'process';
 
-async function schedRun(placement: ExecutorPlacement): Promise<{ lateness: number[]; setUpS: number }> {
+interface SchedRun {
+  readonly lateness: number[];
+  readonly setUpS: number;
+  readonly arrivals?: StartArrivals;
+}
+
+async function schedRun(placement: ExecutorPlacement): Promise<SchedRun> {
   const nats = await benchNats();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sched-bench-data-'));
   const env = { NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', EXECUTOR_CONCURRENCY: '256', HTTP_PORT: '0' };
   const config = loadConfig({ ...env, INSTANCE_ID: 'bench', STANDALONE_EXECUTOR_THREAD: String(placement === 'worker thread') });
-  const executor = placement === 'process' ? spawnApp('executor', { ...env, INSTANCE_ID: 'bench-executor' }, 'executor', ['--max-semi-space-size=64']) : undefined;
+  const metricsPort = await freePort();
+  const executor =
+    placement === 'process'
+      ? spawnApp('executor', { ...env, INSTANCE_ID: 'bench-executor', METRICS_PORT: String(metricsPort) }, 'executor', ['--max-semi-space-size=64'])
+      : undefined;
   await executor?.waitForOutput('sched-executor ready', 60_000);
   const modules = standaloneModules(config).filter((module) => placement !== 'process' || module !== ExecutorModule);
   const app = await startHttpGateway(config, modules, { queue: 'sched', shutdownHooks: false, logger: false });
+  // The executor's metrics: its own process's endpoint, or the app's registry (which adds a worker thread's).
+  const scrape = async (): Promise<string> =>
+    executor ? (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text() : (await app.get(SchedMetrics).exposition()).body;
   const nc = await connectNats(nats.url, 'bench-feeder');
   let setUpEnd = 0;
-  const { window, setUpS } = await setUpAndMeasure(`sched: ${SCHEDULES} interval tasks created`, () =>
+  const { window, setUpS, arrivals } = await setUpAndMeasure(`sched: ${SCHEDULES} interval tasks created`, () =>
     inFlight(SCHEDULES, async (i) => {
       const payload = { name: `every-${i}`, executor: 'noop', schedules: [{ type: 'interval', every: EVERY_MS, offset: offsetOf(i) }] };
       const reply = (await nc.request(Subjects.cmd.taskCreate, JSON.stringify(payload), { timeout: 60_000 })).json<{ ok: boolean; error?: unknown }>();
@@ -90,6 +114,7 @@ async function schedRun(placement: ExecutorPlacement): Promise<{ lateness: numbe
     }).then(async () => {
       setUpEnd = await logHead(nc);
     }),
+    scrape,
   );
   const latenessAt = await recordedLateness(nc, setUpEnd);
   await nc.close();
@@ -97,7 +122,7 @@ async function schedRun(placement: ExecutorPlacement): Promise<{ lateness: numbe
   await executor?.stop();
   await nats.cleanup();
   rmSync(dataDir, { recursive: true, force: true });
-  return { lateness: inWindow(latenessAt, window), setUpS };
+  return { lateness: inWindow(latenessAt, window), setUpS, arrivals };
 }
 
 async function bullmqRun(): Promise<{ lateness: number[]; setUpS: number; redis: string }> {
@@ -130,7 +155,7 @@ function inWindow(latenessAt: readonly Lateness[], window: Window): number[] {
 
 async function main(): Promise<void> {
   const placements: ExecutorPlacement[] = ['main thread', 'worker thread', 'process'];
-  const scheds: Array<{ lateness: number[]; setUpS: number }> = [];
+  const scheds: SchedRun[] = [];
   for (const placement of placements) scheds.push(await schedRun(placement));
   const bull = await bullmqRun();
   const shape = `${SCHEDULES.toLocaleString('en')} schedules every ${EVERY_MS / 1000} s, fires due in ${MEASURE_MS / 1000} s`;
@@ -143,6 +168,7 @@ async function main(): Promise<void> {
         'set-up s': scheds[i].setUpS.toFixed(1),
         ...latenessSummary(scheds[i].lateness),
         expected,
+        ...(scheds[i].arrivals ? arrivalColumns(scheds[i].arrivals!) : {}),
       })),
       { system: `BullMQ job schedulers (Redis ${bull.redis}): ${shape}`, 'set-up s': bull.setUpS.toFixed(1), ...latenessSummary(bull.lateness), expected },
     ],
