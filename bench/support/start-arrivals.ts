@@ -1,3 +1,5 @@
+import { sumOfSamples } from '../../test/support/metrics-text';
+
 /**
  * The executor's own account of late starts, from its `sched_schedule_to_start_seconds` histogram: of the first
  * attempts it started, how many it had before their instant (held until then: a late start is its own CPU or event
@@ -14,10 +16,8 @@ const METRIC = 'sched_schedule_to_start_seconds';
 
 /** Sums one series of the histogram over executor types: `_count`, or the `le="0.01"` bucket. */
 function sum(exposition: string, arrived: 'ahead' | 'late', within10Ms: boolean): number {
-  return exposition
-    .split('\n')
-    .filter((line) => line.startsWith(within10Ms ? `${METRIC}_bucket{le="0.01",` : `${METRIC}_count{`) && line.includes(`arrived="${arrived}"`))
-    .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  const prefix = within10Ms ? `${METRIC}_bucket{le="0.01",` : `${METRIC}_count{`;
+  return sumOfSamples(exposition, prefix, (line) => line.includes(`arrived="${arrived}"`));
 }
 
 export function startArrivals(exposition: string): StartArrivals {

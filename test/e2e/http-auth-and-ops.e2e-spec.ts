@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TaskCommandResult } from '@sched/contracts';
 import { ProjectorService } from '../../apps/projector/src/projector.service';
 import { httpClient, resultOf } from '../support/http';
+import { sumOfSamples } from '../support/metrics-text';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 
 const TOKEN = 's3cret-token';
@@ -68,19 +69,17 @@ describe('HTTP auth, health, metrics and OpenAPI', () => {
 
   it('counts fires, lateness, outcomes and durations on /metrics, with queue depth and projection lag', async () => {
     const created = resultOf(await http.post<TaskCommandResult>('/api/tasks', { name: 'every second', executor: 'noop', schedules: [{ type: 'interval', every: '1s' }] }));
-    const sample = (text: string, name: string): number =>
-      text.split('\n').filter((line) => line.startsWith(name)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
     const text = await waitFor(async () => {
       const body = await (await fetch(`${system.httpUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
-      return sample(body, 'sched_executions_total{outcome="succeeded",executor="noop"}') >= 1 ? body : undefined;
+      return sumOfSamples(body, 'sched_executions_total{outcome="succeeded",executor="noop"}') >= 1 ? body : undefined;
     }, 15_000, 'a scheduled execution to be counted');
-    expect(sample(text, 'sched_fires_total{kind="schedule"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'sched_fire_lateness_seconds_count')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'sched_execution_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(sumOfSamples(text, 'sched_fires_total{kind="schedule"}')).toBeGreaterThanOrEqual(1);
+    expect(sumOfSamples(text, 'sched_fire_lateness_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(sumOfSamples(text, 'sched_execution_duration_seconds_count')).toBeGreaterThanOrEqual(1);
     // Its first attempt's schedule-to-start, held until its instant or not (either, on a loaded machine).
-    expect(sample(text, 'sched_schedule_to_start_seconds_count{executor="noop"')).toBeGreaterThanOrEqual(1);
+    expect(sumOfSamples(text, 'sched_schedule_to_start_seconds_count{executor="noop"')).toBeGreaterThanOrEqual(1);
     // First attempts come straight from the event log on JetStream: nothing goes through the work queue for them.
-    expect(sample(text, 'sched_work_received_total{executor="noop",source="log"}')).toBeGreaterThanOrEqual(1);
+    expect(sumOfSamples(text, 'sched_work_received_total{executor="noop",source="log"}')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^sched_work_queue_depth\{state="pending"\} \d+$/m);
     expect(text).toMatch(/^sched_projection_lag_seconds \d/m);
     expect(text).toMatch(/^sched_process_resident_memory_bytes \d+/m);
