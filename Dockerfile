@@ -16,7 +16,8 @@ ENV NODE_ENV=production APP=standalone DATA_DIR=/data
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY bin/start-app.sh ./bin/
 # The dashboard's static files (tsc does not copy them) next to the compiled gateway that serves them.
 COPY --from=build /app/apps/gateway/src/dashboard/public ./dist/apps/gateway/src/dashboard/public
 VOLUME /data
-CMD ["sh", "-c", "exec node --max-semi-space-size=64 dist/apps/$APP/src/main.js"]
+CMD ["sh", "bin/start-app.sh"]

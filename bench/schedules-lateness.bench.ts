@@ -94,9 +94,10 @@ async function schedRun(placement: ExecutorPlacement): Promise<SchedRun> {
   const env = { NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', EXECUTOR_CONCURRENCY: '256', HTTP_PORT: '0' };
   const config = loadConfig({ ...env, INSTANCE_ID: 'bench', STANDALONE_EXECUTOR_THREAD: String(placement === 'worker thread') });
   const metricsPort = await freePort();
+  // As bin/start-app.sh starts a deployed executor: V8's default 16 MiB semi-spaces (the standalone gets 64).
   const executor =
     placement === 'process'
-      ? spawnApp('executor', { ...env, INSTANCE_ID: 'bench-executor', METRICS_PORT: String(metricsPort) }, 'executor', ['--max-semi-space-size=64'])
+      ? spawnApp('executor', { ...env, INSTANCE_ID: 'bench-executor', METRICS_PORT: String(metricsPort) }, 'executor', ['--max-semi-space-size=16'])
       : undefined;
   await executor?.waitForOutput('sched-executor ready', 60_000);
   const modules = standaloneModules(config).filter((module) => placement !== 'process' || module !== ExecutorModule);
