@@ -75,8 +75,8 @@ async function setUpAndMeasure(
 }
 
 /**
- * Where the executor runs: on the one main thread with every other service (`npm start`'s default), on a worker
- * thread of the same process (STANDALONE_EXECUTOR_THREAD=true), or as a process of its own (as the services are
+ * Where the executor runs: on the one main thread with every other service (STANDALONE_EXECUTOR_THREAD=false), on a
+ * worker thread of the same process (`npm start`'s default), or as a process of its own (as the services are
  * deployed, docker-compose.yml). Apart, its start of each attempt shares no event loop with the timer, the projector
  * and the relay of 100k tasks.
  */

@@ -1,16 +1,17 @@
 import { Subjects, type Page, type ExecutionView, type TaskCommandResult } from '@sched/contracts';
 import { ExecutorModule } from '../../apps/executor/src/executor.module';
-import { ExecutorThread } from '../../apps/standalone/src/executor-thread.module';
+import { ExecutorWorkerService } from '../../apps/executor/src/executor-worker.service';
+import { ExecutorThread, ExecutorThreadModule } from '../../apps/standalone/src/executor-thread.module';
 import { standaloneModules } from '../../apps/standalone/src/standalone';
 import type { Worker } from 'node:worker_threads';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 import { createTask, trigger, waitForEnd } from '../support/executions';
 
-describe('standalone with STANDALONE_EXECUTOR_THREAD=true: the executor on a worker thread of its own', () => {
+describe('standalone (STANDALONE_EXECUTOR_THREAD unset: the default): the executor on a worker thread of its own', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await startTestSystem({ STANDALONE_EXECUTOR_THREAD: 'true' });
+    system = await startTestSystem();
   });
   afterAll(async () => {
     await system?.close();
@@ -61,5 +62,25 @@ describe('standalone with STANDALONE_EXECUTOR_THREAD=true: the executor on a wor
     expect(thread.worker).toBeDefined();
     expect(thread.worker).not.toBe(lost);
     expect(Date.parse((events[1].data as { startedAt: string }).startedAt)).toBeGreaterThan(diedAt);
+  });
+});
+
+describe('standalone with STANDALONE_EXECUTOR_THREAD=false: the executor on the main thread with every other service', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ STANDALONE_EXECUTOR_THREAD: 'false' });
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it('starts no thread, and executions run on the main thread', async () => {
+    expect(standaloneModules(system.config)).toContain(ExecutorModule);
+    expect(standaloneModules(system.config)).not.toContain(ExecutorThreadModule);
+    expect(system.app.get(ExecutorWorkerService)).toBeInstanceOf(ExecutorWorkerService);
+    const taskId = await createTask(system, { executor: 'noop' });
+    const events = await waitForEnd(system.store, await trigger(system, taskId), 10_000);
+    expect(events.map((event) => event.type)).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
   });
 });

@@ -20,11 +20,12 @@ const RESTART_MAX_MS = 30_000;
 const RESTART_STABLE_MS = 60_000;
 
 /**
- * The standalone's executor on a worker thread (STANDALONE_EXECUTOR_THREAD=true). With 100k tasks at 1k fires/s the
- * one main thread is 75–85% busy, and an attempt's start waits its turn behind the timer, projector and relay: p99
- * fire lateness 80–164 ms in one thread, 18–33 ms with the executor in a process of its own (README, Benchmarks).
- * A thread gives it an event loop and heap of its own without a second deployable (two runs: p99 44–55 ms, so it
- * gains less than a process; off by default). The standalone's /metrics adds the thread's metrics to its own. A
+ * The standalone's executor on a worker thread (the default; STANDALONE_EXECUTOR_THREAD=false keeps it on the main
+ * thread). With 100k tasks at 1k fires/s the one main thread is 75–85% busy, and an attempt's start waits its turn
+ * behind the timer, projector and relay: p99 fire lateness 26–76 ms in one thread against 6–19 ms on a thread of its
+ * own (2026-12-06, README, Benchmarks), where it has an event loop and heap of its own without a second deployable;
+ * saturated, the two threads also run ~6% more executions a second on two cores. The standalone's /metrics adds the
+ * thread's metrics to its own. A
  * thread that dies after it started is started again (after RESTART_MIN_MS, doubling up to RESTART_MAX_MS while
  * it fails to start or dies within RESTART_STABLE_MS of starting): the rest of the process runs on, and what the
  * dead thread ran comes back from the server.
@@ -58,8 +59,11 @@ export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async start(): Promise<void> {
     const entry = threadEntry(__dirname, 'executor.thread');
-    // No metrics endpoint of its own: the port is the standalone's to serve, not the thread's to take.
-    const worker = (this.worker = new Worker(entry.file, { workerData: { ...this.config, metricsPort: undefined }, execArgv: entry.execArgv }));
+    // No metrics endpoint of its own: the port is the standalone's to serve, not the thread's to take. The thread's
+    // environment (EXECUTOR_MODULES, read by its executor registry) is this module's process.env, named explicitly:
+    // the default reads the process's own, which a host that sandboxes process.env (Jest) does not change.
+    const workerData = { ...this.config, metricsPort: undefined };
+    const worker = (this.worker = new Worker(entry.file, { workerData, execArgv: entry.execArgv, env: process.env }));
     worker.on('message', (message: ExecutorThreadReply) => {
       if (message.type !== 'metrics') this.next?.resolve(message);
       else this.metricsAsked.get(message.id)?.(message.metrics);

@@ -14,8 +14,9 @@ describe('loadConfig: TIMER_FIRE_AHEAD_MS', () => {
 });
 
 describe('loadConfig: STANDALONE_EXECUTOR_THREAD', () => {
-  it('is off unless set to true', () => {
-    expect(loadConfig({}).standaloneExecutorThread).toBe(false);
+  it('is on unless set to false', () => {
+    expect(loadConfig({}).standaloneExecutorThread).toBe(true);
+    expect(loadConfig({ STANDALONE_EXECUTOR_THREAD: '' }).standaloneExecutorThread).toBe(true);
     expect(loadConfig({ STANDALONE_EXECUTOR_THREAD: 'false' }).standaloneExecutorThread).toBe(false);
     expect(loadConfig({ STANDALONE_EXECUTOR_THREAD: 'true' }).standaloneExecutorThread).toBe(true);
   });

@@ -45,8 +45,9 @@ export interface SchedConfig {
   /** When set, every HTTP route but /health wants `Authorization: Bearer <apiToken>`. */
   readonly apiToken?: string;
   /**
-   * Standalone only (STANDALONE_EXECUTOR_THREAD=true): the executor runs on a worker thread of its own, so its starts
-   * share no event loop (nor heap) with the timer, projector and relay of a large system. Default false.
+   * Standalone only (STANDALONE_EXECUTOR_THREAD, default true): the executor runs on a worker thread of its own, so
+   * its starts share no event loop (nor heap) with the timer, projector and relay of a large system; `false` runs it
+   * on the main thread with everything else.
    */
   readonly standaloneExecutorThread?: boolean;
 }
@@ -71,9 +72,10 @@ function fireAheadMs(env: NodeJS.ProcessEnv): number {
   return value;
 }
 
-function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+function flag(env: NodeJS.ProcessEnv, name: string, unset = false): boolean {
   const raw = env[name];
-  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === undefined || raw === '') return unset;
+  if (raw === 'false') return false;
   if (raw === 'true') return true;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
@@ -112,6 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     ...(env.METRICS_PORT ? { metricsPort: env.METRICS_PORT === '0' ? 0 : positiveInt(env, 'METRICS_PORT', 0) } : {}),
     metricsHost: env.METRICS_HOST || '127.0.0.1',
     ...(env.SCHED_API_TOKEN ? { apiToken: env.SCHED_API_TOKEN } : {}),
-    standaloneExecutorThread: flag(env, 'STANDALONE_EXECUTOR_THREAD'),
+    standaloneExecutorThread: flag(env, 'STANDALONE_EXECUTOR_THREAD', true),
   };
 }
