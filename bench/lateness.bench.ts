@@ -7,6 +7,9 @@
  * The JetStream floor: the same TaskDue commits published at the due instants themselves (no fire-ahead) on a log
  * holding as many bytes as sched's did, taken off the dispatch consumer by a bare executor
  * (support/jetstream-floor.ts): take − due. What recording each fire at its instant costs on this server.
+ * sched and BullMQ first run WARMUP executions of the same shape unmeasured, as the throughput benchmark does: a
+ * scheduler is a long-running service, and the first burst of a fresh process runs JIT-cold code (sched's executor
+ * thread most: it has done nothing else yet, see the README's Benchmarks).
  * Run: npm run bench (needs nats-server and redis-server on PATH).
  */
 import { randomUUID } from 'node:crypto';
@@ -15,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Subjects } from '@sched/contracts';
 import { DEFAULT_STREAM_NAME } from '@sched/event-store';
 import { connectNats, loadConfig } from '@sched/messaging';
@@ -28,6 +32,11 @@ const N = Number(process.env.BENCH_ONESHOTS ?? 2_000);
 const SPREAD_MS = 2_000;
 /** Creating the tasks must end before the first is due, or what is measured is the creation, not the firing. */
 const LEAD_MS = Number(process.env.BENCH_LEAD_MS ?? 20_000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? N);
+/** The warm-up's first fire: after its creation (a few hundred ms for 2k tasks). */
+const WARMUP_LEAD_MS = 3_000;
+
+const sleepUntil = (atMs: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, atMs - Date.now())));
 
 function checkLead(what: string, firstDueMs: number): void {
   const spareMs = firstDueMs - Date.now();
@@ -35,8 +44,21 @@ function checkLead(what: string, firstDueMs: number): void {
   if (spareMs < 0) throw new Error(`${what} too late: it took longer than BENCH_LEAD_MS (${LEAD_MS} ms), raise it`);
 }
 
-/** When each of N executions is due: over SPREAD_MS from `firstDue`, as both sides schedule them. */
-const dueAt = (firstDue: number, i: number): number => firstDue + Math.floor((i * SPREAD_MS) / N);
+/** When each of `count` executions is due: over SPREAD_MS from `firstDue`, as both sides schedule them. */
+const dueAt = (firstDue: number, i: number, count = N): number => firstDue + Math.floor((i * SPREAD_MS) / count);
+
+/** Creates `count` one-shot noop tasks due over SPREAD_MS from `firstDue`, 100 requests in flight. */
+async function createOneShots(nc: NatsConnection, name: string, firstDue: number, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, (_, k) => {
+        const at = new Date(dueAt(firstDue, i + k, count)).toISOString();
+        const payload = { name: `${name}-${i + k}`, executor: 'noop', schedules: [{ type: 'once', at }] };
+        return nc.request(Subjects.cmd.taskCreate, JSON.stringify(payload), { timeout: 30_000 });
+      }),
+    );
+  }
+}
 
 async function schedRun(): Promise<{ lateness: number[]; logBytes: number }> {
   const nats = await benchNats();
@@ -44,20 +66,18 @@ async function schedRun(): Promise<{ lateness: number[]; logBytes: number }> {
   const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'error', INSTANCE_ID: 'bench', EXECUTOR_CONCURRENCY: '256' });
   const app = await startStandalone(config, { shutdownHooks: false, logger: false });
   const nc = await connectNats(nats.url, 'bench-feeder'); // as the timer connects: no async stack traces per request
-  const firstDue = Date.now() + LEAD_MS;
-  for (let i = 0; i < N; i += 100) {
-    await Promise.all(
-      Array.from({ length: Math.min(100, N - i) }, (_, k) => {
-        const at = new Date(dueAt(firstDue, i + k)).toISOString();
-        const payload = { name: `once-${i + k}`, executor: 'noop', schedules: [{ type: 'once', at }] };
-        return nc.request(Subjects.cmd.taskCreate, JSON.stringify(payload), { timeout: 30_000 });
-      }),
-    );
+  if (WARMUP > 0) {
+    const warmUpDue = Date.now() + WARMUP_LEAD_MS;
+    await createOneShots(nc, 'warm-up', warmUpDue, WARMUP);
+    await sleepUntil(warmUpDue + SPREAD_MS + 3_000);
   }
+  // Read back from here: the measured tasks' commits and the executions they fire (the warm-up's are over).
+  const firstDue = Date.now() + LEAD_MS;
+  await createOneShots(nc, 'once', firstDue, N);
   checkLead('sched: tasks created', firstDue);
   const { bytes: logBytes, last_seq: head } = (await (await jetstreamManager(nc)).streams.info(DEFAULT_STREAM_NAME)).state;
   // Read back once all should have started; a slow run is read again until every one did, or the deadline passes.
-  await new Promise((resolve) => setTimeout(resolve, firstDue + SPREAD_MS + 2_000 - Date.now()));
+  await sleepUntil(firstDue + SPREAD_MS + 2_000);
   let recorded = await recordedLateness(nc, head);
   for (const deadline = firstDue + SPREAD_MS + 30_000; recorded.length < N && Date.now() < deadline; ) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -71,9 +91,9 @@ async function schedRun(): Promise<{ lateness: number[]; logBytes: number }> {
   return { lateness, logBytes };
 }
 
-async function untilAll(lateness: readonly number[], firstDue: number): Promise<void> {
+async function untilAll(lateness: readonly number[], firstDue: number, count = N): Promise<void> {
   const deadline = firstDue + SPREAD_MS + 30_000;
-  while (lateness.length < N && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (lateness.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 /** The floor under any design that records TaskDue at the due instant on this log: see the header. */
@@ -120,13 +140,16 @@ async function bullmqRun(): Promise<{ lateness: number[]; redis: string }> {
     { connection, concurrency: 256 },
   );
   await worker.waitUntilReady();
+  const addJobs = (firstDue: number, count: number) =>
+    queue.addBulk(Array.from({ length: count }, (_, i) => ({ name: 'once', data: {}, opts: { delay: dueAt(firstDue, i, count) - Date.now() } })));
+  if (WARMUP > 0) {
+    const warmUpDue = Date.now() + WARMUP_LEAD_MS;
+    await addJobs(warmUpDue, WARMUP);
+    await untilAll(lateness, warmUpDue, WARMUP);
+    lateness.length = 0;
+  }
   const firstDue = Date.now() + LEAD_MS;
-  const jobs = Array.from({ length: N }, (_, i) => ({
-    name: 'once',
-    data: {},
-    opts: { delay: dueAt(firstDue, i) - Date.now() },
-  }));
-  await queue.addBulk(jobs);
+  await addJobs(firstDue, N);
   checkLead('BullMQ: jobs added', firstDue);
   await untilAll(lateness, firstDue);
   await worker.close();
