@@ -22,13 +22,13 @@ const RESTART_STABLE_MS = 60_000;
 /**
  * The standalone's executor on a worker thread (the default; STANDALONE_EXECUTOR_THREAD=false keeps it on the main
  * thread). With 100k tasks at 1k fires/s the one main thread is 75–85% busy, and an attempt's start waits its turn
- * behind the timer, projector and relay: p99 fire lateness 26–76 ms in one thread against 6–19 ms on a thread of its
+ * behind the timer, projector and relay: p99 fire lateness 26–76 ms in one thread against 5–19 ms on a thread of its
  * own (2026-12-06, README, Benchmarks), where it has an event loop and heap of its own without a second deployable;
- * saturated, the two threads also run ~6% more executions a second on two cores. The standalone's /metrics adds the
- * thread's metrics to its own. A
- * thread that dies after it started is started again (after RESTART_MIN_MS, doubling up to RESTART_MAX_MS while
- * it fails to start or dies within RESTART_STABLE_MS of starting): the rest of the process runs on, and what the
- * dead thread ran comes back from the server.
+ * saturated, the two threads also run ~6% more executions a second on two cores. Its price: its code is JIT-cold
+ * until it has run some work, so a fresh process's first burst can start late. The standalone's /metrics adds the
+ * thread's metrics to its own. A thread that dies after it started is started again (after RESTART_MIN_MS, doubling
+ * up to RESTART_MAX_MS while it fails to start or dies within RESTART_STABLE_MS of starting): the rest of the
+ * process runs on, and what the dead thread ran comes back from the server.
  */
 @Injectable()
 export class ExecutorThread implements OnApplicationBootstrap, OnModuleDestroy {
