@@ -72,7 +72,7 @@ function fireAheadMs(env: NodeJS.ProcessEnv): number {
   return value;
 }
 
-function flag(env: NodeJS.ProcessEnv, name: string, unset = false): boolean {
+function flag(env: NodeJS.ProcessEnv, name: string, unset: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return unset;
   if (raw === 'false') return false;
