@@ -6,6 +6,7 @@ import { standaloneModules } from '../../apps/standalone/src/standalone';
 import type { Worker } from 'node:worker_threads';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 import { createTask, trigger, waitForEnd } from '../support/executions';
+import { WARM_UP_TASK_ID } from '../../apps/executor/src/warm-up';
 
 describe('standalone (STANDALONE_EXECUTOR_THREAD unset: the default): the executor on a worker thread of its own', () => {
   let system: TestSystem;
@@ -48,6 +49,17 @@ describe('standalone (STANDALONE_EXECUTOR_THREAD unset: the default): the execut
     expect(sample('sched_executions_total', 'outcome="succeeded"', 'executor="sleep"')).toBeGreaterThanOrEqual(2);
     expect(sample('sched_work_received_total', 'executor="sleep"', 'source="log"')).toBeGreaterThanOrEqual(2);
     expect(body.match(/^sched_process_cpu_seconds_total /gm)).toHaveLength(1);
+  });
+
+  it("leaves nothing of its start-up warm-up (no-op executions in memory) in the log or the executor's metrics", async () => {
+    expect(system.config.executorWarmUp).toBe(2_000); // the default: the thread warmed up before it took work
+    const streams = new Set<string>();
+    for await (const event of system.store.readAll()) streams.add(event.streamId);
+    expect(streams.size).toBeGreaterThan(1); // the first test's task and executions
+    expect([...streams].filter((streamId) => streamId.includes(WARM_UP_TASK_ID))).toEqual([]);
+    const body = await (await fetch(`${system.httpUrl}/metrics`)).text();
+    // No noop task has run yet (the next test's is the first): every noop sample would be the warm-up's.
+    expect(body.split('\n').filter((line) => line.startsWith('sched_') && line.includes('executor="noop"'))).toEqual([]);
   });
 
   it('starts a thread that died again, and executions go on', async () => {

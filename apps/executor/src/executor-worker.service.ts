@@ -31,6 +31,7 @@ import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
+import { warmUpExecutionPath } from './warm-up';
 import { seedOf, stillEndsWithIn, workFromLog, workFromQueue, type StillEndsWith, type Work } from './work-sources';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -88,6 +89,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.warmUp();
     const typeLimits = new TypeLimits(parseTypeLimits(process.env[EXECUTOR_TYPE_CONCURRENCY_ENV]));
     this.limits = new ConcurrencyLimits(typeLimits, await TaskSlotLeases.open(this.nc));
     this.cancelRequests = listenForCancelRequests(this.nc, (executionId) => this.abort(executionId, { kind: 'cancel' }));
@@ -98,6 +100,17 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     this.loops.push(this.pullLoop(await js.consumers.get(WORK_STREAM, WORK_CONSUMER), 'queue', (msg) => workFromQueue(msg, malformed)));
     if (await openLogDispatch(this.nc, this.config)) {
       this.loops.push(this.pullLoop(await js.consumers.get(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER), 'log', (msg) => workFromLog(msg, malformed)));
+    }
+  }
+
+  /** See warmUpExecutionPath: before any work is taken. A failure is logged and start-up goes on (it only warms). */
+  private async warmUp(): Promise<void> {
+    const startMs = Date.now();
+    try {
+      const ran = await warmUpExecutionPath(this.registry, this.config.instanceId, this.config.executorWarmUp ?? 0, GROUP_COMMIT_MS);
+      if (ran > 0) this.logger.log(`warmed up: ${ran} no-op executions in memory in ${Date.now() - startMs} ms`);
+    } catch (error) {
+      this.logger.error(`warm-up failed (the executor starts anyway): ${String(error)}`);
     }
   }
 

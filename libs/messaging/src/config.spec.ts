@@ -1,4 +1,4 @@
-import { ConfigError, MAX_TIMER_FIRE_AHEAD_MS, loadConfig } from './config';
+import { ConfigError, DEFAULT_EXECUTOR_WARMUP, MAX_TIMER_FIRE_AHEAD_MS, loadConfig } from './config';
 
 describe('loadConfig: TIMER_FIRE_AHEAD_MS', () => {
   it('defaults to 50 ms, takes 0 (off) up to the maximum', () => {
@@ -23,5 +23,18 @@ describe('loadConfig: STANDALONE_EXECUTOR_THREAD', () => {
 
   it('rejects anything else with a clear error', () => {
     expect(() => loadConfig({ STANDALONE_EXECUTOR_THREAD: 'yes' })).toThrow(new ConfigError('STANDALONE_EXECUTOR_THREAD must be true or false, got "yes"'));
+  });
+});
+
+describe('loadConfig: EXECUTOR_WARMUP', () => {
+  it('defaults to 2000 no-op executions, takes 0 (off) and other counts', () => {
+    expect(loadConfig({}).executorWarmUp).toBe(DEFAULT_EXECUTOR_WARMUP);
+    expect(DEFAULT_EXECUTOR_WARMUP).toBe(2_000);
+    expect(loadConfig({ EXECUTOR_WARMUP: '0' }).executorWarmUp).toBe(0);
+    expect(loadConfig({ EXECUTOR_WARMUP: '500' }).executorWarmUp).toBe(500);
+  });
+
+  it.each(['-1', '1.5', 'many', '100001'])('refuses %s with a ConfigError that gives the range', (raw) => {
+    expect(() => loadConfig({ EXECUTOR_WARMUP: raw })).toThrow(new ConfigError(`EXECUTOR_WARMUP must be an integer from 0 to 100000, got "${raw}"`));
   });
 });

@@ -21,6 +21,11 @@ export interface SchedConfig {
   readonly logLevel: string;
   /** How many executions one executor process runs at once. */
   readonly executorConcurrency: number;
+  /**
+   * No-op executions an executor runs in memory at start, before it takes work (EXECUTOR_WARMUP, default 2000, 0
+   * turns it off): its code is JIT-cold until then. Unset (a config built by hand): none.
+   */
+  readonly executorWarmUp?: number;
   /** Timer HA: partitions the schedules are split into, and the lease TTL after which a dead owner's move. */
   readonly timerPartitions: number;
   readonly timerLeaseTtlMs: number;
@@ -59,15 +64,19 @@ export class ConfigError extends Error {
   }
 }
 
+export const DEFAULT_EXECUTOR_WARMUP = 2_000;
+const MAX_EXECUTOR_WARMUP = 100_000;
+
 /** The longest fire-ahead window: a pause recorded inside it no longer stops that fire (see timerFireAheadMs). */
 export const MAX_TIMER_FIRE_AHEAD_MS = 1_000;
 
-function fireAheadMs(env: NodeJS.ProcessEnv): number {
-  const raw = env.TIMER_FIRE_AHEAD_MS;
-  if (raw === undefined || raw === '') return 50;
+/** An integer from `min` to `max`, or `fallback` when unset. */
+function intInRange(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > MAX_TIMER_FIRE_AHEAD_MS) {
-    throw new ConfigError(`TIMER_FIRE_AHEAD_MS must be an integer from 0 to ${MAX_TIMER_FIRE_AHEAD_MS}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -103,9 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     instanceId: env.INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
     logLevel: env.LOG_LEVEL ?? 'info',
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
+    executorWarmUp: intInRange(env, 'EXECUTOR_WARMUP', DEFAULT_EXECUTOR_WARMUP, 0, MAX_EXECUTOR_WARMUP),
     timerPartitions: positiveInt(env, 'TIMER_PARTITIONS', 16),
     timerLeaseTtlMs: positiveInt(env, 'TIMER_LEASE_TTL_MS', 1200),
-    timerFireAheadMs: fireAheadMs(env),
+    timerFireAheadMs: intInRange(env, 'TIMER_FIRE_AHEAD_MS', 50, 0, MAX_TIMER_FIRE_AHEAD_MS),
     natsCredentials: loadNatsCredentials(env),
     replicas: positiveInt(env, 'EVENT_STORE_REPLICAS', 1),
     commandReplyTtlMs: positiveInt(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000),
