@@ -7,12 +7,13 @@ import type { Worker } from 'node:worker_threads';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 import { createTask, trigger, waitForEnd } from '../support/executions';
 import { WARM_UP_TASK_ID } from '../../apps/executor/src/warm-up';
+import { DEFAULT_EXECUTOR_WARMUP } from '@sched/messaging';
 
 describe('standalone (STANDALONE_EXECUTOR_THREAD unset: the default): the executor on a worker thread of its own', () => {
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await startTestSystem();
+    system = await startTestSystem({ EXECUTOR_WARMUP: '' }); // the default, which the test harness lowers
   });
   afterAll(async () => {
     await system?.close();
@@ -52,7 +53,7 @@ describe('standalone (STANDALONE_EXECUTOR_THREAD unset: the default): the execut
   });
 
   it("leaves nothing of its start-up warm-up (no-op executions in memory) in the log or the executor's metrics", async () => {
-    expect(system.config.executorWarmUp).toBe(2_000); // the default: the thread warmed up before it took work
+    expect(system.config.executorWarmUp).toBe(DEFAULT_EXECUTOR_WARMUP); // the thread warmed up before it took work
     const streams = new Set<string>();
     for await (const event of system.store.readAll()) streams.add(event.streamId);
     expect(streams.size).toBeGreaterThan(1); // the first test's task and executions
