@@ -24,9 +24,10 @@ function warmUpDue(scheduledAtMs: number): TaskDue['data'] {
  * decider, the hash chain, the attempt runner, the group commit of start and end — on a store of its own in memory,
  * before the executor takes any work, then drops that store: nothing reaches the event log, the metrics or the logs.
  * Why: a fresh executor's code is JIT-cold, and when the first thing it gets is a burst (a restart just before the
- * top of the minute, a backlog) it runs the burst interpreted, several times slower. On a loaded 2-core machine a
- * cold executor thread fell 30–110 ms behind at 1k fires/s (the median start) and stayed behind for the whole burst;
- * warmed, its median start was 1–3 ms late (see the README's Benchmarks).
+ * top of the minute, a backlog) it runs the burst interpreted, several times slower. On a slow day of a 2-core
+ * machine a cold executor thread, 100% busy, fell behind 1k fires/s for the whole burst (median start 5–632 ms late,
+ * ten runs); warmed, 1–37 (see the README's Benchmarks). nats.js and the store adapter stay cold: warming them
+ * would take writes to the server.
  * `groupCommitMs`: the hold the executor starts attempts with. Returns how many ran (none without a `noop` executor);
  * throws when one does not end succeeded: the path real work takes is broken.
  */

@@ -25,7 +25,8 @@ const RESTART_STABLE_MS = 60_000;
  * behind the timer, projector and relay: p99 fire lateness 26–76 ms in one thread against 5–19 ms on a thread of its
  * own (2026-12-06, README, Benchmarks), where it has an event loop and heap of its own without a second deployable;
  * saturated, the two threads also run ~6% more executions a second on two cores. Its price: its code is JIT-cold
- * until it has run some work, so a fresh process's first burst can start late. The standalone's /metrics adds the
+ * until it has run some work, so a fresh process's first burst can start late: the executor's start-up warm-up
+ * (EXECUTOR_WARMUP) covers its own code, not the thread's nats.js. The standalone's /metrics adds the
  * thread's metrics to its own. A thread that dies after it started is started again (after RESTART_MIN_MS, doubling
  * up to RESTART_MAX_MS while it fails to start or dies within RESTART_STABLE_MS of starting): the rest of the
  * process runs on, and what the dead thread ran comes back from the server.
