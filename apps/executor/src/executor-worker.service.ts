@@ -31,7 +31,7 @@ import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
-import { warmUpExecutionPath } from './warm-up';
+import { warmUpExecutionPath, warmUpNatsClient } from './warm-up';
 import { seedOf, stillEndsWithIn, workFromLog, workFromQueue, type StillEndsWith, type Work } from './work-sources';
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -103,15 +103,23 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     }
   }
 
-  /** See warmUpExecutionPath: before any work is taken. A failure is logged and start-up goes on (it only warms). */
+  /**
+   * See warmUpExecutionPath and warmUpNatsClient: before any work is taken. A failure is logged and start-up goes
+   * on (they only warm): an error when the execution path itself is broken, a warning when the server did not answer.
+   */
   private async warmUp(): Promise<void> {
+    const count = this.config.executorWarmUp ?? 0;
+    if (count === 0) return;
     const startMs = Date.now();
-    try {
-      const ran = await warmUpExecutionPath(this.registry, this.config.instanceId, this.config.executorWarmUp ?? 0, GROUP_COMMIT_MS);
-      if (ran > 0) this.logger.log(`warmed up: ${ran} no-op executions in memory in ${Date.now() - startMs} ms`);
-    } catch (error) {
-      this.logger.error(`warm-up failed (the executor starts anyway): ${String(error)}`);
-    }
+    const ran = await warmUpExecutionPath(this.registry, this.config.instanceId, count, GROUP_COMMIT_MS).catch((error: unknown) => {
+      this.logger.error(`warm-up: ${String(error)} (the executor starts anyway)`);
+      return 0;
+    });
+    const answered = await warmUpNatsClient(this.nc, count).catch((error: unknown) => {
+      this.logger.warn(`warm-up: a JetStream account-info request failed, the rest skipped: ${String(error)}`);
+      return 0;
+    });
+    this.logger.log(`warmed up in ${Date.now() - startMs} ms: ${ran} no-op executions in memory, ${answered} JetStream account-info requests`);
   }
 
   async onModuleDestroy(): Promise<void> {
