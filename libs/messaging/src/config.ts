@@ -22,8 +22,9 @@ export interface SchedConfig {
   /** How many executions one executor process runs at once. */
   readonly executorConcurrency: number;
   /**
-   * No-op executions an executor runs in memory at start, before it takes work (EXECUTOR_WARMUP, default 2000, 0
-   * turns it off): its code is JIT-cold until then. Unset (a config built by hand): none.
+   * At start, before it takes work, an executor runs this many no-op executions in memory and sends as many
+   * read-only JetStream requests (EXECUTOR_WARMUP, default 2000, 0 turns it off): its code is JIT-cold until then.
+   * Unset (a config built by hand): none.
    */
   readonly executorWarmUp?: number;
   /** Timer HA: partitions the schedules are split into, and the lease TTL after which a dead owner's move. */
