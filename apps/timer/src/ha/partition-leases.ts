@@ -1,5 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { LiveMembers } from './live-members';
 
 export const LEASES_BUCKET = 'sched_timer_leases';
 export const WATERMARKS_BUCKET = 'sched_timer_watermarks';
@@ -31,8 +32,9 @@ export function partitionOf(id: string, partitions: number): number {
 
 /**
  * Timer instances share the schedule by partitions, each held with a lease in NATS KV whose TTL the owner keeps
- * renewing. Membership keys (same TTL) tell every instance how many are alive, so each aims at its fair share:
- * it takes free partitions while below it and gives back extras while above it. A killed owner stops renewing,
+ * renewing. Membership keys (same TTL), followed by one watcher (LiveMembers), tell every instance how many are
+ * alive, so each aims at its fair share: it takes free partitions while below it and gives back extras while above
+ * it. A killed owner stops renewing,
  * its leases expire after ttlMs, and the others take them. Per partition, the owner also records a watermark
  * (everything due up to it was fired) without TTL, so the next owner knows exactly what it missed.
  */
@@ -45,6 +47,7 @@ export class PartitionLeases {
   private constructor(
     private readonly leases: KV,
     private readonly watermarks: KV,
+    private readonly members: LiveMembers,
     private readonly instanceId: string,
     private readonly options: PartitionLeaseOptions,
     private readonly listener: PartitionListener,
@@ -59,7 +62,8 @@ export class PartitionLeases {
     const kvm = new Kvm(nc);
     const leases = await kvm.create(LEASES_BUCKET, { ttl: options.ttlMs, history: 1 });
     const watermarks = await kvm.create(WATERMARKS_BUCKET, { history: 1 });
-    const instance = new PartitionLeases(leases, watermarks, instanceId.replace(/[^-_a-zA-Z0-9]/g, '_'), options, listener);
+    const members = await LiveMembers.watch(leases, 'm.>', options.ttlMs);
+    const instance = new PartitionLeases(leases, watermarks, members, instanceId.replace(/[^-_a-zA-Z0-9]/g, '_'), options, listener);
     await instance.tick();
     instance.schedule();
     return instance;
@@ -87,6 +91,7 @@ export class PartitionLeases {
     if (finalWatermarkMs !== undefined) await this.saveWatermarks(finalWatermarkMs).catch(() => undefined);
     for (const partition of this.ownedPartitions()) await this.release(partition);
     await this.leases.delete(`m.${this.instanceId}`).catch(() => undefined);
+    this.members.stop();
   }
 
   private schedule(): void {
@@ -99,9 +104,9 @@ export class PartitionLeases {
   }
 
   private async tick(): Promise<void> {
-    await this.leases.put(`m.${this.instanceId}`, String(Date.now()));
+    const ownPut = await this.leases.put(`m.${this.instanceId}`, String(Date.now()));
     await this.renew();
-    const members = await this.count('m.>');
+    const members = await this.members.countAsOf(ownPut);
     const fairShare = Math.ceil(this.options.partitions / Math.max(1, members));
     if (this.owned.size < fairShare) await this.acquire(fairShare - this.owned.size);
     else if (this.owned.size > fairShare) {
@@ -144,11 +149,6 @@ export class PartitionLeases {
     if (revision !== undefined) await this.leases.delete(`p.${partition}`, { previousSeq: revision }).catch(() => undefined);
   }
 
-  private async count(filter: string): Promise<number> {
-    let n = 0;
-    for await (const _key of await this.leases.keys(filter)) n += 1;
-    return n;
-  }
 }
 
 function shuffle<T>(items: T[]): T[] {
