@@ -1,6 +1,7 @@
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 
 type Watcher = AsyncIterable<KvWatchEntry> & { stop(): void };
+type Closable = { isClosed(): boolean };
 
 const REWATCH_AFTER_MS = 250;
 
@@ -19,15 +20,16 @@ export class LiveMembers {
   private stopped = false;
 
   private constructor(
+    private readonly connection: Closable,
     private readonly kv: KV,
     private readonly keys: string,
     private readonly ttlMs: number,
     private readonly now: () => number,
   ) {}
 
-  /** Watches `keys` (e.g. `m.>`) from their current values on. */
-  static async watch(kv: KV, keys: string, ttlMs: number, now: () => number = Date.now): Promise<LiveMembers> {
-    const members = new LiveMembers(kv, keys, ttlMs, now);
+  /** Watches `keys` (e.g. `m.>`) from their current values on, on the bucket's `connection`. */
+  static async watch(connection: Closable, kv: KV, keys: string, ttlMs: number, now: () => number = Date.now): Promise<LiveMembers> {
+    const members = new LiveMembers(connection, kv, keys, ttlMs, now);
     await members.rewatch();
     return members;
   }
@@ -64,7 +66,10 @@ export class LiveMembers {
     void this.follow(watcher);
   }
 
-  /** Applies the watcher's entries; if it ends while this instance runs (the server went away), watches again. */
+  /**
+   * Applies the watcher's entries; if it ends while this instance runs (the server went away), watches again, until
+   * stopped or the connection is closed for good.
+   */
   private async follow(watcher: Watcher): Promise<void> {
     try {
       for await (const entry of watcher) {
@@ -76,9 +81,9 @@ export class LiveMembers {
     } catch {
       // Ended by an error: watched again below.
     }
-    while (!this.stopped) {
+    while (!this.stopped && !this.connection.isClosed()) {
       await new Promise((resolve) => setTimeout(resolve, REWATCH_AFTER_MS));
-      if (this.stopped) return;
+      if (this.stopped || this.connection.isClosed()) return;
       try {
         return await this.rewatch();
       } catch {

@@ -62,7 +62,7 @@ export class PartitionLeases {
     const kvm = new Kvm(nc);
     const leases = await kvm.create(LEASES_BUCKET, { ttl: options.ttlMs, history: 1 });
     const watermarks = await kvm.create(WATERMARKS_BUCKET, { history: 1 });
-    const members = await LiveMembers.watch(leases, 'm.>', options.ttlMs);
+    const members = await LiveMembers.watch(nc, leases, 'm.>', options.ttlMs);
     const instance = new PartitionLeases(leases, watermarks, members, instanceId.replace(/[^-_a-zA-Z0-9]/g, '_'), options, listener);
     await instance.tick();
     instance.schedule();
