@@ -1,6 +1,7 @@
 import type { KV, KvWatchEntry } from '@nats-io/kv';
+import type { QueuedIterator } from '@nats-io/nats-core';
 
-type Watcher = AsyncIterable<KvWatchEntry> & { stop(): void };
+type Watcher = QueuedIterator<KvWatchEntry>;
 type Closable = { isClosed(): boolean };
 
 const REWATCH_AFTER_MS = 250;
@@ -62,7 +63,7 @@ export class LiveMembers {
   }
 
   private async rewatch(): Promise<void> {
-    const watcher = (this.watcher = (await this.kv.watch({ key: this.keys })) as unknown as Watcher);
+    const watcher = (this.watcher = await this.kv.watch({ key: this.keys }));
     void this.follow(watcher);
   }
 
