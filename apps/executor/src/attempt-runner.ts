@@ -2,18 +2,11 @@ import { ErrorCode, SchedError, type ExecutionLogLine } from '@sched/contracts';
 import { percentOfItems, type KnownExecutionState } from '@sched/domain';
 import { WrongExpectedVersionError } from '@sched/event-store';
 import { AttemptLog, toExecutionError, type TaskExecutor } from '@sched/executors';
-import { AttemptWatchdog, type TimeoutKind } from './attempt-watchdog';
+import type { AbortReason, AttemptAbort } from './attempt-abort';
+import { AttemptWatchdog } from './attempt-watchdog';
 import type { ExecutionActor, Progress } from './execution-actor';
 import { PauseGate } from './pause-gate';
 import { ProgressThrottle } from './progress-throttle';
-
-/** Why an attempt's AbortSignal fired (its `reason`). */
-export type AbortReason =
-  | { readonly kind: 'cancel' }
-  | { readonly kind: 'timeout'; readonly timeout: TimeoutKind; readonly timeoutMs: number }
-  | { readonly kind: 'shutdown' }
-  /** Another writer owns the execution now (it declared this worker lost): stop without recording anything. */
-  | { readonly kind: 'lost' };
 
 /** recorded: the attempt's end is in the stream (ack); shutdown: leave it for redelivery (nak); lost: drop it (ack). */
 export type AttemptOutcome = 'recorded' | 'shutdown' | 'lost';
@@ -22,7 +15,7 @@ export interface AttemptRun {
   readonly actor: ExecutionActor;
   readonly executor: TaskExecutor<unknown>;
   readonly attempt: number;
-  readonly controller: AbortController;
+  readonly abort: AttemptAbort;
   /** Tells the work queue the attempt is alive (an in-progress ack). */
   readonly heartbeat: () => void;
   readonly logSink?: ConstructorParameters<typeof AttemptLog>[0];
@@ -34,11 +27,7 @@ type Settled = { readonly kind: 'ok'; readonly value: unknown } | { readonly kin
 export const isOwnershipLost = (error: unknown): boolean =>
   WrongExpectedVersionError.is(error) || (SchedError.is(error) && error.code === ErrorCode.INVALID_STATE);
 
-const abortedBy = (signal: AbortSignal): Promise<Settled> =>
-  new Promise((resolve) => {
-    if (signal.aborted) resolve({ kind: 'aborted' });
-    else signal.addEventListener('abort', () => resolve({ kind: 'aborted' }), { once: true });
-  });
+const abortedBy = (abort: AttemptAbort): Promise<Settled> => new Promise((resolve) => abort.onAbort(() => resolve({ kind: 'aborted' })));
 
 /**
  * Runs one started attempt: parses the config, calls the executor with its context (throttled progress, heartbeat,
@@ -46,16 +35,14 @@ const abortedBy = (signal: AbortSignal): Promise<Settled> =>
  * An aborted attempt is not waited for: its outcome is recorded at once and whatever its code does later is ignored.
  */
 export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
-  const { actor, executor, attempt, controller } = run;
+  const { actor, executor, attempt } = run;
   const state = actor.current as KnownExecutionState;
   const log = new AttemptLog(run.logSink);
   const config = executor.configSchema.safeParse(state.due.config);
   if (!config.success) {
     return record(() => actor.fail(attempt, { type: 'InvalidConfig', message: config.error.message, retryable: false }, log.lines()));
   }
-  const abort = (reason: AbortReason): void => {
-    if (!controller.signal.aborted) controller.abort(reason);
-  };
+  const abort = (reason: AbortReason): void => run.abort.abort(reason);
   const onAppendError = (error: unknown): void => {
     if (isOwnershipLost(error)) abort({ kind: 'lost' });
     else log.warn(`progress not recorded: ${String(error)}`);
@@ -71,7 +58,7 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
     watchdog.beat();
     run.heartbeat();
   };
-  const gate = new PauseGate(actor, attempt, controller.signal, beat);
+  const gate = new PauseGate(actor, attempt, run.abort, beat);
   // Every progress report is a checkpoint: recorded (throttled), then the code waits there while paused.
   const report = async (progress: Progress): Promise<void> => {
     beat();
@@ -90,7 +77,10 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
         attempt,
         maxAttempts: state.due.retry?.maxAttempts ?? 1,
       },
-      signal: controller.signal,
+      // A getter: the signal (an AbortController's) is made only for executor code that reads it.
+      get signal() {
+        return run.abort.signal;
+      },
       progress: (percent, message, data) =>
         report({ percent, ...(message === undefined ? {} : { message }), ...(data === undefined ? {} : { data }) }),
       progressItems: ({ processed, total, current, message }) =>
@@ -105,7 +95,7 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
     });
     const settled = await Promise.race([
       execution.then((value): Settled => ({ kind: 'ok', value }), (error: unknown): Settled => ({ kind: 'error', error })),
-      abortedBy(controller.signal),
+      abortedBy(run.abort),
     ]);
     watchdog.stop();
     return await recordSettled(run, settled, log.lines(), throttle);
@@ -121,7 +111,7 @@ function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine
   const { actor, attempt } = run;
   if (settled.kind === 'ok') return record(() => actor.succeed(attempt, settled.value, logs, throttle.takePending()));
   if (settled.kind === 'error') return record(() => actor.fail(attempt, toExecutionError(settled.error), logs));
-  const reason = run.controller.signal.reason as AbortReason;
+  const reason = run.abort.reason!;
   switch (reason.kind) {
     case 'cancel':
       return record(() => actor.cancelAttempt(attempt, logs));

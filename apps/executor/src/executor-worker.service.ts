@@ -19,7 +19,8 @@ import {
   type WorkSource,
 } from '@sched/messaging';
 import { attemptOutcomeLabel } from './attempt-metrics';
-import { isOwnershipLost, runAttempt, type AbortReason } from './attempt-runner';
+import { AttemptAbort, type AbortReason } from './attempt-abort';
+import { isOwnershipLost, runAttempt } from './attempt-runner';
 import { listenForCancelRequests } from './cancel-listener';
 import { listenForControlRequests } from './control-listener';
 import { EarlyStarts } from './early-starts';
@@ -67,7 +68,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private readonly slots: Slots;
   /** Items recorded ahead of their instant (the timer's fire-ahead window), waiting for it without a slot. */
   private readonly early = new EarlyStarts();
-  private readonly inFlight = new Map<string, AbortController>();
+  private readonly inFlight = new Map<string, AttemptAbort>();
   /** The actors of the attempts running here: a pause or resume request makes one re-read its stream. */
   private readonly actors = new Map<string, ExecutionActor>();
   private controlRequests: Subscription[] = [];
@@ -140,8 +141,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   }
 
   private abort(executionId: string, reason: AbortReason): void {
-    const controller = this.inFlight.get(executionId);
-    if (controller && !controller.signal.aborted) controller.abort(reason);
+    this.inFlight.get(executionId)?.abort(reason);
   }
 
   /**
@@ -269,8 +269,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       msg.ack();
       return;
     }
-    const controller = new AbortController();
-    this.inFlight.set(item.executionId, controller);
+    const abort = new AttemptAbort();
+    this.inFlight.set(item.executionId, abort);
     this.actors.set(item.executionId, actor);
     actor.onHeldCommitFailed = (error) => {
       if (isOwnershipLost(error)) this.abort(item.executionId, { kind: 'lost' });
@@ -286,7 +286,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         actor,
         executor,
         attempt: item.attempt,
-        controller,
+        abort,
         heartbeat: atMostEvery(HEARTBEAT_ACK_MIN_INTERVAL_MS, () => msg.working()),
         logSink: (level, message) => this.logger[level === 'info' ? 'log' : level](`[${executorType} ${item.executionId}] ${message}`),
       });

@@ -1,5 +1,6 @@
 import type { ControlState, ExecutionControl } from '@sched/executors';
 import { ExecutorError } from '@sched/executors';
+import type { AttemptAbort } from './attempt-abort';
 import type { ExecutionActor } from './execution-actor';
 
 /**
@@ -11,23 +12,24 @@ const PAUSED_POLL_MS = 1_000;
 /**
  * The attempt's side of pause/resume/terminate. Each progress report is a checkpoint: when a pause is requested the
  * gate records ExecutionPaused (through the actor, with the stream's expected version) and waits there until the
- * stream says resumed, or the attempt's signal aborts (terminate, timeout, shutdown), which rejects the checkpoint.
+ * stream says resumed, or the attempt is aborted (terminate, timeout, shutdown), which rejects the checkpoint.
  */
 export class PauseGate implements ExecutionControl {
   private wake?: () => void;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly actor: ExecutionActor,
     private readonly attempt: number,
-    private readonly signal: AbortSignal,
+    private readonly abort: AttemptAbort,
     private readonly beat: () => void,
   ) {
     actor.onControlChanged = () => this.wake?.();
-    signal.addEventListener('abort', () => this.wake?.(), { once: true });
+    this.stopListening = abort.onAbort(() => this.wake?.());
   }
 
   get state(): ControlState {
-    if (this.signal.aborted) return 'terminating';
+    if (this.abort.aborted) return 'terminating';
     const current = this.actor.current;
     if (current.status === 'paused') return 'paused';
     return current.status !== 'none' && current.pauseRequested ? 'pause-requested' : 'running';
@@ -39,13 +41,14 @@ export class PauseGate implements ExecutionControl {
       if (this.state !== 'paused') break; // resumed before the pause took hold
       this.beat();
       await this.changeOrTimeout();
-      if (!this.signal.aborted) await this.actor.sync().catch(() => undefined);
+      if (!this.abort.aborted) await this.actor.sync().catch(() => undefined);
     }
-    if (this.signal.aborted) throw new ExecutorError('aborted', 'Aborted', false);
+    if (this.abort.aborted) throw new ExecutorError('aborted', 'Aborted', false);
   }
 
   close(): void {
     this.actor.onControlChanged = undefined;
+    this.stopListening();
     this.wake?.();
   }
 

@@ -4,6 +4,7 @@ import { HashChainingEventStore, MemoryEventStore, toEnvelopes } from '@sched/ev
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ExecutorRegistry } from '@sched/executors';
 import { firstAttemptOf } from '@sched/messaging';
+import { AttemptAbort } from './attempt-abort';
 import { runAttempt } from './attempt-runner';
 import { ExecutionActor } from './execution-actor';
 import { triageWorkItem } from './work-item-triage';
@@ -49,7 +50,7 @@ export async function warmUpExecutionPath(registry: ExecutorRegistry, workerId: 
       throw new Error(`executor warm-up: ${due.executionId} was not startable`);
     }
     await actor.start(item.attempt, groupCommitMs);
-    await runAttempt({ actor, executor, attempt: item.attempt, controller: new AbortController(), heartbeat: () => undefined });
+    await runAttempt({ actor, executor, attempt: item.attempt, abort: new AttemptAbort(), heartbeat: () => undefined });
     if (actor.current.status !== 'succeeded') throw new Error(`executor warm-up: ${due.executionId} ended ${actor.current.status}`);
   }
   return count;
