@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './reply';
 export * from './duration';
+export * from './iso-time';
 export * from './streams';
 export * from './subjects';
 export * from './envelope';

@@ -3,6 +3,7 @@ import {
   EVENT_SCHEMA_VERSIONS,
   assertValidEventData,
   isSchedEventType,
+  isoTime,
   upcast,
   type DomainEvent,
   type EventEnvelope,
@@ -28,7 +29,7 @@ export interface CausationContext {
 
 /** Wraps domain events into validated, versioned envelopes ready to append. */
 export function toEnvelopes(events: readonly DomainEvent[], context: CausationContext): EventEnvelope[] {
-  const occurredAt = new Date(context.nowMs).toISOString();
+  const occurredAt = isoTime(context.nowMs);
   return events.map((event) => {
     assertValidEventData(event.type, event.data);
     const schemaVersion = isSchedEventType(event.type) ? EVENT_SCHEMA_VERSIONS[event.type] : 1;

@@ -1,10 +1,9 @@
-import { invalidState, notFound, type ExecutionEvent } from '@sched/contracts';
+import { invalidState, isoTime, notFound, type ExecutionEvent } from '@sched/contracts';
 import type { ExecutionCommand } from './execution.commands';
 import type { ExecutionState, KnownExecutionState } from './execution.state';
 
 type Data<T extends ExecutionCommand['type']> = Extract<ExecutionCommand, { type: T }>['data'];
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A paused execution whose attempt's worker still holds it (the code waits at a checkpoint). */
 export const isAttachedPause = (state: ExecutionState): boolean => state.status === 'paused' && state.startedAtMs !== undefined;
@@ -52,5 +51,5 @@ export function decideResumeRequest(data: Data<'RequestResume'>, state: Executio
     });
   }
   if (isAttachedPause(known)) return [resumed];
-  return [resumed, { type: 'TaskRetried', data: { attempt: known.attempt + 1, retryAt: iso(data.nowMs) } }];
+  return [resumed, { type: 'TaskRetried', data: { attempt: known.attempt + 1, retryAt: isoTime(data.nowMs) } }];
 }

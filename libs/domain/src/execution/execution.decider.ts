@@ -1,4 +1,4 @@
-import { ErrorCode, SchedError, invalidState, notFound, type ExecutionError, type ExecutionEvent, type ExecutionLogLine } from '@sched/contracts';
+import { ErrorCode, SchedError, invalidState, isoTime, notFound, type ExecutionError, type ExecutionEvent, type ExecutionLogLine } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
 import type { ExecutionCommand } from './execution.commands';
 import { evolveExecution, initialExecutionState, type ExecutionState, type KnownExecutionState } from './execution.state';
@@ -17,7 +17,6 @@ function requireRunningAttempt(state: ExecutionState, attempt: number): Running 
   return state as Running;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 const withLogs = (logs?: readonly ExecutionLogLine[]) => (logs && logs.length > 0 ? { logs: [...logs] } : {});
 
 interface Failure {
@@ -37,7 +36,7 @@ function failureEvents(state: KnownExecutionState, failure: Failure): ExecutionE
   const durationMs = state.startedAtMs === undefined ? 0 : Math.max(0, nowMs - state.startedAtMs);
   const failed = (final: boolean): ExecutionEvent => ({
     type: 'TaskFailed',
-    data: { attempt, error, durationMs, endedAt: iso(nowMs), final, ...withLogs(failure.logs) },
+    data: { attempt, error, durationMs, endedAt: isoTime(nowMs), final, ...withLogs(failure.logs) },
   });
   if (state.cancelRequested) {
     return [failed(false), { type: 'TaskCancelled', data: { attempt, ...(state.cancelReason ? { reason: state.cancelReason } : {}) } }];
@@ -46,7 +45,7 @@ function failureEvents(state: KnownExecutionState, failure: Failure): ExecutionE
   if (state.status === 'paused' && error.retryable) return [failed(false)];
   const next = afterFailure(state.due, attempt, error, nowMs, failure.random ?? NO_JITTER_RANDOM);
   if (next.kind === 'final') return [failed(true)];
-  return [failed(false), { type: 'TaskRetried', data: { attempt: attempt + 1, retryAt: iso(next.retryAtMs) } }];
+  return [failed(false), { type: 'TaskRetried', data: { attempt: attempt + 1, retryAt: isoTime(next.retryAtMs) } }];
 }
 
 function decideCancelRequest(command: Extract<ExecutionCommand, { type: 'RequestCancel' }>, state: ExecutionState): ExecutionEvent[] {
@@ -87,7 +86,7 @@ export function decideExecution(command: ExecutionCommand, state: ExecutionState
       if (state.status !== 'due' || attempt !== state.attempt + 1) {
         throw invalidState(`attempt ${attempt} cannot start`, { status: state.status });
       }
-      return [{ type: 'TaskStarted', data: { attempt, workerId, startedAt: iso(nowMs) } }];
+      return [{ type: 'TaskStarted', data: { attempt, workerId, startedAt: isoTime(nowMs) } }];
     }
     case 'ReportProgress': {
       const running = requireRunningAttempt(state, command.data.attempt);
@@ -100,7 +99,7 @@ export function decideExecution(command: ExecutionCommand, state: ExecutionState
       const running = requireRunningAttempt(state, command.data.attempt);
       const { attempt, result, nowMs, logs } = command.data;
       const durationMs = Math.max(0, nowMs - running.startedAtMs);
-      const outcome = { attempt, ...(result === undefined ? {} : { result }), durationMs, endedAt: iso(nowMs), ...withLogs(logs) };
+      const outcome = { attempt, ...(result === undefined ? {} : { result }), durationMs, endedAt: isoTime(nowMs), ...withLogs(logs) };
       return [{ type: 'TaskSucceeded', data: outcome }];
     }
     case 'FailAttempt':

@@ -1,0 +1,15 @@
+let lastMs = Number.NaN;
+let lastText = '';
+
+/**
+ * `new Date(ms).toISOString()`, remembering the last answer: an execution stamps the same millisecond several times
+ * (its events' times, their envelopes' occurredAt), and under load several executions share one; a conversion costs
+ * ~0.45 µs, a repeat ~0.1. Same result for the same input, so deciders stay pure.
+ */
+export function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastText = new Date(ms).toISOString(); // throws on an invalid time, as the plain call does
+    lastMs = ms;
+  }
+  return lastText;
+}
