@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { startTestNats, type TestNats } from '../../../test/support/nats';
 import { connectNats } from './nats-connection';
 import { patchNatsRequestCancel } from './nats-request-patch';
-import { patchNatsWriteCoalescing } from './nats-write-coalescing-patch';
+import { MIN_WRITE_INTERVAL_MS, patchNatsWriteCoalescing } from './nats-write-coalescing-patch';
 
 let nats: TestNats;
 let nc: NatsConnection;
@@ -65,7 +65,8 @@ describe('nats.js write coalescing patch', () => {
         for (let hop = 0; hop < i % 5; hop++) await Promise.resolve();
         nc.publish('coalesced', `m${i}`);
       }));
-      await new Promise((resolve) => setImmediate(resolve));
+      // The next turn, or the rest of MIN_WRITE_INTERVAL_MS after the connection's last write.
+      await new Promise((resolve) => setTimeout(resolve, 2 * MIN_WRITE_INTERVAL_MS + 1));
       expect(writes).toBe(1);
     } finally {
       sender.send = send;
@@ -73,6 +74,39 @@ describe('nats.js write coalescing patch', () => {
     await nc.flush();
     const byHops = Array.from({ length: 200 }, (_, i) => i).sort((a, b) => (a % 5) - (b % 5) || a - b);
     expect(received).toEqual(byHops.map((i) => `m${i}`));
+    subscription.unsubscribe();
+  });
+
+  it('writes at most once per MIN_WRITE_INTERVAL_MS while commands keep coming, losing none', async () => {
+    const received: string[] = [];
+    const subscription = nc.subscribe('paced', { callback: (_error, msg) => void received.push(msg.string()) });
+    await nc.flush();
+    const sender = transport();
+    const send = sender.send.bind(sender);
+    const writesAt: number[] = [];
+    sender.send = (frame) => {
+      writesAt.push(performance.now());
+      send(frame);
+    };
+    const sent: string[] = [];
+    try {
+      // One publish per event-loop turn for ~50 ms: unpaced, that was one write per turn.
+      const until = performance.now() + 50;
+      for (let i = 0; performance.now() < until; i++) {
+        nc.publish('paced', `p${i}`);
+        sent.push(`p${i}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 * MIN_WRITE_INTERVAL_MS));
+    } finally {
+      sender.send = send;
+    }
+    expect(sent.length).toBeGreaterThan(writesAt.length);
+    // On average: libuv's timers run on a clock read once per loop turn, so one may fire early by a fraction of a ms.
+    const meanGapMs = (writesAt[writesAt.length - 1] - writesAt[0]) / (writesAt.length - 1);
+    expect(meanGapMs).toBeGreaterThanOrEqual(MIN_WRITE_INTERVAL_MS * 0.9);
+    await nc.flush();
+    expect(received).toEqual(sent);
     subscription.unsubscribe();
   });
 
