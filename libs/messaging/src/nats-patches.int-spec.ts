@@ -42,7 +42,22 @@ describe('nats.js request patch (no Error built after an answer)', () => {
 
 /** Commands of one event-loop turn leave in one socket write; nothing is lost or reordered. */
 describe('nats.js write coalescing patch', () => {
-  const transport = (): { send(frame: Uint8Array): void } => (nc as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+  /** Runs `sending` with every socket write of the connection timed; the times of the writes, in order. */
+  const writesDuring = async (sending: () => Promise<void>): Promise<number[]> => {
+    const sender = (nc as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
+    const send = sender.send.bind(sender);
+    const writesAt: number[] = [];
+    sender.send = (frame) => {
+      writesAt.push(performance.now());
+      send(frame);
+    };
+    try {
+      await sending();
+    } finally {
+      sender.send = send;
+    }
+    return writesAt;
+  };
 
   it('is applied (the nats.js internals it relies on are there)', () => {
     expect(patchNatsWriteCoalescing()).toBe(true);
@@ -52,14 +67,7 @@ describe('nats.js write coalescing patch', () => {
     const received: string[] = [];
     const subscription = nc.subscribe('coalesced', { callback: (_error, msg) => void received.push(msg.string()) });
     await nc.flush();
-    const sender = transport();
-    const send = sender.send.bind(sender);
-    let writes = 0;
-    sender.send = (frame) => {
-      writes += 1;
-      send(frame);
-    };
-    try {
+    const writesAt = await writesDuring(async () => {
       // Each publish from its own promise continuation: unpatched, nats.js wrote (nearly) each one on its own.
       await Promise.all(Array.from({ length: 200 }, async (_, i) => {
         for (let hop = 0; hop < i % 5; hop++) await Promise.resolve();
@@ -67,10 +75,8 @@ describe('nats.js write coalescing patch', () => {
       }));
       // The next turn, or the rest of MIN_WRITE_INTERVAL_MS after the connection's last write.
       await new Promise((resolve) => setTimeout(resolve, 2 * MIN_WRITE_INTERVAL_MS + 1));
-      expect(writes).toBe(1);
-    } finally {
-      sender.send = send;
-    }
+    });
+    expect(writesAt).toHaveLength(1);
     await nc.flush();
     const byHops = Array.from({ length: 200 }, (_, i) => i).sort((a, b) => (a % 5) - (b % 5) || a - b);
     expect(received).toEqual(byHops.map((i) => `m${i}`));
@@ -81,15 +87,8 @@ describe('nats.js write coalescing patch', () => {
     const received: string[] = [];
     const subscription = nc.subscribe('paced', { callback: (_error, msg) => void received.push(msg.string()) });
     await nc.flush();
-    const sender = transport();
-    const send = sender.send.bind(sender);
-    const writesAt: number[] = [];
-    sender.send = (frame) => {
-      writesAt.push(performance.now());
-      send(frame);
-    };
     const sent: string[] = [];
-    try {
+    const writesAt = await writesDuring(async () => {
       // One publish per event-loop turn for ~50 ms: unpaced, that was one write per turn.
       const until = performance.now() + 50;
       for (let i = 0; performance.now() < until; i++) {
@@ -98,9 +97,7 @@ describe('nats.js write coalescing patch', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
       await new Promise((resolve) => setTimeout(resolve, 5 * MIN_WRITE_INTERVAL_MS));
-    } finally {
-      sender.send = send;
-    }
+    });
     expect(sent.length).toBeGreaterThan(writesAt.length);
     // On average: libuv's timers run on a clock read once per loop turn, so one may fire early by a fraction of a ms.
     const meanGapMs = (writesAt[writesAt.length - 1] - writesAt[0]) / (writesAt.length - 1);
