@@ -1,6 +1,7 @@
 import { RequestError, TimeoutError } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startTestNats, type TestNats } from '../../../test/support/nats';
+import { waitFor } from '../../../test/support/system';
 import { connectNats } from './nats-connection';
 import { patchNatsRequestCancel } from './nats-request-patch';
 import { MIN_WRITE_INTERVAL_MS, patchNatsWriteCoalescing } from './nats-write-coalescing-patch';
@@ -104,6 +105,19 @@ describe('nats.js write coalescing patch', () => {
     expect(meanGapMs).toBeGreaterThanOrEqual(MIN_WRITE_INTERVAL_MS * 0.9);
     await nc.flush();
     expect(received).toEqual(sent);
+    subscription.unsubscribe();
+  });
+
+  it('writes what is still waiting when the connection is closed right after a publish', async () => {
+    const received: string[] = [];
+    const subscription = nc.subscribe('last-words', { callback: (_error, msg) => void received.push(msg.string()) });
+    await nc.flush();
+    const closing = await connectNats(nats.url, 'nats-patches-spec-closing');
+    closing.publish('last-words', 'first'); // a write now: the next command waits for the rest of the interval
+    closing.publish('last-words', 'last');
+    await closing.close();
+    await waitFor(() => received.length === 2, 2_000, 'both messages');
+    expect(received).toEqual(['first', 'last']);
     subscription.unsubscribe();
   });
 

@@ -8,7 +8,8 @@ import { ProtocolHandler } from '@nats-io/nats-core/internal';
  * one write, a few microseconds later. And at most one write per MIN_WRITE_INTERVAL_MS: a command sent sooner after
  * the last write waits for the rest of that time. A socket write cost ~50 µs of CPU on this VM (18% of the executor
  * thread at 1k executions/s, where turns are short and each sent a little); sparse traffic is not delayed, busy
- * traffic by under a millisecond. A full buffer is still flushed at once, and flush() (PING) is untouched.
+ * traffic by under a millisecond. A full buffer is still flushed at once, and flush() (PING) is untouched; close()
+ * first writes what is still waiting (nats.js itself would have written it in a microtask, before closing).
  * Protocol lines are encoded with Buffer.from (pooled, ~2× faster than TextEncoder for these short strings): safe,
  * because the outbound buffer only holds the bytes until they are written.
  * If a nats.js update changes these internals, nothing is patched.
@@ -16,6 +17,7 @@ import { ProtocolHandler } from '@nats-io/nats-core/internal';
 type Patchable = {
   sendCommand(cmd: string | Uint8Array, ...payloads: Uint8Array[]): void;
   flushPending(): void;
+  close(err?: Error): Promise<void>;
   outbound: { fill(buffer: Uint8Array, ...payloads: Uint8Array[]): void; size(): number };
   pendingLimit: number;
   flushScheduled?: boolean;
@@ -29,7 +31,9 @@ export function patchNatsWriteCoalescing(): boolean {
   const prototype = ProtocolHandler.prototype as unknown as Patchable & { patchedForCoalescedWrites?: boolean };
   if (prototype.patchedForCoalescedWrites) return true;
   const original = prototype.sendCommand;
-  if (typeof original !== 'function' || typeof prototype.flushPending !== 'function' || !/queueMicrotask/.test(String(original))) return false;
+  const close = prototype.close;
+  if (typeof original !== 'function' || typeof prototype.flushPending !== 'function' || typeof close !== 'function') return false;
+  if (!/queueMicrotask/.test(String(original))) return false;
   prototype.sendCommand = function (this: Patchable, cmd, ...payloads) {
     this.outbound.fill(typeof cmd === 'string' ? Buffer.from(cmd) : cmd, ...payloads);
     if (this.outbound.size() >= this.pendingLimit) {
@@ -45,6 +49,10 @@ export function patchNatsWriteCoalescing(): boolean {
       if (waitMs <= 0) setImmediate(flush);
       else setTimeout(flush, waitMs);
     }
+  };
+  prototype.close = function (this: Patchable, err?: Error) {
+    if (this.flushScheduled) this.flushPending();
+    return close.call(this, err);
   };
   prototype.patchedForCoalescedWrites = true;
   return true;
