@@ -1,4 +1,4 @@
-import { scheduledExecutionId, toExecutionStreamId, type TaskDue } from '@sched/contracts';
+import { isoTime, scheduledExecutionId, toExecutionStreamId, type TaskDue } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
 import { HashChainingEventStore, MemoryEventStore, toEnvelopes } from '@sched/event-store';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -16,7 +16,7 @@ const WARM_UP_EXECUTOR = 'noop';
 
 /** The TaskDue the timer records for an on-time fire of a task with the defaults (fire-ahead: notBefore set). */
 function warmUpDue(scheduledAtMs: number): TaskDue['data'] {
-  const at = new Date(scheduledAtMs).toISOString();
+  const at = isoTime(scheduledAtMs);
   const executionId = scheduledExecutionId(WARM_UP_TASK_ID, scheduledAtMs);
   return { taskId: WARM_UP_TASK_ID, executionId, executor: WARM_UP_EXECUTOR, config: {}, scheduledAt: at, reason: 'schedule', taskRevision: 0, notBefore: at };
 }

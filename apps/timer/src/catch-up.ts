@@ -1,9 +1,8 @@
-import { DEFAULT_MISFIRE, MISFIRE_THRESHOLD_MS } from '@sched/contracts';
+import { DEFAULT_MISFIRE, MISFIRE_THRESHOLD_MS, isoTime } from '@sched/contracts';
 import { planCatchUp, type KnownTaskState } from '@sched/domain';
 import { scheduledOccurrence, type Occurrence } from './occurrence-firer';
 import type { ScheduledTask } from './scheduled-tasks';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * The occurrences to append for a task whose partition was not fired in (sinceMs, nowMs]: what fell due more than
@@ -29,7 +28,7 @@ export function catchUpOccurrences(
     late: {
       lateByMs: Math.max(0, nowMs - fire.nominalMs),
       ...(fire.coalesced
-        ? { coalesced: { count: fire.coalesced.count, from: iso(fire.coalesced.fromMs), to: iso(fire.coalesced.toMs) } }
+        ? { coalesced: { count: fire.coalesced.count, from: isoTime(fire.coalesced.fromMs), to: isoTime(fire.coalesced.toMs) } }
         : {}),
     },
   }));
@@ -38,7 +37,7 @@ export function catchUpOccurrences(
     occurrences.unshift({
       ...base(nominalMs),
       late: { lateByMs: Math.max(0, nowMs - nominalMs) },
-      skipped: { reason: paused ? 'paused' : 'misfire', missedCount: count, missedFrom: iso(fromMs), missedTo: iso(toMs) },
+      skipped: { reason: paused ? 'paused' : 'misfire', missedCount: count, missedFrom: isoTime(fromMs), missedTo: isoTime(toMs) },
     });
   }
   return { occurrences, normalFromMs: misfireUntil };

@@ -34,9 +34,9 @@ export function partitionOf(id: string, partitions: number): number {
  * Timer instances share the schedule by partitions, each held with a lease in NATS KV whose TTL the owner keeps
  * renewing. Membership keys (same TTL), followed by one watcher (LiveMembers), tell every instance how many are
  * alive, so each aims at its fair share: it takes free partitions while below it and gives back extras while above
- * it. A killed owner stops renewing,
- * its leases expire after ttlMs, and the others take them. Per partition, the owner also records a watermark
- * (everything due up to it was fired) without TTL, so the next owner knows exactly what it missed.
+ * it. A killed owner stops renewing, its leases expire after ttlMs, and the others take them. Per partition, the
+ * owner also records a watermark (everything due up to it was fired) without TTL, so the next owner knows exactly
+ * what it missed.
  */
 export class PartitionLeases {
   private readonly owned = new Map<number, number>(); // partition → lease revision
@@ -148,7 +148,6 @@ export class PartitionLeases {
     this.listener.lost(partition);
     if (revision !== undefined) await this.leases.delete(`p.${partition}`, { previousSeq: revision }).catch(() => undefined);
   }
-
 }
 
 function shuffle<T>(items: T[]): T[] {

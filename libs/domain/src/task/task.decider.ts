@@ -1,4 +1,4 @@
-import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, isoTime, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
 import { countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
@@ -34,8 +34,7 @@ function decideBackfill(task: KnownTaskState, data: Extract<TaskCommand, { type:
       limit: MAX_BACKFILL_OCCURRENCES,
     });
   }
-  const iso = (ms: number): string => new Date(ms).toISOString();
-  return [{ type: 'BackfillRequested', data: { taskId, backfillId, from: iso(fromMs), to: iso(toMs), occurrences } }];
+  return [{ type: 'BackfillRequested', data: { taskId, backfillId, from: isoTime(fromMs), to: isoTime(toMs), occurrences } }];
 }
 
 export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] {
