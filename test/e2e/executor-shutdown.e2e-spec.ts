@@ -13,8 +13,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * have drained ("connection closed", the work nak'd after all); it goes back to the server instead.
  */
 describe('executor shutdown', () => {
-  const context = useSystemWithHeldHttp({ EXECUTOR_CONCURRENCY: '4' });
+  const context = useSystemWithHeldHttp({ EXECUTOR_CONCURRENCY: '4', EXECUTOR_PULL_WAIT_MS: '5000' });
 
+  // Pulls of 5 s: the one open when shutdown begins is still open 100 ms later, whatever its phase.
   it('finishes what runs and starts nothing delivered after shutdown began', async () => {
     const { system, http } = context;
     const blocker = await trigger(system, await createTask(system, { executor: 'http', config: { url: http.url('blocker') } }));

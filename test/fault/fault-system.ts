@@ -23,12 +23,12 @@ export interface FaultSystem {
   start(service: ServiceName): Promise<AppProcess>;
   /** The live processes of a service. */
   running(service: ServiceName): AppProcess[];
+  /** Requests that requestUntilAnswered had to send again (no answer in time: an outage). */
+  retries(): number;
   /**
    * A request retried with the same body (so the same commandId) until it gets a reply: what a careful client does
    * through an outage. Idempotency makes the retries safe.
    */
-  /** Requests that requestUntilAnswered had to send again (no answer in time: an outage). */
-  retries(): number;
   requestUntilAnswered<T>(subject: string, payload: Record<string, unknown>, deadlineMs?: number): Promise<Reply<T>>;
   /** Every execution stream of the log, by execution id. */
   executions(): Promise<Map<string, RecordedEvent[]>>;
@@ -44,7 +44,7 @@ export async function startFaultSystem(services: readonly ServiceName[] = ALL_SE
   const start = async (service: ServiceName): Promise<AppProcess> => {
     started += 1;
     const instance = `${service}-${started}`;
-    const app = spawnApp(service, { NATS_URL: nats.url, DATA_DIR: dataDir, INSTANCE_ID: instance, LOG_LEVEL: 'warn', HTTP_PORT: '0', TIMER_PARTITIONS: '4', ...env }, instance);
+    const app = spawnApp(service, { NATS_URL: nats.url, DATA_DIR: dataDir, INSTANCE_ID: instance, LOG_LEVEL: 'warn', HTTP_PORT: '0', TIMER_PARTITIONS: '4', EXECUTOR_PULL_WAIT_MS: '1000', ...env }, instance);
     apps.push({ service, app });
     await app.waitForOutput(`sched-${service} ready`, 90_000);
     return app;

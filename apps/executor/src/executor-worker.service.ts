@@ -26,7 +26,7 @@ import { listenForControlRequests } from './control-listener';
 import { EarlyStarts } from './early-starts';
 import { ExecutionActor } from './execution-actor';
 import { onTaskBusy } from './limits/overlap';
-import { pullBatch } from './pull-batch';
+import { jitteredExpiry, pullBatch } from './pull-batch';
 import { ConcurrencyLimits, taskLimitOf, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
@@ -160,7 +160,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
           // close once the running attempts drained); the server delivers it again, to another executor.
           if (this.stopping) return void msg.nak();
           this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg, source), (delayMs) => msg.nak(delayMs));
-        });
+        }, jitteredExpiry(this.config.executorPullWaitMs));
       } catch (error) {
         if (this.stopping) break;
         // Disconnected or the server restarted: the consumer is durable, so just pull again shortly.

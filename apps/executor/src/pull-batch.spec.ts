@@ -33,10 +33,17 @@ describe('pullBatch', () => {
     expect(tookMs).toBeLessThan(1_000);
   });
 
-  it('waits 2–2.5 s per pull, at random, so expiries fall at no fixed phase of the clock', () => {
-    const expiries = Array.from({ length: 200 }, jitteredExpiry);
+  it('waits 2–2.5 s per pull by default, at random, so expiries fall at no fixed phase of the clock', () => {
+    const expiries = Array.from({ length: 200 }, () => jitteredExpiry());
     expect(Math.min(...expiries)).toBeGreaterThanOrEqual(2_000);
     expect(Math.max(...expiries)).toBeLessThan(2_500);
+    expect(new Set(expiries).size).toBeGreaterThan(50);
+  });
+
+  it('waits the configured time plus up to a quarter of it', () => {
+    const expiries = Array.from({ length: 200 }, () => jitteredExpiry(1_000));
+    expect(Math.min(...expiries)).toBeGreaterThanOrEqual(1_000);
+    expect(Math.max(...expiries)).toBeLessThan(1_250);
     expect(new Set(expiries).size).toBeGreaterThan(50);
   });
 });

@@ -26,6 +26,18 @@ describe('loadConfig: STANDALONE_EXECUTOR_THREAD', () => {
   });
 });
 
+describe('loadConfig: EXECUTOR_PULL_WAIT_MS', () => {
+  it('defaults to 2000 ms and takes 1000 to 60000', () => {
+    expect(loadConfig({}).executorPullWaitMs).toBe(2_000);
+    expect(loadConfig({ EXECUTOR_PULL_WAIT_MS: '1000' }).executorPullWaitMs).toBe(1_000);
+    expect(loadConfig({ EXECUTOR_PULL_WAIT_MS: '60000' }).executorPullWaitMs).toBe(60_000);
+  });
+
+  it.each(['999', '0', '2.5', 'soon', '60001'])('refuses %s with a ConfigError that gives the range', (raw) => {
+    expect(() => loadConfig({ EXECUTOR_PULL_WAIT_MS: raw })).toThrow(new ConfigError(`EXECUTOR_PULL_WAIT_MS must be an integer from 1000 to 60000, got "${raw}"`));
+  });
+});
+
 describe('loadConfig: EXECUTOR_WARMUP', () => {
   it('defaults to 2000 no-op executions, takes 0 (off) and other counts', () => {
     expect(loadConfig({}).executorWarmUp).toBe(DEFAULT_EXECUTOR_WARMUP);

@@ -27,6 +27,12 @@ export interface SchedConfig {
    * Unset (a config built by hand): none.
    */
   readonly executorWarmUp?: number;
+  /**
+   * How long an executor's pull for work waits when there is none (EXECUTOR_PULL_WAIT_MS, default 2000, at least
+   * 1000: nats.js's floor), plus up to a quarter of it at random. A stopping executor lets its open pulls run out
+   * rather than end them (see pull-batch.ts), so this is also how long its shutdown can wait. Unset: the default.
+   */
+  readonly executorPullWaitMs?: number;
   /** Timer HA: partitions the schedules are split into, and the lease TTL after which a dead owner's move. */
   readonly timerPartitions: number;
   readonly timerLeaseTtlMs: number;
@@ -66,6 +72,7 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_EXECUTOR_WARMUP = 2_000;
+export const DEFAULT_EXECUTOR_PULL_WAIT_MS = 2_000;
 const MAX_EXECUTOR_WARMUP = 100_000;
 
 /** The longest fire-ahead window: a pause recorded inside it no longer stops that fire (see timerFireAheadMs). */
@@ -114,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
     executorWarmUp: intInRange(env, 'EXECUTOR_WARMUP', DEFAULT_EXECUTOR_WARMUP, 0, MAX_EXECUTOR_WARMUP),
+    executorPullWaitMs: intInRange(env, 'EXECUTOR_PULL_WAIT_MS', DEFAULT_EXECUTOR_PULL_WAIT_MS, 1_000, 60_000),
     timerPartitions: positiveInt(env, 'TIMER_PARTITIONS', 16),
     timerLeaseTtlMs: positiveInt(env, 'TIMER_LEASE_TTL_MS', 1200),
     timerFireAheadMs: intInRange(env, 'TIMER_FIRE_AHEAD_MS', 50, 0, MAX_TIMER_FIRE_AHEAD_MS),
