@@ -119,6 +119,23 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect(Date.parse(next.fires[0].at) % 3_600_000).toBe(0);
   });
 
+  it("an update's new schedules start at the update: none of their occurrences before it fire", async () => {
+    const { taskId } = await command(Subjects.cmd.taskCreate, {
+      name: 'yearly, then every second',
+      executor: 'noop',
+      schedules: [{ type: 'cron', expression: '0 0 1 1 *' }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // an every-second schedule would have fired here
+    await command(Subjects.cmd.taskUpdate, { taskId, schedules: [{ type: 'interval', every: '1s' }] });
+    const updatedAt = Date.parse((await system.store.read(toTaskStreamId(taskId))).at(-1)!.metadata.occurredAt);
+    const dues = await waitFor(async () => {
+      const found = await duesOf(taskId);
+      return found.length >= 2 && found;
+    }, 4_000, 'two fires of the new schedule');
+    expect(dues.map((due) => Date.parse(due.data.scheduledAt)).filter((at) => at <= updatedAt)).toEqual([]);
+    await command(Subjects.cmd.taskDelete, { taskId });
+  });
+
   it('backfill fires the past occurrences that never fired, once, and not those that did', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, {
       name: 'backfilled',

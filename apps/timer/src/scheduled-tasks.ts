@@ -70,6 +70,9 @@ export class ScheduledTasks {
     }
     if (event.type === 'TaskUpdated' && (event.data as { changes: Partial<TaskDefinition> }).changes.schedules) {
       current.schedulesSetAt = Date.parse(event.metadata.occurredAt);
+      // New schedules start at the instant they were set, as a new task's do: an occurrence of theirs before it was
+      // never due (without this, an hourly task changed to every minute fired every minute since its last fire at once).
+      current.firedThrough = Math.max(current.firedThrough ?? Number.NEGATIVE_INFINITY, current.schedulesSetAt);
     }
     if (next !== current) {
       current.status = next.status;

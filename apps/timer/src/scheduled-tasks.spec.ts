@@ -1,0 +1,57 @@
+import type { RecordedEvent, TaskDefinition } from '@sched/contracts';
+import { ScheduledTasks } from './scheduled-tasks';
+
+const taskId = 't1';
+const definition: TaskDefinition = {
+  name: 'hourly',
+  description: '',
+  executor: 'noop',
+  config: {},
+  schedules: [{ type: 'interval', everyMs: 3_600_000, offsetMs: 0 }],
+  tags: [],
+};
+let revision = -1;
+const recorded = (type: string, data: unknown, atMs: number): RecordedEvent => {
+  revision += 1;
+  return {
+    id: `e${revision}`,
+    streamId: `task-${taskId}`,
+    revision,
+    position: revision,
+    type,
+    data,
+    metadata: { correlationId: 'c', causationId: 'k', occurredAt: new Date(atMs).toISOString(), schemaVersion: 1 },
+  } as RecordedEvent;
+};
+
+describe('ScheduledTasks: where the next fire is looked for after a change', () => {
+  beforeEach(() => {
+    revision = -1;
+  });
+
+  it('new schedules start at the instant they were set: nothing of theirs before it is due', () => {
+    const tasks = new ScheduledTasks();
+    const task = tasks.apply(taskId, recorded('TaskCreated', { taskId, definition }, 1_000))!;
+    task.firedThrough = 1_000; // the timer: active since its creation, nothing fired yet
+    tasks.apply(taskId, recorded('TaskUpdated', { taskId, changes: { schedules: [{ type: 'interval', everyMs: 1_000, offsetMs: 0 }] } }, 60_000));
+    expect(task.firedThrough).toBe(60_000);
+    expect(task.schedulesSetAt).toBe(60_000);
+  });
+
+  it('an update that leaves the schedules alone moves nothing', () => {
+    const tasks = new ScheduledTasks();
+    const task = tasks.apply(taskId, recorded('TaskCreated', { taskId, definition }, 1_000))!;
+    task.firedThrough = 1_000;
+    tasks.apply(taskId, recorded('TaskUpdated', { taskId, changes: { executor: 'sleep' } }, 60_000));
+    expect(task.firedThrough).toBe(1_000);
+    expect(task.schedulesSetAt).toBe(1_000);
+  });
+
+  it('never moves back what was already fired past the update (a timer ahead of the event)', () => {
+    const tasks = new ScheduledTasks();
+    const task = tasks.apply(taskId, recorded('TaskCreated', { taskId, definition }, 1_000))!;
+    task.firedThrough = 90_000;
+    tasks.apply(taskId, recorded('TaskUpdated', { taskId, changes: { schedules: [{ type: 'interval', everyMs: 1_000, offsetMs: 0 }] } }, 60_000));
+    expect(task.firedThrough).toBe(90_000);
+  });
+});
