@@ -42,11 +42,12 @@ export async function startTimerHarness(): Promise<TimerHarness> {
         tags: [],
         ...definition,
       };
-      await handleCommand(store, toTaskStreamId(taskId), taskDecider, { type: 'CreateTask', data: { taskId, definition: full } }, {
+      const nowMs = Date.now();
+      await handleCommand(store, toTaskStreamId(taskId), taskDecider, { type: 'CreateTask', data: { taskId, definition: full, nowMs } }, {
         correlationId: taskId,
         causationId: taskId,
         actor: 'test',
-        nowMs: Date.now(),
+        nowMs,
       });
     },
     async dues() {

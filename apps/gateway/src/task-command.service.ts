@@ -22,7 +22,7 @@ import {
   type TriggerTaskResult,
   type UpdateTaskPayload,
 } from '@sched/contracts';
-import { assertSchedulesAllowed, fold, taskDecider, type TaskCommand, type TaskState } from '@sched/domain';
+import { assertSchedulesAllowed, assertSchedulesCanFire, fold, taskDecider, type TaskCommand, type TaskState } from '@sched/domain';
 import { handleCommand, type CausationContext, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, uuidFromCommandId } from '@sched/messaging';
 import { ExecutorCatalog } from './executor-catalog';
@@ -65,11 +65,14 @@ export class TaskCommandService {
     };
     this.catalog.validate(definition.executor, definition.config);
     assertSchedulesAllowed(definition);
+    // The instant the task is recorded at (TaskCreated's occurredAt): its schedules fire what comes after it.
+    const nowMs = Date.now();
+    assertSchedulesCanFire(definition.schedules, nowMs);
     if ((await this.currentState(taskId)).status !== 'none') {
       throw new SchedError(ErrorCode.CONFLICT, `task ${taskId} already exists`, { taskId });
     }
     const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
-    const command: TaskCommand = { type: 'CreateTask', data: { taskId, definition, enabled: payload.enabled } };
+    const command: TaskCommand = { type: 'CreateTask', data: { taskId, definition, enabled: payload.enabled, nowMs } };
     return this.names.withClaim(definition.name, taskId, this.context(meta), () => this.run(meta, command));
   }
 
@@ -84,7 +87,7 @@ export class TaskCommandService {
       this.catalog.validate(changes.executor ?? current.executor, changes.config ?? current.config);
     }
     assertSchedulesAllowed({ executor: changes.executor ?? current.executor, schedules: changes.schedules ?? current.schedules });
-    const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes } };
+    const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes, nowMs: Date.now() } };
     if (changes.name === undefined || changes.name === current.name) return this.run(payload, command);
     // A rename claims the new name first and releases the old one once the task stream says so.
     const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
@@ -153,9 +156,9 @@ export class TaskCommandService {
     return state.status === 'none' || state.status === 'deleted' ? undefined : state.definition;
   }
 
-  private context(meta: CommandMeta): CausationContext {
+  private context(meta: CommandMeta, nowMs = Date.now()): CausationContext {
     const commandId = meta.commandId ?? randomUUID();
-    return { correlationId: meta.correlationId ?? commandId, causationId: commandId, actor: 'user:nats', nowMs: Date.now() };
+    return { correlationId: meta.correlationId ?? commandId, causationId: commandId, actor: 'user:nats', nowMs };
   }
 
   private async run(meta: CommandMeta, command: TaskCommand): Promise<TaskCommandResult> {
@@ -167,7 +170,9 @@ export class TaskCommandService {
     meta: CommandMeta,
     command: TaskCommand,
   ): Promise<TaskCommandResult & { appended: readonly EventEnvelope[] }> {
-    const handled = await handleCommand(this.store, toTaskStreamId(command.data.taskId), taskDecider, command, this.context(meta));
+    // A command decided on an instant is recorded at that instant (see assertSchedulesCanFire).
+    const nowMs = 'nowMs' in command.data ? command.data.nowMs : Date.now();
+    const handled = await handleCommand(this.store, toTaskStreamId(command.data.taskId), taskDecider, command, this.context(meta, nowMs));
     return {
       taskId: command.data.taskId,
       revision: handled.revision,

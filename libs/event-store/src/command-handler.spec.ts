@@ -8,7 +8,7 @@ import { MemoryEventStore } from './memory/memory-event-store';
 
 const definition: TaskDefinition = { name: 'n', description: '', executor: 'noop', config: {}, schedules: [], tags: [] };
 const context = { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: Date.now() };
-const create: TaskCommand = { type: 'CreateTask', data: { taskId: 't1', definition } };
+const create: TaskCommand = { type: 'CreateTask', data: { taskId: 't1', definition, nowMs: Date.now() } };
 const trigger = (i: number): TaskCommand => ({ type: 'TriggerTask', data: { taskId: 't1', executionId: `x-${i}` } });
 
 /** A store where another process appends to the stream just before each of our first `races` appends. */

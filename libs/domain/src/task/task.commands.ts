@@ -3,12 +3,15 @@ import type { TaskDefinition, TaskDefinitionChanges } from '@sched/contracts';
 export type TaskCommand =
   | {
       readonly type: 'CreateTask';
-      /** `enabled: false` creates it disabled (TaskCreated + TaskDisabled in one commit). */
-      readonly data: { readonly taskId: string; readonly definition: TaskDefinition; readonly enabled?: boolean };
+      /**
+       * `enabled: false` creates it disabled (TaskCreated + TaskDisabled in one commit). `nowMs`: the instant it is
+       * recorded at (its TaskCreated's occurredAt), for schedules that could never fire (assertSchedulesCanFire).
+       */
+      readonly data: { readonly taskId: string; readonly definition: TaskDefinition; readonly enabled?: boolean; readonly nowMs: number };
     }
   | { readonly type: 'DisableTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
   | { readonly type: 'EnableTask'; readonly data: { readonly taskId: string } }
-  | { readonly type: 'UpdateTask'; readonly data: { readonly taskId: string; readonly changes: TaskDefinitionChanges } }
+  | { readonly type: 'UpdateTask'; readonly data: { readonly taskId: string; readonly changes: TaskDefinitionChanges; readonly nowMs: number } }
   | { readonly type: 'PauseTask'; readonly data: { readonly taskId: string; readonly note?: string } }
   | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }
   | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }

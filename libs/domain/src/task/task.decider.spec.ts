@@ -4,6 +4,8 @@ import { taskDecider } from './task.decider';
 
 const given = specFor(taskDecider);
 const taskId = 't1';
+/** The instant commands are decided at (before every schedule's first occurrence here). */
+const nowMs = Date.parse('2026-01-01T00:00:00Z');
 const definition: TaskDefinition = {
   name: 'nightly report',
   description: '',
@@ -19,26 +21,26 @@ const deleted: TaskEvent = { type: 'TaskDeleted', data: { taskId } };
 describe('task decider', () => {
   describe('create', () => {
     it('creates a new task', () =>
-      given().when({ type: 'CreateTask', data: { taskId, definition } }).then(created));
+      given().when({ type: 'CreateTask', data: { nowMs, taskId, definition } }).then(created));
     it('refuses to create a task twice', () =>
-      given(created).when({ type: 'CreateTask', data: { taskId, definition } }).thenThrows('CONFLICT', /already exists/));
+      given(created).when({ type: 'CreateTask', data: { nowMs, taskId, definition } }).thenThrows('CONFLICT', /already exists/));
   });
 
   describe('update', () => {
     it('records only the fields that change', () =>
       given(created)
-        .when({ type: 'UpdateTask', data: { taskId, changes: { name: 'renamed', executor: 'noop' } } })
+        .when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'renamed', executor: 'noop' } } })
         .then({ type: 'TaskUpdated', data: { taskId, changes: { name: 'renamed' } } }));
     it('appends nothing when nothing changes', () =>
-      given(created).when({ type: 'UpdateTask', data: { taskId, changes: { tags: ['reports'] } } }).thenNothingHappened());
+      given(created).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { tags: ['reports'] } } }).thenNothingHappened());
     it('applies earlier updates before comparing', () =>
       given(created, { type: 'TaskUpdated', data: { taskId, changes: { name: 'renamed' } } })
-        .when({ type: 'UpdateTask', data: { taskId, changes: { name: 'renamed' } } })
+        .when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'renamed' } } })
         .thenNothingHappened());
     it('is NOT_FOUND for an unknown task', () =>
-      given().when({ type: 'UpdateTask', data: { taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
+      given().when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
     it('is NOT_FOUND for a deleted task', () =>
-      given(created, deleted).when({ type: 'UpdateTask', data: { taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
+      given(created, deleted).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
   });
 
   describe('pause and resume', () => {

@@ -3,7 +3,7 @@ import { assertNever, type Decider } from '../decider';
 import { countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
 import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from './task.state';
-import { assertEnabled, assertSchedulesAllowed, decideDisable, decideEnable } from './task.rules';
+import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDisable, decideEnable } from './task.rules';
 
 
 /** Every command but create needs a task that exists and was not deleted. */
@@ -45,6 +45,7 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
         throw new SchedError(ErrorCode.CONFLICT, `task ${taskId} already exists`, { taskId });
       }
       assertSchedulesAllowed(command.data.definition);
+      assertSchedulesCanFire(command.data.definition.schedules, command.data.nowMs);
       return [
         { type: 'TaskCreated', data: { taskId, definition: command.data.definition } },
         ...(command.data.enabled === false ? [{ type: 'TaskDisabled', data: { taskId } } as const] : []),
@@ -53,6 +54,7 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       const task = requireLive(state, taskId);
       const changes = effectiveChanges(task.definition, command.data.changes);
       assertSchedulesAllowed({ ...task.definition, ...changes });
+      if (changes.schedules) assertSchedulesCanFire(changes.schedules, command.data.nowMs, task.definition.schedules);
       return Object.keys(changes).length === 0 ? [] : [{ type: 'TaskUpdated', data: { taskId, changes } }];
     }
     case 'PauseTask': {

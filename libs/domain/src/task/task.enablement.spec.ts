@@ -4,6 +4,8 @@ import { taskDecider } from './task.decider';
 
 const given = specFor(taskDecider);
 const taskId = 't1';
+/** The instant commands are decided at (before every schedule's first occurrence here). */
+const nowMs = Date.parse('2026-01-01T00:00:00Z');
 const definition: TaskDefinition = {
   name: 'report',
   description: '',
@@ -19,7 +21,7 @@ const paused: TaskEvent = { type: 'TaskPaused', data: { taskId } };
 describe('task decider: enable/disable, manual tasks', () => {
   it('creates a task disabled in the same commit', () =>
     given()
-      .when({ type: 'CreateTask', data: { taskId, definition, enabled: false } })
+      .when({ type: 'CreateTask', data: { nowMs, taskId, definition, enabled: false } })
       .then(created, { type: 'TaskDisabled', data: { taskId } }));
   it('disables with a reason, once', () => {
     given(created).when({ type: 'DisableTask', data: { taskId, reason: 'broken' } }).then(disabled);
@@ -48,18 +50,18 @@ describe('task decider: enable/disable, manual tasks', () => {
 
   describe('a manual task never gets a schedule', () => {
     it('refused at create', () =>
-      given().when({ type: 'CreateTask', data: { taskId, definition: { ...definition, executor: 'manual' } } }).thenThrows('VALIDATION', /manual/));
+      given().when({ type: 'CreateTask', data: { nowMs, taskId, definition: { ...definition, executor: 'manual' } } }).thenThrows('VALIDATION', /manual/));
     it('refused when a schedule is added to it, or it becomes manual while scheduled', () => {
       const manual: TaskEvent = { type: 'TaskCreated', data: { taskId, definition: { ...definition, executor: 'manual', schedules: [] } } };
-      given(manual).when({ type: 'UpdateTask', data: { taskId, changes: { schedules: definition.schedules } } }).thenThrows('VALIDATION');
-      given(created).when({ type: 'UpdateTask', data: { taskId, changes: { executor: 'manual' } } }).thenThrows('VALIDATION');
+      given(manual).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { schedules: definition.schedules } } }).thenThrows('VALIDATION');
+      given(created).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { executor: 'manual' } } }).thenThrows('VALIDATION');
       given(created)
-        .when({ type: 'UpdateTask', data: { taskId, changes: { executor: 'manual', schedules: [] } } })
+        .when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { executor: 'manual', schedules: [] } } })
         .then({ type: 'TaskUpdated', data: { taskId, changes: { executor: 'manual', schedules: [] } } });
     });
     it('may be created without schedules', () =>
       given()
-        .when({ type: 'CreateTask', data: { taskId, definition: { ...definition, executor: 'manual', schedules: [] } } })
+        .when({ type: 'CreateTask', data: { nowMs, taskId, definition: { ...definition, executor: 'manual', schedules: [] } } })
         .then({ type: 'TaskCreated', data: { taskId, definition: { ...definition, executor: 'manual', schedules: [] } } }));
   });
 });

@@ -1,4 +1,5 @@
-import { ErrorCode, SchedError, invalidState, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { ErrorCode, SchedError, invalidState, type ScheduleSpec, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { nextFireAfter } from '../schedule/schedule.occurrences';
 import type { KnownTaskState } from './task.state';
 
 /** The executor type that only ever runs when triggered by hand. */
@@ -11,6 +12,31 @@ export function assertSchedulesAllowed(definition: Pick<TaskDefinition, 'executo
       issues: [{ path: 'schedules', message: 'must be empty for executor "manual"' }],
     });
   }
+}
+
+/**
+ * A schedule that can no longer fire when it is set (a one-shot whose instant has passed, a window that has ended, a
+ * cron that never matches again) is refused: the timer fires a schedule's occurrences after the instant it was set,
+ * so it would sit on the task and never run, where whoever set it meant it to. `kept`: schedules the task already
+ * had, which an update may carry over unchanged (a one-shot that fired long ago). `nowMs` is the instant the change
+ * is recorded at, so "can fire" here is exactly what the timer will fire.
+ */
+export function assertSchedulesCanFire(schedules: readonly ScheduleSpec[], nowMs: number, kept: readonly ScheduleSpec[] = []): void {
+  const issues: Array<{ path: string; message: string }> = [];
+  schedules.forEach((spec, index) => {
+    if (nextFireAfter(spec, nowMs) !== undefined) return;
+    const json = JSON.stringify(spec);
+    if (kept.some((old) => JSON.stringify(old) === json)) return;
+    const now = new Date(nowMs).toISOString();
+    if (spec.type === 'once' && Date.parse(spec.at) <= nowMs) {
+      issues.push({ path: `schedules.${index}.at`, message: `${spec.at} has passed (now ${now}): a one-shot must lie in the future; trigger the task to run it now` });
+    } else if (spec.endAt !== undefined && Date.parse(spec.endAt) <= nowMs) {
+      issues.push({ path: `schedules.${index}.endAt`, message: `${spec.endAt} has passed (now ${now}): the schedule would never fire` });
+    } else {
+      issues.push({ path: `schedules.${index}`, message: `no occurrence after now (${now}): the schedule would never fire` });
+    }
+  });
+  if (issues.length > 0) throw new SchedError(ErrorCode.VALIDATION, `${issues[0].path}: ${issues[0].message}`, { issues });
 }
 
 /** Disabled means off: nothing fires it, not even a trigger or a backfill. */
