@@ -49,8 +49,9 @@ export class ProjectorQueries {
   /** Oldest task first. */
   async listTasks(query: ListTasksQuery): Promise<Page<TaskView>> {
     await this.caughtUpTo(query.minPosition);
+    // Deleted tasks are listed only when asked for by state: gone is what a delete means to whoever lists tasks.
     const where = new Where()
-      .add('state = ?', query.state)
+      .add(query.state === undefined ? 'state != ?' : 'state = ?', query.state ?? 'deleted')
       .add('executor = ?', query.executor)
       .add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)', query.tag);
     const page = { where, limit: query.limit, cursor: query.cursor };

@@ -96,8 +96,8 @@ describe('projector queries (through the controller)', () => {
     await expect(q.listExecutions({ cursor: 'garbage' })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
-  it('task.list filters by state, executor and tag', async () => {
-    expect(ids(await q.listTasks({}))).toEqual(['task-000', 'task-001', 'task-002', 'task-003']);
+  it('task.list filters by state, executor and tag; deleted tasks only when asked for', async () => {
+    expect(ids(await q.listTasks({}))).toEqual(['task-000', 'task-001', 'task-003']);
     expect(ids(await q.listTasks({ state: 'paused' }))).toEqual(['task-001']);
     expect(ids(await q.listTasks({ state: 'deleted' }))).toEqual(['task-002']);
     expect(ids(await q.listTasks({ executor: 'sleep' }))).toEqual(['task-001', 'task-003']);
@@ -137,9 +137,9 @@ describe('projector queries (through the controller)', () => {
     const first = await q.listTasks({ limit: 2 });
     const position = await h.append([new EventFactory().tick(60_000_000).created('task-new')]);
     const second = await q.listTasks({ limit: 2, cursor: first.nextCursor, minPosition: position });
-    const third = await q.listTasks({ limit: 2, cursor: second.nextCursor });
-    expect([ids(first), ids(second), ids(third)]).toEqual([['task-000', 'task-001'], ['task-002', 'task-003'], ['task-new']]);
-    expect(third.nextCursor).toBeUndefined();
+    // task-002 is deleted: not listed.
+    expect([ids(first), ids(second)]).toEqual([['task-000', 'task-001'], ['task-003', 'task-new']]);
+    expect(second.nextCursor).toBeUndefined();
   });
 
   it('minPosition makes a read wait for the write it follows', async () => {

@@ -11,7 +11,7 @@ export class TasksView {
       el('div', { class: 'panel-head' },
         el('h2', {}, 'Tasks'),
         el('select', { 'aria-label': 'filter by state', onchange: (event) => this.filter(event.target.value) },
-          el('option', { value: '' }, 'all states'), el('option', { value: 'active' }, 'active'), el('option', { value: 'paused' }, 'paused')),
+          el('option', { value: '' }, 'active and paused'), el('option', { value: 'active' }, 'active'), el('option', { value: 'paused' }, 'paused'), el('option', { value: 'deleted' }, 'deleted')),
         el('button', { class: 'primary', type: 'button', onclick: () => actions.create() }, 'New task')),
       el('table', {},
         el('thead', {}, el('tr', {}, ['Task', 'Executor', 'Schedule', 'Status', 'Next fire', 'Last result', 'Runs', ''].map((title) => el('th', {}, title)))),
