@@ -1,8 +1,9 @@
 import { toExecutionStreamId } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
-import { toEnvelopes } from '@sched/event-store';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, commitSequenceOf, toEnvelopes } from '@sched/event-store';
 import { waitFor } from '../support/system';
-import { createTask, historyOf, trigger, typesOf } from '../support/executions';
+import { createTask, historyOf, trigger, typesOf, waitForHistory } from '../support/executions';
 import { useSystemWithHeldHttp } from '../support/held-http';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,4 +41,26 @@ describe('executor shutdown', () => {
     expect(typesOf(await historyOf(system.store, blocker)).at(-1)).toBe('TaskSucceeded');
     expect(typesOf(await historyOf(system.store, late))).toEqual(['TaskDue']);
   });
+});
+
+/**
+ * An attempt still running when the shutdown's grace period (5 s) ends is aborted; its start was recorded, so the
+ * executor records why it ended (WorkerShutdown) and the retry policy applies at once, instead of leaving the next
+ * executor to record it WorkerLost after the redelivery.
+ */
+describe('executor shutdown while an attempt outlasts the grace period', () => {
+  const context = useSystemWithHeldHttp({});
+
+  it('records TaskFailed{WorkerShutdown} and the retry, and acks the work', async () => {
+    const { system, http } = context;
+    const executionId = await trigger(system, await createTask(system, { executor: 'http', config: { url: http.url('blocker') } }));
+    await waitForHistory(system.store, executionId, (events) => events.some((event) => event.type === 'TaskStarted'), 5_000, 'its start recorded');
+    await system.closeApp(); // the blocker is never released: the attempt outlasts the grace period
+    const events = await historyOf(system.store, executionId);
+    expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskFailed', 'TaskRetried']);
+    expect(events[2].data).toMatchObject({ attempt: 1, error: { type: 'WorkerShutdown', message: expect.stringContaining('shut down during the attempt'), retryable: true } });
+    // Acked, not put back: the retry is the timer's now (a nak'd TaskDue would keep the consumer's ack floor below it).
+    const dispatch = await (await jetstreamManager(system.nc)).consumers.info(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER);
+    expect(dispatch.ack_floor.stream_seq).toBeGreaterThanOrEqual(commitSequenceOf(events[0].position));
+  }, 20_000);
 });

@@ -8,8 +8,14 @@ import type { ExecutionActor, Progress } from './execution-actor';
 import { PauseGate } from './pause-gate';
 import { ProgressThrottle } from './progress-throttle';
 
-/** recorded: the attempt's end is in the stream (ack); shutdown: leave it for redelivery (nak); lost: drop it (ack). */
+/**
+ * recorded: the attempt's end is in the stream (ack); shutdown: an attempt whose start was never committed, left for
+ * redelivery (nak: it runs again as the same attempt); lost: drop it (ack).
+ */
 export type AttemptOutcome = 'recorded' | 'shutdown' | 'lost';
+
+/** The error type of an attempt its executor stopped (graceful shutdown) before the attempt ended. */
+export const WORKER_SHUTDOWN = 'WorkerShutdown';
 
 export interface AttemptRun {
   readonly actor: ExecutionActor;
@@ -118,6 +124,10 @@ function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine
     case 'timeout':
       return record(() => actor.timeOut(attempt, reason.timeout, reason.timeoutMs, logs));
     case 'shutdown':
+      // A committed start is a running attempt in the stream: say why it ended (its retry follows the task's policy),
+      // rather than leave the next executor to guess from the redelivery that the worker vanished (WorkerLost).
+      if (actor.holdsStart) return Promise.resolve('shutdown');
+      return record(() => actor.fail(attempt, { type: WORKER_SHUTDOWN, message: `worker ${actor.workerId} shut down during the attempt`, retryable: true }, logs));
     case 'lost':
       return Promise.resolve(reason.kind);
   }

@@ -50,7 +50,7 @@ export class ExecutionActor {
   constructor(
     private readonly store: EventStore,
     readonly executionId: string,
-    private readonly workerId: string,
+    readonly workerId: string,
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -112,6 +112,11 @@ export class ExecutionActor {
         this.send([]).catch((error: unknown) => this.onHeldCommitFailed?.(error));
       }, holdMs);
     });
+  }
+
+  /** Whether a start is held back, decided but not committed yet (see start). */
+  get holdsStart(): boolean {
+    return this.held.length > 0;
   }
 
   /** Forgets a held start (the attempt was abandoned before it was committed: nothing about it is recorded). */

@@ -38,8 +38,11 @@ export function attemptOf(event: RecordedEvent): number | undefined {
 type Logs = readonly ExecutionLogLine[] | undefined;
 const logsOf = (row: AttemptRow, data: { logs?: readonly ExecutionLogLine[] }): Logs => data.logs ?? row.logs;
 
-/** A worker that vanished is reported by the retry policy as this error type (ARCHITECTURE.md, Actors). */
-const WORKER_LOST = 'WorkerLost';
+/**
+ * An attempt whose worker went away is `lost`: one that vanished is reported by the retry policy as WorkerLost
+ * (ARCHITECTURE.md, Actors), one that shut down while the attempt ran records WorkerShutdown itself.
+ */
+const WORKER_GONE = new Set(['WorkerLost', 'WorkerShutdown']);
 
 /** Attempts follow the events that carry an `attempt`; an outcome of an attempt never started leaves no row. */
 export const attemptProjection: Projection<AttemptRow, AttemptEvent> = {
@@ -76,7 +79,7 @@ export const attemptProjection: Projection<AttemptRow, AttemptEvent> = {
       case 'TaskFailed': {
         const { error, endedAt, durationMs } = e.data;
         // A timed-out attempt keeps saying so when its failure is recorded after the timeout.
-        const status = row.status === 'timed_out' ? 'timed_out' : error.type === WORKER_LOST ? 'lost' : 'failed';
+        const status = row.status === 'timed_out' ? 'timed_out' : WORKER_GONE.has(error.type) ? 'lost' : 'failed';
         return { ...row, status, error, endedAt: toMs(endedAt), durationMs, logs: logsOf(row, e.data), position };
       }
       case 'TaskTimedOut': {

@@ -46,6 +46,22 @@ describe('attempts and task stats projections', () => {
     expect(rows.stats('t1')).toMatchObject({ finished: 2, succeeded: 0, failed: 1, lastOutcomes: [{ executionId: 'e2', status: 'cancelled' }, { executionId: 'e1', status: 'failed' }] });
   });
 
+  it('an attempt whose worker went away is lost, crashed (WorkerLost) or shut down (WorkerShutdown)', () => {
+    const rows = new MemoryRows().apply(
+      log.created('t1'),
+      log.due('t1', 'e1'),
+      log.started('e1', 1, 'w1'),
+      log.failed('e1', false, 1, 'WorkerLost'),
+      log.retried('e1', 2),
+      log.started('e1', 2, 'w2'),
+      log.failed('e1', false, 2, 'WorkerShutdown'),
+      log.retried('e1', 3),
+      log.started('e1', 3, 'w3'),
+      log.failed('e1', false, 3),
+    );
+    expect(attempts(rows).map((a) => [a.errorType, a.status])).toEqual([['WorkerLost', 'lost'], ['WorkerShutdown', 'lost'], ['Error', 'failed']]);
+  });
+
   it('keeps only the last outcomes, newest first; redelivery changes nothing', () => {
     const history = [log.created('t1')];
     for (let i = 0; i < LAST_OUTCOMES + 5; i++) {

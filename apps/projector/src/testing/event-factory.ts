@@ -82,10 +82,10 @@ export class EventFactory {
     this.execution(executionId, 'TaskProgressed', { attempt, percent, message });
   succeeded = (executionId: string, result?: unknown, durationMs = 250, attempt = 1) =>
     this.execution(executionId, 'TaskSucceeded', { attempt, result, durationMs, endedAt: iso(this.clockMs) });
-  failed = (executionId: string, final = true, attempt = 1) =>
+  failed = (executionId: string, final = true, attempt = 1, errorType = 'Error') =>
     this.execution(executionId, 'TaskFailed', {
       attempt,
-      error: { type: 'Error', message: 'boom', retryable: !final },
+      error: { type: errorType, message: 'boom', retryable: !final },
       durationMs: 50,
       endedAt: iso(this.clockMs),
       final,
