@@ -44,18 +44,20 @@ describe('executor shutdown', () => {
 });
 
 /**
- * An attempt still running when the shutdown's grace period (5 s) ends is aborted; its start was recorded, so the
- * executor records why it ended (WorkerShutdown) and the retry policy applies at once, instead of leaving the next
- * executor to record it WorkerLost after the redelivery.
+ * An attempt still running when the shutdown's grace period (here 500 ms) ends is aborted; its start was recorded,
+ * so the executor records why it ended (WorkerShutdown) and the retry policy applies at once, instead of leaving the
+ * next executor to record it WorkerLost after the redelivery.
  */
 describe('executor shutdown while an attempt outlasts the grace period', () => {
-  const context = useSystemWithHeldHttp({});
+  const context = useSystemWithHeldHttp({ EXECUTOR_SHUTDOWN_GRACE_MS: '500' });
 
   it('records TaskFailed{WorkerShutdown} and the retry, and acks the work', async () => {
     const { system, http } = context;
     const executionId = await trigger(system, await createTask(system, { executor: 'http', config: { url: http.url('blocker') } }));
     await waitForHistory(system.store, executionId, (events) => events.some((event) => event.type === 'TaskStarted'), 5_000, 'its start recorded');
+    const closing = Date.now();
     await system.closeApp(); // the blocker is never released: the attempt outlasts the grace period
+    expect(Date.now() - closing).toBeLessThan(3_000); // 500 ms of grace and the open pull's last second, not 5 s
     const events = await historyOf(system.store, executionId);
     expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskFailed', 'TaskRetried']);
     expect(events[2].data).toMatchObject({ attempt: 1, error: { type: 'WorkerShutdown', message: expect.stringContaining('shut down during the attempt'), retryable: true } });

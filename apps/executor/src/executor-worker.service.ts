@@ -5,6 +5,7 @@ import type { KnownExecutionState } from '@sched/domain';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, type EventStore } from '@sched/event-store';
 import { ExecutorRegistry } from '@sched/executors';
 import {
+  DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS,
   EVENT_STORE,
   NATS_CONNECTION,
   SCHED_CONFIG,
@@ -35,7 +36,6 @@ import { triageWorkItem } from './work-item-triage';
 import { warmUpExecutionPath, warmUpNatsClient } from './warm-up';
 import { seedOf, stillEndsWithIn, workFromLog, workFromQueue, type StillEndsWith, type Work } from './work-sources';
 
-const SHUTDOWN_GRACE_MS = 5_000;
 /**
  * In-progress acks while an attempt runs: the heartbeat that keeps JetStream from redelivering it (ack wait 30 s).
  * Each tick also refreshes the attempt's task-slot lease and re-reads its stream (a cancel request we missed).
@@ -126,7 +126,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.early.close();
-    const grace = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+    const graceMs = this.config.executorShutdownGraceMs ?? DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS;
+    const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([this.slots.drained(), grace]);
     for (const executionId of this.inFlight.keys()) this.abort(executionId, { kind: 'shutdown' });
     await this.slots.drained();

@@ -38,6 +38,18 @@ describe('loadConfig: EXECUTOR_PULL_WAIT_MS', () => {
   });
 });
 
+describe('loadConfig: EXECUTOR_SHUTDOWN_GRACE_MS', () => {
+  it('defaults to 5000 ms and takes 0 to 600000', () => {
+    expect(loadConfig({}).executorShutdownGraceMs).toBe(5_000);
+    expect(loadConfig({ EXECUTOR_SHUTDOWN_GRACE_MS: '0' }).executorShutdownGraceMs).toBe(0);
+    expect(loadConfig({ EXECUTOR_SHUTDOWN_GRACE_MS: '25000' }).executorShutdownGraceMs).toBe(25_000);
+  });
+
+  it.each(['-1', '1.5', 'long', '600001'])('refuses %s with a ConfigError that gives the range', (raw) => {
+    expect(() => loadConfig({ EXECUTOR_SHUTDOWN_GRACE_MS: raw })).toThrow(new ConfigError(`EXECUTOR_SHUTDOWN_GRACE_MS must be an integer from 0 to 600000, got "${raw}"`));
+  });
+});
+
 describe('loadConfig: EXECUTOR_WARMUP', () => {
   it('defaults to 2000 no-op executions, takes 0 (off) and other counts', () => {
     expect(loadConfig({}).executorWarmUp).toBe(DEFAULT_EXECUTOR_WARMUP);

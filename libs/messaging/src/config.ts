@@ -33,6 +33,13 @@ export interface SchedConfig {
    * rather than end them (see pull-batch.ts), so this is also how long its shutdown can wait. Unset: the default.
    */
   readonly executorPullWaitMs?: number;
+  /**
+   * How long a stopping executor lets the attempts it runs finish before it aborts them and records them ended by the
+   * shutdown (EXECUTOR_SHUTDOWN_GRACE_MS, default 5000, 0 to 600000): keep it under the orchestrator's own grace
+   * period (Kubernetes: 30 s), or the process is killed first and its attempts come back as WorkerLost after the
+   * ack wait. Unset: the default.
+   */
+  readonly executorShutdownGraceMs?: number;
   /** Timer HA: partitions the schedules are split into, and the lease TTL after which a dead owner's move. */
   readonly timerPartitions: number;
   readonly timerLeaseTtlMs: number;
@@ -73,6 +80,7 @@ export class ConfigError extends Error {
 
 export const DEFAULT_EXECUTOR_WARMUP = 2_000;
 export const DEFAULT_EXECUTOR_PULL_WAIT_MS = 2_000;
+export const DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS = 5_000;
 const MAX_EXECUTOR_WARMUP = 100_000;
 
 /** The longest fire-ahead window: a pause recorded inside it no longer stops that fire (see timerFireAheadMs). */
@@ -122,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
     executorWarmUp: intInRange(env, 'EXECUTOR_WARMUP', DEFAULT_EXECUTOR_WARMUP, 0, MAX_EXECUTOR_WARMUP),
     executorPullWaitMs: intInRange(env, 'EXECUTOR_PULL_WAIT_MS', DEFAULT_EXECUTOR_PULL_WAIT_MS, 1_000, 60_000),
+    executorShutdownGraceMs: intInRange(env, 'EXECUTOR_SHUTDOWN_GRACE_MS', DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS, 0, 600_000),
     timerPartitions: positiveInt(env, 'TIMER_PARTITIONS', 16),
     timerLeaseTtlMs: positiveInt(env, 'TIMER_LEASE_TTL_MS', 1200),
     timerFireAheadMs: intInRange(env, 'TIMER_FIRE_AHEAD_MS', 50, 0, MAX_TIMER_FIRE_AHEAD_MS),
