@@ -73,4 +73,31 @@ describe('npm start with its embedded, permissioned nats-server', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('a Ctrl-C in its terminal (SIGINT to the whole process group) stops the app, then its server, and exits 0', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sched-embedded-'));
+    const natsUrl = `nats://127.0.0.1:${await freePort()}`;
+    const standalone = spawnApp('standalone', { NATS_URL: natsUrl, DATA_DIR: dataDir, HTTP_PORT: '0', LOG_LEVEL: 'warn' }, 'standalone', [], { detached: true });
+    const group = standalone.child.pid!;
+    const exited = new Promise<number | null>((resolve) => standalone.child.once('exit', (code) => resolve(code)));
+    try {
+      await standalone.waitForOutput(/dashboard and HTTP API/, 60_000);
+      const stoppingAt = Date.now();
+      process.kill(-group, 'SIGINT'); // the terminal's Ctrl-C: every process of the foreground group
+      const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running after 20 s'), 20_000))]);
+      // Its nats-server, in a group of its own, was not signalled: the app closed on it, then stopped it. (It used to
+      // lose its server mid-shutdown and wait on it for 1.5 minutes.)
+      expect([code, standalone.output()]).toEqual([0, expect.stringContaining('SIGINT: stopping')]);
+      expect(Date.now() - stoppingAt).toBeLessThan(10_000);
+      expect(standalone.output()).not.toMatch(/"level":50/); // no error-level log line
+      await expect(connect({ servers: natsUrl, reconnect: false, timeout: 1_000 })).rejects.toThrow();
+    } finally {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

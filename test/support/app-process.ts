@@ -21,9 +21,17 @@ export interface AppProcess {
  * given environment and Node flags. Used by fault tests that kill and restart services, and by benchmarks that run
  * the services as they are deployed.
  */
-export function spawnApp(app: string, env: NodeJS.ProcessEnv, name = app, nodeArgs: readonly string[] = []): AppProcess {
+export function spawnApp(
+  app: string,
+  env: NodeJS.ProcessEnv,
+  name = app,
+  nodeArgs: readonly string[] = [],
+  /** In a process group of its own (its pid is the group's id), as a shell runs a command a terminal signals. */
+  options: { readonly detached?: boolean } = {},
+): AppProcess {
   const entry = app.endsWith('.ts') ? path.resolve(ROOT, app) : path.join(ROOT, 'apps', app, 'src', 'main.ts');
   const child = spawn(process.execPath, ['--no-warnings', ...nodeArgs, '-r', path.join(__dirname, 'ts-register.js'), entry], {
+    detached: options.detached ?? false,
     cwd: ROOT,
     // HTTP_PORT 0: a spawned gateway (or standalone) serves HTTP on a free port, never on a fixed one.
     env: { ...process.env, LOG_LEVEL: 'info', HTTP_PORT: '0', ...env },

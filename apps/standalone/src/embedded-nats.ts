@@ -52,7 +52,7 @@ export async function ensureNats(natsUrl: string, dataDir: string): Promise<Nats
   // Users per role with subject permissions, unless NATS_AUTH=off (a throwaway local setup).
   const auth = process.env.NATS_AUTH === 'off' ? undefined : ensureNatsAuthFiles(path.join(dataDir, 'nats-auth'));
   const extraArgs = auth ? ['-c', auth.configFile] : [];
-  const embedded = await spawnNatsServer({ host: '127.0.0.1', port: Number(url.port || 4222), storeDir, extraArgs });
+  const embedded = await spawnNatsServer({ host: '127.0.0.1', port: Number(url.port || 4222), storeDir, extraArgs, detached: true });
   if (!auth) return { url: embedded.url, embedded };
   const { user, password } = auth.credentials.standalone;
   return { url: embedded.url, embedded, credentials: { user, password }, authDir: auth.dir };

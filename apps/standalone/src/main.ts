@@ -1,7 +1,7 @@
 import '../../register-aliases';
 import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { loadConfig } from '@sched/messaging';
+import { armShutdownDeadline, loadConfig, shutdownDeadlineMs } from '@sched/messaging';
 import { ensureNats } from './embedded-nats';
 import { startStandalone } from './standalone';
 
@@ -25,8 +25,11 @@ async function main(): Promise<void> {
     await nats.embedded?.stop();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // SIGHUP: the terminal closed. The embedded nats-server runs in a process group of its own (a Ctrl-C reaches only
+  // this process), so it is this process that stops it, after the app.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, () => void stop(signal));
+  armShutdownDeadline(signals, shutdownDeadlineMs(config));
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,11 @@ export interface NatsServerOptions {
   readonly readyTimeoutMs?: number;
   /** Executable name or path (default `nats-server` on PATH). */
   readonly command?: string;
+  /**
+   * In a process group of its own: a Ctrl-C in the terminal (SIGINT to the whole foreground group) then reaches only
+   * the parent, which stops the server itself once it no longer needs it, instead of losing it mid-shutdown.
+   */
+  readonly detached?: boolean;
 }
 
 /** A running nats-server child process. */
@@ -71,7 +76,7 @@ export async function spawnNatsServer(options: NatsServerOptions): Promise<NatsS
       let stderr = '';
       let settled = false;
       const args = ['-js', '-sd', options.storeDir, '-a', host, '-p', String(port), ...(options.extraArgs ?? [])];
-      const proc = spawn(options.command ?? 'nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      const proc = spawn(options.command ?? 'nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false });
       child = proc;
       exited = new Promise<void>((done) => proc.once('exit', () => done()));
       const fail = (reason: string): void => {

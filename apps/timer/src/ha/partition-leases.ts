@@ -4,6 +4,8 @@ import { LiveMembers } from './live-members';
 
 export const LEASES_BUCKET = 'sched_timer_leases';
 export const WATERMARKS_BUCKET = 'sched_timer_watermarks';
+/** How long a stopping timer tries to hand its partitions over (see stop). */
+const HAND_OVER_DEADLINE_MS = 3_000;
 
 export interface PartitionLeaseOptions {
   readonly partitions: number;
@@ -83,15 +85,29 @@ export class PartitionLeases {
     await Promise.all(this.ownedPartitions().map((p) => this.watermarks.put(`w.${p}`, value)));
   }
 
-  /** Gives every partition back (with a final watermark) so the others take over at once. */
+  /**
+   * Gives every partition back (with a final watermark) so the others take over at once. A courtesy with a deadline:
+   * the leases run out after their TTL anyway, and with the server gone each KV call waits out its timeout (one
+   * partition after another that was 16 × 5 s, holding up the whole process's stop).
+   */
   async stop(finalWatermarkMs?: number): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.ticking;
-    if (finalWatermarkMs !== undefined) await this.saveWatermarks(finalWatermarkMs).catch(() => undefined);
-    for (const partition of this.ownedPartitions()) await this.release(partition);
-    await this.leases.delete(`m.${this.instanceId}`).catch(() => undefined);
+    let deadline: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<void>((resolve) => (deadline = setTimeout(resolve, HAND_OVER_DEADLINE_MS)));
+    const handedOver = (async () => {
+      await this.ticking; // a renewal in flight first: it may still take or give back a partition
+      await this.handOver(finalWatermarkMs);
+    })();
+    await Promise.race([handedOver, givenUp]);
+    clearTimeout(deadline);
     this.members.stop();
+  }
+
+  private async handOver(finalWatermarkMs: number | undefined): Promise<void> {
+    if (finalWatermarkMs !== undefined) await this.saveWatermarks(finalWatermarkMs).catch(() => undefined);
+    await Promise.all(this.ownedPartitions().map((partition) => this.release(partition)));
+    await this.leases.delete(`m.${this.instanceId}`).catch(() => undefined);
   }
 
   private schedule(): void {

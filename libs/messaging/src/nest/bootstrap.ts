@@ -5,6 +5,7 @@ import { schedNatsTransport } from './nats-transport';
 import { PinoNestLogger } from './pino-logger';
 import { SchedCoreModule } from './sched-core.module';
 import { SchedExceptionFilter } from './sched-exception.filter';
+import { armShutdownDeadline, shutdownDeadlineMs } from './shutdown-deadline';
 
 @Module({})
 class SchedServiceRootModule {}
@@ -53,6 +54,7 @@ export function runServiceMain(queue: string, features: ReadonlyArray<Type | Dyn
   const start = async (): Promise<void> => {
     const config = loadConfig();
     await starter(config, features, { queue });
+    armShutdownDeadline(['SIGTERM', 'SIGINT'], shutdownDeadlineMs(config));
     // Tests and supervisors wait for this line.
     console.log(`${queue} ready (instance ${config.instanceId}, nats ${config.natsUrl}, store ${config.eventStore})`);
   };

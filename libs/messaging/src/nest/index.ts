@@ -5,3 +5,4 @@ export * from './sched-exception.filter';
 export * from './sched-core.module';
 export * from './pino-logger';
 export * from './bootstrap';
+export * from './shutdown-deadline';

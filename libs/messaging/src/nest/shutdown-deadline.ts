@@ -1,0 +1,25 @@
+import { DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS, type SchedConfig } from '../config';
+
+/** Beyond the executor's grace period: the pulls to run out, the stores to close, the connection to drain. */
+const SHUTDOWN_MARGIN_MS = 15_000;
+
+export const shutdownDeadlineMs = (config: Pick<SchedConfig, 'executorShutdownGraceMs'>): number =>
+  (config.executorShutdownGraceMs ?? DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS) + SHUTDOWN_MARGIN_MS;
+
+/**
+ * Once one of `signals` arrives, the process has `deadlineMs` to stop on its own; then it says so and exits 1. A
+ * graceful stop waits on the NATS server (leases handed over, connections drained): with the server gone it could
+ * wait for minutes, and a supervisor or a user at Ctrl-C is owed an exit. The timer does not keep the process alive.
+ */
+export function armShutdownDeadline(signals: readonly NodeJS.Signals[], deadlineMs: number, log: (line: string) => void = console.error): void {
+  let armed = false;
+  const arm = (signal: NodeJS.Signals): void => {
+    if (armed) return;
+    armed = true;
+    setTimeout(() => {
+      log(`${signal}: not stopped within ${deadlineMs} ms (is the NATS server gone?); exiting`);
+      process.exit(1);
+    }, deadlineMs).unref();
+  };
+  for (const signal of signals) process.once(signal, arm);
+}
