@@ -43,6 +43,21 @@ describe('per-task concurrency limit across two executor processes', () => {
     expect(peak).toBe(MAX_CONCURRENT); // the limit was actually reached (the runs queued behind it)
   });
 
+  it('overlap "queue" (the default): waiting executions run in the order they were triggered', async () => {
+    const taskId = await createTask(system, { executor: 'sleep', config: { duration: '2s', steps: 1 }, maxConcurrent: 1 });
+    const executionIds: string[] = [];
+    for (let run = 0; run < 4; run += 1) {
+      executionIds.push(await trigger(system, taskId));
+      // Each waiting one comes back every second, at its own phase: 600 ms apart, the third comes back 400 ms before
+      // the second in every second, the fourth 200 ms after it.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    }
+    await waitFor(() => executionIds.every((id) => tracker.ended().includes(id)), 30_000, 'every execution to end');
+    const starts = executionIds.map((id) => attemptSpan(tracker.histories.get(id)!).startMs);
+    // In turn, each after the one before it ended (it used to be whichever came back first: first, third, second).
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+  });
+
   it('overlap "skip": a trigger while maxConcurrent executions run ends TaskSkipped at once', async () => {
     const taskId = await createTask(system, { executor: 'sleep', config: { duration: '3s', steps: 1 }, maxConcurrent: 1, overlap: 'skip' });
     const running = await trigger(system, taskId);

@@ -29,7 +29,9 @@ export class ConcurrencyLimits {
     const releaseType = (): void => this.types.release(due.executor);
     const max = taskLimitOf(due);
     if (max === undefined) return { refresh: async () => undefined, release: async () => releaseType() };
-    const lease = await this.taskSlots.acquire(due.taskId, max, due.executionId).catch(() => 'unavailable' as const);
+    // Under queue (the default) waiting executions run in the order of their instants (a retry keeps its place).
+    const queuedAtMs = (due.overlap ?? 'queue') === 'queue' ? Date.parse(due.scheduledAt) : undefined;
+    const lease = await this.taskSlots.acquire(due.taskId, max, due.executionId, queuedAtMs).catch(() => 'unavailable' as const);
     if (lease === undefined || lease === 'unavailable') {
       releaseType();
       return lease ?? 'task-busy';

@@ -46,6 +46,41 @@ describe('task slot leases (maxConcurrent across processes, NATS KV)', () => {
     expect(await b.acquire('t2', 2, 'another')).toBeUndefined();
   });
 
+  it('queued executions take a freed slot in the order of their instants, whoever comes back first', async () => {
+    const [a, b] = [await process(), await process()];
+    const first = await a.acquire('t4', 1, 'running', 100);
+    expect(first).toBeDefined();
+    expect(await a.acquire('t4', 1, 'second', 200)).toBeUndefined(); // each records its place
+    expect(await b.acquire('t4', 1, 'third', 300)).toBeUndefined();
+    await first!.release();
+    expect(await b.acquire('t4', 1, 'third', 300)).toBeUndefined(); // back first, but second is owed the slot
+    const second = await a.acquire('t4', 1, 'second', 200);
+    expect(second).toBeDefined();
+    await second!.release();
+    expect(await b.acquire('t4', 1, 'third', 300)).toBeDefined();
+  });
+
+  it('a queued execution that stops coming back loses its place after a few seconds', async () => {
+    const [a, b] = [await process(), await process()];
+    const running = await a.acquire('t5', 1, 'running', 100);
+    expect(await a.acquire('t5', 1, 'gone', 200)).toBeUndefined(); // then cancelled, say: it never comes back
+    expect(await b.acquire('t5', 1, 'later', 300)).toBeUndefined();
+    await running!.release();
+    expect(await b.acquire('t5', 1, 'later', 300)).toBeUndefined();
+    now += 5_001;
+    expect(await b.acquire('t5', 1, 'later', 300)).toBeDefined();
+  });
+
+  it('with max 2, one free slot goes to the first queued, not to a later one', async () => {
+    const a = await process();
+    const holders = [await a.acquire('t6', 2, 'r1', 1), await a.acquire('t6', 2, 'r2', 2)];
+    expect(await a.acquire('t6', 2, 'q1', 10)).toBeUndefined();
+    expect(await a.acquire('t6', 2, 'q2', 20)).toBeUndefined();
+    await holders[0]!.release();
+    expect(await a.acquire('t6', 2, 'q2', 20)).toBeUndefined();
+    expect(await a.acquire('t6', 2, 'q1', 10)).toBeDefined();
+  });
+
   it('an execution that holds a slot (its retry after WorkerLost) takes it over', async () => {
     const [a, b] = [await process(), await process()];
     expect(await a.acquire('t3', 1, 'e1')).toBeDefined();

@@ -7,12 +7,20 @@ export const TASK_SLOTS_BUCKET = 'sched_task_slots';
 export const TASK_SLOT_LEASE_MS = WORK_ACK_WAIT_MS;
 const MAX_CAS_ROUNDS = 10;
 
-/** executionId → lease expiry (epoch ms); `~<executionId>` marks the one execution waiting under buffer-one. */
+/**
+ * executionId → lease expiry (epoch ms); `~<executionId>` marks the one execution waiting under buffer-one, and
+ * `^<instant>_<executionId>` each execution waiting its turn under queue (keys in arrival order, see acquire).
+ */
 type Holders = Record<string, number>;
 const WAITING = '~';
+const QUEUED = '^';
 /** A waiter comes back every second or so; one that stops coming back (skipped, cancelled, crashed) loses its place. */
 const WAITER_LEASE_MS = 10_000;
-const isHolder = (id: string): boolean => !id.startsWith(WAITING);
+/** A queued execution that stops coming back holds up the ones behind it this long at most. */
+const QUEUED_LEASE_MS = 5_000;
+const isHolder = (id: string): boolean => !id.startsWith(WAITING) && !id.startsWith(QUEUED);
+/** Sorts as the instants do (epoch ms, zero-padded), then by execution id. */
+const queuedKey = (orderMs: number, executionId: string): string => `${QUEUED}${String(Math.max(0, orderMs)).padStart(15, '0')}_${executionId}`;
 
 /** KV keys allow only `[-/_=.a-zA-Z0-9]`; task ids may also hold '@' and ':'. */
 const toKey = (taskId: string): string => taskId.replace(/[@:=]/g, (c) => `=${c.charCodeAt(0).toString(16)}`);
@@ -38,16 +46,30 @@ export class TaskSlotLeases {
     return new TaskSlotLeases(await new Kvm(nc).create(TASK_SLOTS_BUCKET, { history: 1 }), now);
   }
 
-  /** A lease if fewer than `max` other executions hold one, else undefined. */
-  async acquire(taskId: string, max: number, executionId: string): Promise<TaskSlotLease | undefined> {
+  /**
+   * A lease if fewer than `max` other executions hold one, else undefined. With `queuedAtMs` (overlap queue: the
+   * execution's instant) executions take the slots in that order: one that finds no slot free, or one free that an
+   * execution queued before it is owed, records its place and is refused; it takes a slot once those before it did
+   * (or stopped coming back for QUEUED_LEASE_MS). Without it, whoever comes first after a slot frees takes it.
+   */
+  async acquire(taskId: string, max: number, executionId: string, queuedAtMs?: number): Promise<TaskSlotLease | undefined> {
     const key = toKey(taskId);
-    const taken = await this.change(key, (holders) => {
+    const place = queuedAtMs === undefined ? undefined : queuedKey(queuedAtMs, executionId);
+    let granted = false;
+    await this.change(key, (holders) => {
       const others = Object.keys(holders).filter((id) => isHolder(id) && id !== executionId);
-      if (others.length >= max) return undefined;
+      const ahead = place === undefined ? 0 : Object.keys(holders).filter((id) => id.startsWith(QUEUED) && id < place).length;
+      granted = others.length + ahead < max;
+      if (!granted) {
+        // Kept or taken; a place with more than half its lease left is not written again (fewer writes to a hot key).
+        if (place === undefined || (holders[place] ?? 0) - this.now() > QUEUED_LEASE_MS / 2) return undefined;
+        return { ...holders, [place]: this.now() + QUEUED_LEASE_MS };
+      }
       const { [`${WAITING}${executionId}`]: _waited, ...rest } = holders;
+      if (place !== undefined) delete rest[place];
       return { ...rest, [executionId]: this.now() + TASK_SLOT_LEASE_MS };
     });
-    if (!taken) return undefined;
+    if (!granted) return undefined;
     return {
       refresh: async () => {
         await this.change(key, (holders) => ({ ...holders, [executionId]: this.now() + TASK_SLOT_LEASE_MS }));
@@ -64,7 +86,7 @@ export class TaskSlotLeases {
   /** buffer-one: takes (or keeps) the task's single waiting place; false when another execution already has it. */
   async wait(taskId: string, executionId: string): Promise<boolean> {
     return this.change(toKey(taskId), (holders) => {
-      const other = Object.keys(holders).some((id) => !isHolder(id) && id !== `${WAITING}${executionId}`);
+      const other = Object.keys(holders).some((id) => id.startsWith(WAITING) && id !== `${WAITING}${executionId}`);
       return other ? undefined : { ...holders, [`${WAITING}${executionId}`]: this.now() + WAITER_LEASE_MS };
     });
   }
