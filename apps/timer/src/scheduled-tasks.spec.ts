@@ -1,4 +1,4 @@
-import type { RecordedEvent, TaskDefinition } from '@sched/contracts';
+import type { RecordedEvent, ScheduleSpec, TaskDefinition } from '@sched/contracts';
 import { ScheduledTasks } from './scheduled-tasks';
 
 const taskId = 't1';
@@ -24,34 +24,39 @@ const recorded = (type: string, data: unknown, atMs: number): RecordedEvent => {
   } as RecordedEvent;
 };
 
+const everySecond: ScheduleSpec[] = [{ type: 'interval', everyMs: 1_000, offsetMs: 0 }];
+
+/** The task created at 1 s, as the timer holds it once it has handled everything up to `firedThroughMs`. */
+function createdTask(firedThroughMs: number) {
+  const tasks = new ScheduledTasks();
+  const task = tasks.apply(taskId, recorded('TaskCreated', { taskId, definition }, 1_000))!;
+  task.firedThrough = firedThroughMs;
+  const update = (changes: Partial<TaskDefinition>, atMs: number): void => void tasks.apply(taskId, recorded('TaskUpdated', { taskId, changes }, atMs));
+  return { task, update };
+}
+
 describe('ScheduledTasks: where the next fire is looked for after a change', () => {
   beforeEach(() => {
     revision = -1;
   });
 
   it('new schedules start at the instant they were set: nothing of theirs before it is due', () => {
-    const tasks = new ScheduledTasks();
-    const task = tasks.apply(taskId, recorded('TaskCreated', { taskId, definition }, 1_000))!;
-    task.firedThrough = 1_000; // the timer: active since its creation, nothing fired yet
-    tasks.apply(taskId, recorded('TaskUpdated', { taskId, changes: { schedules: [{ type: 'interval', everyMs: 1_000, offsetMs: 0 }] } }, 60_000));
+    const { task, update } = createdTask(1_000); // active since its creation, nothing fired yet
+    update({ schedules: everySecond }, 60_000);
     expect(task.firedThrough).toBe(60_000);
     expect(task.schedulesSetAt).toBe(60_000);
   });
 
   it('an update that leaves the schedules alone moves nothing', () => {
-    const tasks = new ScheduledTasks();
-    const task = tasks.apply(taskId, recorded('TaskCreated', { taskId, definition }, 1_000))!;
-    task.firedThrough = 1_000;
-    tasks.apply(taskId, recorded('TaskUpdated', { taskId, changes: { executor: 'sleep' } }, 60_000));
+    const { task, update } = createdTask(1_000);
+    update({ executor: 'sleep' }, 60_000);
     expect(task.firedThrough).toBe(1_000);
     expect(task.schedulesSetAt).toBe(1_000);
   });
 
   it('never moves back what was already fired past the update (a timer ahead of the event)', () => {
-    const tasks = new ScheduledTasks();
-    const task = tasks.apply(taskId, recorded('TaskCreated', { taskId, definition }, 1_000))!;
-    task.firedThrough = 90_000;
-    tasks.apply(taskId, recorded('TaskUpdated', { taskId, changes: { schedules: [{ type: 'interval', everyMs: 1_000, offsetMs: 0 }] } }, 60_000));
+    const { task, update } = createdTask(90_000);
+    update({ schedules: everySecond }, 60_000);
     expect(task.firedThrough).toBe(90_000);
   });
 });

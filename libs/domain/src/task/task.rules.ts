@@ -1,4 +1,4 @@
-import { ErrorCode, SchedError, invalidState, type ScheduleSpec, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { ErrorCode, SchedError, invalidState, isoTime, type ScheduleSpec, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { nextFireAfter } from '../schedule/schedule.occurrences';
 import type { KnownTaskState } from './task.state';
 
@@ -27,7 +27,7 @@ export function assertSchedulesCanFire(schedules: readonly ScheduleSpec[], nowMs
     if (nextFireAfter(spec, nowMs) !== undefined) return;
     const json = JSON.stringify(spec);
     if (kept.some((old) => JSON.stringify(old) === json)) return;
-    const now = new Date(nowMs).toISOString();
+    const now = isoTime(nowMs);
     if (spec.type === 'once' && Date.parse(spec.at) <= nowMs) {
       issues.push({ path: `schedules.${index}.at`, message: `${spec.at} has passed (now ${now}): a one-shot must lie in the future; trigger the task to run it now` });
     } else if (spec.endAt !== undefined && Date.parse(spec.endAt) <= nowMs) {
