@@ -49,16 +49,26 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     expect(parallelEvents.at(-1)?.type).toBe('WorkflowSucceeded');
   });
 
-  it('onFailure stop: nothing new starts, a step already running finishes and is recorded before the run fails', async () => {
+  it('onFailure stop: nothing new starts but failure handlers and clean-up, a step already running finishes and is recorded before the run fails', async () => {
     const runId = await trigger(system, await createWorkflow(system, {
       onFailure: 'stop',
       maxParallel: 2,
-      steps: [{ id: 'bad', ...shell('exit 1') }, sleepy('slow', '1s'), sleepy('queued'), { id: 'after', executor: 'noop', dependsOn: ['slow'] }],
+      steps: [
+        { id: 'bad', ...shell('exit 1') },
+        sleepy('slow', '1s'),
+        sleepy('queued'),
+        { id: 'after', executor: 'noop', dependsOn: ['slow'] },
+        { id: 'alert', executor: 'noop', dependsOn: ['bad'], triggerRule: 'one_failed' },
+        { id: 'cleanup', executor: 'noop', dependsOn: ['slow', 'queued'], triggerRule: 'all_done' },
+      ],
     }));
     const events = await waitForRunEnd(system.store, runId);
     const order = runSteps(events);
     expect(order.indexOf('StepSkipped:queued')).toBeGreaterThan(order.indexOf('StepFailed:bad'));
-    expect(order.slice(-2)).toEqual(['StepSucceeded:slow', 'WorkflowFailed']);
+    expect(order.indexOf('StepScheduled:alert')).toBeGreaterThan(order.indexOf('StepFailed:bad'));
+    expect(order.indexOf('StepScheduled:cleanup')).toBeGreaterThan(order.indexOf('StepSucceeded:slow'));
+    expect(order.slice(-2)).toEqual(['StepSucceeded:cleanup', 'WorkflowFailed']);
+    expect(order).toContain('StepSucceeded:alert');
     expect(events.at(-1)).toMatchObject({ data: { failedSteps: ['bad'], stopped: true } });
     expect(Object.fromEntries(dataOf(events, 'StepSkipped').map((s) => [s.stepId, s.reason]))).toEqual({ queued: 'run_stopped', after: 'run_stopped' });
     expect(typesOf(await historyOf(system.store, `${runId}:slow`)).at(-1)).toBe('TaskSucceeded');
@@ -72,11 +82,12 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
         { id: 'extract', executor: 'manual', config: { result: { rows: 5 } } },
         { id: 'load', dependsOn: ['extract'], executor: 'command', config: { argv: ['sh', '-c', `[ -f ${marker} ] && echo loaded-$0`, 'rows=${steps.extract.result.rows}'] } },
         { id: 'report', executor: 'noop', dependsOn: ['load'] },
+        { id: 'alert', executor: 'noop', dependsOn: ['load'], triggerRule: 'one_failed' },
       ],
     });
     const first = await trigger(system, taskId);
     const failed = await waitForRunEnd(system.store, first);
-    expect(runSteps(failed).slice(-3)).toEqual(['StepFailed:load', 'StepSkipped:report', 'WorkflowFailed']);
+    expect(runSteps(failed).slice(-5)).toEqual(['StepFailed:load', 'StepSkipped:report', 'StepScheduled:alert', 'StepSucceeded:alert', 'WorkflowFailed']);
     await expect(ok(Subjects.cmd.workflowResume, { runId: 'no-such-run' })).rejects.toThrow(/NOT_FOUND/);
 
     fs.writeFileSync(marker, '');
@@ -97,8 +108,14 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     // The read model: both runs of the task, the resumed one with its steps.
     const minPosition = await system.store.headPosition();
     const view = await ok<WorkflowRunView>(Subjects.query.workflowGet, { runId: resumed.runId, minPosition });
-    expect(view).toMatchObject({ status: 'succeeded', resumedFrom: first, counts: { succeeded: 3, failed: 0 } });
-    expect(view.steps?.map((s) => [s.id, s.status, s.reusedFrom ?? s.attempt])).toEqual([['extract', 'succeeded', first], ['load', 'succeeded', 1], ['report', 'succeeded', 1]]);
+    // The alert that ran because load failed is decided again, not taken over: load succeeded this time.
+    expect(view).toMatchObject({ status: 'succeeded', resumedFrom: first, counts: { succeeded: 3, failed: 0, skipped: 1 } });
+    expect(view.steps?.map((s) => [s.id, s.status, s.reusedFrom ?? s.attempt ?? s.skipReason])).toEqual([
+      ['extract', 'succeeded', first],
+      ['load', 'succeeded', 1],
+      ['report', 'succeeded', 1],
+      ['alert', 'skipped', 'trigger_rule'],
+    ]);
     const runs = await ok<{ items: WorkflowRunView[] }>(Subjects.query.workflowList, { taskId, minPosition });
     expect(runs.items.map((r) => [r.runId, r.status])).toEqual([[resumed.runId, 'succeeded'], [first, 'failed']]);
 

@@ -20,7 +20,7 @@ export type TriggerRule = (typeof triggerRules)[number];
 
 /** parallel: every ready step runs, up to maxParallel at once; serial: one step at a time, in declaration order. */
 export const workflowModes = ['parallel', 'serial'] as const;
-/** stop: after a step fails, nothing new starts (running steps finish and are recorded); continue: the rest goes on. */
+/** stop: after a step fails, only clean-up and failure handlers (all_done, one_failed) start (running steps finish and are recorded); continue: the rest goes on. */
 export const onFailurePolicies = ['stop', 'continue'] as const;
 
 /** A step as stored in WorkflowStarted: durations in ms, defaults filled in. */

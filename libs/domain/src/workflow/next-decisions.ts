@@ -1,4 +1,4 @@
-import { stepExecutionId, stepTaskId, type WorkflowEvent, type WorkflowStep } from '@sched/contracts';
+import { stepExecutionId, stepTaskId, type TriggerRule, type WorkflowEvent, type WorkflowStep } from '@sched/contracts';
 import { resolveStepConfig } from './resolve-references';
 import { evaluateTriggerRule, upstreamOutcome } from './trigger-rules';
 import { evolveWorkflow, stepsIn, type KnownWorkflowState, type WorkflowState } from './workflow.state';
@@ -18,13 +18,19 @@ function verdictFor(state: KnownWorkflowState, step: WorkflowStep) {
   return evaluateTriggerRule(step.triggerRule, upstream);
 }
 
+/**
+ * Rules a step declares to run after a failure: clean-up (`all_done`) and failure handlers (`one_failed`). A run that
+ * onFailure `stop` halted still runs them by their rule, as a CI job's `if: failure()` step runs, or they would never
+ * run under the default policy; a cancel skips them with the rest.
+ */
+const RUNS_AFTER_FAILURE: ReadonlySet<TriggerRule> = new Set<TriggerRule>(['all_done', 'one_failed']);
+
 /** The decision for one step that may start, or nothing when none may (limits, rules, a stop or a cancel). */
 function nextDecision(state: KnownWorkflowState): WorkflowEvent | undefined {
   const pending = state.definition.steps.filter((step) => state.steps.get(step.id)?.status === 'pending');
-  if (state.cancelRequested || state.stopped) {
-    const reason = state.cancelRequested ? 'run_cancelled' : 'run_stopped';
-    return pending[0] && { type: 'StepSkipped', data: { stepId: pending[0].id, reason } };
-  }
+  if (state.cancelRequested) return pending[0] && { type: 'StepSkipped', data: { stepId: pending[0].id, reason: 'run_cancelled' } };
+  const halted = state.stopped ? pending.find((step) => !RUNS_AFTER_FAILURE.has(step.triggerRule)) : undefined;
+  if (halted) return { type: 'StepSkipped', data: { stepId: halted.id, reason: 'run_stopped' } };
   for (const step of pending) {
     const verdict = verdictFor(state, step);
     if (verdict.kind === 'skip') return { type: 'StepSkipped', data: { stepId: step.id, reason: verdict.reason } };

@@ -164,6 +164,36 @@ describe('workflow decider: modes and onFailure', () => {
   });
 });
 
+describe('workflow decider: clean-up and failure handlers under onFailure stop', () => {
+  // a → b; c (all_done) cleans up after both; alert (one_failed on b) reports b's failure; d (all_success) is ordinary work.
+  const def = definition(
+    [step('a'), step('b', { dependsOn: ['a'] }), step('d'), step('c', { dependsOn: ['a', 'b'], triggerRule: 'all_done' }), step('alert', { dependsOn: ['b'], triggerRule: 'one_failed' })],
+    { onFailure: 'stop', mode: 'serial' },
+  );
+  const failedB = [started(def), scheduled('a'), succeeded('a'), scheduled('b')];
+
+  it('a stopped run still runs the steps whose rule asks to run after a failure, by their rule', () => {
+    given(...failedB).when(outcome('b', fail)).then(failed('b'), skipped('d', 'run_stopped'), scheduled('c'));
+    given(...failedB, failed('b'), skipped('d', 'run_stopped'), scheduled('c')).when(outcome('c', ok())).then(succeeded('c'), scheduled('alert'));
+  });
+
+  it('a handler whose rule the run no longer meets is skipped by its rule, and the run fails as stopped', () => {
+    const def2 = definition([step('a'), step('b', { dependsOn: ['a'] }), step('alert', { dependsOn: ['b'], triggerRule: 'one_failed' })], { onFailure: 'stop' });
+    given(started(def2), scheduled('a'))
+      .when(outcome('a', fail))
+      .then(failed('a'), skipped('b', 'run_stopped'), skipped('alert', 'trigger_rule'), {
+        type: 'WorkflowFailed',
+        data: { durationMs: 5000, failedSteps: ['a'], stopped: true },
+      });
+  });
+
+  it('a cancel skips handlers with everything else', () => {
+    given(...failedB)
+      .when({ type: 'CancelRun', data: { nowMs: T + 1000 } })
+      .then({ type: 'WorkflowCancelRequested', data: {} }, skipped('d', 'run_cancelled'), skipped('c', 'run_cancelled'), skipped('alert', 'run_cancelled'));
+  });
+});
+
 describe('workflow decider: cancel and resume', () => {
   const def = diamond();
   const running = [started(def), scheduled('a'), succeeded('a'), scheduled('b'), scheduled('c')];
@@ -195,6 +225,19 @@ describe('workflow decider: cancel and resume', () => {
         { type: 'WorkflowStarted', data: { runId: 'r', taskId: 't', definition: refs, resumedFrom: 'r0', startedAt: new Date(T).toISOString() } },
         { type: 'StepSucceeded', data: { stepId: 'a', executionId: 'r0:a', result: 7, reusedFrom: 'r0' } },
         scheduled('b', { n: 7 }),
+      );
+  });
+
+  it('a resumed run decides again every step downstream of one that runs again, succeeded before or not', () => {
+    const def2 = definition([step('a'), step('b', { dependsOn: ['a'] }), step('alert', { dependsOn: ['b'], triggerRule: 'one_failed' }), step('z')]);
+    const earlier = { a: { executionId: 'r0:a', runId: 'r0' }, alert: { executionId: 'r0:alert', runId: 'r0' }, z: { executionId: 'r0:z', runId: 'r0' } };
+    given()
+      .when(startRun(def2, { resumedFrom: 'r0', reused: earlier }))
+      .then(
+        { type: 'WorkflowStarted', data: { runId: 'r', taskId: 't', definition: def2, resumedFrom: 'r0', startedAt: new Date(T).toISOString() } },
+        { type: 'StepSucceeded', data: { stepId: 'a', executionId: 'r0:a', reusedFrom: 'r0' } },
+        { type: 'StepSucceeded', data: { stepId: 'z', executionId: 'r0:z', reusedFrom: 'r0' } },
+        scheduled('b'),
       );
   });
 

@@ -1,4 +1,4 @@
-import type { WorkflowEvent } from '@sched/contracts';
+import type { WorkflowDefinition, WorkflowEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
 import { nextDecisions } from './next-decisions';
 import type { StepOutcome, WorkflowCommand } from './workflow.commands';
@@ -24,6 +24,26 @@ function outcomeEvent(stepId: string, executionId: string, outcome: StepOutcome)
   }
 }
 
+/**
+ * The earlier run's succeeded steps a resumed run takes over: those whose every dependency is taken over too. A step
+ * downstream of one that runs again is decided again (a failure handler that ran because `load` failed must not
+ * count as done when `load` is retried), as Airflow clears a failed task's downstream.
+ */
+function reusableSteps(definition: WorkflowDefinition, candidates: Readonly<Record<string, unknown>>): Set<string> {
+  const reusable = new Set(definition.steps.filter((step) => Object.hasOwn(candidates, step.id)).map((step) => step.id));
+  let dropped = true;
+  while (dropped) {
+    dropped = false;
+    for (const step of definition.steps) {
+      if (reusable.has(step.id) && !step.dependsOn.every((id) => reusable.has(id))) {
+        reusable.delete(step.id);
+        dropped = true;
+      }
+    }
+  }
+  return reusable;
+}
+
 function decideStart(command: Extract<WorkflowCommand, { type: 'StartRun' }>, state: WorkflowState): WorkflowEvent[] {
   if (state.status !== 'none') return []; // started already: the same TaskDue, delivered again
   const { runId, taskId, definition, resumedFrom, reused = {}, nowMs } = command.data;
@@ -31,8 +51,9 @@ function decideStart(command: Extract<WorkflowCommand, { type: 'StartRun' }>, st
     type: 'WorkflowStarted',
     data: { runId, taskId, definition, ...(resumedFrom ? { resumedFrom } : {}), startedAt: new Date(nowMs).toISOString() },
   };
+  const reusable = reusableSteps(definition, reused);
   const reusedSteps: WorkflowEvent[] = definition.steps
-    .filter((step) => Object.hasOwn(reused, step.id))
+    .filter((step) => reusable.has(step.id))
     .map((step) => {
       const { result, executionId, runId: from } = reused[step.id];
       const fields = { ...(executionId ? { executionId } : {}), ...(result === undefined ? {} : { result }) };

@@ -20,7 +20,7 @@ export type WorkflowState =
       readonly steps: ReadonlyMap<string, StepState>;
       readonly cancelRequested: boolean;
       readonly cancelReason?: string;
-      /** onFailure is stop and a step failed: nothing new starts. */
+      /** onFailure is stop and a step failed: nothing new starts but clean-up and failure handlers. */
       readonly stopped: boolean;
     };
 
