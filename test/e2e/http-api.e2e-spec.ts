@@ -3,6 +3,9 @@ import { resultOf } from '../support/http';
 import { useSystemWithHttp, waitFor } from '../support/system';
 
 /** The HTTP face of the gateway: every command and query, the same validation and errors as NATS, HTTP statuses. */
+/** What `curl -d` sends without `-H content-type:…`. */
+const FORM = 'application/x-www-form-urlencoded';
+
 describe('HTTP API', () => {
   const context = useSystemWithHttp();
 
@@ -104,9 +107,18 @@ describe('HTTP API', () => {
     expect(resultOf(reply).occurrences).toBe(3);
   });
 
+  it('reads a JSON body whatever its content type says (curl -d sends a form type) and says so when it is not JSON', async () => {
+    const created = await context.http.raw<TaskCommandResult>('POST', '/api/tasks', JSON.stringify({ name: 'sent-as-form', executor: 'noop' }), FORM);
+    expect(created.status).toBe(201);
+    expect(resultOf(created).taskId).toEqual(expect.any(String));
+    const form = await context.http.raw('POST', '/api/tasks', 'name=x&executor=noop', FORM);
+    expect(form.body).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/^request body is not JSON \(the API takes JSON bodies\): /) } });
+  });
+
   it('gives the NATS reply\'s error, mapped to an HTTP status, and appends nothing', async () => {
     const cases: Array<[string, () => Promise<{ status: number; body: unknown }>, number, string]> = [
       ['not JSON', () => context.http.raw('POST', '/api/tasks', '{not json'), 400, 'BAD_REQUEST'],
+      ['a form body', () => context.http.raw('POST', '/api/tasks', 'name=x&executor=noop', FORM), 400, 'BAD_REQUEST'],
       ['not an object', () => context.http.post('/api/tasks', [1, 2]), 400, 'BAD_REQUEST'],
       ['a body that breaks the contract', () => context.http.post('/api/tasks', { name: 'x', executor: 'noop', schedules: [{ type: 'interval', every: '10ms' }] }), 422, 'VALIDATION'],
       ['an unknown executor', () => context.http.post('/api/tasks', { name: 'x', executor: 'teleport' }), 422, 'VALIDATION'],

@@ -8,9 +8,9 @@ export interface HttpReply<T = unknown> {
 
 /** A small JSON client for the gateway's HTTP API: `http.post('/api/tasks', {...})` → status and parsed reply. */
 export function httpClient(baseUrl: string, token?: string) {
-  const send = async <T>(method: string, path: string, body?: unknown, raw?: string): Promise<HttpReply<T>> => {
+  const send = async <T>(method: string, path: string, body?: unknown, raw?: string, contentType = 'application/json'): Promise<HttpReply<T>> => {
     const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}) };
-    if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined || raw !== undefined) headers['content-type'] = contentType;
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
     const text = await response.text();
     let parsed: unknown;
@@ -26,8 +26,8 @@ export function httpClient(baseUrl: string, token?: string) {
     post: <T = unknown>(path: string, body?: unknown) => send<T>('POST', path, body),
     patch: <T = unknown>(path: string, body?: unknown) => send<T>('PATCH', path, body),
     delete: <T = unknown>(path: string) => send<T>('DELETE', path),
-    /** Sends the body bytes as they are (not-JSON bodies). */
-    raw: <T = unknown>(method: string, path: string, body: string) => send<T>(method, path, undefined, body),
+    /** Sends the body bytes as they are (not-JSON bodies), as JSON unless another content type is given. */
+    raw: <T = unknown>(method: string, path: string, body: string, contentType?: string) => send<T>(method, path, undefined, body, contentType),
   };
 }
 

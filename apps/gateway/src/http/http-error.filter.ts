@@ -47,10 +47,14 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-/** Express error middleware after the JSON body parser: a body that is not JSON (400) or too large (413) is BAD_REQUEST. */
+/**
+ * Express error middleware after the JSON body parser: a body that is not JSON (400), too large (413) or in a charset
+ * or encoding it cannot read (415) is BAD_REQUEST.
+ */
 export function bodyParserErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
   const status = (error as { status?: unknown }).status;
-  if (status !== 400 && status !== 413) return next(error);
-  const message = `request body: ${error instanceof Error ? error.message : String(error)}`;
+  if (status !== 400 && status !== 413 && status !== 415) return next(error);
+  const reason = error instanceof Error ? error.message : String(error);
+  const message = status === 400 ? `request body is not JSON (the API takes JSON bodies): ${reason}` : `request body: ${reason}`;
   response.status(status).json(errorReply({ code: ErrorCode.BAD_REQUEST, message, details: {} }));
 }

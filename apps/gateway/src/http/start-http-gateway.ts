@@ -39,7 +39,9 @@ export async function startHttpGateway(
   app.useGlobalFilters(new HttpErrorFilter());
   app.connectMicroservice(schedNatsTransport(config, options.queue), { inheritAppConfig: true });
   app.use(apiTokenMiddleware(config.apiToken));
-  app.use(express.json({ limit: BODY_LIMIT }));
+  // Every body is read as JSON whatever its content type: `curl -d '{…}'` without a header sends a form type, and a
+  // body passed over would reach validation as "name: expected string, received undefined".
+  app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
   app.use(bodyParserErrors);
   app.useStaticAssets(dashboardDirectory(), { index: 'index.html' });
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
