@@ -26,6 +26,10 @@ describe('the client SDK against the whole system', () => {
     const invalid = await context.client.createTask({ name: '', executor: 'noop' }).catch((error: unknown) => error);
     expect(SchedClientError.is(invalid, 'VALIDATION')).toBe(true);
     expect((invalid as SchedClientError).details).toHaveProperty('issues');
+    // A feed of a type no event has would stay silent forever: refused at once, naming the type meant.
+    expect(() => context.client.subscribe({ types: ['TaskSucceeded', 'TaskSucceded'] })).toThrow(
+      expect.objectContaining({ name: 'SchedClientError', code: 'VALIDATION', message: expect.stringContaining('did you mean "TaskSucceeded"') }),
+    );
     const nobody = await context.client.request('sched.query.nobody-serves-this', {}).catch((error: unknown) => error);
     expect(nobody).toMatchObject({ code: 'UNAVAILABLE', subject: 'sched.query.nobody-serves-this' });
   });

@@ -129,6 +129,8 @@ describe('HTTP API', () => {
       ['an unknown execution', () => context.http.get('/api/executions/nope@1'), 404, 'NOT_FOUND'],
       ['a bad instant', () => context.http.get('/api/tasks/some-task/as-of?at=yesterday'), 422, 'VALIDATION'],
       ['an unknown route', () => context.http.get('/api/nothing-here'), 404, 'NOT_FOUND'],
+      ['history of a mistyped event type', () => context.http.get('/api/history?types=TaskSucceeded,TaskSucceded'), 422, 'VALIDATION'],
+      ['live events of an unknown type', () => context.http.get('/api/events?types=Finished'), 422, 'VALIDATION'],
     ];
     const taskCount = async () =>
       resultOf(await context.http.get<Page<TaskView>>(`/api/tasks?limit=500&minPosition=${await context.system.store.headPosition()}`)).items.length;

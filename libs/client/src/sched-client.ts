@@ -3,6 +3,9 @@ import { Observable } from 'rxjs';
 import type { z } from 'zod';
 import {
   Subjects,
+  SchedError,
+  parsePayload,
+  subscribeOptionsSchema,
   type AsOfView,
   type AuditReport,
   type BackfillTaskResult,
@@ -172,6 +175,12 @@ export class SchedClient {
    * none is missed, each delivered once. `fromPosition` replays the history after it first.
    */
   subscribe(options: SubscribeOptions = {}): EventFeed {
+    // Checked here, before anything subscribes: the feed filters types itself, so an unknown one would just never match.
+    try {
+      parsePayload(subscribeOptionsSchema, options, 'subscribe');
+    } catch (error) {
+      throw error instanceof SchedError ? new SchedClientError(error.code, error.message, error.details) : error;
+    }
     return new EventFeed(this.nc, (query) => this.historyPage(query), options).start();
   }
 

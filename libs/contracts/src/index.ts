@@ -13,6 +13,7 @@ export * from './limits';
 export * from './events/task-events';
 export * from './events/execution-events';
 export * from './events/registry';
+export * from './events/event-type-filter';
 export * from './events/task-enablement-events';
 export * from './events/execution-control-events';
 export * from './events/task-name-events';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './commands/task-commands';
+import { eventTypesSchema } from './events/event-type-filter';
 
 const page = {
   limit: z.number().int().min(1).max(500).default(50),
@@ -46,10 +47,20 @@ export const historyQuerySchema = z
     afterPosition: z.number().int().nonnegative().optional(),
     /** Most events in the page; the server may return fewer to stay under the NATS max payload. */
     limit: z.number().int().min(1).max(5000).default(500),
-    types: z.array(z.string().min(1)).max(32).optional(),
+    types: eventTypesSchema.optional(),
   })
   .strict()
   .refine((q) => !(q.taskId && q.executionId), { message: 'give at most one of taskId, executionId' });
+
+/** What a live feed follows (the client SDK's `subscribe`; the HTTP event stream takes the same but `lastEventId`). */
+export const subscribeOptionsSchema = z
+  .object({
+    taskId: idSchema.optional(),
+    types: eventTypesSchema.optional(),
+    /** Replay the history after this global position first, then go live. */
+    fromPosition: z.number().int().nonnegative().optional(),
+  })
+  .strict();
 
 /** State as of an instant: of a task (its own stream) or of one execution. */
 export const asOfQuerySchema = z

@@ -3,21 +3,17 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTa
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { SchedClient } from '@sched/client';
-import { idSchema, parsePayload } from '@sched/contracts';
+import { parsePayload, subscribeOptionsSchema } from '@sched/contracts';
 import { ApiQueryFields } from './api-docs.decorators';
 import { queryPayload } from './http-input';
 
 const KEEP_ALIVE_MS = 15_000;
 const RECONNECT_AFTER_MS = 2_000;
 
-const eventStreamQuerySchema = z
-  .object({
-    taskId: idSchema.optional(),
-    types: z.array(z.string().min(1)).max(32).optional(),
-    /** Resume after this global position (the `id` of the last event received); 0 replays the whole history. */
-    lastEventId: z.number().int().nonnegative().optional(),
-  })
-  .strict();
+const eventStreamQuerySchema = subscribeOptionsSchema.omit({ fromPosition: true }).extend({
+  /** Resume after this global position (the `id` of the last event received); 0 replays the whole history. */
+  lastEventId: z.number().int().nonnegative().optional(),
+});
 
 /**
  * Live events as server-sent events. Each event's `id` is its global position: a client that reconnects with
