@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Subjects,
   nextFiresQuerySchema,
+  deletedNotFound,
   notFound,
   parsePayload,
   toTaskStreamId,
@@ -34,7 +35,8 @@ export class NextFiresController {
       // maxFires counts from when the schedules were last set, exactly as the timer does.
       const setting = history.filter((e) => e.type === 'TaskCreated' || (e.type === 'TaskUpdated' && (e.data as TaskUpdated['data']).changes.schedules));
       schedulesSetAt = Date.parse(setting[setting.length - 1]?.metadata.occurredAt ?? new Date(afterMs).toISOString());
-      if (state.status === 'none' || state.status === 'deleted') throw notFound('Task', query.taskId);
+      if (state.status === 'none') throw notFound('Task', query.taskId);
+      if (state.status === 'deleted') throw deletedNotFound('Task', query.taskId);
       schedules = state.definition.schedules;
       // A paused task's fires are recorded as skipped, a disabled one's not at all: neither runs.
       active = state.status === 'active' && !state.disabled;

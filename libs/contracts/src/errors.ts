@@ -59,5 +59,9 @@ export class SchedError extends Error {
 export const notFound = (what: string, id: string): SchedError =>
   new SchedError(ErrorCode.NOT_FOUND, `${what} ${id} not found`, { [`${what.toLowerCase()}Id`]: id });
 
+/** Gone as far as commands go, though its history (and `get`) still shows it: said so, not "not found". */
+export const deletedNotFound = (what: string, id: string): SchedError =>
+  new SchedError(ErrorCode.NOT_FOUND, `${what} ${id} was deleted`, { [`${what.toLowerCase()}Id`]: id, deleted: true });
+
 export const invalidState = (message: string, details: Record<string, unknown> = {}): SchedError =>
   new SchedError(ErrorCode.INVALID_STATE, message, details);

@@ -40,7 +40,7 @@ describe('task decider', () => {
     it('is NOT_FOUND for an unknown task', () =>
       given().when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
     it('is NOT_FOUND for a deleted task', () =>
-      given(created, deleted).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
+      given(created, deleted).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND', /was deleted/));
   });
 
   describe('pause and resume', () => {
@@ -72,7 +72,7 @@ describe('task decider', () => {
       given(created, paused).when(trigger).then({ type: 'TaskTriggered', data: { taskId, executionId: 'cmd-1' } }));
     it('a retried trigger with the same id fires once', () =>
       given(created, { type: 'TaskTriggered', data: { taskId, executionId: 'cmd-1' } }).when(trigger).thenNothingHappened());
-    it('a deleted task cannot be triggered', () => given(created, deleted).when(trigger).thenThrows('NOT_FOUND'));
+    it('a deleted task cannot be triggered, and the error says it was deleted', () => given(created, deleted).when(trigger).thenThrows('NOT_FOUND', /^Task .* was deleted$/));
   });
 
   describe('backfill', () => {

@@ -1,4 +1,4 @@
-import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, isoTime, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, deletedNotFound, isoTime, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
 import { countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
@@ -8,7 +8,8 @@ import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDi
 
 /** Every command but create needs a task that exists and was not deleted. */
 function requireLive(state: TaskState, taskId: string): KnownTaskState {
-  if (state.status === 'none' || state.status === 'deleted') throw notFound('Task', taskId);
+  if (state.status === 'none') throw notFound('Task', taskId);
+  if (state.status === 'deleted') throw deletedNotFound('Task', taskId);
   return state;
 }
 
