@@ -26,6 +26,9 @@ describe('the client SDK against the whole system', () => {
     const invalid = await context.client.createTask({ name: '', executor: 'noop' }).catch((error: unknown) => error);
     expect(SchedClientError.is(invalid, 'VALIDATION')).toBe(true);
     expect((invalid as SchedClientError).details).toHaveProperty('issues');
+    // An instant that is none is the server's VALIDATION, not a RangeError thrown by the client.
+    await expect(context.client.asOf({ taskId: 'missing', at: 'yesterday' })).rejects.toMatchObject({ name: 'SchedClientError', code: 'VALIDATION' });
+    await expect(context.client.asOf({ taskId: 'missing', at: new Date(Number.NaN) })).rejects.toMatchObject({ name: 'SchedClientError', code: 'VALIDATION' });
     // A feed of a type no event has would stay silent forever: refused at once, naming the type meant.
     expect(() => context.client.subscribe({ types: ['TaskSucceeded', 'TaskSucceded'] })).toThrow(
       expect.objectContaining({ name: 'SchedClientError', code: 'VALIDATION', message: expect.stringContaining('did you mean "TaskSucceeded"') }),

@@ -139,7 +139,11 @@ export class SchedClient {
   /** Every task's executions together. */
   overallStats = (input: { readonly minPosition?: number } = {}) => this.request<OverallStatsView>(Subjects.query.stats, input);
   historyPage = (input: HistoryQueryInput = {}) => this.request<HistoryPage>(Subjects.query.history, input);
-  asOf = (input: AsOfInput) => this.request<AsOfView>(Subjects.query.asOf, { ...input, at: new Date(input.at).toISOString() });
+  /** `at` as a Date or anything Date parses ("2030-01-01"); what it cannot parse goes as given, for the server's VALIDATION. */
+  asOf = (input: AsOfInput) => {
+    const at = new Date(input.at);
+    return this.request<AsOfView>(Subjects.query.asOf, { ...input, at: Number.isNaN(at.getTime()) ? String(input.at) : at.toISOString() });
+  };
   auditVerify = (input: AuditInput) => this.request<AuditReport>(Subjects.query.auditVerify, input);
   /** Drops the read models and replays the log into them; resolves when they are back at the head. */
   rebuildReadModels = (timeoutMs = 10 * 60_000) => this.request<RebuildView>(Subjects.admin.projectorRebuild, {}, timeoutMs);
