@@ -47,6 +47,12 @@ describe('schedctl against the whole system', () => {
     expect(help.out).toMatch(/task[\s\S]*exec[\s\S]*history[\s\S]*audit[\s\S]*rebuild/);
     expect((await run('task', 'list', '--bogus')).code).toBe(2);
     expect((await run('task', 'get')).code).toBe(2);
+    // A number option that is none is a usage error naming it, not a request carrying null.
+    for (const args of [['task', 'list', '--limit', 'abc'], ['task', 'create', '--name', 'n', '--executor', 'noop', '--max-retries', 'many'], ['exec', 'tail', '--count', '-1'], ['--timeout', '5s', 'stats']]) {
+      const result = await run(...args);
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.err).toMatch(/option '--[a-z-]+ <\w+>' argument '[^']+' is invalid\. expected a whole number/);
+    }
     fs.writeFileSync(path.join(dir, 'bad.yaml'), 'name: [unclosed');
     const badFile = await run('task', 'create', '--file', path.join(dir, 'bad.yaml'));
     expect(badFile).toMatchObject({ code: 2, err: expect.stringContaining('neither YAML nor JSON') });

@@ -8,6 +8,7 @@ import { workflowCommands } from './commands/workflow.commands';
 import { CliContext, DEFAULT_NATS_URL } from './context';
 import { ExitCode, describeError, exitCodeOf } from './exit-codes';
 import { processIo, type CliIo } from './output';
+import { wholeNumber } from './numeric-options';
 
 /** The whole command tree, writing through `io`; commander never exits the process itself. */
 function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {
@@ -15,7 +16,7 @@ function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {
     .description('control the sched task scheduler over NATS')
     .option('--url <url>', `NATS server (default $NATS_URL or ${DEFAULT_NATS_URL})`)
     .option('--json', 'machine-readable JSON output')
-    .option('--timeout <ms>', 'per-request timeout', '10000')
+    .option('--timeout <ms>', 'per-request timeout', wholeNumber, 10_000)
     .showHelpAfterError()
     .addHelpText(
       'after',

@@ -44,9 +44,9 @@ export class CliContext {
   }
 
   client(): Promise<SchedClient> {
-    const { timeout } = this.program.opts<{ timeout: string }>();
+    const { timeout } = this.program.opts<{ timeout: number }>();
     this.connecting ??= SchedClient.connect(this.natsUrl(), {
-      timeoutMs: Number(timeout),
+      timeoutMs: timeout,
       name: 'schedctl',
       connectOptions: this.natsAuth(),
     }).catch((error: unknown) => {

@@ -17,7 +17,7 @@ export interface DefinitionFlags {
   readonly at?: string;
   readonly schedule?: readonly string[];
   readonly tag?: readonly string[];
-  readonly maxRetries?: string;
+  readonly maxRetries?: number;
   readonly retryInterval?: string;
 }
 
@@ -67,7 +67,7 @@ export function definitionFrom(flags: DefinitionFlags): Record<string, unknown> 
     config: flags.config === undefined ? undefined : parseJsonFlag('config', flags.config),
     schedules: schedulesFrom(flags),
     tags: flags.tag && flags.tag.length > 0 ? flags.tag : undefined,
-    maxRetries: flags.maxRetries === undefined ? undefined : Number(flags.maxRetries),
+    maxRetries: flags.maxRetries,
     retryInterval: flags.retryInterval,
   };
   const given = Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined));

@@ -4,6 +4,7 @@ import type { CliContext } from '../context';
 import { ExitCode, UsageError } from '../exit-codes';
 import { fields, table } from '../output';
 import { historyLine } from '../render';
+import { wholeNumber } from '../numeric-options';
 
 const auditText = (report: AuditReport): string =>
   fields({ result: report.ok ? 'OK: every hash chain holds' : 'BROKEN', streams: report.streams, events: report.events, 'unhashed (pre-chain)': report.unhashed }) +
@@ -18,9 +19,9 @@ export function replayCommands(ctx: CliContext): Command[] {
     .argument('[taskId]')
     .option('--execution <executionId>')
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--after <position>', 'start after this global position')
-    .action(async (taskId: string | undefined, flags: { execution?: string; type?: string[]; after?: string }) => {
-      const query = { taskId, executionId: flags.execution, types: flags.type, afterPosition: flags.after === undefined ? undefined : Number(flags.after) };
+    .option('--after <position>', 'start after this global position', wholeNumber)
+    .action(async (taskId: string | undefined, flags: { execution?: string; type?: string[]; after?: number }) => {
+      const query = { taskId, executionId: flags.execution, types: flags.type, afterPosition: flags.after };
       const events: HistoryEntry[] = [];
       for await (const event of (await ctx.client()).history(query)) {
         if (ctx.asJson) events.push(event);

@@ -4,6 +4,7 @@ import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type Hist
 import type { CliContext } from '../context';
 import { progressBar } from '../output';
 import { asOfFields, executionFields, executionTable, historyLine, itemsText } from '../render';
+import { wholeNumber } from '../numeric-options';
 
 /** Events after which an execution does nothing more. */
 const isFinal = (event: HistoryEntry): boolean =>
@@ -68,11 +69,11 @@ export function execCommands(ctx: CliContext): Command {
     .addOption(new Option('--status <status>').choices(executionStatuses))
     .option('--from <instant>', 'scheduled at or after')
     .option('--to <instant>', 'scheduled before')
-    .option('--limit <n>', 'page size', '50')
+    .option('--limit <n>', 'page size', wholeNumber, 50)
     .option('--cursor <cursor>')
-    .action(async (flags: { task?: string; status?: ExecutionStatus; from?: string; to?: string; limit: string; cursor?: string }) => {
+    .action(async (flags: { task?: string; status?: ExecutionStatus; from?: string; to?: string; limit: number; cursor?: string }) => {
       const { client, minPosition } = await ctx.consistentRead();
-      const query = { taskId: flags.task, status: flags.status, from: flags.from, to: flags.to, limit: Number(flags.limit), cursor: flags.cursor };
+      const query = { taskId: flags.task, status: flags.status, from: flags.from, to: flags.to, limit: flags.limit, cursor: flags.cursor };
       const page = await client.listExecutions({ ...query, minPosition });
       ctx.print(page, () => executionTable(page.items) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
     });
@@ -119,12 +120,11 @@ export function execCommands(ctx: CliContext): Command {
     .option('--execution <executionId>', 'one execution: its history so far, then live until it ends')
     .option('--task <taskId>', "only this task's events")
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
-    .option('--from-position <position>', 'replay history after this global position first')
-    .option('--count <n>', 'stop after this many events')
-    .action(async (flags: { execution?: string; task?: string; type?: string[]; fromPosition?: string; count?: string }) => {
+    .option('--from-position <position>', 'replay history after this global position first', wholeNumber)
+    .option('--count <n>', 'stop after this many events', wholeNumber)
+    .action(async (flags: { execution?: string; task?: string; type?: string[]; fromPosition?: number; count?: number }) => {
       if (flags.execution) return tailExecution(ctx, flags.execution);
-      const fromPosition = flags.fromPosition === undefined ? undefined : Number(flags.fromPosition);
-      const feed = (await ctx.client()).subscribe({ taskId: flags.task, types: flags.type, fromPosition });
+      const feed = (await ctx.client()).subscribe({ taskId: flags.task, types: flags.type, fromPosition: flags.fromPosition });
       const stop = (): void => void feed.close();
       process.once('SIGINT', stop);
       const printer = new TailPrinter(ctx);
@@ -132,7 +132,7 @@ export function execCommands(ctx: CliContext): Command {
       try {
         for await (const event of feed) {
           printer.print(event);
-          if (flags.count !== undefined && ++seen >= Number(flags.count)) break;
+          if (flags.count !== undefined && ++seen >= flags.count) break;
         }
       } finally {
         process.off('SIGINT', stop);

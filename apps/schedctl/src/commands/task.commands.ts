@@ -4,6 +4,7 @@ import type { CliContext } from '../context';
 import { table, when } from '../output';
 import { asOfFields, statsFields, taskFields, taskTable } from '../render';
 import { asCreateInput, definitionFrom, type DefinitionFlags } from '../task-input';
+import { wholeNumber } from '../numeric-options';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -22,7 +23,7 @@ function definitionOptions(command: Command): Command {
     .option('--at <instant>', 'one-shot schedule at an ISO instant')
     .option('--schedule <json>', 'a schedule as JSON (repeatable)', collect)
     .option('--tag <tag>', 'a tag (repeatable)', collect)
-    .option('--max-retries <n>', 'retries after a failed attempt (default 3)')
+    .option('--max-retries <n>', 'retries after a failed attempt (default 3)', wholeNumber)
     .option('--retry-interval <duration>', 'delay between attempts (default 60s)');
 }
 
@@ -45,12 +46,12 @@ export function taskCommands(ctx: CliContext): Command {
     .addOption(new Option('--state <state>').choices(taskStates))
     .option('--executor <type>')
     .option('--tag <tag>')
-    .option('--limit <n>', 'page size', '50')
+    .option('--limit <n>', 'page size', wholeNumber, 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page')
     .option('--all', 'every page')
-    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string; limit: string; cursor?: string; all?: boolean }) => {
+    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string; limit: number; cursor?: string; all?: boolean }) => {
       const { client, minPosition } = await ctx.consistentRead();
-      const query = { state: flags.state, executor: flags.executor, tag: flags.tag, limit: Number(flags.limit), minPosition };
+      const query = { state: flags.state, executor: flags.executor, tag: flags.tag, limit: flags.limit, minPosition };
       if (flags.all) {
         const items: TaskView[] = [];
         for await (const item of client.all((cursor) => client.listTasks({ ...query, cursor }))) items.push(item);
@@ -109,10 +110,10 @@ export function taskCommands(ctx: CliContext): Command {
   task
     .command('next <taskId>')
     .description("a task's next fire times (the timer's own computation, jitter included)")
-    .option('-n, --count <n>', 'how many', '5')
+    .option('-n, --count <n>', 'how many', wholeNumber, 5)
     .option('--after <instant>', 'start after this instant (default: now)')
-    .action(async (taskId: string, flags: { count: string; after?: string }) => {
-      const result = await (await ctx.client()).nextFires({ taskId, count: Number(flags.count), after: flags.after });
+    .action(async (taskId: string, flags: { count: number; after?: string }) => {
+      const result = await (await ctx.client()).nextFires({ taskId, count: flags.count, after: flags.after });
       const human = () =>
         (result.active ? '' : `task ${taskId} is not active: it fires only once resumed\n`) +
         table(['occurrence', 'fires at'], result.fires.map((fire) => [when(fire.at), when(fire.fireAt)]));

@@ -10,6 +10,7 @@ import {
 } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { workflowRunTable, workflowRunText } from '../render-workflow';
+import { wholeNumber } from '../numeric-options';
 
 export function workflowCommands(ctx: CliContext): Command {
   const workflow = new Command('workflow').description('inspect, cancel and resume workflow runs');
@@ -28,11 +29,11 @@ export function workflowCommands(ctx: CliContext): Command {
     .description('list runs, newest first')
     .option('--task <taskId>')
     .addOption(new Option('--status <status>').choices(workflowRunStatuses))
-    .option('--limit <n>', 'page size', '50')
+    .option('--limit <n>', 'page size', wholeNumber, 50)
     .option('--cursor <cursor>')
-    .action(async (flags: { task?: string; status?: WorkflowRunStatus; limit: string; cursor?: string }) => {
+    .action(async (flags: { task?: string; status?: WorkflowRunStatus; limit: number; cursor?: string }) => {
       const { client, minPosition } = await ctx.consistentRead();
-      const query = { taskId: flags.task, status: flags.status, limit: Number(flags.limit), cursor: flags.cursor, minPosition };
+      const query = { taskId: flags.task, status: flags.status, limit: flags.limit, cursor: flags.cursor, minPosition };
       const page = await client.request<Page<WorkflowRunView>>(Subjects.query.workflowList, query);
       ctx.print(page, () => workflowRunTable(page.items) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
     });

@@ -1,0 +1,10 @@
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * Commander's parser for counts, page sizes, positions and timeouts: a whole number, or a usage error naming the
+ * option and what was given (Number('abc') went out as null and came back as "expected number, received null").
+ */
+export function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number (0, 1, 2, …).');
+  return Number(value);
+}
