@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS_DIR, CHROMIUM_PATH, hasChromium, launchChromium, type TestBrowser } from '../support/browser';
+import { Subjects } from '@sched/contracts';
+import { createTask, trigger, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { createWorkflow, waitForRunEnd } from '../support/workflows';
 
 const TOKEN = 'dashboard-token';
 const TASK = 'browser demo';
@@ -95,6 +98,22 @@ suite('dashboard in chromium', () => {
     await page.locator('#history li', { hasText: 'TaskPaused' }).waitFor();
     expect(await page.locator('#history li', { hasText: 'TaskSucceeded' }).count()).toBeGreaterThan(0);
     await shot('5-task-history-audit');
+    expect(browserErrors).toEqual([]);
+  });
+
+  it('names the task of every recent execution: a deleted one, and a workflow step by its workflow', async () => {
+    const gone = await createTask(system, { name: 'deleted since', executor: 'noop' });
+    await waitForEnd(system.store, await trigger(system, gone));
+    expect((await system.request(Subjects.cmd.taskDelete, { taskId: gone })).ok).toBe(true);
+    const workflow = await createWorkflow(system, { steps: [{ id: 'only-step', executor: 'noop' }] });
+    await waitForRunEnd(system.store, await trigger(system, workflow));
+    await page.goto(`${system.httpUrl}/#/`);
+    const panel = page.locator('#executions-panel');
+    await panel.locator('a', { hasText: 'deleted since' }).waitFor({ timeout: 10_000 });
+    const step = panel.locator('a', { hasText: /^workflow .* › only-step$/ });
+    await step.waitFor({ timeout: 10_000 });
+    expect(await step.getAttribute('href')).toBe(`#/tasks/${encodeURIComponent(workflow)}`);
+    await shot('6-recent-executions-named');
     expect(browserErrors).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ export class ExecutionsView {
   constructor({ taskId, taskNames, actions }) {
     this.taskId = taskId;
     this.taskNames = taskNames ?? new Map();
+    this.taskLinks = new Map();
     this.actions = actions;
     this.rows = new Map();
     this.tbody = el('tbody');
@@ -29,15 +30,39 @@ export class ExecutionsView {
 
   async load(minPosition) {
     const page = await get(`executions${query({ limit: 15, taskId: this.taskId, minPosition })}`);
+    if (!this.taskId) await this.learnTasks(page.items.map((execution) => execution.taskId));
     this.rows.clear();
     const rows = page.items.map((execution) => this.row(execution));
     this.tbody.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No executions yet.'))]));
   }
 
+  /**
+   * Names (and pages to link to) of the tasks the task table does not show: deleted or filtered out, and a workflow's
+   * steps, whose executions belong to `<taskId>:<stepId>`. Asked for once each; a task id may itself hold a colon.
+   */
+  async learnTasks(taskIds) {
+    const unknown = [...new Set(taskIds)].filter((taskId) => !this.taskNames.has(taskId));
+    const task = (taskId) => get(`tasks/${encodeURIComponent(taskId)}`).catch(() => undefined);
+    await Promise.all(unknown.map(async (taskId) => {
+      const colon = taskId.lastIndexOf(':');
+      if (colon > 0) {
+        const [ownerId, stepId] = [taskId.slice(0, colon), taskId.slice(colon + 1)];
+        const owner = await task(ownerId);
+        if (owner?.executor === 'workflow' && owner.config?.steps?.some((step) => step.id === stepId)) {
+          this.taskNames.set(taskId, `${owner.name} › ${stepId}`);
+          this.taskLinks.set(taskId, ownerId);
+          return;
+        }
+      }
+      const found = await task(taskId);
+      this.taskNames.set(taskId, found ? found.name : shortId(taskId));
+    }));
+  }
+
   row(execution) {
     const progressCell = el('td', { class: 'progress-cell' }, progressBar(execution));
     const tr = el('tr', { dataset: { executionId: execution.executionId, status: execution.status } },
-      this.taskId ? null : el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(execution.taskId)}` }, this.taskNames.get(execution.taskId) ?? shortId(execution.taskId))),
+      this.taskId ? null : el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(this.taskLinks.get(execution.taskId) ?? execution.taskId)}` }, this.taskNames.get(execution.taskId) ?? shortId(execution.taskId))),
       el('td', {}, timeCell(execution.scheduledAt), el('span', { class: 'sub' }, execution.reason)),
       el('td', { class: 'execution-status' }, badge(execution.status), execution.error ? el('span', { class: 'sub error', title: execution.error.message }, execution.error.type) : null),
       progressCell,
