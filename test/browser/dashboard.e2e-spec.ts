@@ -114,6 +114,9 @@ suite('dashboard in chromium', () => {
     await step.waitFor({ timeout: 10_000 });
     expect(await step.getAttribute('href')).toBe(`#/tasks/${encodeURIComponent(workflow)}`);
     await shot('6-recent-executions-named');
+    // The workflow's page names the step of each step event in its history.
+    await step.click();
+    await page.locator('#history li', { hasText: 'StepSucceeded only-step' }).waitFor({ timeout: 10_000 });
     expect(browserErrors).toEqual([]);
   });
 });

@@ -103,7 +103,7 @@ function historyItem(event) {
   const stream = category === 'task' ? 'task' : `${category === 'workflow' ? 'workflow run' : category} ${event.streamId.slice(category.length + 1)}`;
   return el('li', {},
     el('span', { class: 'muted', title: event.metadata?.occurredAt }, when(event.metadata?.occurredAt)),
-    el('details', {}, el('summary', {}, el('b', {}, event.type), ' ', el('span', { class: 'muted' }, stream)),
+    el('details', {}, el('summary', {}, el('b', {}, event.type), event.data?.stepId ? ` ${event.data.stepId}` : '', ' ', el('span', { class: 'muted' }, stream)),
       el('pre', {}, JSON.stringify({ data: event.data, metadata: event.metadata }, null, 2))),
     el('span', { class: 'muted mono', title: 'stream revision / global position' }, `#${event.revision} · ${event.position}`));
 }
