@@ -89,6 +89,12 @@ describe('executions projection (and its task counts)', () => {
       .then({ execution: { status: 'running', attempt: 2, workerId: 'w2', progress: undefined, endedAt: undefined, durationMs: undefined } });
   });
 
+  it('TaskSucceeded after a failed attempt: the earlier error no longer describes the execution', () => {
+    given(...running(), log.failed('e1', false), log.retried('e1', 2), log.tick().started('e1', 2, 'w2'))
+      .when(log.tick().succeeded('e1', { rows: 3 }, 1000, 2))
+      .then({ execution: { status: 'succeeded', attempt: 2, error: undefined, result: { rows: 3 } } });
+  });
+
   it('TaskTimedOut: records a Timeout error', () => {
     given(...running())
       .when(log.timedOut('e1'))

@@ -96,7 +96,8 @@ export const executionProjection: Projection<ExecutionRow> = {
         return { ...row, progress: progressOf(e.data), updatedAt, position };
       case 'TaskSucceeded': {
         const { attempt, result, durationMs, endedAt } = e.data;
-        return { ...row, status: 'succeeded', attempt, result, durationMs, endedAt: toMs(endedAt), updatedAt, position };
+        // An earlier attempt's error (kept while the execution retried) does not describe one that succeeded.
+        return { ...row, status: 'succeeded', attempt, result, error: undefined, durationMs, endedAt: toMs(endedAt), updatedAt, position };
       }
       case 'TaskFailed': {
         const { attempt, error, durationMs, endedAt, final } = e.data;

@@ -26,10 +26,11 @@ const CHECKPOINTS_DDL = `
 /** The projected tables, in the order `reset` drops them; checkpoints go too, so a rebuild starts from position 0. */
 const READ_MODEL_TABLES = ['tasks', 'executions', 'attempts', 'task_stats', 'workflow_runs', 'checkpoints'] as const;
 /**
- * Bumped whenever a table's shape changes: a database of another version is dropped on open and rebuilt by replay
- * (its checkpoint goes with it), instead of failing on a missing column.
+ * Bumped whenever a table's shape or what a projection writes changes: a database of another version is dropped on
+ * open and rebuilt by replay (its checkpoint goes with it), instead of failing on a missing column or keeping rows
+ * the projection would no longer write (7: a succeeded execution keeps no earlier attempt's error).
  */
-export const READ_MODEL_SCHEMA_VERSION = 6;
+export const READ_MODEL_SCHEMA_VERSION = 7;
 
 /** Every table's rows in primary-key order: what a rebuild must reproduce exactly. */
 export interface ReadModelDump {
