@@ -103,6 +103,26 @@ describe('live subscriptions sharing one consumer', () => {
     expect(wanted.ids()).toEqual([match.id]);
     await Promise.all([wanted.close(), all.close()]);
   });
+
+  it('a server-filtered subscriber behind the buffer catches up to the last commit that can match, joins, and closes at once', async () => {
+    // The timer's backfill subscription: task streams only (the server filters on es.task.>), its last match long
+    // before the head. Its catch-up once waited for matches nats-server said were pending and never came: it never
+    // joined the tail, and closing it (every timer shutdown) waited for the next task event.
+    const task = streamId('task');
+    const earlier = await appendCommits(task, 3);
+    const executionIds = await appendCommits(streamId('execution'), 12);
+    const ahead = new Collector(t.store.subscribeAll({ from: 'start' }));
+    await ahead.until(executionIds[11]);
+    const filtered = new Collector(t.store.subscribeAll({ from: 'start', filter: { streamPrefixes: [task] } }));
+    await filtered.until(earlier[2]);
+    const later = await appendCommits(task, 1);
+    await filtered.until(later[0]);
+    expectOrderedOnce(filtered.received, [...earlier, ...later]);
+    const closing = Date.now();
+    await filtered.close();
+    expect(Date.now() - closing).toBeLessThan(500);
+    await ahead.close();
+  });
 });
 
 // What the executor starts a backlogged attempt on without reading its stream: the tail vouches for a stream's end.
