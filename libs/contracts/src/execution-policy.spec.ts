@@ -17,6 +17,13 @@ describe('execution policy on task commands', () => {
     });
   });
 
+  it('a first delay longer than the default cap raises the cap to it; one given says why it is refused', () => {
+    const parsed = create({ retry: { maxAttempts: 3, initialInterval: '10m' } });
+    expect(parsed.success && parsed.data.retry).toMatchObject({ initialIntervalMs: 600_000, maxIntervalMs: 600_000 });
+    const refused = create({ retry: { maxAttempts: 3, initialInterval: '1h', maxInterval: '1s' } });
+    expect(refused.error?.issues.map((issue) => issue.message)).toEqual(['maxInterval (1s) must be at least initialInterval (1h)']);
+  });
+
   it('stores timeouts in ms, leaving absent ones out', () => {
     const parsed = create({ timeouts: { startToClose: '30s', heartbeat: 5000 }, maxConcurrent: 3 });
     expect(parsed.success && [parsed.data.timeouts, parsed.data.maxConcurrent]).toEqual([{ startToCloseMs: 30_000, heartbeatMs: 5000 }, 3]);
@@ -31,6 +38,7 @@ describe('execution policy on task commands', () => {
     ['a timeout that is not a duration', { timeouts: { startToClose: 'soon' } }, 'timeouts.startToClose'],
     ['a timeout below 100ms', { timeouts: { heartbeat: '10ms' } }, 'timeouts.heartbeat'],
     ['maxConcurrent 0', { maxConcurrent: 0 }, 'maxConcurrent'],
+    ['a maxInterval below the initialInterval', { retry: { maxAttempts: 3, initialInterval: '1h', maxInterval: '1s' } }, 'retry.maxInterval'],
     ['an unknown overlap policy', { maxConcurrent: 1, overlap: 'replace' }, 'overlap'],
   ])('refuses %s', (_what, extra, path) => {
     const parsed = create(extra);

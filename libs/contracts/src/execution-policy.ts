@@ -66,6 +66,8 @@ export const executionPolicyFields = {
   overlap: overlapPolicySchema.optional(),
 };
 
+const DEFAULT_MAX_INTERVAL_MS = 300_000;
+
 /** `{ "maxAttempts": 5, "backoff": "exponential", "initialInterval": "1s", "maxInterval": "1m", "jitter": 0.2 }`. */
 export const retryPolicyInputSchema = z
   .object({
@@ -73,15 +75,22 @@ export const retryPolicyInputSchema = z
     backoff: z.enum(backoffKinds).default('exponential'),
     initialInterval: durationInput('initialInterval').default(1000),
     multiplier: z.number().min(1).max(10).default(2),
-    maxInterval: durationInput('maxInterval').default(300_000),
+    /** Default: 5 min, or initialInterval when that is longer. */
+    maxInterval: durationInput('maxInterval').optional(),
     jitter: z.number().min(0).max(1).default(0),
     nonRetryableErrorTypes: z.array(z.string().min(1).max(100)).max(32).default([]),
   })
   .strict()
   .transform((input, ctx): RetryPolicy => {
-    const tooLong = (['initialInterval', 'maxInterval'] as const).find((field) => input[field] > MAX_BACKOFF_MS);
+    const tooLong = (['initialInterval', 'maxInterval'] as const).find((field) => (input[field] ?? 0) > MAX_BACKOFF_MS);
     if (tooLong) {
       ctx.addIssue({ code: 'custom', path: [tooLong], message: `${tooLong} must be at most ${formatDurationMs(MAX_BACKOFF_MS)}` });
+      return z.NEVER;
+    }
+    // A cap below the first delay contradicts it (Temporal refuses the same): said so, rather than one of them ignored.
+    if (input.maxInterval !== undefined && input.maxInterval < input.initialInterval) {
+      const [max, initial] = [formatDurationMs(input.maxInterval), formatDurationMs(input.initialInterval)];
+      ctx.addIssue({ code: 'custom', path: ['maxInterval'], message: `maxInterval (${max}) must be at least initialInterval (${initial})` });
       return z.NEVER;
     }
     return {
@@ -89,7 +98,7 @@ export const retryPolicyInputSchema = z
       backoff: input.backoff,
       initialIntervalMs: input.initialInterval,
       multiplier: input.multiplier,
-      maxIntervalMs: Math.max(input.maxInterval, input.initialInterval),
+      maxIntervalMs: input.maxInterval ?? Math.max(DEFAULT_MAX_INTERVAL_MS, input.initialInterval),
       jitter: input.jitter,
       nonRetryableErrorTypes: input.nonRetryableErrorTypes,
     };
