@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { toExecutionStreamId } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
-import { createJetStreamEventStore, toEnvelopes } from '@sched/event-store';
+import { createJetStreamEventStore, toEnvelopes, within } from '@sched/event-store';
 import { connectNats, loadConfig } from '@sched/messaging';
 import { ProjectorService } from '../apps/projector/src/projector.service';
 import { startStandalone } from '../apps/standalone/src/standalone';
@@ -45,21 +45,16 @@ interface Side {
 /** A batch that has not finished by then is stuck (a lost execution would leave it waiting forever): fail instead. */
 const BATCH_TIMEOUT_MS = 300_000;
 
-function within<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${BATCH_TIMEOUT_MS / 1000} s`)), BATCH_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+const bounded = <T>(work: Promise<T>, what: string): Promise<T> =>
+  within(work, BATCH_TIMEOUT_MS, () => new Error(`${what} did not finish within ${BATCH_TIMEOUT_MS / 1000} s`));
 
 /** Warms the side up, then measures N executions: wall time and CPU (this process and the side's server). */
 async function measure(side: Side): Promise<RunResult> {
   try {
-    await within(side.batch(WARMUP), `the warm-up of ${WARMUP} executions`);
+    await bounded(side.batch(WARMUP), `the warm-up of ${WARMUP} executions`);
     const cpu = startCpuMeter([side.serverPid]);
     const started = performance.now();
-    await within(side.batch(N), `the ${N} measured executions`);
+    await bounded(side.batch(N), `the ${N} measured executions`);
     const seconds = (performance.now() - started) / 1000;
     return { seconds, perSecond: N / seconds, cpu: cpu() };
   } finally {

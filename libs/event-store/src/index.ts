@@ -5,6 +5,7 @@ export { matchesFilter } from './event-filter';
 export { toPosition, commitSequenceOf, lastPositionOfCommit } from './positions';
 export { parseStreamName, type StreamName } from './stream-id';
 export { LruCache } from './lru-cache';
+export { within } from './within';
 export type { CheckpointStore } from './checkpointed-subscription';
 export { MemoryEventStore } from './memory/memory-event-store';
 export {

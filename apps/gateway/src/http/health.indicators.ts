@@ -3,18 +3,15 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SchedClient } from '@sched/client';
 import { Subjects, type ProjectorStatusView } from '@sched/contracts';
-import type { EventStore } from '@sched/event-store';
+import { within, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION } from '@sched/messaging';
 
 const CHECK_TIMEOUT_MS = 2_000;
 /** Read models further behind than this make the system unhealthy: queries would answer with stale data. */
 export const MAX_PROJECTOR_LAG_SECONDS = 30;
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const checked = <T>(promise: Promise<T>, what: string): Promise<T> =>
+  within(promise, CHECK_TIMEOUT_MS, () => new Error(`${what}: no answer within ${CHECK_TIMEOUT_MS} ms`));
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -32,7 +29,7 @@ export class HealthIndicators {
     const check = this.indicators.check('nats');
     if (this.nc.isClosed()) return check.down({ message: 'connection closed' });
     try {
-      return check.up({ server: this.nc.getServer(), rttMs: await within(this.nc.rtt(), CHECK_TIMEOUT_MS, 'nats') });
+      return check.up({ server: this.nc.getServer(), rttMs: await checked(this.nc.rtt(), 'nats') });
     } catch (error) {
       return check.down({ message: reason(error) });
     }
@@ -41,7 +38,7 @@ export class HealthIndicators {
   async eventStore() {
     const check = this.indicators.check('eventStore');
     try {
-      return check.up({ head: await within(this.store.headPosition(), CHECK_TIMEOUT_MS, 'event store') });
+      return check.up({ head: await checked(this.store.headPosition(), 'event store') });
     } catch (error) {
       return check.down({ message: reason(error) });
     }

@@ -1,5 +1,6 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { within } from '@sched/event-store';
 import { LiveMembers } from './live-members';
 
 export const LEASES_BUCKET = 'sched_timer_leases';
@@ -93,14 +94,12 @@ export class PartitionLeases {
   async stop(finalWatermarkMs?: number): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    let deadline: NodeJS.Timeout | undefined;
-    const givenUp = new Promise<void>((resolve) => (deadline = setTimeout(resolve, HAND_OVER_DEADLINE_MS)));
     const handedOver = (async () => {
       await this.ticking; // a renewal in flight first: it may still take or give back a partition
       await this.handOver(finalWatermarkMs);
     })();
-    await Promise.race([handedOver, givenUp]);
-    clearTimeout(deadline);
+    // Given up at the deadline, or when it fails: the leases run out by themselves.
+    await within(handedOver, HAND_OVER_DEADLINE_MS, () => new Error('lease hand-over timed out')).catch(() => undefined);
     this.members.stop();
   }
 

@@ -1,5 +1,6 @@
 import { sleep } from '../abortable-sleep';
 import { EventStoreUnavailableError } from '../errors';
+import { within } from '../within';
 import { isTransientKurrentError, toPortError, type ErrorContext } from './kurrentdb-errors';
 
 /** How long one store operation keeps retrying a server that is down or electing a leader. */
@@ -8,11 +9,7 @@ export const DEFAULT_OPERATION_DEADLINE_MS = 15_000;
 
 /** Bounds one attempt: reads through the client's Rust bridge take no gRPC deadline, so a dead peer could hang them. */
 export function withTimeout<T>(attempt: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new EventStoreUnavailableError(`event store unavailable (kurrentdb ${what}): no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([attempt, timeout]).finally(() => clearTimeout(timer));
+  return within(attempt, ms, () => new EventStoreUnavailableError(`event store unavailable (kurrentdb ${what}): no answer within ${ms} ms`));
 }
 
 /**
