@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS_DIR, CHROMIUM_PATH, hasChromium, launchChromium, type TestBrowser } from '../support/browser';
-import { Subjects } from '@sched/contracts';
+import { Subjects, type Page as ResultPage, type TaskView } from '@sched/contracts';
 import { createTask, trigger, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createWorkflow, waitForRunEnd } from '../support/workflows';
@@ -117,6 +117,38 @@ suite('dashboard in chromium', () => {
     // The workflow's page names the step of each step event in its history.
     await step.click();
     await page.locator('#history li', { hasText: 'StepSucceeded only-step' }).waitFor({ timeout: 10_000 });
+    expect(browserErrors).toEqual([]);
+  });
+
+  it('copies a task with the execution policy the form does not show, and edits its max attempts alone', async () => {
+    const policy = {
+      retry: { maxAttempts: 4, backoff: 'fixed', initialInterval: '3s', nonRetryableErrorTypes: ['Bad'] },
+      timeouts: { startToClose: '45s' },
+      maxConcurrent: 3,
+      overlap: 'buffer-one',
+      misfire: { policy: 'skip', catchupWindow: '5m' },
+    };
+    await createTask(system, { name: 'with policy', executor: 'noop', ...policy });
+    await page.goto(`${system.httpUrl}/#/`);
+    const form = page.locator('#task-form');
+    await page.locator('#tasks-panel tr', { hasText: 'with policy' }).getByRole('button', { name: 'Copy' }).click();
+    await form.getByRole('button', { name: 'Create task' }).click();
+    const copyRow = page.locator('#tasks-panel tr', { hasText: 'with policy (copy)' });
+    await copyRow.waitFor({ timeout: 10_000 });
+    await copyRow.getByRole('button', { name: 'Edit' }).click();
+    await form.locator('input[name="maxAttempts"]').fill('7');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('.toast', { hasText: 'Saved' }).waitFor();
+
+    const listed = await system.request<ResultPage<TaskView>>(Subjects.query.taskList, { limit: 500, minPosition: await system.store.headPosition() });
+    const copy = listed.ok ? listed.result.items.find((task) => task.name === 'with policy (copy)') : undefined;
+    expect(copy).toMatchObject({
+      retry: { maxAttempts: 7, backoff: 'fixed', initialIntervalMs: 3000, nonRetryableErrorTypes: ['Bad'] },
+      timeouts: { startToCloseMs: 45_000 },
+      maxConcurrent: 3,
+      overlap: 'buffer-one',
+      misfire: { policy: 'skip', catchupWindowMs: 300_000 },
+    });
     expect(browserErrors).toEqual([]);
   });
 });

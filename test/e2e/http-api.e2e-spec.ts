@@ -83,6 +83,28 @@ describe('HTTP API', () => {
     }
   });
 
+  it('shows the execution policy a task was given, as stored (intervals and timeouts in ms)', async () => {
+    const { taskId, position } = await createTask({
+      name: 'with a policy',
+      executor: 'noop',
+      retry: { maxAttempts: 5, backoff: 'exponential', initialInterval: '2s', maxInterval: '1m', nonRetryableErrorTypes: ['Bad'] },
+      timeouts: { startToClose: '30s', heartbeat: '5s' },
+      maxConcurrent: 2,
+      overlap: 'skip',
+      misfire: { policy: 'fire-all', catchupWindow: '10m' },
+    });
+    const task = resultOf(await context.http.get<TaskView>(`/api/tasks/${taskId}?minPosition=${position}`));
+    expect(task).toMatchObject({
+      maxRetries: 4,
+      retryIntervalMs: 2000,
+      retry: { maxAttempts: 5, backoff: 'exponential', initialIntervalMs: 2000, multiplier: 2, maxIntervalMs: 60_000, jitter: 0, nonRetryableErrorTypes: ['Bad'] },
+      timeouts: { startToCloseMs: 30_000, heartbeatMs: 5000 },
+      maxConcurrent: 2,
+      overlap: 'skip',
+      misfire: { policy: 'fire-all', catchupWindowMs: 600_000 },
+    });
+  });
+
   it('answers next fires of a task and previews schedules not saved yet', async () => {
     const { taskId } = await createTask({ name: 'every minute', executor: 'noop', schedules: [{ type: 'interval', every: '1m' }] });
     const fires = resultOf(await context.http.get<{ fires: unknown[]; active: boolean }>(`/api/tasks/${taskId}/next-fires?count=3`));

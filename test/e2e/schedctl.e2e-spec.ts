@@ -60,7 +60,10 @@ describe('schedctl against the whole system', () => {
 
   it('task create from a YAML file with flag overrides; list, get, next, pause, resume', async () => {
     const file = path.join(dir, 'task.yaml');
-    fs.writeFileSync(file, ['name: from-yaml', 'executor: noop', 'schedules:', '  - type: interval', '    every: 1h', 'tags: [cli]'].join('\n'));
+    fs.writeFileSync(file, [
+      'name: from-yaml', 'executor: noop', 'schedules:', '  - type: interval', '    every: 1h', 'tags: [cli]',
+      'retry: { maxAttempts: 3, initialInterval: 2s, maxInterval: 1m }', 'timeouts: { startToClose: 30s }', 'maxConcurrent: 2',
+    ].join('\n'));
     const created = await json<{ taskId: string; events: string[] }>('task', 'create', '--file', file, '--description', 'from a flag');
     taskId = created.taskId;
     expect(created.events).toEqual(['TaskCreated']);
@@ -75,7 +78,12 @@ describe('schedctl against the whole system', () => {
     expect(next.fires.map((f) => Date.parse(f.at) % 3_600_000)).toEqual([0, 0, 0]);
 
     expect((await run('task', 'pause', taskId, '--note', 'cli test')).out).toContain(`paused task ${taskId}`);
-    expect((await run('task', 'get', taskId)).out).toMatch(/state:\s+paused \(cli test\)/);
+    const shown = (await run('task', 'get', taskId)).out;
+    expect(shown).toMatch(/state:\s+paused \(cli test\)/);
+    // The policy the file gave, in words.
+    expect(shown).toMatch(/backoff:\s+exponential from 2s ×2 up to 1m\n/);
+    expect(shown).toMatch(/timeouts:\s+start to close 30s\n/);
+    expect(shown).toMatch(/concurrency:\s+at most 2 at once, overlap queue\n/);
     expect((await run('task', 'resume', taskId)).code).toBe(0);
     const asOfPast = await json<{ revision: number }>('task', 'get', taskId, '--as-of', '2000-01-01T00:00:00Z');
     expect(asOfPast.revision).toBe(-1);

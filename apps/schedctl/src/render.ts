@@ -1,4 +1,4 @@
-import type { AsOfView, AttemptView, ExecutionView, HistoryEntry, ItemProgress, OverallStatsView, TaskStatsView, TaskView } from '@sched/contracts';
+import { formatDurationMs, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
 import { fields, table, when } from './output';
 
 export const taskTable = (tasks: readonly TaskView[]): string =>
@@ -6,6 +6,31 @@ export const taskTable = (tasks: readonly TaskView[]): string =>
     ['id', 'name', 'executor', 'state', 'status', 'next fire', 'last', 'ok/failed/total'],
     tasks.map((t) => [t.taskId, t.name, t.executor, t.enabled === false ? `${t.state} (disabled)` : t.state, t.scheduleStatus, when(t.nextFireAt), t.lastExecution?.status, `${t.counts.succeeded}/${t.counts.failed}/${t.counts.total}`]),
   );
+
+const ms = (value: number): string => formatDurationMs(value);
+
+/** The execution policy a task has, in words; what it does not have is left out. */
+function policyFields(t: TaskView): Record<string, string> {
+  const { retry, timeouts, misfire } = t;
+  const backoff = retry && [
+    `${retry.backoff} from ${ms(retry.initialIntervalMs)}`,
+    retry.backoff === 'exponential' ? ` ×${retry.multiplier} up to ${ms(retry.maxIntervalMs)}` : '',
+    retry.jitter ? `, jitter ${retry.jitter}` : '',
+    retry.nonRetryableErrorTypes.length > 0 ? `, never retried: ${retry.nonRetryableErrorTypes.join(', ')}` : '',
+  ].join('');
+  const limits = [
+    timeouts?.startToCloseMs && `start to close ${ms(timeouts.startToCloseMs)}`,
+    timeouts?.scheduleToCloseMs && `schedule to close ${ms(timeouts.scheduleToCloseMs)}`,
+    timeouts?.heartbeatMs && `heartbeat ${ms(timeouts.heartbeatMs)}`,
+  ].filter(Boolean);
+  const lines: Record<string, string | undefined> = {
+    backoff,
+    timeouts: limits.length > 0 ? limits.join(', ') : undefined,
+    concurrency: t.maxConcurrent === undefined ? undefined : `at most ${t.maxConcurrent} at once, overlap ${t.overlap ?? 'queue'}`,
+    misfire: misfire && `${misfire.policy} within ${ms(misfire.catchupWindowMs)}`,
+  };
+  return Object.fromEntries(Object.entries(lines).filter((line): line is [string, string] => line[1] !== undefined));
+}
 
 export const taskFields = (t: TaskView): string =>
   fields({
@@ -20,6 +45,7 @@ export const taskFields = (t: TaskView): string =>
     enabled: t.enabled === false ? `no${t.disableReason ? ` (${t.disableReason})` : ''}` : 'yes',
     'schedule status': t.scheduleStatus,
     retries: t.retryIntervalMs === undefined ? t.maxRetries : `${t.maxRetries}, ${t.retryIntervalMs} ms apart`,
+    ...policyFields(t),
     revision: t.revision,
     created: when(t.createdAt),
     updated: when(t.updatedAt),

@@ -3,6 +3,8 @@ import type { ExecutionStatus, TaskStateName } from './queries';
 import type { ScheduleSpec } from './schedules';
 import type { ItemProgress } from './progress-items';
 import type { ScheduleStatus } from './schedule-status';
+import type { ExecutionTimeouts, OverlapPolicy, RetryPolicy } from './execution-policy';
+import type { Misfire } from './misfire-policy';
 
 /** Read model of a task, as `sched.query.task.get|list` return it. */
 export interface TaskView {
@@ -23,6 +25,12 @@ export interface TaskView {
   /** The retry policy in the seed's terms: retries after the first attempt, and the first retry's delay. */
   readonly maxRetries: number;
   readonly retryIntervalMs?: number;
+  /** The execution policy as stored (intervals and timeouts in ms), where the task has one. */
+  readonly retry?: RetryPolicy;
+  readonly timeouts?: ExecutionTimeouts;
+  readonly maxConcurrent?: number;
+  readonly overlap?: OverlapPolicy;
+  readonly misfire?: Misfire;
   readonly revision: number;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -13,11 +13,11 @@ const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === u
 export function toTaskView(row: TaskRow, nowMs: number): TaskView {
   const { definition, lastExecution: last } = row;
   const nextFireAt = row.state === 'active' && !row.disabled ? nextFires(definition.schedules, nowMs, 1)[0] : undefined;
-  // The read model shows the seed's fields; the policies themselves stay internal (extras column).
-  const { retry, timeouts: _t, maxConcurrent: _m, overlap: _o, misfire: _f, ...shown } = definition;
+  // The seed's retry fields first, then the policies as stored: what a user set is what task get shows.
+  const { retry } = definition;
   return {
     taskId: row.taskId,
-    ...shown,
+    ...definition,
     state: row.state,
     pauseNote: row.pauseNote,
     enabled: !row.disabled,

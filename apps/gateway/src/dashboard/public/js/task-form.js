@@ -40,7 +40,7 @@ export function openTaskForm({ mode, task, onSaved }) {
     errorBox.hidden = true;
     let payload;
     try {
-      payload = readForm(form, schedules);
+      payload = readForm(form, schedules, mode === 'create' ? undefined : task, mode);
     } catch (error) {
       return showError(errorBox, error);
     }
@@ -57,8 +57,23 @@ export function openTaskForm({ mode, task, onSaved }) {
   form.querySelector('[name="name"]').focus();
 }
 
-/** The form as the API's create/update payload (an update sends every field: what the form shows is the task). */
-function readForm(form, schedules) {
+/** A task's execution policy as a create or update payload takes it: the view holds intervals and timeouts in ms. */
+function policyInput({ retry, timeouts, maxConcurrent, overlap, misfire }) {
+  return {
+    ...(retry ? { retry: { maxAttempts: retry.maxAttempts, backoff: retry.backoff, initialInterval: retry.initialIntervalMs, multiplier: retry.multiplier,
+      maxInterval: retry.maxIntervalMs, jitter: retry.jitter, nonRetryableErrorTypes: retry.nonRetryableErrorTypes } } : {}),
+    ...(timeouts ? { timeouts: Object.fromEntries(Object.entries(timeouts).map(([key, ms]) => [key.replace(/Ms$/, ''), ms])) } : {}),
+    ...(maxConcurrent ? { maxConcurrent } : {}),
+    ...(overlap ? { overlap } : {}),
+    ...(misfire ? { misfire: { policy: misfire.policy, catchupWindow: misfire.catchupWindowMs } } : {}),
+  };
+}
+
+/**
+ * The form as the API's create/update payload (an update sends every field: what the form shows is the task). A copy
+ * keeps the original's execution policy, which the form does not show; "max attempts" changes only that part of it.
+ */
+function readForm(form, schedules, task, mode) {
   const value = (name) => form.querySelector(`[name="${name}"]`).value.trim();
   let config;
   try {
@@ -66,7 +81,9 @@ function readForm(form, schedules) {
   } catch (error) {
     throw new Error(`Executor config is not valid JSON: ${error.message}`);
   }
+  const policy = task ? policyInput(task) : {};
   const payload = {
+    ...(mode === 'copy' ? policy : {}),
     name: value('name'),
     description: value('description'),
     executor: value('executor'),
@@ -74,7 +91,7 @@ function readForm(form, schedules) {
     schedules: schedules.value(),
     tags: value('tags').split(',').map((tag) => tag.trim()).filter(Boolean),
   };
-  if (value('maxAttempts')) payload.retry = { maxAttempts: Number(value('maxAttempts')) };
+  if (value('maxAttempts')) payload.retry = { ...policy.retry, maxAttempts: Number(value('maxAttempts')) };
   if (value('maxConcurrent')) payload.maxConcurrent = Number(value('maxConcurrent'));
   return payload;
 }
