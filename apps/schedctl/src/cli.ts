@@ -7,8 +7,8 @@ import { transferCommands } from './commands/transfer.commands';
 import { workflowCommands } from './commands/workflow.commands';
 import { CliContext, DEFAULT_NATS_URL } from './context';
 import { ExitCode, describeError, exitCodeOf } from './exit-codes';
-import { processIo, type CliIo } from './output';
 import { wholeNumber } from './numeric-options';
+import { processIo, type CliIo } from './output';
 
 /** The whole command tree, writing through `io`; commander never exits the process itself. */
 function buildProgram(io: CliIo): { program: Command; ctx: CliContext } {

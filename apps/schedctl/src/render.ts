@@ -7,7 +7,7 @@ export const taskTable = (tasks: readonly TaskView[]): string =>
     tasks.map((t) => [t.taskId, t.name, t.executor, t.enabled === false ? `${t.state} (disabled)` : t.state, t.scheduleStatus, when(t.nextFireAt), t.lastExecution?.status, `${t.counts.succeeded}/${t.counts.failed}/${t.counts.total}`]),
   );
 
-const ms = (value: number): string => formatDurationMs(value);
+const ms = formatDurationMs;
 
 /** The execution policy a task has, in words; what it does not have is left out. */
 function policyFields(t: TaskView): Record<string, string> {

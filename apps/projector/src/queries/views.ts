@@ -13,7 +13,7 @@ const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === u
 export function toTaskView(row: TaskRow, nowMs: number): TaskView {
   const { definition, lastExecution: last } = row;
   const nextFireAt = row.state === 'active' && !row.disabled ? nextFires(definition.schedules, nowMs, 1)[0] : undefined;
-  // The seed's retry fields first, then the policies as stored: what a user set is what task get shows.
+  // The definition with its policies as stored (what a user set is what task get shows), and the seed's retry terms.
   const { retry } = definition;
   return {
     taskId: row.taskId,

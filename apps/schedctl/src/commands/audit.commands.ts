@@ -2,9 +2,9 @@ import { Command } from 'commander';
 import type { AuditReport, HistoryEntry } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { ExitCode, UsageError } from '../exit-codes';
+import { wholeNumber } from '../numeric-options';
 import { fields, table } from '../output';
 import { historyLine } from '../render';
-import { wholeNumber } from '../numeric-options';
 
 const auditText = (report: AuditReport): string =>
   fields({ result: report.ok ? 'OK: every hash chain holds' : 'BROKEN', streams: report.streams, events: report.events, 'unhashed (pre-chain)': report.unhashed }) +

@@ -2,9 +2,9 @@ import { Command, Option } from 'commander';
 import type { FeedEvent } from '@sched/client';
 import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type HistoryEntry, type TaskProgressed } from '@sched/contracts';
 import type { CliContext } from '../context';
+import { wholeNumber } from '../numeric-options';
 import { progressBar } from '../output';
 import { asOfFields, executionFields, executionTable, historyLine, itemsText } from '../render';
-import { wholeNumber } from '../numeric-options';
 
 /** Events after which an execution does nothing more. */
 const isFinal = (event: HistoryEntry): boolean =>

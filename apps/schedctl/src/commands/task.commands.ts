@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import { taskStates, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
+import { wholeNumber } from '../numeric-options';
 import { table, when } from '../output';
 import { asOfFields, statsFields, taskFields, taskTable } from '../render';
 import { asCreateInput, definitionFrom, type DefinitionFlags } from '../task-input';
-import { wholeNumber } from '../numeric-options';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -9,8 +9,8 @@ import {
   type WorkflowRunView,
 } from '@sched/contracts';
 import type { CliContext } from '../context';
-import { workflowRunTable, workflowRunText } from '../render-workflow';
 import { wholeNumber } from '../numeric-options';
+import { workflowRunTable, workflowRunText } from '../render-workflow';
 
 export function workflowCommands(ctx: CliContext): Command {
   const workflow = new Command('workflow').description('inspect, cancel and resume workflow runs');
