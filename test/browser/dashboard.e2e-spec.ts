@@ -52,6 +52,9 @@ suite('dashboard in chromium', () => {
     const form = page.locator('#task-form');
     await form.locator('input[name="name"]').fill(TASK);
     await form.locator('input[name="executor"]').fill('sleep');
+    // The executor suggestions come from the gateway, each with its description.
+    expect(await form.locator('#executor-types option[value="workflow"]').count()).toBe(1);
+    expect(await form.locator('#executor-types option[value="sleep"]').textContent()).toMatch(/\w/);
     await form.locator('textarea[name="config"]').fill('{ "duration": "1500ms", "steps": 5 }');
     await form.getByRole('button', { name: '+ Cron' }).click();
     await form.locator('.cron-help').waitFor({ state: 'visible' });

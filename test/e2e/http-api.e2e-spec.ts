@@ -83,6 +83,13 @@ describe('HTTP API', () => {
     }
   });
 
+  it('lists the executor types a task may name, each with a line about it', async () => {
+    const { items } = resultOf(await context.http.get<{ items: Array<{ type: string; description: string }> }>('/api/executors'));
+    expect(items.map((item) => item.type)).toEqual(expect.arrayContaining(['command', 'example', 'http', 'manual', 'noop', 'sleep', 'workflow']));
+    for (const item of items) expect(item.description).toMatch(/\w/);
+    expect((await context.http.get('/api/executors?colour=red')).status).toBe(422);
+  });
+
   it('shows the execution policy a task was given, as stored (intervals and timeouts in ms)', async () => {
     const { taskId, position } = await createTask({
       name: 'with a policy',

@@ -3,6 +3,7 @@ import { configuredExecutors, withWorkflowExecutor } from '@sched/executors';
 import { ExecutorCatalog } from './executor-catalog';
 import { ExecutionCommandService } from './execution-command.service';
 import { ExecutionCommandsController } from './execution-commands.controller';
+import { ExecutorsController } from './executors.controller';
 import { TaskCommandService } from './task-command.service';
 import { TaskNameRegistry } from './names/task-name-registry';
 import { NextFiresController } from './next-fires.controller';
@@ -10,7 +11,7 @@ import { TaskCommandsController } from './task-commands.controller';
 
 /** Task commands over NATS. Needs SchedCoreModule (config, NATS connection, event store) from the root module. */
 @Module({
-  controllers: [NextFiresController, TaskCommandsController, ExecutionCommandsController],
+  controllers: [NextFiresController, TaskCommandsController, ExecutionCommandsController, ExecutorsController],
   providers: [TaskCommandService, TaskNameRegistry, ExecutionCommandService, { provide: ExecutorCatalog, useFactory: () => withWorkflowExecutor(new ExecutorCatalog(configuredExecutors())) }],
   exports: [ExecutorCatalog],
 })

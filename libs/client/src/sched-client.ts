@@ -10,6 +10,7 @@ import {
   type AuditReport,
   type BackfillTaskResult,
   type ExecutionCommandResult,
+  type ExecutorTypeView,
   type NextFiresResult,
   type OverallStatsView,
   type disableTaskPayloadSchema,
@@ -129,6 +130,8 @@ export class SchedClient {
   getTask = (input: GetTaskInput) => this.request<TaskView>(Subjects.query.taskGet, input);
   listTasks = (input: ListTasksInput = {}) => this.request<Page<TaskView>>(Subjects.query.taskList, input);
   nextFires = (input: NextFiresInput) => this.request<NextFiresResult>(Subjects.query.taskNextFires, input);
+  /** The executor types tasks may use (built-in and loaded by EXECUTOR_MODULES), with a line about each. */
+  listExecutors = (input: Record<string, never> = {}) => this.request<{ readonly items: readonly ExecutorTypeView[] }>(Subjects.query.executorList, input);
   getExecution = (input: GetExecutionInput) => this.request<ExecutionView>(Subjects.query.executionGet, input);
   listExecutions = (input: ListExecutionsInput = {}) => this.request<Page<ExecutionView>>(Subjects.query.executionList, input);
   getWorkflowRun = (input: GetWorkflowRunInput) => this.request<WorkflowRunView>(Subjects.query.workflowGet, input);

@@ -34,6 +34,8 @@ export const Subjects = {
     workflowList: 'sched.query.workflow.list',
     /** Read-model position, log head and lag (ProjectorStatusView). */
     projectorStatus: 'sched.query.projector.status',
+    /** The executor types tasks may use, built-in and loaded (EXECUTOR_MODULES), as the gateway knows them. */
+    executorList: 'sched.query.executor.list',
   },
   /** Operations on the read models (not domain commands: they append nothing). */
   admin: {

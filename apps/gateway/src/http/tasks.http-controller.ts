@@ -26,6 +26,11 @@ export class TasksHttpController {
     return this.client.listTasks(queryPayload(query, { numeric: ['limit', 'minPosition'] }) as never);
   }
 
+  @QueryRoute('executors', 'The executor types a task may name (built-in and loaded), each with a line about it', Subjects.query.executorList)
+  executors(@Query() query: Record<string, unknown>) {
+    return this.client.listExecutors(queryPayload(query) as never);
+  }
+
   @Post('tasks')
   @ApiRoute('Create a task', Subjects.cmd.taskCreate, { status: 201, errors: [400, 409, 422] })
   @ApiJsonBody('CreateTaskInput')

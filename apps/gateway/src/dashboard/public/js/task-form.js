@@ -1,15 +1,19 @@
-import { patch, post } from './api.js';
+import { get, patch, post } from './api.js';
 import { el, toast } from './format.js';
 import { ScheduleEditor } from './schedule-editor.js';
 
-const EXECUTORS = ['noop', 'sleep', 'manual', 'command', 'http'];
+/** The executor types the gateway knows (custom ones included), asked for once; the built-ins until it answers. */
+let executorTypes = ['noop', 'sleep', 'manual', 'command', 'http', 'example', 'workflow'].map((type) => ({ type, description: '' }));
+let executorsAsked;
+const askForExecutors = () => (executorsAsked ??= get('executors').then((reply) => (executorTypes = reply.items), () => (executorsAsked = undefined)));
 const TITLES = { create: 'New task', edit: 'Edit task', copy: 'Copy task' };
 
 /**
  * Create, edit or copy a task in a dialog. The server validates (the same rules as on NATS); its error, with
  * every issue and its field, is shown in the form.
  */
-export function openTaskForm({ mode, task, onSaved }) {
+export async function openTaskForm({ mode, task, onSaved }) {
+  await askForExecutors();
   const dialog = document.getElementById('task-dialog');
   const form = document.getElementById('task-form');
   const schedules = new ScheduleEditor(task?.schedules ?? []);
@@ -29,7 +33,7 @@ export function openTaskForm({ mode, task, onSaved }) {
       el('div', { class: 'form-grid', style: 'gap: 12px' },
         field('maxAttempts', 'Max attempts', { type: 'number', min: 1, placeholder: mode === 'edit' ? 'unchanged' : '1' }),
         field('maxConcurrent', 'Max concurrent', { type: 'number', min: 1, placeholder: mode === 'edit' ? 'unchanged' : 'no limit' }))),
-    el('datalist', { id: 'executor-types' }, EXECUTORS.map((type) => el('option', { value: type }))),
+    el('datalist', { id: 'executor-types' }, executorTypes.map(({ type, description }) => el('option', { value: type }, description))),
     errorBox,
     el('div', { class: 'actions' },
       el('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'),
