@@ -80,6 +80,8 @@ describe('schedctl against the whole system', () => {
     expect((await run('task', 'pause', taskId, '--note', 'cli test')).out).toContain(`paused task ${taskId}`);
     const shown = (await run('task', 'get', taskId)).out;
     expect(shown).toMatch(/state:\s+paused \(cli test\)/);
+    // What a task's executor may be.
+    expect((await run('executors')).out).toMatch(/^TYPE\s+DESCRIPTION\n[\s\S]*\nsleep\s+Sleeps for/);
     // The policy the file gave, in words.
     expect(shown).toMatch(/backoff:\s+exponential from 2s ×2 up to 1m\n/);
     expect(shown).toMatch(/timeouts:\s+start to close 30s\n/);

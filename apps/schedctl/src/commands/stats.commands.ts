@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from '../context';
+import { table } from '../output';
 import { overallStatsFields, statsFields } from '../render';
 
 /** `schedctl stats [taskId]`: one task's stats, or every task's executions together. */
@@ -16,4 +17,12 @@ export function statsCommand(ctx: CliContext): Command {
       const overall = await client.overallStats({ minPosition });
       ctx.print(overall, () => overallStatsFields(overall));
     });
+}
+
+/** `schedctl executors`: the executor types the gateway accepts on tasks, custom ones included. */
+export function executorsCommand(ctx: CliContext): Command {
+  return new Command('executors').description('the executor types a task may name, with a line about each').action(async () => {
+    const reply = await (await ctx.client()).listExecutors();
+    ctx.print(reply, () => table(['type', 'description'], reply.items.map((item) => [item.type, item.description])));
+  });
 }
