@@ -94,3 +94,12 @@ export interface Page<T> {
   readonly items: readonly T[];
   readonly nextCursor?: string;
 }
+
+/** `sched.query.executor.list`: takes no fields. */
+export const listExecutorsQuerySchema = z.object({}).strict();
+
+/** One executor type a task's `executor` may name. */
+export interface ExecutorTypeView {
+  readonly type: string;
+  readonly description: string;
+}

@@ -32,12 +32,3 @@ export interface NextFiresResult {
   readonly active: boolean;
   readonly fires: readonly NextFire[];
 }
-
-/** `sched.query.executor.list`: takes no fields. */
-export const listExecutorsQuerySchema = z.object({}).strict();
-
-/** One executor type a task's `executor` may name. */
-export interface ExecutorTypeView {
-  readonly type: string;
-  readonly description: string;
-}
