@@ -62,6 +62,8 @@ describe('bad input on every command subject', () => {
     ['update: invalid interval', Subjects.cmd.taskUpdate, { taskId: '$TASK', schedules: [{ type: 'interval', every: '1x' }] }, 'VALIDATION'],
     ['update: a one-shot that has passed', Subjects.cmd.taskUpdate, { taskId: '$TASK', schedules: [{ type: 'once', at: '2020-01-01T00:00:00Z' }] }, 'VALIDATION'],
     ['update: tags of the wrong type', Subjects.cmd.taskUpdate, { taskId: '$TASK', tags: 'a,b' }, 'VALIDATION'],
+    // A rename claims its new name before the task stream is written: the schedule is judged before that claim.
+    ['update: a rename with a one-shot that has passed', Subjects.cmd.taskUpdate, { taskId: '$TASK', name: 'renamed', schedules: [{ type: 'once', at: '2020-01-01T00:00:00Z' }] }, 'VALIDATION'],
     ['pause: unknown task', Subjects.cmd.taskPause, { taskId: 'no-such-task' }, 'NOT_FOUND'],
     ['pause: note of the wrong type', Subjects.cmd.taskPause, { taskId: '$TASK', note: { text: 'x' } }, 'VALIDATION'],
     ['resume: unknown task', Subjects.cmd.taskResume, { taskId: 'no-such-task' }, 'NOT_FOUND'],
@@ -83,6 +85,24 @@ describe('bad input on every command subject', () => {
       () => system.request(Subjects.cmd.taskCreate, { taskId, name: 'again', executor: 'noop' }),
       'CONFLICT',
     ));
+
+  it('every command on a deleted task says it was deleted, and appends nothing', async () => {
+    const created = await system.request<TaskCommandResult>(Subjects.cmd.taskCreate, { name: 'deleted one', executor: 'noop' });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const gone = created.result.taskId;
+    expect((await system.request(Subjects.cmd.taskDelete, { taskId: gone })).ok).toBe(true);
+    const commands: Array<[string, Record<string, unknown>]> = [
+      [Subjects.cmd.taskUpdate, { taskId: gone, description: 'x' }],
+      [Subjects.cmd.taskUpdate, { taskId: gone, name: 'a new name' }],
+      [Subjects.cmd.taskPause, { taskId: gone }],
+      [Subjects.cmd.taskTrigger, { taskId: gone }],
+      [Subjects.cmd.taskDelete, { taskId: gone }],
+    ];
+    for (const [subject, payload] of commands) {
+      const reply = await expectRejected(subject, () => system.request(subject, payload), 'NOT_FOUND');
+      expect({ subject, reply }).toMatchObject({ subject, reply: { error: { message: `Task ${gone} was deleted`, details: { deleted: true } } } });
+    }
+  });
 
   it('and a valid command still works afterwards', async () => {
     const reply = await system.request<TaskCommandResult>(Subjects.cmd.taskPause, { taskId, note: 'done testing' });

@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   ErrorCode,
   SchedError,
-  notFound,
   toTaskStreamId,
   type DisableTaskPayload,
   type EnableTaskPayload,
@@ -22,7 +21,7 @@ import {
   type TriggerTaskResult,
   type UpdateTaskPayload,
 } from '@sched/contracts';
-import { assertSchedulesAllowed, assertSchedulesCanFire, fold, taskDecider, type TaskCommand, type TaskState } from '@sched/domain';
+import { assertSchedulesAllowed, assertSchedulesCanFire, fold, requireLive, taskDecider, type TaskCommand, type TaskState } from '@sched/domain';
 import { handleCommand, type CausationContext, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, uuidFromCommandId } from '@sched/messaging';
 import { ExecutorCatalog } from './executor-catalog';
@@ -78,8 +77,7 @@ export class TaskCommandService {
 
   async update(payload: UpdateTaskPayload): Promise<TaskCommandResult> {
     const { taskId, commandId: _commandId, correlationId: _correlationId, maxRetries, retryInterval, ...rest } = payload;
-    const current = await this.currentDefinition(taskId);
-    if (!current) throw notFound('Task', taskId);
+    const current = requireLive(await this.currentState(taskId), taskId).definition;
     const retry = retryForUpdate(rest.retry, { maxRetries, retryInterval }, current.retry);
     const changes = { ...rest, ...(retry ? { retry } : {}) };
     if (changes.executor !== undefined || changes.config !== undefined) {
@@ -87,7 +85,10 @@ export class TaskCommandService {
       this.catalog.validate(changes.executor ?? current.executor, changes.config ?? current.config);
     }
     assertSchedulesAllowed({ executor: changes.executor ?? current.executor, schedules: changes.schedules ?? current.schedules });
-    const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes, nowMs: Date.now() } };
+    // Judged here too, as on create: a rename claims its name before the decider sees the schedules.
+    const nowMs = Date.now();
+    if (changes.schedules) assertSchedulesCanFire(changes.schedules, nowMs, current.schedules);
+    const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes, nowMs } };
     if (changes.name === undefined || changes.name === current.name) return this.run(payload, command);
     // A rename claims the new name first and releases the old one once the task stream says so.
     const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };

@@ -1,17 +1,10 @@
-import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, deletedNotFound, isoTime, notFound, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, isoTime, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
 import { countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
 import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from './task.state';
-import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDisable, decideEnable } from './task.rules';
+import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDisable, decideEnable, requireLive } from './task.rules';
 
-
-/** Every command but create needs a task that exists and was not deleted. */
-function requireLive(state: TaskState, taskId: string): KnownTaskState {
-  if (state.status === 'none') throw notFound('Task', taskId);
-  if (state.status === 'deleted') throw deletedNotFound('Task', taskId);
-  return state;
-}
 
 /** Only the fields whose value really changes, so an update that changes nothing appends nothing. */
 function effectiveChanges(current: TaskDefinition, changes: Partial<TaskDefinition>): Partial<TaskDefinition> {

@@ -1,6 +1,6 @@
-import { ErrorCode, SchedError, invalidState, isoTime, type ScheduleSpec, type TaskDefinition, type TaskEvent } from '@sched/contracts';
+import { ErrorCode, SchedError, deletedNotFound, invalidState, isoTime, notFound, type ScheduleSpec, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { nextFireAfter } from '../schedule/schedule.occurrences';
-import type { KnownTaskState } from './task.state';
+import type { KnownTaskState, TaskState } from './task.state';
 
 /** The executor type that only ever runs when triggered by hand. */
 export const MANUAL_EXECUTOR = 'manual';
@@ -37,6 +37,13 @@ export function assertSchedulesCanFire(schedules: readonly ScheduleSpec[], nowMs
     }
   });
   if (issues.length > 0) throw new SchedError(ErrorCode.VALIDATION, `${issues[0].path}: ${issues[0].message}`, { issues });
+}
+
+/** Every command but create needs a task that exists and was not deleted (the gateway checks the same before a rename's claim). */
+export function requireLive(state: TaskState, taskId: string): KnownTaskState {
+  if (state.status === 'none') throw notFound('Task', taskId);
+  if (state.status === 'deleted') throw deletedNotFound('Task', taskId);
+  return state;
 }
 
 /** Disabled means off: nothing fires it, not even a trigger or a backfill. */
