@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { KnownExecutionState } from '@sched/domain';
-import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, type EventStore } from '@sched/event-store';
+import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, within, type EventStore } from '@sched/event-store';
 import { ExecutorRegistry } from '@sched/executors';
 import {
-  DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS,
   EVENT_STORE,
   NATS_CONNECTION,
   SCHED_CONFIG,
@@ -14,6 +13,7 @@ import {
   WORK_CONSUMER,
   WORK_STREAM,
   ensureWorkQueue,
+  executorShutdownGraceMsOf,
   notBeforeOf,
   openLogDispatch,
   type SchedConfig,
@@ -126,9 +126,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.early.close();
-    const graceMs = this.config.executorShutdownGraceMs ?? DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS;
-    const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([this.slots.drained(), grace]);
+    // What runs gets the grace to finish; past it, the rest is aborted below.
+    await within(this.slots.drained(), executorShutdownGraceMsOf(this.config), () => new Error('shutdown grace over')).catch(() => undefined);
     for (const executionId of this.inFlight.keys()) this.abort(executionId, { kind: 'shutdown' });
     await this.slots.drained();
     await Promise.all(this.loops);

@@ -81,6 +81,9 @@ export class ConfigError extends Error {
 export const DEFAULT_EXECUTOR_WARMUP = 2_000;
 export const DEFAULT_EXECUTOR_PULL_WAIT_MS = 2_000;
 export const DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS = 5_000;
+/** The executor's shutdown grace, for a config built without it (tests) as for one loaded from the environment. */
+export const executorShutdownGraceMsOf = (config: Pick<SchedConfig, 'executorShutdownGraceMs'>): number =>
+  config.executorShutdownGraceMs ?? DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS;
 const MAX_EXECUTOR_WARMUP = 100_000;
 
 /** The longest fire-ahead window: a pause recorded inside it no longer stops that fire (see timerFireAheadMs). */

@@ -1,10 +1,10 @@
-import { DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS, type SchedConfig } from '../config';
+import { executorShutdownGraceMsOf, type SchedConfig } from '../config';
 
 /** Beyond the executor's grace period: the pulls to run out, the stores to close, the connection to drain. */
 const SHUTDOWN_MARGIN_MS = 15_000;
 
 export const shutdownDeadlineMs = (config: Pick<SchedConfig, 'executorShutdownGraceMs'>): number =>
-  (config.executorShutdownGraceMs ?? DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS) + SHUTDOWN_MARGIN_MS;
+  executorShutdownGraceMsOf(config) + SHUTDOWN_MARGIN_MS;
 
 /**
  * Once one of `signals` arrives, the process has `deadlineMs` to stop on its own; then it says so and exits 1. A
