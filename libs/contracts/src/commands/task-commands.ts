@@ -36,7 +36,12 @@ const definitionFields = {
   schedules: z.array(scheduleInputSchema).max(MAX_SCHEDULES_PER_TASK, {
     message: `at most ${MAX_SCHEDULES_PER_TASK} schedules per task (MAX_SCHEDULES_PER_TASK)`,
   }),
-  tags: z.array(tagSchema).max(32),
+  // A task has a tag or not: repeats are folded and blanks around a tag dropped, so `--tag a --tag a` or " a" do
+  // not store a tag list that `task get` shows twice or a filter on "a" misses.
+  tags: z
+    .array(z.string().trim().pipe(tagSchema))
+    .max(32)
+    .transform((tags) => [...new Set(tags)]),
 };
 
 /**
