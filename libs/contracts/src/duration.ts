@@ -1,15 +1,21 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+const WHOLE_MS = /^\d+$/;
 
 /**
- * Parses "500ms", "1s", "5m", "1.5h", "2d" (or a number of milliseconds) into milliseconds.
- * Returns undefined for anything else so schemas can report a precise message.
+ * Parses "500ms", "1s", "5m", "1.5h", "2d", compounds as Go and Temporal write them ("1h30m", "2m30s"), and a
+ * number of milliseconds (also as a string of digits, as a CLI flag or a query string carries it) into
+ * milliseconds. Returns undefined for anything else so schemas can report a precise message.
  */
 export function parseDurationMs(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  const match = DURATION.exec(value.trim());
-  if (!match) return undefined;
-  return Math.round(Number(match[1]) * UNIT_MS[match[2]]);
+  const text = value.trim();
+  if (WHOLE_MS.test(text)) return Number(text);
+  if (!DURATION.test(text)) return undefined;
+  let ms = 0;
+  for (const [, amount, unit] of text.matchAll(DURATION_PART)) ms += Number(amount) * UNIT_MS[unit];
+  return Math.round(ms);
 }
 
 export function formatDurationMs(ms: number): string {

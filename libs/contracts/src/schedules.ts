@@ -109,7 +109,7 @@ export const durationInput = (field: string) =>
     if (ms === undefined || ms < 0 || !Number.isInteger(ms)) {
       ctx.addIssue({
         code: 'custom',
-        message: `${field} must be a duration like "500ms", "30s", "5m", "2h", "1d" or a whole number of milliseconds`,
+        message: `${field} must be a duration like "500ms", "30s", "5m", "1h30m", "1d" or a whole number of milliseconds`,
       });
       return z.NEVER;
     }
