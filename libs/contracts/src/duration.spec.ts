@@ -1,4 +1,4 @@
-import { parseDurationMs } from './duration';
+import { formatDurationMs, parseDurationMs } from './duration';
 
 describe('parseDurationMs', () => {
   it.each([
@@ -16,5 +16,20 @@ describe('parseDurationMs', () => {
 
   it.each(['', 'soon', '5 m', '1h 30m', '-5s', '1.5', 'h', '30x', '1h30'])('refuses %p', (input) => {
     expect(parseDurationMs(input)).toBeUndefined();
+  });
+});
+
+describe('formatDurationMs', () => {
+  it.each([
+    [0, '0ms'],
+    [500, '500ms'],
+    [1500, '1s500ms'],
+    [90_000, '1m30s'],
+    [5_400_000, '1h30m'],
+    [86_400_000, '1d'],
+    [31_622_400_000, '366d'],
+  ])('writes %p ms as %p, which reads back the same', (ms, text) => {
+    expect(formatDurationMs(ms)).toBe(text);
+    expect(parseDurationMs(text)).toBe(ms);
   });
 });

@@ -18,9 +18,15 @@ export function parseDurationMs(value: string | number): number | undefined {
   return Math.round(ms);
 }
 
+/** 90_000 → "1m30s", 5_400_000 → "1h30m", 1500 → "1s500ms": a compound parseDurationMs reads back to the same ms. */
 export function formatDurationMs(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    if (ms % UNIT_MS[unit] === 0 && ms >= UNIT_MS[unit]) return `${ms / UNIT_MS[unit]}${unit}`;
+  if (!Number.isInteger(ms) || ms <= 0) return `${ms}ms`;
+  let rest = ms;
+  let text = '';
+  for (const unit of ['d', 'h', 'm', 's', 'ms'] as const) {
+    const amount = Math.floor(rest / UNIT_MS[unit]);
+    if (amount > 0) text += `${amount}${unit}`;
+    rest -= amount * UNIT_MS[unit];
   }
-  return `${ms}ms`;
+  return text;
 }

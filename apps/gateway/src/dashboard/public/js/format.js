@@ -23,12 +23,20 @@ const UNITS = [
   ['h', 3_600_000],
   ['m', 60_000],
   ['s', 1000],
+  ['ms', 1],
 ];
 
-/** 90000 → "90s", 3600000 → "1h": the largest unit that divides it, as the API accepts it back. */
+/** 90000 → "1m30s", 5400000 → "1h30m": a compound as the API accepts it back (the contracts' formatDurationMs). */
 export function durationText(ms) {
-  for (const [unit, size] of UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
+  if (!Number.isInteger(ms) || ms <= 0) return `${ms}ms`;
+  let rest = ms;
+  let text = '';
+  for (const [unit, size] of UNITS) {
+    const amount = Math.floor(rest / size);
+    if (amount > 0) text += `${amount}${unit}`;
+    rest -= amount * size;
+  }
+  return text;
 }
 
 /** A run time for people: "850 ms", "12.4 s", "3 min 5 s". */
@@ -41,8 +49,14 @@ export function elapsed(ms) {
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const yearTimeFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-export const when = (iso) => (iso ? timeFormat.format(new Date(iso)) : '');
+/** An instant for people, with its year when that is not this year's (a one-shot next January, an old run). */
+export function when(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return (date.getFullYear() === new Date().getFullYear() ? timeFormat : yearTimeFormat).format(date);
+}
 
 /** "in 12 s", "3 min ago". */
 export function relative(iso, now = Date.now()) {

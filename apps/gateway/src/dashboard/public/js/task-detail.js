@@ -1,6 +1,7 @@
 import { get, query } from './api.js';
 import { ExecutionsView } from './executions-view.js';
 import { badge, describeSchedules, el, elapsed, relative, taskStatus, when } from './format.js';
+import { definitionPanel } from './task-definition.js';
 import { taskButtons } from './tasks-view.js';
 
 const HISTORY_PAGES = 4;
@@ -12,18 +13,38 @@ export class TaskDetailView {
     this.actions = actions;
     this.header = el('section', { class: 'panel', id: 'task-header' });
     this.audit = el('section', { class: 'panel', id: 'audit-panel' });
+    this.definition = el('div', {});
     this.timeline = el('ol', { class: 'timeline', id: 'history' });
     this.executions = new ExecutionsView({ taskId, actions });
     this.refreshTimer = undefined;
     this.node = el('div', { style: 'display: grid; gap: 20px' },
       el('div', {}, el('a', { href: '#/' }, '← all tasks')),
       this.header,
-      el('div', { class: 'grid-2' }, this.executions.node, this.audit),
+      el('div', { class: 'grid-2' }, this.definition, this.audit),
+      this.executions.node,
       el('section', { class: 'panel' }, el('div', { class: 'panel-head' }, el('h2', {}, 'History'), el('span', { class: 'muted' }, 'every event of the task and its executions, newest first')), this.timeline));
   }
 
   async load(minPosition) {
-    await Promise.all([this.loadHeader(minPosition), this.executions.load(minPosition), this.verify(), this.loadHistory()]);
+    const history = this.loadHistory();
+    const header = this.loadHeader(minPosition)
+      .catch(async (error) => {
+        // The history is read from the log, the header from the read models, which may not have applied the newest
+        // events yet (a link opened as the task is created): not found there, it waits for what the history holds.
+        const logPosition = error.code === 'NOT_FOUND' ? await history : undefined;
+        if (logPosition === undefined) throw error;
+        await this.loadHeader(logPosition);
+      })
+      .catch((error) => this.showHeaderError(error));
+    await Promise.all([header, this.executions.load(minPosition), this.verify(), history]);
+  }
+
+  /** The header says why it is empty (a task id that does not exist, the gateway down) instead of staying blank. */
+  showHeaderError(error) {
+    this.header.replaceChildren(
+      el('div', { class: 'panel-head' }, el('h1', { style: 'flex: 1' }, el('code', {}, this.taskId)),
+        el('button', { type: 'button', class: 'small', onclick: () => void this.load() }, 'Retry')),
+      el('p', { class: 'error', id: 'task-error' }, error.code ? `${error.code}: ${error.message}` : String(error.message ?? error)));
   }
 
   async loadHeader(minPosition) {
@@ -32,6 +53,7 @@ export class TaskDetailView {
       get(`tasks/${encodeURIComponent(this.taskId)}/stats${query({ minPosition })}`),
     ]);
     this.task = task;
+    this.definition.replaceChildren(definitionPanel(task));
     const rate = stats.successRate === undefined ? '—' : `${Math.round(stats.successRate * 100)}%`;
     this.header.replaceChildren(
       el('div', { class: 'panel-head' },
@@ -60,13 +82,14 @@ export class TaskDetailView {
       el('div', { class: 'panel-head' }, el('h2', {}, 'Audit'),
         el('button', { type: 'button', class: 'small', onclick: () => void this.verify() }, 'Verify again')),
       el('p', { id: 'audit-result' }, badge(report.ok ? 'ok' : 'broken'), ' ',
-        report.ok ? `hash chains intact: ${report.events} events in ${report.streams} streams` : `${report.broken.length} broken stream(s)`,
+        report.ok ? `hash chains intact: ${plural(report.events, 'event')} in ${plural(report.streams, 'stream')}` : `${report.broken.length} broken stream(s)`,
         report.unhashed ? el('span', { class: 'muted' }, ` (${report.unhashed} events predate hashing)`) : null),
       report.broken.length
         ? el('ul', {}, report.broken.map((link) => el('li', {}, el('code', {}, `${link.streamId}@${link.revision}`), ` ${link.reason} (event ${link.eventId})`)))
         : el('p', { class: 'muted' }, 'Each event carries sha256(previous hash + the event); an edited, forged or deleted event breaks the chain.'));
   }
 
+  /** Resolves to the position of the newest event it read. */
   async loadHistory() {
     const events = [];
     let afterPosition;
@@ -77,7 +100,8 @@ export class TaskDetailView {
       afterPosition = result.nextCursor;
     }
     this.positions = new Set(events.map((event) => event.position));
-    this.timeline.replaceChildren(...events.reverse().map(historyItem));
+    this.timeline.replaceChildren(...events.map(historyItem).reverse());
+    return events.at(-1)?.position;
   }
 
   /** A live event of this task: on top of the history, into the executions, and the header once the read model has it. */
@@ -93,6 +117,8 @@ export class TaskDetailView {
     this.refreshTimer = setTimeout(() => void this.loadHeader(event.position).catch(() => undefined), 200);
   }
 }
+
+const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function stat(value, label) {
   return el('div', { class: 'stat' }, el('b', {}, value), el('span', {}, label));
