@@ -116,6 +116,11 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     return this.current;
   }
 
+  /** Global position of the newest event in the log (what the read models will include once they catch up). */
+  headPosition(): Promise<number> {
+    return this.eventStore.headPosition();
+  }
+
   /** Events committed to the read models since this instance was created (for throughput figures). */
   eventsApplied(): number {
     return this.applied;

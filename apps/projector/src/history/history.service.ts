@@ -13,7 +13,7 @@ import {
 import { auditStreams, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION } from '@sched/messaging';
 import { ProjectorService } from '../projector.service';
-import { MIN_POSITION_WAIT_MS } from '../queries/projector-queries.service';
+import { MIN_POSITION_WAIT_MS } from '../queries/read-your-writes';
 import { ReadModelStore } from '../store/read-model.store';
 import { fitPage, mergeStreams, pageByteBudget, type StreamStart } from './history-page';
 

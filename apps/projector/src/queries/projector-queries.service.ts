@@ -18,10 +18,9 @@ import { recordToExecution, type ExecutionRecord } from '../store/executions.tab
 import { recordToTask, type TaskRecord } from '../store/tasks.table';
 import { keysetPage, Where, type KeysetOrder } from './keyset-page';
 import { overallStats } from './overall-stats';
+import { caughtUpTo, findOne } from './read-your-writes';
 import { toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
 
-/** The contracts promise `minPosition` waits at most this long (queries.ts). */
-export const MIN_POSITION_WAIT_MS = 5000;
 
 const TASK_ORDER: KeysetOrder = { table: 'tasks', sortColumn: 'created_at', idColumn: 'task_id', direction: 'ASC' };
 const EXECUTION_ORDER: KeysetOrder = {
@@ -40,15 +39,14 @@ export class ProjectorQueries {
   ) {}
 
   async getTask(query: GetTaskQuery): Promise<TaskView> {
-    await this.caughtUpTo(query.minPosition);
-    const row = this.store.task(query.taskId);
+    const row = await findOne(this.projector, query.minPosition, () => this.store.task(query.taskId));
     if (!row) throw notFound('Task', query.taskId);
     return toTaskView(row, Date.now());
   }
 
   /** Oldest task first. */
   async listTasks(query: ListTasksQuery): Promise<Page<TaskView>> {
-    await this.caughtUpTo(query.minPosition);
+    await caughtUpTo(this.projector, query.minPosition);
     // Deleted tasks are listed only when asked for by state: gone is what a delete means to whoever lists tasks.
     const where = new Where()
       .add(query.state === undefined ? 'state != ?' : 'state = ?', query.state ?? 'deleted')
@@ -61,8 +59,7 @@ export class ProjectorQueries {
   }
 
   async getExecution(query: GetExecutionQuery): Promise<ExecutionView> {
-    await this.caughtUpTo(query.minPosition);
-    const row = this.store.execution(query.executionId);
+    const row = await findOne(this.projector, query.minPosition, () => this.store.execution(query.executionId));
     if (!row) throw notFound('Execution', query.executionId);
     return { ...toExecutionView(row), attempts: this.store.attemptsOf(query.executionId).map(toAttemptView) };
   }
@@ -72,9 +69,8 @@ export class ProjectorQueries {
    * live counts (total, running, latest execution) from its task row.
    */
   async getStats(query: StatsQuery & { readonly taskId: string }): Promise<TaskStatsView> {
-    await this.caughtUpTo(query.minPosition);
     const { taskId } = query;
-    const task = this.store.task(taskId);
+    const task = await findOne(this.projector, query.minPosition, () => this.store.task(taskId));
     if (!task) throw notFound('Task', taskId);
     const stats = this.store.stats(taskId);
     const p95 = stats && stats.timedAttempts > 0 ? this.durationPercentile(taskId, stats.timedAttempts, 0.95) : undefined;
@@ -83,13 +79,13 @@ export class ProjectorQueries {
 
   /** Every task's executions together (`sched.query.stats` without a taskId). */
   async getOverallStats(query: StatsQuery): Promise<OverallStatsView> {
-    await this.caughtUpTo(query.minPosition);
+    await caughtUpTo(this.projector, query.minPosition);
     return overallStats(this.store.db);
   }
 
   /** Newest scheduled first; `from` inclusive, `to` exclusive. */
   async listExecutions(query: ListExecutionsQuery): Promise<Page<ExecutionView>> {
-    await this.caughtUpTo(query.minPosition);
+    await caughtUpTo(this.projector, query.minPosition);
     const where = new Where()
       .add('task_id = ?', query.taskId)
       .add('status = ?', query.status)
@@ -107,10 +103,5 @@ export class ProjectorQueries {
       .prepare('SELECT duration_ms FROM attempts WHERE task_id = ? AND duration_ms IS NOT NULL ORDER BY duration_ms LIMIT 1 OFFSET ?')
       .get(taskId, offset) as { duration_ms: number } | undefined;
     return row?.duration_ms;
-  }
-
-  /** Read-your-writes: a caller that got `position` from a command waits until the tables include it. */
-  private async caughtUpTo(minPosition: number | undefined): Promise<void> {
-    if (minPosition !== undefined) await this.projector.waitForPosition(minPosition, MIN_POSITION_WAIT_MS);
   }
 }

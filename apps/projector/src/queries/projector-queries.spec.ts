@@ -149,4 +149,21 @@ describe('projector queries (through the controller)', () => {
     await h.append([created]);
     await expect(reading).resolves.toMatchObject({ taskId: 'task-rw', state: 'active' });
   });
+
+  it('a get without minPosition finds what was committed before it asked, though the read models had not applied it', async () => {
+    const held = new ProjectorHarness({ minBatchIntervalMs: 60_000 });
+    const events = new EventFactory();
+    try {
+      held.projector.start();
+      await held.append([events.created('task-earlier')]);
+      await held.caughtUp();
+      await held.append([events.created('task-fresh')]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(held.store.task('task-fresh')).toBeNull(); // committed, not applied: held back a minute after the last batch
+      await expect(held.controller.getTask({ taskId: 'task-fresh' })).resolves.toMatchObject({ taskId: 'task-fresh' });
+      await expect(held.controller.getTask({ taskId: 'task-never' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await held.close();
+    }
+  });
 });

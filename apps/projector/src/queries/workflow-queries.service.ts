@@ -14,7 +14,7 @@ import { ProjectorService } from '../projector.service';
 import { ReadModelStore } from '../store/read-model.store';
 import { recordToWorkflowRun, type WorkflowRunRecord } from '../store/workflow-runs.table';
 import { keysetPage, Where, type KeysetOrder } from './keyset-page';
-import { MIN_POSITION_WAIT_MS } from './projector-queries.service';
+import { caughtUpTo, findOne } from './read-your-writes';
 
 const RUN_ORDER: KeysetOrder = { table: 'workflow_runs', sortColumn: 'started_at', idColumn: 'run_id', direction: 'DESC' };
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -39,15 +39,14 @@ export class WorkflowQueries {
   ) {}
 
   async getRun(query: GetWorkflowRunQuery): Promise<WorkflowRunView> {
-    await this.caughtUpTo(query.minPosition);
-    const row = this.store.workflowRun(query.runId);
+    const row = await findOne(this.projector, query.minPosition, () => this.store.workflowRun(query.runId));
     if (!row) throw notFound('Run', query.runId);
     return toRunView(row, row.steps.map((step) => this.toStepView(step)));
   }
 
   /** Newest run first. */
   async listRuns(query: ListWorkflowRunsQuery): Promise<Page<WorkflowRunView>> {
-    await this.caughtUpTo(query.minPosition);
+    await caughtUpTo(this.projector, query.minPosition);
     const where = new Where().add('task_id = ?', query.taskId).add('status = ?', query.status);
     return keysetPage(this.store.db, RUN_ORDER, { where, limit: query.limit, cursor: query.cursor }, (record: WorkflowRunRecord) =>
       toRunView(recordToWorkflowRun(record)),
@@ -64,9 +63,5 @@ export class WorkflowQueries {
       endedAt: iso(endedAt),
       ...(execution ? { attempt: execution.attempt, executionStatus: execution.status, ...(execution.progress ? { progress: execution.progress } : {}) } : {}),
     };
-  }
-
-  private async caughtUpTo(minPosition: number | undefined): Promise<void> {
-    if (minPosition !== undefined) await this.projector.waitForPosition(minPosition, MIN_POSITION_WAIT_MS);
   }
 }
