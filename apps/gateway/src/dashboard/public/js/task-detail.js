@@ -26,17 +26,8 @@ export class TaskDetailView {
   }
 
   async load(minPosition) {
-    const history = this.loadHistory();
-    const header = this.loadHeader(minPosition)
-      .catch(async (error) => {
-        // The history is read from the log, the header from the read models, which may not have applied the newest
-        // events yet (a link opened as the task is created): not found there, it waits for what the history holds.
-        const logPosition = error.code === 'NOT_FOUND' ? await history : undefined;
-        if (logPosition === undefined) throw error;
-        await this.loadHeader(logPosition);
-      })
-      .catch((error) => this.showHeaderError(error));
-    await Promise.all([header, this.executions.load(minPosition), this.verify(), history]);
+    const header = this.loadHeader(minPosition).catch((error) => this.showHeaderError(error));
+    await Promise.all([header, this.executions.load(minPosition), this.verify(), this.loadHistory()]);
   }
 
   /** The header says why it is empty (a task id that does not exist, the gateway down) instead of staying blank. */
@@ -89,7 +80,6 @@ export class TaskDetailView {
         : el('p', { class: 'muted' }, 'Each event carries sha256(previous hash + the event); an edited, forged or deleted event breaks the chain.'));
   }
 
-  /** Resolves to the position of the newest event it read. */
   async loadHistory() {
     const events = [];
     let afterPosition;
@@ -101,7 +91,6 @@ export class TaskDetailView {
     }
     this.positions = new Set(events.map((event) => event.position));
     this.timeline.replaceChildren(...events.map(historyItem).reverse());
-    return events.at(-1)?.position;
   }
 
   /** A live event of this task: on top of the history, into the executions, and the header once the read model has it. */
