@@ -1,14 +1,14 @@
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { SchedConfig } from '../config';
 import { natsCredentialOptions } from '../security/nats-credentials';
 import { PlainJsonRequestDeserializer } from './request.deserializer';
 import { PlainJsonReplySerializer } from './reply.serializer';
+import { SchedNatsServer } from './sched-nats-server';
 
 /** Nest's NATS transport speaking our plain JSON contract, with each service in its own queue group. */
 export function schedNatsTransport(config: SchedConfig, queue: string): MicroserviceOptions {
   return {
-    transport: Transport.NATS,
-    options: {
+    strategy: new SchedNatsServer({
       servers: config.natsUrl.split(','),
       name: `${queue}:${config.instanceId}`,
       queue,
@@ -17,6 +17,6 @@ export function schedNatsTransport(config: SchedConfig, queue: string): Microser
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       ...natsCredentialOptions(config.natsCredentials),
-    },
-  } as MicroserviceOptions;
+    }),
+  };
 }

@@ -1,0 +1,49 @@
+import { Module, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { startTestNats, type TestNats } from '../../../../test/support/nats';
+import { waitFor } from '../../../../test/support/system';
+import { loadConfig } from '../config';
+import { schedNatsTransport } from './nats-transport';
+
+/** Collects what the microservice logs, by level. */
+class RecordingLogger implements LoggerService {
+  readonly lines: { level: string; message: string }[] = [];
+  log = (message: unknown) => this.lines.push({ level: 'log', message: String(message) });
+  warn = (message: unknown) => this.lines.push({ level: 'warn', message: String(message) });
+  error = (message: unknown) => this.lines.push({ level: 'error', message: String(message) });
+}
+
+@Module({})
+class EmptyModule {}
+
+describe('SchedNatsServer (real nats-server, stopped and started again)', () => {
+  jest.setTimeout(30_000);
+  let nats: TestNats;
+  beforeAll(async () => (nats = await startTestNats()));
+  afterAll(() => nats.cleanup());
+
+  it('logs a lost connection as a warning naming the server, and its restoration; nothing at error level', async () => {
+    const logger = new RecordingLogger();
+    const config = loadConfig({ NATS_URL: nats.url, LOG_LEVEL: 'error', INSTANCE_ID: 'status-test' });
+    const app = await NestFactory.createMicroservice(EmptyModule, { ...schedNatsTransport(config, 'status-test'), logger });
+    await app.listen();
+    const statuses: string[] = [];
+    app.status.subscribe((status) => statuses.push(String(status)));
+    try {
+      await nats.stop();
+      await waitFor(() => logger.lines.some((line) => line.message.includes('lost')), 15_000, 'the lost connection logged');
+      await nats.restart();
+      await waitFor(() => logger.lines.some((line) => line.message.includes('restored')), 15_000, 'the reconnect logged');
+      const server = `127.0.0.1:${nats.port}`;
+      expect(logger.lines.filter((line) => /NATS/.test(line.message))).toEqual([
+        { level: 'warn', message: `NATS connection to ${server} lost; reconnecting (requests wait or fail with UNAVAILABLE meanwhile)` },
+        { level: 'log', message: `NATS connection to ${server} restored` },
+      ]);
+      expect(logger.lines.filter((line) => line.level === 'error')).toEqual([]);
+      expect(statuses).toEqual(expect.arrayContaining(['disconnected', 'reconnecting', 'connected']));
+    } finally {
+      await app.close();
+    }
+  });
+});
+

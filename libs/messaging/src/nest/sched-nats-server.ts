@@ -1,0 +1,57 @@
+import { ServerNats, type NatsStatus } from '@nestjs/microservices';
+
+// Nest's NatsStatus is a const enum of these strings, which a type-only import cannot name as values.
+const DISCONNECTED = 'disconnected' as NatsStatus;
+const RECONNECTING = 'reconnecting' as NatsStatus;
+const CONNECTED = 'connected' as NatsStatus;
+
+/** The connection statuses nats.js reports that this server speaks of (the rest: pings, empty cluster updates). */
+interface NatsStatusEvent {
+  readonly type: string;
+  readonly server?: string;
+  readonly error?: unknown;
+  readonly added?: readonly string[];
+  readonly deleted?: readonly string[];
+}
+
+/**
+ * Nest's NATS server with connection statuses logged as an operator reads them: a lost connection is a warning that
+ * names the server and says it reconnects (Nest logged `NatsError: type: "disconnect".` as an error, once per
+ * connection, without the server), the reconnect names it too, and a cluster update with nothing added or removed
+ * is not logged at all. The status observable and the disconnect / reconnect / update events stay as Nest has them.
+ */
+export class SchedNatsServer extends ServerNats {
+  override async handleStatusUpdates(client: { status(): AsyncIterable<NatsStatusEvent> }): Promise<void> {
+    for await (const status of client.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          this.logger.warn(`NATS connection to ${status.server ?? 'the server'} lost; reconnecting (requests wait or fail with UNAVAILABLE meanwhile)`);
+          this._status$.next(DISCONNECTED);
+          this.statusEventEmitter.emit('disconnect', status.server);
+          break;
+        case 'reconnecting':
+          this._status$.next(RECONNECTING);
+          break;
+        case 'reconnect':
+          this.logger.log(`NATS connection to ${status.server ?? 'the server'} restored`);
+          this._status$.next(CONNECTED);
+          this.statusEventEmitter.emit('reconnect', status.server);
+          break;
+        case 'update':
+          if (status.added?.length || status.deleted?.length) {
+            this.logger.log(`NATS cluster servers changed: added ${status.added?.join(', ') || 'none'}, removed ${status.deleted?.join(', ') || 'none'}`);
+          }
+          this.statusEventEmitter.emit('update', { added: [...(status.added ?? [])], deleted: [...(status.deleted ?? [])] });
+          break;
+        case 'error':
+          this.logger.error(`NATS connection error: ${String(status.error)}`);
+          break;
+        case 'ldm':
+          this.logger.warn(`NATS server ${status.server ?? ''} is entering lame duck mode (shutting down); the client moves to another server`);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
