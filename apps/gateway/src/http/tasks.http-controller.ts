@@ -84,7 +84,7 @@ export class TasksHttpController {
     return this.client.triggerTask(bodyWith(body, { taskId }) as never);
   }
 
-  @CommandRoute('tasks/:taskId/backfill', 'Fire the occurrences of a past range', Subjects.cmd.taskBackfill, {
+  @CommandRoute('tasks/:taskId/backfill', 'Fire the occurrences in (from, to] that never fired', Subjects.cmd.taskBackfill, {
     status: 202,
     body: 'BackfillTaskInput',
     bodyRequired: true,

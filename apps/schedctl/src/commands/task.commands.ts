@@ -122,9 +122,9 @@ export function taskCommands(ctx: CliContext): Command {
 
   task
     .command('backfill <taskId>')
-    .description('fire the occurrences a task missed in [from, to)')
-    .requiredOption('--from <instant>')
-    .requiredOption('--to <instant>')
+    .description('fire the occurrences of the task\'s schedules in (from, to] that never fired, as Temporal\'s backfill')
+    .requiredOption('--from <instant>', 'ISO instant; exclusive: occurrences after it')
+    .requiredOption('--to <instant>', 'ISO instant, not in the future; inclusive')
     .action(async (taskId: string, flags: { from: string; to: string }) => {
       const result = await (await ctx.client()).backfillTask({ taskId, from: flags.from, to: flags.to });
       ctx.print(result, () => `backfill ${result.backfillId} of task ${taskId}: ${result.occurrences} occurrences in range (already fired ones are skipped)\n`);

@@ -138,8 +138,9 @@ export const backfillTaskPayloadSchema = z
   .object({
     ...commandBase,
     taskId: idSchema,
-    from: z.iso.datetime({ offset: true }),
-    to: z.iso.datetime({ offset: true }),
+    // (from, to], as Temporal's schedule backfill takes its range.
+    from: z.iso.datetime({ offset: true }).describe('exclusive: the occurrences after this instant'),
+    to: z.iso.datetime({ offset: true }).describe('inclusive, and not in the future'),
   })
   .strict()
   .refine((payload) => Date.parse(payload.from) < Date.parse(payload.to), { message: 'from must be before to', path: ['to'] });
