@@ -102,6 +102,9 @@ describe('schedctl against the whole system', () => {
     expect(execution.out).toMatch(/ATTEMPT\s+STATUS[\s\S]*1\s+succeeded/);
     const list = await json<{ items: { executionId: string }[] }>('exec', 'list', '--task', taskId);
     expect(list.items.map((e) => e.executionId)).toContain(executionId);
+    // For people, each row names its task (the execution id already holds the task's id).
+    const table = await run('exec', 'list', '--task', taskId);
+    expect(table.out).toMatch(new RegExp(`^${executionId}\\s+from-yaml\\s+succeeded`, 'm'));
 
     const history = await run('history', taskId);
     expect(history.out).toMatch(/TaskCreated[\s\S]*TaskPaused[\s\S]*TaskResumed[\s\S]*TaskTriggered[\s\S]*TaskSucceeded/);

@@ -130,5 +130,11 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     expect(out).toMatch(/← extract/);
     expect(out).toMatch(/CommandFailed/);
     console.log(`schedctl workflow show ${first}:\n${out}`);
+
+    // schedctl's execution list names a step's execution by its workflow and step.
+    const task = await ok<{ name: string }>(Subjects.query.taskGet, { taskId });
+    out = '';
+    expect(await main(['--url', system.nats.url, 'exec', 'list', '--task', `${taskId}:load`], io)).toBe(0);
+    expect(out).toMatch(new RegExp(`^${resumed.runId}:load\\s+${task.name} › load\\s+succeeded`, 'm'));
   });
 });

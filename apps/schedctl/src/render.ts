@@ -54,10 +54,11 @@ export const taskFields = (t: TaskView): string =>
     counts: `${t.counts.succeeded} succeeded, ${t.counts.failed} failed, ${t.counts.running} running, ${t.counts.total} total`,
   });
 
-export const executionTable = (executions: readonly ExecutionView[]): string =>
+/** Executions as a table; `names` gives each one's task name (task-names.ts), else the task id is shown. */
+export const executionTable = (executions: readonly ExecutionView[], names: ReadonlyMap<string, string> = new Map()): string =>
   table(
     ['id', 'task', 'status', 'scheduled', 'attempt', 'duration ms', 'worker'],
-    executions.map((e) => [e.executionId, e.taskId, e.status, when(e.scheduledAt), e.attempt, e.durationMs, e.workerId]),
+    executions.map((e) => [e.executionId, names.get(e.taskId) ?? e.taskId, e.status, when(e.scheduledAt), e.attempt, e.durationMs, e.workerId]),
   );
 
 const attemptTable = (attempts: readonly AttemptView[]): string =>

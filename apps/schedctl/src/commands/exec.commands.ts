@@ -4,6 +4,7 @@ import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type Hist
 import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
 import { progressBar } from '../output';
+import { taskNames } from '../task-names';
 import { asOfFields, executionFields, executionTable, historyLine, itemsText } from '../render';
 
 /** Events after which an execution does nothing more. */
@@ -75,7 +76,8 @@ export function execCommands(ctx: CliContext): Command {
       const { client, minPosition } = await ctx.consistentRead();
       const query = { taskId: flags.task, status: flags.status, from: flags.from, to: flags.to, limit: flags.limit, cursor: flags.cursor };
       const page = await client.listExecutions({ ...query, minPosition });
-      ctx.print(page, () => executionTable(page.items) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
+      const names = ctx.asJson ? new Map<string, string>() : await taskNames(client, page.items.map((e) => e.taskId), minPosition);
+      ctx.print(page, () => executionTable(page.items, names) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
     });
 
   exec
