@@ -1,7 +1,7 @@
 import { ErrorCode, SchedError, type ExecutionLogLine } from '@sched/contracts';
 import { percentOfItems, type KnownExecutionState } from '@sched/domain';
 import { WrongExpectedVersionError } from '@sched/event-store';
-import { AttemptLog, toExecutionError, type TaskExecutor } from '@sched/executors';
+import { AttemptLog, parseStoredConfig, toExecutionError, type TaskExecutor } from '@sched/executors';
 import type { AbortReason, AttemptAbort } from './attempt-abort';
 import { AttemptWatchdog } from './attempt-watchdog';
 import type { ExecutionActor, Progress } from './execution-actor';
@@ -44,7 +44,7 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
   const { actor, executor, attempt } = run;
   const state = actor.current as KnownExecutionState;
   const log = new AttemptLog(run.logSink);
-  const config = executor.configSchema.safeParse(state.due.config);
+  const config = parseStoredConfig(executor, state.due.config);
   if (!config.success) {
     return record(() => actor.fail(attempt, { type: 'InvalidConfig', message: config.error.message, retryable: false }, log.lines()));
   }

@@ -3,6 +3,7 @@ export * from './execution-control';
 export * from './execution-error';
 export * from './attempt-log';
 export * from './executor-registry';
+export * from './stored-config';
 export * from './executor-modules';
 export * from './builtins';
 export * from './workflow.executor';

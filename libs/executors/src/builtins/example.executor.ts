@@ -10,7 +10,7 @@ const exampleConfigSchema = z.object({
   successRate: z.number().min(0).max(1).default(1),
   /** Items processed, one per step, each reported as item progress (default 10). */
   steps: z.number().int().min(1).max(10_000).default(10),
-});
+}).strict();
 type ExampleConfig = z.output<typeof exampleConfigSchema>;
 
 const DEFAULT_DURATION_MS = 10_000;

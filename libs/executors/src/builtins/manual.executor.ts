@@ -4,7 +4,7 @@ import { ExecutorError, type TaskExecutor } from '../task-executor';
 const manualConfigSchema = z.object({
   /** What a triggered run records as its result (e.g. who approved what). */
   result: z.unknown().optional(),
-});
+}).strict();
 type ManualConfig = z.output<typeof manualConfigSchema>;
 
 /**

@@ -10,6 +10,7 @@ const sleepConfigSchema = z
     /** How many progress reports to make along the way. */
     steps: z.number().int().min(1).max(1000).default(4),
   })
+  .strict()
   .transform((config, ctx) => {
     const durationMs = parseDurationMs(config.duration);
     if (durationMs === undefined || durationMs < 0 || durationMs > 86_400_000) {
