@@ -8,6 +8,9 @@ describe('executor configs: strict on admission, lenient for what is stored', ()
     expect(() => registry.validate('sleep', { duration: '1s', progressSteps: 3 })).toThrow(
       expect.objectContaining({ code: 'VALIDATION', message: 'invalid config for executor "sleep": config: Unrecognized key: "progressSteps"' }),
     );
+    expect(() => registry.validate('sleep', { duraton: '1s' })).toThrow(
+      expect.objectContaining({ message: 'invalid config for executor "sleep": config: Unrecognized key: "duraton" (did you mean "duration"?)' }),
+    );
   });
 
   it('runs a config stored before the schema became strict, without the keys it never read', () => {

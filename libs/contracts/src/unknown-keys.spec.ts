@@ -1,0 +1,40 @@
+import { createTaskPayloadSchema, updateTaskPayloadSchema } from './commands/task-commands';
+import { parsePayload } from './validation';
+
+const messagesOf = (run: () => unknown): string[] => {
+  try {
+    run();
+  } catch (error) {
+    return (error as { details: { issues: { path: string; message: string }[] } }).details.issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  throw new Error('expected a VALIDATION error');
+};
+
+describe('unknown payload fields name the field they most likely meant', () => {
+  it('at the top level, through the refinements of an update', () => {
+    expect(messagesOf(() => parsePayload(updateTaskPayloadSchema, { taskId: 't', nmae: 'x', name: 'y' }, 'task.update'))).toEqual([
+      ': Unrecognized key: "nmae" (did you mean "name"?)',
+    ]);
+  });
+
+  it('inside nested objects, array items and the options of a union', () => {
+    const payload = {
+      name: 'x',
+      executor: 'noop',
+      schedule: [],
+      retry: { maxAttempts: 2, initalInterval: '1s' },
+      schedules: [{ type: 'interval', every: '1s', ofset: '1s' }],
+    };
+    expect(messagesOf(() => parsePayload(createTaskPayloadSchema, payload, 'task.create'))).toEqual([
+      'schedules.0: Unrecognized key: "ofset" (did you mean "offset"?)',
+      'retry: Unrecognized key: "initalInterval" (did you mean "initialInterval"?)',
+      ': Unrecognized key: "schedule" (did you mean "schedules"?)',
+    ]);
+  });
+
+  it('says only the key when nothing known is close', () => {
+    expect(messagesOf(() => parsePayload(createTaskPayloadSchema, { name: 'x', executor: 'noop', frobnicate: 1, zz: 2 }, 'task.create'))).toEqual([
+      ': Unrecognized keys: "frobnicate", "zz"',
+    ]);
+  });
+});
