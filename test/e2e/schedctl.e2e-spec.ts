@@ -129,6 +129,28 @@ describe('schedctl against the whole system', () => {
     expect(rebuild).toMatchObject({ code: 0, out: expect.stringMatching(/rebuilt read models: \d+ events/) });
   });
 
+  it('takes a task by its name wherever it takes a task id', async () => {
+    const name = 'nightly report by name';
+    const { taskId: id } = await json<{ taskId: string }>('task', 'create', '--name', name, '--executor', 'noop');
+    expect(await json('task', 'pause', name)).toMatchObject({ taskId: id, events: ['TaskPaused'] });
+    expect(await json('task', 'get', name)).toMatchObject({ taskId: id, state: 'paused' });
+    expect(await json('task', 'resume', name)).toMatchObject({ taskId: id, events: ['TaskResumed'] });
+    const { executionId } = await json<{ executionId: string }>('task', 'trigger', name);
+    await run('exec', 'tail', '--execution', executionId);
+    expect(await json('exec', 'get', executionId)).toMatchObject({ taskId: id, status: 'succeeded' });
+    const listed = await json<{ items: { executionId: string }[] }>('exec', 'list', '--task', name);
+    expect(listed.items.map((e) => e.executionId)).toEqual([executionId]);
+    expect(await json('task', 'stats', name)).toMatchObject({ taskId: id, finished: 1 });
+    expect((await run('history', name)).out).toMatch(/TaskCreated[\s\S]*TaskPaused[\s\S]*TaskSucceeded/);
+    expect(await run('audit', 'verify', name)).toMatchObject({ code: 0, out: expect.stringContaining('OK: every hash chain holds') });
+    // Neither an id nor a name: said so, whether it could be an id or not.
+    for (const ref of ['no task has this name', 'no-such-name']) {
+      expect(await run('task', 'pause', ref)).toMatchObject({ code: 1, err: expect.stringContaining(`NOT_FOUND: no task has the id or name "${ref}"`) });
+    }
+    // A refusal that is not about the task stays what it was.
+    expect(await run('task', 'backfill', name, '--from', 'yesterday', '--to', 'today')).toMatchObject({ code: 1, err: expect.stringContaining('VALIDATION') });
+  });
+
   it('exits 3 when nothing answers', async () => {
     const result = await main(['--url', 'nats://127.0.0.1:1', 'task', 'list'], { out: () => undefined, err: () => undefined, interactive: false });
     expect(result).toBe(3);

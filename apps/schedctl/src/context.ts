@@ -66,6 +66,41 @@ export class CliContext {
     return { client, minPosition: await client.headPosition() };
   }
 
+  /**
+   * Runs `call` on the task `ref` names: its id, or else its name (unique among tasks not deleted), so `schedctl task
+   * pause nightly-etl` works. The id is tried first, at no extra cost; only a refusal that could mean "not an id"
+   * (NOT_FOUND, or VALIDATION: a name with spaces is no id) looks the name up and calls again, which is safe: the
+   * refused call appended nothing. A ref that is neither is NOT_FOUND saying so.
+   */
+  async forTask<T>(ref: string, call: (client: SchedClient, taskId: string) => Promise<T>): Promise<T> {
+    const client = await this.client();
+    try {
+      return await call(client, ref);
+    } catch (error) {
+      if (!SchedClientError.is(error) || !refusedTheTaskId(error)) throw error;
+      const named = await client.listTasks({ name: ref, limit: 1, minPosition: await client.headPosition() });
+      const taskId = named.items[0]?.taskId;
+      if (taskId === undefined || taskId === ref) {
+        throw new SchedClientError('NOT_FOUND', `no task has the id or name "${ref}"`, { task: ref }, error.subject);
+      }
+      return call(client, taskId);
+    }
+  }
+
+  /**
+   * The task id `ref` names, for filters that take a task (history, exec list and tail, audit): `ref` itself when a
+   * task has that id (or no task has that name either: a step's `<taskId>:<stepId>`, a task not projected yet), else
+   * the id of the task of that name.
+   */
+  async taskIdOf(ref: string): Promise<string> {
+    return this.forTask(ref, async (client, taskId) => (await client.getTask({ taskId, minPosition: await client.headPosition() })).taskId).catch(
+      (error: unknown) => {
+        if (SchedClientError.is(error, 'NOT_FOUND') || SchedClientError.is(error, 'VALIDATION')) return ref;
+        throw error;
+      },
+    );
+  }
+
   /** JSON for scripts (`--json`), or the human rendering. */
   print(value: unknown, human: () => string): void {
     this.io.out(this.asJson ? json(value) : human());
@@ -75,4 +110,11 @@ export class CliContext {
     const client = await this.connecting?.catch(() => undefined);
     await client?.close();
   }
+}
+
+/** A refusal of the task id itself: the task is not there, or the id is not even one (a name with spaces). */
+function refusedTheTaskId(error: SchedClientError): boolean {
+  if (error.code === 'NOT_FOUND') return true;
+  const issues = (error.details as { issues?: { path?: string }[] }).issues ?? [];
+  return error.code === 'VALIDATION' && issues.some((issue) => issue.path === 'taskId');
 }

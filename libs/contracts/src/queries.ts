@@ -20,7 +20,14 @@ export const getTaskQuerySchema = z
   .object({ taskId: idSchema, minPosition: page.minPosition })
   .strict();
 export const listTasksQuerySchema = z
-  .object({ ...page, state: z.enum(taskStates).optional(), executor: z.string().optional(), tag: z.string().optional() })
+  .object({
+    ...page,
+    state: z.enum(taskStates).optional(),
+    executor: z.string().optional(),
+    tag: z.string().optional(),
+    /** The task of this exact name (names are unique among tasks not deleted). */
+    name: z.string().min(1).optional(),
+  })
   .strict();
 export const getExecutionQuerySchema = z
   .object({ executionId: idSchema, minPosition: page.minPosition })

@@ -20,7 +20,7 @@ export class TasksHttpController {
 
   @QueryRoute('tasks', 'List tasks', Subjects.query.taskList, {
     errors: [422],
-    query: { ...PAGE_FIELDS, state: { type: 'string', enum: taskStates }, executor: { type: 'string' }, tag: { type: 'string' } },
+    query: { ...PAGE_FIELDS, state: { type: 'string', enum: taskStates }, executor: { type: 'string' }, tag: { type: 'string' }, name: { type: 'string', description: 'the task of this exact name' } },
   })
   list(@Query() query: Record<string, unknown>) {
     return this.client.listTasks(queryPayload(query, { numeric: ['limit', 'minPosition'] }) as never);

@@ -51,6 +51,7 @@ export class ProjectorQueries {
     const where = new Where()
       .add(query.state === undefined ? 'state != ?' : 'state = ?', query.state ?? 'deleted')
       .add('executor = ?', query.executor)
+      .add('name = ?', query.name)
       .add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)', query.tag);
     const page = { where, limit: query.limit, cursor: query.cursor };
     const nowMs = Date.now();

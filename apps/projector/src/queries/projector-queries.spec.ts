@@ -96,6 +96,18 @@ describe('projector queries (through the controller)', () => {
     await expect(q.listExecutions({ cursor: 'garbage' })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
+  it('task.list finds a task by its exact name', async () => {
+    const named = new ProjectorHarness();
+    const events = new EventFactory();
+    try {
+      await named.liveDump([events.created('task-a', { name: 'etl' }), events.created('task-b', { name: 'etl-2' })]);
+      expect(ids(await named.controller.listTasks({ name: 'etl' }))).toEqual(['task-a']);
+      expect(ids(await named.controller.listTasks({ name: 'ETL' }))).toEqual([]);
+    } finally {
+      await named.close();
+    }
+  });
+
   it('task.list filters by state, executor and tag; deleted tasks only when asked for', async () => {
     expect(ids(await q.listTasks({}))).toEqual(['task-000', 'task-001', 'task-003']);
     expect(ids(await q.listTasks({ state: 'paused' }))).toEqual(['task-001']);

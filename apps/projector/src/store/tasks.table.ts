@@ -30,6 +30,7 @@ export const TASKS_DDL = `
   CREATE INDEX IF NOT EXISTS tasks_by_created ON tasks (created_at, task_id);
   CREATE INDEX IF NOT EXISTS tasks_by_state ON tasks (state, created_at, task_id);
   CREATE INDEX IF NOT EXISTS tasks_by_executor ON tasks (executor, created_at, task_id);
+  CREATE INDEX IF NOT EXISTS tasks_by_name ON tasks (name, created_at, task_id);
 `;
 
 /** A `tasks` row as SQLite holds it: JSON text for config, schedules, tags and last execution; times in epoch ms. */

@@ -16,11 +16,12 @@ const auditText = (report: AuditReport): string =>
 export function replayCommands(ctx: CliContext): Command[] {
   const history = new Command('history')
     .description('the full ordered history of a task (its stream and every execution), or of one execution')
-    .argument('[taskId]')
+    .argument('[task]', 'task id or name')
     .option('--execution <executionId>')
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--after <position>', 'start after this global position', wholeNumber)
-    .action(async (taskId: string | undefined, flags: { execution?: string; type?: string[]; after?: number }) => {
+    .action(async (ref: string | undefined, flags: { execution?: string; type?: string[]; after?: number }) => {
+      const taskId = ref === undefined ? undefined : await ctx.taskIdOf(ref);
       const query = { taskId, executionId: flags.execution, types: flags.type, afterPosition: flags.after };
       const events: HistoryEntry[] = [];
       for await (const event of (await ctx.client()).history(query)) {
@@ -34,12 +35,12 @@ export function replayCommands(ctx: CliContext): Command[] {
   audit
     .command('verify')
     .description('recompute the hash chains of a task (or one execution) and name the first broken link')
-    .argument('[taskId]')
+    .argument('[task]', 'task id or name')
     .option('--execution <executionId>')
-    .action(async (taskId: string | undefined, flags: { execution?: string }) => {
-      if (!taskId && !flags.execution) throw new UsageError('audit verify needs a task id or --execution <executionId>');
+    .action(async (ref: string | undefined, flags: { execution?: string }) => {
+      if (!ref && !flags.execution) throw new UsageError('audit verify needs a task (id or name) or --execution <executionId>');
       const client = await ctx.client();
-      const report = await (flags.execution ? client.auditVerify({ executionId: flags.execution }) : client.auditVerify({ taskId: taskId! }));
+      const report = await (flags.execution ? client.auditVerify({ executionId: flags.execution }) : client.auditVerify({ taskId: await ctx.taskIdOf(ref!) }));
       ctx.print(report, () => auditText(report));
       if (!report.ok) ctx.exitCode = ExitCode.AUDIT_FAILED;
     });

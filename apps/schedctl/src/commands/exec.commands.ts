@@ -66,7 +66,7 @@ export function execCommands(ctx: CliContext): Command {
   exec
     .command('list')
     .description('list executions, newest scheduled first')
-    .option('--task <taskId>')
+    .option('--task <task>', 'task id or name')
     .addOption(new Option('--status <status>').choices(executionStatuses))
     .option('--from <instant>', 'scheduled at or after')
     .option('--to <instant>', 'scheduled before')
@@ -74,7 +74,8 @@ export function execCommands(ctx: CliContext): Command {
     .option('--cursor <cursor>')
     .action(async (flags: { task?: string; status?: ExecutionStatus; from?: string; to?: string; limit: number; cursor?: string }) => {
       const { client, minPosition } = await ctx.consistentRead();
-      const query = { taskId: flags.task, status: flags.status, from: flags.from, to: flags.to, limit: flags.limit, cursor: flags.cursor };
+      const taskId = flags.task === undefined ? undefined : await ctx.taskIdOf(flags.task);
+      const query = { taskId, status: flags.status, from: flags.from, to: flags.to, limit: flags.limit, cursor: flags.cursor };
       const page = await client.listExecutions({ ...query, minPosition });
       const names = ctx.asJson ? new Map<string, string>() : await taskNames(client, page.items.map((e) => e.taskId), minPosition);
       ctx.print(page, () => executionTable(page.items, names) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
@@ -120,13 +121,14 @@ export function execCommands(ctx: CliContext): Command {
     .command('tail')
     .description('follow events live (resuming through history after a disconnect); --execution ends when it is over')
     .option('--execution <executionId>', 'one execution: its history so far, then live until it ends')
-    .option('--task <taskId>', "only this task's events")
+    .option('--task <task>', "only this task's events (task id or name)")
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--from-position <position>', 'replay history after this global position first', wholeNumber)
     .option('--count <n>', 'stop after this many events', wholeNumber)
     .action(async (flags: { execution?: string; task?: string; type?: string[]; fromPosition?: number; count?: number }) => {
       if (flags.execution) return tailExecution(ctx, flags.execution);
-      const feed = (await ctx.client()).subscribe({ taskId: flags.task, types: flags.type, fromPosition: flags.fromPosition });
+      const taskId = flags.task === undefined ? undefined : await ctx.taskIdOf(flags.task);
+      const feed = (await ctx.client()).subscribe({ taskId, types: flags.type, fromPosition: flags.fromPosition });
       const stop = (): void => void feed.close();
       process.once('SIGINT', stop);
       const printer = new TailPrinter(ctx);

@@ -3,17 +3,17 @@ import type { CliContext } from '../context';
 import { table } from '../output';
 import { overallStatsFields, statsFields } from '../render';
 
-/** `schedctl stats [taskId]`: one task's stats, or every task's executions together. */
+/** `schedctl stats [task]`: one task's stats, or every task's executions together. */
 export function statsCommand(ctx: CliContext): Command {
   return new Command('stats')
     .description('execution stats of one task, or (without a task id) of all tasks together')
-    .argument('[taskId]')
-    .action(async (taskId: string | undefined) => {
-      const { client, minPosition } = await ctx.consistentRead();
-      if (taskId) {
-        const stats = await client.stats({ taskId, minPosition });
+    .argument('[task]', 'task id or name')
+    .action(async (ref: string | undefined) => {
+      if (ref) {
+        const stats = await ctx.forTask(ref, async (client, taskId) => client.stats({ taskId, minPosition: await client.headPosition() }));
         return ctx.print(stats, () => statsFields(stats));
       }
+      const { client, minPosition } = await ctx.consistentRead();
       const overall = await client.overallStats({ minPosition });
       ctx.print(overall, () => overallStatsFields(overall));
     });

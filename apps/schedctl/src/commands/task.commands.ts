@@ -63,76 +63,75 @@ export function taskCommands(ctx: CliContext): Command {
     });
 
   task
-    .command('get <taskId>')
+    .command('get <task>')
     .description('show a task (or, with --as-of, its state at an instant, folded from its events)')
     .option('--as-of <instant>', 'ISO instant')
-    .action(async (taskId: string, flags: { asOf?: string }) => {
-      const client = await ctx.client();
-      if (flags.asOf) {
-        const view = await client.asOf({ taskId, at: flags.asOf });
+    .action(async (ref: string, flags: { asOf?: string }) => {
+      const { asOf } = flags;
+      if (asOf) {
+        const view = await ctx.forTask(ref, (client, taskId) => client.asOf({ taskId, at: asOf }));
         ctx.print(view, () => asOfFields(view));
         return;
       }
-      const view = await client.getTask({ taskId, minPosition: await client.headPosition() });
+      const view = await ctx.forTask(ref, async (client, taskId) => client.getTask({ taskId, minPosition: await client.headPosition() }));
       ctx.print(view, () => taskFields(view));
     });
 
-  definitionOptions(task.command('update <taskId>').description('change a task definition')).action(
-    async (taskId: string, flags: DefinitionFlags) => {
-      commandResult(ctx, 'updated')(await (await ctx.client()).updateTask({ ...definitionFrom(flags), taskId }));
+  definitionOptions(task.command('update <task>').description('change a task definition')).action(
+    async (ref: string, flags: DefinitionFlags) => {
+      commandResult(ctx, 'updated')(await ctx.forTask(ref, (client, taskId) => client.updateTask({ ...definitionFrom(flags), taskId })));
     },
   );
-  task.command('pause <taskId>').option('--note <text>').action(async (taskId: string, flags: { note?: string }) => {
-    commandResult(ctx, 'paused')(await (await ctx.client()).pauseTask({ taskId, note: flags.note }));
+  task.command('pause <task>').option('--note <text>').action(async (ref: string, flags: { note?: string }) => {
+    commandResult(ctx, 'paused')(await ctx.forTask(ref, (client, taskId) => client.pauseTask({ taskId, note: flags.note })));
   });
-  task.command('resume <taskId>').action(async (taskId: string) => {
-    commandResult(ctx, 'resumed')(await (await ctx.client()).resumeTask({ taskId }));
+  task.command('resume <task>').action(async (ref: string) => {
+    commandResult(ctx, 'resumed')(await ctx.forTask(ref, (client, taskId) => client.resumeTask({ taskId })));
   });
-  task.command('disable <taskId>').description('take a task off the timer entirely (not the same as pause)').option('--reason <text>')
-    .action(async (taskId: string, flags: { reason?: string }) => {
-      commandResult(ctx, 'disabled')(await (await ctx.client()).disableTask({ taskId, reason: flags.reason }));
+  task.command('disable <task>').description('take a task off the timer entirely (not the same as pause)').option('--reason <text>')
+    .action(async (ref: string, flags: { reason?: string }) => {
+      commandResult(ctx, 'disabled')(await ctx.forTask(ref, (client, taskId) => client.disableTask({ taskId, reason: flags.reason })));
     });
-  task.command('enable <taskId>').action(async (taskId: string) => {
-    commandResult(ctx, 'enabled')(await (await ctx.client()).enableTask({ taskId }));
+  task.command('enable <task>').action(async (ref: string) => {
+    commandResult(ctx, 'enabled')(await ctx.forTask(ref, (client, taskId) => client.enableTask({ taskId })));
   });
-  task.command('delete <taskId>').option('--reason <text>').action(async (taskId: string, flags: { reason?: string }) => {
-    commandResult(ctx, 'deleted')(await (await ctx.client()).deleteTask({ taskId, reason: flags.reason }));
+  task.command('delete <task>').option('--reason <text>').action(async (ref: string, flags: { reason?: string }) => {
+    commandResult(ctx, 'deleted')(await ctx.forTask(ref, (client, taskId) => client.deleteTask({ taskId, reason: flags.reason })));
   });
   task
-    .command('trigger <taskId>')
+    .command('trigger <task>')
     .description('run a task now; the same --command-id never fires twice')
     .option('--command-id <id>')
-    .action(async (taskId: string, flags: { commandId?: string }) => {
-      const result = await (await ctx.client()).triggerTask({ taskId, commandId: flags.commandId });
-      ctx.print(result, () => `triggered task ${taskId}: execution ${result.executionId}\n`);
+    .action(async (ref: string, flags: { commandId?: string }) => {
+      const result = await ctx.forTask(ref, (client, taskId) => client.triggerTask({ taskId, commandId: flags.commandId }));
+      ctx.print(result, () => `triggered task ${result.taskId}: execution ${result.executionId}\n`);
     });
 
   task
-    .command('next <taskId>')
+    .command('next <task>')
     .description("a task's next fire times (the timer's own computation, jitter included)")
     .option('-n, --count <n>', 'how many', wholeNumber, 5)
     .option('--after <instant>', 'start after this instant (default: now)')
-    .action(async (taskId: string, flags: { count: number; after?: string }) => {
-      const result = await (await ctx.client()).nextFires({ taskId, count: flags.count, after: flags.after });
+    .action(async (ref: string, flags: { count: number; after?: string }) => {
+      const result = await ctx.forTask(ref, (client, taskId) => client.nextFires({ taskId, count: flags.count, after: flags.after }));
       const human = () =>
-        (result.active ? '' : `task ${taskId} is not active: it fires only once resumed\n`) +
+        (result.active ? '' : `task ${result.taskId} is not active: it fires only once resumed\n`) +
         table(['occurrence', 'fires at'], result.fires.map((fire) => [when(fire.at), when(fire.fireAt)]));
       ctx.print(result, human);
     });
 
   task
-    .command('backfill <taskId>')
+    .command('backfill <task>')
     .description('fire the occurrences of the task\'s schedules in (from, to] that never fired, as Temporal\'s backfill')
     .requiredOption('--from <instant>', 'ISO instant; exclusive: occurrences after it')
     .requiredOption('--to <instant>', 'ISO instant, not in the future; inclusive')
-    .action(async (taskId: string, flags: { from: string; to: string }) => {
-      const result = await (await ctx.client()).backfillTask({ taskId, from: flags.from, to: flags.to });
-      ctx.print(result, () => `backfill ${result.backfillId} of task ${taskId}: ${result.occurrences} occurrences in range (already fired ones are skipped)\n`);
+    .action(async (ref: string, flags: { from: string; to: string }) => {
+      const result = await ctx.forTask(ref, (client, taskId) => client.backfillTask({ taskId, from: flags.from, to: flags.to }));
+      ctx.print(result, () => `backfill ${result.backfillId} of task ${result.taskId}: ${result.occurrences} occurrences in range (already fired ones are skipped)\n`);
     });
 
-  task.command('stats <taskId>').description('success rate, durations, recent outcomes').action(async (taskId: string) => {
-    const { client, minPosition } = await ctx.consistentRead();
-    const stats = await client.stats({ taskId, minPosition });
+  task.command('stats <task>').description('success rate, durations, recent outcomes').action(async (ref: string) => {
+    const stats = await ctx.forTask(ref, async (client, taskId) => client.stats({ taskId, minPosition: await client.headPosition() }));
     ctx.print(stats, () => statsFields(stats));
   });
   return task;
