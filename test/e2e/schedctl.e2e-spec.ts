@@ -123,6 +123,15 @@ describe('schedctl against the whole system', () => {
     const from = new Date(Math.floor(Date.now() / hour) * hour - 3 * hour + 1).toISOString();
     const backfill = await json<{ occurrences: number }>('task', 'backfill', taskId, '--from', from, '--to', new Date().toISOString());
     expect(backfill.occurrences).toBe(3);
+    // A failed command: its error and each attempt's log (its stdout), one line each, under the task's name.
+    const { taskId: failing } = await json<{ taskId: string }>('task', 'create', '--name', 'fails loudly', '--executor', 'command', '--max-retries', '0',
+      '--config', JSON.stringify({ argv: ['sh', '-c', 'echo partial output; echo broken >&2; exit 3'] }));
+    const { executionId: failed } = await json<{ executionId: string }>('task', 'trigger', failing);
+    await run('exec', 'tail', '--execution', failed);
+    const shown = await run('exec', 'get', failed);
+    expect(shown.out).toContain(`task:        fails loudly (${failing})\n`);
+    expect(shown.out).toContain('error:       CommandFailed: sh exited with code 3: broken\n');
+    expect(shown.out).toMatch(/\nattempt 1 log:\n {2}\S+ \S+ {2}info {3}exited with code 3\n {2}\S+ \S+ {2}info {3}stdout: partial output\n/);
     const cancelUnknown = await run('exec', 'cancel', 'no-such-execution');
     expect(cancelUnknown.code).toBe(1);
     const rebuild = await run('rebuild');

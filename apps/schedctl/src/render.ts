@@ -61,16 +61,29 @@ export const executionTable = (executions: readonly ExecutionView[], names: Read
     executions.map((e) => [e.executionId, names.get(e.taskId) ?? e.taskId, e.status, when(e.scheduledAt), e.attempt, e.durationMs, e.workerId]),
   );
 
+/** A stored message (a command's output may end on a line break, or span several lines) laid out under `indent`. */
+const lines = (message: string, indent: string): string => message.trimEnd().replace(/\n/g, `\n${indent}`);
+const LOG_INDENT = ' '.repeat(2 + 20 + 2 + 5 + 2);
+const errorText = (error: { type: string; message: string } | undefined): string | undefined => error && `${error.type}: ${lines(error.message, '  ')}`;
+
 const attemptTable = (attempts: readonly AttemptView[]): string =>
   table(
     ['attempt', 'status', 'worker', 'started', 'duration ms', 'error'],
-    attempts.map((a) => [a.attempt, a.status, a.workerId, when(a.startedAt), a.durationMs, a.error && `${a.error.type}: ${a.error.message}`]),
+    attempts.map((a) => [a.attempt, a.status, a.workerId, when(a.startedAt), a.durationMs, errorText(a.error)?.replace(/\n\s*/g, ' ')]),
   );
 
-export const executionFields = (e: ExecutionView): string =>
+/** Each attempt's log lines (the executor's logger, a command's output), under the attempt they came from. */
+const attemptLogs = (attempts: readonly AttemptView[]): string =>
+  attempts
+    .filter((a) => a.logs && a.logs.length > 0)
+    .map((a) => `\nattempt ${a.attempt} log:\n${a.logs!.map((line) => `  ${when(line.at)}  ${line.level.padEnd(5)}  ${lines(line.message, LOG_INDENT)}`).join('\n')}\n`)
+    .join('');
+
+/** One execution with its attempts and their logs; `taskName` is shown beside the task's id when known. */
+export const executionFields = (e: ExecutionView, taskName?: string): string =>
   fields({
     id: e.executionId,
-    task: e.taskId,
+    task: taskName && taskName !== e.taskId ? `${taskName} (${e.taskId})` : e.taskId,
     status: e.status,
     reason: e.reason,
     executor: e.executor,
@@ -82,8 +95,8 @@ export const executionFields = (e: ExecutionView): string =>
     worker: e.workerId,
     progress: e.progress && progressText(e.progress),
     result: e.result === undefined ? undefined : JSON.stringify(e.result),
-    error: e.error && `${e.error.type}: ${e.error.message}`,
-  }) + (e.attempts && e.attempts.length > 0 ? `\n${attemptTable(e.attempts)}` : '');
+    error: errorText(e.error),
+  }) + (e.attempts && e.attempts.length > 0 ? `\n${attemptTable(e.attempts)}${attemptLogs(e.attempts)}` : '');
 
 export const statsFields = (s: TaskStatsView): string =>
   fields({

@@ -91,8 +91,10 @@ export function execCommands(ctx: CliContext): Command {
         const view = await client.asOf({ executionId, at: flags.asOf });
         return ctx.print(view, () => asOfFields(view));
       }
-      const view = await client.getExecution({ executionId, minPosition: await client.headPosition() });
-      ctx.print(view, () => executionFields(view));
+      const minPosition = await client.headPosition();
+      const view = await client.getExecution({ executionId, minPosition });
+      const names = ctx.asJson ? new Map<string, string>() : await taskNames(client, [view.taskId], minPosition);
+      ctx.print(view, () => executionFields(view, names.get(view.taskId)));
     });
 
   exec

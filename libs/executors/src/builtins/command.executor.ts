@@ -36,7 +36,11 @@ function commandEnv(config: CommandConfig): NodeJS.ProcessEnv {
   return { ...inherited, ...config.env };
 }
 
-const tail = (text: string, chars = 500): string => (text.length > chars ? `…${text.slice(-chars)}` : text);
+/** The end of an output, without the line break it ends on (a message, a log line). */
+const tail = (text: string, chars = 500): string => {
+  const trimmed = text.trimEnd();
+  return trimmed.length > chars ? `…${trimmed.slice(-chars)}` : trimmed;
+};
 
 function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
