@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../apps/schedctl/src/cli';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 
 // commander 15 is ESM-only and not among the packages jest.config.js transforms: load it through SWC here.
 jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
@@ -158,6 +158,18 @@ describe('schedctl against the whole system', () => {
     }
     // A refusal that is not about the task stays what it was.
     expect(await run('task', 'backfill', name, '--from', 'yesterday', '--to', 'today')).toMatchObject({ code: 1, err: expect.stringContaining('VALIDATION') });
+  });
+
+  it('a schedule that fired its maxFires shows no next fire, and next says why', async () => {
+    const { taskId: id } = await json<{ taskId: string }>('task', 'create', '--name', 'twice', '--executor', 'noop',
+      '--schedule', JSON.stringify({ type: 'interval', every: '1s', maxFires: 2 }));
+    await waitFor(async () => (await json<{ items: { status: string }[] }>('exec', 'list', '--task', id)).items.filter((e) => e.status === 'succeeded').length === 2, 10_000, 'two fires');
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a third would have fired by now
+    expect((await json<{ items: unknown[] }>('exec', 'list', '--task', id)).items).toHaveLength(2);
+    const view = await json<{ nextFireAt?: string; scheduleStatus: string }>('task', 'get', id);
+    expect(view).toMatchObject({ scheduleStatus: 'succeeded' });
+    expect(view.nextFireAt).toBeUndefined();
+    expect((await run('task', 'next', id)).out).toContain(`task ${id} has no fires ahead`);
   });
 
   it('exits 3 when nothing answers', async () => {

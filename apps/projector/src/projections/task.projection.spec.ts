@@ -18,6 +18,7 @@ describe('tasks projection', () => {
         revision: 0,
         createdAt: T0,
         updatedAt: T0,
+        schedulesSetAt: T0,
         counts: ZERO_COUNTS,
         lastExecution: undefined,
         position: created.position,
@@ -41,9 +42,16 @@ describe('tasks projection', () => {
           revision: 1,
           createdAt: T0,
           updatedAt: T0 + 1000,
+          schedulesSetAt: T0, // the schedules were not touched: maxFires still counts from the create
           position: updated.position,
         },
       });
+  });
+
+  it('TaskUpdated with schedules: maxFires counts from then on', () => {
+    const created = log.created('t1');
+    const updated = log.tick().updated('t1', { schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0, maxFires: 3 }] });
+    given(created).when(updated).then({ task: { schedulesSetAt: T0 + 1000 } });
   });
 
   it('an event for a task never created leaves no row', () => {

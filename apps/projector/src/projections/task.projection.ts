@@ -34,6 +34,8 @@ export interface TaskRow {
   readonly disableReason?: string;
   /** When it last became active or enabled again (absent: since createdAt): occurrences before do not count as late. */
   readonly activeSince?: number;
+  /** When the schedules were last set (created, or updated with schedules): maxFires counts fires from here. */
+  readonly schedulesSetAt: number;
   /** Revision of the task stream: what a command's expected version refers to. */
   readonly revision: number;
   readonly createdAt: number;
@@ -57,14 +59,16 @@ export const taskProjection: Projection<TaskRow> = {
     if (e.type === 'TaskCreated') {
       if (row) return row; // a task id is created once; a second TaskCreated cannot reset its counts
       const { taskId, definition } = e.data;
-      const base = { taskId, definition, state: 'active' as const, revision: e.revision };
+      const base = { taskId, definition, state: 'active' as const, schedulesSetAt: at, revision: e.revision };
       return { ...base, createdAt: at, updatedAt: at, counts: ZERO_COUNTS, position: e.position };
     }
     if (!row) return null;
     const next = { ...row, revision: e.revision, updatedAt: at, position: e.position };
     switch (e.type) {
-      case 'TaskUpdated':
-        return { ...next, definition: { ...row.definition, ...e.data.changes } };
+      case 'TaskUpdated': {
+        const schedulesSetAt = e.data.changes.schedules ? at : row.schedulesSetAt;
+        return { ...next, definition: { ...row.definition, ...e.data.changes }, schedulesSetAt };
+      }
       case 'TaskPaused':
         return { ...next, state: 'paused', pauseNote: e.data.note };
       case 'TaskResumed':

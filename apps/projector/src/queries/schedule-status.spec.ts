@@ -1,6 +1,6 @@
 import { DELAYED_AFTER_MS, OVERDUE_AFTER_MS, type ScheduleSpec } from '@sched/contracts';
 import { ZERO_COUNTS, type TaskRow } from '../projections';
-import { scheduleStatusOf } from './schedule-status';
+import { nextFireOf, scheduleStatusOf } from './schedule-status';
 
 const MINUTE = 60_000;
 const NOW = Date.parse('2030-01-01T12:00:30Z');
@@ -13,6 +13,7 @@ const row = (extra: Partial<TaskRow> = {}, schedules: ScheduleSpec[] = [everyMin
   revision: 0,
   createdAt: NOW - 10 * MINUTE,
   updatedAt: NOW - 10 * MINUTE,
+  schedulesSetAt: NOW - 10 * MINUTE,
   counts: ZERO_COUNTS,
   position: 1,
   ...extra,
@@ -62,6 +63,17 @@ describe('computed schedule status', () => {
     expect(scheduleStatusOf(fresh, nextFire - DELAYED_AFTER_MS - 1000)).toBe('delayed');
     expect(scheduleStatusOf(fresh, nextFire - DELAYED_AFTER_MS + 1000)).toBe('succeeded');
     expect(scheduleStatusOf(row({ ...last('failed', lastWeekly) }, [weekly]), nextFire - DELAYED_AFTER_MS - 1000)).toBe('failed');
+  });
+
+  it('a schedule that fired its maxFires has no next fire and is never overdue', () => {
+    // Set 10 minutes ago, 3 fires allowed: 11:51, 11:52, 11:53 fired; nothing after.
+    const three: ScheduleSpec = { ...everyMinute, maxFires: 3 };
+    const done = row(last('succeeded', NOW - 7 * MINUTE - 30_000), [three]);
+    expect(nextFireOf(done, NOW)).toBeUndefined();
+    expect(scheduleStatusOf(done, NOW + 10 * MINUTE)).toBe('succeeded');
+    // One fire left: its next is the minute after the second.
+    const twoFired = row(last('succeeded', NOW - 8 * MINUTE - 30_000), [three]);
+    expect(nextFireOf(twoFired, NOW - 8 * MINUTE)).toBe(NOW - 7 * MINUTE - 30_000);
   });
 
   it('a task without schedules (manual) is pending until it runs, never overdue', () => {

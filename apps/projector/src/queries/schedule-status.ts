@@ -1,6 +1,15 @@
 import { DELAYED_AFTER_MS, OVERDUE_AFTER_MS, type ScheduleStatus } from '@sched/contracts';
-import { nextFires } from '@sched/domain';
+import { firedCountsSince, nextFires } from '@sched/domain';
 import type { TaskRow } from '../projections';
+
+/**
+ * The task's next fire after `afterMs`, as the timer fires it: a schedule with maxFires that has fired that often
+ * since it was set fires no more (the fires are counted as the timer counts them, never stored).
+ */
+export function nextFireOf(row: TaskRow, afterMs: number): number | undefined {
+  const { schedules } = row.definition;
+  return nextFires(schedules, afterMs, 1, firedCountsSince(schedules, row.schedulesSetAt, afterMs))[0];
+}
 
 /** The largest jitter of the task's schedules: a fire may be that much later than its nominal instant. */
 const maxJitterMs = (row: TaskRow): number => Math.max(0, ...row.definition.schedules.map((spec) => spec.jitterMs ?? 0));
@@ -14,7 +23,7 @@ export function isOverdue(row: TaskRow, nowMs: number): boolean {
   const last = row.lastExecution;
   if (last?.status === 'due' && nowMs - last.scheduledAt > OVERDUE_AFTER_MS) return true;
   const since = Math.max(row.activeSince ?? row.createdAt, last?.scheduledAt ?? Number.NEGATIVE_INFINITY);
-  const [expected] = nextFires(row.definition.schedules, since, 1);
+  const expected = nextFireOf(row, since);
   return expected !== undefined && nowMs - expected > OVERDUE_AFTER_MS + maxJitterMs(row);
 }
 
@@ -26,7 +35,7 @@ export function scheduleStatusOf(row: TaskRow, nowMs: number): ScheduleStatus {
   if (row.counts.running > 0 || last?.status === 'running' || last?.status === 'paused') return 'running';
   if (isOverdue(row, nowMs)) return 'overdue';
   if (last?.status === 'failed' || last?.status === 'cancelled') return 'failed';
-  const [next] = nextFires(row.definition.schedules, nowMs, 1);
+  const next = nextFireOf(row, nowMs);
   if (next !== undefined && next - nowMs > DELAYED_AFTER_MS) return 'delayed';
   if (last?.status === 'succeeded') return 'succeeded';
   return 'pending';

@@ -1,7 +1,6 @@
 import type { AttemptView, ExecutionView, TaskStatsView, TaskView } from '@sched/contracts';
-import { nextFires } from '@sched/domain';
 import type { AttemptRow, ExecutionRow, TaskRow, TaskStatsRow } from '../projections';
-import { scheduleStatusOf } from './schedule-status';
+import { nextFireOf, scheduleStatusOf } from './schedule-status';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : iso(ms));
@@ -12,7 +11,7 @@ const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === u
  */
 export function toTaskView(row: TaskRow, nowMs: number): TaskView {
   const { definition, lastExecution: last } = row;
-  const nextFireAt = row.state === 'active' && !row.disabled ? nextFires(definition.schedules, nowMs, 1)[0] : undefined;
+  const nextFireAt = row.state === 'active' && !row.disabled ? nextFireOf(row, nowMs) : undefined;
   // The definition with its policies as stored (what a user set is what task get shows), and the seed's retry terms.
   const { retry } = definition;
   return {

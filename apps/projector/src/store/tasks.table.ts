@@ -16,6 +16,7 @@ export const TASKS_DDL = `
     disabled INTEGER NOT NULL,
     disable_reason TEXT,
     active_since INTEGER,
+    schedules_set_at INTEGER NOT NULL,
     extras TEXT NOT NULL,
     revision INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
@@ -47,6 +48,7 @@ export interface TaskRecord {
   disabled: number;
   disable_reason: string | null;
   active_since: number | null;
+  schedules_set_at: number;
   /** JSON of the definition's other fields (retry, timeouts, limits, misfire), so a row loses nothing. */
   extras: string;
   revision: number;
@@ -62,7 +64,7 @@ export interface TaskRecord {
 
 export const TASK_COLUMNS: readonly (keyof TaskRecord)[] = [
   'task_id', 'name', 'description', 'executor', 'config', 'schedules', 'tags', 'state', 'pause_note', 'disabled',
-  'disable_reason', 'active_since', 'extras', 'revision',
+  'disable_reason', 'active_since', 'schedules_set_at', 'extras', 'revision',
   'created_at', 'updated_at', 'last_execution', 'count_total', 'count_succeeded', 'count_failed', 'count_running',
   'position',
 ];
@@ -83,6 +85,7 @@ export function taskToRecord(row: TaskRow): TaskRecord {
     disabled: row.disabled ? 1 : 0,
     disable_reason: orNull(row.disableReason),
     active_since: orNull(row.activeSince),
+    schedules_set_at: row.schedulesSetAt,
     extras: JSON.stringify(extras),
     revision: row.revision,
     created_at: row.createdAt,
@@ -113,6 +116,7 @@ export function recordToTask(r: TaskRecord): TaskRow {
     ...(r.disabled ? { disabled: true } : {}),
     ...(r.disable_reason === null ? {} : { disableReason: r.disable_reason }),
     ...(r.active_since === null ? {} : { activeSince: r.active_since }),
+    schedulesSetAt: r.schedules_set_at,
     revision: r.revision,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -116,7 +116,9 @@ export function taskCommands(ctx: CliContext): Command {
       const result = await ctx.forTask(ref, (client, taskId) => client.nextFires({ taskId, count: flags.count, after: flags.after }));
       const human = () =>
         (result.active ? '' : `task ${result.taskId} is not active: it fires only once resumed\n`) +
-        table(['occurrence', 'fires at'], result.fires.map((fire) => [when(fire.at), when(fire.fireAt)]));
+        (result.fires.length === 0
+          ? `task ${result.taskId} has no fires ahead: no schedules, or they ended (endAt, maxFires, a one-shot that fired); a trigger still runs it\n`
+          : table(['occurrence', 'fires at'], result.fires.map((fire) => [when(fire.at), when(fire.fireAt)])));
       ctx.print(result, human);
     });
 

@@ -78,6 +78,36 @@ describe('nextOccurrences', () => {
   });
 });
 
+describe('countOccurrences of one interval (by arithmetic)', () => {
+  /** The occurrences walked one by one, as for any other spec. */
+  const walked = (spec: ScheduleSpec, fromMs: number, toMs: number): number => {
+    let count = 0;
+    for (let at = nextFires([spec], fromMs, 1)[0]; at !== undefined && at <= toMs; at = nextFires([spec], at, 1)[0]) count += 1;
+    return count;
+  };
+
+  it('counts what walking the occurrences counts, windows, offsets and bounds included', () => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    for (let i = 0; i < 300; i++) {
+      const everyMs = 1000 * (1 + random(10));
+      const startAt = random(2) ? new Date(random(60_000)).toISOString() : undefined;
+      const endAt = random(2) ? new Date(30_000 + random(60_000)).toISOString() : undefined;
+      const spec: ScheduleSpec = { type: 'interval', everyMs, offsetMs: random(everyMs), ...(startAt ? { startAt } : {}), ...(endAt ? { endAt } : {}) };
+      const fromMs = random(60_000) - 10_000;
+      const toMs = fromMs + random(80_000);
+      expect([i, countOccurrences([spec], fromMs, toMs, 1_000_000)]).toEqual([i, walked(spec, fromMs, toMs)]);
+    }
+  });
+
+  it('counts a day of a 1 s interval at once, capped by limit and maxFires', () => {
+    const spec: ScheduleSpec = { type: 'interval', everyMs: 1000, offsetMs: 0 };
+    expect(countOccurrences([spec], 0, 86_400_000, Infinity)).toBe(86_400);
+    expect(countOccurrences([spec], 0, 86_400_000, 500)).toBe(500);
+    expect(countOccurrences([{ ...spec, maxFires: 42 }], 0, 86_400_000, Infinity)).toBe(42);
+  });
+});
+
 describe('maxFires, counted from when the schedule was set', () => {
   const spec = { type: 'interval' as const, everyMs: 1000, offsetMs: 0, maxFires: 3 };
   it('counts the occurrences since the anchor, capped at maxFires', () => {

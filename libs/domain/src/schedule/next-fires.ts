@@ -1,5 +1,5 @@
 import type { ScheduleSpec } from '@sched/contracts';
-import { firesRemaining, nextFireAfter } from './schedule.occurrences';
+import { firesRemaining, nextFireAfter, scheduleWindow } from './schedule.occurrences';
 
 /**
  * One occurrence of a task with several specs. Specs that coincide on an instant make ONE occurrence (one execution id
@@ -57,6 +57,7 @@ export function nextFires(
 
 /** Occurrences in (fromMs, toMs], counting at most `limit`. */
 export function countOccurrences(specs: readonly ScheduleSpec[], fromMs: number, toMs: number, limit: number): number {
+  if (specs.length === 1 && specs[0].type === 'interval') return Math.min(intervalCount(specs[0], fromMs, toMs), limit, specs[0].maxFires ?? Infinity);
   let count = 0;
   let cursor = fromMs;
   while (count < limit) {
@@ -66,6 +67,19 @@ export function countOccurrences(specs: readonly ScheduleSpec[], fromMs: number,
     cursor = batch[batch.length - 1].atMs;
   }
   return count;
+}
+
+/**
+ * An interval's occurrences in (fromMs, toMs] within its window, by arithmetic: the read models ask how often a
+ * schedule with maxFires has fired on every query of its task, and a 1 s interval fires 86,400 times a day.
+ */
+function intervalCount(spec: Extract<ScheduleSpec, { type: 'interval' }>, fromMs: number, toMs: number): number {
+  const { startMs, endMs } = scheduleWindow(spec);
+  const lo = Math.max(fromMs, startMs - 1);
+  const hi = Math.min(toMs, endMs);
+  if (!(hi > lo)) return 0;
+  const index = (ms: number) => Math.floor((ms - spec.offsetMs) / spec.everyMs);
+  return index(hi) - index(lo);
 }
 
 /**
