@@ -184,4 +184,19 @@ suite('dashboard in chromium', () => {
     await page.goto(`${system.httpUrl}/#/tasks/no-such-task`);
     expect(await page.locator('#task-error').textContent()).toBe('NOT_FOUND: Task no-such-task not found');
   });
+
+  it('shows more tasks than one page holds, page by page', async () => {
+    for (let i = 0; i < 200; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => createTask(system, { name: `bulk ${i + j}`, executor: 'noop' })));
+    }
+    const listed = await system.request<ResultPage<TaskView>>(Subjects.query.taskList, { limit: 500, minPosition: await system.store.headPosition() });
+    const total = listed.ok ? listed.result.items.length : 0;
+    expect(total).toBeGreaterThan(200);
+    await page.goto(`${system.httpUrl}/#/`);
+    const rows = page.locator('#tasks-panel tr[data-task-id]');
+    await page.getByRole('button', { name: 'Show 200 more' }).click({ timeout: 10_000 });
+    await page.waitForFunction(`document.querySelectorAll('#tasks-panel tr[data-task-id]').length === ${total}`, undefined, { timeout: 10_000 });
+    expect(await rows.count()).toBe(total);
+    expect(await page.getByRole('button', { name: 'Show 200 more' }).count()).toBe(0);
+  });
 });

@@ -1,11 +1,15 @@
 import { get, query } from './api.js';
 import { badge, describeSchedules, el, relative, shortId, taskStatus, timeCell, when } from './format.js';
 
+/** Tasks a page shows at first, and how many more each "Show more" adds. */
+const PAGE = 200;
+
 /** The task table: schedule status, next fire, last result, and the buttons that act on each task. */
 export class TasksView {
   constructor(actions) {
     this.actions = actions;
     this.state = '';
+    this.wanted = PAGE;
     this.tbody = el('tbody');
     this.node = el('section', { class: 'panel', id: 'tasks-panel' },
       el('div', { class: 'panel-head' },
@@ -20,17 +24,39 @@ export class TasksView {
 
   filter(state) {
     this.state = state;
+    this.wanted = PAGE;
     void this.load();
   }
 
-  /** `minPosition`: the position of an event the table must already show (read-your-writes). */
+  /**
+   * The first `wanted` tasks (oldest first), page by page; "Show more" asks for another PAGE, so a deployment with
+   * more tasks than one page still reaches every one of them. `minPosition`: the position of an event the table
+   * must already show (read-your-writes).
+   */
   async load(minPosition) {
-    const page = await get(`tasks${query({ limit: 200, state: this.state, minPosition })}`);
-    this.render(page.items);
+    const tasks = [];
+    let cursor;
+    let more = false;
+    do {
+      const page = await get(`tasks${query({ limit: Math.min(500, this.wanted - tasks.length), state: this.state, minPosition, cursor })}`);
+      tasks.push(...page.items);
+      cursor = page.nextCursor;
+      more = cursor !== undefined;
+    } while (more && tasks.length < this.wanted);
+    this.render(tasks, more);
   }
 
-  render(tasks) {
-    this.tbody.replaceChildren(...(tasks.length ? tasks.map((task) => this.row(task)) : [el('tr', {}, el('td', { colspan: 8, class: 'empty' }, 'No tasks yet: create one.'))]));
+  render(tasks, more) {
+    const rows = tasks.length ? tasks.map((task) => this.row(task)) : [el('tr', {}, el('td', { colspan: 8, class: 'empty' }, 'No tasks yet: create one.'))];
+    if (more) {
+      const showMore = () => {
+        this.wanted += PAGE;
+        void this.load();
+      };
+      rows.push(el('tr', { class: 'more' }, el('td', { colspan: 8, class: 'empty' },
+        `The first ${tasks.length} tasks. `, el('button', { type: 'button', class: 'small', onclick: showMore }, `Show ${PAGE} more`))));
+    }
+    this.tbody.replaceChildren(...rows);
   }
 
   row(task) {
