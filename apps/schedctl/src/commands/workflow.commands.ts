@@ -27,13 +27,14 @@ export function workflowCommands(ctx: CliContext): Command {
   workflow
     .command('list')
     .description('list runs, newest first')
-    .option('--task <taskId>')
+    .option('--task <task>', 'workflow task id or name')
     .addOption(new Option('--status <status>').choices(workflowRunStatuses))
     .option('--limit <n>', 'page size', wholeNumber, 50)
     .option('--cursor <cursor>')
     .action(async (flags: { task?: string; status?: WorkflowRunStatus; limit: number; cursor?: string }) => {
       const { client, minPosition } = await ctx.consistentRead();
-      const query = { taskId: flags.task, status: flags.status, limit: flags.limit, cursor: flags.cursor, minPosition };
+      const taskId = flags.task === undefined ? undefined : await ctx.taskIdOf(flags.task);
+      const query = { taskId, status: flags.status, limit: flags.limit, cursor: flags.cursor, minPosition };
       const page = await client.request<Page<WorkflowRunView>>(Subjects.query.workflowList, query);
       ctx.print(page, () => workflowRunTable(page.items) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
     });
