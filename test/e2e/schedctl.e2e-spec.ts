@@ -143,6 +143,7 @@ describe('schedctl against the whole system', () => {
     const { taskId: id } = await json<{ taskId: string }>('task', 'create', '--name', name, '--executor', 'noop');
     expect(await json('task', 'pause', name)).toMatchObject({ taskId: id, events: ['TaskPaused'] });
     expect(await json('task', 'get', name)).toMatchObject({ taskId: id, state: 'paused' });
+    expect(await json('task', 'get', name, '--as-of', new Date(Date.now() + 60_000).toISOString())).toMatchObject({ streamId: `task-${id}` });
     expect(await json('task', 'resume', name)).toMatchObject({ taskId: id, events: ['TaskResumed'] });
     const { executionId } = await json<{ executionId: string }>('task', 'trigger', name);
     await run('exec', 'tail', '--execution', executionId);

@@ -69,7 +69,9 @@ export function taskCommands(ctx: CliContext): Command {
     .action(async (ref: string, flags: { asOf?: string }) => {
       const { asOf } = flags;
       if (asOf) {
-        const view = await ctx.forTask(ref, (client, taskId) => client.asOf({ taskId, at: asOf }));
+        // As of an instant before it existed a task is "none", not NOT_FOUND: resolve a name first.
+        const taskId = await ctx.taskIdOf(ref);
+        const view = await (await ctx.client()).asOf({ taskId, at: asOf });
         ctx.print(view, () => asOfFields(view));
         return;
       }
