@@ -1,4 +1,4 @@
-import { Subjects, type ExecutionCommandResult } from '@sched/contracts';
+import { Subjects, type ExecutionCommandResult, type ExecutionView } from '@sched/contracts';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createTask, historyOf, trigger, typesOf, waitForEnd, waitForHistory } from '../support/executions';
 
@@ -28,6 +28,8 @@ describe('cancelling executions', () => {
     expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskCancelRequested', 'TaskCancelled']);
     expect(events[3].data).toEqual({ attempt: 1, reason: 'not needed' });
     expect(Date.now() - requestedAt).toBeLessThan(2_000);
+    const view = await system.request<ExecutionView>(Subjects.query.executionGet, { executionId, minPosition: events[3].position });
+    expect(view.ok && view.result).toMatchObject({ status: 'cancelled', endReason: 'not needed' });
   });
 
   it('a due execution (waiting for a task slot) is cancelled at once, in one commit', async () => {

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@sched/contracts';
+import { Subjects, type ExecutionView, type RecordedEvent } from '@sched/contracts';
 import { createTask, isExecutionEnd, trigger, waitForHistory } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -30,6 +30,9 @@ describe('overlap policies', () => {
     const firstEnd = Date.parse((a.find((e) => e.type === 'TaskSucceeded')!.data as { endedAt: string }).endedAt);
     const secondStart = Date.parse((b.find((e) => e.type === 'TaskStarted')!.data as { startedAt: string }).startedAt);
     expect(secondStart).toBeGreaterThanOrEqual(firstEnd - 5);
+    // The read model says why the third was skipped.
+    const view = await system.request<ExecutionView>(Subjects.query.executionGet, { executionId: third, minPosition: await system.store.headPosition() });
+    expect(view.ok && view.result).toMatchObject({ status: 'skipped', endReason: `task ${taskId} was at its limit of 1 running (overlap buffer-one)` });
   });
 
   it('cancel-other: a new execution cancels the running one (recorded on its stream) and then runs', async () => {

@@ -96,6 +96,7 @@ export const executionFields = (e: ExecutionView, taskName?: string): string =>
     progress: e.progress && progressText(e.progress),
     result: e.result === undefined ? undefined : JSON.stringify(e.result),
     error: errorText(e.error),
+    ...(e.endReason === undefined ? {} : { [`${e.status} because`]: e.endReason }),
   }) + (e.attempts && e.attempts.length > 0 ? `\n${attemptTable(e.attempts)}${attemptLogs(e.attempts)}` : '');
 
 export const statsFields = (s: TaskStatsView): string =>

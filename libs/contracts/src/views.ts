@@ -62,6 +62,8 @@ export interface ExecutionView {
   readonly progress?: { readonly percent: number; readonly message?: string } & ItemProgress;
   readonly result?: unknown;
   readonly error?: ExecutionError;
+  /** Why it was skipped or cancelled (TaskSkipped's or TaskCancelled's reason: the overlap limit, a pause, a user's). */
+  readonly endReason?: string;
   readonly updatedAt: string;
   /** Global position of the last event applied to this row. */
   readonly position: number;

@@ -34,9 +34,10 @@ export function toTaskView(row: TaskRow, nowMs: number): TaskView {
 }
 
 export function toExecutionView(row: ExecutionRow): ExecutionView {
-  const { note: _note, duePosition: _duePosition, ...fields } = row; // neither has a place in ExecutionView
+  const { note, duePosition: _duePosition, ...fields } = row; // the log position it started at has no place in a view
   return {
     ...fields,
+    ...(note === undefined ? {} : { endReason: note }),
     scheduledAt: iso(row.scheduledAt),
     startedAt: isoOrUndefined(row.startedAt),
     endedAt: isoOrUndefined(row.endedAt),

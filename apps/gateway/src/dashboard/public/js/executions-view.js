@@ -64,7 +64,7 @@ export class ExecutionsView {
     const tr = el('tr', { dataset: { executionId: execution.executionId, status: execution.status } },
       this.taskId ? null : el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(this.taskLinks.get(execution.taskId) ?? execution.taskId)}` }, this.taskNames.get(execution.taskId) ?? shortId(execution.taskId))),
       el('td', {}, timeCell(execution.scheduledAt), el('span', { class: 'sub' }, execution.reason)),
-      el('td', { class: 'execution-status' }, badge(execution.status), execution.error ? el('span', { class: 'sub error', title: execution.error.message }, execution.error.type) : null),
+      el('td', { class: 'execution-status' }, badge(execution.status), statusNote(execution)),
       progressCell,
       el('td', {}, String(execution.attempt || '—')),
       el('td', {}, elapsed(execution.durationMs)),
@@ -107,4 +107,12 @@ export class ExecutionsView {
       void this.load(minPosition).catch(() => undefined);
     }, 150);
   }
+}
+
+/** Under the status: the error's type (its message on hover), or why it was skipped or cancelled. */
+function statusNote(execution) {
+  if (execution.error) return el('span', { class: 'sub error', title: execution.error.message }, execution.error.type);
+  const reason = execution.endReason;
+  if (!reason) return null;
+  return el('span', { class: 'sub end-reason', title: reason }, reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
 }
