@@ -56,6 +56,9 @@ describe('schedctl against the whole system', () => {
     fs.writeFileSync(path.join(dir, 'bad.yaml'), 'name: [unclosed');
     const badFile = await run('task', 'create', '--file', path.join(dir, 'bad.yaml'));
     expect(badFile).toMatchObject({ code: 2, err: expect.stringContaining('neither YAML nor JSON') });
+    // A schedule modifier without its schedule is refused, not dropped.
+    expect(await run('task', 'create', '--name', 'n', '--executor', 'noop', '--every', '1m', '--tz', 'Europe/Berlin')).toMatchObject({ code: 2, err: expect.stringContaining('--tz is the time zone of --cron') });
+    expect(await run('task', 'create', '--name', 'n', '--executor', 'noop', '--offset', '5s')).toMatchObject({ code: 2, err: expect.stringContaining('--offset shifts the --every schedule') });
   });
 
   it('task create from a YAML file with flag overrides; list, get, next, pause, resume', async () => {

@@ -49,6 +49,9 @@ export function readTaskFile(file: string): Record<string, unknown> {
 
 /** Schedules from the flags: --every (with --offset), --cron (with --tz), --at, and raw --schedule JSON. */
 function schedulesFrom(flags: DefinitionFlags): unknown[] | undefined {
+  // A modifier without the schedule it modifies would be dropped without a word (a cron left in UTC).
+  if (flags.tz !== undefined && !flags.cron) throw new UsageError('--tz is the time zone of --cron: give --cron too (or a --schedule with its timezone)');
+  if (flags.offset !== undefined && !flags.every) throw new UsageError('--offset shifts the --every schedule: give --every too');
   const schedules: unknown[] = [];
   if (flags.every) schedules.push({ type: 'interval', every: flags.every, ...(flags.offset ? { offset: flags.offset } : {}) });
   if (flags.cron) schedules.push({ type: 'cron', expression: flags.cron, ...(flags.tz ? { timezone: flags.tz } : {}) });
