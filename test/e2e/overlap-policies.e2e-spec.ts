@@ -33,6 +33,8 @@ describe('overlap policies', () => {
     // The read model says why the third was skipped.
     const view = await system.request<ExecutionView>(Subjects.query.executionGet, { executionId: third, minPosition: await system.store.headPosition() });
     expect(view.ok && view.result).toMatchObject({ status: 'skipped', endReason: `task ${taskId} was at its limit of 1 running (overlap buffer-one)` });
+    const stats = await system.request(Subjects.query.stats, { taskId, minPosition: await system.store.headPosition() });
+    expect(stats).toMatchObject({ ok: true, result: { finished: 3, succeeded: 2, failed: 0, cancelled: 0, skipped: 1 } });
   });
 
   it('cancel-other: a new execution cancels the running one (recorded on its stream) and then runs', async () => {

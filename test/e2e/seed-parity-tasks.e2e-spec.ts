@@ -126,14 +126,15 @@ describe('seed parity: tasks', () => {
     for (let i = 0; i < 3; i += 1) await waitForEnd(system.store, await trigger(system, taskId));
     const minPosition = await system.store.headPosition();
     const stats = await system.request<TaskStatsView>(Subjects.query.stats, { taskId, minPosition });
-    expect(stats).toMatchObject({ ok: true, result: { total: 3, finished: 3, succeeded: 3, failed: 0, running: 0, successRate: 1 } });
+    expect(stats).toMatchObject({ ok: true, result: { total: 3, finished: 3, succeeded: 3, failed: 0, cancelled: 0, skipped: 0, running: 0, successRate: 1 } });
     const view = stats.ok ? stats.result : undefined;
     expect(view?.avgDurationMs).toBeGreaterThanOrEqual(40);
     expect(Date.parse(view!.latestExecutionAt!)).toBeLessThanOrEqual(Date.now());
 
     const overall = await system.request<OverallStatsView>(Subjects.query.stats, { minPosition });
     if (!overall.ok) throw new Error(JSON.stringify(overall.error));
-    expect(overall.result.total).toBeGreaterThanOrEqual(overall.result.succeeded + overall.result.failed);
+    const { succeeded, failed, cancelled, skipped } = overall.result;
+    expect(overall.result.total).toBeGreaterThanOrEqual(succeeded + failed + cancelled + skipped);
     expect(overall.result).toMatchObject({ tasks: expect.any(Number), running: 0, latestExecutionAt: expect.any(String) });
     expect(overall.result.succeeded).toBeGreaterThanOrEqual(5);
     expect(overall.result.failed).toBeGreaterThanOrEqual(1);

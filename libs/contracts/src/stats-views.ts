@@ -6,6 +6,8 @@ export interface OverallStatsView {
   readonly total: number;
   readonly succeeded: number;
   readonly failed: number;
+  readonly cancelled: number;
+  readonly skipped: number;
   /** Running (or paused mid-run) right now. */
   readonly running: number;
   /** succeeded / (succeeded + failed); undefined before the first of either. */

@@ -103,6 +103,9 @@ export interface TaskStatsView {
   readonly finished: number;
   readonly succeeded: number;
   readonly failed: number;
+  /** Cancelled by a user, an overlap policy (cancel-other) or a workflow; skipped by an overlap limit, a pause or a misfire policy. */
+  readonly cancelled: number;
+  readonly skipped: number;
   /** succeeded / (succeeded + failed); undefined before the first of either. */
   readonly successRate?: number;
   /** Over attempts that ended with a duration (succeeded or failed). */

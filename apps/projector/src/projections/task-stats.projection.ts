@@ -19,6 +19,8 @@ export interface TaskStatsRow {
   readonly finished: number;
   readonly succeeded: number;
   readonly failed: number;
+  readonly cancelled: number;
+  readonly skipped: number;
   /** Attempts that ended with a duration, and the sum of those durations (for the average). */
   readonly timedAttempts: number;
   readonly durationSumMs: number;
@@ -41,6 +43,8 @@ export const emptyStats = (taskId: string, position: number): TaskStatsRow => ({
   finished: 0,
   succeeded: 0,
   failed: 0,
+  cancelled: 0,
+  skipped: 0,
   timedAttempts: 0,
   durationSumMs: 0,
   lastOutcomes: [],
@@ -63,6 +67,8 @@ export const taskStatsProjection: Projection<TaskStatsRow, StatsChange> = {
       finished: stats.finished + (finishing ? 1 : 0),
       succeeded: stats.succeeded + (finishing && after.status === 'succeeded' ? 1 : 0),
       failed: stats.failed + (finishing && after.status === 'failed' ? 1 : 0),
+      cancelled: stats.cancelled + (finishing && after.status === 'cancelled' ? 1 : 0),
+      skipped: stats.skipped + (finishing && after.status === 'skipped' ? 1 : 0),
       timedAttempts: stats.timedAttempts + (timed ? 1 : 0),
       durationSumMs: stats.durationSumMs + (timed ? attemptAfter.durationMs! : 0),
       lastOutcomes: finishing ? [outcomeOf(after), ...stats.lastOutcomes.slice(0, LAST_OUTCOMES - 1)] : stats.lastOutcomes,

@@ -11,6 +11,8 @@ interface Totals {
 interface Outcomes {
   succeeded: number | null;
   failed: number | null;
+  cancelled: number | null;
+  skipped: number | null;
   timed: number | null;
   duration_sum: number | null;
 }
@@ -28,7 +30,7 @@ export function overallStats(db: Database.Database): OverallStatsView {
     )
     .get() as Totals;
   const outcomes = db
-    .prepare('SELECT SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(timed_attempts) AS timed, SUM(duration_sum_ms) AS duration_sum FROM task_stats')
+    .prepare('SELECT SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(cancelled) AS cancelled, SUM(skipped) AS skipped, SUM(timed_attempts) AS timed, SUM(duration_sum_ms) AS duration_sum FROM task_stats')
     .get() as Outcomes;
   const succeeded = outcomes.succeeded ?? 0;
   const failed = outcomes.failed ?? 0;
@@ -38,6 +40,8 @@ export function overallStats(db: Database.Database): OverallStatsView {
     total: totals.total ?? 0,
     succeeded,
     failed,
+    cancelled: outcomes.cancelled ?? 0,
+    skipped: outcomes.skipped ?? 0,
     running: totals.running ?? 0,
     ...(succeeded + failed > 0 ? { successRate: succeeded / (succeeded + failed) } : {}),
     ...(timed > 0 ? { avgDurationMs: (outcomes.duration_sum ?? 0) / timed } : {}),

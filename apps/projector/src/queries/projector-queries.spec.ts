@@ -73,7 +73,7 @@ describe('projector queries (through the controller)', () => {
 
   it('stats: outcome counts, success rate, average and p95 attempt duration, newest outcomes first', async () => {
     const stats = (await q.getStats({ taskId: 'task-000' })) as TaskStatsView;
-    expect(stats).toMatchObject({ taskId: 'task-000', finished: 5, succeeded: 3, failed: 1, successRate: 0.75 });
+    expect(stats).toMatchObject({ taskId: 'task-000', finished: 5, succeeded: 3, failed: 1, cancelled: 1, skipped: 0, successRate: 0.75 });
     expect(stats.lastOutcomes.map((o) => o.status)).toEqual(['cancelled', 'succeeded', 'failed', 'succeeded', 'succeeded']);
     expect(stats.avgDurationMs).toBeCloseTo((25 + 25 + 50 + 50 + 20) / 5);
     expect(stats.p95DurationMs).toBe(50);

@@ -58,13 +58,15 @@ export function toStatsView(task: TaskRow, row: TaskStatsRow | null, p95Duration
     running: task.counts.running,
     ...(task.lastExecution ? { latestExecutionAt: iso(task.lastExecution.scheduledAt) } : {}),
   };
-  if (!row) return { taskId, finished: 0, succeeded: 0, failed: 0, lastOutcomes: [], ...live };
+  if (!row) return { taskId, finished: 0, succeeded: 0, failed: 0, cancelled: 0, skipped: 0, lastOutcomes: [], ...live };
   const decided = row.succeeded + row.failed;
   return {
     taskId,
     ...live,
     finished: row.finished,
     succeeded: row.succeeded,
+    cancelled: row.cancelled,
+    skipped: row.skipped,
     failed: row.failed,
     successRate: decided > 0 ? row.succeeded / decided : undefined,
     avgDurationMs: row.timedAttempts > 0 ? row.durationSumMs / row.timedAttempts : undefined,

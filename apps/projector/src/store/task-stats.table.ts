@@ -6,6 +6,8 @@ export const TASK_STATS_DDL = `
     finished INTEGER NOT NULL,
     succeeded INTEGER NOT NULL,
     failed INTEGER NOT NULL,
+    cancelled INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
     timed_attempts INTEGER NOT NULL,
     duration_sum_ms REAL NOT NULL,
     last_outcomes TEXT NOT NULL,
@@ -18,6 +20,8 @@ export interface TaskStatsRecord {
   finished: number;
   succeeded: number;
   failed: number;
+  cancelled: number;
+  skipped: number;
   timed_attempts: number;
   duration_sum_ms: number;
   last_outcomes: string;
@@ -25,7 +29,7 @@ export interface TaskStatsRecord {
 }
 
 export const TASK_STATS_COLUMNS: readonly (keyof TaskStatsRecord)[] = [
-  'task_id', 'finished', 'succeeded', 'failed', 'timed_attempts', 'duration_sum_ms', 'last_outcomes', 'position',
+  'task_id', 'finished', 'succeeded', 'failed', 'cancelled', 'skipped', 'timed_attempts', 'duration_sum_ms', 'last_outcomes', 'position',
 ];
 
 export const statsToRecord = (row: TaskStatsRow): TaskStatsRecord => ({
@@ -33,6 +37,8 @@ export const statsToRecord = (row: TaskStatsRow): TaskStatsRecord => ({
   finished: row.finished,
   succeeded: row.succeeded,
   failed: row.failed,
+  cancelled: row.cancelled,
+  skipped: row.skipped,
   timed_attempts: row.timedAttempts,
   duration_sum_ms: row.durationSumMs,
   last_outcomes: JSON.stringify(row.lastOutcomes),
@@ -44,6 +50,8 @@ export const recordToStats = (r: TaskStatsRecord): TaskStatsRow => ({
   finished: r.finished,
   succeeded: r.succeeded,
   failed: r.failed,
+  cancelled: r.cancelled,
+  skipped: r.skipped,
   timedAttempts: r.timed_attempts,
   durationSumMs: r.duration_sum_ms,
   lastOutcomes: JSON.parse(r.last_outcomes) as OutcomeRow[],
