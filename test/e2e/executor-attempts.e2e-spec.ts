@@ -18,6 +18,8 @@ describe('executor attempts end to end', () => {
     server = http.createServer((req, res) => {
       const url = req.url ?? '';
       hits.set(url, (hits.get(url) ?? 0) + 1);
+      const big = /^\/big\/(\d+)$/.exec(url);
+      if (big) return void res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(Number(big[1])));
       const flaky = /^\/flaky\/(\d+)\//.exec(url);
       const status = flaky ? (hits.get(url)! <= Number(flaky[1]) ? 503 : 200) : Number(/status\/(\d+)/.exec(url)?.[1] ?? 200);
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -56,6 +58,21 @@ describe('executor attempts end to end', () => {
     const events = await waitForEnd(system.store, await trigger(system, taskId));
     expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskFailed']);
     expect(events[2].data).toMatchObject({ final: true, error: { type: 'HttpError', retryable: false } });
+  });
+
+  it('a result too big to store fails the attempt at once, saying so; http bodies are capped below that by default', async () => {
+    const capped = await createTask(system, { executor: 'http', config: { url: `${base}/big/3000000` } });
+    const cappedEnd = (await waitForEnd(system.store, await trigger(system, capped))).at(-1)!;
+    expect(cappedEnd).toMatchObject({ type: 'TaskSucceeded', data: { result: { status: 200, truncated: true } } });
+    expect(((cappedEnd.data as { result: { body: string } }).result.body).length).toBe(512 * 1024);
+
+    const tooBig = await createTask(system, { executor: 'http', config: { url: `${base}/big/1000000`, maxResponseBytes: 1_000_000 }, retry: fastRetry });
+    const events = await waitForEnd(system.store, await trigger(system, tooBig), 10_000);
+    expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskFailed']);
+    expect(events[2].data).toMatchObject({
+      final: true,
+      error: { type: 'ResultTooLarge', retryable: false, message: expect.stringMatching(/^the result is 10000\d\d bytes as JSON, over MAX_RESULT_BYTES \(786432\)/) },
+    });
   });
 
   it('the last allowed attempt fails finally', async () => {

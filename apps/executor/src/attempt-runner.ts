@@ -1,4 +1,4 @@
-import { ErrorCode, SchedError, type ExecutionLogLine } from '@sched/contracts';
+import { ErrorCode, MAX_RESULT_BYTES, SchedError, jsonBytes, type ExecutionError, type ExecutionLogLine } from '@sched/contracts';
 import { percentOfItems, type KnownExecutionState } from '@sched/domain';
 import { WrongExpectedVersionError } from '@sched/event-store';
 import { AttemptLog, parseStoredConfig, toExecutionError, type TaskExecutor } from '@sched/executors';
@@ -115,7 +115,11 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
 
 function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine[], throttle: ProgressThrottle): Promise<AttemptOutcome> {
   const { actor, attempt } = run;
-  if (settled.kind === 'ok') return record(() => actor.succeed(attempt, settled.value, logs, throttle.takePending()));
+  if (settled.kind === 'ok') {
+    const tooLarge = oversizedResult(settled.value);
+    if (tooLarge) return record(() => actor.fail(attempt, tooLarge, logs));
+    return record(() => actor.succeed(attempt, settled.value, logs, throttle.takePending()));
+  }
   if (settled.kind === 'error') return record(() => actor.fail(attempt, toExecutionError(settled.error), logs));
   const reason = run.abort.reason!;
   switch (reason.kind) {
@@ -131,6 +135,18 @@ function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine
     case 'lost':
       return Promise.resolve(reason.kind);
   }
+}
+
+/**
+ * A result the store could not hold: the attempt fails saying so (not retried: the same code returns the same),
+ * where its commit was refused and the attempt, never ended, came back as WorkerLost.
+ */
+function oversizedResult(value: unknown): ExecutionError | undefined {
+  if (typeof value !== 'object' && typeof value !== 'string') return undefined; // numbers, booleans, nothing: small
+  const bytes = value === null ? 4 : jsonBytes(value);
+  if (bytes <= MAX_RESULT_BYTES) return undefined;
+  const message = `the result is ${bytes} bytes as JSON, over MAX_RESULT_BYTES (${MAX_RESULT_BYTES}): return less, or where to find it (a path, a URL)`;
+  return { type: 'ResultTooLarge', message, retryable: false };
 }
 
 async function record(append: () => Promise<void>): Promise<AttemptOutcome> {

@@ -7,6 +7,12 @@
 export const MAX_REQUEST_BYTES = 256 * 1024;
 /** Bytes of a task's executor `config`, serialized as JSON: it is copied into every TaskDue of the task. */
 export const MAX_TASK_CONFIG_BYTES = 64 * 1024;
+/**
+ * Bytes of an execution's result as JSON: it is stored on its TaskSucceeded, in one commit with the attempt's logs,
+ * and a JetStream message holds at most 1 MiB (nats-server's max_payload). A bigger result fails the attempt
+ * (ResultTooLarge) instead of a commit the store refuses.
+ */
+export const MAX_RESULT_BYTES = 768 * 1024;
 /** Bytes of log text (messages and their data, as JSON) kept on the event that ends one attempt. */
 export const MAX_LOG_BYTES_PER_ATTEMPT = 64 * 1024;
 

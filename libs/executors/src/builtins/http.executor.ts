@@ -11,7 +11,8 @@ const httpConfigSchema = z
     body: z.unknown().optional(),
     timeout: durationMsField('timeout', 100, 3_600_000).default(30_000),
     /** Response bodies longer than this are cut (and marked truncated). */
-    maxResponseBytes: z.number().int().min(0).max(10 * 1024 * 1024).default(1024 * 1024),
+    // The body is the result: 512 KiB by default stays under MAX_RESULT_BYTES (a bigger result fails the attempt).
+    maxResponseBytes: z.number().int().min(0).max(10 * 1024 * 1024).default(512 * 1024),
   })
   .strict();
 type HttpConfig = z.output<typeof httpConfigSchema>;
