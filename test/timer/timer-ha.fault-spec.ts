@@ -77,6 +77,11 @@ describe('timer HA over a real nats-server', () => {
     await harness.createTask('fire-all', { misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 } });
     await harness.createTask('fire-once', { misfire: { policy: 'fire-once', catchupWindowMs: 3_600_000 } });
     await harness.createTask('skip', { misfire: { policy: 'skip', catchupWindowMs: 3_600_000 } });
+    // Its two fires are spent before the outage: the catch-up has none left to fire (it fired one more).
+    await harness.createTask('spent', {
+      schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0, maxFires: 2 }],
+      misfire: { policy: 'fire-once', catchupWindowMs: 3_600_000 },
+    });
     const a = await harness.startTimer('timer-a');
     await sleep(2_000);
     await a.stop(); // graceful: saves its watermark
@@ -103,5 +108,10 @@ describe('timer HA over a real nats-server', () => {
     expect(skipped).toHaveLength(1);
     expect(skipped[0].commit.map((e) => e.type)).toEqual(['TaskDue', 'TaskSkipped']);
     expect(skipped[0].commit[1].data).toMatchObject({ reason: 'misfire', missedCount: expect.any(Number) });
+    // (Occurrences before timer-a started count against maxFires too: "the first N from when it was set".)
+    const spent = of('spent').map(({ due }) => due.data);
+    expect(spent.length).toBeGreaterThanOrEqual(1);
+    expect(spent.length).toBeLessThanOrEqual(2);
+    expect(spent.filter((due) => due.coalesced !== undefined || (due.lateByMs ?? 0) > 5_000)).toEqual([]);
   }, 60_000);
 });

@@ -21,7 +21,7 @@ export function catchUpOccurrences(
   // A paused task fires nothing it missed: the missed occurrences are recorded as one skip, like the misfire skip.
   const paused = task.state.status === 'paused';
   const misfire = paused ? { ...(definition.misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const } : definition.misfire;
-  const plan = planCatchUp(taskId, definition.schedules, misfire, sinceMs, misfireUntil);
+  const plan = planCatchUp(taskId, definition.schedules, misfire, sinceMs, misfireUntil, task.schedulesSetAt);
   const base = (nominalMs: number): Occurrence => scheduledOccurrence(taskId, task, nominalMs);
   const occurrences: Occurrence[] = plan.fires.map((fire) => ({
     ...base(fire.nominalMs),

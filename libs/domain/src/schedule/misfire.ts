@@ -1,6 +1,6 @@
 import { DEFAULT_MISFIRE, type Misfire, type ScheduleSpec } from '@sched/contracts';
 import { fireInstant } from './schedule.jitter';
-import { nextOccurrences } from './next-fires';
+import { firedCountsSince, nextOccurrences } from './next-fires';
 
 /** fire-all never fires more than this many catch-up occurrences of one task at once; the rest are skipped. */
 export const MAX_CATCHUP_FIRES = 1000;
@@ -27,8 +27,9 @@ export interface CatchUpPlan {
 
 /**
  * What to do with the occurrences of one task that fell due in (sinceMs, nowMs] while nobody fired them.
- * "Fell due" uses the fire instant (nominal + deterministic jitter), exactly like the timer. Pure: the caller
- * appends TaskDue (late) for each fire and TaskDue + TaskSkipped for the skip.
+ * "Fell due" uses the fire instant (nominal + deterministic jitter), exactly like the timer. A schedule with maxFires
+ * misses only the fires it had left: they are counted from `schedulesSetAtMs`, when the schedules were set, as the
+ * timer counts them. Pure: the caller appends TaskDue (late) for each fire and TaskDue + TaskSkipped for the skip.
  */
 export function planCatchUp(
   taskId: string,
@@ -36,14 +37,15 @@ export function planCatchUp(
   misfire: Misfire | undefined,
   sinceMs: number,
   nowMs: number,
-  maxJitterMs = Math.max(0, ...specs.map((spec) => spec.jitterMs ?? 0)),
+  schedulesSetAtMs: number,
 ): CatchUpPlan {
   const { policy, catchupWindowMs } = misfire ?? DEFAULT_MISFIRE;
+  const maxJitterMs = Math.max(0, ...specs.map((spec) => spec.jitterMs ?? 0));
   const missed: number[] = [];
   // Enumerate a little before sinceMs: an occurrence nominally earlier may be due later because of its jitter.
   let cursor = sinceMs - maxJitterMs;
   for (;;) {
-    const batch = nextOccurrences(specs, cursor, 1000);
+    const batch = nextOccurrences(specs, cursor, 1000, firedCountsSince(specs, schedulesSetAtMs, cursor));
     for (const occurrence of batch) {
       if (occurrence.atMs > nowMs) break;
       const due = fireInstant(taskId, occurrence, occurrence.atMs);
