@@ -1,6 +1,6 @@
 import { ErrorCode, MAX_RESULT_BYTES, SchedError, jsonBytes, type ExecutionError, type ExecutionLogLine } from '@sched/contracts';
 import { percentOfItems, type KnownExecutionState } from '@sched/domain';
-import { WrongExpectedVersionError } from '@sched/event-store';
+import { InvalidAppendError, WrongExpectedVersionError } from '@sched/event-store';
 import { AttemptLog, parseStoredConfig, toExecutionError, type TaskExecutor } from '@sched/executors';
 import type { AbortReason, AttemptAbort } from './attempt-abort';
 import { AttemptWatchdog } from './attempt-watchdog';
@@ -118,9 +118,9 @@ function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine
   if (settled.kind === 'ok') {
     const tooLarge = oversizedResult(settled.value);
     if (tooLarge) return record(() => actor.fail(attempt, tooLarge, logs));
-    return record(() => actor.succeed(attempt, settled.value, logs, throttle.takePending()));
+    return orRejected(run, record(() => actor.succeed(attempt, settled.value, logs, throttle.takePending())));
   }
-  if (settled.kind === 'error') return record(() => actor.fail(attempt, toExecutionError(settled.error), logs));
+  if (settled.kind === 'error') return orRejected(run, record(() => actor.fail(attempt, toExecutionError(settled.error), logs)));
   const reason = run.abort.reason!;
   switch (reason.kind) {
     case 'cancel':
@@ -147,6 +147,21 @@ function oversizedResult(value: unknown): ExecutionError | undefined {
   if (bytes <= MAX_RESULT_BYTES) return undefined;
   const message = `the result is ${bytes} bytes as JSON, over MAX_RESULT_BYTES (${MAX_RESULT_BYTES}): return less, or where to find it (a path, a URL)`;
   return { type: 'ResultTooLarge', message, retryable: false };
+}
+
+/**
+ * An outcome the store refuses to hold (InvalidAppendError: over its size limit, whatever the limits above missed)
+ * would be retried forever and end as WorkerLost; the attempt fails instead, saying what the store said, without its
+ * result or logs, not retried.
+ */
+async function orRejected(run: AttemptRun, recording: Promise<AttemptOutcome>): Promise<AttemptOutcome> {
+  try {
+    return await recording;
+  } catch (error) {
+    if (!(error instanceof InvalidAppendError)) throw error;
+    const message = `the store refused the attempt's outcome: ${error.message}`;
+    return record(() => run.actor.fail(run.attempt, { type: 'OutcomeRejected', message, retryable: false }, []));
+  }
 }
 
 async function record(append: () => Promise<void>): Promise<AttemptOutcome> {

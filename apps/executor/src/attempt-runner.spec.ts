@@ -1,0 +1,57 @@
+import { toExecutionStreamId, type EventEnvelope, type TaskDue } from '@sched/contracts';
+import { executionDecider } from '@sched/domain';
+import { InvalidAppendError, MemoryEventStore, toEnvelopes, type AppendResult, type ExpectedVersion } from '@sched/event-store';
+import type { TaskExecutor } from '@sched/executors';
+import { AttemptAbort } from './attempt-abort';
+import { runAttempt } from './attempt-runner';
+import { ExecutionActor } from './execution-actor';
+
+/** A store with a size limit of its own: it refuses any commit whose events hold the marker (as JetStream refuses > 1 MiB). */
+class RefusingStore extends MemoryEventStore {
+  override async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
+    if (JSON.stringify(events).includes('refuse me')) throw new InvalidAppendError(`append to ${streamId}: 1049207 bytes, max 1048576`);
+    return super.append(streamId, events, options);
+  }
+}
+
+const due: TaskDue['data'] = {
+  taskId: 't1',
+  executionId: 'e1',
+  executor: 'test',
+  config: {},
+  scheduledAt: new Date(1000).toISOString(),
+  reason: 'trigger',
+  taskRevision: 0,
+  retry: { maxAttempts: 3, backoff: 'fixed', initialIntervalMs: 1000, multiplier: 2, maxIntervalMs: 1000, jitter: 0, nonRetryableErrorTypes: [] },
+};
+
+async function runWith(execute: TaskExecutor<unknown>['execute']): Promise<{ outcome: string; events: { type: string; data: unknown }[] }> {
+  const store = new RefusingStore();
+  const events = executionDecider.decide({ type: 'ScheduleExecution', data: due }, executionDecider.initialState());
+  await store.append(toExecutionStreamId('e1'), toEnvelopes(events, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: 1000 }), { expected: 'no_stream' });
+  const actor = new ExecutionActor(store, 'e1', 'w1');
+  await actor.load();
+  await actor.start(1);
+  const executor: TaskExecutor<unknown> = { type: 'test', description: 'test', configSchema: { safeParse: (config: unknown) => ({ success: true, data: config }) } as never, execute };
+  const outcome = await runAttempt({ actor, executor, attempt: 1, abort: new AttemptAbort(), heartbeat: () => undefined });
+  return { outcome, events: (await store.read(toExecutionStreamId('e1'))).map(({ type, data }) => ({ type, data })) };
+}
+
+describe('runAttempt: an outcome the store refuses', () => {
+  it('a result the store will not hold fails the attempt for good, saying what the store said (it came back as WorkerLost)', async () => {
+    const { outcome, events } = await runWith(async () => ({ page: 'refuse me' }));
+    expect(outcome).toBe('recorded');
+    expect(events.map((event) => event.type)).toEqual(['TaskDue', 'TaskStarted', 'TaskFailed']);
+    expect(events[2].data).toMatchObject({
+      final: true,
+      error: { type: 'OutcomeRejected', retryable: false, message: "the store refused the attempt's outcome: append to execution-e1: 1049207 bytes, max 1048576" },
+    });
+  });
+
+  it('an error the store will not hold the same', async () => {
+    const { events } = await runWith(async () => {
+      throw new Error('refuse me');
+    });
+    expect(events.at(-1)).toMatchObject({ type: 'TaskFailed', data: { final: true, error: { type: 'OutcomeRejected' } } });
+  });
+});
