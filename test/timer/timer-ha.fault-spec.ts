@@ -108,9 +108,9 @@ describe('timer HA over a real nats-server', () => {
     expect(skipped).toHaveLength(1);
     expect(skipped[0].commit.map((e) => e.type)).toEqual(['TaskDue', 'TaskSkipped']);
     expect(skipped[0].commit[1].data).toMatchObject({ reason: 'misfire', missedCount: expect.any(Number) });
-    // (Occurrences before timer-a started count against maxFires too: "the first N from when it was set".)
+    // How many of its two fired on time depends on how soon timer-a was up: occurrences before that count against
+    // maxFires too ("the first N from when it was set"), so 0, 1 or 2 did; none may come late or coalesced.
     const spent = of('spent').map(({ due }) => due.data);
-    expect(spent.length).toBeGreaterThanOrEqual(1);
     expect(spent.length).toBeLessThanOrEqual(2);
     expect(spent.filter((due) => due.coalesced !== undefined || (due.lateByMs ?? 0) > 5_000)).toEqual([]);
   }, 60_000);
