@@ -179,6 +179,11 @@ suite('dashboard in chromium', () => {
     expect(await field('missed fires')).toBe('fire-once within 1h (default)');
     expect(JSON.parse((await field('config')) ?? '')).toEqual({ region: 'eu' });
     await shot('7-task-definition');
+    // A workflow's runs take none of the task-level policy: its page does not claim they are retried.
+    const workflow = await createWorkflow(system, { steps: [{ id: 'only', executor: 'noop' }] });
+    await page.goto(`${system.httpUrl}/#/tasks/${encodeURIComponent(workflow)}`);
+    await page.locator('#definition-panel').waitFor();
+    expect(await field('retries')).toBe('a run is never retried: each step has its own retry (resume a failed run)');
     expect(browserErrors).toEqual([]);
     // A task id that is nowhere says so where the task would be, instead of an empty header (the browser logs its 404s).
     await page.goto(`${system.httpUrl}/#/tasks/no-such-task`);

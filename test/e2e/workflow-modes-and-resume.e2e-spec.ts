@@ -131,6 +131,12 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     expect(out).toMatch(/CommandFailed/);
     console.log(`schedctl workflow show ${first}:\n${out}`);
 
+    // schedctl does not show the task-level retry policy as if it applied to the runs.
+    out = '';
+    expect(await main(['--url', system.nats.url, 'task', 'get', taskId], io)).toBe(0);
+    expect(out).toMatch(/^retries:\s+a run is never retried: each step has its own retry/m);
+    expect(out).not.toMatch(/^backoff:/m);
+
     // schedctl's execution list names a step's execution by its workflow and step.
     const task = await ok<{ name: string }>(Subjects.query.taskGet, { taskId });
     out = '';

@@ -44,8 +44,10 @@ export const taskFields = (t: TaskView): string =>
     state: t.pauseNote ? `${t.state} (${t.pauseNote})` : t.state,
     enabled: t.enabled === false ? `no${t.disableReason ? ` (${t.disableReason})` : ''}` : 'yes',
     'schedule status': t.scheduleStatus,
-    retries: t.retryIntervalMs === undefined ? t.maxRetries : `${t.maxRetries}, ${t.retryIntervalMs} ms apart`,
-    ...policyFields(t),
+    // A workflow's runs are not retried and take no task-level timeouts or limit: each step has its own.
+    ...(t.executor === 'workflow'
+      ? { retries: 'a run is never retried: each step has its own retry (workflow resume re-runs a failed run)' }
+      : { retries: t.retryIntervalMs === undefined ? t.maxRetries : `${t.maxRetries}, ${t.retryIntervalMs} ms apart`, ...policyFields(t) }),
     revision: t.revision,
     created: when(t.createdAt),
     updated: when(t.updatedAt),

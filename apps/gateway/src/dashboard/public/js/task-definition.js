@@ -5,12 +5,14 @@ import { describeSchedule, durationText, el, when } from './format.js';
  * policy in words (what the task does not set is shown as the default it runs with, so nothing is left to guess).
  */
 export function definitionPanel(task) {
+  // A workflow's runs are not retried and take no task-level timeouts or limit: each step has its own (README).
+  const workflow = task.executor === 'workflow';
   const rows = [
     ['schedules', task.schedules.length ? el('ul', { class: 'plain' }, task.schedules.map((spec) => el('li', {}, scheduleText(spec)))) : 'none (runs when triggered)'],
     ['tags', task.tags.length ? task.tags.map((tag) => el('span', { class: 'tag' }, tag)) : '—'],
-    ['retries', retryText(task)],
-    ['timeouts', timeoutsText(task.timeouts)],
-    ['concurrency', task.maxConcurrent === undefined ? 'no limit' : `at most ${task.maxConcurrent} at once; beyond it: ${task.overlap ?? 'queue'}`],
+    ['retries', workflow ? 'a run is never retried: each step has its own retry (resume a failed run)' : retryText(task)],
+    ['timeouts', workflow ? 'per step' : timeoutsText(task.timeouts)],
+    ['concurrency', workflow ? 'steps at once: the config\'s maxParallel' : task.maxConcurrent === undefined ? 'no limit' : `at most ${task.maxConcurrent} at once; beyond it: ${task.overlap ?? 'queue'}`],
     // The default is the contract's DEFAULT_MISFIRE, documented in the README's timer section.
     ['missed fires', task.misfire ? `${task.misfire.policy} within ${durationText(task.misfire.catchupWindowMs)}` : 'fire-once within 1h (default)'],
     ['config', el('pre', { class: 'config' }, JSON.stringify(task.config, null, 2))],
