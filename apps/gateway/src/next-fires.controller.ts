@@ -12,7 +12,7 @@ import {
   type TaskEvent,
   type TaskUpdated,
 } from '@sched/contracts';
-import { fireInstant, firedCountsSince, fold, nextOccurrences, taskDecider } from '@sched/domain';
+import { fireInstant, fold, remainingOccurrences, taskDecider } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -41,7 +41,7 @@ export class NextFiresController {
       // A paused task's fires are recorded as skipped, a disabled one's not at all: neither runs.
       active = state.status === 'active' && !state.disabled;
     }
-    const fires = nextOccurrences(schedules, afterMs, query.count, firedCountsSince(schedules, schedulesSetAt, afterMs)).map((occurrence) => ({
+    const fires = remainingOccurrences(schedules, schedulesSetAt, afterMs, query.count).map((occurrence) => ({
       at: new Date(occurrence.atMs).toISOString(),
       fireAt: new Date(fireInstant(taskId, occurrence, occurrence.atMs)).toISOString(),
     }));

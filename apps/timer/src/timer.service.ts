@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { parseStreamId, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
-import { fireInstant, firedCountsSince, nextOccurrences } from '@sched/domain';
+import { fireInstant, remainingOccurrences } from '@sched/domain';
 import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
 import { catchUpOccurrences } from './catch-up';
@@ -165,7 +165,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const after = task.firedThrough ?? this.clock.now();
     const { schedules } = task.state.definition;
-    const [next] = nextOccurrences(schedules, after, 1, firedCountsSince(schedules, task.schedulesSetAt, after));
+    const [next] = remainingOccurrences(schedules, task.schedulesSetAt, after, 1);
     if (!next) {
       this.driver.cancel(taskId);
       return;

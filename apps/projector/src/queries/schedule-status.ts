@@ -1,5 +1,5 @@
 import { DELAYED_AFTER_MS, OVERDUE_AFTER_MS, type ScheduleStatus } from '@sched/contracts';
-import { firedCountsSince, nextFires } from '@sched/domain';
+import { remainingOccurrences } from '@sched/domain';
 import type { TaskRow } from '../projections';
 
 /**
@@ -8,7 +8,7 @@ import type { TaskRow } from '../projections';
  */
 export function nextFireOf(row: TaskRow, afterMs: number): number | undefined {
   const { schedules } = row.definition;
-  return nextFires(schedules, afterMs, 1, firedCountsSince(schedules, row.schedulesSetAt, afterMs))[0];
+  return remainingOccurrences(schedules, row.schedulesSetAt, afterMs, 1)[0]?.atMs;
 }
 
 /** The largest jitter of the task's schedules: a fire may be that much later than its nominal instant. */

@@ -1,6 +1,6 @@
 import { DEFAULT_MISFIRE, type Misfire, type ScheduleSpec } from '@sched/contracts';
 import { fireInstant } from './schedule.jitter';
-import { firedCountsSince, nextOccurrences } from './next-fires';
+import { remainingOccurrences } from './next-fires';
 
 /** fire-all never fires more than this many catch-up occurrences of one task at once; the rest are skipped. */
 export const MAX_CATCHUP_FIRES = 1000;
@@ -45,7 +45,7 @@ export function planCatchUp(
   // Enumerate a little before sinceMs: an occurrence nominally earlier may be due later because of its jitter.
   let cursor = sinceMs - maxJitterMs;
   for (;;) {
-    const batch = nextOccurrences(specs, cursor, 1000, firedCountsSince(specs, schedulesSetAtMs, cursor));
+    const batch = remainingOccurrences(specs, schedulesSetAtMs, cursor, 1000);
     for (const occurrence of batch) {
       if (occurrence.atMs > nowMs) break;
       const due = fireInstant(taskId, occurrence, occurrence.atMs);

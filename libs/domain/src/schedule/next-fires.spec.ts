@@ -1,6 +1,6 @@
 import type { ScheduleSpec } from '@sched/contracts';
 import { fireInstant } from './schedule.jitter';
-import { countOccurrences, firedCountsSince, nextFires, nextOccurrences } from './next-fires';
+import { countOccurrences, firedCountsSince, nextFires, nextOccurrences, remainingOccurrences } from './next-fires';
 import { occurrencesBetween } from './schedule.occurrences';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -115,6 +115,12 @@ describe('maxFires, counted from when the schedule was set', () => {
     expect(firedCountsSince([spec], 10_000, 99_000)).toEqual([3]);
     expect(countOccurrences([spec], 10_000, 13_000, 100)).toBe(3);
   });
+  it('remainingOccurrences counts the spent fires from when the schedules were set', () => {
+    expect(remainingOccurrences([spec], 10_000, 12_000, 5).map((o) => o.atMs)).toEqual([13_000]);
+    expect(remainingOccurrences([spec], 10_000, 13_000, 5)).toEqual([]);
+    expect(remainingOccurrences([spec], 12_500, 13_000, 5).map((o) => o.atMs)).toEqual([14_000, 15_000]);
+  });
+
   it('stops after maxFires occurrences', () => {
     const after = 12_000;
     const next = nextOccurrences([spec], after, 5, firedCountsSince([spec], 10_000, after)).map((o) => o.atMs);

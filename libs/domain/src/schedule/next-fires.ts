@@ -92,3 +92,12 @@ export function firedCountsSince(specs: readonly ScheduleSpec[], anchorMs: numbe
     spec.maxFires === undefined ? 0 : countOccurrences([spec], Math.min(anchorMs, afterMs), afterMs, spec.maxFires),
   );
 }
+
+/**
+ * The next `count` occurrences after `afterMs` of schedules set at `setAtMs`, as the timer fires them: each spec's
+ * maxFires counted from when it was set. The timer, its catch-up, the next-fires query and the read models all ask
+ * this, so none of them can forget the fires already spent.
+ */
+export function remainingOccurrences(specs: readonly ScheduleSpec[], setAtMs: number, afterMs: number, count: number): Occurrence[] {
+  return nextOccurrences(specs, afterMs, count, firedCountsSince(specs, setAtMs, afterMs));
+}
