@@ -72,13 +72,13 @@ export class CliContext {
    * (NOT_FOUND, or VALIDATION: a name with spaces is no id) looks the name up and calls again, which is safe: the
    * refused call appended nothing. A ref that is neither is NOT_FOUND saying so.
    */
-  async forTask<T>(ref: string, call: (client: SchedClient, taskId: string) => Promise<T>): Promise<T> {
+  async forTask<T>(ref: string, call: (client: SchedClient, taskId: string) => Promise<T>, minPosition?: number): Promise<T> {
     const client = await this.client();
     try {
       return await call(client, ref);
     } catch (error) {
       if (!SchedClientError.is(error) || !refusedTheTaskId(error)) throw error;
-      const named = await client.listTasks({ name: ref, limit: 1, minPosition: await client.headPosition() });
+      const named = await client.listTasks({ name: ref, limit: 1, minPosition: minPosition ?? (await client.headPosition()) });
       const taskId = named.items[0]?.taskId;
       if (taskId === undefined || taskId === ref) {
         throw new SchedClientError('NOT_FOUND', `no task has the id or name "${ref}"`, { task: ref }, error.subject);
@@ -87,13 +87,19 @@ export class CliContext {
     }
   }
 
+  /** `forTask` for a read: the read models at least at the log's head (as `consistentRead`), looked up once. */
+  async readTask<T>(ref: string, read: (client: SchedClient, taskId: string, minPosition: number) => Promise<T>): Promise<T> {
+    const { minPosition } = await this.consistentRead();
+    return this.forTask(ref, (client, taskId) => read(client, taskId, minPosition), minPosition);
+  }
+
   /**
    * The task id `ref` names, for filters that take a task (history, exec list and tail, audit): `ref` itself when a
    * task has that id (or no task has that name either: a step's `<taskId>:<stepId>`, a task not projected yet), else
    * the id of the task of that name.
    */
   async taskIdOf(ref: string): Promise<string> {
-    return this.forTask(ref, async (client, taskId) => (await client.getTask({ taskId, minPosition: await client.headPosition() })).taskId).catch(
+    return this.readTask(ref, async (client, taskId, minPosition) => (await client.getTask({ taskId, minPosition })).taskId).catch(
       (error: unknown) => {
         if (SchedClientError.is(error, 'NOT_FOUND') || SchedClientError.is(error, 'VALIDATION')) return ref;
         throw error;

@@ -10,13 +10,18 @@ export function statsCommand(ctx: CliContext): Command {
     .argument('[task]', 'task id or name')
     .action(async (ref: string | undefined) => {
       if (ref) {
-        const stats = await ctx.forTask(ref, async (client, taskId) => client.stats({ taskId, minPosition: await client.headPosition() }));
-        return ctx.print(stats, () => statsFields(stats));
+        return printTaskStats(ctx, ref);
       }
       const { client, minPosition } = await ctx.consistentRead();
       const overall = await client.overallStats({ minPosition });
       ctx.print(overall, () => overallStatsFields(overall));
     });
+}
+
+/** One task's stats (`schedctl stats <task>` and `schedctl task stats <task>`). */
+export async function printTaskStats(ctx: CliContext, ref: string): Promise<void> {
+  const stats = await ctx.readTask(ref, (client, taskId, minPosition) => client.stats({ taskId, minPosition }));
+  ctx.print(stats, () => statsFields(stats));
 }
 
 /** `schedctl executors`: the executor types the gateway accepts on tasks, custom ones included. */

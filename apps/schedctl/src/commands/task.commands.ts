@@ -3,8 +3,9 @@ import { taskStates, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
 import { table, when } from '../output';
-import { asOfFields, statsFields, taskFields, taskTable } from '../render';
+import { asOfFields, taskFields, taskTable } from '../render';
 import { asCreateInput, definitionFrom, type DefinitionFlags } from '../task-input';
+import { printTaskStats } from './stats.commands';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -75,7 +76,7 @@ export function taskCommands(ctx: CliContext): Command {
         ctx.print(view, () => asOfFields(view));
         return;
       }
-      const view = await ctx.forTask(ref, async (client, taskId) => client.getTask({ taskId, minPosition: await client.headPosition() }));
+      const view = await ctx.readTask(ref, (client, taskId, minPosition) => client.getTask({ taskId, minPosition }));
       ctx.print(view, () => taskFields(view));
     });
 
@@ -134,9 +135,6 @@ export function taskCommands(ctx: CliContext): Command {
       ctx.print(result, () => `backfill ${result.backfillId} of task ${result.taskId}: ${result.occurrences} occurrences in range (already fired ones are skipped)\n`);
     });
 
-  task.command('stats <task>').description('success rate, durations, recent outcomes').action(async (ref: string) => {
-    const stats = await ctx.forTask(ref, async (client, taskId) => client.stats({ taskId, minPosition: await client.headPosition() }));
-    ctx.print(stats, () => statsFields(stats));
-  });
+  task.command('stats <task>').description('success rate, durations, recent outcomes').action((ref: string) => printTaskStats(ctx, ref));
   return task;
 }
