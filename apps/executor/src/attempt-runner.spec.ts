@@ -1,10 +1,10 @@
-import { toExecutionStreamId, type EventEnvelope, type TaskDue } from '@sched/contracts';
-import { executionDecider } from '@sched/domain';
-import { InvalidAppendError, MemoryEventStore, toEnvelopes, type AppendResult, type ExpectedVersion } from '@sched/event-store';
+import { toExecutionStreamId, type EventEnvelope } from '@sched/contracts';
+import { InvalidAppendError, MemoryEventStore, type AppendResult, type ExpectedVersion } from '@sched/event-store';
 import type { TaskExecutor } from '@sched/executors';
 import { AttemptAbort } from './attempt-abort';
 import { runAttempt } from './attempt-runner';
 import { ExecutionActor } from './execution-actor';
+import { dueOf, scheduled } from './testing/scheduled-execution';
 
 /** A store with a size limit of its own: it refuses any commit whose events hold the marker (as JetStream refuses > 1 MiB). */
 class RefusingStore extends MemoryEventStore {
@@ -14,21 +14,13 @@ class RefusingStore extends MemoryEventStore {
   }
 }
 
-const due: TaskDue['data'] = {
-  taskId: 't1',
-  executionId: 'e1',
+const due = dueOf({
   executor: 'test',
-  config: {},
-  scheduledAt: new Date(1000).toISOString(),
-  reason: 'trigger',
-  taskRevision: 0,
   retry: { maxAttempts: 3, backoff: 'fixed', initialIntervalMs: 1000, multiplier: 2, maxIntervalMs: 1000, jitter: 0, nonRetryableErrorTypes: [] },
-};
+});
 
 async function runWith(execute: TaskExecutor<unknown>['execute']): Promise<{ outcome: string; events: { type: string; data: unknown }[] }> {
-  const store = new RefusingStore();
-  const events = executionDecider.decide({ type: 'ScheduleExecution', data: due }, executionDecider.initialState());
-  await store.append(toExecutionStreamId('e1'), toEnvelopes(events, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: 1000 }), { expected: 'no_stream' });
+  const store = await scheduled(due, new RefusingStore());
   const actor = new ExecutionActor(store, 'e1', 'w1');
   await actor.load();
   await actor.start(1);

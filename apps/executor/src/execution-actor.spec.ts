@@ -1,26 +1,10 @@
-import { toExecutionStreamId, type TaskDue } from '@sched/contracts';
+import { toExecutionStreamId } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
-import { MemoryEventStore, toEnvelopes } from '@sched/event-store';
+import { toEnvelopes, type MemoryEventStore } from '@sched/event-store';
 import { isOwnershipLost } from './attempt-runner';
 import { ExecutionActor } from './execution-actor';
+import { cause, scheduled } from './testing/scheduled-execution';
 
-const due: TaskDue['data'] = {
-  taskId: 't1',
-  executionId: 'e1',
-  executor: 'noop',
-  config: {},
-  scheduledAt: new Date(1000).toISOString(),
-  reason: 'trigger',
-  taskRevision: 0,
-};
-const cause = { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: 1000 };
-
-async function scheduled(): Promise<MemoryEventStore> {
-  const store = new MemoryEventStore();
-  const events = executionDecider.decide({ type: 'ScheduleExecution', data: due }, executionDecider.initialState());
-  await store.append(toExecutionStreamId('e1'), toEnvelopes(events, cause), { expected: 'no_stream' });
-  return store;
-}
 const types = async (store: MemoryEventStore) => (await store.read(toExecutionStreamId('e1'))).map((event) => event.type);
 
 describe('execution actor', () => {
