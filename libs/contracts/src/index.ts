@@ -9,7 +9,7 @@ export * from './schedules';
 export * from './task-definition';
 export * from './execution-policy';
 export * from './validation';
-export * from './unknown-keys';
+export * from './issue-message';
 export * from './limits';
 export * from './events/task-events';
 export * from './events/execution-events';

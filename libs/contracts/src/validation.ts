@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ErrorCode, SchedError } from './errors';
 import { MAX_REQUEST_BYTES, OversizedPayload } from './limits';
-import { unknownKeysMessage } from './unknown-keys';
+import { issueMessage } from './issue-message';
 
 /** Marks a payload that could not be decoded as JSON; the transport layer hands it through so the reply can say so. */
 export class UndecodablePayload {
@@ -38,7 +38,7 @@ export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown, w
   if (result.success) return result.data;
   const issues: ValidationIssue[] = result.error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
-    message: issue.code === 'unrecognized_keys' ? unknownKeysMessage(schema, issue) : issue.message,
+    message: issueMessage(schema, payload, issue),
   }));
   const summary = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
   throw new SchedError(ErrorCode.VALIDATION, `${what}: ${summary}`, { issues });

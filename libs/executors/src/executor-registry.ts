@@ -1,4 +1,4 @@
-import { ErrorCode, SchedError, unknownKeysMessage } from '@sched/contracts';
+import { ErrorCode, SchedError, issueMessage } from '@sched/contracts';
 import type { TaskExecutor } from './task-executor';
 
 /** The executor types a process knows. The gateway validates tasks against it; executors run from it. */
@@ -36,7 +36,7 @@ export class ExecutorRegistry {
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => ({
         path: ['config', ...issue.path.map(String)].join('.'),
-        message: issue.code === 'unrecognized_keys' ? unknownKeysMessage(executor.configSchema, issue) : issue.message,
+        message: issueMessage(executor.configSchema, config, issue),
       }));
       throw new SchedError(
         ErrorCode.VALIDATION,

@@ -38,3 +38,24 @@ describe('unknown payload fields name the field they most likely meant', () => {
     ]);
   });
 });
+
+describe('a field left out is named as required and missing, not as a wrong value', () => {
+  it('at the top level and nested, beside a wrong value that keeps its own words', () => {
+    const payload = { executor: 'noop', schedules: [{ type: 'interval' }, { type: 'cron' }], retry: { maxAttempts: 'two' } };
+    expect(messagesOf(() => parsePayload(createTaskPayloadSchema, payload, 'task.create'))).toEqual([
+      'name: required string is missing',
+      'schedules.0.every: required string or number is missing',
+      'schedules.1.expression: required string is missing',
+      'retry.maxAttempts: Invalid input: expected number, received string',
+    ]);
+  });
+
+  it("a schedule's type: missing, or mistyped", () => {
+    const payload = { name: 'x', executor: 'noop', schedules: [{ every: '1m' }, { type: 'intervl', every: '1m' }, { type: 'hourly' }] };
+    expect(messagesOf(() => parsePayload(createTaskPayloadSchema, payload, 'task.create'))).toEqual([
+      'schedules.0.type: required field is missing: one of "interval", "cron", "once"',
+      `schedules.1.type: Invalid discriminator value. Expected 'interval' | 'cron' | 'once' (did you mean "interval"?)`,
+      `schedules.2.type: Invalid discriminator value. Expected 'interval' | 'cron' | 'once'`,
+    ]);
+  });
+});
