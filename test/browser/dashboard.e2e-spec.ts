@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS_DIR, CHROMIUM_PATH, hasChromium, launchChromium, type TestBrowser } from '../support/browser';
 import { Subjects, type Page as ResultPage, type TaskView } from '@sched/contracts';
-import { createTask, trigger, waitForEnd } from '../support/executions';
+import { createTask, trigger, waitForEnd, waitForHistory } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createWorkflow, waitForRunEnd } from '../support/workflows';
 
@@ -188,6 +188,23 @@ suite('dashboard in chromium', () => {
     // A task id that is nowhere says so where the task would be, instead of an empty header (the browser logs its 404s).
     await page.goto(`${system.httpUrl}/#/tasks/no-such-task`);
     expect(await page.locator('#task-error').textContent()).toBe('NOT_FOUND: Task no-such-task not found');
+  });
+
+  it('says when an execution that failed is retried', async () => {
+    browserErrors.length = 0; // the 404s of the unknown task the test before opened
+    const taskId = await createTask(system, {
+      name: 'fails then waits',
+      executor: 'command',
+      config: { argv: ['/bin/sh', '-c', 'exit 3'] },
+      retry: { maxAttempts: 2, backoff: 'fixed', initialInterval: '10m', jitter: 0 },
+    });
+    await waitForHistory(system.store, await trigger(system, taskId), (events) => events.some((e) => e.type === 'TaskRetried'), 10_000, 'the retry');
+    await page.goto(`${system.httpUrl}/#/tasks/${encodeURIComponent(taskId)}`);
+    const status = page.locator('#executions-panel tr[data-status="due"] .execution-status');
+    await status.locator('.retry-at').waitFor({ timeout: 10_000 });
+    expect(await status.textContent()).toBe('dueCommandFailedattempt 2 in 10 min');
+    await shot('8-execution-retried-later');
+    expect(browserErrors).toEqual([]);
   });
 
   it('shows more tasks than one page holds, page by page', async () => {

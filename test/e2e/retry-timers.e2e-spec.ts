@@ -56,6 +56,9 @@ describe('retry timers', () => {
     const taskId = await createTask(system, { ...failsOnce('b'), retry: { ...failsOnce('b').retry, initialInterval: '4s' } });
     const executionId = await trigger(system, taskId);
     const failed = await waitForHistory(system.store, executionId, (e) => retried(e) !== undefined, 10_000, 'the retry');
+    // While it waits, its record says when the next attempt is due.
+    const waiting = await system.request<ExecutionView>(Subjects.query.executionGet, { executionId, minPosition: retried(failed)!.position });
+    expect(waiting.ok && waiting.result).toMatchObject({ status: 'due', attempt: 1, retryAt: retried(failed)!.data.retryAt });
     await system.closeApp(); // every service down (the nats-server and its data stay)
     const retryAt = Date.parse(retried(failed)!.data.retryAt);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, retryAt - Date.now()) + 1_000));

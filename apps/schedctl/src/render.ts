@@ -60,8 +60,11 @@ export const taskFields = (t: TaskView): string =>
 export const executionTable = (executions: readonly ExecutionView[], names: ReadonlyMap<string, string> = new Map()): string =>
   table(
     ['id', 'task', 'status', 'scheduled', 'attempt', 'duration ms', 'worker'],
-    executions.map((e) => [e.executionId, names.get(e.taskId) ?? e.taskId, e.status, when(e.scheduledAt), e.attempt, e.durationMs, e.workerId]),
+    executions.map((e) => [e.executionId, names.get(e.taskId) ?? e.taskId, statusText(e), when(e.scheduledAt), e.attempt, e.durationMs, e.workerId]),
   );
+
+/** A due execution waiting to be retried says so: its attempt and duration are the failed attempt's. */
+const statusText = (e: ExecutionView): string => (e.retryAt === undefined ? e.status : `${e.status} (retry)`);
 
 /** A stored message (a command's output may end on a line break, or span several lines) laid out under `indent`. */
 const lines = (message: string, indent: string): string => message.trimEnd().replace(/\n/g, `\n${indent}`);
@@ -98,6 +101,7 @@ export const executionFields = (e: ExecutionView, taskName?: string): string =>
     progress: e.progress && progressText(e.progress),
     result: e.result === undefined ? undefined : JSON.stringify(e.result),
     error: errorText(e.error),
+    ...(e.retryAt === undefined ? {} : { 'next attempt': `${e.attempt + 1} at ${when(e.retryAt)}` }),
     ...(e.endReason === undefined ? {} : { [`${e.status} because`]: e.endReason }),
   }) + (e.attempts && e.attempts.length > 0 ? `\n${attemptTable(e.attempts)}${attemptLogs(e.attempts)}` : '');
 

@@ -64,6 +64,8 @@ export interface ExecutionView {
   readonly error?: ExecutionError;
   /** Why it was skipped or cancelled (TaskSkipped's or TaskCancelled's reason: the overlap limit, a pause, a user's). */
   readonly endReason?: string;
+  /** When the next attempt is due, while the execution waits to be retried after a failed attempt (status `due`). */
+  readonly retryAt?: string;
   readonly updatedAt: string;
   /** Global position of the last event applied to this row. */
   readonly position: number;

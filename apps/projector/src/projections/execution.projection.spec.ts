@@ -77,16 +77,27 @@ describe('executions projection (and its task counts)', () => {
       .then({ execution: { status: 'running', error: { ...error, retryable: true } }, task: { counts: { total: 1, succeeded: 0, failed: 0, running: 1 } } });
   });
 
-  it('TaskRetried: due again without a worker; no longer counted running', () => {
+  it('TaskRetried: due again without a worker, and when the next attempt is due; no longer counted running', () => {
     given(...running(), log.failed('e1', false))
-      .when(log.retried('e1', 2))
-      .then({ execution: { status: 'due', attempt: 1, workerId: undefined }, task: { counts: { total: 1, succeeded: 0, failed: 0, running: 0 } } });
+      .when(log.retried('e1', 2, T0 + 60_000))
+      .then({
+        execution: { status: 'due', attempt: 1, workerId: undefined, retryAt: T0 + 60_000 },
+        task: { counts: { total: 1, succeeded: 0, failed: 0, running: 0 } },
+      });
   });
 
-  it('TaskStarted of the next attempt starts clean (no stale progress or end)', () => {
+  it('TaskStarted of the next attempt starts clean (no stale progress, end or retry time)', () => {
     given(...running(), log.progressed('e1', 70), log.failed('e1', false), log.retried('e1', 2))
       .when(log.tick().started('e1', 2, 'w2'))
-      .then({ execution: { status: 'running', attempt: 2, workerId: 'w2', progress: undefined, endedAt: undefined, durationMs: undefined } });
+      .then({
+        execution: { status: 'running', attempt: 2, workerId: 'w2', progress: undefined, endedAt: undefined, durationMs: undefined, retryAt: undefined },
+      });
+  });
+
+  it('TaskCancelled while it waited to be retried: no next attempt any more', () => {
+    given(...running(), log.failed('e1', false), log.retried('e1', 2))
+      .when(log.cancelled('e1', 'user'))
+      .then({ execution: { status: 'cancelled', retryAt: undefined } });
   });
 
   it('TaskSucceeded after a failed attempt: the earlier error no longer describes the execution', () => {

@@ -27,8 +27,10 @@ export interface ExecutionRow {
   readonly progress?: { readonly percent: number; readonly message?: string } & ItemProgress;
   readonly result?: unknown;
   readonly error?: ExecutionError;
-  /** Why it was skipped or cancelled; ExecutionView has no field for it yet (kept so the table loses nothing). */
+  /** Why it was skipped or cancelled (ExecutionView's endReason). */
   readonly note?: string;
+  /** When the next attempt is due, while a failed attempt's execution waits to be retried (TaskRetried's retryAt). */
+  readonly retryAt?: number;
   readonly updatedAt: number;
   /** Global position of its TaskDue: where the execution's stream starts in the log (history pages merge on it). */
   readonly duePosition: number;
@@ -65,6 +67,7 @@ export const executionProjection: Projection<ExecutionRow> = {
         result: undefined,
         error: undefined,
         note: undefined,
+        retryAt: undefined,
         updatedAt,
         duePosition: e.position,
         position: e.position,
@@ -86,6 +89,7 @@ export const executionProjection: Projection<ExecutionRow> = {
           progress: undefined,
           endedAt: undefined,
           durationMs: undefined,
+          retryAt: undefined,
           updatedAt,
           position,
         };
@@ -106,7 +110,7 @@ export const executionProjection: Projection<ExecutionRow> = {
         return { ...row, status, attempt, error, durationMs, endedAt: toMs(endedAt), updatedAt, position };
       }
       case 'TaskRetried':
-        return { ...row, status: 'due', workerId: undefined, updatedAt, position };
+        return { ...row, status: 'due', workerId: undefined, retryAt: toMs(e.data.retryAt), updatedAt, position };
       case 'TaskTimedOut': {
         const { timeout, timeoutMs } = e.data;
         const error = { type: 'Timeout', message: `${timeout} timeout of ${timeoutMs}ms exceeded`, retryable: true };
@@ -116,7 +120,8 @@ export const executionProjection: Projection<ExecutionRow> = {
       case 'ExecutionPauseRequested':
         return { ...row, updatedAt, position };
       case 'TaskCancelled':
-        return { ...row, status: 'cancelled', endedAt: updatedAt, note: e.data.reason, updatedAt, position };
+        // A cancel while it waited to be retried: no attempt is coming any more.
+        return { ...row, status: 'cancelled', endedAt: updatedAt, note: e.data.reason, retryAt: undefined, updatedAt, position };
       case 'TaskSkipped':
         return { ...row, status: 'skipped', endedAt: updatedAt, note: e.data.reason, updatedAt, position };
       case 'ExecutionPaused':

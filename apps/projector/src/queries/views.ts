@@ -41,6 +41,7 @@ export function toExecutionView(row: ExecutionRow): ExecutionView {
     scheduledAt: iso(row.scheduledAt),
     startedAt: isoOrUndefined(row.startedAt),
     endedAt: isoOrUndefined(row.endedAt),
+    retryAt: isoOrUndefined(row.retryAt),
     updatedAt: iso(row.updatedAt),
     retryCount: Math.max(0, row.attempt - 1),
   };

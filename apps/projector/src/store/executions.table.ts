@@ -21,6 +21,7 @@ export const EXECUTIONS_DDL = `
     result TEXT,
     error TEXT,
     note TEXT,
+    retry_at INTEGER,
     updated_at INTEGER NOT NULL,
     due_position INTEGER NOT NULL,
     position INTEGER NOT NULL
@@ -51,6 +52,7 @@ export interface ExecutionRecord {
   result: string | null;
   error: string | null;
   note: string | null;
+  retry_at: number | null;
   updated_at: number;
   due_position: number;
   position: number;
@@ -58,7 +60,7 @@ export interface ExecutionRecord {
 
 export const EXECUTION_COLUMNS: readonly (keyof ExecutionRecord)[] = [
   'execution_id', 'task_id', 'status', 'reason', 'executor', 'scheduled_at', 'started_at', 'ended_at', 'duration_ms',
-  'attempt', 'worker_id', 'progress_percent', 'progress_message', 'progress_items', 'result', 'error', 'note', 'updated_at', 'due_position',
+  'attempt', 'worker_id', 'progress_percent', 'progress_message', 'progress_items', 'result', 'error', 'note', 'retry_at', 'updated_at', 'due_position',
   'position',
 ];
 
@@ -81,6 +83,7 @@ export function executionToRecord(row: ExecutionRow): ExecutionRecord {
     result: toJson(row.result),
     error: toJson(row.error),
     note: orNull(row.note),
+    retry_at: orNull(row.retryAt),
     updated_at: row.updatedAt,
     due_position: row.duePosition,
     position: row.position,
@@ -108,6 +111,7 @@ export function recordToExecution(r: ExecutionRecord): ExecutionRow {
     result: fromJson(r.result),
     error: fromJson<ExecutionError>(r.error),
     note: orUndefined(r.note),
+    retryAt: orUndefined(r.retry_at),
     updatedAt: r.updated_at,
     duePosition: r.due_position,
     position: r.position,

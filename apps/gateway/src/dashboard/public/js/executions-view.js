@@ -1,5 +1,5 @@
 import { get, query } from './api.js';
-import { badge, el, elapsed, progressBar, shortId, timeCell } from './format.js';
+import { badge, el, elapsed, progressBar, relative, shortId, timeCell, when } from './format.js';
 
 const RELOADING_EVENTS = new Set([
   'TaskDue', 'TaskStarted', 'TaskSucceeded', 'TaskFailed', 'TaskRetried', 'TaskCancelled', 'TaskSkipped', 'TaskTimedOut', 'TaskCancelRequested',
@@ -109,9 +109,10 @@ export class ExecutionsView {
   }
 }
 
-/** Under the status: the error's type (its message on hover), or why it was skipped or cancelled. */
+/** Under the status: the error's type (its message on hover) and when it is retried, or why it was skipped or cancelled. */
 function statusNote(execution) {
-  if (execution.error) return el('span', { class: 'sub error', title: execution.error.message }, execution.error.type);
+  const retry = execution.retryAt && el('span', { class: 'sub retry-at', title: when(execution.retryAt) }, `attempt ${execution.attempt + 1} ${relative(execution.retryAt)}`);
+  if (execution.error) return [el('span', { class: 'sub error', title: execution.error.message }, execution.error.type), retry];
   const reason = execution.endReason;
   if (!reason) return null;
   return el('span', { class: 'sub end-reason', title: reason }, reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);
