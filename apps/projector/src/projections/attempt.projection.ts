@@ -85,11 +85,14 @@ export const attemptProjection: Projection<AttemptRow, AttemptEvent> = {
       case 'TaskTimedOut': {
         const { timeout, timeoutMs } = e.data;
         const error = { type: 'Timeout', message: `${timeout} timeout of ${timeoutMs}ms exceeded`, retryable: true };
-        return { ...row, status: 'timed_out', error, endedAt: row.endedAt ?? occurredMs(e), position };
+        const endedAt = row.endedAt ?? occurredMs(e);
+        return { ...row, status: 'timed_out', error, endedAt, durationMs: row.durationMs ?? endedAt - row.startedAt, position };
       }
-      case 'TaskCancelled':
+      case 'TaskCancelled': {
         if (row.status !== 'running') return { ...row, position };
-        return { ...row, status: 'cancelled', endedAt: occurredMs(e), logs: logsOf(row, e.data), position };
+        const endedAt = occurredMs(e);
+        return { ...row, status: 'cancelled', endedAt, durationMs: endedAt - row.startedAt, logs: logsOf(row, e.data), position };
+      }
       default:
         return { ...row, position };
     }

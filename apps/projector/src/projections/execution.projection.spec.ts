@@ -96,8 +96,8 @@ describe('executions projection (and its task counts)', () => {
 
   it('TaskCancelled while it waited to be retried: no next attempt any more', () => {
     given(...running(), log.failed('e1', false), log.retried('e1', 2))
-      .when(log.cancelled('e1', 'user'))
-      .then({ execution: { status: 'cancelled', retryAt: undefined } });
+      .when(log.tick(60_000).cancelled('e1', 'user'))
+      .then({ execution: { status: 'cancelled', retryAt: undefined, durationMs: 50 } }); // the failed attempt's
   });
 
   it('TaskSucceeded after a failed attempt: the earlier error no longer describes the execution', () => {
@@ -122,7 +122,7 @@ describe('executions projection (and its task counts)', () => {
     given(...running())
       .when(log.tick().cancelled('e1', 'user asked'))
       .then({
-        execution: { status: 'cancelled', note: 'user asked', endedAt: T0 + 3000 },
+        execution: { status: 'cancelled', note: 'user asked', endedAt: T0 + 3000, durationMs: 1000 },
         task: { counts: { total: 1, succeeded: 0, failed: 0, running: 0 }, lastExecution: { status: 'cancelled' } },
       });
   });

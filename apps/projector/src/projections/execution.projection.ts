@@ -119,9 +119,13 @@ export const executionProjection: Projection<ExecutionRow> = {
       case 'TaskCancelRequested':
       case 'ExecutionPauseRequested':
         return { ...row, updatedAt, position };
-      case 'TaskCancelled':
-        // A cancel while it waited to be retried: no attempt is coming any more.
-        return { ...row, status: 'cancelled', endedAt: updatedAt, note: e.data.reason, retryAt: undefined, updatedAt, position };
+      case 'TaskCancelled': {
+        // The attempt it stopped ran until now; a cancel while it waited (to start, or to be retried) keeps the last
+        // attempt's duration, and no attempt is coming any more.
+        const stoppedAttempt = row.startedAt !== undefined && row.endedAt === undefined;
+        const durationMs = stoppedAttempt ? updatedAt - row.startedAt! : row.durationMs;
+        return { ...row, status: 'cancelled', endedAt: updatedAt, durationMs, note: e.data.reason, retryAt: undefined, updatedAt, position };
+      }
       case 'TaskSkipped':
         return { ...row, status: 'skipped', endedAt: updatedAt, note: e.data.reason, updatedAt, position };
       case 'ExecutionPaused':
