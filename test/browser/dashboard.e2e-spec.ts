@@ -188,6 +188,7 @@ suite('dashboard in chromium', () => {
     // A task id that is nowhere says so where the task would be, instead of an empty header (the browser logs its 404s).
     await page.goto(`${system.httpUrl}/#/tasks/no-such-task`);
     expect(await page.locator('#task-error').textContent()).toBe('NOT_FOUND: Task no-such-task not found');
+    expect(await page.locator('#audit-error').textContent()).toBe('NOT_FOUND: Task no-such-task not found');
   });
 
   it('says when an execution that failed is retried', async () => {

@@ -115,6 +115,19 @@ describe('schedctl against the whole system', () => {
     expect(stats).toMatchObject({ finished: 1, successRate: 1 });
     const audit = await run('audit', 'verify', taskId);
     expect(audit).toMatchObject({ code: 0, out: expect.stringContaining('OK: every hash chain holds') });
+
+    // An execution's id goes where a task's does; an id that is neither is no empty history and no clean audit.
+    expect((await run('history', executionId)).out.trim().split('\n').map((line) => line.trim().split(/\s+/)[4])).toEqual([
+      'TaskDue',
+      'TaskStarted',
+      'TaskSucceeded',
+    ]);
+    expect(await run('audit', 'verify', executionId)).toMatchObject({ code: 0, out: expect.stringMatching(/OK: every hash chain holds\s+streams:\s+1\s+events:\s+3/) });
+    const neither = 'no-such-task-or-execution';
+    for (const args of [['history', neither], ['audit', 'verify', neither], ['history', '--execution', neither]]) {
+      expect(await run(...args)).toMatchObject({ code: 1, out: '', err: expect.stringContaining('NOT_FOUND') });
+    }
+    expect((await run('history', neither)).err).toContain(`no task or execution has the id or name "${neither}"`);
   });
 
   it('error replies exit 1 with the code; backfill and cancel are wired; rebuild reports its speed', async () => {

@@ -24,7 +24,7 @@ export class HistoryHttpController {
   constructor(private readonly client: SchedClient) {}
 
   @QueryRoute('history', 'Events of the whole log (or of ?taskId / ?executionId), in commit order, paged', Subjects.query.history, {
-    errors: [422],
+    errors: [404, 422], // 404: a taskId or executionId nothing was ever recorded for
     query: { ...HISTORY_FIELDS, taskId: { type: 'string' }, executionId: { type: 'string' } },
   })
   history(@Query() query: Record<string, unknown>) {

@@ -4,6 +4,7 @@ import {
   toExecutionStreamId,
   toTaskStreamId,
   toWorkflowStreamId,
+  notFound,
   type AuditReport,
   type AuditVerifyQuery,
   type HistoryPage,
@@ -41,9 +42,13 @@ export class HistoryService {
     const keep = (event: RecordedEvent): boolean => !types || types.has(event.type);
     let candidates: { events: RecordedEvent[]; unread: boolean };
     if (query.taskId) {
-      candidates = await mergeStreams(await this.streamsOfTask(query.taskId, head, after), (id) => this.eventStore.read(id), after, query.limit, keep);
+      const streams = await this.streamsOfTask(query.taskId, head, after);
+      // A task with no stream and no executions never existed: a mistyped id must not read as an empty history.
+      if (after === 0 && streams.length === 1 && (await this.eventStore.read(streams[0].streamId)).length === 0) throw notFound('Task', query.taskId);
+      candidates = await mergeStreams(streams, (id) => this.eventStore.read(id), after, query.limit, keep);
     } else if (query.executionId) {
       const events = await this.eventStore.read(toExecutionStreamId(query.executionId));
+      if (events.length === 0) throw notFound('Execution', query.executionId);
       candidates = { events: events.filter((event) => event.position > after && keep(event)), unread: false };
     } else {
       candidates = await this.logAfter(after, head, query.limit, query.types);
@@ -61,7 +66,10 @@ export class HistoryService {
     for (let i = 0; i < streamIds.length; i += AUDIT_PARALLELISM) {
       streams.push(...(await Promise.all(streamIds.slice(i, i + AUDIT_PARALLELISM).map((id) => this.eventStore.read(id)))));
     }
-    return auditStreams(streams.filter((events) => events.length > 0));
+    const recorded = streams.filter((events) => events.length > 0);
+    // Nothing to verify is no verdict: an audit of a mistyped id must not answer "every hash chain holds".
+    if (recorded.length === 0) throw query.taskId ? notFound('Task', query.taskId) : notFound('Execution', query.executionId!);
+    return auditStreams(recorded);
   }
 
   /**

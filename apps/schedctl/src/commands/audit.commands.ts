@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { SchedClientError } from '@sched/client';
 import type { AuditReport, HistoryEntry } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { ExitCode, UsageError } from '../exit-codes';
@@ -12,22 +13,44 @@ const auditText = (report: AuditReport): string =>
     ? `\n${table(['stream', 'revision', 'event id', 'position', 'reason'], report.broken.map((b) => [b.streamId, b.revision, b.eventId, b.position, b.reason]))}`
     : '');
 
+type Target = { taskId: string } | { executionId: string };
+
+/**
+ * Runs `call` on the task `ref` names (its id or name) or, when no task has it, on the execution of that id: the
+ * history and audit of an execution are asked for the same way (`schedctl history <executionId>`). A ref that is
+ * neither is NOT_FOUND saying so, never an empty history or an audit of nothing.
+ */
+async function forTaskOrExecution<T>(ctx: CliContext, ref: string, call: (target: Target) => Promise<T>): Promise<T> {
+  const taskId = await ctx.taskIdOf(ref);
+  try {
+    return await call({ taskId });
+  } catch (error) {
+    if (taskId !== ref || !SchedClientError.is(error, 'NOT_FOUND')) throw error;
+  }
+  return call({ executionId: ref }).catch((error: unknown) => {
+    if (!SchedClientError.is(error, 'NOT_FOUND')) throw error;
+    throw new SchedClientError('NOT_FOUND', `no task or execution has the id or name "${ref}"`, { ref }, error.subject);
+  });
+}
+
 /** history, audit verify and rebuild: the commands that replay the log. */
 export function replayCommands(ctx: CliContext): Command[] {
   const history = new Command('history')
     .description('the full ordered history of a task (its stream and every execution), or of one execution')
-    .argument('[task]', 'task id or name')
+    .argument('[task]', 'task id or name, or an execution id')
     .option('--execution <executionId>')
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--after <position>', 'start after this global position', wholeNumber)
     .action(async (ref: string | undefined, flags: { execution?: string; type?: string[]; after?: number }) => {
-      const taskId = ref === undefined ? undefined : await ctx.taskIdOf(ref);
-      const query = { taskId, executionId: flags.execution, types: flags.type, afterPosition: flags.after };
       const events: HistoryEntry[] = [];
-      for await (const event of (await ctx.client()).history(query)) {
-        if (ctx.asJson) events.push(event);
-        else ctx.io.out(historyLine(event));
-      }
+      const print = async (target: Partial<Target>): Promise<void> => {
+        for await (const event of (await ctx.client()).history({ ...target, types: flags.type, afterPosition: flags.after })) {
+          if (ctx.asJson) events.push(event);
+          else ctx.io.out(historyLine(event));
+        }
+      };
+      // An unknown id fails on the first page, before anything is printed.
+      await (ref === undefined ? print({ executionId: flags.execution }) : forTaskOrExecution(ctx, ref, print));
       if (ctx.asJson) ctx.io.out(`${JSON.stringify(events, null, 2)}\n`);
     });
 
@@ -35,12 +58,12 @@ export function replayCommands(ctx: CliContext): Command[] {
   audit
     .command('verify')
     .description('recompute the hash chains of a task (or one execution) and name the first broken link')
-    .argument('[task]', 'task id or name')
+    .argument('[task]', 'task id or name, or an execution id')
     .option('--execution <executionId>')
     .action(async (ref: string | undefined, flags: { execution?: string }) => {
       if (!ref && !flags.execution) throw new UsageError('audit verify needs a task (id or name) or --execution <executionId>');
       const client = await ctx.client();
-      const report = await (flags.execution ? client.auditVerify({ executionId: flags.execution }) : client.auditVerify({ taskId: await ctx.taskIdOf(ref!) }));
+      const report = await (flags.execution ? client.auditVerify({ executionId: flags.execution }) : forTaskOrExecution(ctx, ref!, (target) => client.auditVerify(target)));
       ctx.print(report, () => auditText(report));
       if (!report.ok) ctx.exitCode = ExitCode.AUDIT_FAILED;
     });

@@ -27,7 +27,11 @@ export class TaskDetailView {
 
   async load(minPosition) {
     const header = this.loadHeader(minPosition).catch((error) => this.showHeaderError(error));
-    await Promise.all([header, this.executions.load(minPosition), this.verify(), this.loadHistory()]);
+    // An id no task has: the audit and the history say so too (NOT_FOUND), instead of "verifying…" left standing.
+    const audit = this.verify().catch((error) =>
+      this.audit.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Audit')), el('p', { class: 'error', id: 'audit-error' }, errorText(error))));
+    const history = this.loadHistory().catch((error) => this.timeline.replaceChildren(el('li', { class: 'error' }, errorText(error))));
+    await Promise.all([header, this.executions.load(minPosition), audit, history]);
   }
 
   /** The header says why it is empty (a task id that does not exist, the gateway down) instead of staying blank. */
@@ -35,7 +39,7 @@ export class TaskDetailView {
     this.header.replaceChildren(
       el('div', { class: 'panel-head' }, el('h1', { style: 'flex: 1' }, el('code', {}, this.taskId)),
         el('button', { type: 'button', class: 'small', onclick: () => void this.load() }, 'Retry')),
-      el('p', { class: 'error', id: 'task-error' }, error.code ? `${error.code}: ${error.message}` : String(error.message ?? error)));
+      el('p', { class: 'error', id: 'task-error' }, errorText(error)));
   }
 
   async loadHeader(minPosition) {
@@ -122,3 +126,6 @@ function historyItem(event) {
       el('pre', {}, JSON.stringify({ data: event.data, metadata: event.metadata }, null, 2))),
     el('span', { class: 'muted mono', title: 'stream revision / global position' }, `#${event.revision} · ${event.position}`));
 }
+
+/** A failed request in words: the structured error's code and message, or whatever went wrong on the way. */
+const errorText = (error) => (error.code ? `${error.code}: ${error.message}` : String(error.message ?? error));
