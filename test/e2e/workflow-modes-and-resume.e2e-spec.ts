@@ -137,8 +137,14 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     expect(out).toMatch(/^retries:\s+a run is never retried: each step has its own retry/m);
     expect(out).not.toMatch(/^backoff:/m);
 
-    // schedctl's execution list names a step's execution by its workflow and step.
+    // schedctl names the workflow task of a run, and a step's execution by its workflow and step.
     const task = await ok<{ name: string }>(Subjects.query.taskGet, { taskId });
+    out = '';
+    expect(await main(['--url', system.nats.url, 'workflow', 'list', '--task', taskId], io)).toBe(0);
+    expect(out).toMatch(new RegExp(`^${resumed.runId}\\s+${task.name}\\s+succeeded`, 'm'));
+    out = '';
+    expect(await main(['--url', system.nats.url, 'workflow', 'show', first], io)).toBe(0);
+    expect(out).toMatch(new RegExp(`^task:\\s+${task.name} \\(${taskId}\\)$`, 'm'));
     out = '';
     expect(await main(['--url', system.nats.url, 'exec', 'list', '--task', `${taskId}:load`], io)).toBe(0);
     expect(out).toMatch(new RegExp(`^${resumed.runId}:load\\s+${task.name} › load\\s+succeeded`, 'm'));

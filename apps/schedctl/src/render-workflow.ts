@@ -54,10 +54,10 @@ const detail = (step: WorkflowStepView): string | undefined =>
   step.error ? `${step.error.type}: ${step.error.message}` : step.result === undefined ? undefined : JSON.stringify(step.result);
 
 /** `schedctl workflow show`: the run's fields, its DAG, then one line per step with the details. */
-export function workflowRunText(run: WorkflowRunView): string {
+export function workflowRunText(run: WorkflowRunView, taskName?: string): string {
   const head = fields({
     run: run.runId,
-    task: run.taskId,
+    task: taskName && taskName !== run.taskId ? `${taskName} (${run.taskId})` : run.taskId,
     status: run.status,
     mode: `${run.mode}${run.mode === 'parallel' ? ` (max ${run.maxParallel})` : ''}, onFailure ${run.onFailure}`,
     'resumed from': run.resumedFrom,
@@ -70,8 +70,8 @@ export function workflowRunText(run: WorkflowRunView): string {
   return `${head}\n${drawWorkflowDag(steps)}\n${table(['step', 'executor', 'status', 'rule', 'attempt', 'execution', 'result / error'], rows)}`;
 }
 
-export const workflowRunTable = (runs: readonly WorkflowRunView[]): string =>
+export const workflowRunTable = (runs: readonly WorkflowRunView[], names: ReadonlyMap<string, string> = new Map()): string =>
   table(
     ['run', 'task', 'status', 'started', 'duration ms', 'ok/failed/skipped/total'],
-    runs.map((r) => [r.runId, r.taskId, r.status, when(r.startedAt), r.durationMs, `${r.counts.succeeded}/${r.counts.failed}/${r.counts.skipped}/${Object.values(r.counts).reduce((a, b) => a + b, 0)}`]),
+    runs.map((r) => [r.runId, names.get(r.taskId) ?? r.taskId, r.status, when(r.startedAt), r.durationMs, `${r.counts.succeeded}/${r.counts.failed}/${r.counts.skipped}/${Object.values(r.counts).reduce((a, b) => a + b, 0)}`]),
   );

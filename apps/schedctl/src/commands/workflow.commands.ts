@@ -10,6 +10,7 @@ import {
 } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
+import { taskNames } from '../task-names';
 import { workflowRunTable, workflowRunText } from '../render-workflow';
 
 export function workflowCommands(ctx: CliContext): Command {
@@ -21,7 +22,8 @@ export function workflowCommands(ctx: CliContext): Command {
     .action(async (runId: string) => {
       const { client, minPosition } = await ctx.consistentRead();
       const run = await client.request<WorkflowRunView>(Subjects.query.workflowGet, { runId, minPosition });
-      ctx.print(run, () => workflowRunText(run));
+      const names = ctx.asJson ? new Map<string, string>() : await taskNames(client, [run.taskId], minPosition);
+      ctx.print(run, () => workflowRunText(run, names.get(run.taskId)));
     });
 
   workflow
@@ -36,7 +38,8 @@ export function workflowCommands(ctx: CliContext): Command {
       const taskId = flags.task === undefined ? undefined : await ctx.taskIdOf(flags.task);
       const query = { taskId, status: flags.status, limit: flags.limit, cursor: flags.cursor, minPosition };
       const page = await client.request<Page<WorkflowRunView>>(Subjects.query.workflowList, query);
-      ctx.print(page, () => workflowRunTable(page.items) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
+      const names = ctx.asJson ? new Map<string, string>() : await taskNames(client, page.items.map((r) => r.taskId), minPosition);
+      ctx.print(page, () => workflowRunTable(page.items, names) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
     });
 
   workflow
