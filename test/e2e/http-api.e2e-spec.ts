@@ -52,6 +52,12 @@ describe('HTTP API', () => {
     expect(execution.attempts).toHaveLength(1);
     const stats = resultOf(await context.http.get<{ succeeded: number }>(`/api/tasks/${taskId}/stats`));
     expect(stats.succeeded).toBe(1);
+    const overall = resultOf(await context.http.get<{ tasks: number; succeeded: number }>('/api/stats'));
+    expect(overall.tasks).toBeGreaterThanOrEqual(1);
+    expect(overall.succeeded).toBeGreaterThanOrEqual(1);
+    // An unknown id is NOT_FOUND, not an empty history or an audit of nothing that "holds".
+    expect((await context.http.get('/api/tasks/no-such-task/history')).status).toBe(404);
+    expect((await context.http.get('/api/executions/no-such-execution/audit')).status).toBe(404);
     const history = resultOf(await context.http.get<{ events: Array<{ type: string }> }>(`/api/tasks/${taskId}/history?types=TaskCreated,TaskSucceeded`));
     expect(history.events.map((event) => event.type)).toEqual(['TaskCreated', 'TaskSucceeded']);
     const executionHistory = resultOf(await context.http.get<{ events: Array<{ type: string }> }>(`/api/executions/${encodeURIComponent(executionId)}/history`));

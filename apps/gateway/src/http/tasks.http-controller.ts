@@ -109,6 +109,11 @@ export class TasksHttpController {
     return this.client.nextFires(body as never);
   }
 
+  @QueryRoute('stats', "How every task's executions went, together (schedctl stats)", Subjects.query.stats, { query: MIN_POSITION, errors: [422] })
+  overallStats(@Query() query: Record<string, unknown>) {
+    return this.client.overallStats(queryPayload(query, { numeric: ['minPosition'] }) as never);
+  }
+
   @QueryRoute('tasks/:taskId/stats', "How the task's executions went", Subjects.query.stats, { query: MIN_POSITION })
   stats(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>) {
     return this.client.stats({ ...queryPayload(query, { numeric: ['minPosition'] }), taskId } as never);
