@@ -85,8 +85,7 @@ export const attemptProjection: Projection<AttemptRow, AttemptEvent> = {
       case 'TaskTimedOut': {
         const { timeout, timeoutMs } = e.data;
         const error = { type: 'Timeout', message: `${timeout} timeout of ${timeoutMs}ms exceeded`, retryable: true };
-        const endedAt = row.endedAt ?? occurredMs(e);
-        return { ...row, status: 'timed_out', error, endedAt, durationMs: row.durationMs ?? endedAt - row.startedAt, position };
+        return { ...row, status: 'timed_out', error, endedAt: row.endedAt ?? occurredMs(e), position };
       }
       case 'TaskCancelled': {
         if (row.status !== 'running') return { ...row, position };

@@ -57,7 +57,8 @@ export const taskStatsProjection: Projection<TaskStatsRow, StatsChange> = {
   handles: ['TaskSucceeded', 'TaskFailed', 'TaskCancelled', 'TaskSkipped'],
   evolve(row: TaskStatsRow | null, change: StatsChange): TaskStatsRow | null {
     const { before, after, attemptBefore, attemptAfter } = change;
-    const timed = attemptAfter?.durationMs !== undefined && attemptBefore?.durationMs === undefined;
+    // As the attempts index the p95 is read off (TIMED_ATTEMPT): attempts that ran to an outcome, not cancelled ones.
+    const timed = attemptAfter?.durationMs !== undefined && attemptBefore?.durationMs === undefined && attemptAfter.status !== 'cancelled';
     const finishing = isTerminal(after.status) && !isTerminal(before?.status);
     if (!timed && !finishing) return row;
     const stats = row ?? emptyStats(after.taskId, change.position);

@@ -14,6 +14,7 @@ import {
 } from '@sched/contracts';
 import { ProjectorService } from '../projector.service';
 import { ReadModelStore } from '../store/read-model.store';
+import { TIMED_ATTEMPT } from '../store/attempts.table';
 import { recordToExecution, type ExecutionRecord } from '../store/executions.table';
 import { recordToTask, type TaskRecord } from '../store/tasks.table';
 import { keysetPage, Where, type KeysetOrder } from './keyset-page';
@@ -51,8 +52,8 @@ export class ProjectorQueries {
     const where = new Where()
       .add(query.state === undefined ? 'state != ?' : 'state = ?', query.state ?? 'deleted')
       .add('executor = ?', query.executor)
-      .add('name = ?', query.name)
-      .add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)', query.tag);
+      .add('name = ?', query.name);
+    for (const tag of query.tag ?? []) where.add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)', tag);
     const page = { where, limit: query.limit, cursor: query.cursor };
     const nowMs = Date.now();
     const toView = (r: TaskRecord) => toTaskView(recordToTask(r), nowMs);
@@ -101,7 +102,7 @@ export class ProjectorQueries {
   private durationPercentile(taskId: string, count: number, fraction: number): number | undefined {
     const offset = Math.max(0, Math.ceil(fraction * count) - 1);
     const row = this.store.db
-      .prepare('SELECT duration_ms FROM attempts WHERE task_id = ? AND duration_ms IS NOT NULL ORDER BY duration_ms LIMIT 1 OFFSET ?')
+      .prepare(`SELECT duration_ms FROM attempts WHERE task_id = ? AND ${TIMED_ATTEMPT} ORDER BY duration_ms LIMIT 1 OFFSET ?`)
       .get(taskId, offset) as { duration_ms: number } | undefined;
     return row?.duration_ms;
   }

@@ -2,6 +2,12 @@ import type { AttemptStatus, ExecutionError, ExecutionLogLine } from '@sched/con
 import type { AttemptRow } from '../projections';
 import { fromJson, orNull, orUndefined, toJson } from './sql';
 
+/**
+ * The attempts a task's duration stats are over: the ones that ran to an outcome. A cancelled attempt has a duration
+ * (how long it ran until the cancel), but a run cut short would pull the average and the p95 down.
+ */
+export const TIMED_ATTEMPT = "duration_ms IS NOT NULL AND status != 'cancelled'";
+
 export const ATTEMPTS_DDL = `
   CREATE TABLE IF NOT EXISTS attempts (
     execution_id TEXT NOT NULL,
@@ -17,7 +23,7 @@ export const ATTEMPTS_DDL = `
     position INTEGER NOT NULL,
     PRIMARY KEY (execution_id, attempt)
   ) STRICT;
-  CREATE INDEX IF NOT EXISTS attempts_by_task_duration ON attempts (task_id, duration_ms) WHERE duration_ms IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS attempts_by_task_duration ON attempts (task_id, duration_ms) WHERE ${TIMED_ATTEMPT};
 `;
 
 export interface AttemptRecord {
