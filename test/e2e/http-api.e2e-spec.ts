@@ -16,9 +16,9 @@ describe('HTTP API', () => {
   }
 
   it('creates, reads, changes, pauses, resumes and deletes a task', async () => {
-    const created = await createTask({ name: 'report', executor: 'noop', schedules: [{ type: 'cron', expression: '0 9 * * *' }], tags: ['http'] });
+    const created = await createTask({ name: 'report', executor: 'noop', schedules: [{ type: 'cron', expression: '0 9 * * *' }], tags: ['http', 'daily'] });
     const task = resultOf(await context.http.get<TaskView>(`/api/tasks/${created.taskId}?minPosition=${created.position}`));
-    expect(task).toMatchObject({ taskId: created.taskId, name: 'report', state: 'active', tags: ['http'] });
+    expect(task).toMatchObject({ taskId: created.taskId, name: 'report', state: 'active', tags: ['http', 'daily'] });
 
     const updated = resultOf(await context.http.patch<TaskCommandResult>(`/api/tasks/${created.taskId}`, { name: 'daily report' }));
     expect(updated.events).toEqual(['TaskUpdated']);
@@ -32,6 +32,10 @@ describe('HTTP API', () => {
     expect(resultOf(await context.http.post<TaskCommandResult>(`/api/tasks/${created.taskId}/resume`)).events).toEqual(['TaskResumed']);
     const list = resultOf(await context.http.get<Page<TaskView>>(`/api/tasks?tag=http&state=active&limit=10&minPosition=${(await context.system.store.headPosition())}`));
     expect(list.items.map((item) => item.taskId)).toContain(created.taskId);
+    // Tags repeated (or joined with commas): tasks with every one of them.
+    const both = resultOf(await context.http.get<Page<TaskView>>('/api/tasks?tag=http&tag=daily'));
+    expect(both.items.map((item) => item.taskId)).toEqual([created.taskId]);
+    expect(resultOf(await context.http.get<Page<TaskView>>('/api/tasks?tag=http,nowhere')).items).toEqual([]);
 
     const deleted = await context.http.delete<TaskCommandResult>(`/api/tasks/${created.taskId}?reason=done`);
     expect(resultOf(deleted).events).toEqual(['TaskDeleted']);

@@ -24,7 +24,11 @@ export const listTasksQuerySchema = z
     ...page,
     state: z.enum(taskStates).optional(),
     executor: z.string().optional(),
-    tag: z.string().optional(),
+    /** Tasks that have this tag, or (a list) every one of these tags. */
+    tag: z
+      .union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1).max(32)])
+      .transform((tags) => (Array.isArray(tags) ? tags : [tags]))
+      .optional(),
     /** The task of this exact name (names are unique among tasks not deleted). */
     name: z.string().min(1).optional(),
   })

@@ -20,10 +20,10 @@ export class TasksHttpController {
 
   @QueryRoute('tasks', 'List tasks', Subjects.query.taskList, {
     errors: [422],
-    query: { ...PAGE_FIELDS, state: { type: 'string', enum: taskStates }, executor: { type: 'string' }, tag: { type: 'string' }, name: { type: 'string', description: 'the task of this exact name' } },
+    query: { ...PAGE_FIELDS, state: { type: 'string', enum: taskStates }, executor: { type: 'string' }, tag: { type: 'string', description: 'repeat it (or join with commas) for tasks with every one of the tags' }, name: { type: 'string', description: 'the task of this exact name' } },
   })
   list(@Query() query: Record<string, unknown>) {
-    return this.client.listTasks(queryPayload(query, { numeric: ['limit', 'minPosition'] }) as never);
+    return this.client.listTasks(queryPayload(query, { numeric: ['limit', 'minPosition'], lists: ['tag'] }) as never);
   }
 
   @QueryRoute('executors', 'The executor types a task may name (built-in and loaded), each with a line about it', Subjects.query.executorList)

@@ -115,6 +115,11 @@ describe('projector queries (through the controller)', () => {
     expect(ids(await q.listTasks({ executor: 'sleep' }))).toEqual(['task-001', 'task-003']);
     expect(ids(await q.listTasks({ tag: 'nightly' }))).toEqual(['task-000', 'task-003']);
     expect(ids(await q.listTasks({ tag: 'nightly', executor: 'noop', state: 'active' }))).toEqual(['task-000']);
+    // Several tags: the tasks with every one of them; a tag is matched as stored (trimmed, as at create).
+    expect(ids(await q.listTasks({ tag: ['nightly', 'reports'] }))).toEqual(['task-000', 'task-003']);
+    expect(ids(await q.listTasks({ tag: ['nightly', 'adhoc'] }))).toEqual([]);
+    expect(ids(await q.listTasks({ tag: [' adhoc '] }))).toEqual(['task-001']);
+    await expect(q.listTasks({ tag: [] })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('execution.list filters by task, status and a [from, to) time range, newest first', async () => {

@@ -46,11 +46,11 @@ export function taskCommands(ctx: CliContext): Command {
     .description('list tasks, oldest first')
     .addOption(new Option('--state <state>').choices(taskStates))
     .option('--executor <type>')
-    .option('--tag <tag>')
+    .option('--tag <tag>', 'tasks with this tag (repeat it: with every one of them)', collect)
     .option('--limit <n>', 'page size', wholeNumber, 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page')
     .option('--all', 'every page')
-    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string; limit: number; cursor?: string; all?: boolean }) => {
+    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string[]; limit: number; cursor?: string; all?: boolean }) => {
       const { client, minPosition } = await ctx.consistentRead();
       const query = { state: flags.state, executor: flags.executor, tag: flags.tag, limit: flags.limit, minPosition };
       if (flags.all) {
