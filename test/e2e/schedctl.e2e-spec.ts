@@ -85,7 +85,9 @@ describe('schedctl against the whole system', () => {
     expect(shown).toMatch(/state:\s+paused \(cli test\)/);
     // What a task's executor may be.
     expect((await run('executors')).out).toMatch(/^TYPE\s+DESCRIPTION\n[\s\S]*\nsleep\s+Sleeps for/);
-    // The policy the file gave, in words.
+    // The schedules and the policy the file gave, in words.
+    expect(shown).toMatch(/^schedules:\s+every 1h\n/m);
+    expect(shown).toMatch(/^retries:\s+2\n/m);
     expect(shown).toMatch(/backoff:\s+exponential from 2s ×2 up to 1m\n/);
     expect(shown).toMatch(/timeouts:\s+start to close 30s\n/);
     expect(shown).toMatch(/concurrency:\s+at most 2 at once, overlap queue\n/);

@@ -1,4 +1,4 @@
-import { formatDurationMs, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
+import { formatDurationMs, type ScheduleSpec, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
 import { fields, table, when } from './output';
 
 export const taskTable = (tasks: readonly TaskView[]): string =>
@@ -8,6 +8,23 @@ export const taskTable = (tasks: readonly TaskView[]): string =>
   );
 
 const ms = formatDurationMs;
+
+/** A stored schedule in words, with its bounds: `every 1h30m (+5m)`, `cron "30 2 * * *" Europe/Berlin (at most 5 fires)`. */
+function scheduleText(spec: ScheduleSpec): string {
+  const what =
+    spec.type === 'interval'
+      ? `every ${ms(spec.everyMs)}${spec.offsetMs ? ` (+${ms(spec.offsetMs)})` : ''}`
+      : spec.type === 'cron'
+        ? `cron "${spec.expression}" ${spec.timezone}`
+        : `once at ${when(spec.at)}`;
+  const bounds = [
+    spec.startAt && `from ${when(spec.startAt)}`,
+    spec.endAt && `until ${when(spec.endAt)}`,
+    spec.jitterMs && `jitter up to ${ms(spec.jitterMs)}`,
+    spec.maxFires && `at most ${spec.maxFires} fires`,
+  ].filter(Boolean);
+  return bounds.length > 0 ? `${what} (${bounds.join(', ')})` : what;
+}
 
 /** The execution policy a task has, in words; what it does not have is left out. */
 function policyFields(t: TaskView): Record<string, string> {
@@ -39,7 +56,7 @@ export const taskFields = (t: TaskView): string =>
     description: t.description,
     executor: t.executor,
     config: JSON.stringify(t.config),
-    schedules: t.schedules.map((s) => JSON.stringify(s)).join(' '),
+    schedules: t.schedules.length > 0 ? t.schedules.map(scheduleText).join('; ') : 'none (runs when triggered)',
     tags: t.tags.join(', '),
     state: t.pauseNote ? `${t.state} (${t.pauseNote})` : t.state,
     enabled: t.enabled === false ? `no${t.disableReason ? ` (${t.disableReason})` : ''}` : 'yes',
@@ -47,7 +64,7 @@ export const taskFields = (t: TaskView): string =>
     // A workflow's runs are not retried and take no task-level timeouts or limit: each step has its own.
     ...(t.executor === 'workflow'
       ? { retries: 'a run is never retried: each step has its own retry (workflow resume re-runs a failed run)' }
-      : { retries: t.retryIntervalMs === undefined ? t.maxRetries : `${t.maxRetries}, ${t.retryIntervalMs} ms apart`, ...policyFields(t) }),
+      : { retries: t.maxRetries, ...policyFields(t) }), // how far apart: the backoff line
     revision: t.revision,
     created: when(t.createdAt),
     updated: when(t.updatedAt),
