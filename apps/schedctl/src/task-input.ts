@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { CreateTaskInput } from '@sched/client';
+import type { ExecutionTimeouts } from '@sched/contracts';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from './exit-codes';
 
@@ -19,6 +20,15 @@ export interface DefinitionFlags {
   readonly tag?: readonly string[];
   readonly maxRetries?: number;
   readonly retryInterval?: string;
+  readonly attemptTimeout?: string;
+  readonly maxConcurrent?: number;
+  readonly overlap?: string;
+}
+
+/** Stored timeouts (ms) as task input, so an update that sets one of them keeps the others. */
+export function timeoutsInput(timeouts: ExecutionTimeouts | undefined): Record<string, number> {
+  const input = { startToClose: timeouts?.startToCloseMs, scheduleToClose: timeouts?.scheduleToCloseMs, heartbeat: timeouts?.heartbeatMs };
+  return Object.fromEntries(Object.entries(input).filter((entry): entry is [string, number] => entry[1] !== undefined));
 }
 
 function parseJsonFlag(flag: string, text: string): unknown {
@@ -60,9 +70,13 @@ function schedulesFrom(flags: DefinitionFlags): unknown[] | undefined {
   return schedules.length > 0 ? schedules : undefined;
 }
 
-/** The file's fields, overridden by whichever flags were given. The server validates the result. */
-export function definitionFrom(flags: DefinitionFlags): Record<string, unknown> {
+/**
+ * The file's fields, overridden by whichever flags were given. The server validates the result. `--attempt-timeout` sets the
+ * start-to-close timeout alone: the other timeouts stay those of the file, or `keptTimeouts` (the task's, on update).
+ */
+export function definitionFrom(flags: DefinitionFlags, keptTimeouts: Record<string, unknown> = {}): Record<string, unknown> {
   const fromFile = flags.file ? readTaskFile(flags.file) : {};
+  const fileTimeouts = typeof fromFile.timeouts === 'object' && fromFile.timeouts !== null ? fromFile.timeouts : {};
   const fromFlags: Record<string, unknown> = {
     name: flags.name,
     description: flags.description,
@@ -72,6 +86,9 @@ export function definitionFrom(flags: DefinitionFlags): Record<string, unknown> 
     tags: flags.tag && flags.tag.length > 0 ? flags.tag : undefined,
     maxRetries: flags.maxRetries,
     retryInterval: flags.retryInterval,
+    timeouts: flags.attemptTimeout === undefined ? undefined : { ...keptTimeouts, ...fileTimeouts, startToClose: flags.attemptTimeout },
+    maxConcurrent: flags.maxConcurrent,
+    overlap: flags.overlap,
   };
   const given = Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined));
   return { ...fromFile, ...given };

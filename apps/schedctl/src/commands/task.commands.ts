@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import { taskStates, type TaskView } from '@sched/contracts';
+import { overlapPolicies, taskStates, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
 import { table, when } from '../output';
 import { asOfFields, taskFields, taskTable } from '../render';
-import { asCreateInput, definitionFrom, type DefinitionFlags } from '../task-input';
+import { asCreateInput, definitionFrom, timeoutsInput, type DefinitionFlags } from '../task-input';
 import { printTaskStats } from './stats.commands';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -25,7 +25,10 @@ function definitionOptions(command: Command): Command {
     .option('--schedule <json>', 'a schedule as JSON (repeatable)', collect)
     .option('--tag <tag>', 'a tag (repeatable)', collect)
     .option('--max-retries <n>', 'retries after a failed attempt (default 3)', wholeNumber)
-    .option('--retry-interval <duration>', 'delay between attempts (default 60s)');
+    .option('--retry-interval <duration>', 'delay between attempts (default 60s)')
+    .option('--attempt-timeout <duration>', "an attempt's longest run (its start-to-close timeout), e.g. 30s, 1h")
+    .option('--max-concurrent <n>', 'executions of the task running at once, at most', wholeNumber)
+    .addOption(new Option('--overlap <policy>', 'what a fire beyond --max-concurrent does (default queue)').choices(overlapPolicies));
 }
 
 const commandResult = (ctx: CliContext, verb: string) => (result: { taskId: string; revision: number; events: readonly string[] }) =>
@@ -82,7 +85,12 @@ export function taskCommands(ctx: CliContext): Command {
 
   definitionOptions(task.command('update <task>').description('change a task definition')).action(
     async (ref: string, flags: DefinitionFlags) => {
-      commandResult(ctx, 'updated')(await ctx.forTask(ref, (client, taskId) => client.updateTask({ ...definitionFrom(flags), taskId })));
+      const update = await ctx.forTask(ref, async (client, taskId) => {
+        // --attempt-timeout changes the start-to-close timeout alone: the task's other timeouts stay as they are.
+        const kept = flags.attemptTimeout === undefined ? {} : timeoutsInput((await client.getTask({ taskId })).timeouts);
+        return client.updateTask({ ...definitionFrom(flags, kept), taskId });
+      });
+      commandResult(ctx, 'updated')(update);
     },
   );
   task.command('pause <task>').option('--note <text>').action(async (ref: string, flags: { note?: string }) => {
