@@ -132,7 +132,7 @@ describe('schedctl against the whole system', () => {
     ]);
     expect(await run('audit', 'verify', executionId)).toMatchObject({ code: 0, out: expect.stringMatching(/OK: every hash chain holds\s+streams:\s+1\s+events:\s+3/) });
     const neither = 'no-such-task-or-execution';
-    for (const args of [['history', neither], ['audit', 'verify', neither], ['history', '--execution', neither]]) {
+    for (const args of [['history', neither], ['audit', 'verify', neither], ['history', '--execution', neither], ['exec', 'list', '--task', neither]]) {
       expect(await run(...args)).toMatchObject({ code: 1, out: '', err: expect.stringContaining('NOT_FOUND') });
     }
     expect((await run('history', neither)).err).toContain(`no task or execution has the id or name "${neither}"`);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import { SchedClient, SchedClientError } from '@sched/client';
+import type { TaskView } from '@sched/contracts';
 import { loadNatsCredentials, natsCredentialOptions, readGeneratedCredentials } from '@sched/messaging';
 import type { Command } from 'commander';
 import type { CliIo } from './output';
@@ -99,12 +100,15 @@ export class CliContext {
    * the id of the task of that name.
    */
   async taskIdOf(ref: string): Promise<string> {
-    return this.readTask(ref, async (client, taskId, minPosition) => (await client.getTask({ taskId, minPosition })).taskId).catch(
-      (error: unknown) => {
-        if (SchedClientError.is(error, 'NOT_FOUND') || SchedClientError.is(error, 'VALIDATION')) return ref;
-        throw error;
-      },
-    );
+    return (await this.findTask(ref))?.taskId ?? ref;
+  }
+
+  /** The task `ref` names (its id or name), or undefined when no task has it. */
+  async findTask(ref: string): Promise<TaskView | undefined> {
+    return this.readTask(ref, (client, taskId, minPosition) => client.getTask({ taskId, minPosition })).catch((error: unknown) => {
+      if (SchedClientError.is(error, 'NOT_FOUND') || SchedClientError.is(error, 'VALIDATION')) return undefined;
+      throw error;
+    });
   }
 
   /** JSON for scripts (`--json`), or the human rendering. */

@@ -5,11 +5,16 @@ import type { SchedClient } from '@sched/client';
  * `<taskId>:<stepId>` and is named "<workflow> › <step>" (as the dashboard names it); a task id may itself hold a
  * colon, so a step is recognised by its workflow having that step. A task that is nowhere keeps its id.
  */
-export async function taskNames(client: SchedClient, taskIds: readonly string[], minPosition?: number): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
+export async function taskNames(
+  client: SchedClient,
+  taskIds: readonly string[],
+  minPosition?: number,
+  known: ReadonlyMap<string, string> = new Map(),
+): Promise<Map<string, string>> {
+  const names = new Map(known);
   const task = (taskId: string) => client.getTask({ taskId, minPosition }).catch(() => undefined);
   await Promise.all(
-    [...new Set(taskIds)].map(async (taskId) => {
+    [...new Set(taskIds)].filter((taskId) => !names.has(taskId)).map(async (taskId) => {
       const colon = taskId.lastIndexOf(':');
       if (colon > 0) {
         const [ownerId, stepId] = [taskId.slice(0, colon), taskId.slice(colon + 1)];

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { FeedEvent } from '@sched/client';
+import { SchedClientError, type FeedEvent } from '@sched/client';
 import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type HistoryEntry, type TaskProgressed } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
@@ -74,10 +74,16 @@ export function execCommands(ctx: CliContext): Command {
     .option('--cursor <cursor>')
     .action(async (flags: { task?: string; status?: ExecutionStatus; from?: string; to?: string; limit: number; cursor?: string }) => {
       const { client, minPosition } = await ctx.consistentRead();
-      const taskId = flags.task === undefined ? undefined : await ctx.taskIdOf(flags.task);
+      const task = flags.task === undefined ? undefined : await ctx.findTask(flags.task);
+      // A ref no task has may still own executions (a workflow step's `<taskId>:<stepId>`); if none, it is a mistake.
+      const taskId = task?.taskId ?? flags.task;
       const query = { taskId, status: flags.status, from: flags.from, to: flags.to, limit: flags.limit, cursor: flags.cursor };
       const page = await client.listExecutions({ ...query, minPosition });
-      const names = ctx.asJson ? new Map<string, string>() : await taskNames(client, page.items.map((e) => e.taskId), minPosition);
+      if (flags.task !== undefined && !task && page.items.length === 0 && !flags.cursor) {
+        throw new SchedClientError('NOT_FOUND', `no task has the id or name "${flags.task}"`, { task: flags.task });
+      }
+      const known = new Map(task ? [[task.taskId, task.name]] : []);
+      const names = ctx.asJson ? known : await taskNames(client, page.items.map((e) => e.taskId), minPosition, known);
       ctx.print(page, () => executionTable(page.items, names) + (page.nextCursor ? `more: --cursor ${page.nextCursor}\n` : ''));
     });
 
