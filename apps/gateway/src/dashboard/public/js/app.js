@@ -75,7 +75,9 @@ async function route() {
   current = match ? new TaskDetailView(decodeURIComponent(match[1]), actions) : new TasksPage();
   for (const link of document.querySelectorAll('[data-nav]')) link.classList.toggle('active', !match);
   view.replaceChildren(current.node);
-  await current.load().catch((error) => toast(error.message, true));
+  // The events the page has seen went to the view it showed then: the new view's lists must already include them
+  // (read models at least at that position), or one that changed just before the switch would stay stale.
+  await current.load(live.position()).catch((error) => toast(error.message, true));
 }
 
 async function refresh(position) {
@@ -114,5 +116,6 @@ onTokenNeeded(promptForToken);
 document.getElementById('token-button').hidden = !hasToken();
 document.getElementById('token-button').addEventListener('click', () => void promptForToken(false).then(() => refresh()));
 window.addEventListener('hashchange', () => void route());
-new LiveEvents((event) => current?.onEvent(event), setLiveStatus).start();
+const live = new LiveEvents((event) => current?.onEvent(event), setLiveStatus);
+live.start();
 void route();

@@ -15,6 +15,11 @@ export class LiveEvents {
     this.stopped = false;
   }
 
+  /** The log position of the last event received (its SSE id), if any. */
+  position() {
+    return this.lastEventId === undefined ? undefined : Number(this.lastEventId);
+  }
+
   start() {
     this.stopped = false;
     void this.run();
