@@ -203,9 +203,27 @@ suite('dashboard in chromium', () => {
     await page.goto(`${system.httpUrl}/#/tasks/${encodeURIComponent(taskId)}`);
     const status = page.locator('#executions-panel tr[data-status="due"] .execution-status');
     await status.locator('.retry-at').waitFor({ timeout: 10_000 });
-    expect(await status.textContent()).toBe('dueCommandFailedattempt 2 in 10 min');
+    expect(await status.textContent()).toBe('dueafter CommandFailedattempt 2 in 10 min');
     await shot('8-execution-retried-later');
     expect(browserErrors).toEqual([]);
+  });
+
+  it("shows each task's tags in the table; a tag shows only the tasks that have it", async () => {
+    await createTask(system, { name: 'tagged both', executor: 'noop', tags: ['team-a', 'hourly'] });
+    await createTask(system, { name: 'tagged one', executor: 'noop', tags: ['team-a'] });
+    await page.goto(`${system.httpUrl}/#/`);
+    const rows = page.locator('#tasks-panel tr[data-task-id]');
+    const row = page.locator('#tasks-panel tr', { hasText: 'tagged both' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.locator('.task-tags .tag').allTextContents()).toEqual(['team-a', 'hourly']);
+    await row.getByRole('button', { name: 'hourly' }).click();
+    await page.waitForFunction(`document.querySelectorAll('#tasks-panel tr[data-task-id]').length === 1`, undefined, { timeout: 10_000 });
+    expect(await rows.first().textContent()).toContain('tagged both');
+    expect(await page.locator('#tag-filter').textContent()).toBe('tagged hourly✕ all tags');
+    await shot('9-tasks-by-tag');
+    await page.getByRole('button', { name: '✕ all tags' }).click();
+    await page.locator('#tasks-panel tr', { hasText: 'tagged one' }).waitFor({ timeout: 10_000 });
+    expect(await rows.count()).toBeGreaterThan(2);
   });
 
   it('shows more tasks than one page holds, page by page', async () => {

@@ -112,7 +112,9 @@ export class ExecutionsView {
 /** Under the status: the error's type (its message on hover) and when it is retried, or why it was skipped or cancelled. */
 function statusNote(execution) {
   const retry = execution.retryAt && el('span', { class: 'sub retry-at', title: when(execution.retryAt) }, `attempt ${execution.attempt + 1} ${relative(execution.retryAt)}`);
-  if (execution.error) return [el('span', { class: 'sub error', title: execution.error.message }, execution.error.type), retry];
+  // While it runs or waits again, the error is the failed attempt's before it: said so, not as the execution's outcome.
+  const again = execution.status === 'running' || execution.status === 'due' || execution.status === 'paused';
+  if (execution.error) return [el('span', { class: 'sub error', title: execution.error.message }, again ? `after ${execution.error.type}` : execution.error.type), retry];
   const reason = execution.endReason;
   if (!reason) return null;
   return el('span', { class: 'sub end-reason', title: reason }, reason.length > 48 ? `${reason.slice(0, 47)}…` : reason);

@@ -9,11 +9,14 @@ export class TasksView {
   constructor(actions) {
     this.actions = actions;
     this.state = '';
+    this.tag = '';
     this.wanted = PAGE;
     this.tbody = el('tbody');
+    this.tagFilter = el('span', { id: 'tag-filter' });
     this.node = el('section', { class: 'panel', id: 'tasks-panel' },
       el('div', { class: 'panel-head' },
         el('h2', {}, 'Tasks'),
+        this.tagFilter,
         el('select', { 'aria-label': 'filter by state', onchange: (event) => this.filter(event.target.value) },
           el('option', { value: '' }, 'active and paused'), el('option', { value: 'active' }, 'active'), el('option', { value: 'paused' }, 'paused'), el('option', { value: 'deleted' }, 'deleted')),
         el('button', { class: 'primary', type: 'button', onclick: () => actions.create() }, 'New task')),
@@ -28,6 +31,17 @@ export class TasksView {
     void this.load();
   }
 
+  /** Only the tasks with this tag (a tag in the table was clicked); '' shows every task again. */
+  filterTag(tag) {
+    this.tag = tag;
+    this.wanted = PAGE;
+    this.tagFilter.replaceChildren(...(tag
+      ? [el('span', { class: 'muted' }, 'tagged '), el('span', { class: 'tag' }, tag),
+        el('button', { type: 'button', class: 'small', title: 'every task again', onclick: () => this.filterTag('') }, '✕ all tags')]
+      : []));
+    void this.load();
+  }
+
   /**
    * The first `wanted` tasks (oldest first), page by page; "Show more" asks for another PAGE, so a deployment with
    * more tasks than one page still reaches every one of them. `minPosition`: the position of an event the table
@@ -38,7 +52,7 @@ export class TasksView {
     let cursor;
     let more = false;
     do {
-      const page = await get(`tasks${query({ limit: Math.min(500, this.wanted - tasks.length), state: this.state, minPosition, cursor })}`);
+      const page = await get(`tasks${query({ limit: Math.min(500, this.wanted - tasks.length), state: this.state, tag: this.tag, minPosition, cursor })}`);
       tasks.push(...page.items);
       cursor = page.nextCursor;
       more = cursor !== undefined;
@@ -47,7 +61,8 @@ export class TasksView {
   }
 
   render(tasks, more) {
-    const rows = tasks.length ? tasks.map((task) => this.row(task)) : [el('tr', {}, el('td', { colspan: 8, class: 'empty' }, 'No tasks yet: create one.'))];
+    const none = this.tag || this.state ? 'No task matches the filter.' : 'No tasks yet: create one.';
+    const rows = tasks.length ? tasks.map((task) => this.row(task)) : [el('tr', {}, el('td', { colspan: 8, class: 'empty' }, none))];
     if (more) {
       const showMore = () => {
         this.wanted += PAGE;
@@ -64,7 +79,8 @@ export class TasksView {
     const last = task.lastExecution;
     const paused = task.state === 'paused';
     return el('tr', { dataset: { taskId: task.taskId } },
-      el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(task.taskId)}` }, task.name), el('span', { class: 'sub mono', title: task.taskId }, shortId(task.taskId))),
+      el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(task.taskId)}` }, task.name), el('span', { class: 'sub mono', title: task.taskId }, shortId(task.taskId)),
+        task.tags.length ? el('span', { class: 'sub task-tags' }, task.tags.map((tag) => el('button', { type: 'button', class: 'tag', title: `only tasks tagged ${tag}`, onclick: () => this.filterTag(tag) }, tag))) : null),
       el('td', {}, el('code', {}, task.executor)),
       el('td', {}, describeSchedules(task.schedules)),
       el('td', { class: 'task-status' }, badge(status), task.pauseNote ? el('span', { class: 'sub' }, task.pauseNote) : null),
