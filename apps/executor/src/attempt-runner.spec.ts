@@ -19,8 +19,21 @@ const due = dueOf({
   retry: { maxAttempts: 3, backoff: 'fixed', initialIntervalMs: 1000, multiplier: 2, maxIntervalMs: 1000, jitter: 0, nonRetryableErrorTypes: [] },
 });
 
-async function runWith(execute: TaskExecutor<unknown>['execute']): Promise<{ outcome: string; events: { type: string; data: unknown }[] }> {
-  const store = await scheduled(due, new RefusingStore());
+/** A store whose progress appends wait until released (NATS reconnecting, a slow server). */
+class StallingStore extends RefusingStore {
+  release: () => void = () => undefined;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+  override async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
+    if (events.some((event) => event.type === 'TaskProgressed')) await this.released;
+    return super.append(streamId, events, options);
+  }
+}
+
+async function runWith(
+  execute: TaskExecutor<unknown>['execute'],
+  backing: RefusingStore = new RefusingStore(),
+): Promise<{ outcome: string; events: { type: string; data: unknown }[] }> {
+  const store = await scheduled(due, backing);
   const actor = new ExecutionActor(store, 'e1', 'w1');
   await actor.load();
   await actor.start(1);
@@ -45,5 +58,24 @@ describe('runAttempt: an outcome the store refuses', () => {
       throw new Error('refuse me');
     });
     expect(events.at(-1)).toMatchObject({ type: 'TaskFailed', data: { final: true, error: { type: 'OutcomeRejected' } } });
+  });
+});
+
+describe('runAttempt: progress reports', () => {
+  it('executor code goes on while its progress is not recorded yet; the reports follow, the newest with the outcome', async () => {
+    const store = new StallingStore();
+    let codeDone = false;
+    const run = runWith(async ({ progress }) => {
+      for (let percent = 10; percent <= 100; percent += 10) await progress(percent);
+      codeDone = true;
+      return 'done';
+    }, store);
+    // Its first report's append still hangs; the code ends all the same (waiting on the append, it never would).
+    for (const deadline = Date.now() + 5000; !codeDone && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(codeDone).toBe(true);
+    store.release();
+    const { events } = await run;
+    expect(events.map((event) => event.type)).toEqual(['TaskDue', 'TaskStarted', 'TaskProgressed', 'TaskProgressed', 'TaskSucceeded']);
+    expect(events.filter((event) => event.type === 'TaskProgressed').map((event) => (event.data as { percent: number }).percent)).toEqual([10, 100]);
   });
 });

@@ -65,10 +65,10 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
     run.heartbeat();
   };
   const gate = new PauseGate(actor, attempt, run.abort, beat);
-  // Every progress report is a checkpoint: recorded (throttled), then the code waits there while paused.
+  // Every progress report is a checkpoint: recorded (throttled, not waited for), then the code waits there while paused.
   const report = async (progress: Progress): Promise<void> => {
     beat();
-    await throttle.report(progress);
+    throttle.report(progress);
     await gate.checkpoint();
   };
   try {

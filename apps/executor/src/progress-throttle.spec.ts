@@ -1,5 +1,10 @@
 import { ProgressThrottle } from './progress-throttle';
 
+/** Lets a settled append reach the throttle (its promise chain runs in microtasks). */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+};
+
 describe('progress throttle', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
@@ -9,13 +14,15 @@ describe('progress throttle', () => {
     const throttle = new ProgressThrottle(async (p) => {
       sent.push(p.percent);
     });
-    for (let percent = 1; percent <= 10; percent += 1) await throttle.report({ percent });
+    for (let percent = 1; percent <= 10; percent += 1) throttle.report({ percent });
     expect(sent).toEqual([1]);
+    await settle();
     jest.advanceTimersByTime(250);
     expect(sent).toEqual([1, 10]);
-    await throttle.report({ percent: 11 });
-    await throttle.report({ percent: 12 });
+    throttle.report({ percent: 11 });
+    throttle.report({ percent: 12 });
     expect(sent).toEqual([1, 10]);
+    await settle();
     jest.advanceTimersByTime(1000);
     expect(sent).toEqual([1, 10, 12]);
   });
@@ -26,7 +33,8 @@ describe('progress throttle', () => {
       sent.push(p.percent);
     });
     for (let ms = 0; ms < 1000; ms += 1) {
-      await throttle.report({ percent: ms / 10 });
+      throttle.report({ percent: ms / 10 });
+      await settle();
       jest.advanceTimersByTime(1);
     }
     expect(sent.length).toBeLessThanOrEqual(5);
@@ -37,10 +45,42 @@ describe('progress throttle', () => {
     const throttle = new ProgressThrottle(async (p) => {
       sent.push(p.percent);
     });
-    await throttle.report({ percent: 50 });
-    await throttle.report({ percent: 100, message: 'done' });
+    throttle.report({ percent: 50 });
+    throttle.report({ percent: 100, message: 'done' });
     expect(throttle.takePending()).toEqual({ percent: 100, message: 'done' });
     jest.advanceTimersByTime(1000);
     expect(sent).toEqual([50]);
+  });
+
+  it('never waits for an append, and sends nothing more while one is in flight: the newest follows it', async () => {
+    const sent: number[] = [];
+    let recorded: () => void = () => undefined;
+    const throttle = new ProgressThrottle(
+      (p) =>
+        new Promise<void>((resolve) => {
+          sent.push(p.percent);
+          recorded = resolve;
+        }),
+    );
+    throttle.report({ percent: 1 }); // its append hangs (NATS reconnecting): the report returned all the same
+    for (let percent = 2; percent <= 9; percent += 1) {
+      throttle.report({ percent });
+      jest.advanceTimersByTime(1000);
+    }
+    expect(sent).toEqual([1]);
+    recorded();
+    await settle();
+    expect(sent).toEqual([1, 9]);
+  });
+
+  it('records nothing the code reports after its attempt ended', () => {
+    const sent: number[] = [];
+    const throttle = new ProgressThrottle(async (p) => {
+      sent.push(p.percent);
+    });
+    expect(throttle.takePending()).toBeUndefined();
+    throttle.report({ percent: 50 });
+    jest.advanceTimersByTime(1000);
+    expect(sent).toEqual([]);
   });
 });
