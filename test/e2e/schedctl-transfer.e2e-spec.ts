@@ -43,6 +43,12 @@ describe('schedctl export / import', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('an export to a file it cannot write is a usage error before anything is read (it crashed with a stack trace)', async () => {
+    await expect(run(system.nats.url, 'export', '--out', path.join(dir, 'no-such-dir', 'history.ndjson'))).rejects.toThrow(
+      /exit 2: error: cannot write .*no-such-dir.*ENOENT/,
+    );
+  });
+
   it('moves the full history with its order, ids, metadata and hash chains; a second import appends nothing', async () => {
     const taskId = await createTask(system, { name: 'exported', executor: 'noop' });
     for (let i = 0; i < 3; i += 1) {

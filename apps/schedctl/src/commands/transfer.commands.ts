@@ -34,6 +34,25 @@ async function openStore(ctx: CliContext, flags: StoreFlags): Promise<{ store: E
   };
 }
 
+/**
+ * The export's file, opened before anything is read: a path that cannot be written is a usage error (exit 2), not a
+ * stack trace after the log was read. A write that fails later (a full disk) is reported when the file is closed.
+ */
+function openOutput(file: string): { out: fs.WriteStream; finish(): Promise<void> } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'w');
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
+  }
+  const out = fs.createWriteStream(file, { fd });
+  let failure: Error | undefined;
+  out.on('error', (error) => (failure ??= error));
+  const finish = () =>
+    new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ?? failure ? reject(error ?? failure) : resolve())));
+  return { out, finish };
+}
+
 const storeOptions = (command: Command): Command =>
   command
     .option('--store <kind>', 'jetstream (the --url NATS server) or kurrentdb', 'jetstream')
@@ -45,11 +64,11 @@ export function transferCommands(ctx: CliContext): Command[] {
     .description('write the whole event log as NDJSON (ids, metadata and order preserved)')
     .option('--out <file>', 'write here instead of stdout')
     .action(async (flags: StoreFlags & { out?: string }) => {
+      const output = flags.out === undefined ? undefined : openOutput(flags.out);
       const { store, close } = await openStore(ctx, flags);
       try {
-        const out = flags.out ? fs.createWriteStream(flags.out) : process.stdout;
-        const summary = await exportHistory(store, out);
-        if (flags.out) await new Promise<void>((resolve, reject) => (out as fs.WriteStream).end((error?: Error | null) => (error ? reject(error) : resolve())));
+        const summary = await exportHistory(store, output?.out ?? process.stdout);
+        if (output) await output.finish();
         if (flags.out) ctx.print(summary, () => fields({ exported: summary.events, 'last position': summary.lastPosition, file: flags.out }));
       } finally {
         await close();
