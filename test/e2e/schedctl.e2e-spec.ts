@@ -141,6 +141,10 @@ describe('schedctl against the whole system', () => {
   it('error replies exit 1 with the code; backfill and cancel are wired; rebuild reports its speed', async () => {
     const missing = await run('task', 'get', 'no-such-task');
     expect(missing).toMatchObject({ code: 1, err: expect.stringContaining('NOT_FOUND') });
+    // With --json a failure is the structured error, as a result is JSON.
+    const missingJson = await run('--json', 'task', 'get', 'no-such-task');
+    expect(missingJson).toMatchObject({ code: 1, out: '' });
+    expect(JSON.parse(missingJson.err)).toEqual({ error: { code: 'NOT_FOUND', message: 'no task has the id or name "no-such-task"', details: { task: 'no-such-task' } } });
     const invalid = await run('task', 'create', '--name', 'x', '--executor', 'noop', '--every', '10ms');
     expect(invalid).toMatchObject({ code: 1, err: expect.stringContaining('schedules.0.every') });
     const hour = 3_600_000;

@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     const code = exitCodeOf(error);
     // commander has already printed its own usage errors (and help, which is not an error).
-    if (!(error instanceof Error && error.name === 'CommanderError')) io.err(describeError(error));
+    if (!(error instanceof Error && error.name === 'CommanderError')) io.err(describeError(error, ctx.asJson));
     return code;
   } finally {
     await ctx.close();

@@ -26,8 +26,17 @@ export function exitCodeOf(error: unknown): ExitCode {
   return ExitCode.ERROR;
 }
 
-/** One line (plus details for validation issues) for stderr. */
-export function describeError(error: unknown): string {
+/**
+ * One line (plus details for validation issues) for stderr; with `--json`, the structured error itself on one line
+ * (`{"error":{"code","message","details"}}`), so a script reads failures the way it reads results.
+ */
+export function describeError(error: unknown, asJson = false): string {
+  if (asJson) {
+    const structured = SchedClientError.is(error)
+      ? { code: error.code, message: error.message, details: error.details }
+      : { code: error instanceof UsageError ? 'USAGE' : 'ERROR', message: error instanceof Error ? error.message : String(error) };
+    return `${JSON.stringify({ error: structured })}\n`;
+  }
   if (SchedClientError.is(error)) {
     const issues = (error.details.issues as { path: string; message: string }[] | undefined) ?? [];
     return [`error ${error.code}: ${error.message}`, ...issues.map((issue) => `  ${issue.path || '(payload)'}: ${issue.message}`)].join('\n') + '\n';
