@@ -87,7 +87,7 @@ export function taskCommands(ctx: CliContext): Command {
     async (ref: string, flags: DefinitionFlags) => {
       const update = await ctx.forTask(ref, async (client, taskId) => {
         // --attempt-timeout changes the start-to-close timeout alone: the task's other timeouts stay as they are.
-        const kept = flags.attemptTimeout === undefined ? {} : timeoutsInput((await client.getTask({ taskId })).timeouts);
+        const kept = flags.attemptTimeout === undefined ? {} : timeoutsInput((await client.getTask({ taskId, minPosition: await client.headPosition() })).timeouts);
         return client.updateTask({ ...definitionFrom(flags, kept), taskId });
       });
       commandResult(ctx, 'updated')(update);
