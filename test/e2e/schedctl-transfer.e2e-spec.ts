@@ -45,7 +45,7 @@ describe('schedctl export / import', () => {
 
   it('an export to a file it cannot write is a usage error before anything is read (it crashed with a stack trace)', async () => {
     await expect(run(system.nats.url, 'export', '--out', path.join(dir, 'no-such-dir', 'history.ndjson'))).rejects.toThrow(
-      /exit 2: error: cannot write .*no-such-dir.*ENOENT/,
+      /exit 2: \{"error":\{"code":"USAGE","message":"cannot write .*no-such-dir.*ENOENT/, // --json: the structured error
     );
   });
 
