@@ -101,12 +101,16 @@ const attemptLogs = (attempts: readonly AttemptView[]): string =>
     .map((a) => `\nattempt ${a.attempt} log:\n${a.logs!.map((line) => `  ${when(line.at)}  ${line.level.padEnd(5)}  ${lines(line.message, LOG_INDENT)}`).join('\n')}\n`)
     .join('');
 
-/** One execution with its attempts and their logs; `taskName` is shown beside the task's id when known. */
-export const executionFields = (e: ExecutionView, taskName?: string): string =>
+/**
+ * One execution with its attempts and their logs; `taskName` is shown beside the task's id when known, `waiting` says
+ * why a due execution has not started (its task at its concurrency limit).
+ */
+export const executionFields = (e: ExecutionView, taskName?: string, waiting?: string): string =>
   fields({
     id: e.executionId,
     task: taskName && taskName !== e.taskId ? `${taskName} (${e.taskId})` : e.taskId,
     status: e.status,
+    ...(waiting === undefined ? {} : { waiting }),
     reason: e.reason,
     executor: e.executor,
     scheduled: when(e.scheduledAt),

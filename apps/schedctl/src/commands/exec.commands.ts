@@ -4,6 +4,7 @@ import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type Hist
 import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
 import { progressBar } from '../output';
+import { slotWait } from '../slot-wait';
 import { taskNames } from '../task-names';
 import { asOfFields, executionFields, executionTable, historyLine, itemsText } from '../render';
 
@@ -99,8 +100,10 @@ export function execCommands(ctx: CliContext): Command {
       }
       const minPosition = await client.headPosition();
       const view = await client.getExecution({ executionId, minPosition });
-      const names = ctx.asJson ? new Map<string, string>() : await taskNames(client, [view.taskId], minPosition);
-      ctx.print(view, () => executionFields(view, names.get(view.taskId)));
+      if (ctx.asJson) return ctx.print(view, () => '');
+      const task = await client.getTask({ taskId: view.taskId, minPosition }).catch(() => undefined);
+      const names = await taskNames(client, [view.taskId], minPosition, new Map(task ? [[task.taskId, task.name]] : []));
+      ctx.print(view, () => executionFields(view, names.get(view.taskId), task && slotWait(view, task, Date.now())));
     });
 
   exec
