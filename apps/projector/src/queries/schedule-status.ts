@@ -27,15 +27,18 @@ export function isOverdue(row: TaskRow, nowMs: number): boolean {
   return expected !== undefined && nowMs - expected > OVERDUE_AFTER_MS + maxJitterMs(row);
 }
 
-/** The computed schedule status; the order of the checks is the order documented in contracts/schedule-status.ts. */
-export function scheduleStatusOf(row: TaskRow, nowMs: number): ScheduleStatus {
+/**
+ * The computed schedule status; the order of the checks is the order documented in contracts/schedule-status.ts.
+ * `nextFire`: the task's next fire after now, for a caller that has it already (a task view shows it too).
+ */
+export function scheduleStatusOf(row: TaskRow, nowMs: number, nextFire: () => number | undefined = () => nextFireOf(row, nowMs)): ScheduleStatus {
   if (row.disabled || row.state === 'deleted') return 'disabled';
   if (row.state === 'paused') return 'paused';
   const last = row.lastExecution;
   if (row.counts.running > 0 || last?.status === 'running' || last?.status === 'paused') return 'running';
   if (isOverdue(row, nowMs)) return 'overdue';
   if (last?.status === 'failed' || last?.status === 'cancelled') return 'failed';
-  const next = nextFireOf(row, nowMs);
+  const next = nextFire();
   if (next !== undefined && next - nowMs > DELAYED_AFTER_MS) return 'delayed';
   if (last?.status === 'succeeded') return 'succeeded';
   return 'pending';

@@ -21,7 +21,8 @@ export function toTaskView(row: TaskRow, nowMs: number): TaskView {
     pauseNote: row.pauseNote,
     enabled: !row.disabled,
     ...(row.disableReason === undefined ? {} : { disableReason: row.disableReason }),
-    scheduleStatus: scheduleStatusOf(row, nowMs),
+    // Reached only for an active, enabled task, whose next fire is computed above once (maxFires makes it a count).
+    scheduleStatus: scheduleStatusOf(row, nowMs, () => nextFireAt),
     maxRetries: retry ? retry.maxAttempts - 1 : 0,
     ...(retry ? { retryIntervalMs: retry.initialIntervalMs } : {}),
     revision: row.revision,
