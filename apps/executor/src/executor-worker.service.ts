@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { concurrencyLimitOf } from '@sched/contracts';
 import type { KnownExecutionState } from '@sched/domain';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, within, type EventStore } from '@sched/event-store';
 import { ExecutorRegistry } from '@sched/executors';
@@ -28,7 +29,7 @@ import { EarlyStarts } from './early-starts';
 import { ExecutionActor } from './execution-actor';
 import { onTaskBusy } from './limits/overlap';
 import { jitteredExpiry, pullBatch } from './pull-batch';
-import { ConcurrencyLimits, taskLimitOf, type RunPermit } from './limits/concurrency-limits';
+import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
@@ -227,7 +228,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     if (typeof permit === 'string') {
       const actorName = `executor:${this.config.instanceId}`;
       if (permit === 'task-busy' && item.attempt === 1 && (await onTaskBusy(due, this.limits!.taskSlots, this.store, actorName)) === 'skip') {
-        await actor.skip(`task ${due.taskId} was at its limit of ${taskLimitOf(due)} running (overlap ${due.overlap})`);
+        await actor.skip(`task ${due.taskId} was at its limit of ${concurrencyLimitOf(due)} running (overlap ${due.overlap})`);
         this.metrics?.attemptEnded('skipped', due.executor);
         msg.ack();
       } else {

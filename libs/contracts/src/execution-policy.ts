@@ -57,6 +57,10 @@ export const overlapPolicies = ['queue', 'buffer-one', 'skip', 'cancel-other'] a
 export const overlapPolicySchema = z.enum(overlapPolicies);
 export type OverlapPolicy = z.infer<typeof overlapPolicySchema>;
 
+/** A task's concurrency limit: its maxConcurrent, or 1 when it only names an overlap policy; none means "allow-all". */
+export const concurrencyLimitOf = (policy: { readonly maxConcurrent?: number; readonly overlap?: OverlapPolicy }): number | undefined =>
+  policy.maxConcurrent ?? (policy.overlap ? 1 : undefined);
+
 /** Fields the task definition and TaskDue share (all optional: old events stay valid). */
 export const executionPolicyFields = {
   retry: retryPolicySchema.optional(),

@@ -1,4 +1,4 @@
-import type { TaskDue } from '@sched/contracts';
+import { concurrencyLimitOf, type TaskDue } from '@sched/contracts';
 import { TypeLimits } from './type-limits';
 import type { TaskSlotLeases } from './task-slot-leases';
 
@@ -15,9 +15,6 @@ export type PermitRefusal = 'type-busy' | 'task-busy' | 'unavailable';
  * The limits beyond the process's own slots (EXECUTOR_CONCURRENCY): per executor type in this process, and per task
  * across all processes (maxConcurrent, via KV leases). An item refused here stays due and comes back later.
  */
-/** A task's limit: its maxConcurrent, or 1 when it only names an overlap policy; none means "allow-all". */
-export const taskLimitOf = (due: TaskDue['data']): number | undefined => due.maxConcurrent ?? (due.overlap ? 1 : undefined);
-
 export class ConcurrencyLimits {
   constructor(
     private readonly types: TypeLimits,
@@ -27,7 +24,7 @@ export class ConcurrencyLimits {
   async tryAcquire(due: TaskDue['data']): Promise<RunPermit | PermitRefusal> {
     if (!this.types.tryTake(due.executor)) return 'type-busy';
     const releaseType = (): void => this.types.release(due.executor);
-    const max = taskLimitOf(due);
+    const max = concurrencyLimitOf(due);
     if (max === undefined) return { refresh: async () => undefined, release: async () => releaseType() };
     // Under queue (the default) waiting executions run in the order of their instants (a retry keeps its place).
     const queuedAtMs = (due.overlap ?? 'queue') === 'queue' ? Date.parse(due.scheduledAt) : undefined;
