@@ -1,4 +1,4 @@
-import { Subjects } from '@sched/contracts';
+import { Subjects, type OverallStatsView, type TaskStatsView } from '@sched/contracts';
 import { historyOf, trigger, typesOf, waitForEnd, waitForHistory } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createWorkflow, dataOf, runEvents, runSteps, shell, waitForRunEnd } from '../support/workflows';
@@ -76,6 +76,35 @@ describe('workflow runs (e2e)', () => {
     expect(events.at(-1)).toMatchObject({ type: 'WorkflowFailed', data: { failedSteps: ['bad'], stopped: false } });
     const parent = await waitForEnd(system.store, runId);
     expect(parent.at(-1)).toMatchObject({ type: 'TaskFailed', data: { final: true, error: { type: 'WorkflowFailed' } } });
+  });
+
+  it('stats of a step across runs (its <taskId>:<stepId>); the overall stats count a run once, not its steps', async () => {
+    const overallNow = async () => {
+      const reply = await system.request<OverallStatsView>(Subjects.query.stats, { minPosition: await system.store.headPosition() });
+      if (!reply.ok) throw new Error(JSON.stringify(reply.error));
+      return reply.result;
+    };
+    const before = await overallNow();
+    const taskId = await createWorkflow(system, {
+      onFailure: 'continue',
+      steps: [{ id: 'fine', executor: 'noop' }, { id: 'broken', ...shell('exit 4') }, { id: 'after', executor: 'noop', dependsOn: ['fine'] }],
+    });
+    for (let run = 0; run < 2; run += 1) await waitForEnd(system.store, await trigger(system, taskId));
+
+    const minPosition = await system.store.headPosition();
+    const broken = await system.request<TaskStatsView>(Subjects.query.stats, { taskId: `${taskId}:broken`, minPosition });
+    expect(broken).toMatchObject({ ok: true, result: { taskId: `${taskId}:broken`, total: 2, finished: 2, failed: 2, succeeded: 0, running: 0, successRate: 0 } });
+    expect(broken.ok && Date.parse(broken.result.latestExecutionAt!)).toBeGreaterThan(0);
+    const after = await system.request<TaskStatsView>(Subjects.query.stats, { taskId: `${taskId}:after`, minPosition });
+    expect(after).toMatchObject({ ok: true, result: { total: 2, succeeded: 2, successRate: 1 } });
+    const unknownStep = await system.request(Subjects.query.stats, { taskId: `${taskId}:nope`, minPosition });
+    expect(unknownStep).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    // Two runs, both failed (a step failed): two executions, two failures, however many steps ran in them.
+    const overall = await overallNow();
+    expect(overall.total - before.total).toBe(2);
+    expect(overall.failed - before.failed).toBe(2);
+    expect(overall.succeeded - before.succeeded).toBe(0);
   });
 
   it('a step with a retry policy is retried as an ordinary execution, and the run goes on', async () => {

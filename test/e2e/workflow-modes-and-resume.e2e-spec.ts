@@ -148,5 +148,18 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     out = '';
     expect(await main(['--url', system.nats.url, 'exec', 'list', '--task', `${taskId}:load`], io)).toBe(0);
     expect(out).toMatch(new RegExp(`^${resumed.runId}:load\\s+${task.name} › load\\s+succeeded`, 'm'));
+
+    // A step is named as lists show it, <workflow name>:<step>: its executions across runs and its stats.
+    out = '';
+    expect(await main(['--url', system.nats.url, 'exec', 'list', '--task', `${task.name}:load`], io)).toBe(0);
+    expect(out).toMatch(new RegExp(`^${first}:load\\s+${task.name} › load\\s+failed`, 'm'));
+    out = '';
+    expect(await main(['--url', system.nats.url, 'stats', `${task.name}:load`], io)).toBe(0);
+    expect(out).toMatch(new RegExp(`^task:\\s+${taskId}:load$`, 'm'));
+    expect(out).toMatch(/^total:\s+2$/m);
+    expect(out).toMatch(/^success rate:\s+50\.0%$/m);
+    out = '';
+    expect(await main(['--url', system.nats.url, 'stats', `${task.name}:nope`], io)).toBe(1);
+    expect(out).toContain(`NOT_FOUND: no task has the id or name "${task.name}:nope"`);
   });
 });

@@ -100,7 +100,33 @@ export class CliContext {
    * the id of the task of that name.
    */
   async taskIdOf(ref: string): Promise<string> {
-    return (await this.findTask(ref))?.taskId ?? ref;
+    return (await this.findTask(ref))?.taskId ?? (await this.stepIdOf(ref)) ?? ref;
+  }
+
+  /**
+   * A workflow step's pseudo task id `<taskId>:<stepId>` for `<workflow task id or name>:<stepId>` (`nightly-etl:load`,
+   * as lists show it), or undefined when the part before the last colon names no workflow task.
+   */
+  async stepIdOf(ref: string): Promise<string | undefined> {
+    const colon = ref.lastIndexOf(':');
+    if (colon <= 0 || colon === ref.length - 1) return undefined;
+    const workflow = await this.findTask(ref.slice(0, colon));
+    return workflow?.executor === 'workflow' ? `${workflow.taskId}${ref.slice(colon)}` : undefined;
+  }
+
+  /** `readTask`, where a ref that names no task may name a workflow step (`stepIdOf`), read under its pseudo id. */
+  async readTaskOrStep<T>(ref: string, read: (client: SchedClient, taskId: string, minPosition: number) => Promise<T>): Promise<T> {
+    try {
+      return await this.readTask(ref, read);
+    } catch (error) {
+      const stepId = SchedClientError.is(error, 'NOT_FOUND') ? await this.stepIdOf(ref) : undefined;
+      if (stepId === undefined) throw error;
+      const { client, minPosition } = await this.consistentRead();
+      // A step the workflow does not have: the ref's own NOT_FOUND ("no task has the id or name …") says it best.
+      return read(client, stepId, minPosition).catch((stepError: unknown) => {
+        throw SchedClientError.is(stepError, 'NOT_FOUND') ? error : stepError;
+      });
+    }
   }
 
   /** The task `ref` names (its id or name), or undefined when no task has it. */

@@ -18,10 +18,9 @@ import { TIMED_ATTEMPT } from '../store/attempts.table';
 import { recordToExecution, type ExecutionRecord } from '../store/executions.table';
 import { recordToTask, type TaskRecord } from '../store/tasks.table';
 import { keysetPage, Where, type KeysetOrder } from './keyset-page';
-import { overallStats } from './overall-stats';
+import { overallStats, stepCounts } from './overall-stats';
 import { caughtUpTo, findOne } from './read-your-writes';
-import { toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
-
+import { liveCountsOf, toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
 
 const TASK_ORDER: KeysetOrder = { table: 'tasks', sortColumn: 'created_at', idColumn: 'task_id', direction: 'ASC' };
 const EXECUTION_ORDER: KeysetOrder = {
@@ -68,15 +67,17 @@ export class ProjectorQueries {
 
   /**
    * One task: outcome counts and recent outcomes from task_stats, the p95 duration read off the attempts index, the
-   * live counts (total, running, latest execution) from its task row.
+   * live counts (total, running, latest execution) from its task row; for a workflow step's `<taskId>:<stepId>`
+   * (no task row, but executions across runs) from its executions.
    */
   async getStats(query: StatsQuery & { readonly taskId: string }): Promise<TaskStatsView> {
     const { taskId } = query;
     const task = await findOne(this.projector, query.minPosition, () => this.store.task(taskId));
-    if (!task) throw notFound('Task', taskId);
+    const live = task ? liveCountsOf(task) : stepCounts(this.store.db, taskId);
+    if (!live) throw notFound('Task', taskId);
     const stats = this.store.stats(taskId);
     const p95 = stats && stats.timedAttempts > 0 ? this.durationPercentile(taskId, stats.timedAttempts, 0.95) : undefined;
-    return toStatsView(task, stats, p95);
+    return toStatsView(taskId, live, stats, p95);
   }
 
   /** Every task's executions together (`sched.query.stats` without a taskId). */

@@ -53,13 +53,22 @@ export function toAttemptView(row: AttemptRow): AttemptView {
   return { ...fields, startedAt: iso(row.startedAt), endedAt: isoOrUndefined(row.endedAt) };
 }
 
-export function toStatsView(task: TaskRow, row: TaskStatsRow | null, p95DurationMs: number | undefined): TaskStatsView {
-  const { taskId } = task;
-  const live = {
-    total: task.counts.total,
-    running: task.counts.running,
-    ...(task.lastExecution ? { latestExecutionAt: iso(task.lastExecution.scheduledAt) } : {}),
-  };
+/** What a task's stats read live rather than from task_stats: its executions so far, running now, the latest. */
+export interface LiveCounts {
+  readonly total: number;
+  readonly running: number;
+  readonly latestScheduledAt?: number;
+}
+
+export const liveCountsOf = (task: TaskRow): LiveCounts => ({
+  total: task.counts.total,
+  running: task.counts.running,
+  latestScheduledAt: task.lastExecution?.scheduledAt,
+});
+
+export function toStatsView(taskId: string, counts: LiveCounts, row: TaskStatsRow | null, p95DurationMs: number | undefined): TaskStatsView {
+  const { total, running, latestScheduledAt } = counts;
+  const live = { total, running, ...(latestScheduledAt === undefined ? {} : { latestExecutionAt: iso(latestScheduledAt) }) };
   if (!row) return { taskId, finished: 0, succeeded: 0, failed: 0, cancelled: 0, skipped: 0, lastOutcomes: [], ...live };
   const decided = row.succeeded + row.failed;
   return {

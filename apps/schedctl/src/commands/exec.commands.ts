@@ -67,7 +67,7 @@ export function execCommands(ctx: CliContext): Command {
   exec
     .command('list')
     .description('list executions, newest scheduled first')
-    .option('--task <task>', 'task id or name')
+    .option('--task <task>', 'task id or name, or a workflow step as <workflow>:<step>')
     .addOption(new Option('--status <status>').choices(executionStatuses))
     .option('--from <instant>', 'scheduled at or after')
     .option('--to <instant>', 'scheduled before')
@@ -77,7 +77,7 @@ export function execCommands(ctx: CliContext): Command {
       const { client, minPosition } = await ctx.consistentRead();
       const task = flags.task === undefined ? undefined : await ctx.findTask(flags.task);
       // A ref no task has may still own executions (a workflow step's `<taskId>:<stepId>`); if none, it is a mistake.
-      const taskId = task?.taskId ?? flags.task;
+      const taskId = task?.taskId ?? (flags.task === undefined ? undefined : ((await ctx.stepIdOf(flags.task)) ?? flags.task));
       const query = { taskId, status: flags.status, from: flags.from, to: flags.to, limit: flags.limit, cursor: flags.cursor };
       const page = await client.listExecutions({ ...query, minPosition });
       if (flags.task !== undefined && !task && page.items.length === 0 && !flags.cursor) {
@@ -132,7 +132,7 @@ export function execCommands(ctx: CliContext): Command {
     .command('tail')
     .description('follow events live (resuming through history after a disconnect); --execution ends when it is over')
     .option('--execution <executionId>', 'one execution: its history so far, then live until it ends')
-    .option('--task <task>', "only this task's events (task id or name)")
+    .option('--task <task>', "only this task's events (task id or name, or <workflow>:<step>)")
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--from-position <position>', 'replay history after this global position first', wholeNumber)
     .option('--count <n>', 'stop after this many events', wholeNumber)

@@ -7,7 +7,7 @@ import { overallStatsFields, statsFields } from '../render';
 export function statsCommand(ctx: CliContext): Command {
   return new Command('stats')
     .description('execution stats of one task, or (without a task id) of all tasks together')
-    .argument('[task]', 'task id or name')
+    .argument('[task]', 'task id or name, or a workflow step as <workflow>:<step>')
     .action(async (ref: string | undefined) => {
       if (ref) {
         return printTaskStats(ctx, ref);
@@ -20,7 +20,7 @@ export function statsCommand(ctx: CliContext): Command {
 
 /** One task's stats (`schedctl stats <task>` and `schedctl task stats <task>`). */
 export async function printTaskStats(ctx: CliContext, ref: string): Promise<void> {
-  const stats = await ctx.readTask(ref, (client, taskId, minPosition) => client.stats({ taskId, minPosition }));
+  const stats = await ctx.readTaskOrStep(ref, (client, taskId, minPosition) => client.stats({ taskId, minPosition }));
   ctx.print(stats, () => statsFields(stats));
 }
 
