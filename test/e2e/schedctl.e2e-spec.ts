@@ -201,6 +201,21 @@ describe('schedctl against the whole system', () => {
     expect((await run('task', 'next', id)).out).toContain(`task ${id} has no fires ahead`);
   });
 
+  it("a cron task in a time zone shows its fire times on that zone's wall clock too, DST included", async () => {
+    const { taskId: id } = await json<{ taskId: string }>('task', 'create', '--name', 'ny-230', '--executor', 'noop', '--cron', '30 2 * * *', '--tz', 'America/New_York');
+    const next = await run('task', 'next', id, '--after', '2027-03-12T12:00:00Z', '--count', '3');
+    expect(next.out.split('\n').slice(0, 4)).toEqual([
+      expect.stringMatching(/^OCCURRENCE\s+FIRES AT\s+IN AMERICA\/NEW_YORK$/),
+      expect.stringMatching(/^2027-03-13 07:30:00Z\s+2027-03-13 07:30:00Z\s+2027-03-13 02:30:00 EST$/),
+      // 02:30 does not exist that night: it fires as the clock jumps to 03:00.
+      expect.stringMatching(/^2027-03-14 07:00:00Z\s+2027-03-14 07:00:00Z\s+2027-03-14 03:00:00 EDT$/),
+      expect.stringMatching(/^2027-03-15 06:30:00Z\s+2027-03-15 06:30:00Z\s+2027-03-15 02:30:00 EDT$/),
+    ]);
+    expect((await run('task', 'get', id)).out).toMatch(/^next fire:\s+\d{4}-\d\d-\d\d \d\d:30:00Z \(\d{4}-\d\d-\d\d 02:30:00 E[SD]T\)$/m);
+    // A UTC task's times are already its wall clock: no column.
+    expect((await run('task', 'next', taskId, '--count', '1')).out.split('\n')[0]).toMatch(/^OCCURRENCE\s+FIRES AT$/);
+  });
+
   it('exits 3 when nothing answers', async () => {
     const result = await main(['--url', 'nats://127.0.0.1:1', 'task', 'list'], { out: () => undefined, err: () => undefined, interactive: false });
     expect(result).toBe(3);

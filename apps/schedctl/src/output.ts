@@ -41,3 +41,15 @@ export function progressBar(percent: number, message?: string, width = 24): stri
 
 /** A short human summary of an ISO instant: local date-time without the 'T' and milliseconds. */
 export const when = (iso: string | undefined): string | undefined => iso?.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * An ISO instant as the wall clock of `timeZone` reads it, with the zone's abbreviation: `2027-03-14 03:00:00 EDT`
+ * (what a cron schedule in that zone means by its fields, DST included).
+ */
+export function whenIn(iso: string | undefined, timeZone: string): string | undefined {
+  if (iso === undefined) return undefined;
+  const instant = new Date(iso);
+  const wall = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' }).format(instant);
+  const zone = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(instant).find((part) => part.type === 'timeZoneName');
+  return zone ? `${wall} ${zone.value}` : wall;
+}

@@ -1,5 +1,5 @@
 import { formatDurationMs, type ScheduleSpec, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
-import { fields, table, when } from './output';
+import { fields, table, when, whenIn } from './output';
 
 export const taskTable = (tasks: readonly TaskView[]): string =>
   table(
@@ -24,6 +24,15 @@ function scheduleText(spec: ScheduleSpec): string {
     spec.maxFires && `at most ${spec.maxFires} fires`,
   ].filter(Boolean);
   return bounds.length > 0 ? `${what} (${bounds.join(', ')})` : what;
+}
+
+/**
+ * The one time zone a task's cron schedules name, other than UTC, or undefined (none, or several): fire times are
+ * then shown in it too, since its cron fields (and DST's skipped or repeated hours) are about that wall clock.
+ */
+export function localZoneOf(schedules: readonly ScheduleSpec[]): string | undefined {
+  const zones = new Set(schedules.flatMap((spec) => (spec.type === 'cron' && !/^(Etc\/)?UTC$/.test(spec.timezone) ? [spec.timezone] : [])));
+  return zones.size === 1 ? [...zones][0] : undefined;
 }
 
 /** The execution policy a task has, in words; what it does not have is left out. */
@@ -68,10 +77,15 @@ export const taskFields = (t: TaskView): string =>
     revision: t.revision,
     created: when(t.createdAt),
     updated: when(t.updatedAt),
-    'next fire': when(t.nextFireAt),
+    'next fire': nextFireText(t),
     'last execution': t.lastExecution && `${t.lastExecution.executionId} ${t.lastExecution.status}`,
     counts: `${t.counts.succeeded} succeeded, ${t.counts.failed} failed, ${t.counts.running} running, ${t.counts.total} total`,
   });
+
+const nextFireText = (t: TaskView): string | undefined => {
+  const zone = localZoneOf(t.schedules);
+  return zone && t.nextFireAt ? `${when(t.nextFireAt)} (${whenIn(t.nextFireAt, zone)})` : when(t.nextFireAt);
+};
 
 /** Executions as a table; `names` gives each one's task name (task-names.ts), else the task id is shown. */
 export const executionTable = (executions: readonly ExecutionView[], names: ReadonlyMap<string, string> = new Map()): string =>

@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import { overlapPolicies, taskStates, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
-import { table, when } from '../output';
-import { asOfFields, taskFields, taskTable } from '../render';
+import { table, when, whenIn } from '../output';
+import { asOfFields, localZoneOf, taskFields, taskTable } from '../render';
 import { asCreateInput, definitionFrom, timeoutsInput, type DefinitionFlags } from '../task-input';
 import { printTaskStats } from './stats.commands';
 
@@ -124,12 +124,18 @@ export function taskCommands(ctx: CliContext): Command {
     .option('-n, --count <n>', 'how many', wholeNumber, 5)
     .option('--after <instant>', 'start after this instant (default: now)')
     .action(async (ref: string, flags: { count: number; after?: string }) => {
-      const result = await ctx.forTask(ref, (client, taskId) => client.nextFires({ taskId, count: flags.count, after: flags.after }));
+      let taskId = ref;
+      const result = await ctx.forTask(ref, (client, id) => client.nextFires({ taskId: (taskId = id), count: flags.count, after: flags.after }));
+      // A cron schedule's occurrences read in its own zone too (the task's schedules name it): one more request.
+      const zone = ctx.asJson || result.fires.length === 0 ? undefined : localZoneOf((await (await ctx.client()).getTask({ taskId })).schedules);
       const human = () =>
         (result.active ? '' : `task ${result.taskId} is not active: it fires only once resumed\n`) +
         (result.fires.length === 0
           ? `task ${result.taskId} has no fires ahead: no schedules, or they ended (endAt, maxFires, a one-shot that fired); a trigger still runs it\n`
-          : table(['occurrence', 'fires at'], result.fires.map((fire) => [when(fire.at), when(fire.fireAt)])));
+          : table(
+              ['occurrence', 'fires at', ...(zone ? [`in ${zone}`] : [])],
+              result.fires.map((fire) => [when(fire.at), when(fire.fireAt), ...(zone ? [whenIn(fire.at, zone)] : [])]),
+            ));
       ctx.print(result, human);
     });
 
