@@ -5,7 +5,7 @@ import { ARTIFACTS_DIR, CHROMIUM_PATH, hasChromium, launchChromium, type TestBro
 import { Subjects, type Page as ResultPage, type TaskView } from '@sched/contracts';
 import { createTask, trigger, waitForEnd, waitForHistory } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
-import { createWorkflow, waitForRunEnd } from '../support/workflows';
+import { createWorkflow, shell, waitForRunEnd } from '../support/workflows';
 
 const TOKEN = 'dashboard-token';
 const TASK = 'browser demo';
@@ -205,6 +205,63 @@ suite('dashboard in chromium', () => {
     await status.locator('.retry-at').waitFor({ timeout: 10_000 });
     expect(await status.textContent()).toBe('dueafter CommandFailedattempt 2 in 10 min');
     await shot('8-execution-retried-later');
+    expect(browserErrors).toEqual([]);
+  });
+
+  it("opens an execution's page from its row: the error in full, every attempt with its error and log lines", async () => {
+    const taskId = await createTask(system, {
+      name: 'noisy failure',
+      executor: 'command',
+      config: { argv: ['/bin/sh', '-c', 'echo first-line; echo oops >&2; exit 3'] },
+      retry: { maxAttempts: 2, backoff: 'fixed', initialInterval: '100ms', jitter: 0 },
+    });
+    const executionId = await trigger(system, taskId);
+    await waitForEnd(system.store, executionId);
+    await page.goto(`${system.httpUrl}/#/tasks/${encodeURIComponent(taskId)}`);
+    await page.locator(`#executions-panel tr[data-execution-id="${executionId}"] a.execution-link`).click({ timeout: 10_000 });
+    const header = page.locator('#execution-header');
+    await header.locator('h1 .badge', { hasText: 'failed' }).waitFor({ timeout: 10_000 });
+    expect(page.url()).toBe(`${system.httpUrl}/#/executions/${executionId}`);
+    expect(await page.locator('#execution-outcome pre').textContent()).toBe('CommandFailed: /bin/sh exited with code 3: oops');
+    expect(await header.locator('dd[data-field="attempt"]').textContent()).toBe('2');
+    const attempts = page.locator('#attempts-panel li');
+    expect(await attempts.count()).toBe(2);
+    for (let i = 0; i < 2; i += 1) {
+      expect(await attempts.nth(i).locator('.badge').textContent()).toBe('failed');
+      expect(await attempts.nth(i).locator('pre.logs').textContent()).toContain('stdout: first-line');
+    }
+    await page.locator('#history li', { hasText: 'TaskRetried' }).waitFor();
+    await shot('10-execution-page');
+    expect(browserErrors).toEqual([]);
+  });
+
+  it("shows a workflow run's steps on its page, each linked to its execution; resumes a failed run", async () => {
+    const workflow = await createWorkflow(system, {
+      onFailure: 'continue',
+      steps: [{ id: 'good', executor: 'manual', config: { result: { rows: 7 } } }, { id: 'bad', ...shell('exit 5') }, { id: 'after-bad', executor: 'noop', dependsOn: ['bad'] }],
+    });
+    const runId = await trigger(system, workflow);
+    await waitForEnd(system.store, runId);
+    await page.goto(`${system.httpUrl}/#/executions/${encodeURIComponent(runId)}`);
+    const step = (id: string) => page.locator(`#steps-panel tr[data-step-id="${id}"]`);
+    await step('good').waitFor({ timeout: 10_000 });
+    expect(await step('good').getAttribute('data-status')).toBe('succeeded');
+    expect(await step('good').locator('.step-outcome').textContent()).toBe('{"rows":7}');
+    expect(await step('bad').getAttribute('data-status')).toBe('failed');
+    expect(await step('bad').locator('.step-outcome').textContent()).toBe('CommandFailed: sh exited with code 5');
+    expect(await step('after-bad').locator('.step-status').textContent()).toBe('skippedupstream failed');
+    await shot('11-workflow-run-page');
+
+    await step('bad').locator('a').click();
+    const runLink = page.locator('#execution-header dd[data-field="step of run"] a');
+    await runLink.waitFor({ timeout: 10_000 });
+    expect(await page.locator('#execution-header h1').textContent()).toMatch(/› bad failed$/);
+    await runLink.click();
+    await page.getByRole('button', { name: 'Resume run' }).click({ timeout: 10_000 });
+    await page.waitForFunction(`location.hash.startsWith('#/executions/') && location.hash !== '#/executions/${runId}'`, undefined, { timeout: 10_000 });
+    await page.locator('#steps-panel', { hasText: 'Resumed from' }).waitFor({ timeout: 10_000 });
+    await step('bad').locator('.badge', { hasText: 'failed' }).waitFor({ timeout: 10_000 });
+    expect(await step('good').locator('.step-status').textContent()).toBe('succeededreused from the earlier run');
     expect(browserErrors).toEqual([]);
   });
 

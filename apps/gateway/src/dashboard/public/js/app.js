@@ -1,4 +1,5 @@
 import { ApiError, del, hasToken, onTokenNeeded, post, setToken } from './api.js';
+import { ExecutionDetailView } from './execution-detail.js';
 import { ExecutionsView } from './executions-view.js';
 import { el, toast } from './format.js';
 import { LiveEvents } from './live.js';
@@ -21,6 +22,11 @@ const actions = {
   disable: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/disable`, { reason: 'disabled from the dashboard' }), `Disabled “${task.name}”`),
   pauseExecution: (execution) => run(() => post(`executions/${encodeURIComponent(execution.executionId)}/pause`), 'Execution paused'),
   resumeExecution: (execution) => run(() => post(`executions/${encodeURIComponent(execution.executionId)}/resume`), 'Execution resumed'),
+  resumeRun: (execution) => run(async () => {
+    const resumed = await post(`workflows/${encodeURIComponent(execution.executionId)}/resume`);
+    navigate(`#/executions/${encodeURIComponent(resumed.runId)}`, resumed.position);
+    return resumed;
+  }, 'Run resumed'),
   cancel: (execution) => run(() => post(`executions/${encodeURIComponent(execution.executionId)}/cancel`, { reason: 'cancelled from the dashboard' }), 'Cancel requested'),
   remove: async (task) => {
     if (!confirm(`Delete “${task.name}”? Its history stays in the event log.`)) return;
@@ -70,14 +76,29 @@ class TasksPage {
   }
 }
 
+let writtenAt;
+
+/** Opens a page that must show a write just made: its lists read at least at the write's position. */
+function navigate(hash, position) {
+  writtenAt = position;
+  location.hash = hash;
+}
+
 async function route() {
-  const match = /^#\/tasks\/(.+)$/.exec(location.hash);
-  current = match ? new TaskDetailView(decodeURIComponent(match[1]), actions) : new TasksPage();
-  for (const link of document.querySelectorAll('[data-nav]')) link.classList.toggle('active', !match);
+  const task = /^#\/tasks\/(.+)$/.exec(location.hash);
+  const execution = /^#\/executions\/(.+)$/.exec(location.hash);
+  current = task
+    ? new TaskDetailView(decodeURIComponent(task[1]), actions)
+    : execution
+      ? new ExecutionDetailView(decodeURIComponent(execution[1]), actions)
+      : new TasksPage();
+  for (const link of document.querySelectorAll('[data-nav]')) link.classList.toggle('active', !task && !execution);
   view.replaceChildren(current.node);
   // The events the page has seen went to the view it showed then: the new view's lists must already include them
   // (read models at least at that position), or one that changed just before the switch would stay stale.
-  await current.load(live.position()).catch((error) => toast(error.message, true));
+  const minPosition = Math.max(live.position() ?? 0, writtenAt ?? 0) || undefined;
+  writtenAt = undefined;
+  await current.load(minPosition).catch((error) => toast(error.message, true));
 }
 
 async function refresh(position) {

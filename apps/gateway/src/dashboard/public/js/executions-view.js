@@ -1,5 +1,6 @@
 import { get, query } from './api.js';
 import { badge, el, elapsed, progressBar, relative, shortId, timeCell, when } from './format.js';
+import { executionHref } from './workflow-steps.js';
 
 const RELOADING_EVENTS = new Set([
   'TaskDue', 'TaskStarted', 'TaskSucceeded', 'TaskFailed', 'TaskRetried', 'TaskCancelled', 'TaskSkipped', 'TaskTimedOut', 'TaskCancelRequested',
@@ -63,7 +64,7 @@ export class ExecutionsView {
     const progressCell = el('td', { class: 'progress-cell' }, progressBar(execution));
     const tr = el('tr', { dataset: { executionId: execution.executionId, status: execution.status } },
       this.taskId ? null : el('td', {}, el('a', { href: `#/tasks/${encodeURIComponent(this.taskLinks.get(execution.taskId) ?? execution.taskId)}` }, this.taskNames.get(execution.taskId) ?? shortId(execution.taskId))),
-      el('td', {}, timeCell(execution.scheduledAt), el('span', { class: 'sub' }, execution.reason)),
+      el('td', {}, el('a', { href: executionHref(execution.executionId), class: 'execution-link' }, timeCell(execution.scheduledAt)), el('span', { class: 'sub' }, execution.reason)),
       el('td', { class: 'execution-status' }, badge(execution.status), statusNote(execution)),
       progressCell,
       el('td', {}, String(execution.attempt || '—')),

@@ -3,6 +3,7 @@ import { ExecutionsView } from './executions-view.js';
 import { badge, describeSchedules, el, elapsed, relative, taskStatus, when } from './format.js';
 import { definitionPanel } from './task-definition.js';
 import { taskButtons } from './tasks-view.js';
+import { executionHref } from './workflow-steps.js';
 
 const HISTORY_PAGES = 4;
 
@@ -117,9 +118,11 @@ function stat(value, label) {
   return el('div', { class: 'stat' }, el('b', {}, value), el('span', {}, label));
 }
 
-function historyItem(event) {
+export function historyItem(event) {
   const [category] = event.streamId.split('-', 1);
-  const stream = category === 'task' ? 'task' : `${category === 'workflow' ? 'workflow run' : category} ${event.streamId.slice(category.length + 1)}`;
+  const id = event.streamId.slice(category.length + 1);
+  // An execution's stream, and a workflow run's (the run's id is its execution's), link to the execution's page.
+  const stream = category === 'task' ? 'task' : [`${category === 'workflow' ? 'workflow run' : category} `, el('a', { href: executionHref(id) }, id)];
   return el('li', {},
     el('span', { class: 'muted', title: event.metadata?.occurredAt }, when(event.metadata?.occurredAt)),
     el('details', {}, el('summary', {}, el('b', {}, event.type), event.data?.stepId ? ` ${event.data.stepId}` : '', ' ', el('span', { class: 'muted' }, stream)),
@@ -128,4 +131,4 @@ function historyItem(event) {
 }
 
 /** A failed request in words: the structured error's code and message, or whatever went wrong on the way. */
-const errorText = (error) => (error.code ? `${error.code}: ${error.message}` : String(error.message ?? error));
+export const errorText = (error) => (error.code ? `${error.code}: ${error.message}` : String(error.message ?? error));
