@@ -235,6 +235,23 @@ suite('dashboard in chromium', () => {
     expect(browserErrors).toEqual([]);
   });
 
+  it("says on a due execution's page that it waits for a free slot of its task, and Cancel ends it", async () => {
+    const taskId = await createTask(system, { name: 'one at a time', executor: 'sleep', config: { duration: '30s', steps: 30 }, maxConcurrent: 1 });
+    const first = await trigger(system, taskId);
+    await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 10_000, 'the first start');
+    const second = await trigger(system, taskId);
+    await page.goto(`${system.httpUrl}/#/executions/${encodeURIComponent(second)}`);
+    const waiting = page.locator('#execution-header dd[data-field="waiting"]');
+    await waiting.waitFor({ timeout: 10_000 });
+    expect(await waiting.textContent()).toBe('for a free slot: 1 of at most 1 running (overlap queue)');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('#execution-header h1 .badge', { hasText: 'cancelled' }).waitFor({ timeout: 10_000 });
+    expect(await waiting.count()).toBe(0);
+    expect((await system.request(Subjects.cmd.executionCancel, { executionId: first })).ok).toBe(true);
+    await waitForEnd(system.store, first);
+    expect(browserErrors).toEqual([]);
+  });
+
   it("shows a workflow run's steps on its page, each linked to its execution; resumes a failed run", async () => {
     const workflow = await createWorkflow(system, {
       onFailure: 'continue',

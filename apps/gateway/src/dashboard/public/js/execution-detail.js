@@ -59,7 +59,7 @@ export class ExecutionDetailView {
       if (workflow?.executor === 'workflow') return { taskId: workflow.taskId, name: `${workflow.name} › ${stepId}`, runId };
     }
     const own = await task(execution.taskId);
-    return own ? { taskId: own.taskId, name: own.name } : { taskId: execution.taskId, name: execution.taskId };
+    return own ? { taskId: own.taskId, name: own.name, task: own } : { taskId: execution.taskId, name: execution.taskId };
   }
 
   /** A workflow run's steps: the run's id is its execution's. */
@@ -84,6 +84,7 @@ export class ExecutionDetailView {
       ['next attempt', execution.retryAt ? `${execution.attempt + 1} ${relative(execution.retryAt)} (${when(execution.retryAt)})` : null],
       ['worker', execution.workerId ? el('code', {}, execution.workerId) : null],
       ['why', execution.endReason ?? null],
+      ['waiting', owner.task ? slotWait(execution, owner.task, Date.now()) : null],
     ].filter(([, value]) => value !== null && value !== undefined && value !== '');
     return [
       el('div', { class: 'panel-head' },
@@ -129,6 +130,19 @@ export class ExecutionDetailView {
 /** replaceChildren writes a null as the text "null": the parts a page leaves out are dropped first. */
 const present = (nodes) => nodes.filter((node) => node !== null && node !== undefined && node !== false);
 const exact = (iso) => (iso ? el('span', { title: iso }, `${when(iso)} · ${relative(iso)}`) : null);
+
+/**
+ * Why a due execution has not started, when its task is at its concurrency limit and its overlap policy makes it
+ * wait (schedctl's slot-wait.ts; the limit is the contracts' concurrencyLimitOf: maxConcurrent, or 1 with only an
+ * overlap policy named).
+ */
+function slotWait(execution, task, nowMs) {
+  const limit = task.maxConcurrent ?? (task.overlap === undefined ? undefined : 1);
+  const waits = (task.overlap ?? 'queue') === 'queue' || task.overlap === 'buffer-one';
+  const dueNow = Date.parse(execution.scheduledAt) <= nowMs && (!execution.retryAt || Date.parse(execution.retryAt) <= nowMs);
+  if (execution.status !== 'due' || !dueNow || limit === undefined || !waits || task.counts.running < limit) return null;
+  return `for a free slot: ${task.counts.running} of at most ${limit} running (overlap ${task.overlap ?? 'queue'})`;
+}
 
 /** What it came to: the result (succeeded), or the error and its message in full. */
 function outcome(execution) {
