@@ -31,6 +31,7 @@ import { onTaskBusy } from './limits/overlap';
 import { jitteredExpiry, pullBatch } from './pull-batch';
 import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
+import { WORKERS_BUCKET, WORKER_TTL_MS, WorkerRegistry } from './limits/worker-registry';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
@@ -61,7 +62,8 @@ const GROUP_COMMIT_MS = 25;
  * store: the log dispatch consumer) and the work queue (retries; every attempt on other stores). Pulls only as many
  * items as it has free slots, runs each in an ExecutionActor, and acks an item only after the attempt's end (success,
  * failure + retry, timeout, cancel) is appended. Crash recovery: a redelivered item whose attempt the stream says is
- * running → WorkerLost → retry policy.
+ * running → WorkerLost → retry policy; so is a first delivery of one whose worker is not alive in the worker registry
+ * (an attempt imported from another store's history).
  */
 @Injectable()
 export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -74,6 +76,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private readonly actors = new Map<string, ExecutionActor>();
   private controlRequests: Subscription[] = [];
   private limits?: ConcurrencyLimits;
+  private workers?: WorkerRegistry;
   private cancelRequests?: Subscription;
   private stopping = false;
   private loops: Promise<void>[] = [];
@@ -94,6 +97,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     await this.warmUp();
     const typeLimits = new TypeLimits(parseTypeLimits(process.env[EXECUTOR_TYPE_CONCURRENCY_ENV]));
     this.limits = new ConcurrencyLimits(typeLimits, await TaskSlotLeases.open(this.nc));
+    this.workers = await WorkerRegistry.open(this.nc, this.config.instanceId);
+    this.workers.start(KEEP_ALIVE_INTERVAL_MS);
     this.cancelRequests = listenForCancelRequests(this.nc, (executionId) => this.abort(executionId, { kind: 'cancel' }));
     this.controlRequests = listenForControlRequests(this.nc, (executionId) => void this.actors.get(executionId)?.sync().catch(() => undefined));
     await ensureWorkQueue(this.nc);
@@ -134,6 +139,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     await Promise.all(this.loops);
     this.cancelRequests?.unsubscribe();
     for (const subscription of this.controlRequests) subscription.unsubscribe();
+    this.workers?.close();
   }
 
   /** Executions this process runs right now (for tests and diagnostics). */
@@ -208,6 +214,17 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       case 'drop':
         msg.ack();
         return;
+      case 'held-elsewhere': {
+        const { attempt, workerId } = state as KnownExecutionState;
+        if (workerId !== undefined && (await this.workers!.isAlive(workerId))) {
+          msg.ack(); // a duplicate: the worker holds its own delivery, which comes back should it die
+          return;
+        }
+        const message = `worker ${workerId} is not running here (no heartbeat in ${WORKERS_BUCKET} for ${WORKER_TTL_MS / 1000} s): its attempt never ends by itself`;
+        await actor.fail(attempt, { type: 'WorkerLost', message, retryable: true });
+        msg.ack();
+        return;
+      }
       case 'worker-lost': {
         const { attempt, workerId } = state as KnownExecutionState;
         await actor.fail(attempt, { type: 'WorkerLost', message: `worker ${workerId} stopped heartbeating`, retryable: true });

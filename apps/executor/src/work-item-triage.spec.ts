@@ -17,8 +17,11 @@ describe('work item triage', () => {
   });
   it('a redelivered item of the running attempt means its worker is lost', () =>
     expect(triageWorkItem(stateOf(due, started(1, 2000)), item(1), 2, 40_000)).toBe('worker-lost'));
-  it('a first delivery of the running attempt is a duplicate publish: dropped', () =>
-    expect(triageWorkItem(stateOf(due, started(1, 2000)), item(1), 1, 40_000)).toBe('drop'));
+  it('a first delivery of the running attempt is held elsewhere: a duplicate publish, unless its worker is gone', () => {
+    expect(triageWorkItem(stateOf(due, started(1, 2000)), item(1), 1, 40_000)).toBe('held-elsewhere');
+    const paused: ExecutionEvent[] = [due, started(1, 2000), { type: 'ExecutionPauseRequested', data: {} }, { type: 'ExecutionPaused', data: { attempt: 1 } }];
+    expect(triageWorkItem(stateOf(...paused), item(1), 1, 40_000)).toBe('held-elsewhere');
+  });
   it('an old attempt redelivered while a newer one runs is dropped, not declared lost', () =>
     expect(triageWorkItem(stateOf(due, started(1, 2000), failed(1, boom, 2000, 2000, false), retried(2, 3000), started(2, 3000)), item(1), 2, 4000)).toBe('drop'));
   it('a finished execution drops its items', () =>

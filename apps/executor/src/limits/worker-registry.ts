@@ -1,0 +1,59 @@
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { WORK_ACK_WAIT_MS } from '@sched/messaging';
+
+export const WORKERS_BUCKET = 'sched_workers';
+/** A worker that stops refreshing its entry is gone after this long: the ack wait, the floor of a redelivery too. */
+export const WORKER_TTL_MS = WORK_ACK_WAIT_MS;
+/** KV keys allow only `[-/_=.a-zA-Z0-9]`; a worker id (INSTANCE_ID) may hold anything: the rest as `=` + 4 hex digits. */
+const keyOf = (workerId: string): string => workerId.replace(/[^-_.a-zA-Z0-9]/g, (c) => `=${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * Which executor workers are alive: each refreshes a key of its own (its worker id → the last refresh, epoch ms) in
+ * a KV bucket whose entries expire after WORKER_TTL_MS. It answers the one question a work item cannot: a first
+ * delivery of an execution whose stream says another worker runs it is normally a duplicate publish (the worker
+ * holds its own delivery, which comes back should it die), but a history imported from another store holds attempts
+ * whose workers ran against that store: nothing here will ever end them or bring their deliveries back.
+ */
+export class WorkerRegistry {
+  private timer?: NodeJS.Timeout;
+
+  private constructor(
+    private readonly kv: KV,
+    private readonly workerId: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** Opens the bucket and records this worker alive, before it takes any work. */
+  static async open(nc: NatsConnection, workerId: string, now: () => number = Date.now): Promise<WorkerRegistry> {
+    const kv = await new Kvm(nc).create(WORKERS_BUCKET, { history: 1, ttl: WORKER_TTL_MS });
+    const registry = new WorkerRegistry(kv, workerId, now);
+    await registry.refresh();
+    return registry;
+  }
+
+  /** Keeps this worker's entry fresh every `intervalMs` (well inside the TTL); a failed refresh is tried at the next. */
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  async refresh(): Promise<void> {
+    await this.kv.put(keyOf(this.workerId), String(this.now()));
+  }
+
+  /** False when `workerId` has not refreshed its entry within the TTL (or never had one here). Throws when NATS does. */
+  async isAlive(workerId: string): Promise<boolean> {
+    const entry = await this.kv.get(keyOf(workerId));
+    if (!entry || entry.operation !== 'PUT') return false;
+    return this.now() - Number(entry.string()) < WORKER_TTL_MS;
+  }
+
+  /**
+   * Stops refreshing. The entry is left to expire rather than removed: another process given the same worker id
+   * (INSTANCE_ID) would otherwise look gone while it runs.
+   */
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
