@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ErrorCode,
+  MAX_TASK_CONFIG_BYTES,
   SchedError,
+  jsonBytes,
+  mergePatch,
   toTaskStreamId,
   type DisableTaskPayload,
   type EnableTaskPayload,
@@ -128,11 +131,33 @@ export class TaskCommandService {
   async trigger(payload: TriggerTaskPayload): Promise<TriggerTaskResult> {
     // The execution id is the command id, so retrying the same command cannot start a second execution.
     const executionId = payload.commandId ?? randomUUID();
+    const config = payload.configPatch === undefined ? undefined : await this.patchedConfig(payload.taskId, payload.configPatch);
     const result = await this.run(
       { ...payload, commandId: executionId },
-      { type: 'TriggerTask', data: { taskId: payload.taskId, executionId } },
+      { type: 'TriggerTask', data: { taskId: payload.taskId, executionId, ...(config === undefined ? {} : { config }) } },
     );
     return { ...result, executionId };
+  }
+
+  /** One run's config: the task's with the trigger's merge patch applied, held to what the task's config is held to. */
+  private async patchedConfig(taskId: string, patch: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    const { executor, config: current } = requireLive(await this.currentState(taskId), taskId).definition;
+    const config = mergePatch(current, patch) as Record<string, unknown>;
+    const bytes = jsonBytes(config);
+    if (bytes > MAX_TASK_CONFIG_BYTES) {
+      const message = `config after configPatch must be at most ${MAX_TASK_CONFIG_BYTES} bytes as JSON (MAX_TASK_CONFIG_BYTES), it is ${bytes}`;
+      throw new SchedError(ErrorCode.VALIDATION, message, { issues: [{ path: 'configPatch', message }], limit: 'MAX_TASK_CONFIG_BYTES' });
+    }
+    try {
+      this.catalog.validate(executor, config);
+    } catch (error) {
+      // Its paths name the config the patch made (config.argv), not the patch: the message says so.
+      if (SchedError.is(error) && error.code === ErrorCode.VALIDATION) {
+        throw new SchedError(ErrorCode.VALIDATION, `the ${executor} config after configPatch is invalid: ${error.message}`, error.details);
+      }
+      throw error;
+    }
+    return config;
   }
 
   async backfill(payload: BackfillTaskPayload): Promise<BackfillTaskResult> {

@@ -31,7 +31,7 @@ export function timeoutsInput(timeouts: ExecutionTimeouts | undefined): Record<s
   return Object.fromEntries(Object.entries(input).filter((entry): entry is [string, number] => entry[1] !== undefined));
 }
 
-function parseJsonFlag(flag: string, text: string): unknown {
+export function parseJsonFlag(flag: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

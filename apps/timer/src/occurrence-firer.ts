@@ -24,6 +24,8 @@ export interface Occurrence {
   readonly skipped?: TaskSkipped['data'];
   /** Recorded ahead of the instant it fires at (the fire-ahead window): TaskDue.notBefore. */
   readonly notBeforeMs?: number;
+  /** The run's own executor config (a trigger's configPatch applied), instead of the task's. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 export type FireOutcome = 'fired' | 'already-fired';
@@ -42,7 +44,7 @@ export async function fireOccurrence(store: EventStore, occurrence: Occurrence, 
         taskId,
         executionId,
         executor: task.definition.executor,
-        config: task.definition.config,
+        config: occurrence.config ?? task.definition.config,
         scheduledAt: isoTime(occurrence.scheduledAtMs),
         reason: occurrence.reason,
         taskRevision: occurrence.taskRevision,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { parseStreamId, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
+import { parseStreamId, upcast, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
 import { fireInstant, remainingOccurrences } from '@sched/domain';
 import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
@@ -191,13 +191,14 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async fireTrigger(event: RecordedEvent): Promise<void> {
-    const { taskId, executionId } = (event as unknown as TaskTriggered & RecordedEvent).data;
+    const { taskId, executionId, config } = (upcast(event) as unknown as TaskTriggered & RecordedEvent).data;
     const task = this.tasks.get(taskId);
     if (!task || task.state.status === 'deleted') return;
     await this.fire({
       taskId,
       executionId,
       task: task.state,
+      ...(config === undefined ? {} : { config }),
       taskRevision: event.revision,
       scheduledAtMs: Date.parse(event.metadata.occurredAt),
       reason: 'trigger',

@@ -31,3 +31,4 @@ export * from './timer-queries';
 export * from './misfire-policy';
 export * from './workflow';
 export * from './projector-status';
+export * from './json-merge-patch';

@@ -79,7 +79,7 @@ export class TasksHttpController {
     return this.client.request(Subjects.cmd.taskEnable, bodyWith(body, { taskId }));
   }
 
-  @CommandRoute('tasks/:taskId/trigger', 'Run a task now (the execution id is the commandId)', Subjects.cmd.taskTrigger, { status: 202 })
+  @CommandRoute('tasks/:taskId/trigger', "Run a task now (the execution id is the commandId), optionally with this run's configPatch", Subjects.cmd.taskTrigger, { status: 202, body: 'TriggerTaskInput' })
   trigger(@Param('taskId') taskId: string, @Body() body: unknown) {
     return this.client.triggerTask(bodyWith(body, { taskId }) as never);
   }

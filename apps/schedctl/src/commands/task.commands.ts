@@ -4,7 +4,7 @@ import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
 import { table, when, whenIn } from '../output';
 import { asOfFields, localZoneOf, taskFields, taskTable } from '../render';
-import { asCreateInput, definitionFrom, timeoutsInput, type DefinitionFlags } from '../task-input';
+import { asCreateInput, definitionFrom, parseJsonFlag, timeoutsInput, type DefinitionFlags } from '../task-input';
 import { printTaskStats } from './stats.commands';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -113,8 +113,10 @@ export function taskCommands(ctx: CliContext): Command {
     .command('trigger <task>')
     .description('run a task now; the same --command-id never fires twice')
     .option('--command-id <id>')
-    .action(async (ref: string, flags: { commandId?: string }) => {
-      const result = await ctx.forTask(ref, (client, taskId) => client.triggerTask({ taskId, commandId: flags.commandId }));
+    .option('--config-patch <json>', "this run's config: the task's with this JSON Merge Patch applied (keys replace, objects merge, null removes)")
+    .action(async (ref: string, flags: { commandId?: string; configPatch?: string }) => {
+      const configPatch = flags.configPatch === undefined ? undefined : (parseJsonFlag('config-patch', flags.configPatch) as Record<string, unknown>);
+      const result = await ctx.forTask(ref, (client, taskId) => client.triggerTask({ taskId, commandId: flags.commandId, configPatch }));
       ctx.print(result, () => `triggered task ${result.taskId}: execution ${result.executionId}\n`);
     });
 

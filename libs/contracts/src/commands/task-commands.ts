@@ -110,7 +110,13 @@ export const resumeTaskPayloadSchema = z.object({ ...commandBase, taskId: idSche
 export const deleteTaskPayloadSchema = z
   .object({ ...commandBase, taskId: idSchema, reason: z.string().max(1000).optional() })
   .strict();
-export const triggerTaskPayloadSchema = z.object({ ...commandBase, taskId: idSchema }).strict();
+/**
+ * `configPatch`: this run's executor config is the task's with this JSON Merge Patch applied (RFC 7396: keys replace,
+ * objects merge, null removes), validated as the task's config is; the task itself does not change.
+ */
+export const triggerTaskPayloadSchema = z
+  .object({ ...commandBase, taskId: idSchema, configPatch: z.record(z.string(), z.unknown(), { error: 'configPatch must be a JSON object (a merge patch of the config)' }).optional() })
+  .strict();
 
 export type PauseTaskPayload = z.output<typeof pauseTaskPayloadSchema>;
 export type ResumeTaskPayload = z.output<typeof resumeTaskPayloadSchema>;

@@ -10,15 +10,22 @@ export type SchedEvent = TaskEvent | ExecutionEvent | TaskNameEvent | WorkflowEv
 export type SchedEventType = SchedEvent['type'];
 
 /** Current schema version of each event type. Bump it (and add an upcaster) instead of changing an event's meaning. */
-export const EVENT_SCHEMA_VERSIONS: Record<SchedEventType, number> = Object.fromEntries(
-  [...Object.keys(TASK_EVENT_SCHEMAS), ...Object.keys(EXECUTION_EVENT_SCHEMAS), ...Object.keys(TASK_NAME_EVENT_SCHEMAS), ...Object.keys(WORKFLOW_EVENT_SCHEMAS)].map((type) => [type, 1]),
-) as Record<SchedEventType, number>;
+export const EVENT_SCHEMA_VERSIONS: Record<SchedEventType, number> = {
+  ...(Object.fromEntries(
+    [...Object.keys(TASK_EVENT_SCHEMAS), ...Object.keys(EXECUTION_EVENT_SCHEMAS), ...Object.keys(TASK_NAME_EVENT_SCHEMAS), ...Object.keys(WORKFLOW_EVENT_SCHEMAS)].map((type) => [type, 1]),
+  ) as Record<SchedEventType, number>),
+  // v2: a trigger may carry the run's own executor config (a configPatch applied to the task's).
+  TaskTriggered: 2,
+};
 
 const SCHEMAS: Record<SchedEventType, z.ZodType> = { ...TASK_EVENT_SCHEMAS, ...EXECUTION_EVENT_SCHEMAS, ...TASK_NAME_EVENT_SCHEMAS, ...WORKFLOW_EVENT_SCHEMAS };
 
 /** Upcasters turn `data` of version N into version N+1, keyed by `${type}@${N}`. */
 export type Upcaster = (data: unknown) => unknown;
-const UPCASTERS: Record<string, Upcaster> = {};
+const UPCASTERS: Record<string, Upcaster> = {
+  // A v1 trigger had no config of its own: the run uses the task's, which is what a v2 trigger without one means.
+  'TaskTriggered@1': (data) => data,
+};
 
 export const isSchedEventType = (type: string): type is SchedEventType => Object.hasOwn(SCHEMAS, type);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { taskDefinitionSchema, taskDefinitionChangesSchema } from '../task-definition';
+import { taskConfigSchema, taskDefinitionSchema, taskDefinitionChangesSchema } from '../task-definition';
 import { TASK_ENABLEMENT_EVENT_SCHEMAS, type TaskDisabled, type TaskEnabled } from './task-enablement-events';
 
 export const taskCreatedSchema = z.object({ taskId: z.string(), definition: taskDefinitionSchema });
@@ -7,7 +7,11 @@ export const taskUpdatedSchema = z.object({ taskId: z.string(), changes: taskDef
 export const taskPausedSchema = z.object({ taskId: z.string(), note: z.string().optional() });
 export const taskResumedSchema = z.object({ taskId: z.string() });
 export const taskDeletedSchema = z.object({ taskId: z.string(), reason: z.string().optional() });
-export const taskTriggeredSchema = z.object({ taskId: z.string(), executionId: z.string() });
+/**
+ * v2 adds `config`: the executor config this run uses (the task's with the trigger's configPatch applied, as it was
+ * when the trigger was recorded). Without it (and in every v1 event) the run uses the task's config when it fires.
+ */
+export const taskTriggeredSchema = z.object({ taskId: z.string(), executionId: z.string(), config: taskConfigSchema.optional() });
 /** Fire every occurrence of the task's schedules in (from, to] that has not fired yet. */
 export const backfillRequestedSchema = z.object({
   taskId: z.string(),

@@ -15,7 +15,11 @@ export type TaskCommand =
   | { readonly type: 'PauseTask'; readonly data: { readonly taskId: string; readonly note?: string } }
   | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }
   | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
-  | { readonly type: 'TriggerTask'; readonly data: { readonly taskId: string; readonly executionId: string } }
+  | {
+      readonly type: 'TriggerTask';
+      /** `config`: the run's own executor config (the task's with a patch applied, validated by the caller). */
+      readonly data: { readonly taskId: string; readonly executionId: string; readonly config?: Readonly<Record<string, unknown>> };
+    }
   | {
       readonly type: 'BackfillTask';
       readonly data: {

@@ -68,6 +68,10 @@ describe('task decider', () => {
     const trigger = { type: 'TriggerTask', data: { taskId, executionId: 'cmd-1' } } as const;
     it('triggers an execution with the given id', () =>
       given(created).when(trigger).then({ type: 'TaskTriggered', data: { taskId, executionId: 'cmd-1' } }));
+    it("a trigger with the run's own config records it (the task's definition does not change)", () =>
+      given(created)
+        .when({ type: 'TriggerTask', data: { taskId, executionId: 'cmd-2', config: { steps: 2 } } })
+        .then({ type: 'TaskTriggered', data: { taskId, executionId: 'cmd-2', config: { steps: 2 } } }));
     it('a paused task can still be triggered by hand', () =>
       given(created, paused).when(trigger).then({ type: 'TaskTriggered', data: { taskId, executionId: 'cmd-1' } }));
     it('a retried trigger with the same id fires once', () =>

@@ -65,11 +65,11 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       return [{ type: 'TaskDeleted', data: { taskId, ...(command.data.reason ? { reason: command.data.reason } : {}) } }];
     case 'TriggerTask': {
       const task = requireLive(state, taskId);
-      const { executionId } = command.data;
+      const { executionId, config } = command.data;
       // A retried trigger (same command id, hence same execution id) must not fire twice.
       if (task.triggeredExecutionIds.has(executionId)) return [];
       assertEnabled(task, 'triggering it');
-      return [{ type: 'TaskTriggered', data: { taskId, executionId } }];
+      return [{ type: 'TaskTriggered', data: { taskId, executionId, ...(config === undefined ? {} : { config: { ...config } }) } }];
     }
     case 'BackfillTask': {
       const task = requireLive(state, taskId);
