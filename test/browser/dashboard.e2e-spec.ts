@@ -282,6 +282,27 @@ suite('dashboard in chromium', () => {
     expect(browserErrors).toEqual([]);
   });
 
+  it("triggers a run with its own config from the task's page, then shows that run", async () => {
+    const taskId = await createTask(system, { name: 'greets someone', executor: 'manual', config: { result: { greeting: 'hello', who: 'world' } } });
+    await page.goto(`${system.httpUrl}/#/tasks/${encodeURIComponent(taskId)}`);
+    await page.getByRole('button', { name: 'Trigger with config…' }).click({ timeout: 10_000 });
+    const form = page.locator('#task-form');
+    // A patch the executor's schema refuses: the server's error, in the form, and nothing runs.
+    await form.locator('textarea[name="configPatch"]').fill('{ "result": null, "resutl": 1 }');
+    await form.getByRole('button', { name: 'Trigger' }).click();
+    await form.locator('.form-error', { hasText: 'resutl' }).waitFor({ timeout: 10_000 });
+    browserErrors.length = 0; // the refusal's 422, logged by the browser
+    await form.locator('textarea[name="configPatch"]').fill('{ "result": { "who": "browser" } }');
+    await form.getByRole('button', { name: 'Trigger' }).click();
+    await page.locator('#task-dialog').waitFor({ state: 'hidden' });
+    await page.locator('#execution-header h1 .badge', { hasText: 'succeeded' }).waitFor({ timeout: 10_000 });
+    expect(JSON.parse((await page.locator('#execution-outcome pre').textContent()) ?? '')).toEqual({ greeting: 'hello', who: 'browser' });
+    await page.locator('#execution-config summary').click();
+    expect(JSON.parse((await page.locator('#execution-config pre').textContent()) ?? '')).toEqual({ result: { greeting: 'hello', who: 'browser' } });
+    await shot('12-triggered-with-config');
+    expect(browserErrors).toEqual([]);
+  });
+
   it("shows each task's tags in the table; a tag shows only the tasks that have it", async () => {
     await createTask(system, { name: 'tagged both', executor: 'noop', tags: ['team-a', 'hourly'] });
     await createTask(system, { name: 'tagged one', executor: 'noop', tags: ['team-a'] });

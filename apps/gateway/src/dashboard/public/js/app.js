@@ -5,6 +5,7 @@ import { el, toast } from './format.js';
 import { LiveEvents } from './live.js';
 import { TaskDetailView } from './task-detail.js';
 import { openTaskForm } from './task-form.js';
+import { openTriggerForm } from './trigger-form.js';
 import { TasksView } from './tasks-view.js';
 
 const view = document.getElementById('view');
@@ -16,6 +17,8 @@ const actions = {
   edit: (task) => openTaskForm({ mode: 'edit', task, onSaved: (result) => refresh(result.position) }),
   copy: (task) => openTaskForm({ mode: 'copy', task, onSaved: (result) => refresh(result.position) }),
   trigger: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/trigger`), `Triggered “${task.name}”`),
+  // The new run's page, read at least at its trigger's position.
+  triggerWithConfig: (task) => openTriggerForm({ task, onTriggered: (result) => navigate(`#/executions/${encodeURIComponent(result.executionId)}`, result.position) }),
   pause: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/pause`), `Paused “${task.name}”`),
   resume: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/resume`), `Resumed “${task.name}”`),
   enable: (task) => run(() => post(`tasks/${encodeURIComponent(task.taskId)}/enable`), `Enabled “${task.name}”`),

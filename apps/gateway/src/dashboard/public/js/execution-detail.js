@@ -97,6 +97,9 @@ export class ExecutionDetailView {
       el('p', { class: 'muted', style: 'margin: 0 0 12px' }, 'execution ', el('code', {}, execution.executionId)),
       ACTIVE.has(execution.status) && execution.status !== 'due' ? el('div', { id: 'execution-progress', style: 'max-width: 420px; margin-bottom: 12px' }, progressBar(execution)) : null,
       el('dl', { class: 'definition' }, facts.flatMap(([label, value]) => [el('dt', {}, label), el('dd', { dataset: { field: label } }, value)])),
+      // What it ran with, from its TaskDue: the task's config then, or a trigger's own (a config patch).
+      this.config === undefined ? null : el('details', { id: 'execution-config', style: 'margin-top: 12px' },
+        el('summary', {}, 'Config it ran with'), el('pre', { class: 'config' }, JSON.stringify(this.config, null, 2))),
       outcome(execution),
     ];
   }
@@ -104,6 +107,7 @@ export class ExecutionDetailView {
   async loadHistory() {
     const result = await get(`executions/${encodeURIComponent(this.executionId)}/history${query({ limit: 500 })}`).catch(() => ({ events: [] }));
     this.positions = new Set(result.events.map((event) => event.position));
+    this.config = result.events[0]?.type === 'TaskDue' ? result.events[0].data.config : undefined;
     this.timeline.replaceChildren(...result.events.map(historyItem).reverse());
   }
 

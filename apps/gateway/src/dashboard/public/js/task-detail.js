@@ -55,6 +55,7 @@ export class TaskDetailView {
       el('div', { class: 'panel-head' },
         el('h1', { style: 'flex: 1' }, task.name, ' ', badge(taskStatus(task))),
         el('div', { class: 'actions' }, taskButtons(task, this.actions),
+          el('button', { type: 'button', class: 'small', onclick: () => this.actions.triggerWithConfig(task) }, 'Trigger with config…'),
           task.enabled === false
             ? el('button', { type: 'button', class: 'small', onclick: () => this.actions.enable(task) }, 'Enable')
             : el('button', { type: 'button', class: 'small', onclick: () => this.actions.disable(task) }, 'Disable'),

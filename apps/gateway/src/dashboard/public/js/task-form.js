@@ -100,7 +100,7 @@ function readForm(form, schedules, task, mode) {
   return payload;
 }
 
-function showError(box, error) {
+export function showError(box, error) {
   const issues = error.details?.issues ?? [];
   box.replaceChildren(el('b', {}, issues.length ? 'The server refused this task:' : error.message),
     issues.length ? el('ul', {}, issues.map((issue) => el('li', {}, issue.path ? `${issue.path}: ${issue.message}` : issue.message))) : null);
