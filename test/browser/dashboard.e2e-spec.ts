@@ -321,6 +321,21 @@ suite('dashboard in chromium', () => {
     expect(await rows.count()).toBeGreaterThan(2);
   });
 
+  it('shows only the tasks with a schedule status chosen in the filter (the failing ones)', async () => {
+    await page.goto(`${system.httpUrl}/#/`);
+    const rows = page.locator('#tasks-panel tr[data-task-id]');
+    await page.locator('#tasks-panel tr', { hasText: 'noisy failure' }).waitFor({ timeout: 10_000 });
+    const before = await rows.count();
+    await page.locator('#status-filter').selectOption('failed');
+    await page.waitForFunction(`document.querySelectorAll('#tasks-panel tr[data-task-id]').length < ${before}`, undefined, { timeout: 10_000 });
+    const statuses = await rows.locator('.task-status .badge').allTextContents();
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(new Set(statuses)).toEqual(new Set(['failed']));
+    expect(await page.locator('#tasks-panel tr', { hasText: 'noisy failure' }).count()).toBe(1);
+    await page.locator('#status-filter').selectOption('');
+    await page.waitForFunction(`document.querySelectorAll('#tasks-panel tr[data-task-id]').length === ${before}`, undefined, { timeout: 10_000 });
+  });
+
   it('shows more tasks than one page holds, page by page', async () => {
     for (let i = 0; i < 200; i += 50) {
       await Promise.all(Array.from({ length: 50 }, (_, j) => createTask(system, { name: `bulk ${i + j}`, executor: 'noop' })));

@@ -199,6 +199,11 @@ describe('schedctl against the whole system', () => {
     expect(view).toMatchObject({ scheduleStatus: 'succeeded' });
     expect(view.nextFireAt).toBeUndefined();
     expect((await run('task', 'next', id)).out).toContain(`task ${id} has no fires ahead`);
+    // Listed by its schedule status: every row listed has it; a status that is none is a usage error.
+    const succeeded = await json<{ items: { taskId: string; scheduleStatus: string }[] }>('task', 'list', '--status', 'succeeded', '--status', 'failed');
+    expect(succeeded.items.map((task) => task.taskId)).toContain(id);
+    expect(succeeded.items.filter((task) => !['succeeded', 'failed'].includes(task.scheduleStatus))).toEqual([]);
+    expect(await run('task', 'list', '--status', 'broken')).toMatchObject({ code: 2, err: expect.stringContaining('Allowed choices are disabled, paused, pending') });
   });
 
   it("a cron task in a time zone shows its fire times on that zone's wall clock too, DST included", async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './commands/task-commands';
 import { eventTypesSchema } from './events/event-type-filter';
+import { scheduleStatuses } from './schedule-status';
 
 const page = {
   limit: z.number().int().min(1).max(500).default(50),
@@ -31,6 +32,14 @@ export const listTasksQuerySchema = z
       .optional(),
     /** The task of this exact name (names are unique among tasks not deleted). */
     name: z.string().min(1).optional(),
+    /**
+     * Tasks whose schedule status (computed at query time: `failed`, `overdue`, …) is this one, or one of these.
+     * Read by walking the tasks in order, so a page of a rare status may read many tasks to fill.
+     */
+    status: z
+      .union([z.enum(scheduleStatuses), z.array(z.enum(scheduleStatuses)).min(1)])
+      .transform((statuses) => (Array.isArray(statuses) ? statuses : [statuses]))
+      .optional(),
   })
   .strict();
 export const getExecutionQuerySchema = z

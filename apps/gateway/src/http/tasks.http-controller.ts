@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Param, Patch, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SchedClient, type CreateTaskInput, type UpdateTaskInput } from '@sched/client';
-import { Subjects, taskStates } from '@sched/contracts';
+import { Subjects, scheduleStatuses, taskStates } from '@sched/contracts';
 import { ApiIdParam, ApiJsonBody, ApiQueryFields, ApiRoute, CommandRoute, PAGE_FIELDS, QueryRoute } from './api-docs.decorators';
 import { bodyWith, queryPayload } from './http-input';
 import { ReplyInterceptor } from './reply.interceptor';
@@ -20,10 +20,10 @@ export class TasksHttpController {
 
   @QueryRoute('tasks', 'List tasks', Subjects.query.taskList, {
     errors: [422],
-    query: { ...PAGE_FIELDS, state: { type: 'string', enum: taskStates }, executor: { type: 'string' }, tag: { type: 'string', description: 'repeat it (or join with commas) for tasks with every one of the tags' }, name: { type: 'string', description: 'the task of this exact name' } },
+    query: { ...PAGE_FIELDS, state: { type: 'string', enum: taskStates }, executor: { type: 'string' }, tag: { type: 'string', description: 'repeat it (or join with commas) for tasks with every one of the tags' }, name: { type: 'string', description: 'the task of this exact name' }, status: { type: 'string', enum: scheduleStatuses, description: 'schedule status (computed now); repeat it (or join with commas) for tasks with any of them' } },
   })
   list(@Query() query: Record<string, unknown>) {
-    return this.client.listTasks(queryPayload(query, { numeric: ['limit', 'minPosition'], lists: ['tag'] }) as never);
+    return this.client.listTasks(queryPayload(query, { numeric: ['limit', 'minPosition'], lists: ['tag', 'status'] }) as never);
   }
 
   @QueryRoute('executors', 'The executor types a task may name (built-in and loaded), each with a line about it', Subjects.query.executorList)

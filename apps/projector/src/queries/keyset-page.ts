@@ -15,6 +15,14 @@ export class Where {
     return this;
   }
 
+  /** A copy to add to (a page's cursor condition) without changing this one. */
+  clone(): Where {
+    const copy = new Where();
+    copy.conditions.push(...this.conditions);
+    copy.params.push(...this.params);
+    return copy;
+  }
+
   toSql(): string {
     return this.conditions.length ? ` WHERE ${this.conditions.join(' AND ')}` : '';
   }
@@ -56,4 +64,39 @@ export function keysetPage<R extends object, Item>(
   const nextCursor =
     records.length > limit ? encodeCursor([last[sortColumn] as number, last[idColumn] as string]) : undefined;
   return { items: page.map(toItem), nextCursor };
+}
+
+/** Rows read at a time while filtering after SQL. */
+const FILTER_BATCH = 500;
+
+/**
+ * `keysetPage` with a filter SQL cannot apply (a value computed at query time, such as a task's schedule status):
+ * reads the rows in order, batch by batch from the cursor, until it has one match more than the page holds or the
+ * rows run out. The cursor is the last match's key, so pages stay stable and never skip or repeat a row.
+ */
+export function filteredKeysetPage<R extends object, Item>(
+  db: Database.Database,
+  order: KeysetOrder,
+  query: KeysetQuery,
+  toItem: (record: R) => Item,
+  keep: (item: Item) => boolean,
+): Page<Item> {
+  const { sortColumn, idColumn } = order;
+  const matches: { item: Item; key: [number, string] }[] = [];
+  let cursor = query.cursor;
+  for (;;) {
+    const batch = keysetPage<R & Record<string, unknown>, { item: Item; key: [number, string] }>(db, order, { where: query.where.clone(), limit: FILTER_BATCH, cursor }, (record) => ({
+      item: toItem(record),
+      key: [record[sortColumn] as number, record[idColumn] as string],
+    }));
+    for (const match of batch.items) {
+      if (keep(match.item)) matches.push(match);
+      if (matches.length > query.limit) {
+        const last = matches[query.limit - 1];
+        return { items: matches.slice(0, query.limit).map((m) => m.item), nextCursor: encodeCursor(last.key) };
+      }
+    }
+    if (batch.nextCursor === undefined) return { items: matches.map((m) => m.item), nextCursor: undefined };
+    cursor = batch.nextCursor;
+  }
 }

@@ -17,7 +17,7 @@ import { ReadModelStore } from '../store/read-model.store';
 import { TIMED_ATTEMPT } from '../store/attempts.table';
 import { recordToExecution, type ExecutionRecord } from '../store/executions.table';
 import { recordToTask, type TaskRecord } from '../store/tasks.table';
-import { keysetPage, Where, type KeysetOrder } from './keyset-page';
+import { filteredKeysetPage, keysetPage, Where, type KeysetOrder } from './keyset-page';
 import { overallStats, stepCounts } from './overall-stats';
 import { caughtUpTo, findOne } from './read-your-writes';
 import { liveCountsOf, toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
@@ -56,7 +56,10 @@ export class ProjectorQueries {
     const page = { where, limit: query.limit, cursor: query.cursor };
     const nowMs = Date.now();
     const toView = (r: TaskRecord) => toTaskView(recordToTask(r), nowMs);
-    return keysetPage(this.store.db, TASK_ORDER, page, toView);
+    // The schedule status depends on the clock (overdue, delayed): computed per task, filtered after SQL.
+    const statuses = query.status;
+    if (statuses === undefined) return keysetPage(this.store.db, TASK_ORDER, page, toView);
+    return filteredKeysetPage(this.store.db, TASK_ORDER, page, toView, (task) => task.scheduleStatus !== undefined && statuses.includes(task.scheduleStatus));
   }
 
   async getExecution(query: GetExecutionQuery): Promise<ExecutionView> {

@@ -1,5 +1,5 @@
-import { Command, Option } from 'commander';
-import { overlapPolicies, taskStates, type TaskView } from '@sched/contracts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { overlapPolicies, scheduleStatuses, taskStates, type ScheduleStatus, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { wholeNumber } from '../numeric-options';
 import { table, when, whenIn } from '../output';
@@ -8,6 +8,13 @@ import { asCreateInput, definitionFrom, parseJsonFlag, timeoutsInput, type Defin
 import { printTaskStats } from './stats.commands';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** A repeatable option with choices: commander checks a choice only when there is no argParser, so this does. */
+const collectChoice =
+  <T extends string>(choices: readonly T[]) =>
+  (value: string, previous: T[] = []): T[] => {
+    if (!choices.includes(value as T)) throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+    return [...previous, value as T];
+  };
 
 /** The definition flags, on create and update alike. */
 function definitionOptions(command: Command): Command {
@@ -50,12 +57,13 @@ export function taskCommands(ctx: CliContext): Command {
     .addOption(new Option('--state <state>').choices(taskStates))
     .option('--executor <type>')
     .option('--tag <tag>', 'tasks with this tag (repeat it: with every one of them)', collect)
+    .addOption(new Option('--status <status>', 'tasks whose schedule status is this one (repeat it: any of them)').choices(scheduleStatuses).argParser(collectChoice(scheduleStatuses)))
     .option('--limit <n>', 'page size', wholeNumber, 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page')
     .option('--all', 'every page')
-    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string[]; limit: number; cursor?: string; all?: boolean }) => {
+    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string[]; status?: ScheduleStatus[]; limit: number; cursor?: string; all?: boolean }) => {
       const { client, minPosition } = await ctx.consistentRead();
-      const query = { state: flags.state, executor: flags.executor, tag: flags.tag, limit: flags.limit, minPosition };
+      const query = { state: flags.state, executor: flags.executor, tag: flags.tag, status: flags.status, limit: flags.limit, minPosition };
       if (flags.all) {
         const items: TaskView[] = [];
         for await (const item of client.all((cursor) => client.listTasks({ ...query, cursor }))) items.push(item);

@@ -1,6 +1,9 @@
 import { get, query } from './api.js';
 import { badge, describeSchedules, el, relative, shortId, taskStatus, timeCell, when } from './format.js';
 
+/** The schedule statuses a task may have (the contracts' scheduleStatuses), the ones to look for first. */
+const STATUSES = ['failed', 'overdue', 'running', 'delayed', 'pending', 'succeeded', 'paused', 'disabled'];
+
 /** Tasks a page shows at first, and how many more each "Show more" adds. */
 const PAGE = 200;
 
@@ -10,6 +13,7 @@ export class TasksView {
     this.actions = actions;
     this.state = '';
     this.tag = '';
+    this.status = '';
     this.wanted = PAGE;
     this.tbody = el('tbody');
     this.tagFilter = el('span', { id: 'tag-filter' });
@@ -17,6 +21,8 @@ export class TasksView {
       el('div', { class: 'panel-head' },
         el('h2', {}, 'Tasks'),
         this.tagFilter,
+        el('select', { 'aria-label': 'filter by status', id: 'status-filter', onchange: (event) => this.filterStatus(event.target.value) },
+          el('option', { value: '' }, 'any status'), STATUSES.map((status) => el('option', { value: status }, status))),
         el('select', { 'aria-label': 'filter by state', onchange: (event) => this.filter(event.target.value) },
           el('option', { value: '' }, 'active and paused'), el('option', { value: 'active' }, 'active'), el('option', { value: 'paused' }, 'paused'), el('option', { value: 'deleted' }, 'deleted')),
         el('button', { class: 'primary', type: 'button', onclick: () => actions.create() }, 'New task')),
@@ -27,6 +33,13 @@ export class TasksView {
 
   filter(state) {
     this.state = state;
+    this.wanted = PAGE;
+    void this.load();
+  }
+
+  /** Only the tasks whose schedule status is this one (failing ones: failed, overdue); '' any. */
+  filterStatus(status) {
+    this.status = status;
     this.wanted = PAGE;
     void this.load();
   }
@@ -52,7 +65,7 @@ export class TasksView {
     let cursor;
     let more = false;
     do {
-      const page = await get(`tasks${query({ limit: Math.min(500, this.wanted - tasks.length), state: this.state, tag: this.tag, minPosition, cursor })}`);
+      const page = await get(`tasks${query({ limit: Math.min(500, this.wanted - tasks.length), state: this.state, tag: this.tag, status: this.status, minPosition, cursor })}`);
       tasks.push(...page.items);
       cursor = page.nextCursor;
       more = cursor !== undefined;
@@ -61,7 +74,7 @@ export class TasksView {
   }
 
   render(tasks, more) {
-    const none = this.tag || this.state ? 'No task matches the filter.' : 'No tasks yet: create one.';
+    const none = this.tag || this.state || this.status ? 'No task matches the filter.' : 'No tasks yet: create one.';
     const rows = tasks.length ? tasks.map((task) => this.row(task)) : [el('tr', {}, el('td', { colspan: 8, class: 'empty' }, none))];
     if (more) {
       const showMore = () => {
