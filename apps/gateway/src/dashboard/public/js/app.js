@@ -1,7 +1,7 @@
 import { ApiError, del, hasToken, onTokenNeeded, post, setToken } from './api.js';
 import { ExecutionDetailView } from './execution-detail.js';
 import { ExecutionsView } from './executions-view.js';
-import { el, toast } from './format.js';
+import { el, reloader, toast } from './format.js';
 import { LiveEvents } from './live.js';
 import { TaskDetailView } from './task-detail.js';
 import { openTaskForm } from './task-form.js';
@@ -55,8 +55,7 @@ class TasksPage {
     this.tasks = new TasksView(actions);
     this.executions = new ExecutionsView({ taskNames: this.taskNames, actions });
     this.node = el('div', { style: 'display: grid; gap: 20px' }, this.tasks.node, this.executions.node);
-    this.timer = undefined;
-    this.pending = 0;
+    this.reloadTasks = reloader((minPosition) => this.tasks.load(minPosition), 250);
   }
 
   async load(minPosition) {
@@ -69,13 +68,7 @@ class TasksPage {
     this.executions.onEvent(event);
     if (event.type === 'TaskProgressed') return;
     // Next fire, last result and counts change with the task's events and its executions' ends: reload the table.
-    this.pending = Math.max(this.pending, event.position);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      const minPosition = this.pending;
-      this.pending = 0;
-      void this.tasks.load(minPosition).catch(() => undefined);
-    }, 250);
+    this.reloadTasks(event.position);
   }
 }
 

@@ -1,5 +1,5 @@
 import { get, query } from './api.js';
-import { badge, el, elapsed, progressBar, relative, when } from './format.js';
+import { badge, el, elapsed, progressBar, relative, reloader, when } from './format.js';
 import { errorText, historyItem } from './task-detail.js';
 import { executionHref, stepsPanel } from './workflow-steps.js';
 
@@ -18,8 +18,7 @@ export class ExecutionDetailView {
     this.steps = el('section', { class: 'panel', id: 'steps-panel', hidden: true });
     this.attempts = el('section', { class: 'panel', id: 'attempts-panel' });
     this.timeline = el('ol', { class: 'timeline', id: 'history' });
-    this.reloadTimer = undefined;
-    this.pending = 0;
+    this.reloadSoon = reloader((minPosition) => this.load(minPosition), 150);
     this.node = el('div', { style: 'display: grid; gap: 20px' }, this.back, this.header, this.steps, this.attempts,
       el('section', { class: 'panel' }, el('div', { class: 'panel-head' }, el('h2', {}, 'History'), el('span', { class: 'muted' }, 'every event of this execution, newest first')), this.timeline));
   }
@@ -121,13 +120,7 @@ export class ExecutionDetailView {
       this.header.querySelector('#execution-progress')?.replaceChildren(progressBar(this.execution));
       return;
     }
-    this.pending = Math.max(this.pending, event.position);
-    clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => {
-      const minPosition = this.pending;
-      this.pending = 0;
-      void this.load(minPosition).catch(() => undefined);
-    }, 150);
+    this.reloadSoon(event.position);
   }
 }
 

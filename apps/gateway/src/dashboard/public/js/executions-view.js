@@ -1,5 +1,5 @@
 import { get, query } from './api.js';
-import { badge, el, elapsed, progressBar, relative, shortId, timeCell, when } from './format.js';
+import { badge, el, elapsed, progressBar, relative, reloader, shortId, timeCell, when } from './format.js';
 import { executionHref } from './workflow-steps.js';
 
 const RELOADING_EVENTS = new Set([
@@ -20,8 +20,7 @@ export class ExecutionsView {
     this.actions = actions;
     this.rows = new Map();
     this.tbody = el('tbody');
-    this.reloadTimer = undefined;
-    this.pendingPosition = 0;
+    this.reloadSoon = reloader((minPosition) => this.load(minPosition), 150);
     this.node = el('section', { class: 'panel', id: 'executions-panel' },
       el('div', { class: 'panel-head' }, el('h2', {}, taskId ? 'Executions of this task' : 'Recent executions')),
       el('table', {},
@@ -99,15 +98,6 @@ export class ExecutionsView {
     if (RELOADING_EVENTS.has(event.type)) this.reloadSoon(event.position);
   }
 
-  reloadSoon(position) {
-    this.pendingPosition = Math.max(this.pendingPosition, position);
-    clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => {
-      const minPosition = this.pendingPosition;
-      this.pendingPosition = 0;
-      void this.load(minPosition).catch(() => undefined);
-    }, 150);
-  }
 }
 
 /** Under the status: the error's type (its message on hover) and when it is retried, or why it was skipped or cancelled. */

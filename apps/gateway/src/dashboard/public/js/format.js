@@ -108,3 +108,21 @@ export function toast(message, bad = false) {
   document.getElementById('toasts').append(node);
   setTimeout(() => node.remove(), bad ? 6000 : 3000);
 }
+
+/**
+ * Debounced reloads after live events: `load(minPosition)` once they stop coming for `delayMs`, read at least at the
+ * newest event's position (its effect must show). Returns the function to call with each event's position.
+ */
+export function reloader(load, delayMs) {
+  let timer;
+  let pending = 0;
+  return (position) => {
+    pending = Math.max(pending, position);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const minPosition = pending;
+      pending = 0;
+      void load(minPosition).catch(() => undefined);
+    }, delayMs);
+  };
+}

@@ -1,6 +1,6 @@
 import { get, query } from './api.js';
 import { ExecutionsView } from './executions-view.js';
-import { badge, describeSchedules, el, elapsed, relative, taskStatus, when } from './format.js';
+import { badge, describeSchedules, el, elapsed, relative, reloader, taskStatus, when } from './format.js';
 import { definitionPanel } from './task-definition.js';
 import { taskButtons } from './tasks-view.js';
 import { executionHref } from './workflow-steps.js';
@@ -17,7 +17,7 @@ export class TaskDetailView {
     this.definition = el('div', {});
     this.timeline = el('ol', { class: 'timeline', id: 'history' });
     this.executions = new ExecutionsView({ taskId, actions });
-    this.refreshTimer = undefined;
+    this.reloadHeader = reloader((minPosition) => this.loadHeader(minPosition), 200);
     this.node = el('div', { style: 'display: grid; gap: 20px' },
       el('div', {}, el('a', { href: '#/' }, '← all tasks')),
       this.header,
@@ -108,8 +108,7 @@ export class TaskDetailView {
       this.timeline.prepend(historyItem(event));
     }
     if (event.type === 'TaskProgressed') return;
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.loadHeader(event.position).catch(() => undefined), 200);
+    this.reloadHeader(event.position);
   }
 }
 
