@@ -42,7 +42,12 @@ describe('pausing, resuming and terminating running executions', () => {
     const whilePaused = await progressCount(executionId);
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // three more steps' worth of time
     expect(await progressCount(executionId)).toBe(whilePaused);
-    expect(await view(executionId)).toMatchObject({ status: 'paused', progress: { totalItems: 10 } });
+    expect(await view(executionId)).toMatchObject({ status: 'paused', progress: { totalItems: 10, estimatedEndAt: expect.any(String) } });
+    // schedctl leaves the paused execution's ETA out: it was the estimate before the pause.
+    let out = '';
+    const io = { out: (text: string) => void (out += text), err: (text: string) => void (out += text), interactive: false };
+    expect(await main(['--url', system.nats.url, 'exec', 'get', executionId], io)).toBe(0);
+    expect(out).toMatch(/^progress:\s+\d+%, \d+\/10 items \(item \d+\)$/m);
 
     expect(await control('Resume', executionId)).toMatchObject({ ok: true, result: { events: ['ExecutionResumed'] } });
     const events = await waitForEnd(system.store, executionId, 8_000);

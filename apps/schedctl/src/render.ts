@@ -133,7 +133,8 @@ export const executionFields = (e: ExecutionView, taskName?: string, waiting?: s
     'duration ms': e.durationMs,
     attempt: e.attempt,
     worker: e.workerId,
-    progress: e.progress && progressText(e.progress),
+    // A paused execution's ETA was the estimate before the pause: past or meaningless now, so it is left out.
+    progress: e.progress && progressText(e.status === 'paused' ? { ...e.progress, estimatedEndAt: undefined } : e.progress),
     result: e.result === undefined ? undefined : JSON.stringify(e.result),
     error: errorText(e.error),
     ...(e.retryAt === undefined ? {} : { 'next attempt': `${e.attempt + 1} at ${when(e.retryAt)}` }),
