@@ -46,10 +46,26 @@ describe('schedule input → stored spec', () => {
     expect(parse({ type: 'once', at: '2030-01-01T09:00:00+01:00' }).data).toEqual({ type: 'once', at: '2030-01-01T08:00:00.000Z' });
   });
 
+  it("takes cron's nicknames, stored as the fields they stand for, and fires them as those", () => {
+    expect(parse({ type: 'cron', expression: '@daily', timezone: 'Europe/Berlin' }).data).toEqual({ type: 'cron', expression: '0 0 * * *', timezone: 'Europe/Berlin' });
+    expect(parse({ type: 'cron', expression: ' @Hourly ' }).data).toMatchObject({ expression: '0 * * * *' });
+    expect(parse({ type: 'cron', expression: '@weekly' }).data).toMatchObject({ expression: '0 0 * * 0' });
+    expect(parse({ type: 'cron', expression: '@monthly' }).data).toMatchObject({ expression: '0 0 1 * *' });
+    expect(parse({ type: 'cron', expression: '@yearly' }).data).toMatchObject({ expression: '0 0 1 1 *' });
+    const spec = scheduleSpecSchema.parse(parse({ type: 'cron', expression: '@daily' }).data);
+    expect(new Date(nextFireAfter(spec, Date.parse('2030-01-01T10:00:00Z'))!).toISOString()).toBe('2030-01-02T00:00:00.000Z');
+  });
+
   it('reports bad cron expressions with croner’s message, and bad zones', () => {
     expect(issues({ type: 'cron', expression: '61 9 * * *' })).toEqual(['expression: CronPattern: Invalid value for minute: 61']);
-    expect(issues({ type: 'cron', expression: '@daily' })[0]).toMatch(/^expression: cron expression must have 5 fields/);
+    expect(issues({ type: 'cron', expression: '@reboot' })).toEqual([
+      'expression: cron expression must have 5 fields (minute hour day month weekday) or 6 (seconds first), or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, got 1',
+    ]);
     expect(issues({ type: 'cron', expression: '0 0 * * * * 2030' })[0]).toMatch(/must have 5 fields .* got 7/);
+    // Six fields are read seconds first: a year in the sixth is a weekday out of range, and the message says why.
+    expect(issues({ type: 'cron', expression: '0 9 * * 1-5 2030' })).toEqual([
+      'expression: CronPattern: Invalid value for dayOfWeek: 2030 (6 fields are read seconds first: second minute hour day month weekday; no year field)',
+    ]);
     expect(issues({ type: 'cron', expression: '0 0 30 2 *' })).toEqual(['expression: cron expression never matches any date']);
     expect(issues({ type: 'cron', expression: '0 9 * * *', timezone: 'Mars/Olympus' })[0]).toMatch(/^timezone: "Mars\/Olympus" is not an IANA/);
   });
