@@ -9,6 +9,7 @@ const CRON_EXAMPLES = [
   ['30 2 * * SUN', 'Sundays at 02:30'],
   ['0 0 1 * *', 'the 1st of each month'],
   ['*/10 * * * * *', 'every 10 seconds (6 fields)'],
+  ['@daily', 'every day at 00:00 (stored as 0 0 * * *)'],
 ];
 
 /** datetime-local wants "YYYY-MM-DDTHH:mm" in local time. */
@@ -116,7 +117,8 @@ function cronHelp(use) {
   return el('div', { class: 'cron-help', hidden: true },
     el('div', {}, el('b', {}, 'Cron: '), el('code', {}, 'minute hour day-of-month month day-of-week'),
       ' — optionally seconds first (6 fields). ', el('code', {}, '*'), ' any, ', el('code', {}, '*/n'), ' every n, ',
-      el('code', {}, 'a-b'), ' range, ', el('code', {}, 'a,b'), ' list; days ', el('code', {}, 'SUN-SAT'), ' or 0-6.'),
+      el('code', {}, 'a-b'), ' range, ', el('code', {}, 'a,b'), ' list; days ', el('code', {}, 'SUN-SAT'), ' or 0-6; or ',
+      el('code', {}, '@hourly'), ', ', el('code', {}, '@daily'), ', ', el('code', {}, '@weekly'), ', ', el('code', {}, '@monthly'), ', ', el('code', {}, '@yearly'), '.'),
     el('div', { class: 'examples' }, CRON_EXAMPLES.map(([expression, meaning]) =>
       el('button', { type: 'button', class: 'small', title: meaning, onclick: () => use(expression) }, expression))));
 }
