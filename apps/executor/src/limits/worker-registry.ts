@@ -9,7 +9,7 @@ export const WORKER_TTL_MS = WORK_ACK_WAIT_MS;
 const keyOf = (workerId: string): string => workerId.replace(/[^-_.a-zA-Z0-9]/g, (c) => `=${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
- * Which executor workers are alive: each refreshes a key of its own (its worker id → the last refresh, epoch ms) in
+ * Which executor workers are alive: each refreshes a key of its own (its worker id → when it last did, for people) in
  * a KV bucket whose entries expire after WORKER_TTL_MS. It answers the one question a work item cannot: a first
  * delivery of an execution whose stream says another worker runs it is normally a duplicate publish (the worker
  * holds its own delivery, which comes back should it die), but a history imported from another store holds attempts
@@ -21,13 +21,12 @@ export class WorkerRegistry {
   private constructor(
     private readonly kv: KV,
     private readonly workerId: string,
-    private readonly now: () => number,
   ) {}
 
-  /** Opens the bucket and records this worker alive, before it takes any work. */
-  static async open(nc: NatsConnection, workerId: string, now: () => number = Date.now): Promise<WorkerRegistry> {
-    const kv = await new Kvm(nc).create(WORKERS_BUCKET, { history: 1, ttl: WORKER_TTL_MS });
-    const registry = new WorkerRegistry(kv, workerId, now);
+  /** Opens the bucket and records this worker alive, before it takes any work. `ttlMs`: shorter in tests only. */
+  static async open(nc: NatsConnection, workerId: string, ttlMs = WORKER_TTL_MS): Promise<WorkerRegistry> {
+    const kv = await new Kvm(nc).create(WORKERS_BUCKET, { history: 1, ttl: ttlMs });
+    const registry = new WorkerRegistry(kv, workerId);
     await registry.refresh();
     return registry;
   }
@@ -39,14 +38,16 @@ export class WorkerRegistry {
   }
 
   async refresh(): Promise<void> {
-    await this.kv.put(keyOf(this.workerId), String(this.now()));
+    await this.kv.put(keyOf(this.workerId), new Date().toISOString());
   }
 
-  /** False when `workerId` has not refreshed its entry within the TTL (or never had one here). Throws when NATS does. */
+  /**
+   * False when `workerId` has not refreshed its entry within the TTL (or never had one here). The server expires the
+   * entries (the bucket's max age), so no two hosts' clocks are compared. Throws when NATS does.
+   */
   async isAlive(workerId: string): Promise<boolean> {
     const entry = await this.kv.get(keyOf(workerId));
-    if (!entry || entry.operation !== 'PUT') return false;
-    return this.now() - Number(entry.string()) < WORKER_TTL_MS;
+    return entry !== null && entry.operation === 'PUT';
   }
 
   /**
