@@ -37,7 +37,9 @@ export const listTasksQuerySchema = z
      * Read by walking the tasks in order, so a page of a rare status may read many tasks to fill.
      */
     status: z
-      .union([z.enum(scheduleStatuses), z.array(z.enum(scheduleStatuses)).min(1)])
+      .union([z.enum(scheduleStatuses), z.array(z.enum(scheduleStatuses)).min(1)], {
+        error: `status must be one of ${scheduleStatuses.join(', ')}, or a list of them`,
+      })
       .transform((statuses) => (Array.isArray(statuses) ? statuses : [statuses]))
       .optional(),
   })
