@@ -3,7 +3,7 @@ import { Kvm } from '@nats-io/kv';
 import { toExecutionStreamId, type TaskDue } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, commitSequenceOf, toEnvelopes } from '@sched/event-store';
-import { WORKERS_BUCKET } from '../../apps/executor/src/limits/worker-registry';
+import { WORKERS_BUCKET } from '@sched/messaging';
 import { historyOf, typesOf, waitForEnd } from '../support/executions';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 

@@ -74,4 +74,17 @@ describe('schedctl export / import', () => {
       await nc.close();
     }
   });
+
+  it("refuses to import into a store services run against (they would act on the events as they arrive); --force does", async () => {
+    const file = path.join(dir, 'into-running.ndjson');
+    await run(target.url, 'export', '--out', file); // the target's history: every stream of it is in the running system's too, or not
+    const before = await system.store.headPosition();
+    let err = '';
+    const io = { out: () => undefined, err: (text: string) => void (err += text), interactive: false };
+    expect(await main(['--url', system.nats.url, 'import', file], io)).toBe(1);
+    expect(err).toMatch(/CONFLICT: the target is in use: executors test and timers test run against it, .* stop its services first .*, or pass --force/);
+    expect(await system.store.headPosition()).toBe(before);
+    const forced = await run(system.nats.url, 'import', file, '--force');
+    expect(forced.appended + forced.skipped).toBeGreaterThan(0);
+  });
 });

@@ -10,6 +10,7 @@ import {
   NATS_CONNECTION,
   SCHED_CONFIG,
   SchedMetrics,
+  WORKERS_BUCKET,
   WORK_ACK_WAIT_MS,
   WORK_CONSUMER,
   WORK_STREAM,
@@ -31,7 +32,7 @@ import { onTaskBusy } from './limits/overlap';
 import { jitteredExpiry, pullBatch } from './pull-batch';
 import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
-import { WORKERS_BUCKET, WORKER_TTL_MS, WorkerRegistry } from './limits/worker-registry';
+import { WORKER_TTL_MS, WorkerRegistry } from './limits/worker-registry';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';

@@ -7,3 +7,4 @@ export * from './work-queue';
 export * from './idempotency';
 export * from './security';
 export * from './metrics';
+export * from './kv-registries';

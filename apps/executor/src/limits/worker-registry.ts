@@ -1,8 +1,7 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { WORK_ACK_WAIT_MS } from '@sched/messaging';
+import { WORKERS_BUCKET, WORK_ACK_WAIT_MS } from '@sched/messaging';
 
-export const WORKERS_BUCKET = 'sched_workers';
 /** A worker that stops refreshing its entry is gone after this long: the ack wait, the floor of a redelivery too. */
 export const WORKER_TTL_MS = WORK_ACK_WAIT_MS;
 /** KV keys allow only `[-/_=.a-zA-Z0-9]`; a worker id (INSTANCE_ID) may hold anything: the rest as `=` + 4 hex digits. */

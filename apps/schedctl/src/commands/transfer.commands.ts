@@ -2,11 +2,14 @@ import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { Command } from 'commander';
 import { createJetStreamEventStore, createKurrentDbEventStore, exportHistory, importHistory, type EventStore } from '@sched/event-store';
-import { DEFAULT_KURRENTDB_URL, connectNats } from '@sched/messaging';
+import { DEFAULT_KURRENTDB_URL, TIMER_LEASES_BUCKET, WORKERS_BUCKET, connectNats } from '@sched/messaging';
 import type { CliContext } from '../context';
 import { DEFAULT_NATS_URL } from '../context';
 import { UsageError } from '../exit-codes';
 import { fields } from '../output';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { SchedClientError } from '@sched/client';
 
 interface StoreFlags {
   readonly store: string;
@@ -17,7 +20,7 @@ interface StoreFlags {
  * Export and import talk to an event store directly (not through the services): they move the raw log, ids,
  * metadata and hash chains untouched. `--store jetstream` uses the global `--url` NATS server.
  */
-async function openStore(ctx: CliContext, flags: StoreFlags): Promise<{ store: EventStore; close(): Promise<void> }> {
+async function openStore(ctx: CliContext, flags: StoreFlags): Promise<{ store: EventStore; nc?: NatsConnection; close(): Promise<void> }> {
   if (flags.store === 'kurrentdb') {
     const store = await createKurrentDbEventStore(flags.kurrentdbUrl ?? process.env.KURRENTDB_URL ?? DEFAULT_KURRENTDB_URL);
     return { store, close: () => store.close() };
@@ -27,6 +30,7 @@ async function openStore(ctx: CliContext, flags: StoreFlags): Promise<{ store: E
   const store = await createJetStreamEventStore(nc);
   return {
     store,
+    nc,
     close: async () => {
       await store.close();
       await nc.close();
@@ -77,10 +81,12 @@ export function transferCommands(ctx: CliContext): Command[] {
   const importing = storeOptions(new Command('import'))
     .description('append an exported NDJSON history to a store, in order; streams already there are skipped')
     .argument('<file>')
-    .action(async (file: string, flags: StoreFlags) => {
+    .option('--force', 'import even while services run against the target')
+    .action(async (file: string, flags: StoreFlags & { force?: boolean }) => {
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      const { store, close } = await openStore(ctx, flags);
+      const { store, nc, close } = await openStore(ctx, flags);
       try {
+        if (nc && !flags.force) await refuseWhileInUse(nc);
         const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
         const summary = await importHistory(store, lines);
         ctx.print(summary, () => fields({ appended: summary.appended, skipped: summary.skipped, commits: summary.commits }));
@@ -91,3 +97,35 @@ export function transferCommands(ctx: CliContext): Command[] {
   return [exporting, importing];
 }
 
+
+/**
+ * A running system reacts to what an import appends (its timer records an imported trigger's execution itself, and
+ * the import then stops at that stream as a conflict): refused while an executor or a timer is alive against the
+ * target, as their registries in NATS KV say (an executor's worker entry, a timer's membership among the partition
+ * leases; both expire once the process is gone).
+ */
+async function refuseWhileInUse(nc: NatsConnection): Promise<void> {
+  const executors = await liveEntries(nc, WORKERS_BUCKET);
+  const timers = await liveEntries(nc, TIMER_LEASES_BUCKET, 'm.'); // a timer's membership key, m.<instance>
+  if (executors.length === 0 && timers.length === 0) return;
+  const running = [executors.length > 0 ? `executors ${executors.join(', ')}` : '', timers.length > 0 ? `timers ${timers.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' and ');
+  throw new SchedClientError(
+    'CONFLICT',
+    `the target is in use: ${running} run against it, and would act on the imported events as they arrive; stop its services first (their entries expire within 30 s), or pass --force`,
+    { executors, timers },
+  );
+}
+
+/** The names a registry bucket holds (its keys under `prefix`, without it); none when the bucket does not exist. */
+async function liveEntries(nc: NatsConnection, bucket: string, prefix = ''): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    const kv = await new Kvm(nc).open(bucket);
+    for await (const key of await kv.keys(prefix ? `${prefix}>` : '>')) names.push(key.slice(prefix.length));
+  } catch {
+    // No such bucket: nothing ever registered there.
+  }
+  return names;
+}

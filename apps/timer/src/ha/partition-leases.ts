@@ -1,9 +1,10 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { within } from '@sched/event-store';
+import { TIMER_LEASES_BUCKET } from '@sched/messaging';
 import { LiveMembers } from './live-members';
 
-export const LEASES_BUCKET = 'sched_timer_leases';
+export const LEASES_BUCKET = TIMER_LEASES_BUCKET;
 export const WATERMARKS_BUCKET = 'sched_timer_watermarks';
 /** How long a stopping timer tries to hand its partitions over (see stop). */
 const HAND_OVER_DEADLINE_MS = 3_000;
