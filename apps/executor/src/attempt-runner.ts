@@ -1,7 +1,7 @@
 import { ErrorCode, MAX_RESULT_BYTES, SchedError, jsonBytes, type ExecutionError, type ExecutionLogLine } from '@sched/contracts';
 import { percentOfItems, type KnownExecutionState } from '@sched/domain';
 import { InvalidAppendError, WrongExpectedVersionError } from '@sched/event-store';
-import { AttemptLog, parseStoredConfig, toExecutionError, type TaskExecutor } from '@sched/executors';
+import { AttemptLog, SECRET_ENV_PREFIX, parseStoredConfig, resolveSecrets, secretsFromEnv, toExecutionError, type SecretLookup, type TaskExecutor } from '@sched/executors';
 import type { AbortReason, AttemptAbort } from './attempt-abort';
 import { AttemptWatchdog } from './attempt-watchdog';
 import type { ExecutionActor, Progress } from './execution-actor';
@@ -25,9 +25,11 @@ export interface AttemptRun {
   /** Tells the work queue the attempt is alive (an in-progress ack). */
   readonly heartbeat: () => void;
   readonly logSink?: ConstructorParameters<typeof AttemptLog>[0];
+  /** Where `${secret:NAME}` references in the config find their values (default: SCHED_SECRET_<NAME> of this process). */
+  readonly secrets?: SecretLookup;
 }
 
-type Settled = { readonly kind: 'ok'; readonly value: unknown } | { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'aborted' };
+type Settled = { readonly kind: 'ok'; readonly value: unknown } | { readonly kind: 'error'; readonly error: ExecutionError } | { readonly kind: 'aborted' };
 
 /** Another writer appended what this attempt cannot follow: its start lost a race, or it was declared lost. */
 export const isOwnershipLost = (error: unknown): boolean =>
@@ -44,9 +46,16 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
   const { actor, executor, attempt } = run;
   const state = actor.current as KnownExecutionState;
   const log = new AttemptLog(run.logSink);
-  const config = parseStoredConfig(executor, state.due.config);
+  const secrets = resolveSecrets(state.due.config, run.secrets ?? secretsFromEnv());
+  if (!secrets.ok) {
+    const message = `no value for ${secrets.missing.map((name) => `\${secret:${name}}`).join(', ')} in this executor (set ${secrets.missing.map((name) => `${SECRET_ENV_PREFIX}${name}`).join(', ')})`;
+    return record(() => actor.fail(attempt, { type: 'SecretNotFound', message, retryable: false }, []));
+  }
+  const { mask } = secrets;
+  log.mask = mask;
+  const config = parseStoredConfig(executor, secrets.config);
   if (!config.success) {
-    return record(() => actor.fail(attempt, { type: 'InvalidConfig', message: config.error.message, retryable: false }, log.lines()));
+    return record(() => actor.fail(attempt, { type: 'InvalidConfig', message: mask(config.error.message), retryable: false }, log.lines()));
   }
   const abort = (reason: AbortReason): void => run.abort.abort(reason);
   const onAppendError = (error: unknown): void => {
@@ -68,7 +77,7 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
   // Every progress report is a checkpoint: recorded (throttled, not waited for), then the code waits there while paused.
   const report = async (progress: Progress): Promise<void> => {
     beat();
-    throttle.report(progress);
+    throttle.report(mask(progress));
     await gate.checkpoint();
   };
   try {
@@ -100,11 +109,11 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
       logger: log,
     });
     const settled = await Promise.race([
-      execution.then((value): Settled => ({ kind: 'ok', value }), (error: unknown): Settled => ({ kind: 'error', error })),
+      execution.then((value): Settled => ({ kind: 'ok', value }), (error: unknown): Settled => ({ kind: 'error', error: toExecutionError(error) })),
       abortedBy(run.abort),
     ]);
     watchdog.stop();
-    return await recordSettled(run, settled, log.lines(), throttle);
+    return await recordSettled(run, maskSettled(settled, mask), log.lines(), throttle);
   } finally {
     watchdog.stop();
     throttle.takePending();
@@ -120,7 +129,7 @@ function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine
     if (tooLarge) return record(() => actor.fail(attempt, tooLarge, logs));
     return orRejected(run, record(() => actor.succeed(attempt, settled.value, logs, throttle.takePending())));
   }
-  if (settled.kind === 'error') return orRejected(run, record(() => actor.fail(attempt, toExecutionError(settled.error), logs)));
+  if (settled.kind === 'error') return orRejected(run, record(() => actor.fail(attempt, settled.error, logs)));
   const reason = run.abort.reason!;
   switch (reason.kind) {
     case 'cancel':
@@ -135,6 +144,13 @@ function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine
     case 'lost':
       return Promise.resolve(reason.kind);
   }
+}
+
+/** What the attempt came to, its secrets masked: a result, or an error's message (as recorded). */
+function maskSettled(settled: Settled, mask: <T>(value: T) => T): Settled {
+  if (settled.kind === 'ok') return { kind: 'ok', value: mask(settled.value) };
+  if (settled.kind === 'error') return { kind: 'error', error: mask(settled.error) };
+  return settled;
 }
 
 /**

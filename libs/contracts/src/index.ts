@@ -32,3 +32,4 @@ export * from './misfire-policy';
 export * from './workflow';
 export * from './projector-status';
 export * from './json-merge-patch';
+export * from './secret-references';

@@ -20,6 +20,9 @@ export class AttemptLog implements ExecutorLogger {
     private readonly maxBytes = MAX_LOG_BYTES_PER_ATTEMPT,
   ) {}
 
+  /** Applied to each line before it is written or kept: the attempt's secrets masked (secrets.ts). */
+  mask: <T>(value: T) => T = (value) => value;
+
   info(message: string, data?: Record<string, unknown>): void {
     this.add('info', message, data);
   }
@@ -36,7 +39,9 @@ export class AttemptLog implements ExecutorLogger {
     return [...this.kept, { at, level: 'warn', message: `${this.dropped} more log lines were dropped` }];
   }
 
-  private add(level: Level, message: string, data?: Record<string, unknown>): void {
+  private add(level: Level, unmasked: string, unmaskedData?: Record<string, unknown>): void {
+    const message = this.mask(unmasked);
+    const data = unmaskedData && this.mask(unmaskedData);
     this.sink?.(level, message, data);
     if (this.kept.length >= this.maxLines) {
       this.dropped += 1;

@@ -7,3 +7,4 @@ export * from './stored-config';
 export * from './executor-modules';
 export * from './builtins';
 export * from './workflow.executor';
+export * from './secrets';

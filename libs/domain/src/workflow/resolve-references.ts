@@ -1,4 +1,4 @@
-import { STEP_REFERENCE, referencesIn } from '@sched/contracts';
+import { STEP_REFERENCE, holdsSecretReference, referencesIn } from '@sched/contracts';
 
 export type Resolution =
   | { readonly ok: true; readonly config: Record<string, unknown> }
@@ -15,6 +15,9 @@ function lookup(results: StepResults, stepId: string, path: readonly string[], t
     value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   }
   if (value === undefined) throw new Unresolved(`${text} has no value (step "${stepId}" has no such result)`);
+  // A result is data from outside (a response, a command's output): substituted into a config, a ${secret:…} in it
+  // would make the executor send that secret wherever the result said. Only a task's own config may name secrets.
+  if (holdsSecretReference(value)) throw new Unresolved(`${text}: the result holds a \${secret:…} reference, which only a task's own config may name`);
   return value;
 }
 

@@ -69,6 +69,19 @@ describe('workflow decider: step config referencing upstream results', () => {
         { type: 'WorkflowFailed', data: { durationMs: 5000, failedSteps: ['use'], stopped: false } },
       );
   });
+
+  it('a result that carries a ${secret:…} reference is not substituted: the step fails without running', () => {
+    given(started(def), scheduled('fetch'))
+      .when(outcome('fetch', ok({ count: '${secret:DB_PASSWORD}' })))
+      .then(
+        succeeded('fetch', { count: '${secret:DB_PASSWORD}' }),
+        {
+          type: 'StepFailed',
+          data: { stepId: 'use', error: { type: 'UnresolvedReference', message: expect.stringMatching(/steps\.fetch\.result\.count.*holds a \$\{secret:…\} reference/), retryable: false } },
+        },
+        { type: 'WorkflowFailed', data: { durationMs: 5000, failedSteps: ['use'], stopped: false } },
+      );
+  });
 });
 
 describe('workflow decider: failures under each trigger rule (onFailure continue)', () => {

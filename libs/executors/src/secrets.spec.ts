@@ -1,0 +1,38 @@
+import { MASK, masker, resolveSecrets, secretsFromEnv } from './secrets';
+
+const env = secretsFromEnv({ SCHED_SECRET_API_TOKEN: 's3cr3t-token', SCHED_SECRET_DB_PASSWORD: 'hunter2', API_TOKEN: 'not reachable', PATH: '/bin' });
+
+describe('secrets in configs', () => {
+  it('substitutes ${secret:NAME} from SCHED_SECRET_NAME wherever a string holds one, at any depth', () => {
+    const config = { url: 'https://api.example.com', headers: { authorization: 'Bearer ${secret:API_TOKEN}' }, argv: ['psql', '--password=${secret:DB_PASSWORD}'], n: 3 };
+    const resolved = resolveSecrets(config, env);
+    expect(resolved).toMatchObject({
+      ok: true,
+      config: { url: 'https://api.example.com', headers: { authorization: 'Bearer s3cr3t-token' }, argv: ['psql', '--password=hunter2'], n: 3 },
+    });
+    expect(config.headers.authorization).toBe('Bearer ${secret:API_TOKEN}'); // the stored config is not changed
+  });
+
+  it('names every secret it cannot find; only SCHED_SECRET_ variables are reachable', () => {
+    expect(resolveSecrets({ a: '${secret:API_TOKEN}', b: '${secret:PATH}', c: ['${secret:MISSING}'] }, env)).toEqual({ ok: false, missing: ['PATH', 'MISSING'] });
+  });
+
+  it('a config without references is passed as it is, and masks nothing', () => {
+    const config = { steps: '${steps.fetch.result}', text: 'plain $ { secret:X }' };
+    const resolved = resolveSecrets(config, env);
+    expect(resolved).toMatchObject({ ok: true, config });
+    if (resolved.ok) expect(resolved.mask({ text: 'hunter2' })).toEqual({ text: 'hunter2' });
+  });
+
+  it('masks the values it substituted in results, errors and logs, longest first', () => {
+    const resolved = resolveSecrets({ a: '${secret:API_TOKEN}', b: '${secret:DB_PASSWORD}' }, env);
+    if (!resolved.ok) throw new Error('unresolved');
+    expect(resolved.mask({ stdout: 'token=s3cr3t-token pw=hunter2\n', list: ['hunter2hunter2'], code: 0 })).toEqual({
+      stdout: `token=${MASK} pw=${MASK}\n`,
+      list: [`${MASK}${MASK}`],
+      code: 0,
+    });
+    expect(masker(['abc', 'abcdef'])('xabcdefx abc')).toBe(`x${MASK}x ${MASK}`);
+    expect(masker(['', 'x'])('xyz')).toBe(`${MASK}yz`);
+  });
+});

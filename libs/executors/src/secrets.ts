@@ -1,0 +1,70 @@
+import { SECRET_REFERENCE } from '@sched/contracts';
+
+/**
+ * Secrets in task configs: a config holds a reference, `${secret:NAME}`, never the value, so a token stays out of the
+ * event log (which keeps everything for good), the read models, exports and every screen that shows a config. The
+ * executor that runs the attempt substitutes the value from its own environment (`SCHED_SECRET_<NAME>`: only
+ * variables named so can be reached, not the process's whole environment) just before the executor's code sees the
+ * config, and masks the values (as `***`) in whatever the attempt leaves behind: its result, error and log lines.
+ */
+export const SECRET_ENV_PREFIX = 'SCHED_SECRET_';
+export const MASK = '***';
+
+/** Where an executor finds a secret's value by its name; undefined when it has none of that name. */
+export type SecretLookup = (name: string) => string | undefined;
+
+/** Secrets from the process environment: `${secret:API_TOKEN}` is `SCHED_SECRET_API_TOKEN`. */
+export const secretsFromEnv =
+  (env: NodeJS.ProcessEnv = process.env): SecretLookup =>
+  (name) =>
+    env[`${SECRET_ENV_PREFIX}${name}`];
+
+export type ResolvedSecrets =
+  | { readonly ok: true; readonly config: unknown; readonly mask: <T>(value: T) => T }
+  | { readonly ok: false; readonly missing: readonly string[] };
+
+const identity = <T>(value: T): T => value;
+
+/** Every `${secret:NAME}` in a config's strings, at any depth, substituted; or the names nothing was found for. */
+export function resolveSecrets(config: unknown, lookup: SecretLookup): ResolvedSecrets {
+  const names = new Set<string>();
+  collectNames(config, names);
+  if (names.size === 0) return { ok: true, config, mask: identity };
+  const values = new Map<string, string>();
+  const missing: string[] = [];
+  for (const name of names) {
+    const value = lookup(name);
+    if (value === undefined) missing.push(name);
+    else values.set(name, value);
+  }
+  if (missing.length > 0) return { ok: false, missing };
+  const substituted = mapStrings(config, (text) => text.replace(SECRET_REFERENCE, (_, name: string) => values.get(name)!));
+  return { ok: true, config: substituted, mask: masker([...values.values()]) };
+}
+
+/** Replaces each of `secrets` (longest first, so one inside another is masked whole) wherever it appears in strings. */
+export function masker(secrets: readonly string[]): <T>(value: T) => T {
+  const ordered = [...new Set(secrets.filter((secret) => secret.length > 0))].sort((a, b) => b.length - a.length);
+  if (ordered.length === 0) return identity;
+  const maskText = (text: string): string => ordered.reduce((masked, secret) => masked.split(secret).join(MASK), text);
+  return <T>(value: T): T => mapStrings(value, maskText) as T;
+}
+
+function collectNames(value: unknown, names: Set<string>): void {
+  if (typeof value === 'string') {
+    for (const match of value.matchAll(SECRET_REFERENCE)) names.add(match[1]);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectNames(item, names);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) collectNames(item, names);
+  }
+}
+
+function mapStrings(value: unknown, map: (text: string) => string): unknown {
+  if (typeof value === 'string') return map(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]));
+  }
+  return value;
+}
