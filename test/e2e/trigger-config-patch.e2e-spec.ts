@@ -73,6 +73,16 @@ describe('trigger with a configPatch (e2e)', () => {
     expect(await main(['--url', system.nats.url, '--json', 'task', 'trigger', 'from the cli', '--config-patch', '{"argv":["echo","run"]}'], io)).toBe(0);
     const { executionId } = JSON.parse(out) as { executionId: string };
     expect((await waitForEnd(system.store, executionId)).at(-1)).toMatchObject({ type: 'TaskSucceeded', data: { result: { stdout: 'run\n' } } });
+    // exec get says which config the run had, when it is not the task's.
+    out = '';
+    expect(await main(['--url', system.nats.url, 'exec', 'get', executionId], io)).toBe(0);
+    expect(out).toMatch(/^config:\s+\{"argv":\["echo","run"\]\} \(this run's own: the task's differs\)$/m);
+    out = '';
+    const plain = await system.request<{ executionId: string }>(Subjects.cmd.taskTrigger, { taskId });
+    const plainId = plain.ok ? plain.result.executionId : '';
+    await waitForEnd(system.store, plainId);
+    expect(await main(['--url', system.nats.url, 'exec', 'get', plainId], io)).toBe(0);
+    expect(out).not.toMatch(/^config:/m);
     expect(await main(['--url', system.nats.url, 'task', 'trigger', taskId, '--config-patch', '{argv'], io)).toBe(2);
     expect(err).toContain('--config-patch must be JSON');
   });

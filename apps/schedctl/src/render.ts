@@ -117,9 +117,10 @@ const attemptLogs = (attempts: readonly AttemptView[]): string =>
 
 /**
  * One execution with its attempts and their logs; `taskName` is shown beside the task's id when known, `waiting` says
- * why a due execution has not started (its task at its concurrency limit).
+ * why a due execution has not started (its task at its concurrency limit), `ownConfig` the config it ran with when
+ * that is not its task's.
  */
-export const executionFields = (e: ExecutionView, taskName?: string, waiting?: string): string =>
+export const executionFields = (e: ExecutionView, taskName?: string, waiting?: string, ownConfig?: unknown): string =>
   fields({
     id: e.executionId,
     task: taskName && taskName !== e.taskId ? `${taskName} (${e.taskId})` : e.taskId,
@@ -127,6 +128,7 @@ export const executionFields = (e: ExecutionView, taskName?: string, waiting?: s
     ...(waiting === undefined ? {} : { waiting }),
     reason: e.reason,
     executor: e.executor,
+    ...(ownConfig === undefined ? {} : { config: `${JSON.stringify(ownConfig)} (this run's own: the task's differs)` }),
     scheduled: when(e.scheduledAt),
     started: when(e.startedAt),
     ended: when(e.endedAt),

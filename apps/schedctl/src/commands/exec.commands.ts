@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Command, Option } from 'commander';
 import { SchedClientError, type FeedEvent } from '@sched/client';
 import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type HistoryEntry, type TaskProgressed } from '@sched/contracts';
@@ -101,9 +102,15 @@ export function execCommands(ctx: CliContext): Command {
       const minPosition = await client.headPosition();
       const view = await client.getExecution({ executionId, minPosition });
       if (ctx.asJson) return ctx.print(view, () => '');
-      const task = await client.getTask({ taskId: view.taskId, minPosition }).catch(() => undefined);
+      const [task, due] = await Promise.all([
+        client.getTask({ taskId: view.taskId, minPosition }).catch(() => undefined),
+        client.historyPage({ executionId, limit: 1 }).then((page) => page.events[0], () => undefined),
+      ]);
       const names = await taskNames(client, [view.taskId], minPosition, new Map(task ? [[task.taskId, task.name]] : []));
-      ctx.print(view, () => executionFields(view, names.get(view.taskId), task && slotWait(view, task, Date.now())));
+      // The config it ran with, when it is not the task's (a trigger's configPatch, or the task changed since).
+      const runConfig = due?.type === 'TaskDue' ? (due.data as { config?: unknown }).config : undefined;
+      const ownConfig = task && runConfig !== undefined && !isDeepStrictEqual(runConfig, task.config) ? runConfig : undefined;
+      ctx.print(view, () => executionFields(view, names.get(view.taskId), task && slotWait(view, task, Date.now()), ownConfig));
     });
 
   exec
