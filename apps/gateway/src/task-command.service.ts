@@ -64,6 +64,7 @@ export class TaskCommandService {
       ...(payload.timeouts ? { timeouts: payload.timeouts } : {}),
       ...(payload.maxConcurrent ? { maxConcurrent: payload.maxConcurrent } : {}),
       ...(payload.overlap ? { overlap: payload.overlap } : {}),
+      ...(payload.notify ? { notify: payload.notify } : {}),
     };
     this.catalog.validate(definition.executor, definition.config);
     assertSchedulesAllowed(definition);

@@ -16,7 +16,8 @@ export interface Occurrence {
   readonly task: KnownTaskState;
   readonly taskRevision: number;
   readonly scheduledAtMs: number;
-  readonly reason: DueReason;
+  /** The timer records every kind of execution but the notice of a failure (the notification manager's). */
+  readonly reason: Exclude<DueReason, 'notification'>;
   readonly cause: Pick<EventMetadata, 'correlationId' | 'causationId'>;
   /** A catch-up fire after a misfire: how late, and which missed occurrences it stands for (fire-once). */
   readonly late?: Pick<TaskDue['data'], 'lateByMs' | 'coalesced'>;
@@ -79,7 +80,7 @@ export function scheduledOccurrence(
   taskId: string,
   task: { readonly state: KnownTaskState; readonly revision: number; readonly lastEventId: string },
   nominalMs: number,
-  reason: DueReason = 'schedule',
+  reason: Occurrence['reason'] = 'schedule',
   cause?: Occurrence['cause'],
 ): Occurrence {
   const executionId = scheduledExecutionId(taskId, nominalMs);

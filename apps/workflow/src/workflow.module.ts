@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
 import { WorkflowCommandsController } from './resume/workflow-commands.controller';
 import { WorkflowResumeService } from './resume/workflow-resume.service';
+import { FailureNotices } from './failure-notices.service';
 import { WorkflowProcessManager } from './workflow-process-manager.service';
 
-/** Workflow runs: the process manager that drives them, and `sched.cmd.workflow.resume`. */
+/**
+ * Workflow runs: the process manager that drives them, and `sched.cmd.workflow.resume`; and the notices of failed
+ * executions (FailureNotices), the other process manager that records executions.
+ */
 @Module({
   controllers: [WorkflowCommandsController],
-  providers: [WorkflowProcessManager, WorkflowResumeService],
+  providers: [WorkflowProcessManager, WorkflowResumeService, FailureNotices],
   exports: [WorkflowProcessManager],
 })
 export class WorkflowModule {}

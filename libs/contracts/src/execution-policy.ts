@@ -62,12 +62,27 @@ export const concurrencyLimitOf = (policy: { readonly maxConcurrent?: number; re
   policy.maxConcurrent ?? (policy.overlap ? 1 : undefined);
 
 /** Fields the task definition and TaskDue share (all optional: old events stay valid). */
+/**
+ * Where to say that an execution failed for good: an HTTP POST of what happened, sent as an execution of its own
+ * (`<executionId>:notify`, the `http` executor, retried), so the notice is recorded, retried and audited like any run.
+ * Headers may name secrets (`"authorization": "Bearer ${secret:HOOK_TOKEN}"`).
+ */
+export const notifyPolicySchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'notify.url must be an http(s) URL' }),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+export type NotifyPolicy = z.infer<typeof notifyPolicySchema>;
+
 export const executionPolicyFields = {
   retry: retryPolicySchema.optional(),
   timeouts: executionTimeoutsSchema.optional(),
   /** Running executions of this task at once, across all executor processes; the others wait (stay due). */
   maxConcurrent: maxConcurrentSchema.optional(),
   overlap: overlapPolicySchema.optional(),
+  /** A notice of each execution that fails for good (TaskFailed final). */
+  notify: notifyPolicySchema.optional(),
 };
 
 const DEFAULT_MAX_INTERVAL_MS = 300_000;
@@ -133,4 +148,5 @@ export const executionPolicyInputFields = {
   timeouts: executionTimeoutsInputSchema,
   maxConcurrent: maxConcurrentSchema,
   overlap: overlapPolicySchema,
+  notify: notifyPolicySchema,
 };

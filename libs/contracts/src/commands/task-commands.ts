@@ -67,6 +67,7 @@ export const createTaskPayloadSchema = z
     timeouts: executionPolicyInputFields.timeouts.optional(),
     maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
     overlap: executionPolicyInputFields.overlap.optional(),
+    notify: executionPolicyInputFields.notify.optional(),
     misfire: misfireInputSchema.optional(),
     ...seedRetryFields,
     /** false: created disabled (TaskCreated + TaskDisabled in one commit). */
@@ -76,7 +77,7 @@ export const createTaskPayloadSchema = z
 export type CreateTaskPayload = z.output<typeof createTaskPayloadSchema>;
 
 const UPDATABLE_FIELDS = [
-  'name', 'description', 'executor', 'config', 'schedules', 'tags', 'retry', 'timeouts', 'maxConcurrent', 'overlap', 'misfire',
+  'name', 'description', 'executor', 'config', 'schedules', 'tags', 'retry', 'timeouts', 'maxConcurrent', 'overlap', 'notify', 'misfire',
   'maxRetries', 'retryInterval',
 ] as const;
 
@@ -94,6 +95,7 @@ export const updateTaskPayloadSchema = z
     timeouts: executionPolicyInputFields.timeouts.optional(),
     maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
     overlap: executionPolicyInputFields.overlap.optional(),
+    notify: executionPolicyInputFields.notify.optional(),
     misfire: misfireInputSchema.optional(),
     ...seedRetryFields,
   })

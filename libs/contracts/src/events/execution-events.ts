@@ -20,7 +20,8 @@ export const executionErrorSchema = z.object({
 });
 export type ExecutionError = z.infer<typeof executionErrorSchema>;
 
-export const dueReasonSchema = z.enum(['schedule', 'trigger', 'backfill']);
+/** `notification`: the notice of another execution's failure (its task's `notify`), run as an execution of its own. */
+export const dueReasonSchema = z.enum(['schedule', 'trigger', 'backfill', 'notification']);
 export type DueReason = z.infer<typeof dueReasonSchema>;
 
 /** Always the first event of an execution stream. Carries the task's executor and config as of the due time. */

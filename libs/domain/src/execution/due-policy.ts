@@ -1,6 +1,6 @@
 import type { TaskDefinition, TaskDue } from '@sched/contracts';
 
-export type DueExecutionPolicy = Pick<TaskDue['data'], 'retry' | 'timeouts' | 'maxConcurrent' | 'overlap'>;
+export type DueExecutionPolicy = Pick<TaskDue['data'], 'retry' | 'timeouts' | 'maxConcurrent' | 'overlap' | 'notify'>;
 
 /**
  * The part of a task definition that TaskDue snapshots, so the executor decides retries, timeouts and limits from
@@ -12,5 +12,6 @@ export function dueExecutionPolicy(definition: TaskDefinition): DueExecutionPoli
     ...(definition.timeouts ? { timeouts: definition.timeouts } : {}),
     ...(definition.maxConcurrent ? { maxConcurrent: definition.maxConcurrent } : {}),
     ...(definition.overlap ? { overlap: definition.overlap } : {}),
+    ...(definition.notify ? { notify: definition.notify } : {}),
   };
 }

@@ -5,3 +5,4 @@ export * from './retry-policy';
 export * from './due-policy';
 export * from './progress-estimate';
 export * from './execution-control';
+export * from './failure-notice';

@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { EXECUTION_STREAM_PREFIX, upcast, type RecordedEvent, type TaskDue, type TaskFailed } from '@sched/contracts';
+import { failureNotice } from '@sched/domain';
+import type { CheckpointedSubscription, EventStore } from '@sched/event-store';
+import { EVENT_STORE, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { scheduleExecution } from './execution-writes';
+
+export const FAILURE_NOTICES_SUBSCRIPTION = 'failure-notices';
+
+/**
+ * Notices of executions that failed for good, for tasks that ask for them (`notify`): it follows the log's TaskFailed
+ * events on a checkpointed subscription and records each notice as an execution of its own (`<executionId>:notify`,
+ * the `http` executor, retried by NOTICE_RETRY), appended with expected "no stream", so a repeat after a crash
+ * records nothing twice and every notice is in the history. It starts from the end of the log the first time: the
+ * failures before it was deployed are not announced.
+ */
+@Injectable()
+export class FailureNotices implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('FailureNotices');
+  private subscription?: CheckpointedSubscription;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.store.subscribeCheckpointed({
+      name: FAILURE_NOTICES_SUBSCRIPTION,
+      from: 'end',
+      filter: { streamPrefixes: [EXECUTION_STREAM_PREFIX], eventTypes: ['TaskFailed'] },
+      handler: (event) => this.handle(event),
+      onError: (error, event) => this.logger.warn(`notice of ${event.streamId} at ${event.position} not recorded yet: ${String(error)}`),
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  private async handle(event: RecordedEvent): Promise<void> {
+    const failed = (upcast(event) as unknown as TaskFailed & RecordedEvent).data;
+    if (!failed.final) return;
+    const [first] = await this.store.read(event.streamId);
+    if (first?.type !== 'TaskDue') return;
+    const notice = failureNotice((upcast(first) as unknown as TaskDue & RecordedEvent).data, failed, event.metadata.occurredAt);
+    if (!notice) return;
+    const cause = { correlationId: event.metadata.correlationId, causationId: event.id, actor: `notices:${this.config.instanceId}`, nowMs: Date.now() };
+    await scheduleExecution(this.store, notice, cause);
+  }
+}

@@ -1,0 +1,58 @@
+import type { TaskDue, TaskFailed } from '@sched/contracts';
+import { NOTICE_RETRY, failureNotice } from './failure-notice';
+
+const due: TaskDue['data'] = {
+  taskId: 't1',
+  executionId: 't1@1000',
+  executor: 'command',
+  config: { argv: ['backup'] },
+  scheduledAt: '2030-01-01T00:00:01.000Z',
+  reason: 'schedule',
+  taskRevision: 3,
+  notify: { url: 'https://hooks.example.com/x', headers: { authorization: 'Bearer ${secret:HOOK}' } },
+};
+const failed = (final: boolean): TaskFailed['data'] => ({
+  attempt: 2,
+  error: { type: 'CommandFailed', message: 'backup exited with code 2', retryable: true },
+  durationMs: 40,
+  endedAt: '2030-01-01T00:00:05.000Z',
+  final,
+});
+
+describe('failure notice', () => {
+  it('a final failure of a task with notify → the TaskDue of an http POST saying what failed, due when it failed', () => {
+    expect(failureNotice(due, failed(true), '2030-01-01T00:00:05.010Z')).toEqual({
+      taskId: 't1:notify',
+      executionId: 't1@1000:notify',
+      executor: 'http',
+      config: {
+        method: 'POST',
+        url: 'https://hooks.example.com/x',
+        headers: { authorization: 'Bearer ${secret:HOOK}' },
+        body: {
+          event: 'execution.failed',
+          taskId: 't1',
+          executionId: 't1@1000',
+          executor: 'command',
+          reason: 'schedule',
+          scheduledAt: '2030-01-01T00:00:01.000Z',
+          attempt: 2,
+          endedAt: '2030-01-01T00:00:05.000Z',
+          error: { type: 'CommandFailed', message: 'backup exited with code 2', retryable: true },
+        },
+      },
+      scheduledAt: '2030-01-01T00:00:05.010Z',
+      reason: 'notification',
+      taskRevision: 3,
+      retry: NOTICE_RETRY,
+    });
+  });
+
+  it('nothing for a failure that will be retried, for a task without notify, and never a notice of a notice', () => {
+    expect(failureNotice(due, failed(false), 'x')).toBeUndefined();
+    const { notify: _notify, ...withoutNotify } = due;
+    expect(failureNotice(withoutNotify, failed(true), 'x')).toBeUndefined();
+    const notice = failureNotice(due, failed(true), '2030-01-01T00:00:05.010Z')!;
+    expect(failureNotice(notice, failed(true), 'x')).toBeUndefined();
+  });
+});

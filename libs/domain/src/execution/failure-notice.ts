@@ -1,0 +1,46 @@
+import type { RetryPolicy, TaskDue, TaskFailed } from '@sched/contracts';
+
+/** The notice's own execution: `<executionId>:notify`, of the pseudo task `<taskId>:notify`. */
+export const NOTIFY_SUFFIX = ':notify';
+export const noticeExecutionId = (executionId: string): string => `${executionId}${NOTIFY_SUFFIX}`;
+
+/** A notice is retried as a webhook delivery is: a few times, backing off to a minute. */
+export const NOTICE_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  backoff: 'exponential',
+  initialIntervalMs: 1_000,
+  multiplier: 4,
+  maxIntervalMs: 60_000,
+  jitter: 0,
+  nonRetryableErrorTypes: [],
+};
+
+/**
+ * The TaskDue of the notice that an execution failed for good, when its task asks for one (`notify` on its TaskDue),
+ * else undefined. The notice is an `http` POST of what happened, due when the failure was recorded (`failedAt`), so a
+ * repeat decides the very same notice; a notice never asks for a notice of its own.
+ */
+export function failureNotice(due: TaskDue['data'], failed: TaskFailed['data'], failedAt: string): TaskDue['data'] | undefined {
+  if (!due.notify || !failed.final) return undefined;
+  const body = {
+    event: 'execution.failed',
+    taskId: due.taskId,
+    executionId: due.executionId,
+    executor: due.executor,
+    reason: due.reason,
+    scheduledAt: due.scheduledAt,
+    attempt: failed.attempt,
+    endedAt: failed.endedAt,
+    error: failed.error,
+  };
+  return {
+    taskId: `${due.taskId}${NOTIFY_SUFFIX}`,
+    executionId: noticeExecutionId(due.executionId),
+    executor: 'http',
+    config: { method: 'POST', url: due.notify.url, headers: { ...due.notify.headers }, body },
+    scheduledAt: failedAt,
+    reason: 'notification',
+    taskRevision: due.taskRevision,
+    retry: NOTICE_RETRY,
+  };
+}
