@@ -1,8 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Subjects } from '@sched/contracts';
+import { main } from '../../apps/schedctl/src/cli';
 import { createTask, historyOf, trigger, typesOf, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
+
+// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
+jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
 
 interface Received {
   readonly path: string;
@@ -81,6 +85,16 @@ describe('failure notices (e2e)', () => {
     expect(typesOf(notice)).toEqual(['TaskDue', 'TaskStarted', 'TaskFailed', 'TaskRetried', 'TaskStarted', 'TaskSucceeded']);
     expect(received.map((call) => [call.path, call.body.executionId])).toEqual([['/flaky', failed], ['/flaky', failed]]);
     expect(await historyOf(system.store, `${recovered}:notify`)).toEqual([]);
+  });
+
+  it('schedctl sets it with --notify-url and shows it on task get', async () => {
+    let out = '';
+    const io = { out: (text: string) => void (out += text), err: (text: string) => void (out += text), interactive: false };
+    const url = `${base}/from-cli`;
+    expect(await main(['--url', system.nats.url, 'task', 'create', '--name', 'cli notify', '--executor', 'noop', '--notify-url', url], io)).toBe(0);
+    out = '';
+    expect(await main(['--url', system.nats.url, 'task', 'get', 'cli notify'], io)).toBe(0);
+    expect(out).toMatch(new RegExp(`^on failure:\\s+POST a notice to ${url.replace(/[.]/g, '\\.')}$`, 'm'));
   });
 
   it('refuses a notify that is not an http(s) URL, appending nothing', async () => {

@@ -35,6 +35,10 @@ export function localZoneOf(schedules: readonly ScheduleSpec[]): string | undefi
   return zones.size === 1 ? [...zones][0] : undefined;
 }
 
+/** Where a task's failure notices go (header names only: a value may be a secret's reference, or worse, a secret). */
+const noticeText = (t: TaskView): string | undefined =>
+  t.notify && `POST a notice to ${t.notify.url}${t.notify.headers && Object.keys(t.notify.headers).length > 0 ? ` (headers ${Object.keys(t.notify.headers).join(', ')})` : ''}`;
+
 /** The execution policy a task has, in words; what it does not have is left out. */
 function policyFields(t: TaskView): Record<string, string> {
   const { retry, timeouts, misfire } = t;
@@ -53,6 +57,7 @@ function policyFields(t: TaskView): Record<string, string> {
     backoff,
     timeouts: limits.length > 0 ? limits.join(', ') : undefined,
     concurrency: t.maxConcurrent === undefined ? undefined : `at most ${t.maxConcurrent} at once, overlap ${t.overlap ?? 'queue'}`,
+    'on failure': noticeText(t),
     misfire: misfire && `${misfire.policy} within ${ms(misfire.catchupWindowMs)}`,
   };
   return Object.fromEntries(Object.entries(lines).filter((line): line is [string, string] => line[1] !== undefined));
@@ -72,7 +77,7 @@ export const taskFields = (t: TaskView): string =>
     'schedule status': t.scheduleStatus,
     // A workflow's runs are not retried and take no task-level timeouts or limit: each step has its own.
     ...(t.executor === 'workflow'
-      ? { retries: 'a run is never retried: each step has its own retry (workflow resume re-runs a failed run)' }
+      ? { retries: 'a run is never retried: each step has its own retry (workflow resume re-runs a failed run)', 'on failure': noticeText(t) }
       : { retries: t.maxRetries, ...policyFields(t) }), // how far apart: the backoff line
     revision: t.revision,
     created: when(t.createdAt),

@@ -23,6 +23,7 @@ export interface DefinitionFlags {
   readonly attemptTimeout?: string;
   readonly maxConcurrent?: number;
   readonly overlap?: string;
+  readonly notifyUrl?: string;
 }
 
 /** Stored timeouts (ms) as task input, so an update that sets one of them keeps the others. */
@@ -89,9 +90,13 @@ export function definitionFrom(flags: DefinitionFlags, keptTimeouts: Record<stri
     timeouts: flags.attemptTimeout === undefined ? undefined : { ...keptTimeouts, ...fileTimeouts, startToClose: flags.attemptTimeout },
     maxConcurrent: flags.maxConcurrent,
     overlap: flags.overlap,
+    // Headers (a secret's reference, say) come from a file's notify; the flag sets where notices go.
+    notify: flags.notifyUrl === undefined ? undefined : { ...(isRecord(fromFile.notify) ? fromFile.notify : {}), url: flags.notifyUrl },
   };
   const given = Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined));
   return { ...fromFile, ...given };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const asCreateInput = (definition: Record<string, unknown>): CreateTaskInput => definition as CreateTaskInput;

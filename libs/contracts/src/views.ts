@@ -3,7 +3,7 @@ import type { ExecutionStatus, TaskStateName } from './queries';
 import type { ScheduleSpec } from './schedules';
 import type { ItemProgress } from './progress-items';
 import type { ScheduleStatus } from './schedule-status';
-import type { ExecutionTimeouts, OverlapPolicy, RetryPolicy } from './execution-policy';
+import type { ExecutionTimeouts, NotifyPolicy, OverlapPolicy, RetryPolicy } from './execution-policy';
 import type { Misfire } from './misfire-policy';
 
 /** Read model of a task, as `sched.query.task.get|list` return it. */
@@ -30,6 +30,8 @@ export interface TaskView {
   readonly timeouts?: ExecutionTimeouts;
   readonly maxConcurrent?: number;
   readonly overlap?: OverlapPolicy;
+  /** Where notices of executions that fail for good are POSTed. */
+  readonly notify?: NotifyPolicy;
   readonly misfire?: Misfire;
   readonly revision: number;
   readonly createdAt: string;
