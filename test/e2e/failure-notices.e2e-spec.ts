@@ -95,6 +95,10 @@ describe('failure notices (e2e)', () => {
     out = '';
     expect(await main(['--url', system.nats.url, 'task', 'get', 'cli notify'], io)).toBe(0);
     expect(out).toMatch(new RegExp(`^on failure:\\s+POST a notice to ${url.replace(/[.]/g, '\\.')}$`, 'm'));
+    // A notice is listed under its task's name.
+    out = '';
+    expect(await main(['--url', system.nats.url, 'exec', 'list', '--status', 'succeeded', '--limit', '500'], io)).toBe(0);
+    expect(out).toMatch(/:notify\s+fails › notify\s+succeeded/);
   });
 
   it('refuses a notify that is not an http(s) URL, appending nothing', async () => {

@@ -44,7 +44,7 @@ export class ExecutionDetailView {
 
   /**
    * The task it belongs to, to name and link: its own, or for a workflow step (task `<taskId>:<stepId>`) the workflow,
-   * with the run it is a step of.
+   * with the run it is a step of; for a failure notice the task, with the execution it announces.
    */
   async ownerOf(execution) {
     const task = (taskId) => get(`tasks/${encodeURIComponent(taskId)}`).catch(() => undefined);
@@ -56,6 +56,8 @@ export class ExecutionDetailView {
       const workflow = await task(execution.taskId.slice(0, colon));
       const runId = execution.executionId.slice(0, -stepId.length - 1);
       if (workflow?.executor === 'workflow') return { taskId: workflow.taskId, name: `${workflow.name} › ${stepId}`, runId };
+      // A failure notice (`<executionId>:notify` of `<taskId>:notify`): the notice of that execution of its task.
+      if (workflow && stepId === 'notify') return { taskId: workflow.taskId, name: `${workflow.name} › notify`, noticeOf: runId };
     }
     const own = await task(execution.taskId);
     return own ? { taskId: own.taskId, name: own.name, task: own } : { taskId: execution.taskId, name: execution.taskId };
@@ -73,6 +75,7 @@ export class ExecutionDetailView {
     const facts = [
       ['task', el('a', { href: `#/tasks/${encodeURIComponent(owner.taskId)}` }, owner.name)],
       ['step of run', owner.runId ? el('a', { href: executionHref(owner.runId) }, owner.runId) : null],
+      ['notice of', owner.noticeOf ? el('a', { href: executionHref(owner.noticeOf) }, owner.noticeOf) : null],
       ['executor', el('code', {}, execution.executor)],
       ['reason', execution.reason],
       ['scheduled', exact(execution.scheduledAt)],

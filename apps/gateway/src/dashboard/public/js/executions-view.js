@@ -48,7 +48,8 @@ export class ExecutionsView {
       if (colon > 0) {
         const [ownerId, stepId] = [taskId.slice(0, colon), taskId.slice(colon + 1)];
         const owner = await task(ownerId);
-        if (owner?.executor === 'workflow' && owner.config?.steps?.some((step) => step.id === stepId)) {
+        // A workflow's step, or any task's failure notices (`<taskId>:notify`).
+        if (owner && (stepId === 'notify' || (owner.executor === 'workflow' && owner.config?.steps?.some((step) => step.id === stepId)))) {
           this.taskNames.set(taskId, `${owner.name} › ${stepId}`);
           this.taskLinks.set(taskId, ownerId);
           return;
