@@ -40,6 +40,12 @@ export async function startCheckpointedSubscription(
     stored ?? (options.from === 'end' ? await store.headPosition() : options.from === 'start' ? 0 : options.from.after);
   let lastProcessed = stored;
   let savedPosition = stored;
+  if (stored === undefined && options.from !== 'start') {
+    // The start is fixed at the first open, not at each open until an event is done: a process stopped before its
+    // first event would otherwise start at the head again and skip what was appended while it was down.
+    await checkpoints.save(name, initialAfter);
+    savedPosition = initialAfter;
+  }
   let unsaved = 0;
   let saveTimer: NodeJS.Timeout | undefined;
   let saving: Promise<void> = Promise.resolve();

@@ -182,6 +182,19 @@ export function testSubscriptions(current: () => EventStoreFixture): void {
       await subscription.close();
       expect(handled).toEqual(after);
     });
+
+    it("keeps the start it took from 'end' though it stopped before handling anything", async () => {
+      const { store } = current();
+      const name = `fromEndStopped${Date.now()}`;
+      const idle = await store.subscribeCheckpointed({ name, from: 'end', handler: async () => undefined });
+      await idle.close(); // stopped (as a crash would stop it) before any event came
+      const whileDown = await interleave(store, [streamId('task')], 2);
+      const handled: string[] = [];
+      const reopened = await store.subscribeCheckpointed({ name, from: 'end', handler: async (event) => void handled.push(event.id) });
+      await waitFor(() => handled.length >= whileDown.length, () => `${whileDown.length} handled, got ${handled.length}`);
+      await reopened.close();
+      expect(handled).toEqual(whileDown);
+    });
   });
 
   describe('server restart (networked adapters)', () => {
