@@ -95,6 +95,12 @@ describe('failure notices (e2e)', () => {
     out = '';
     expect(await main(['--url', system.nats.url, 'task', 'get', 'cli notify'], io)).toBe(0);
     expect(out).toMatch(new RegExp(`^on failure:\\s+POST a notice to ${url.replace(/[.]/g, '\\.')}$`, 'm'));
+    // An update of the URL keeps the task's notice headers.
+    await createTask(system, { name: 'with headers', executor: 'noop', notify: { url, headers: { authorization: 'Bearer ${secret:E2E_HOOK}' } } });
+    expect(await main(['--url', system.nats.url, 'task', 'update', 'with headers', '--notify-url', `${base}/moved`], io)).toBe(0);
+    out = '';
+    expect(await main(['--url', system.nats.url, '--json', 'task', 'get', 'with headers'], io)).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ notify: { url: `${base}/moved`, headers: { authorization: 'Bearer ${secret:E2E_HOOK}' } } });
     // A notice is listed under its task's name.
     out = '';
     expect(await main(['--url', system.nats.url, 'exec', 'list', '--status', 'succeeded', '--limit', '500'], io)).toBe(0);

@@ -71,13 +71,21 @@ function schedulesFrom(flags: DefinitionFlags): unknown[] | undefined {
   return schedules.length > 0 ? schedules : undefined;
 }
 
+/** What an update keeps of the task where a flag changes one part of a field (the task's own values, as input). */
+export interface KeptParts {
+  readonly timeouts?: Record<string, unknown>;
+  readonly notify?: Record<string, unknown>;
+}
+
 /**
  * The file's fields, overridden by whichever flags were given. The server validates the result. `--attempt-timeout` sets the
- * start-to-close timeout alone: the other timeouts stay those of the file, or `keptTimeouts` (the task's, on update).
+ * start-to-close timeout alone and `--notify-url` the notices' URL alone: the rest stays that of the file, or of `kept`
+ * (the task's, on update).
  */
-export function definitionFrom(flags: DefinitionFlags, keptTimeouts: Record<string, unknown> = {}): Record<string, unknown> {
+export function definitionFrom(flags: DefinitionFlags, kept: KeptParts = {}): Record<string, unknown> {
   const fromFile = flags.file ? readTaskFile(flags.file) : {};
   const fileTimeouts = typeof fromFile.timeouts === 'object' && fromFile.timeouts !== null ? fromFile.timeouts : {};
+  const keptTimeouts = kept.timeouts ?? {};
   const fromFlags: Record<string, unknown> = {
     name: flags.name,
     description: flags.description,
@@ -90,8 +98,7 @@ export function definitionFrom(flags: DefinitionFlags, keptTimeouts: Record<stri
     timeouts: flags.attemptTimeout === undefined ? undefined : { ...keptTimeouts, ...fileTimeouts, startToClose: flags.attemptTimeout },
     maxConcurrent: flags.maxConcurrent,
     overlap: flags.overlap,
-    // Headers (a secret's reference, say) come from a file's notify; the flag sets where notices go.
-    notify: flags.notifyUrl === undefined ? undefined : { ...(isRecord(fromFile.notify) ? fromFile.notify : {}), url: flags.notifyUrl },
+    notify: flags.notifyUrl === undefined ? undefined : { ...kept.notify, ...(isRecord(fromFile.notify) ? fromFile.notify : {}), url: flags.notifyUrl },
   };
   const given = Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined));
   return { ...fromFile, ...given };

@@ -95,8 +95,10 @@ export function taskCommands(ctx: CliContext): Command {
   definitionOptions(task.command('update <task>').description('change a task definition')).action(
     async (ref: string, flags: DefinitionFlags) => {
       const update = await ctx.forTask(ref, async (client, taskId) => {
-        // --attempt-timeout changes the start-to-close timeout alone: the task's other timeouts stay as they are.
-        const kept = flags.attemptTimeout === undefined ? {} : timeoutsInput((await client.getTask({ taskId, minPosition: await client.headPosition() })).timeouts);
+        // --attempt-timeout and --notify-url change one part alone: the task's other timeouts and notice headers stay.
+        const partial = flags.attemptTimeout !== undefined || flags.notifyUrl !== undefined;
+        const current = partial ? await client.getTask({ taskId, minPosition: await client.headPosition() }) : undefined;
+        const kept = current ? { timeouts: timeoutsInput(current.timeouts), notify: current.notify } : {};
         return client.updateTask({ ...definitionFrom(flags, kept), taskId });
       });
       commandResult(ctx, 'updated')(update);
