@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { SchedClientError } from '@sched/client';
 import { Command } from 'commander';
 import { createJetStreamEventStore, createKurrentDbEventStore, exportHistory, importHistory, type EventStore } from '@sched/event-store';
 import { DEFAULT_KURRENTDB_URL, TIMER_LEASES_BUCKET, WORKERS_BUCKET, connectNats } from '@sched/messaging';
@@ -7,9 +10,6 @@ import type { CliContext } from '../context';
 import { DEFAULT_NATS_URL } from '../context';
 import { UsageError } from '../exit-codes';
 import { fields } from '../output';
-import { Kvm } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { SchedClientError } from '@sched/client';
 
 interface StoreFlags {
   readonly store: string;
@@ -96,7 +96,6 @@ export function transferCommands(ctx: CliContext): Command[] {
     });
   return [exporting, importing];
 }
-
 
 /**
  * A running system reacts to what an import appends (its timer records an imported trigger's execution itself, and
