@@ -105,6 +105,13 @@ describe('failure notices (e2e)', () => {
     out = '';
     expect(await main(['--url', system.nats.url, 'exec', 'list', '--status', 'succeeded', '--limit', '500'], io)).toBe(0);
     expect(out).toMatch(/:notify\s+fails › notify\s+succeeded/);
+    // And found as lists name them: a task's notices across its executions, and their stats.
+    out = '';
+    expect(await main(['--url', system.nats.url, 'exec', 'list', '--task', 'fails:notify'], io)).toBe(0);
+    expect(out).toMatch(/:notify\s+fails › notify\s+succeeded/);
+    out = '';
+    expect(await main(['--url', system.nats.url, 'stats', 'fails:notify'], io)).toBe(0);
+    expect(out).toMatch(/^succeeded:\s+1$/m);
   });
 
   it('refuses a notify that is not an http(s) URL, appending nothing', async () => {

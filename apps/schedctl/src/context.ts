@@ -105,13 +105,16 @@ export class CliContext {
 
   /**
    * A workflow step's pseudo task id `<taskId>:<stepId>` for `<workflow task id or name>:<stepId>` (`nightly-etl:load`,
-   * as lists show it), or undefined when the part before the last colon names no workflow task.
+   * as lists show it), or a task's failure notices' `<taskId>:notify` for `<task>:notify`; undefined when the part
+   * before the last colon names no such task.
    */
   async stepIdOf(ref: string): Promise<string | undefined> {
     const colon = ref.lastIndexOf(':');
     if (colon <= 0 || colon === ref.length - 1) return undefined;
-    const workflow = await this.findTask(ref.slice(0, colon));
-    return workflow?.executor === 'workflow' ? `${workflow.taskId}${ref.slice(colon)}` : undefined;
+    const owner = await this.findTask(ref.slice(0, colon));
+    // A workflow's step, or any task's failure notices (`<task>:notify`).
+    const part = ref.slice(colon + 1);
+    return owner && (owner.executor === 'workflow' || part === 'notify') ? `${owner.taskId}:${part}` : undefined;
   }
 
   /** `readTask`, where a ref that names no task may name a workflow step (`stepIdOf`), read under its pseudo id. */
