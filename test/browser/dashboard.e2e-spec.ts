@@ -252,6 +252,20 @@ suite('dashboard in chromium', () => {
     expect(browserErrors).toEqual([]);
   });
 
+  it("links a failed execution to its failure notice, and the notice back to it", async () => {
+    const taskId = await createTask(system, { name: 'announced', executor: 'command', config: { argv: ['/bin/false'] }, maxRetries: 0, notify: { url: `${system.httpUrl}/api/health` } });
+    const executionId = await trigger(system, taskId);
+    await waitForEnd(system.store, `${executionId}:notify`);
+    await page.goto(`${system.httpUrl}/#/executions/${encodeURIComponent(executionId)}`);
+    const notice = page.locator('#execution-header dd[data-field="notice"] a');
+    await notice.waitFor({ timeout: 10_000 });
+    await notice.click();
+    await page.locator('#execution-header h1', { hasText: 'announced › notify' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#execution-header dd[data-field="notice of"]').textContent()).toBe(executionId);
+    expect(await page.locator('#execution-header dd[data-field="reason"]').textContent()).toBe('notification');
+    expect(browserErrors).toEqual([]);
+  });
+
   it("shows a workflow run's steps on its page, each linked to its execution; resumes a failed run", async () => {
     const workflow = await createWorkflow(system, {
       onFailure: 'continue',

@@ -76,6 +76,8 @@ export class ExecutionDetailView {
       ['task', el('a', { href: `#/tasks/${encodeURIComponent(owner.taskId)}` }, owner.name)],
       ['step of run', owner.runId ? el('a', { href: executionHref(owner.runId) }, owner.runId) : null],
       ['notice of', owner.noticeOf ? el('a', { href: executionHref(owner.noticeOf) }, owner.noticeOf) : null],
+      // Its task announces failures for good (notify): where this one's notice is.
+      ['notice', execution.status === 'failed' && owner.task?.notify ? el('a', { href: executionHref(`${execution.executionId}:notify`) }, `POST to ${owner.task.notify.url}`) : null],
       ['executor', el('code', {}, execution.executor)],
       ['reason', execution.reason],
       ['scheduled', exact(execution.scheduledAt)],
