@@ -87,6 +87,23 @@ describe('failure notices (e2e)', () => {
     expect(await historyOf(system.store, `${recovered}:notify`)).toEqual([]);
   });
 
+  it('a failure that quotes a secret reference is announced with the text, never the secret', async () => {
+    received.length = 0;
+    const quoting = await createTask(system, {
+      name: 'quotes a reference',
+      executor: 'command',
+      // Escaped ($$): the command gets the text, not the secret, and quotes it in its error.
+      config: { argv: ['/bin/sh', '-c', "echo 'no such $${secret:E2E_HOOK}' >&2; exit 1"] },
+      maxRetries: 0,
+      notify: { url: `${base}/hook` },
+    });
+    const failed = await trigger(system, quoting);
+    expect(typesOf(await waitForEnd(system.store, `${failed}:notify`))).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
+    const message = (received[0]?.body.error as { message: string }).message;
+    expect(message).toContain('no such ${secret:E2E_HOOK}');
+    expect(JSON.stringify(received)).not.toContain('hook-token');
+  });
+
   it('schedctl sets it with --notify-url and shows it on task get', async () => {
     let out = '';
     const io = { out: (text: string) => void (out += text), err: (text: string) => void (out += text), interactive: false };

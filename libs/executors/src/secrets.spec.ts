@@ -1,3 +1,4 @@
+import { escapeSecretReferences } from '@sched/contracts';
 import { MASK, masker, resolveSecrets, secretsFromEnv } from './secrets';
 
 const env = secretsFromEnv({ SCHED_SECRET_API_TOKEN: 's3cr3t-token', SCHED_SECRET_DB_PASSWORD: 'hunter2', API_TOKEN: 'not reachable', PATH: '/bin' });
@@ -22,6 +23,18 @@ describe('secrets in configs', () => {
     const resolved = resolveSecrets(config, env);
     expect(resolved).toMatchObject({ ok: true, config });
     if (resolved.ok) expect(resolved.mask({ text: 'hunter2' })).toEqual({ text: 'hunter2' });
+  });
+
+  it('an escaped reference ($${secret:NAME}) is the text ${secret:NAME}: never resolved, nor asked for', () => {
+    expect(resolveSecrets({ a: 'say $${secret:NOT_SET}', b: 'Bearer ${secret:API_TOKEN}' }, env)).toMatchObject({
+      ok: true,
+      config: { a: 'say ${secret:NOT_SET}', b: 'Bearer s3cr3t-token' },
+    });
+    expect(resolveSecrets({ a: '$${secret:API_TOKEN} and $$${secret:API_TOKEN}' }, env)).toMatchObject({ ok: true, config: { a: '${secret:API_TOKEN} and $${secret:API_TOKEN}' } });
+    // What escapeSecretReferences writes reads back as the text it was, whatever it held.
+    for (const text of ['${secret:A}', '$${secret:A}', 'x $$${secret:A} y', 'plain']) {
+      expect(resolveSecrets({ text: escapeSecretReferences(text) }, env)).toMatchObject({ ok: true, config: { text } });
+    }
   });
 
   it('masks the values it substituted in results, errors and logs, longest first', () => {

@@ -28,8 +28,9 @@ const identity = <T>(value: T): T => value;
 /** Every `${secret:NAME}` in a config's strings, at any depth, substituted; or the names nothing was found for. */
 export function resolveSecrets(config: unknown, lookup: SecretLookup): ResolvedSecrets {
   const names = new Set<string>();
-  collectNames(config, names);
-  if (names.size === 0) return { ok: true, config, mask: identity };
+  const escaped = { found: false };
+  collectNames(config, names, escaped);
+  if (names.size === 0) return { ok: true, config: escaped.found ? substitute(config, new Map()) : config, mask: identity };
   const values = new Map<string, string>();
   const missing: string[] = [];
   for (const name of names) {
@@ -38,8 +39,7 @@ export function resolveSecrets(config: unknown, lookup: SecretLookup): ResolvedS
     else values.set(name, value);
   }
   if (missing.length > 0) return { ok: false, missing };
-  const substituted = mapStrings(config, (text) => text.replace(SECRET_REFERENCE, (_, name: string) => values.get(name)!));
-  return { ok: true, config: substituted, mask: masker([...values.values()]) };
+  return { ok: true, config: substitute(config, values), mask: masker([...values.values()]) };
 }
 
 /** Replaces each of `secrets` (longest first, so one inside another is masked whole) wherever it appears in strings. */
@@ -50,13 +50,21 @@ export function masker(secrets: readonly string[]): <T>(value: T) => T {
   return <T>(value: T): T => mapStrings(value, maskText) as T;
 }
 
-function collectNames(value: unknown, names: Set<string>): void {
+/** The config with its references replaced by `values`, and escaped ones ($${secret:NAME}) by the text they stand for. */
+function substitute(config: unknown, values: ReadonlyMap<string, string>): unknown {
+  return mapStrings(config, (text) => text.replace(SECRET_REFERENCE, (match, escape: string, name: string) => (escape ? match.slice(1) : values.get(name)!)));
+}
+
+function collectNames(value: unknown, names: Set<string>, escaped: { found: boolean }): void {
   if (typeof value === 'string') {
-    for (const match of value.matchAll(SECRET_REFERENCE)) names.add(match[1]);
+    for (const match of value.matchAll(SECRET_REFERENCE)) {
+      if (match[1] === '') names.add(match[2]);
+      else escaped.found = true;
+    }
   } else if (Array.isArray(value)) {
-    for (const item of value) collectNames(item, names);
+    for (const item of value) collectNames(item, names, escaped);
   } else if (value !== null && typeof value === 'object') {
-    for (const item of Object.values(value)) collectNames(item, names);
+    for (const item of Object.values(value)) collectNames(item, names, escaped);
   }
 }
 
@@ -68,3 +76,4 @@ function mapStrings(value: unknown, map: (text: string) => string): unknown {
   }
   return value;
 }
+

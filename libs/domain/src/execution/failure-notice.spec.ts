@@ -48,6 +48,13 @@ describe('failure notice', () => {
     });
   });
 
+  it("escapes a secret reference in what it quotes: the notice's executor sends it as text, never resolved", () => {
+    const quoting = { ...failed(true), error: { type: 'HttpError', message: 'HTTP 400: unknown ${secret:DB_PASSWORD}', retryable: false } };
+    const notice = failureNotice(due, quoting, 'x')!;
+    expect((notice.config.body as { error: { message: string } }).error.message).toBe('HTTP 400: unknown $${secret:DB_PASSWORD}');
+    expect(notice.config.headers).toEqual({ authorization: 'Bearer ${secret:HOOK}' }); // the task's own: resolved
+  });
+
   it('nothing for a failure that will be retried, for a task without notify, and never a notice of a notice', () => {
     expect(failureNotice(due, failed(false), 'x')).toBeUndefined();
     const { notify: _notify, ...withoutNotify } = due;

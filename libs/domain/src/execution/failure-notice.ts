@@ -1,4 +1,4 @@
-import type { RetryPolicy, TaskDue, TaskFailed } from '@sched/contracts';
+import { escapeSecretReferences, type RetryPolicy, type TaskDue, type TaskFailed } from '@sched/contracts';
 
 /** The notice's own execution: `<executionId>:notify`, of the pseudo task `<taskId>:notify`. */
 export const NOTIFY_SUFFIX = ':notify';
@@ -37,7 +37,8 @@ export function failureNotice(due: TaskDue['data'], failed: TaskFailed['data'], 
     taskId: `${due.taskId}${NOTIFY_SUFFIX}`,
     executionId: noticeExecutionId(due.executionId),
     executor: 'http',
-    config: { method: 'POST', url: due.notify.url, headers: { ...due.notify.headers }, body },
+    // The body is data sched did not author (an error message may quote anything): its ${secret:…} stay text.
+    config: { method: 'POST', url: due.notify.url, headers: { ...due.notify.headers }, body: escapeSecretReferences(body) },
     scheduledAt: failedAt,
     reason: 'notification',
     taskRevision: due.taskRevision,
