@@ -1,9 +1,8 @@
 import { get, query } from './api.js';
 import { badge, el, elapsed, progressBar, relative, reloader, when } from './format.js';
+import { ACTIVE, executionButtons } from './executions-view.js';
 import { errorText, historyItem } from './task-detail.js';
 import { executionHref, stepsPanel } from './workflow-steps.js';
-
-const ACTIVE = new Set(['due', 'running', 'paused']);
 
 /**
  * One execution: where it stands, its result or error, every attempt with its error and log lines, a workflow run's
@@ -70,7 +69,6 @@ export class ExecutionDetailView {
   }
 
   headerContent(execution, owner) {
-    const button = (label, action, style = 'small') => el('button', { type: 'button', class: style, onclick: () => action(execution) }, label);
     const ended = ['failed', 'cancelled'].includes(execution.status);
     const facts = [
       ['task', el('a', { href: `#/tasks/${encodeURIComponent(owner.taskId)}` }, owner.name)],
@@ -93,11 +91,10 @@ export class ExecutionDetailView {
     return [
       el('div', { class: 'panel-head' },
         el('h1', { style: 'flex: 1' }, owner.name, ' ', badge(execution.status)),
-        el('div', { class: 'actions' },
-          execution.status === 'running' ? button('Pause', this.actions.pauseExecution) : null,
-          execution.status === 'paused' ? button('Resume', this.actions.resumeExecution) : null,
-          ACTIVE.has(execution.status) ? button('Cancel', this.actions.cancel, 'small danger') : null,
-          execution.executor === 'workflow' && ended ? button('Resume run', this.actions.resumeRun) : null)),
+        el('div', { class: 'actions' }, executionButtons(execution, this.actions),
+          execution.executor === 'workflow' && ended
+            ? el('button', { type: 'button', class: 'small', onclick: () => this.actions.resumeRun(execution) }, 'Resume run')
+            : null)),
       el('p', { class: 'muted', style: 'margin: 0 0 12px' }, 'execution ', el('code', {}, execution.executionId)),
       ACTIVE.has(execution.status) && execution.status !== 'due' ? el('div', { id: 'execution-progress', style: 'max-width: 420px; margin-bottom: 12px' }, progressBar(execution)) : null,
       el('dl', { class: 'definition' }, facts.flatMap(([label, value]) => [el('dt', {}, label), el('dd', { dataset: { field: label } }, value)])),

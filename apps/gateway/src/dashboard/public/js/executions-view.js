@@ -6,7 +6,8 @@ const RELOADING_EVENTS = new Set([
   'TaskDue', 'TaskStarted', 'TaskSucceeded', 'TaskFailed', 'TaskRetried', 'TaskCancelled', 'TaskSkipped', 'TaskTimedOut', 'TaskCancelRequested',
   'ExecutionPaused', 'ExecutionResumed',
 ]);
-const ACTIVE = new Set(['due', 'running', 'paused']);
+/** An execution not over yet: due (waiting to start or to be retried), running, or paused mid-run. */
+export const ACTIVE = new Set(['due', 'running', 'paused']);
 
 /**
  * Recent executions with live progress bars. Progress events move the bars in place; the other execution events
@@ -69,18 +70,9 @@ export class ExecutionsView {
       progressCell,
       el('td', {}, String(execution.attempt || '—')),
       el('td', {}, elapsed(execution.durationMs)),
-      el('td', {}, el('div', { class: 'actions' }, this.buttons(execution))));
+      el('td', {}, el('div', { class: 'actions' }, executionButtons(execution, this.actions))));
     this.rows.set(execution.executionId, { execution, progressCell });
     return tr;
-  }
-
-  buttons(execution) {
-    const button = (label, action, style = 'small') => el('button', { type: 'button', class: style, onclick: () => action(execution) }, label);
-    return [
-      execution.status === 'running' ? button('Pause', this.actions.pauseExecution) : null,
-      execution.status === 'paused' ? button('Resume', this.actions.resumeExecution) : null,
-      ACTIVE.has(execution.status) ? button('Cancel', this.actions.cancel, 'small danger') : null,
-    ];
   }
 
   /** A live event: progress in place, anything else about an execution → reload once the read model has it. */
@@ -101,11 +93,21 @@ export class ExecutionsView {
 
 }
 
+/** Pause, Resume and Cancel, as the execution's status allows: in its row and on its page. */
+export function executionButtons(execution, actions) {
+  const button = (label, action, style = 'small') => el('button', { type: 'button', class: style, onclick: () => action(execution) }, label);
+  return [
+    execution.status === 'running' ? button('Pause', actions.pauseExecution) : null,
+    execution.status === 'paused' ? button('Resume', actions.resumeExecution) : null,
+    ACTIVE.has(execution.status) ? button('Cancel', actions.cancel, 'small danger') : null,
+  ];
+}
+
 /** Under the status: the error's type (its message on hover) and when it is retried, or why it was skipped or cancelled. */
 function statusNote(execution) {
   const retry = execution.retryAt && el('span', { class: 'sub retry-at', title: when(execution.retryAt) }, `attempt ${execution.attempt + 1} ${relative(execution.retryAt)}`);
   // While it runs or waits again, the error is the failed attempt's before it: said so, not as the execution's outcome.
-  const again = execution.status === 'running' || execution.status === 'due' || execution.status === 'paused';
+  const again = ACTIVE.has(execution.status);
   if (execution.error) return [el('span', { class: 'sub error', title: execution.error.message }, again ? `after ${execution.error.type}` : execution.error.type), retry];
   const reason = execution.endReason;
   if (!reason) return null;
