@@ -208,27 +208,20 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const actor = new ExecutionActor(this.store, item.executionId, this.config.instanceId);
     const seed = seedOf(work, msg.info, Date.now(), this.stillEndsWith);
     const state = seed ? actor.seed(seed) : await actor.load();
-    switch (triageWorkItem(state, item, msg.info.deliveryCount, Date.now())) {
+    const triage = triageWorkItem(state, item, msg.info.deliveryCount, Date.now());
+    switch (triage) {
       case 'unknown':
         msg.term();
         return;
       case 'drop':
         msg.ack();
         return;
-      case 'held-elsewhere': {
-        const { attempt, workerId } = state as KnownExecutionState;
-        if (workerId !== undefined && (await this.workers!.isAlive(workerId))) {
-          msg.ack(); // a duplicate: the worker holds its own delivery, which comes back should it die
-          return;
-        }
-        const message = `worker ${workerId} is not running here (no heartbeat in ${WORKERS_BUCKET} for ${WORKER_TTL_MS / 1000} s): its attempt never ends by itself`;
-        await actor.fail(attempt, { type: 'WorkerLost', message, retryable: true });
-        msg.ack();
-        return;
-      }
+      case 'held-elsewhere':
       case 'worker-lost': {
         const { attempt, workerId } = state as KnownExecutionState;
-        await actor.fail(attempt, { type: 'WorkerLost', message: `worker ${workerId} stopped heartbeating`, retryable: true });
+        const lost = triage === 'worker-lost' ? `worker ${workerId} stopped heartbeating` : await this.notRunning(workerId);
+        // undefined: a duplicate while its worker runs it; that worker holds its own delivery, back should it die.
+        if (lost !== undefined) await actor.fail(attempt, { type: 'WorkerLost', message: lost, retryable: true });
         msg.ack();
         return;
       }
@@ -271,6 +264,12 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     if (!this.metrics || !onTime) return;
     const instantMs = notBeforeOf(work.item) ?? Date.parse(due.scheduledAt);
     this.metrics.firstAttemptStarted(due.executor, work.receivedAtMs < instantMs ? 'ahead' : 'late', startedMs - instantMs);
+  }
+
+  /** Why the worker a running attempt names is gone (no entry in the worker registry), or undefined while it is alive. */
+  private async notRunning(workerId: string | undefined): Promise<string | undefined> {
+    if (workerId !== undefined && (await this.workers!.isAlive(workerId))) return undefined;
+    return `worker ${workerId} is not running here (no heartbeat in ${WORKERS_BUCKET} for ${WORKER_TTL_MS / 1000} s): its attempt never ends by itself`;
   }
 
   private async runStarted(actor: ExecutionActor, work: Work, msg: JsMsg, permit: RunPermit): Promise<void> {
