@@ -6,6 +6,7 @@ export * from './streams';
 export * from './subjects';
 export * from './envelope';
 export * from './schedules';
+export * from './schedule-exclusions';
 export * from './task-definition';
 export * from './execution-policy';
 export * from './validation';

@@ -1,6 +1,9 @@
-import { Cron } from 'croner';
 import { z } from 'zod';
+import { CRON_NICKNAMES, cronExpressionIssue, timezoneIssue } from './cron-expression';
 import { formatDurationMs, parseDurationMs } from './duration';
+import { normalizeExclusions, scheduleExclusionsInputSchema, scheduleExclusionsSchema, type ScheduleExclusionInput } from './schedule-exclusions';
+
+export { CRON_NICKNAMES, cronExpressionIssue, timezoneIssue };
 
 export const MIN_INTERVAL_MS = 1000;
 export const MAX_INTERVAL_MS = 366 * 86_400_000;
@@ -19,6 +22,7 @@ const commonFields = {
   endAt: isoInstant.optional(),
   jitterMs: z.number().int().min(0).max(MAX_JITTER_MS).optional(),
   maxFires: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  exclude: scheduleExclusionsSchema.optional(),
 };
 const windowIsOrdered = (spec: { startAt?: string; endAt?: string }) =>
   spec.startAt === undefined || spec.endAt === undefined || Date.parse(spec.endAt) > Date.parse(spec.startAt);
@@ -38,40 +42,6 @@ export const intervalScheduleSchema = z
   })
   .refine(windowIsOrdered, windowRule());
 export type IntervalSchedule = z.infer<typeof intervalScheduleSchema>;
-
-/** Returns why a time zone is unusable, or undefined. Intl is what croner itself converts with, so it is the judge. */
-export function timezoneIssue(timezone: string): string | undefined {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return undefined;
-  } catch {
-    return `"${timezone}" is not an IANA time zone such as "UTC", "Europe/Berlin" or "America/New_York"`;
-  }
-}
-
-/**
- * Returns why a cron expression is unusable, or undefined. We accept exactly 5 fields (minute precision) or 6 (seconds
- * first); 7-field year patterns are refused so the contract stays portable (nicknames such as "@daily" are turned
- * into their 5 fields on input, see CRON_NICKNAMES, and never stored).
- * `requireMatch` also refuses expressions that can never fire ("0 0 30 2 *"); it costs up to ~50 ms for those, so it
- * runs on user input only, not each time a stored event is validated.
- */
-export function cronExpressionIssue(expression: string, timezone: string, requireMatch = false): string | undefined {
-  const fields = expression.trim().split(/\s+/).length;
-  if (fields !== 5 && fields !== 6) {
-    const nicknames = fields === 1 && expression.trim().startsWith('@') ? `, or one of ${Object.keys(CRON_NICKNAMES).join(', ')}` : '';
-    return `cron expression must have 5 fields (minute hour day month weekday) or 6 (seconds first)${nicknames}, got ${fields}`;
-  }
-  try {
-    const cron = new Cron(expression, { timezone, paused: true, mode: '5-or-6-parts' });
-    if (requireMatch && cron.nextRun(new Date(0)) === null) return 'cron expression never matches any date';
-    return undefined;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // "0 9 * * 1-5 2030" reads as seconds first, so the year lands in the weekday: say how 6 fields are read.
-    return fields === 6 ? `${message} (6 fields are read seconds first: second minute hour day month weekday; no year field)` : message;
-  }
-}
 
 /** Stored form of a cron schedule. `expression` is normalized to single spaces, so equal schedules compare equal. */
 export const cronScheduleSchema = z
@@ -126,14 +96,15 @@ const commonInputFields = {
   endAt: isoInstant.optional(),
   jitterMs: durationInput('jitterMs').optional(),
   maxFires: commonFields.maxFires,
+  exclude: scheduleExclusionsInputSchema.optional(),
 };
-type CommonInput = { startAt?: string; endAt?: string; jitterMs?: number; maxFires?: number };
+type CommonInput = { startAt?: string; endAt?: string; jitterMs?: number; maxFires?: number; exclude?: readonly ScheduleExclusionInput[] };
 
 /**
  * Validates the common fields and returns them in stored form: instants normalized to UTC ("...Z") and absent fields
  * left out (not `undefined`), so a stored spec serializes the same way every time. Returns undefined after an issue.
  */
-function commonOutput(input: CommonInput, ctx: z.RefinementCtx): ScheduleCommon | undefined {
+function commonOutput(input: CommonInput, ctx: z.RefinementCtx, zone = DEFAULT_CRON_TIMEZONE): ScheduleCommon | undefined {
   const out: ScheduleCommon = {};
   if (input.startAt !== undefined) out.startAt = new Date(input.startAt).toISOString();
   if (input.endAt !== undefined) out.endAt = new Date(input.endAt).toISOString();
@@ -150,6 +121,11 @@ function commonOutput(input: CommonInput, ctx: z.RefinementCtx): ScheduleCommon 
     out.jitterMs = input.jitterMs;
   }
   if (input.maxFires !== undefined) out.maxFires = input.maxFires;
+  if (input.exclude !== undefined) {
+    const exclude = normalizeExclusions(input.exclude, zone, ctx);
+    if (!exclude) return undefined;
+    out.exclude = exclude;
+  }
   return out;
 }
 
@@ -187,20 +163,6 @@ export const intervalScheduleInputSchema = z
   });
 
 /**
- * Vixie cron's nicknames, taken on input and stored as the 5 fields they stand for (what is stored stays 5 or 6
- * fields, as every reader of the events expects). `@reboot` has no meaning for a scheduler and stays refused.
- */
-export const CRON_NICKNAMES: Readonly<Record<string, string>> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
-
-/**
  * `{ "type": "cron", "expression": "0 9 * * MON-FRI", "timezone": "Europe/Berlin" }`; timezone defaults to UTC. A
  * nickname (`@daily`) is stored as its fields.
  */
@@ -226,7 +188,7 @@ export const cronScheduleInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['expression'], message: exprIssue });
       return z.NEVER;
     }
-    const common = commonOutput(input, ctx);
+    const common = commonOutput(input, ctx, timezone);
     if (!common) return z.NEVER;
     return { type: 'cron', expression, timezone, ...common };
   });

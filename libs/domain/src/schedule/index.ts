@@ -1,4 +1,5 @@
 export * from './schedule.occurrences';
+export * from './exclusions';
 export * from './schedule.jitter';
 export * from './next-fires';
 export * from './misfire';

@@ -57,7 +57,7 @@ export function nextFires(
 
 /** Occurrences in (fromMs, toMs], counting at most `limit`. */
 export function countOccurrences(specs: readonly ScheduleSpec[], fromMs: number, toMs: number, limit: number): number {
-  if (specs.length === 1 && specs[0].type === 'interval') return Math.min(intervalCount(specs[0], fromMs, toMs), limit, specs[0].maxFires ?? Infinity);
+  if (specs.length === 1 && specs[0].type === 'interval' && specs[0].exclude === undefined) return Math.min(intervalCount(specs[0], fromMs, toMs), limit, specs[0].maxFires ?? Infinity);
   let count = 0;
   let cursor = fromMs;
   while (count < limit) {

@@ -1,6 +1,7 @@
 import type { IntervalSchedule, ScheduleCommon, ScheduleSpec } from '@sched/contracts';
 import { assertNever } from '../decider';
 import { nextCronAfter } from './cron.occurrences';
+import { excludedUntil } from './exclusions';
 
 /**
  * Occurrence math. Everything here is pure: time comes in as epoch ms and the result depends on nothing else, so every
@@ -38,16 +39,31 @@ function unboundedAfter(spec: ScheduleSpec, afterMs: number): number | undefined
 }
 
 /**
+ * How many excluded stretches in a row the search for the next occurrence passes before it takes the schedule to
+ * have no more occurrences (each costs up to ~60 µs; a stretch is a whole window, day, hour or minute, so this is
+ * years of excluded days). assertSchedulesCanFire refuses a schedule that ends this way when it is set.
+ */
+export const MAX_EXCLUDED_STRETCHES = 5000;
+
+/**
  * The nominal instant of the first occurrence strictly after `afterMs`, or undefined when there is none (past endAt,
- * a one-shot already passed, a cron that never matches again). maxFires is not applied: it needs the fire count.
+ * a one-shot already passed, a cron that never matches again), skipping the schedule's exclusions. maxFires is not
+ * applied: it needs the fire count.
  * Occurrences are whole milliseconds for every spec type, so "at or after startAt" is "strictly after startAt - 1".
  */
 export function nextFireAfter(spec: ScheduleSpec, afterMs: number): number | undefined {
   const { startMs, endMs } = scheduleWindow(spec);
-  const from = startMs > afterMs ? startMs - 1 : afterMs;
-  if (from >= endMs) return undefined;
-  const next = unboundedAfter(spec, from);
-  return next === undefined || next > endMs ? undefined : next;
+  let cursor = startMs > afterMs ? startMs - 1 : afterMs;
+  for (let step = 0; step < MAX_EXCLUDED_STRETCHES; step++) {
+    if (cursor >= endMs) return undefined;
+    const next = unboundedAfter(spec, cursor);
+    if (next === undefined || next > endMs) return undefined;
+    const until = spec.exclude === undefined ? undefined : excludedUntil(spec.exclude, next);
+    if (until === undefined) return next;
+    // Search on from the end of the stretch: "strictly after until - 1" lets an occurrence at `until` itself fire.
+    cursor = Math.max(until - 1, next);
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ErrorCode, SchedError, deletedNotFound, invalidState, isoTime, notFound, type ScheduleSpec, type TaskDefinition, type TaskEvent } from '@sched/contracts';
-import { nextFireAfter } from '../schedule/schedule.occurrences';
+import { MAX_EXCLUDED_STRETCHES, nextFireAfter } from '../schedule/schedule.occurrences';
 import type { KnownTaskState, TaskState } from './task.state';
 
 /** The executor type that only ever runs when triggered by hand. */
@@ -32,6 +32,9 @@ export function assertSchedulesCanFire(schedules: readonly ScheduleSpec[], nowMs
       issues.push({ path: `schedules.${index}.at`, message: `${spec.at} has passed (now ${now}): a one-shot must lie in the future; trigger the task to run it now` });
     } else if (spec.endAt !== undefined && Date.parse(spec.endAt) <= nowMs) {
       issues.push({ path: `schedules.${index}.endAt`, message: `${spec.endAt} has passed (now ${now}): the schedule would never fire` });
+    } else if (spec.exclude !== undefined && nextFireAfter({ ...spec, exclude: undefined }, nowMs) !== undefined) {
+      const message = `excludes every occurrence after now (${now}), as far as ${MAX_EXCLUDED_STRETCHES} excluded stretches in a row: the schedule would never fire`;
+      issues.push({ path: `schedules.${index}.exclude`, message });
     } else {
       issues.push({ path: `schedules.${index}`, message: `no occurrence after now (${now}): the schedule would never fire` });
     }

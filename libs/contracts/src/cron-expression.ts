@@ -1,0 +1,49 @@
+import { Cron } from 'croner';
+
+/** Returns why a time zone is unusable, or undefined. Intl is what croner itself converts with, so it is the judge. */
+export function timezoneIssue(timezone: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return undefined;
+  } catch {
+    return `"${timezone}" is not an IANA time zone such as "UTC", "Europe/Berlin" or "America/New_York"`;
+  }
+}
+
+/**
+ * Returns why a cron expression is unusable, or undefined. We accept exactly 5 fields (minute precision) or 6 (seconds
+ * first); 7-field year patterns are refused so the contract stays portable (nicknames such as "@daily" are turned
+ * into their 5 fields on input, see CRON_NICKNAMES, and never stored).
+ * `requireMatch` also refuses expressions that can never fire ("0 0 30 2 *"); it costs up to ~50 ms for those, so it
+ * runs on user input only, not each time a stored event is validated.
+ */
+export function cronExpressionIssue(expression: string, timezone: string, requireMatch = false): string | undefined {
+  const fields = expression.trim().split(/\s+/).length;
+  if (fields !== 5 && fields !== 6) {
+    const nicknames = fields === 1 && expression.trim().startsWith('@') ? `, or one of ${Object.keys(CRON_NICKNAMES).join(', ')}` : '';
+    return `cron expression must have 5 fields (minute hour day month weekday) or 6 (seconds first)${nicknames}, got ${fields}`;
+  }
+  try {
+    const cron = new Cron(expression, { timezone, paused: true, mode: '5-or-6-parts' });
+    if (requireMatch && cron.nextRun(new Date(0)) === null) return 'cron expression never matches any date';
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // "0 9 * * 1-5 2030" reads as seconds first, so the year lands in the weekday: say how 6 fields are read.
+    return fields === 6 ? `${message} (6 fields are read seconds first: second minute hour day month weekday; no year field)` : message;
+  }
+}
+
+/**
+ * Vixie cron's nicknames, taken on input and stored as the 5 fields they stand for (what is stored stays 5 or 6
+ * fields, as every reader of the events expects). `@reboot` has no meaning for a scheduler and stays refused.
+ */
+export const CRON_NICKNAMES: Readonly<Record<string, string>> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};

@@ -1,0 +1,77 @@
+import type { CronExclusion, DatesExclusion, ScheduleExclusion } from '@sched/contracts';
+import { cronFor } from './cron.occurrences';
+
+/**
+ * Whether an instant falls in a schedule's exclusions, and if so, how far the excluded stretch around it reaches, so
+ * the search for the next occurrence jumps past it instead of stepping through each occurrence it holds (a 1 s
+ * interval over an excluded weekend is 172,800 occurrences; the jump makes it one step).
+ */
+
+const MINUTE_MS = 60_000;
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date ("2027-12-25") of an instant in a zone; en-CA formats dates as ISO does. */
+function localDate(atMs: number, timezone: string): string {
+  let format = dateFormats.get(timezone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timezone, format);
+  }
+  return format.format(atMs);
+}
+
+/** The first instant of the next local day (croner knows the zone's transitions, midnights skipped by DST included). */
+function nextLocalMidnight(atMs: number, timezone: string): number {
+  return cronFor('0 0 * * *', timezone).nextRun(new Date(atMs))!.getTime();
+}
+
+function nextLocalHour(atMs: number, timezone: string): number {
+  return cronFor('0 * * * *', timezone).nextRun(new Date(atMs))!.getTime();
+}
+
+function datesExcludedUntil(exclusion: DatesExclusion, atMs: number): number | undefined {
+  return exclusion.dates.includes(localDate(atMs, exclusion.timezone)) ? nextLocalMidnight(atMs, exclusion.timezone) : undefined;
+}
+
+/**
+ * A cron exclusion covers each whole minute it matches (each second, for 6 fields). Where its finer fields are all
+ * `*`, a match covers the whole enclosing hour or day, which is where the stretch is taken to end.
+ */
+function cronExcludedUntil(exclusion: CronExclusion, atMs: number): number | undefined {
+  const fields = exclusion.expression.split(' ');
+  const seconds = fields.length === 6;
+  const unitMs = seconds ? 1000 : MINUTE_MS;
+  const unitStart = atMs - (((atMs % unitMs) + unitMs) % unitMs);
+  if (!cronFor(exclusion.expression, exclusion.timezone).match(new Date(unitStart))) return undefined;
+  const [minute, hour] = seconds ? fields.slice(1, 3) : fields.slice(0, 2);
+  const wholeMinutes = !seconds || fields[0] === '*';
+  if (wholeMinutes && minute === '*' && hour === '*') return nextLocalMidnight(atMs, exclusion.timezone);
+  if (wholeMinutes && minute === '*') return nextLocalHour(atMs, exclusion.timezone);
+  return wholeMinutes ? unitStart - (unitStart % MINUTE_MS) + MINUTE_MS : unitStart + unitMs;
+}
+
+function excludedUntilBy(exclusion: ScheduleExclusion, atMs: number): number | undefined {
+  switch (exclusion.type) {
+    case 'window': {
+      const to = Date.parse(exclusion.to);
+      return atMs >= Date.parse(exclusion.from) && atMs < to ? to : undefined;
+    }
+    case 'dates':
+      return datesExcludedUntil(exclusion, atMs);
+    case 'cron':
+      return cronExcludedUntil(exclusion, atMs);
+  }
+}
+
+/**
+ * Undefined when `atMs` is not excluded; otherwise the end (exclusive) of the excluded stretch it lies in: the first
+ * instant none of the exclusions that matched covers (another exclusion may cover it; the caller checks again).
+ */
+export function excludedUntil(exclusions: readonly ScheduleExclusion[], atMs: number): number | undefined {
+  let until: number | undefined;
+  for (const exclusion of exclusions) {
+    const end = excludedUntilBy(exclusion, atMs);
+    if (end !== undefined && (until === undefined || end > until)) until = end;
+  }
+  return until;
+}
