@@ -1,4 +1,4 @@
-import { formatDurationMs, type ScheduleSpec, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
+import { formatDurationMs, type ScheduleExclusion, type ScheduleSpec, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
 import { fields, table, when, whenIn } from './output';
 
 export const taskTable = (tasks: readonly TaskView[]): string =>
@@ -22,8 +22,17 @@ function scheduleText(spec: ScheduleSpec): string {
     spec.endAt && `until ${when(spec.endAt)}`,
     spec.jitterMs && `jitter up to ${ms(spec.jitterMs)}`,
     spec.maxFires && `at most ${spec.maxFires} fires`,
+    ...(spec.exclude ?? []).map(exclusionText),
   ].filter(Boolean);
   return bounds.length > 0 ? `${what} (${bounds.join(', ')})` : what;
+}
+
+/** An exclusion in words; a long holiday list shows its first dates and how many more. */
+function exclusionText(exclusion: ScheduleExclusion): string {
+  if (exclusion.type === 'window') return `not ${when(exclusion.from)} – ${when(exclusion.to)}`;
+  if (exclusion.type === 'cron') return `not when "${exclusion.expression}" matches (${exclusion.timezone})`;
+  const more = exclusion.dates.length > 5 ? ` and ${exclusion.dates.length - 5} more` : '';
+  return `not on ${exclusion.dates.slice(0, 5).join(', ')}${more} (${exclusion.timezone})`;
 }
 
 /**

@@ -17,6 +17,9 @@ export interface DefinitionFlags {
   readonly tz?: string;
   readonly at?: string;
   readonly schedule?: readonly string[];
+  readonly excludeDates?: readonly string[];
+  readonly excludeCron?: readonly string[];
+  readonly excludeWindow?: readonly string[];
   readonly tag?: readonly string[];
   readonly maxRetries?: number;
   readonly retryInterval?: string;
@@ -58,16 +61,38 @@ export function readTaskFile(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * The --exclude-* flags as a schedule's `exclude`; the server validates each one and gives each the schedule's time
+ * zone (its --tz for a cron schedule, UTC otherwise). A window is written as ISO 8601 writes intervals: `from/to`.
+ */
+function exclusionsFrom(flags: DefinitionFlags): unknown[] | undefined {
+  const dates = (flags.excludeDates ?? []).flatMap((list) => list.split(',').map((date) => date.trim()).filter(Boolean));
+  const windows = (flags.excludeWindow ?? []).map((window) => {
+    const [from, to, ...rest] = window.split('/');
+    if (!from || !to || rest.length > 0) throw new UsageError(`--exclude-window takes <from>/<to>, two ISO instants: got "${window}"`);
+    return { type: 'window', from: from.trim(), to: to.trim() };
+  });
+  const exclude = [
+    ...windows,
+    ...(dates.length > 0 ? [{ type: 'dates', dates }] : []),
+    ...(flags.excludeCron ?? []).map((expression) => ({ type: 'cron', expression })),
+  ];
+  return exclude.length > 0 ? exclude : undefined;
+}
+
 /** Schedules from the flags: --every (with --offset), --cron (with --tz), --at, and raw --schedule JSON. */
 function schedulesFrom(flags: DefinitionFlags): unknown[] | undefined {
   // A modifier without the schedule it modifies would be dropped without a word (a cron left in UTC).
   if (flags.tz !== undefined && !flags.cron) throw new UsageError('--tz is the time zone of --cron: give --cron too (or a --schedule with its timezone)');
   if (flags.offset !== undefined && !flags.every) throw new UsageError('--offset shifts the --every schedule: give --every too');
-  const schedules: unknown[] = [];
+  const schedules: Array<Record<string, unknown>> = [];
   if (flags.every) schedules.push({ type: 'interval', every: flags.every, ...(flags.offset ? { offset: flags.offset } : {}) });
   if (flags.cron) schedules.push({ type: 'cron', expression: flags.cron, ...(flags.tz ? { timezone: flags.tz } : {}) });
   if (flags.at) schedules.push({ type: 'once', at: flags.at });
-  for (const raw of flags.schedule ?? []) schedules.push(parseJsonFlag('schedule', raw));
+  const exclude = exclusionsFrom(flags);
+  if (exclude && schedules.length === 0) throw new UsageError('--exclude-* leave instants out of --every, --cron or --at: give one of them too (a --schedule carries its own "exclude")');
+  if (exclude) for (const schedule of schedules) schedule.exclude = exclude;
+  for (const raw of flags.schedule ?? []) schedules.push(parseJsonFlag('schedule', raw) as Record<string, unknown>);
   return schedules.length > 0 ? schedules : undefined;
 }
 

@@ -29,8 +29,17 @@ function scheduleText(spec) {
     spec.endAt && `until ${when(spec.endAt)}`,
     spec.jitterMs && `jitter up to ${durationText(spec.jitterMs)}`,
     spec.maxFires && `at most ${spec.maxFires} fires`,
+    ...(spec.exclude ?? []).map(exclusionText),
   ].filter(Boolean);
   return bounds.length ? `${describeSchedule(spec)} (${bounds.join(', ')})` : describeSchedule(spec);
+}
+
+/** An exclusion in words, as schedctl's render.ts writes it (this page has no build step to share it). */
+function exclusionText(exclusion) {
+  if (exclusion.type === 'window') return `not ${when(exclusion.from)} – ${when(exclusion.to)}`;
+  if (exclusion.type === 'cron') return `not when "${exclusion.expression}" matches (${exclusion.timezone})`;
+  const more = exclusion.dates.length > 5 ? ` and ${exclusion.dates.length - 5} more` : '';
+  return `not on ${exclusion.dates.slice(0, 5).join(', ')}${more} (${exclusion.timezone})`;
 }
 
 function retryText(task) {
