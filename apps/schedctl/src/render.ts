@@ -30,9 +30,9 @@ function scheduleText(spec: ScheduleSpec): string {
 /** An exclusion in words; a long holiday list shows its first dates and how many more. */
 function exclusionText(exclusion: ScheduleExclusion): string {
   if (exclusion.type === 'window') return `not ${when(exclusion.from)} – ${when(exclusion.to)}`;
-  if (exclusion.type === 'cron') return `not when "${exclusion.expression}" matches (${exclusion.timezone})`;
+  if (exclusion.type === 'cron') return `not when "${exclusion.expression}" matches in ${exclusion.timezone}`;
   const more = exclusion.dates.length > 5 ? ` and ${exclusion.dates.length - 5} more` : '';
-  return `not on ${exclusion.dates.slice(0, 5).join(', ')}${more} (${exclusion.timezone})`;
+  return `not on ${exclusion.dates.slice(0, 5).join(', ')}${more} in ${exclusion.timezone}`;
 }
 
 /**

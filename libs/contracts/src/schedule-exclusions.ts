@@ -18,7 +18,7 @@ export const MAX_EXCLUSIONS = 32;
 export const MAX_EXCLUDED_DATES = 400;
 
 const isoInstant = z.iso.datetime({ offset: true });
-const isoDate = z.iso.date();
+const isoDate = z.iso.date({ message: 'must be a calendar date such as "2027-12-25"' });
 
 const windowExclusionSchema = z.object({ type: z.literal('window'), from: isoInstant, to: isoInstant });
 const datesExclusionSchema = z.object({

@@ -37,9 +37,9 @@ function scheduleText(spec) {
 /** An exclusion in words, as schedctl's render.ts writes it (this page has no build step to share it). */
 function exclusionText(exclusion) {
   if (exclusion.type === 'window') return `not ${when(exclusion.from)} – ${when(exclusion.to)}`;
-  if (exclusion.type === 'cron') return `not when "${exclusion.expression}" matches (${exclusion.timezone})`;
+  if (exclusion.type === 'cron') return `not when "${exclusion.expression}" matches in ${exclusion.timezone}`;
   const more = exclusion.dates.length > 5 ? ` and ${exclusion.dates.length - 5} more` : '';
-  return `not on ${exclusion.dates.slice(0, 5).join(', ')}${more} (${exclusion.timezone})`;
+  return `not on ${exclusion.dates.slice(0, 5).join(', ')}${more} in ${exclusion.timezone}`;
 }
 
 function retryText(task) {
