@@ -39,6 +39,7 @@ describe('failure notice', () => {
           attempt: 2,
           endedAt: '2030-01-01T00:00:05.000Z',
           error: { type: 'CommandFailed', message: 'backup exited with code 2', retryable: true },
+          text: 'sched: t1@1000 of task t1 failed for good (attempt 2, CommandFailed): backup exited with code 2',
         },
       },
       scheduledAt: '2030-01-01T00:00:05.010Z',
@@ -52,7 +53,14 @@ describe('failure notice', () => {
     const quoting = { ...failed(true), error: { type: 'HttpError', message: 'HTTP 400: unknown ${secret:DB_PASSWORD}', retryable: false } };
     const notice = failureNotice(due, quoting, 'x')!;
     expect((notice.config.body as { error: { message: string } }).error.message).toBe('HTTP 400: unknown $${secret:DB_PASSWORD}');
+    expect((notice.config.body as { text: string }).text).toMatch(/: HTTP 400: unknown \$\$\{secret:DB_PASSWORD\}$/);
     expect(notice.config.headers).toEqual({ authorization: 'Bearer ${secret:HOOK}' }); // the task's own: resolved
+  });
+
+  it("the one-line text a chat webhook posts quotes a long message's start", () => {
+    const long = { ...failed(true), attempt: 1, error: { type: 'Timeout', message: 'x'.repeat(1000), retryable: true } };
+    const text = (failureNotice(due, long, 'x')!.config.body as { text: string }).text;
+    expect(text).toBe(`sched: t1@1000 of task t1 failed for good (its only attempt, Timeout): ${'x'.repeat(300)}…`);
   });
 
   it('nothing for a failure that will be retried, for a task without notify, and never a notice of a notice', () => {

@@ -15,6 +15,20 @@ export const NOTICE_RETRY: RetryPolicy = {
   nonRetryableErrorTypes: [],
 };
 
+/** Longest error message the notice's one-line summary quotes (the whole one is in `error`). */
+const TEXT_MESSAGE_CHARS = 300;
+
+/**
+ * One line saying what failed, as `text`: the field Slack's, Mattermost's, Rocket.Chat's and Google Chat's incoming
+ * webhooks post (Slack refuses a body without it), so the notice URL may be a chat channel's webhook as it is.
+ */
+function noticeText(due: TaskDue['data'], failed: TaskFailed['data']): string {
+  const { type, message } = failed.error;
+  const quoted = message.length > TEXT_MESSAGE_CHARS ? `${message.slice(0, TEXT_MESSAGE_CHARS)}…` : message;
+  const attempts = failed.attempt === 1 ? 'its only attempt' : `attempt ${failed.attempt}`;
+  return `sched: ${due.executionId} of task ${due.taskId} failed for good (${attempts}, ${type}): ${quoted}`;
+}
+
 /**
  * The TaskDue of the notice that an execution failed for good, when its task asks for one (`notify` on its TaskDue),
  * else undefined. The notice is an `http` POST of what happened, due when the failure was recorded (`failedAt`), so a
@@ -32,6 +46,7 @@ export function failureNotice(due: TaskDue['data'], failed: TaskFailed['data'], 
     attempt: failed.attempt,
     endedAt: failed.endedAt,
     error: failed.error,
+    text: noticeText(due, failed),
   };
   return {
     taskId: `${due.taskId}${NOTIFY_SUFFIX}`,
