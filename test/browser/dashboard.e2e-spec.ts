@@ -123,13 +123,15 @@ suite('dashboard in chromium', () => {
     expect(browserErrors).toEqual([]);
   });
 
-  it('copies a task with the execution policy the form does not show, and edits its max attempts alone', async () => {
+  it('copies a task with the execution policy and schedule bounds the form does not show, and edits its max attempts alone', async () => {
     const policy = {
       retry: { maxAttempts: 4, backoff: 'fixed', initialInterval: '3s', nonRetryableErrorTypes: ['Bad'] },
       timeouts: { startToClose: '45s' },
       maxConcurrent: 3,
       overlap: 'buffer-one',
       misfire: { policy: 'skip', catchupWindow: '5m' },
+      notify: { url: 'https://hooks.example.com/copied' },
+      schedules: [{ type: 'interval', every: '1h', jitterMs: '5s', maxFires: 10, exclude: [{ type: 'dates', dates: ['2031-12-25'] }] }],
     };
     await createTask(system, { name: 'with policy', executor: 'noop', ...policy });
     await page.goto(`${system.httpUrl}/#/`);
@@ -139,6 +141,8 @@ suite('dashboard in chromium', () => {
     const copyRow = page.locator('#tasks-panel tr', { hasText: 'with policy (copy)' });
     await copyRow.waitFor({ timeout: 10_000 });
     await copyRow.getByRole('button', { name: 'Edit' }).click();
+    // The schedule row says what it keeps of the schedule beyond its own fields.
+    expect(await form.locator('.kept-bounds').textContent()).toBe('Kept as set through the API: jitter up to 5s, at most 10 fires, not on 2031-12-25 in UTC');
     await form.locator('input[name="maxAttempts"]').fill('7');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('.toast', { hasText: 'Saved' }).waitFor();
@@ -151,6 +155,8 @@ suite('dashboard in chromium', () => {
       maxConcurrent: 3,
       overlap: 'buffer-one',
       misfire: { policy: 'skip', catchupWindowMs: 300_000 },
+      notify: { url: 'https://hooks.example.com/copied' },
+      schedules: [{ type: 'interval', everyMs: 3_600_000, offsetMs: 0, jitterMs: 5000, maxFires: 10, exclude: [{ type: 'dates', dates: ['2031-12-25'], timezone: 'UTC' }] }],
     });
     expect(browserErrors).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { post } from './api.js';
 import { durationText, el, when } from './format.js';
+import { scheduleBounds } from './task-definition.js';
 
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 const ZONES = [...new Set(['UTC', LOCAL_ZONE, 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo'])];
@@ -64,13 +65,14 @@ export class ScheduleEditor {
   value() {
     return [...this.list.children].map((row) => {
       const field = (name) => row.querySelector(`[name="${name}"]`)?.value.trim() ?? '';
+      const kept = KEPT_FIELDS.has(row) ? KEPT_FIELDS.get(row) : {};
       switch (row.dataset.type) {
         case 'interval':
-          return { type: 'interval', every: field('every'), ...(field('offset') ? { offset: field('offset') } : {}) };
+          return { type: 'interval', every: field('every'), ...(field('offset') ? { offset: field('offset') } : {}), ...kept };
         case 'cron':
-          return { type: 'cron', expression: field('expression'), timezone: field('timezone') || 'UTC' };
+          return { type: 'cron', expression: field('expression'), timezone: field('timezone') || 'UTC', ...kept };
         default:
-          return { type: 'once', at: field('at') ? new Date(field('at')).toISOString() : '' };
+          return { type: 'once', at: field('at') ? new Date(field('at')).toISOString() : '', ...kept };
       }
     });
   }
@@ -97,6 +99,14 @@ export class ScheduleEditor {
   }
 }
 
+/**
+ * What a row does not show of the schedule it was made from (window, jitter, fire budget, exclusions), sent back
+ * with it: an edit of the task's name must not drop a schedule's holidays. The row says it keeps them; removing the
+ * row drops them with it. (These fields are in the stored form, which the API takes as input as it is.)
+ */
+const KEPT_FIELDS = new WeakMap();
+const KEPT_NAMES = ['startAt', 'endAt', 'jitterMs', 'maxFires', 'exclude'];
+
 function scheduleRow(spec, onChange, onRemove) {
   const input = (name, label, value, attributes = {}) =>
     el('label', {}, label, el('input', { name, value: value ?? '', oninput: onChange, ...attributes }));
@@ -107,10 +117,15 @@ function scheduleRow(spec, onChange, onRemove) {
       input('timezone', 'Time zone', spec.timezone ?? LOCAL_ZONE, { list: 'time-zones' })],
     once: () => [input('at', 'At (local time)', spec.at ? toLocalInput(spec.at) : '', { type: 'datetime-local', required: true }), el('span')],
   };
-  return el('div', { class: 'schedule-row', dataset: { type: spec.type } },
+  const kept = Object.fromEntries(KEPT_NAMES.filter((name) => spec[name] !== undefined).map((name) => [name, spec[name]]));
+  const bounds = scheduleBounds(kept);
+  const row = el('div', { class: 'schedule-row', dataset: { type: spec.type } },
     el('label', {}, 'Type', el('span', { class: 'schedule-type' }, spec.type)),
     ...fields[spec.type](),
-    el('button', { type: 'button', class: 'small danger', title: 'remove this schedule', onclick: onRemove }, 'Remove'));
+    el('button', { type: 'button', class: 'small danger', title: 'remove this schedule', onclick: onRemove }, 'Remove'),
+    bounds.length ? el('div', { class: 'muted wide kept-bounds', style: 'grid-column: 1 / -1' }, `Kept as set through the API: ${bounds.join(', ')}`) : null);
+  KEPT_FIELDS.set(row, kept);
+  return row;
 }
 
 function cronHelp(use) {

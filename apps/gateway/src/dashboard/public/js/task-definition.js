@@ -24,14 +24,19 @@ export function definitionPanel(task) {
 }
 
 function scheduleText(spec) {
-  const bounds = [
+  const bounds = scheduleBounds(spec);
+  return bounds.length ? `${describeSchedule(spec)} (${bounds.join(', ')})` : describeSchedule(spec);
+}
+
+/** A schedule's window, jitter, fire budget and exclusions in words (none: an empty list). */
+export function scheduleBounds(spec) {
+  return [
     spec.startAt && `from ${when(spec.startAt)}`,
     spec.endAt && `until ${when(spec.endAt)}`,
     spec.jitterMs && `jitter up to ${durationText(spec.jitterMs)}`,
     spec.maxFires && `at most ${spec.maxFires} fires`,
     ...(spec.exclude ?? []).map(exclusionText),
   ].filter(Boolean);
-  return bounds.length ? `${describeSchedule(spec)} (${bounds.join(', ')})` : describeSchedule(spec);
 }
 
 /** An exclusion in words, as schedctl's render.ts writes it (this page has no build step to share it). */

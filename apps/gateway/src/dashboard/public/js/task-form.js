@@ -62,7 +62,7 @@ export async function openTaskForm({ mode, task, onSaved }) {
 }
 
 /** A task's execution policy as a create or update payload takes it: the view holds intervals and timeouts in ms. */
-function policyInput({ retry, timeouts, maxConcurrent, overlap, misfire }) {
+function policyInput({ retry, timeouts, maxConcurrent, overlap, misfire, notify }) {
   return {
     ...(retry ? { retry: { maxAttempts: retry.maxAttempts, backoff: retry.backoff, initialInterval: retry.initialIntervalMs, multiplier: retry.multiplier,
       maxInterval: retry.maxIntervalMs, jitter: retry.jitter, nonRetryableErrorTypes: retry.nonRetryableErrorTypes } } : {}),
@@ -70,6 +70,7 @@ function policyInput({ retry, timeouts, maxConcurrent, overlap, misfire }) {
     ...(maxConcurrent ? { maxConcurrent } : {}),
     ...(overlap ? { overlap } : {}),
     ...(misfire ? { misfire: { policy: misfire.policy, catchupWindow: misfire.catchupWindowMs } } : {}),
+    ...(notify ? { notify } : {}),
   };
 }
 
