@@ -107,20 +107,20 @@ export function taskCommands(ctx: CliContext): Command {
       commandResult(ctx, 'updated')(update);
     },
   );
-  task.command('pause <task>').option('--note <text>').action(async (ref: string, flags: { note?: string }) => {
+  task.command('pause <task>').description('keep the schedule but record each fire as skipped until resumed (a trigger still runs it)').option('--note <text>', 'why, kept on TaskPaused').action(async (ref: string, flags: { note?: string }) => {
     commandResult(ctx, 'paused')(await ctx.forTask(ref, (client, taskId) => client.pauseTask({ taskId, note: flags.note })));
   });
-  task.command('resume <task>').action(async (ref: string) => {
+  task.command('resume <task>').description('fire the schedule again from now (what fell due while paused stays skipped)').action(async (ref: string) => {
     commandResult(ctx, 'resumed')(await ctx.forTask(ref, (client, taskId) => client.resumeTask({ taskId })));
   });
   task.command('disable <task>').description('take a task off the timer entirely (not the same as pause)').option('--reason <text>')
     .action(async (ref: string, flags: { reason?: string }) => {
       commandResult(ctx, 'disabled')(await ctx.forTask(ref, (client, taskId) => client.disableTask({ taskId, reason: flags.reason })));
     });
-  task.command('enable <task>').action(async (ref: string) => {
+  task.command('enable <task>').description('put a disabled task back on the timer, firing from now').action(async (ref: string) => {
     commandResult(ctx, 'enabled')(await ctx.forTask(ref, (client, taskId) => client.enableTask({ taskId })));
   });
-  task.command('delete <task>').option('--reason <text>').action(async (ref: string, flags: { reason?: string }) => {
+  task.command('delete <task>').description('delete a task (its history stays; its name is free again)').option('--reason <text>').action(async (ref: string, flags: { reason?: string }) => {
     commandResult(ctx, 'deleted')(await ctx.forTask(ref, (client, taskId) => client.deleteTask({ taskId, reason: flags.reason })));
   });
   task
