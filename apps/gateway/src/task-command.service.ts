@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ErrorCode,
+  REMOVABLE_TASK_FIELDS,
   MAX_TASK_CONFIG_BYTES,
   SchedError,
   jsonBytes,
@@ -20,6 +21,7 @@ import {
   type ResumeTaskPayload,
   type TaskCommandResult,
   type TaskDefinition,
+  type TaskDefinitionChanges,
   type TriggerTaskPayload,
   type TriggerTaskResult,
   type UpdateTaskPayload,
@@ -80,8 +82,11 @@ export class TaskCommandService {
   }
 
   async update(payload: UpdateTaskPayload): Promise<TaskCommandResult> {
-    const { taskId, commandId: _commandId, correlationId: _correlationId, maxRetries, retryInterval, ...rest } = payload;
+    const { taskId, commandId: _commandId, correlationId: _correlationId, maxRetries, retryInterval, ...fields } = payload;
     const current = requireLive(await this.currentState(taskId), taskId).definition;
+    // A null takes an optional field away; the rest are changes.
+    const removed = REMOVABLE_TASK_FIELDS.filter((field) => fields[field] === null);
+    const rest = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null)) as Omit<TaskDefinitionChanges, 'retry'> & Pick<typeof fields, 'retry'>;
     const retry = retryForUpdate(rest.retry, { maxRetries, retryInterval }, current.retry);
     const changes = { ...rest, ...(retry ? { retry } : {}) };
     if (changes.executor !== undefined || changes.config !== undefined) {
@@ -92,7 +97,7 @@ export class TaskCommandService {
     // Judged here too, as on create: a rename claims its name before the decider sees the schedules.
     const nowMs = Date.now();
     if (changes.schedules) assertSchedulesCanFire(changes.schedules, nowMs, current.schedules);
-    const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes, nowMs } };
+    const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes, removed, nowMs } };
     if (changes.name === undefined || changes.name === current.name) return this.run(payload, command);
     // A rename claims the new name first and releases the old one once the task stream says so.
     const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };

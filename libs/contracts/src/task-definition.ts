@@ -28,4 +28,24 @@ export const taskDefinitionSchema = z.object({
 export type TaskDefinition = z.infer<typeof taskDefinitionSchema>;
 
 export const taskDefinitionChangesSchema = taskDefinitionSchema.partial();
+
+/**
+ * The optional parts of a definition an update may take away (`"notify": null`), leaving the task as if it had never
+ * set them: no notices, no timeouts, no concurrency limit or overlap policy, the default misfire handling. (The
+ * others always have a value: `retry` is "never retried" with maxAttempts 1, `description` "", `schedules` [].)
+ */
+export const REMOVABLE_TASK_FIELDS = ['timeouts', 'maxConcurrent', 'overlap', 'notify', 'misfire'] as const;
+export type RemovableTaskField = (typeof REMOVABLE_TASK_FIELDS)[number];
+export const removableTaskFieldSchema = z.enum(REMOVABLE_TASK_FIELDS);
+
+/** A definition after a TaskUpdated: its changes laid over it, then the fields it removed taken away. */
+export function applyTaskChanges(
+  definition: TaskDefinition,
+  changes: TaskDefinitionChanges,
+  removed: readonly RemovableTaskField[] = [],
+): TaskDefinition {
+  const next: Record<string, unknown> = { ...definition, ...changes };
+  for (const field of removed) delete next[field];
+  return next as TaskDefinition;
+}
 export type TaskDefinitionChanges = z.infer<typeof taskDefinitionChangesSchema>;

@@ -1,5 +1,6 @@
 import {
   TASK_EVENT_SCHEMAS,
+  applyTaskChanges,
   type ExecutionStatus,
   type RecordedEvent,
   type TaskDefinition,
@@ -67,7 +68,7 @@ export const taskProjection: Projection<TaskRow> = {
     switch (e.type) {
       case 'TaskUpdated': {
         const schedulesSetAt = e.data.changes.schedules ? at : row.schedulesSetAt;
-        return { ...next, definition: { ...row.definition, ...e.data.changes }, schedulesSetAt };
+        return { ...next, definition: applyTaskChanges(row.definition, e.data.changes, e.data.removed), schedulesSetAt };
       }
       case 'TaskPaused':
         return { ...next, state: 'paused', pauseNote: e.data.note };

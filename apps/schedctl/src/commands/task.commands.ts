@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { overlapPolicies, scheduleStatuses, taskStates, type ScheduleStatus, type TaskView } from '@sched/contracts';
+import { REMOVABLE_TASK_FIELDS, overlapPolicies, scheduleStatuses, taskStates, type RemovableTaskField, type ScheduleStatus, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
+import { UsageError } from '../exit-codes';
 import { wholeNumber } from '../numeric-options';
 import { table, when, whenIn } from '../output';
 import { asOfFields, localZoneOf, taskFields, taskTable } from '../render';
@@ -95,18 +96,22 @@ export function taskCommands(ctx: CliContext): Command {
       ctx.print(view, () => taskFields(view));
     });
 
-  definitionOptions(task.command('update <task>').description('change a task definition')).action(
-    async (ref: string, flags: DefinitionFlags) => {
+  definitionOptions(task.command('update <task>').description('change a task definition'))
+    .addOption(new Option('--unset <field>', 'take an optional part of the task away (repeatable)').choices(REMOVABLE_TASK_FIELDS).argParser(collectChoice(REMOVABLE_TASK_FIELDS)))
+    .action(async (ref: string, flags: DefinitionFlags & { unset?: RemovableTaskField[] }) => {
+      const unset = flags.unset ?? [];
+      const definition = definitionFrom(flags);
+      const both = unset.find((field) => definition[field] !== undefined);
+      if (both) throw new UsageError(`--unset ${both} takes ${both} away: it cannot be set in the same update`);
       const update = await ctx.forTask(ref, async (client, taskId) => {
         // --attempt-timeout and --notify-url change one part alone: the task's other timeouts and notice headers stay.
         const partial = flags.attemptTimeout !== undefined || flags.notifyUrl !== undefined;
         const current = partial ? await client.getTask({ taskId, minPosition: await client.headPosition() }) : undefined;
         const kept = current ? { timeouts: timeoutsInput(current.timeouts), notify: current.notify } : {};
-        return client.updateTask({ ...definitionFrom(flags, kept), taskId });
+        return client.updateTask({ ...definitionFrom(flags, kept), ...Object.fromEntries(unset.map((field) => [field, null])), taskId });
       });
       commandResult(ctx, 'updated')(update);
-    },
-  );
+    });
   task.command('pause <task>').description('keep the schedule but record each fire as skipped until resumed (a trigger still runs it)').option('--note <text>', 'why, kept on TaskPaused').action(async (ref: string, flags: { note?: string }) => {
     commandResult(ctx, 'paused')(await ctx.forTask(ref, (client, taskId) => client.pauseTask({ taskId, note: flags.note })));
   });

@@ -92,11 +92,12 @@ export const updateTaskPayloadSchema = z
     schedules: definitionFields.schedules.optional(),
     tags: definitionFields.tags.optional(),
     retry: executionPolicyInputFields.retry.optional(),
-    timeouts: executionPolicyInputFields.timeouts.optional(),
-    maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
-    overlap: executionPolicyInputFields.overlap.optional(),
-    notify: executionPolicyInputFields.notify.optional(),
-    misfire: misfireInputSchema.optional(),
+    // null takes the field away (REMOVABLE_TASK_FIELDS), as a JSON Merge Patch removes a key.
+    timeouts: executionPolicyInputFields.timeouts.nullable().optional(),
+    maxConcurrent: executionPolicyInputFields.maxConcurrent.nullable().optional(),
+    overlap: executionPolicyInputFields.overlap.nullable().optional(),
+    notify: executionPolicyInputFields.notify.nullable().optional(),
+    misfire: misfireInputSchema.nullable().optional(),
     ...seedRetryFields,
   })
   .strict()

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { taskConfigSchema, taskDefinitionSchema, taskDefinitionChangesSchema } from '../task-definition';
+import { removableTaskFieldSchema, taskConfigSchema, taskDefinitionSchema, taskDefinitionChangesSchema } from '../task-definition';
 import { TASK_ENABLEMENT_EVENT_SCHEMAS, type TaskDisabled, type TaskEnabled } from './task-enablement-events';
 
 export const taskCreatedSchema = z.object({ taskId: z.string(), definition: taskDefinitionSchema });
-export const taskUpdatedSchema = z.object({ taskId: z.string(), changes: taskDefinitionChangesSchema });
+/** `removed` (absent in events before 2026-12-07, where nothing could be removed): optional fields taken away. */
+export const taskUpdatedSchema = z.object({ taskId: z.string(), changes: taskDefinitionChangesSchema, removed: z.array(removableTaskFieldSchema).min(1).optional() });
 export const taskPausedSchema = z.object({ taskId: z.string(), note: z.string().optional() });
 export const taskResumedSchema = z.object({ taskId: z.string() });
 export const taskDeletedSchema = z.object({ taskId: z.string(), reason: z.string().optional() });

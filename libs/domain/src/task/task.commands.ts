@@ -1,4 +1,4 @@
-import type { TaskDefinition, TaskDefinitionChanges } from '@sched/contracts';
+import type { RemovableTaskField, TaskDefinition, TaskDefinitionChanges } from '@sched/contracts';
 
 export type TaskCommand =
   | {
@@ -11,7 +11,11 @@ export type TaskCommand =
     }
   | { readonly type: 'DisableTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
   | { readonly type: 'EnableTask'; readonly data: { readonly taskId: string } }
-  | { readonly type: 'UpdateTask'; readonly data: { readonly taskId: string; readonly changes: TaskDefinitionChanges; readonly nowMs: number } }
+  | {
+      readonly type: 'UpdateTask';
+      /** `removed`: optional fields to take away (those the task has; the others are no change). */
+      readonly data: { readonly taskId: string; readonly changes: TaskDefinitionChanges; readonly removed?: readonly RemovableTaskField[]; readonly nowMs: number };
+    }
   | { readonly type: 'PauseTask'; readonly data: { readonly taskId: string; readonly note?: string } }
   | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }
   | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }

@@ -37,6 +37,18 @@ describe('task decider', () => {
       given(created, { type: 'TaskUpdated', data: { taskId, changes: { name: 'renamed' } } })
         .when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'renamed' } } })
         .thenNothingHappened());
+    it('takes away the optional fields it names that the task has; naming only absent ones changes nothing', () => {
+      const notify = { url: 'https://hooks.example.com/x' };
+      const withNotice: TaskEvent = { type: 'TaskUpdated', data: { taskId, changes: { notify, maxConcurrent: 2 } } };
+      given(created, withNotice)
+        .when({ type: 'UpdateTask', data: { nowMs, taskId, changes: {}, removed: ['notify', 'overlap'] } })
+        .then({ type: 'TaskUpdated', data: { taskId, changes: {}, removed: ['notify'] } });
+      given(created).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: {}, removed: ['notify'] } }).thenNothingHappened();
+      // Folded: the field is gone, the rest stays; removing it again is no change.
+      const removed: TaskEvent = { type: 'TaskUpdated', data: { taskId, changes: {}, removed: ['notify'] } };
+      given(created, withNotice, removed).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: {}, removed: ['notify'] } }).thenNothingHappened();
+      given(created, withNotice, removed).when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { maxConcurrent: 2 } } }).thenNothingHappened();
+    });
     it('is NOT_FOUND for an unknown task', () =>
       given().when({ type: 'UpdateTask', data: { nowMs, taskId, changes: { name: 'x' } } }).thenThrows('NOT_FOUND'));
     it('is NOT_FOUND for a deleted task', () =>

@@ -47,9 +47,11 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
     case 'UpdateTask': {
       const task = requireLive(state, taskId);
       const changes = effectiveChanges(task.definition, command.data.changes);
+      const removed = (command.data.removed ?? []).filter((field) => task.definition[field] !== undefined);
       assertSchedulesAllowed({ ...task.definition, ...changes });
       if (changes.schedules) assertSchedulesCanFire(changes.schedules, command.data.nowMs, task.definition.schedules);
-      return Object.keys(changes).length === 0 ? [] : [{ type: 'TaskUpdated', data: { taskId, changes } }];
+      if (Object.keys(changes).length === 0 && removed.length === 0) return [];
+      return [{ type: 'TaskUpdated', data: { taskId, changes, ...(removed.length > 0 ? { removed } : {}) } }];
     }
     case 'PauseTask': {
       const task = requireLive(state, taskId);

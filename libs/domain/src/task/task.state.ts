@@ -1,4 +1,4 @@
-import type { TaskDefinition, TaskEvent } from '@sched/contracts';
+import { applyTaskChanges, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 
 export type TaskState =
   | { readonly status: 'none' }
@@ -33,7 +33,7 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
       };
     case 'TaskUpdated':
       if (state.status === 'none') return state;
-      return { ...state, definition: { ...state.definition, ...event.data.changes } };
+      return { ...state, definition: applyTaskChanges(state.definition, event.data.changes, event.data.removed) };
     case 'TaskPaused':
       if (state.status === 'none') return state;
       return { ...state, status: 'paused', pauseNote: event.data.note };
