@@ -67,6 +67,7 @@ export class TaskCommandService {
       ...(payload.maxConcurrent ? { maxConcurrent: payload.maxConcurrent } : {}),
       ...(payload.overlap ? { overlap: payload.overlap } : {}),
       ...(payload.notify ? { notify: payload.notify } : {}),
+      ...(payload.pauseOnFailure ? { pauseOnFailure: true } : {}),
     };
     this.catalog.validate(definition.executor, definition.config);
     assertSchedulesAllowed(definition);

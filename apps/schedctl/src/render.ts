@@ -44,9 +44,14 @@ export function localZoneOf(schedules: readonly ScheduleSpec[]): string | undefi
   return zones.size === 1 ? [...zones][0] : undefined;
 }
 
-/** Where a task's failure notices go (header names only: a value may be a secret's reference, or worse, a secret). */
+/** What a failure for good does: pause the task, and where its notice goes (header names only: a value may be a secret's reference, or worse, a secret). */
 const noticeText = (t: TaskView): string | undefined =>
-  t.notify && `POST a notice to ${t.notify.url}${t.notify.headers && Object.keys(t.notify.headers).length > 0 ? ` (headers ${Object.keys(t.notify.headers).join(', ')})` : ''}`;
+  [
+    t.pauseOnFailure && 'pause the task',
+    t.notify && `POST a notice to ${t.notify.url}${t.notify.headers && Object.keys(t.notify.headers).length > 0 ? ` (headers ${Object.keys(t.notify.headers).join(', ')})` : ''}`,
+  ]
+    .filter(Boolean)
+    .join('; ') || undefined;
 
 /** The execution policy a task has, in words; what it does not have is left out. */
 function policyFields(t: TaskView): Record<string, string> {

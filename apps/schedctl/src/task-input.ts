@@ -27,6 +27,7 @@ export interface DefinitionFlags {
   readonly maxConcurrent?: number;
   readonly overlap?: string;
   readonly notifyUrl?: string;
+  readonly pauseOnFailure?: boolean;
 }
 
 /** Stored timeouts (ms) as task input, so an update that sets one of them keeps the others. */
@@ -124,6 +125,7 @@ export function definitionFrom(flags: DefinitionFlags, kept: KeptParts = {}): Re
     maxConcurrent: flags.maxConcurrent,
     overlap: flags.overlap,
     notify: flags.notifyUrl === undefined ? undefined : { ...kept.notify, ...(isRecord(fromFile.notify) ? fromFile.notify : {}), url: flags.notifyUrl },
+    pauseOnFailure: flags.pauseOnFailure,
   };
   const given = Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined));
   return { ...fromFile, ...given };

@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { EXECUTION_STREAM_PREFIX, upcast, type RecordedEvent, type TaskDue, type TaskFailed } from '@sched/contracts';
-import { failureNotice } from '@sched/domain';
-import type { CheckpointedSubscription, EventStore } from '@sched/event-store';
+import { EXECUTION_STREAM_PREFIX, toTaskStreamId, upcast, type RecordedEvent, type TaskDue, type TaskFailed } from '@sched/contracts';
+import { failureNotice, pauseAfterFailure, taskDecider, type TaskCommand } from '@sched/domain';
+import { handleCommand, type CausationContext, type CheckpointedSubscription, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
-import { scheduleExecution } from './execution-writes';
+import { isSettled, scheduleExecution } from './execution-writes';
 
 export const FAILURE_NOTICES_SUBSCRIPTION = 'failure-notices';
 
 /**
- * Notices of executions that failed for good, for tasks that ask for them (`notify`): it follows the log's TaskFailed
+ * What follows an execution that failed for good: the task's pause when it asks for one (`pauseOnFailure`, TaskPaused
+ * with `afterFailureOf`, once per failure), and its notice (`notify`): it follows the log's TaskFailed
  * events on a checkpointed subscription and records each notice as an execution of its own (`<executionId>:notify`,
  * the `http` executor, retried by NOTICE_RETRY), appended with expected "no stream", so a repeat after a crash
  * records nothing twice and every notice is in the history. It starts from the end of the log the first time: the
@@ -43,9 +44,21 @@ export class FailureNotices implements OnApplicationBootstrap, OnModuleDestroy {
     if (!failed.final) return;
     const [first] = await this.store.read(event.streamId);
     if (first?.type !== 'TaskDue') return;
-    const notice = failureNotice((upcast(first) as unknown as TaskDue & RecordedEvent).data, failed, event.metadata.occurredAt);
-    if (!notice) return;
+    const due = (upcast(first) as unknown as TaskDue & RecordedEvent).data;
     const cause = { correlationId: event.metadata.correlationId, causationId: event.id, actor: `notices:${this.config.instanceId}`, nowMs: Date.now() };
-    await scheduleExecution(this.store, notice, cause);
+    // The pause first: it keeps the next fire from running, the notice only tells.
+    const pause = pauseAfterFailure(due, failed);
+    if (pause) await this.pause(pause, cause);
+    const notice = failureNotice(due, failed, event.metadata.occurredAt);
+    if (notice) await scheduleExecution(this.store, notice, cause);
+  }
+
+  /** A deleted task needs no pause (NOT_FOUND is settled); a conflict is re-decided by the command handler. */
+  private async pause(command: TaskCommand, cause: CausationContext): Promise<void> {
+    try {
+      await handleCommand(this.store, toTaskStreamId(command.data.taskId), taskDecider, command, cause);
+    } catch (error) {
+      if (!isSettled(error)) throw error;
+    }
   }
 }

@@ -83,6 +83,8 @@ export const executionPolicyFields = {
   overlap: overlapPolicySchema.optional(),
   /** A notice of each execution that fails for good (TaskFailed final). */
   notify: notifyPolicySchema.optional(),
+  /** Pause the task when one of its executions fails for good (Temporal's pause_on_failure): no run after a bad one. */
+  pauseOnFailure: z.boolean().optional(),
 };
 
 const DEFAULT_MAX_INTERVAL_MS = 300_000;
@@ -149,4 +151,5 @@ export const executionPolicyInputFields = {
   maxConcurrent: maxConcurrentSchema,
   overlap: overlapPolicySchema,
   notify: notifyPolicySchema,
+  pauseOnFailure: z.boolean(),
 };

@@ -32,6 +32,8 @@ export interface TaskView {
   readonly overlap?: OverlapPolicy;
   /** Where notices of executions that fail for good are POSTed. */
   readonly notify?: NotifyPolicy;
+  /** The task pauses itself when one of its executions fails for good. */
+  readonly pauseOnFailure?: boolean;
   readonly misfire?: Misfire;
   readonly revision: number;
   readonly createdAt: string;

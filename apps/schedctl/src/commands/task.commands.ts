@@ -40,7 +40,9 @@ function definitionOptions(command: Command): Command {
     .option('--attempt-timeout <duration>', "an attempt's longest run (its start-to-close timeout), e.g. 30s, 1h")
     .option('--max-concurrent <n>', 'executions of the task running at once, at most', wholeNumber)
     .addOption(new Option('--overlap <policy>', 'what a fire beyond --max-concurrent does (default queue)').choices(overlapPolicies))
-    .option('--notify-url <url>', 'POST a notice here when an execution fails for good');
+    .option('--notify-url <url>', 'POST a notice here when an execution fails for good')
+    .option('--pause-on-failure', 'pause the task when an execution fails for good')
+    .option('--no-pause-on-failure', 'do not (the default)');
 }
 
 const commandResult = (ctx: CliContext, verb: string) => (result: { taskId: string; revision: number; events: readonly string[] }) =>

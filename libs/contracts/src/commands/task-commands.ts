@@ -68,6 +68,7 @@ export const createTaskPayloadSchema = z
     maxConcurrent: executionPolicyInputFields.maxConcurrent.optional(),
     overlap: executionPolicyInputFields.overlap.optional(),
     notify: executionPolicyInputFields.notify.optional(),
+    pauseOnFailure: executionPolicyInputFields.pauseOnFailure.optional(),
     misfire: misfireInputSchema.optional(),
     ...seedRetryFields,
     /** false: created disabled (TaskCreated + TaskDisabled in one commit). */
@@ -77,7 +78,7 @@ export const createTaskPayloadSchema = z
 export type CreateTaskPayload = z.output<typeof createTaskPayloadSchema>;
 
 const UPDATABLE_FIELDS = [
-  'name', 'description', 'executor', 'config', 'schedules', 'tags', 'retry', 'timeouts', 'maxConcurrent', 'overlap', 'notify', 'misfire',
+  'name', 'description', 'executor', 'config', 'schedules', 'tags', 'retry', 'timeouts', 'maxConcurrent', 'overlap', 'notify', 'pauseOnFailure', 'misfire',
   'maxRetries', 'retryInterval',
 ] as const;
 
@@ -97,6 +98,7 @@ export const updateTaskPayloadSchema = z
     maxConcurrent: executionPolicyInputFields.maxConcurrent.nullable().optional(),
     overlap: executionPolicyInputFields.overlap.nullable().optional(),
     notify: executionPolicyInputFields.notify.nullable().optional(),
+    pauseOnFailure: executionPolicyInputFields.pauseOnFailure.optional(),
     misfire: misfireInputSchema.nullable().optional(),
     ...seedRetryFields,
   })

@@ -1,6 +1,6 @@
 import type { TaskDefinition, TaskDue } from '@sched/contracts';
 
-export type DueExecutionPolicy = Pick<TaskDue['data'], 'retry' | 'timeouts' | 'maxConcurrent' | 'overlap' | 'notify'>;
+export type DueExecutionPolicy = Pick<TaskDue['data'], 'retry' | 'timeouts' | 'maxConcurrent' | 'overlap' | 'notify' | 'pauseOnFailure'>;
 
 /**
  * The part of a task definition that TaskDue snapshots, so the executor decides retries, timeouts and limits from
@@ -13,5 +13,6 @@ export function dueExecutionPolicy(definition: TaskDefinition): DueExecutionPoli
     ...(definition.maxConcurrent ? { maxConcurrent: definition.maxConcurrent } : {}),
     ...(definition.overlap ? { overlap: definition.overlap } : {}),
     ...(definition.notify ? { notify: definition.notify } : {}),
+    ...(definition.pauseOnFailure ? { pauseOnFailure: true } : {}),
   };
 }

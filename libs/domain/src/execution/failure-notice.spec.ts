@@ -1,5 +1,5 @@
 import type { TaskDue, TaskFailed } from '@sched/contracts';
-import { NOTICE_RETRY, failureNotice } from './failure-notice';
+import { NOTICE_RETRY, failureNotice, pauseAfterFailure } from './failure-notice';
 
 const due: TaskDue['data'] = {
   taskId: 't1',
@@ -69,5 +69,16 @@ describe('failure notice', () => {
     expect(failureNotice(withoutNotify, failed(true), 'x')).toBeUndefined();
     const notice = failureNotice(due, failed(true), '2030-01-01T00:00:05.010Z')!;
     expect(failureNotice(notice, failed(true), 'x')).toBeUndefined();
+  });
+
+  it('pauseOnFailure: a final failure pauses the task, saying which execution and why; not a retried one, not a notice', () => {
+    const pausing = { ...due, pauseOnFailure: true };
+    expect(pauseAfterFailure(pausing, failed(true))).toEqual({
+      type: 'PauseTask',
+      data: { taskId: 't1', afterFailureOf: 't1@1000', note: 'paused after t1@1000 failed for good (CommandFailed: backup exited with code 2)' },
+    });
+    expect(pauseAfterFailure(pausing, failed(false))).toBeUndefined();
+    expect(pauseAfterFailure(due, failed(true))).toBeUndefined();
+    expect(pauseAfterFailure({ ...pausing, reason: 'notification' }, failed(true))).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { escapeSecretReferences, type RetryPolicy, type TaskDue, type TaskFailed } from '@sched/contracts';
+import type { TaskCommand } from '../task/task.commands';
 
 /** The notice's own execution: `<executionId>:notify`, of the pseudo task `<taskId>:notify`. */
 export const NOTIFY_SUFFIX = ':notify';
@@ -18,13 +19,19 @@ export const NOTICE_RETRY: RetryPolicy = {
 /** Longest error message the notice's one-line summary quotes (the whole one is in `error`). */
 const TEXT_MESSAGE_CHARS = 300;
 
+/** The start of a failure's message, for a one-line summary. */
+function quoteMessage(failed: TaskFailed['data']): string {
+  const { message } = failed.error;
+  return message.length > TEXT_MESSAGE_CHARS ? `${message.slice(0, TEXT_MESSAGE_CHARS)}…` : message;
+}
+
 /**
  * One line saying what failed, as `text`: the field Slack's, Mattermost's, Rocket.Chat's and Google Chat's incoming
  * webhooks post (Slack refuses a body without it), so the notice URL may be a chat channel's webhook as it is.
  */
 function noticeText(due: TaskDue['data'], failed: TaskFailed['data']): string {
-  const { type, message } = failed.error;
-  const quoted = message.length > TEXT_MESSAGE_CHARS ? `${message.slice(0, TEXT_MESSAGE_CHARS)}…` : message;
+  const { type } = failed.error;
+  const quoted = quoteMessage(failed);
   const attempts = failed.attempt === 1 ? 'its only attempt' : `attempt ${failed.attempt}`;
   return `sched: ${due.executionId} of task ${due.taskId} failed for good (${attempts}, ${type}): ${quoted}`;
 }
@@ -59,4 +66,14 @@ export function failureNotice(due: TaskDue['data'], failed: TaskFailed['data'], 
     taskRevision: due.taskRevision,
     retry: NOTICE_RETRY,
   };
+}
+
+/**
+ * The command that pauses a task whose execution failed for good, when the task asks for it (`pauseOnFailure` on the
+ * TaskDue), else undefined. Its note says which execution and why; the decider acts on one failure once.
+ */
+export function pauseAfterFailure(due: TaskDue['data'], failed: TaskFailed['data']): Extract<TaskCommand, { type: 'PauseTask' }> | undefined {
+  if (!due.pauseOnFailure || !failed.final || due.reason === 'notification') return undefined;
+  const note = `paused after ${due.executionId} failed for good (${failed.error.type}: ${quoteMessage(failed)})`;
+  return { type: 'PauseTask', data: { taskId: due.taskId, note, afterFailureOf: due.executionId } };
 }

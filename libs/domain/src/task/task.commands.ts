@@ -16,7 +16,11 @@ export type TaskCommand =
       /** `removed`: optional fields to take away (those the task has; the others are no change). */
       readonly data: { readonly taskId: string; readonly changes: TaskDefinitionChanges; readonly removed?: readonly RemovableTaskField[]; readonly nowMs: number };
     }
-  | { readonly type: 'PauseTask'; readonly data: { readonly taskId: string; readonly note?: string } }
+  | {
+      readonly type: 'PauseTask';
+      /** `afterFailureOf`: the execution whose failure pauses the task (its pauseOnFailure); acted on once. */
+      readonly data: { readonly taskId: string; readonly note?: string; readonly afterFailureOf?: string };
+    }
   | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }
   | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
   | {

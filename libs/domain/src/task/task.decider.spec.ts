@@ -64,6 +64,15 @@ describe('task decider', () => {
       given(created, paused).when({ type: 'ResumeTask', data: { taskId } }).then({ type: 'TaskResumed', data: { taskId } }));
     it('resuming an active task changes nothing', () =>
       given(created).when({ type: 'ResumeTask', data: { taskId } }).thenNothingHappened());
+    it('a failure pauses the task once: its repeat after a resume changes nothing, the next failure pauses again', () => {
+      const byFailure = (executionId: string) => ({ type: 'PauseTask' as const, data: { taskId, note: 'failed', afterFailureOf: executionId } });
+      const pausedBy: TaskEvent = { type: 'TaskPaused', data: { taskId, note: 'failed', afterFailureOf: 'e1' } };
+      given(created).when(byFailure('e1')).then(pausedBy);
+      given(created, pausedBy, { type: 'TaskResumed', data: { taskId } }).when(byFailure('e1')).thenNothingHappened();
+      given(created, pausedBy, { type: 'TaskResumed', data: { taskId } })
+        .when(byFailure('e2'))
+        .then({ type: 'TaskPaused', data: { taskId, note: 'failed', afterFailureOf: 'e2' } });
+    });
     it('cannot pause a task that does not exist', () =>
       given().when({ type: 'PauseTask', data: { taskId } }).thenThrows('NOT_FOUND'));
   });

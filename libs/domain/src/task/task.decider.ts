@@ -55,8 +55,10 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
     }
     case 'PauseTask': {
       const task = requireLive(state, taskId);
+      const { note, afterFailureOf } = command.data;
       if (task.status === 'paused') return [];
-      return [{ type: 'TaskPaused', data: { taskId, ...(command.data.note ? { note: command.data.note } : {}) } }];
+      if (afterFailureOf !== undefined && task.triggeredExecutionIds.has(`paused-after:${afterFailureOf}`)) return [];
+      return [{ type: 'TaskPaused', data: { taskId, ...(note ? { note } : {}), ...(afterFailureOf === undefined ? {} : { afterFailureOf }) } }];
     }
     case 'ResumeTask': {
       const task = requireLive(state, taskId);

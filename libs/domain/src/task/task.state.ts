@@ -10,7 +10,10 @@ export type TaskState =
       /** Off the timer entirely (TaskDisabled), whatever `status` says; absent means enabled. */
       readonly disabled?: boolean;
       readonly disableReason?: string;
-      /** Execution ids triggered by hand (and `backfill:<id>`s), so a retried trigger or backfill command acts once. */
+      /**
+   * Execution ids triggered by hand (and `backfill:<id>`s, `paused-after:<executionId>`s), so a retried trigger,
+   * backfill or pause on failure acts once.
+   */
       readonly triggeredExecutionIds: ReadonlySet<string>;
     };
 
@@ -34,9 +37,13 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
     case 'TaskUpdated':
       if (state.status === 'none') return state;
       return { ...state, definition: applyTaskChanges(state.definition, event.data.changes, event.data.removed) };
-    case 'TaskPaused':
+    case 'TaskPaused': {
       if (state.status === 'none') return state;
-      return { ...state, status: 'paused', pauseNote: event.data.note };
+      const { note, afterFailureOf } = event.data;
+      // A failure pauses the task once: a repeat of its handling after a resume must not pause it again.
+      const acted = afterFailureOf === undefined ? state.triggeredExecutionIds : new Set([...state.triggeredExecutionIds, `paused-after:${afterFailureOf}`]);
+      return { ...state, status: 'paused', pauseNote: note, triggeredExecutionIds: acted };
+    }
     case 'TaskResumed':
       if (state.status === 'none') return state;
       return { ...state, status: 'active', pauseNote: undefined };

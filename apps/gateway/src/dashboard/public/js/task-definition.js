@@ -13,7 +13,7 @@ export function definitionPanel(task) {
     ['retries', workflow ? 'a run is never retried: each step has its own retry (resume a failed run)' : retryText(task)],
     ['timeouts', workflow ? 'per step' : timeoutsText(task.timeouts)],
     ['concurrency', workflow ? 'steps at once: the config\'s maxParallel' : task.maxConcurrent === undefined ? 'no limit' : `at most ${task.maxConcurrent} at once; beyond it: ${task.overlap ?? 'queue'}`],
-    ['on failure', task.notify ? `POST a notice to ${task.notify.url}` : 'no notice'],
+    ['on failure', [task.pauseOnFailure && 'pause the task', task.notify ? `POST a notice to ${task.notify.url}` : 'no notice'].filter(Boolean).join('; ')],
     // The default is the contract's DEFAULT_MISFIRE, documented in the README's timer section.
     ['missed fires', task.misfire ? `${task.misfire.policy} within ${durationText(task.misfire.catchupWindowMs)}` : 'fire-once within 1h (default)'],
     ['config', el('pre', { class: 'config' }, JSON.stringify(task.config, null, 2))],

@@ -62,7 +62,7 @@ export async function openTaskForm({ mode, task, onSaved }) {
 }
 
 /** A task's execution policy as a create or update payload takes it: the view holds intervals and timeouts in ms. */
-function policyInput({ retry, timeouts, maxConcurrent, overlap, misfire, notify }) {
+function policyInput({ retry, timeouts, maxConcurrent, overlap, misfire, notify, pauseOnFailure }) {
   return {
     ...(retry ? { retry: { maxAttempts: retry.maxAttempts, backoff: retry.backoff, initialInterval: retry.initialIntervalMs, multiplier: retry.multiplier,
       maxInterval: retry.maxIntervalMs, jitter: retry.jitter, nonRetryableErrorTypes: retry.nonRetryableErrorTypes } } : {}),
@@ -71,6 +71,7 @@ function policyInput({ retry, timeouts, maxConcurrent, overlap, misfire, notify 
     ...(overlap ? { overlap } : {}),
     ...(misfire ? { misfire: { policy: misfire.policy, catchupWindow: misfire.catchupWindowMs } } : {}),
     ...(notify ? { notify } : {}),
+    ...(pauseOnFailure ? { pauseOnFailure } : {}),
   };
 }
 
