@@ -341,6 +341,21 @@ suite('dashboard in chromium', () => {
     expect(await rows.count()).toBeGreaterThan(2);
   });
 
+  it('finds tasks as a search is typed: by name, id or description', async () => {
+    await createTask(system, { name: 'Quarterly Audit Export', executor: 'noop', description: 'for the auditors' });
+    await page.goto(`${system.httpUrl}/#/`);
+    const rows = page.locator('#tasks-panel tr[data-task-id]');
+    await page.locator('#tasks-panel tr', { hasText: 'tagged one' }).waitFor({ timeout: 10_000 });
+    await page.locator('#task-search').pressSequentially('AUDIT exp', { delay: 20 });
+    await page.waitForFunction(`document.querySelectorAll('#tasks-panel tr[data-task-id]').length === 1`, undefined, { timeout: 10_000 });
+    expect(await rows.first().textContent()).toContain('Quarterly Audit Export');
+    await page.locator('#task-search').fill('no task is called this');
+    await page.locator('#tasks-panel td.empty', { hasText: 'No task matches the filter.' }).waitFor({ timeout: 10_000 });
+    await page.locator('#task-search').fill('');
+    await page.locator('#tasks-panel tr', { hasText: 'tagged one' }).waitFor({ timeout: 10_000 });
+    expect(browserErrors).toEqual([]);
+  });
+
   it('shows only the tasks with a schedule status chosen in the filter (the failing ones)', async () => {
     await page.goto(`${system.httpUrl}/#/`);
     const rows = page.locator('#tasks-panel tr[data-task-id]');

@@ -93,6 +93,21 @@ describe('HTTP API', () => {
     }
   });
 
+  it('searches tasks by a part of their name, id or description, ignoring case; % and _ are text', async () => {
+    const nightly = await createTask({ name: 'Nightly Billing Export', executor: 'noop', description: 'sends invoices to S3' });
+    const hourly = await createTask({ name: 'hourly_sync 100%', executor: 'noop', taskId: 'sync-crm-hourly' });
+    const found = async (search: string) =>
+      resultOf(await context.http.get<Page<TaskView>>(`/api/tasks?search=${encodeURIComponent(search)}&minPosition=${hourly.position}`)).items.map((item) => item.taskId);
+    expect(await found('billing')).toEqual([nightly.taskId]);
+    expect(await found('INVOICES')).toEqual([nightly.taskId]);
+    expect(await found('crm-hour')).toEqual([hourly.taskId]);
+    expect(await found('100%')).toEqual([hourly.taskId]);
+    expect(await found('y_s')).toEqual([hourly.taskId]); // as LIKE would read it, "_" would match "ly " in "Nightly Billing" too
+    expect(await found('nowhere at all')).toEqual([]);
+    const blank = await context.http.get('/api/tasks?search=%20');
+    expect(blank).toMatchObject({ status: 422, body: { ok: false, error: { code: 'VALIDATION', details: { issues: [expect.objectContaining({ path: 'search' })] } } } });
+  });
+
   it('lists the executor types a task may name, each with a line about it', async () => {
     const { items } = resultOf(await context.http.get<{ items: Array<{ type: string; description: string }> }>('/api/executors'));
     expect(items.map((item) => item.type)).toEqual(expect.arrayContaining(['command', 'example', 'http', 'manual', 'noop', 'sleep', 'workflow']));

@@ -32,6 +32,8 @@ export const listTasksQuerySchema = z
       .optional(),
     /** The task of this exact name (names are unique among tasks not deleted). */
     name: z.string().min(1).optional(),
+    /** Tasks whose name, id or description holds this text, ignoring case. */
+    search: z.string().trim().min(1).max(200).optional(),
     /**
      * Tasks whose schedule status (computed at query time: `failed`, `overdue`, …) is this one, or one of these.
      * Read by walking the tasks in order, so a page of a rare status may read many tasks to fill.

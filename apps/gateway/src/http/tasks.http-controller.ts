@@ -20,7 +20,7 @@ export class TasksHttpController {
 
   @QueryRoute('tasks', 'List tasks', Subjects.query.taskList, {
     errors: [422],
-    query: { ...PAGE_FIELDS, state: { type: 'string', enum: taskStates }, executor: { type: 'string' }, tag: { type: 'string', description: 'repeat it (or join with commas) for tasks with every one of the tags' }, name: { type: 'string', description: 'the task of this exact name' }, status: { type: 'string', enum: scheduleStatuses, description: 'schedule status (computed now); repeat it (or join with commas) for tasks with any of them' } },
+    query: { ...PAGE_FIELDS, state: { type: 'string', enum: taskStates }, executor: { type: 'string' }, tag: { type: 'string', description: 'repeat it (or join with commas) for tasks with every one of the tags' }, name: { type: 'string', description: 'the task of this exact name' }, search: { type: 'string', description: 'tasks whose name, id or description holds this text (ignoring case)' }, status: { type: 'string', enum: scheduleStatuses, description: 'schedule status (computed now); repeat it (or join with commas) for tasks with any of them' } },
   })
   list(@Query() query: Record<string, unknown>) {
     return this.client.listTasks(queryPayload(query, { numeric: ['limit', 'minPosition'], lists: ['tag', 'status'] }) as never);

@@ -51,7 +51,9 @@ export class ProjectorQueries {
     const where = new Where()
       .add(query.state === undefined ? 'state != ?' : 'state = ?', query.state ?? 'deleted')
       .add('executor = ?', query.executor)
-      .add('name = ?', query.name);
+      .add('name = ?', query.name)
+      // instr, not LIKE: a user's % or _ is text to find; lower() folds ASCII case (SQLite's own rule).
+      .add('(instr(lower(name), lower(?)) > 0 OR instr(lower(task_id), lower(?)) > 0 OR instr(lower(description), lower(?)) > 0)', query.search, query.search, query.search);
     for (const tag of query.tag ?? []) where.add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)', tag);
     const page = { where, limit: query.limit, cursor: query.cursor };
     const nowMs = Date.now();

@@ -65,12 +65,13 @@ export function taskCommands(ctx: CliContext): Command {
     .option('--executor <type>')
     .option('--tag <tag>', 'tasks with this tag (repeat it: with every one of them)', collect)
     .addOption(new Option('--status <status>', 'tasks whose schedule status is this one (repeat it: any of them)').choices(scheduleStatuses).argParser(collectChoice(scheduleStatuses)))
+    .option('--search <text>', 'tasks whose name, id or description holds this text (ignoring case)')
     .option('--limit <n>', 'page size', wholeNumber, 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page')
     .option('--all', 'every page')
-    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string[]; status?: ScheduleStatus[]; limit: number; cursor?: string; all?: boolean }) => {
+    .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string[]; status?: ScheduleStatus[]; search?: string; limit: number; cursor?: string; all?: boolean }) => {
       const { client, minPosition } = await ctx.consistentRead();
-      const query = { state: flags.state, executor: flags.executor, tag: flags.tag, status: flags.status, limit: flags.limit, minPosition };
+      const query = { state: flags.state, executor: flags.executor, tag: flags.tag, status: flags.status, search: flags.search, limit: flags.limit, minPosition };
       if (flags.all) {
         const items: TaskView[] = [];
         for await (const item of client.all((cursor) => client.listTasks({ ...query, cursor }))) items.push(item);

@@ -14,6 +14,9 @@ export class TasksView {
     this.state = '';
     this.tag = '';
     this.status = '';
+    this.search = '';
+    this.searchTimer = undefined;
+    this.loads = 0;
     this.wanted = PAGE;
     this.tbody = el('tbody');
     this.tagFilter = el('span', { id: 'tag-filter' });
@@ -21,6 +24,7 @@ export class TasksView {
       el('div', { class: 'panel-head' },
         el('h2', {}, 'Tasks'),
         this.tagFilter,
+        el('input', { type: 'search', id: 'task-search', placeholder: 'search name, id, description', 'aria-label': 'search tasks', oninput: (event) => this.searchFor(event.target.value) }),
         el('select', { 'aria-label': 'filter by status', id: 'status-filter', onchange: (event) => this.filterStatus(event.target.value) },
           el('option', { value: '' }, 'any status'), STATUSES.map((status) => el('option', { value: status }, status))),
         el('select', { 'aria-label': 'filter by state', onchange: (event) => this.filter(event.target.value) },
@@ -44,6 +48,16 @@ export class TasksView {
     void this.load();
   }
 
+  /** Only the tasks whose name, id or description holds this text (the server's `search`), as the user types. */
+  searchFor(text) {
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => {
+      this.search = text.trim();
+      this.wanted = PAGE;
+      void this.load();
+    }, 250);
+  }
+
   /** Only the tasks with this tag (a tag in the table was clicked); '' shows every task again. */
   filterTag(tag) {
     this.tag = tag;
@@ -61,11 +75,15 @@ export class TasksView {
    * must already show (read-your-writes).
    */
   async load(minPosition) {
+    // A load started later (the user typed on) wins: an earlier one's answer arriving after it is dropped.
+    const load = ++this.loads;
     const tasks = [];
     let cursor;
     let more = false;
     do {
-      const page = await get(`tasks${query({ limit: Math.min(500, this.wanted - tasks.length), state: this.state, tag: this.tag, status: this.status, minPosition, cursor })}`);
+      const filters = { state: this.state, tag: this.tag, status: this.status, search: this.search };
+      const page = await get(`tasks${query({ limit: Math.min(500, this.wanted - tasks.length), ...filters, minPosition, cursor })}`);
+      if (load !== this.loads) return;
       tasks.push(...page.items);
       cursor = page.nextCursor;
       more = cursor !== undefined;
@@ -74,7 +92,7 @@ export class TasksView {
   }
 
   render(tasks, more) {
-    const none = this.tag || this.state || this.status ? 'No task matches the filter.' : 'No tasks yet: create one.';
+    const none = this.tag || this.state || this.status || this.search ? 'No task matches the filter.' : 'No tasks yet: create one.';
     const rows = tasks.length ? tasks.map((task) => this.row(task)) : [el('tr', {}, el('td', { colspan: 8, class: 'empty' }, none))];
     if (more) {
       const showMore = () => {
