@@ -12,7 +12,7 @@ import {
   type TaskEvent,
   type TaskUpdated,
 } from '@sched/contracts';
-import { fireInstant, fold, remainingOccurrences, taskDecider } from '@sched/domain';
+import { fireInstant, fold, isPausedAt, remainingOccurrences, taskDecider } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -38,8 +38,9 @@ export class NextFiresController {
       if (state.status === 'none') throw notFound('Task', query.taskId);
       if (state.status === 'deleted') throw deletedNotFound('Task', query.taskId);
       schedules = state.definition.schedules;
-      // A paused task's fires are recorded as skipped, a disabled one's not at all: neither runs.
-      active = state.status === 'active' && !state.disabled;
+      // A paused task's fires are recorded as skipped, a disabled one's not at all: neither runs. A pause that ends
+      // by itself (until) is over once its end has come.
+      active = !isPausedAt(state, Date.now()) && !state.disabled;
     }
     const fires = remainingOccurrences(schedules, schedulesSetAt, afterMs, query.count).map((occurrence) => ({
       at: new Date(occurrence.atMs).toISOString(),

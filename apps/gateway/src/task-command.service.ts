@@ -119,7 +119,8 @@ export class TaskCommandService {
   }
 
   pause(payload: PauseTaskPayload): Promise<TaskCommandResult> {
-    return this.run(payload, { type: 'PauseTask', data: { taskId: payload.taskId, note: payload.note } });
+    const untilMs = payload.until === undefined ? undefined : Date.parse(payload.until);
+    return this.run(payload, { type: 'PauseTask', data: { taskId: payload.taskId, note: payload.note, untilMs, nowMs: Date.now() } });
   }
 
   resume(payload: ResumeTaskPayload): Promise<TaskCommandResult> {

@@ -86,7 +86,7 @@ export const taskFields = (t: TaskView): string =>
     config: JSON.stringify(t.config),
     schedules: t.schedules.length > 0 ? t.schedules.map(scheduleText).join('; ') : 'none (runs when triggered)',
     tags: t.tags.join(', '),
-    state: t.pauseNote ? `${t.state} (${t.pauseNote})` : t.state,
+    state: [t.state, t.pausedUntil && `until ${when(t.pausedUntil)}`, t.pauseNote && `(${t.pauseNote})`].filter(Boolean).join(' '),
     enabled: t.enabled === false ? `no${t.disableReason ? ` (${t.disableReason})` : ''}` : 'yes',
     'schedule status': t.scheduleStatus,
     // A workflow's runs are not retried and take no task-level timeouts or limit: each step has its own.

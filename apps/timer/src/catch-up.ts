@@ -1,8 +1,7 @@
-import { DEFAULT_MISFIRE, MISFIRE_THRESHOLD_MS, isoTime } from '@sched/contracts';
+import { DEFAULT_MISFIRE, MISFIRE_THRESHOLD_MS, isoTime, type Misfire } from '@sched/contracts';
 import { planCatchUp, type KnownTaskState } from '@sched/domain';
 import { scheduledOccurrence, type Occurrence } from './occurrence-firer';
 import type { ScheduledTask } from './scheduled-tasks';
-
 
 /**
  * The occurrences to append for a task whose partition was not fired in (sinceMs, nowMs]: what fell due more than
@@ -17,11 +16,31 @@ export function catchUpOccurrences(
 ): { occurrences: Occurrence[]; normalFromMs: number } {
   const misfireUntil = nowMs - MISFIRE_THRESHOLD_MS;
   if (sinceMs >= misfireUntil) return { occurrences: [], normalFromMs: sinceMs };
-  const { definition } = task.state;
-  // A paused task fires nothing it missed: the missed occurrences are recorded as one skip, like the misfire skip.
-  const paused = task.state.status === 'paused';
-  const misfire = paused ? { ...(definition.misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const } : definition.misfire;
-  const plan = planCatchUp(taskId, definition.schedules, misfire, sinceMs, misfireUntil, task.schedulesSetAt);
+  const { definition, pausedUntilMs } = task.state;
+  if (task.state.status !== 'paused') return { occurrences: planned(taskId, task, definition.misfire, sinceMs, misfireUntil, nowMs, 'misfire'), normalFromMs: misfireUntil };
+  // A paused task fires nothing it missed: the missed occurrences are recorded as one skip, like the misfire skip;
+  // a pause that lapsed meanwhile (until) covers the missed ones before its end, the misfire policy the rest.
+  const pausedTo = pausedUntilMs === undefined ? misfireUntil : Math.min(misfireUntil, Math.max(sinceMs, pausedUntilMs - 1));
+  const skipAll = { ...(definition.misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const };
+  const occurrences = [
+    ...planned(taskId, task, skipAll, sinceMs, pausedTo, nowMs, 'paused'),
+    ...planned(taskId, task, definition.misfire, pausedTo, misfireUntil, nowMs, 'misfire'),
+  ];
+  return { occurrences, normalFromMs: misfireUntil };
+}
+
+/** The occurrences of one catch-up plan over (fromMs, toMs]: its late fires, after the skip it records (if any). */
+function planned(
+  taskId: string,
+  task: ScheduledTask & { state: KnownTaskState },
+  misfire: Misfire | undefined,
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+  skipReason: 'paused' | 'misfire',
+): Occurrence[] {
+  if (fromMs >= toMs) return [];
+  const plan = planCatchUp(taskId, task.state.definition.schedules, misfire, fromMs, toMs, task.schedulesSetAt);
   const base = (nominalMs: number): Occurrence => scheduledOccurrence(taskId, task, nominalMs);
   const occurrences: Occurrence[] = plan.fires.map((fire) => ({
     ...base(fire.nominalMs),
@@ -33,12 +52,12 @@ export function catchUpOccurrences(
     },
   }));
   if (plan.skip) {
-    const { nominalMs, count, fromMs, toMs } = plan.skip;
+    const { nominalMs, count, fromMs: missedFrom, toMs: missedTo } = plan.skip;
     occurrences.unshift({
       ...base(nominalMs),
       late: { lateByMs: Math.max(0, nowMs - nominalMs) },
-      skipped: { reason: paused ? 'paused' : 'misfire', missedCount: count, missedFrom: isoTime(fromMs), missedTo: isoTime(toMs) },
+      skipped: { reason: skipReason, missedCount: count, missedFrom: isoTime(missedFrom), missedTo: isoTime(missedTo) },
     });
   }
-  return { occurrences, normalFromMs: misfireUntil };
+  return occurrences;
 }

@@ -7,7 +7,7 @@ import {
   type TaskDue,
   type TaskSkipped,
 } from '@sched/contracts';
-import { dueExecutionPolicy, executionDecider, type KnownTaskState } from '@sched/domain';
+import { dueExecutionPolicy, executionDecider, isPausedAt, type KnownTaskState } from '@sched/domain';
 import { WrongExpectedVersionError, toEnvelopes, type EventStore } from '@sched/event-store';
 
 export interface Occurrence {
@@ -69,10 +69,11 @@ export async function fireOccurrence(store: EventStore, occurrence: Occurrence, 
 
 /**
  * A paused task keeps its schedule: each occurrence is still recorded, as due and skipped in one commit
- * (TaskDue + TaskSkipped{reason:'paused'}), so the history shows every fire the pause swallowed.
+ * (TaskDue + TaskSkipped{reason:'paused'}), so the history shows every fire the pause swallowed. A pause with an
+ * end skips the occurrences before it; the one at its end fires.
  */
 export function skippedIfPaused(task: { readonly state: KnownTaskState }, occurrence: Occurrence): Occurrence {
-  return task.state.status === 'paused' ? { ...occurrence, skipped: { reason: 'paused' } } : occurrence;
+  return isPausedAt(task.state, occurrence.scheduledAtMs) ? { ...occurrence, skipped: { reason: 'paused' } } : occurrence;
 }
 
 /** The occurrence of a task's schedule at `nominalMs`, caused by the task's latest event unless told otherwise. */

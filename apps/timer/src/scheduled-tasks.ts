@@ -12,6 +12,8 @@ export class ScheduledTask implements KnownTaskState {
   disabled?: boolean;
   /** When the schedules were last set (created or updated): maxFires counts occurrences from here. */
   schedulesSetAt = 0;
+  /** The end of a pause that lapses by itself (TaskPaused.until). */
+  pausedUntilMs?: number;
 
   constructor(
     public status: KnownTaskState['status'],
@@ -77,6 +79,7 @@ export class ScheduledTasks {
     if (next !== current) {
       current.status = next.status;
       current.disabled = next.disabled;
+      current.pausedUntilMs = next.pausedUntilMs;
       if (next.definition !== current.definition) current.definition = forFiring(next.definition);
     }
     current.revision = event.revision;

@@ -47,7 +47,7 @@ export class FailureNotices implements OnApplicationBootstrap, OnModuleDestroy {
     const due = (upcast(first) as unknown as TaskDue & RecordedEvent).data;
     const cause = { correlationId: event.metadata.correlationId, causationId: event.id, actor: `notices:${this.config.instanceId}`, nowMs: Date.now() };
     // The pause first: it keeps the next fire from running, the notice only tells.
-    const pause = pauseAfterFailure(due, failed);
+    const pause = pauseAfterFailure(due, failed, Date.parse(event.metadata.occurredAt));
     if (pause) await this.pause(pause, cause);
     const notice = failureNotice(due, failed, event.metadata.occurredAt);
     if (notice) await scheduleExecution(this.store, notice, cause);

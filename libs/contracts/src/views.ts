@@ -17,6 +17,8 @@ export interface TaskView {
   readonly tags: readonly string[];
   readonly state: TaskStateName;
   readonly pauseNote?: string;
+  /** A paused task's pause ends by itself at this instant (paused with `until`). */
+  readonly pausedUntil?: string;
   /** false: off the timer entirely (sched.cmd.task.disable); independent of paused. */
   readonly enabled: boolean;
   readonly disableReason?: string;

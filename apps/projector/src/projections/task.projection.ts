@@ -30,6 +30,8 @@ export interface TaskRow {
   readonly definition: TaskDefinition;
   readonly state: TaskStateName;
   readonly pauseNote?: string;
+  /** A pause's end (TaskPaused.until): from it the task is active again, with no event (see effectiveTaskRow). */
+  readonly pausedUntil?: number;
   /** TaskDisabled without a TaskEnabled since (absent: enabled). */
   readonly disabled?: boolean;
   readonly disableReason?: string;
@@ -71,9 +73,9 @@ export const taskProjection: Projection<TaskRow> = {
         return { ...next, definition: applyTaskChanges(row.definition, e.data.changes, e.data.removed), schedulesSetAt };
       }
       case 'TaskPaused':
-        return { ...next, state: 'paused', pauseNote: e.data.note };
+        return { ...next, state: 'paused', pauseNote: e.data.note, pausedUntil: e.data.until === undefined ? undefined : Date.parse(e.data.until) };
       case 'TaskResumed':
-        return { ...next, state: 'active', pauseNote: undefined, activeSince: at };
+        return { ...next, state: 'active', pauseNote: undefined, pausedUntil: undefined, activeSince: at };
       case 'TaskDisabled':
         return { ...next, disabled: true, disableReason: e.data.reason };
       case 'TaskEnabled':

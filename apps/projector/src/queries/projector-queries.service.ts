@@ -10,6 +10,7 @@ import {
   type Page,
   type StatsQuery,
   type TaskStatsView,
+  type TaskStateName,
   type TaskView,
 } from '@sched/contracts';
 import { ProjectorService } from '../projector.service';
@@ -48,15 +49,15 @@ export class ProjectorQueries {
   async listTasks(query: ListTasksQuery): Promise<Page<TaskView>> {
     await caughtUpTo(this.projector, query.minPosition);
     // Deleted tasks are listed only when asked for by state: gone is what a delete means to whoever lists tasks.
+    const nowMs = Date.now();
     const where = new Where()
-      .add(query.state === undefined ? 'state != ?' : 'state = ?', query.state ?? 'deleted')
+      .add(...stateCondition(query.state, nowMs))
       .add('executor = ?', query.executor)
       .add('name = ?', query.name)
       // instr, not LIKE: a user's % or _ is text to find; lower() folds ASCII case (SQLite's own rule).
       .add('(instr(lower(name), lower(?)) > 0 OR instr(lower(task_id), lower(?)) > 0 OR instr(lower(description), lower(?)) > 0)', query.search, query.search, query.search);
     for (const tag of query.tag ?? []) where.add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)', tag);
     const page = { where, limit: query.limit, cursor: query.cursor };
-    const nowMs = Date.now();
     const toView = (r: TaskRecord) => toTaskView(recordToTask(r), nowMs);
     // The schedule status depends on the clock (overdue, delayed): computed per task, filtered after SQL.
     const statuses = query.status;
@@ -111,5 +112,22 @@ export class ProjectorQueries {
       .prepare(`SELECT duration_ms FROM attempts WHERE task_id = ? AND ${TIMED_ATTEMPT} ORDER BY duration_ms LIMIT 1 OFFSET ?`)
       .get(taskId, offset) as { duration_ms: number } | undefined;
     return row?.duration_ms;
+  }
+}
+
+/**
+ * The SQL for a task state filter, as of `nowMs`: a pause whose end has come (paused_until) is active, though the
+ * row still says paused (no event ends it). Deleted tasks are listed only when asked for by state.
+ */
+function stateCondition(state: TaskStateName | undefined, nowMs: number): [string, ...unknown[]] {
+  switch (state) {
+    case undefined:
+      return ['state != ?', 'deleted'];
+    case 'paused':
+      return ["(state = ? AND (paused_until IS NULL OR paused_until > ?))", 'paused', nowMs];
+    case 'active':
+      return ["(state = ? OR (state = 'paused' AND paused_until <= ?))", 'active', nowMs];
+    default:
+      return ['state = ?', state];
   }
 }

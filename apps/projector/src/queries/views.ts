@@ -9,9 +9,21 @@ const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === u
  * `nextFireAt` depends on the clock, so it is computed here at query time and never stored: a rebuild then gives
  * the very same tables whenever it runs.
  */
-export function toTaskView(row: TaskRow, nowMs: number): TaskView {
+/**
+ * The row as of `nowMs`: a pause whose end has come is over (the task active since that end), though no event says
+ * so: the timer fires from that end by the same rule (isPausedAt).
+ */
+export function effectiveTaskRow(row: TaskRow, nowMs: number): TaskRow {
+  if (row.state !== 'paused' || row.pausedUntil === undefined || row.pausedUntil > nowMs) return row;
+  return { ...row, state: 'active', pauseNote: undefined, pausedUntil: undefined, activeSince: row.pausedUntil };
+}
+
+export function toTaskView(stored: TaskRow, nowMs: number): TaskView {
+  const row = effectiveTaskRow(stored, nowMs);
   const { definition, lastExecution: last } = row;
-  const nextFireAt = row.state === 'active' && !row.disabled ? nextFireOf(row, nowMs) : undefined;
+  // A pause with an end: the first fire after it (the one at the end itself included).
+  const snoozedUntil = row.state === 'paused' ? row.pausedUntil : undefined;
+  const nextFireAt = row.disabled ? undefined : row.state === 'active' ? nextFireOf(row, nowMs) : snoozedUntil === undefined ? undefined : nextFireOf(row, snoozedUntil - 1);
   // The definition with its policies as stored (what a user set is what task get shows), and the seed's retry terms.
   const { retry } = definition;
   return {
@@ -19,6 +31,7 @@ export function toTaskView(row: TaskRow, nowMs: number): TaskView {
     ...definition,
     state: row.state,
     pauseNote: row.pauseNote,
+    ...(snoozedUntil === undefined ? {} : { pausedUntil: iso(snoozedUntil) }),
     enabled: !row.disabled,
     ...(row.disableReason === undefined ? {} : { disableReason: row.disableReason }),
     // Reached only for an active, enabled task, whose next fire is computed above once (maxFires makes it a count).

@@ -13,6 +13,7 @@ export const TASKS_DDL = `
     tags TEXT NOT NULL,
     state TEXT NOT NULL,
     pause_note TEXT,
+    paused_until INTEGER,
     disabled INTEGER NOT NULL,
     disable_reason TEXT,
     active_since INTEGER,
@@ -45,6 +46,7 @@ export interface TaskRecord {
   tags: string;
   state: string;
   pause_note: string | null;
+  paused_until: number | null;
   disabled: number;
   disable_reason: string | null;
   active_since: number | null;
@@ -63,7 +65,7 @@ export interface TaskRecord {
 }
 
 export const TASK_COLUMNS: readonly (keyof TaskRecord)[] = [
-  'task_id', 'name', 'description', 'executor', 'config', 'schedules', 'tags', 'state', 'pause_note', 'disabled',
+  'task_id', 'name', 'description', 'executor', 'config', 'schedules', 'tags', 'state', 'pause_note', 'paused_until', 'disabled',
   'disable_reason', 'active_since', 'schedules_set_at', 'extras', 'revision',
   'created_at', 'updated_at', 'last_execution', 'count_total', 'count_succeeded', 'count_failed', 'count_running',
   'position',
@@ -82,6 +84,7 @@ export function taskToRecord(row: TaskRow): TaskRecord {
     tags: JSON.stringify(d.tags),
     state: row.state,
     pause_note: orNull(row.pauseNote),
+    paused_until: orNull(row.pausedUntil),
     disabled: row.disabled ? 1 : 0,
     disable_reason: orNull(row.disableReason),
     active_since: orNull(row.activeSince),
@@ -113,6 +116,7 @@ export function recordToTask(r: TaskRecord): TaskRow {
     },
     state: r.state as TaskRow['state'],
     pauseNote: orUndefined(r.pause_note),
+    ...(r.paused_until === null ? {} : { pausedUntil: r.paused_until }),
     ...(r.disabled ? { disabled: true } : {}),
     ...(r.disable_reason === null ? {} : { disableReason: r.disable_reason }),
     ...(r.active_since === null ? {} : { activeSince: r.active_since }),

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { REMOVABLE_TASK_FIELDS, overlapPolicies, scheduleStatuses, taskStates, type RemovableTaskField, type ScheduleStatus, type TaskView } from '@sched/contracts';
+import { REMOVABLE_TASK_FIELDS, overlapPolicies, parseDurationMs, scheduleStatuses, taskStates, type RemovableTaskField, type ScheduleStatus, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { wholeNumber } from '../numeric-options';
@@ -115,9 +115,16 @@ export function taskCommands(ctx: CliContext): Command {
       });
       commandResult(ctx, 'updated')(update);
     });
-  task.command('pause <task>').description('keep the schedule but record each fire as skipped until resumed (a trigger still runs it)').option('--note <text>', 'why, kept on TaskPaused').action(async (ref: string, flags: { note?: string }) => {
-    commandResult(ctx, 'paused')(await ctx.forTask(ref, (client, taskId) => client.pauseTask({ taskId, note: flags.note })));
-  });
+  task
+    .command('pause <task>')
+    .description('keep the schedule but record each fire as skipped until resumed (a trigger still runs it)')
+    .option('--note <text>', 'why, kept on TaskPaused')
+    .option('--until <instant>', 'the pause ends by itself then (ISO instant); the fire at that instant runs')
+    .option('--for <duration>', 'the pause ends by itself after this long, e.g. 2h, 1d')
+    .action(async (ref: string, flags: { note?: string; until?: string; for?: string }) => {
+      const until = pauseEnd(flags);
+      commandResult(ctx, 'paused')(await ctx.forTask(ref, (client, taskId) => client.pauseTask({ taskId, note: flags.note, until })));
+    });
   task.command('resume <task>').description('fire the schedule again from now (what fell due while paused stays skipped)').action(async (ref: string) => {
     commandResult(ctx, 'resumed')(await ctx.forTask(ref, (client, taskId) => client.resumeTask({ taskId })));
   });
@@ -175,4 +182,13 @@ export function taskCommands(ctx: CliContext): Command {
 
   task.command('stats <task>').description('success rate, durations, recent outcomes').action((ref: string) => printTaskStats(ctx, ref));
   return task;
+}
+
+/** --until as given (the server validates it), or now + --for; not both. */
+function pauseEnd(flags: { until?: string; for?: string }): string | undefined {
+  if (flags.until !== undefined && flags.for !== undefined) throw new UsageError('give --until or --for, not both');
+  if (flags.for === undefined) return flags.until;
+  const ms = parseDurationMs(flags.for);
+  if (ms === undefined || ms <= 0) throw new UsageError(`--for takes a duration such as 30m, 2h or 1d: got "${flags.for}"`);
+  return new Date(Date.now() + ms).toISOString();
 }

@@ -108,8 +108,9 @@ export const updateTaskPayloadSchema = z
   });
 export type UpdateTaskPayload = z.output<typeof updateTaskPayloadSchema>;
 
+/** `until`: the pause lapses at this instant by itself (a snooze); it must lie in the future. */
 export const pauseTaskPayloadSchema = z
-  .object({ ...commandBase, taskId: idSchema, note: z.string().max(1000).optional() })
+  .object({ ...commandBase, taskId: idSchema, note: z.string().max(1000).optional(), until: z.iso.datetime({ offset: true }).optional() })
   .strict();
 export const resumeTaskPayloadSchema = z.object({ ...commandBase, taskId: idSchema }).strict();
 export const deleteTaskPayloadSchema = z

@@ -5,8 +5,16 @@ import { TASK_ENABLEMENT_EVENT_SCHEMAS, type TaskDisabled, type TaskEnabled } fr
 export const taskCreatedSchema = z.object({ taskId: z.string(), definition: taskDefinitionSchema });
 /** `removed` (absent in events before 2026-12-07, where nothing could be removed): optional fields taken away. */
 export const taskUpdatedSchema = z.object({ taskId: z.string(), changes: taskDefinitionChangesSchema, removed: z.array(removableTaskFieldSchema).min(1).optional() });
-/** `afterFailureOf`: paused by the task's pauseOnFailure, when this execution failed for good. */
-export const taskPausedSchema = z.object({ taskId: z.string(), note: z.string().optional(), afterFailureOf: z.string().optional() });
+/**
+ * `afterFailureOf`: paused by the task's pauseOnFailure, when this execution failed for good. `until`: the pause lapses
+ * at this instant by itself (occurrences from it on fire; no event marks it); absent, it lasts until TaskResumed.
+ */
+export const taskPausedSchema = z.object({
+  taskId: z.string(),
+  note: z.string().optional(),
+  afterFailureOf: z.string().optional(),
+  until: z.iso.datetime().optional(),
+});
 export const taskResumedSchema = z.object({ taskId: z.string() });
 export const taskDeletedSchema = z.object({ taskId: z.string(), reason: z.string().optional() });
 /**

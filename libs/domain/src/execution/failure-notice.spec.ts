@@ -73,12 +73,12 @@ describe('failure notice', () => {
 
   it('pauseOnFailure: a final failure pauses the task, saying which execution and why; not a retried one, not a notice', () => {
     const pausing = { ...due, pauseOnFailure: true };
-    expect(pauseAfterFailure(pausing, failed(true))).toEqual({
+    expect(pauseAfterFailure(pausing, failed(true), 5000)).toEqual({
       type: 'PauseTask',
-      data: { taskId: 't1', afterFailureOf: 't1@1000', note: 'paused after t1@1000 failed for good (CommandFailed: backup exited with code 2)' },
+      data: { taskId: 't1', afterFailureOf: 't1@1000', nowMs: 5000, note: 'paused after t1@1000 failed for good (CommandFailed: backup exited with code 2)' },
     });
-    expect(pauseAfterFailure(pausing, failed(false))).toBeUndefined();
-    expect(pauseAfterFailure(due, failed(true))).toBeUndefined();
-    expect(pauseAfterFailure({ ...pausing, reason: 'notification' }, failed(true))).toBeUndefined();
+    expect(pauseAfterFailure(pausing, failed(false), 5000)).toBeUndefined();
+    expect(pauseAfterFailure(due, failed(true), 5000)).toBeUndefined();
+    expect(pauseAfterFailure({ ...pausing, reason: 'notification' }, failed(true), 5000)).toBeUndefined();
   });
 });

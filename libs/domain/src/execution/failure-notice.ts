@@ -70,10 +70,11 @@ export function failureNotice(due: TaskDue['data'], failed: TaskFailed['data'], 
 
 /**
  * The command that pauses a task whose execution failed for good, when the task asks for it (`pauseOnFailure` on the
- * TaskDue), else undefined. Its note says which execution and why; the decider acts on one failure once.
+ * TaskDue), else undefined. Its note says which execution and why; the decider acts on one failure once, and not on a
+ * task paused when it failed (`failedAtMs`).
  */
-export function pauseAfterFailure(due: TaskDue['data'], failed: TaskFailed['data']): Extract<TaskCommand, { type: 'PauseTask' }> | undefined {
+export function pauseAfterFailure(due: TaskDue['data'], failed: TaskFailed['data'], failedAtMs: number): Extract<TaskCommand, { type: 'PauseTask' }> | undefined {
   if (!due.pauseOnFailure || !failed.final || due.reason === 'notification') return undefined;
   const note = `paused after ${due.executionId} failed for good (${failed.error.type}: ${quoteMessage(failed)})`;
-  return { type: 'PauseTask', data: { taskId: due.taskId, note, afterFailureOf: due.executionId } };
+  return { type: 'PauseTask', data: { taskId: due.taskId, note, afterFailureOf: due.executionId, nowMs: failedAtMs } };
 }

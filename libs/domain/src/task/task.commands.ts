@@ -18,8 +18,11 @@ export type TaskCommand =
     }
   | {
       readonly type: 'PauseTask';
-      /** `afterFailureOf`: the execution whose failure pauses the task (its pauseOnFailure); acted on once. */
-      readonly data: { readonly taskId: string; readonly note?: string; readonly afterFailureOf?: string };
+      /**
+       * `afterFailureOf`: the execution whose failure pauses the task (its pauseOnFailure); acted on once. `untilMs`:
+       * the pause lapses then by itself. `nowMs`: the instant it is decided at (a lapsed pause is no pause).
+       */
+      readonly data: { readonly taskId: string; readonly note?: string; readonly afterFailureOf?: string; readonly untilMs?: number; readonly nowMs: number };
     }
   | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }
   | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }

@@ -57,15 +57,15 @@ describe('task decider', () => {
 
   describe('pause and resume', () => {
     it('pauses with a note', () =>
-      given(created).when({ type: 'PauseTask', data: { taskId, note: 'maintenance' } }).then(paused));
+      given(created).when({ type: 'PauseTask', data: { taskId, note: 'maintenance', nowMs } }).then(paused));
     it('pausing a paused task changes nothing', () =>
-      given(created, paused).when({ type: 'PauseTask', data: { taskId } }).thenNothingHappened());
+      given(created, paused).when({ type: 'PauseTask', data: { taskId, nowMs } }).thenNothingHappened());
     it('resumes a paused task', () =>
       given(created, paused).when({ type: 'ResumeTask', data: { taskId } }).then({ type: 'TaskResumed', data: { taskId } }));
     it('resuming an active task changes nothing', () =>
       given(created).when({ type: 'ResumeTask', data: { taskId } }).thenNothingHappened());
     it('a failure pauses the task once: its repeat after a resume changes nothing, the next failure pauses again', () => {
-      const byFailure = (executionId: string) => ({ type: 'PauseTask' as const, data: { taskId, note: 'failed', afterFailureOf: executionId } });
+      const byFailure = (executionId: string) => ({ type: 'PauseTask' as const, data: { taskId, note: 'failed', afterFailureOf: executionId, nowMs } });
       const pausedBy: TaskEvent = { type: 'TaskPaused', data: { taskId, note: 'failed', afterFailureOf: 'e1' } };
       given(created).when(byFailure('e1')).then(pausedBy);
       given(created, pausedBy, { type: 'TaskResumed', data: { taskId } }).when(byFailure('e1')).thenNothingHappened();
@@ -73,8 +73,25 @@ describe('task decider', () => {
         .when(byFailure('e2'))
         .then({ type: 'TaskPaused', data: { taskId, note: 'failed', afterFailureOf: 'e2' } });
     });
+    it('a pause with until: recorded with its end, which must lie ahead; it lapses by itself', () => {
+      const untilMs = nowMs + 3_600_000;
+      const snoozed: TaskEvent = { type: 'TaskPaused', data: { taskId, until: '2026-01-01T01:00:00.000Z' } };
+      given(created).when({ type: 'PauseTask', data: { taskId, untilMs, nowMs } }).then(snoozed);
+      given(created).when({ type: 'PauseTask', data: { taskId, untilMs: nowMs, nowMs } }).thenThrows('VALIDATION', /until: .* has passed .* a pause must end in the future/);
+      // The same pause again is no change; another end, or none, is recorded.
+      given(created, snoozed).when({ type: 'PauseTask', data: { taskId, untilMs, nowMs } }).thenNothingHappened();
+      given(created, snoozed).when({ type: 'PauseTask', data: { taskId, nowMs } }).then({ type: 'TaskPaused', data: { taskId } });
+      given(created, paused).when({ type: 'PauseTask', data: { taskId, untilMs, nowMs } }).then(snoozed);
+      // Lapsed: paused again (by hand or by a failure), though no event ended it.
+      const later = untilMs + 1;
+      given(created, snoozed).when({ type: 'PauseTask', data: { taskId, nowMs: later } }).then({ type: 'TaskPaused', data: { taskId } });
+      given(created, snoozed)
+        .when({ type: 'PauseTask', data: { taskId, afterFailureOf: 'e9', note: 'failed', nowMs: later } })
+        .then({ type: 'TaskPaused', data: { taskId, note: 'failed', afterFailureOf: 'e9' } });
+      given(created, snoozed).when({ type: 'PauseTask', data: { taskId, afterFailureOf: 'e9', nowMs } }).thenNothingHappened();
+    });
     it('cannot pause a task that does not exist', () =>
-      given().when({ type: 'PauseTask', data: { taskId } }).thenThrows('NOT_FOUND'));
+      given().when({ type: 'PauseTask', data: { taskId, nowMs } }).thenThrows('NOT_FOUND'));
   });
 
   describe('delete', () => {

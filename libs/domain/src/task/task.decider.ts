@@ -2,7 +2,7 @@ import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, isoTime, type TaskDefi
 import { assertNever, type Decider } from '../decider';
 import { countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
-import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from './task.state';
+import { evolveTask, initialTaskState, isPausedAt, type KnownTaskState, type TaskState } from './task.state';
 import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDisable, decideEnable, requireLive } from './task.rules';
 
 
@@ -55,10 +55,18 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
     }
     case 'PauseTask': {
       const task = requireLive(state, taskId);
-      const { note, afterFailureOf } = command.data;
-      if (task.status === 'paused') return [];
-      if (afterFailureOf !== undefined && task.triggeredExecutionIds.has(`paused-after:${afterFailureOf}`)) return [];
-      return [{ type: 'TaskPaused', data: { taskId, ...(note ? { note } : {}), ...(afterFailureOf === undefined ? {} : { afterFailureOf }) } }];
+      const { note, afterFailureOf, untilMs, nowMs } = command.data;
+      if (untilMs !== undefined && untilMs <= nowMs) {
+        throw new SchedError(ErrorCode.VALIDATION, `until: ${isoTime(untilMs)} has passed (now ${isoTime(nowMs)}): a pause must end in the future`, {
+          issues: [{ path: 'until', message: 'must lie in the future' }],
+        });
+      }
+      const paused = isPausedAt(task, nowMs);
+      if (afterFailureOf !== undefined && (paused || task.triggeredExecutionIds.has(`paused-after:${afterFailureOf}`))) return [];
+      // The same pause again is no change; a new end (or none) for a pause is recorded, as is a pause after one lapsed.
+      if (paused && task.pausedUntilMs === untilMs) return [];
+      const data = { taskId, ...(note ? { note } : {}), ...(afterFailureOf === undefined ? {} : { afterFailureOf }), ...(untilMs === undefined ? {} : { until: isoTime(untilMs) }) };
+      return [{ type: 'TaskPaused', data }];
     }
     case 'ResumeTask': {
       const task = requireLive(state, taskId);

@@ -32,7 +32,7 @@ describe('task decider: enable/disable, manual tasks', () => {
     given(created).when({ type: 'EnableTask', data: { taskId } }).thenNothingHappened();
   });
   it('disabled and paused are independent switches', () => {
-    given(created, disabled).when({ type: 'PauseTask', data: { taskId } }).then(paused);
+    given(created, disabled).when({ type: 'PauseTask', data: { taskId, nowMs: 0 } }).then(paused);
     given(created, paused).when({ type: 'DisableTask', data: { taskId } }).then({ type: 'TaskDisabled', data: { taskId } });
     given(created, paused, disabled).when({ type: 'ResumeTask', data: { taskId } }).then({ type: 'TaskResumed', data: { taskId } });
   });

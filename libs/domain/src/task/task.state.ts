@@ -7,6 +7,8 @@ export type TaskState =
       readonly taskId: string;
       readonly definition: TaskDefinition;
       readonly pauseNote?: string;
+      /** A pause that lapses by itself at this instant (epoch ms); see isPausedAt. */
+      readonly pausedUntilMs?: number;
       /** Off the timer entirely (TaskDisabled), whatever `status` says; absent means enabled. */
       readonly disabled?: boolean;
       readonly disableReason?: string;
@@ -25,6 +27,13 @@ const NO_TRIGGERS: ReadonlySet<string> = new Set();
 
 export const initialTaskState = (): TaskState => ({ status: 'none' });
 
+/**
+ * Whether a task is paused at an instant: a pause with `until` lapses then by itself, no event marks it (as maxFires
+ * is counted, never stored), so the timer, the read models and the decider all agree on when it ends.
+ */
+export const isPausedAt = (task: { readonly status: string; readonly pausedUntilMs?: number }, atMs: number): boolean =>
+  task.status === 'paused' && !(task.pausedUntilMs !== undefined && task.pausedUntilMs <= atMs);
+
 export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
   switch (event.type) {
     case 'TaskCreated':
@@ -39,14 +48,15 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
       return { ...state, definition: applyTaskChanges(state.definition, event.data.changes, event.data.removed) };
     case 'TaskPaused': {
       if (state.status === 'none') return state;
-      const { note, afterFailureOf } = event.data;
+      const { note, afterFailureOf, until } = event.data;
       // A failure pauses the task once: a repeat of its handling after a resume must not pause it again.
       const acted = afterFailureOf === undefined ? state.triggeredExecutionIds : new Set([...state.triggeredExecutionIds, `paused-after:${afterFailureOf}`]);
-      return { ...state, status: 'paused', pauseNote: note, triggeredExecutionIds: acted };
+      const pausedUntilMs = until === undefined ? undefined : Date.parse(until);
+      return { ...state, status: 'paused', pauseNote: note, pausedUntilMs, triggeredExecutionIds: acted };
     }
     case 'TaskResumed':
       if (state.status === 'none') return state;
-      return { ...state, status: 'active', pauseNote: undefined };
+      return { ...state, status: 'active', pauseNote: undefined, pausedUntilMs: undefined };
     case 'TaskDeleted':
       if (state.status === 'none') return state;
       return { ...state, status: 'deleted' };

@@ -114,7 +114,7 @@ export class TasksView {
         task.tags.length ? el('span', { class: 'sub task-tags' }, task.tags.map((tag) => el('button', { type: 'button', class: 'tag', title: `only tasks tagged ${tag}`, onclick: () => this.filterTag(tag) }, tag))) : null),
       el('td', {}, el('code', {}, task.executor)),
       el('td', {}, describeSchedules(task.schedules)),
-      el('td', { class: 'task-status' }, badge(status), task.pauseNote ? el('span', { class: 'sub' }, task.pauseNote) : null),
+      el('td', { class: 'task-status' }, badge(status), task.pausedUntil ? el('span', { class: 'sub' }, `until ${when(task.pausedUntil)}`) : null, task.pauseNote ? el('span', { class: 'sub' }, task.pauseNote) : null),
       el('td', {}, paused ? el('span', { class: 'muted' }, 'paused') : timeCell(task.nextFireAt)),
       el('td', { class: 'last-result' }, last ? [badge(last.status), el('span', { class: 'sub', title: when(last.endedAt ?? last.scheduledAt) }, relative(last.endedAt ?? last.scheduledAt))] : el('span', { class: 'muted' }, '—')),
       el('td', { class: 'mono' }, el('span', { title: 'succeeded' }, `✓ ${task.counts.succeeded}`), ' ', el('span', { title: 'failed', class: task.counts.failed ? 'error' : 'muted' }, `✗ ${task.counts.failed}`)),

@@ -1,0 +1,60 @@
+import type { RecordedEvent, TaskDefinition } from '@sched/contracts';
+import type { KnownTaskState } from '@sched/domain';
+import { catchUpOccurrences } from './catch-up';
+import { skippedIfPaused } from './occurrence-firer';
+import { ScheduledTasks, type ScheduledTask } from './scheduled-tasks';
+
+const taskId = 't1';
+const MINUTE = 60_000;
+const definition: TaskDefinition = {
+  name: 'every minute',
+  description: '',
+  executor: 'noop',
+  config: {},
+  schedules: [{ type: 'interval', everyMs: MINUTE, offsetMs: 0 }],
+  tags: [],
+};
+const recorded = (revision: number, type: string, data: unknown, atMs: number): RecordedEvent =>
+  ({
+    id: `e${revision}`,
+    streamId: `task-${taskId}`,
+    revision,
+    position: revision,
+    type,
+    data,
+    metadata: { correlationId: 'c', causationId: 'k', occurredAt: new Date(atMs).toISOString(), schemaVersion: 1 },
+  }) as RecordedEvent;
+
+/** A task created at 0, paused at 1 min (until `untilMs`, when given), as the timer holds it. */
+function pausedTask(untilMs?: number) {
+  const tasks = new ScheduledTasks();
+  tasks.apply(taskId, recorded(0, 'TaskCreated', { taskId, definition }, 0));
+  const until = untilMs === undefined ? {} : { until: new Date(untilMs).toISOString() };
+  return tasks.apply(taskId, recorded(1, 'TaskPaused', { taskId, ...until }, MINUTE)) as ScheduledTask & { state: KnownTaskState };
+}
+
+describe('catch-up of a paused task', () => {
+  it('a pause without an end: every missed occurrence is one paused skip', () => {
+    const { occurrences } = catchUpOccurrences(taskId, pausedTask(), 2 * MINUTE, 30 * MINUTE);
+    expect(occurrences).toHaveLength(1);
+    expect(occurrences[0].skipped).toMatchObject({ reason: 'paused', missedCount: 27 });
+  });
+
+  it('a pause that lapsed meanwhile: the misses before its end are a paused skip, the rest the misfire policy (fire-once)', () => {
+    const { occurrences } = catchUpOccurrences(taskId, pausedTask(10 * MINUTE), 2 * MINUTE, 30 * MINUTE);
+    expect(occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.skipped?.reason ?? 'fire'])).toEqual([
+      [9, 'paused'],
+      [29, 'fire'],
+    ]);
+    // 3..9 skipped (7, the latest recorded), 10..29 coalesced into the fire at 29 (the occurrence at the end fires).
+    expect(occurrences[0].skipped).toMatchObject({ missedCount: 7 });
+    expect(occurrences[1].late).toMatchObject({ coalesced: { count: 20, from: new Date(10 * MINUTE).toISOString() } });
+  });
+
+  it('the timer skips the occurrences before the end of a pause and fires the one at it', () => {
+    const task = pausedTask(10 * MINUTE);
+    const at = (minutes: number) => ({ scheduledAtMs: minutes * MINUTE }) as Parameters<typeof skippedIfPaused>[1];
+    expect(skippedIfPaused(task, at(9)).skipped).toEqual({ reason: 'paused' });
+    expect(skippedIfPaused(task, at(10)).skipped).toBeUndefined();
+  });
+});
