@@ -1,4 +1,7 @@
-import { toExecutionStreamId } from '@sched/contracts';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Subjects, toExecutionStreamId } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, commitSequenceOf, toEnvelopes } from '@sched/event-store';
@@ -64,5 +67,52 @@ describe('executor shutdown while an attempt outlasts the grace period', () => {
     // Acked, not put back: the retry is the timer's now (a nak'd TaskDue would keep the consumer's ack floor below it).
     const dispatch = await (await jetstreamManager(system.nc)).consumers.info(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER);
     expect(dispatch.ack_floor.stream_seq).toBeGreaterThanOrEqual(commitSequenceOf(events[0].position));
+  }, 20_000);
+});
+
+/**
+ * A command that ignores SIGTERM: its attempt ends (cancelled, or by the shutdown) only once its process group is
+ * gone (SIGKILL after killGrace), so its retry never runs beside it. Before, the outcome was recorded at once and a
+ * stopping process exited before its SIGKILL: the command ran on, orphaned, next to its retry.
+ */
+describe('aborted commands are stopped before their attempt is recorded', () => {
+  const context = useSystemWithHeldHttp({ EXECUTOR_SHUTDOWN_GRACE_MS: '500' });
+  const pidFile = path.join(os.tmpdir(), `sched-stubborn-${process.pid}`);
+  const stubborn = { argv: ['sh', '-c', `trap "" TERM; echo $$ > ${pidFile}.$SCHED_RUN; sleep 30`], env: {}, killGrace: '700ms' };
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const pidOf = (run: string): Promise<number> =>
+    waitFor(() => {
+      const text = fs.existsSync(`${pidFile}.${run}`) ? fs.readFileSync(`${pidFile}.${run}`, 'utf8').trim() : '';
+      return text ? Number(text) : undefined;
+    }, 10_000, `the ${run} command's pid`);
+
+  it('a cancel is recorded once the command is gone, killed after its killGrace', async () => {
+    const { system } = context;
+    const taskId = await createTask(system, { executor: 'command', config: { ...stubborn, env: { SCHED_RUN: 'cancelled' } } });
+    const executionId = await trigger(system, taskId);
+    const pid = await pidOf('cancelled');
+    // Started (its start committed): a cancel of a due execution is recorded at once, nothing of it running yet.
+    await waitForHistory(system.store, executionId, (events) => events.some((event) => event.type === 'TaskStarted'), 5_000, 'its start recorded');
+    await system.request(Subjects.cmd.executionCancel, { executionId });
+    await waitForHistory(system.store, executionId, (events) => events.some((event) => event.type === 'TaskCancelled'), 10_000, 'cancelled');
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('a stopping executor kills the command before it exits, and records the attempt ended by the shutdown', async () => {
+    const { system } = context;
+    const taskId = await createTask(system, { executor: 'command', config: { ...stubborn, env: { SCHED_RUN: 'shutdown' } } });
+    const executionId = await trigger(system, taskId);
+    const pid = await pidOf('shutdown');
+    await system.closeApp();
+    expect(alive(pid)).toBe(false);
+    const events = await historyOf(system.store, executionId);
+    expect(events[2]).toMatchObject({ type: 'TaskFailed', data: { error: { type: 'WorkerShutdown' } } });
   }, 20_000);
 });

@@ -37,10 +37,21 @@ export const isOwnershipLost = (error: unknown): boolean =>
 
 const abortedBy = (abort: AttemptAbort): Promise<Settled> => new Promise((resolve) => abort.onAbort(() => resolve({ kind: 'aborted' })));
 
+/** The longest wait for an aborted attempt's work to stop: a command's killGrace (at most 60 s), and a margin. */
+const STOP_WAIT_MAX_MS = 65_000;
+
+/** Settles when `execution` does, or after STOP_WAIT_MAX_MS; never rejects. */
+function stopped(execution: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MAX_MS)));
+  return Promise.race([execution.then(() => undefined, () => undefined), bound]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Runs one started attempt: parses the config, calls the executor with its context (throttled progress, heartbeat,
  * bounded logs, an AbortSignal for cancel, timeouts and shutdown) and records how it ended through the actor.
- * An aborted attempt is not waited for: its outcome is recorded at once and whatever its code does later is ignored.
+ * An aborted attempt is not waited for (its outcome is recorded at once, whatever its code does later is ignored),
+ * unless its executor settlesOnAbort: then once its work has stopped.
  */
 export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
   const { actor, executor, attempt } = run;
@@ -113,6 +124,8 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
       abortedBy(run.abort),
     ]);
     watchdog.stop();
+    // An executor that stops what it started (a command's process group) is waited for, within bounds.
+    if (settled.kind === 'aborted' && executor.settlesOnAbort) await stopped(execution);
     return await recordSettled(run, maskSettled(settled, mask), log.lines(), throttle);
   } finally {
     watchdog.stop();

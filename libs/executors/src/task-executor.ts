@@ -52,6 +52,12 @@ export interface TaskExecutor<Config = Record<string, unknown>> {
   /** Validates (and defaults) the task's config at create/update time and again before each run. */
   readonly configSchema: z.ZodType<Config>;
   execute(context: ExecutionContext<Config>): Promise<unknown>;
+  /**
+   * True when `execute`'s promise settles once what it started has stopped after its signal aborts (a command: its
+   * process group gone). The runtime then records an aborted attempt (cancel, timeout, shutdown) only after that, so
+   * a retry never runs alongside the work it replaces; otherwise an aborted attempt is recorded at once.
+   */
+  readonly settlesOnAbort?: boolean;
 }
 
 /**

@@ -42,11 +42,33 @@ const tail = (text: string, chars = 500): string => {
   return trimmed.length > chars ? `…${trimmed.slice(-chars)}` : trimmed;
 };
 
+/**
+ * The process groups of the commands running now. A process that exits (a stop whose deadline came, process.exit)
+ * kills them first: each runs in a group of its own (detached), which would outlive it and run on beside the retry.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const group of liveGroups) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  });
+}
+
 function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const [program, ...args] = config.argv;
     // Its own process group, so stopping it also stops whatever it started.
     const child = spawn(program, args, { cwd: config.cwd, env: commandEnv(config), shell: false, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) trackGroup(child.pid);
     const stdout = new BoundedOutput(config.maxOutputBytes);
     const stderr = new BoundedOutput(config.maxOutputBytes);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -76,6 +98,7 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
     if (signal.aborted) onAbort();
 
     const cleanup = (): void => {
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
       signal.removeEventListener('abort', onAbort);
@@ -105,4 +128,5 @@ export const commandExecutor: TaskExecutor<CommandConfig> = {
   description: 'Runs `argv` without a shell (cwd, env allowlist, timeout → SIGTERM then SIGKILL, output capped).',
   configSchema: commandConfigSchema as unknown as z.ZodType<CommandConfig>,
   execute: run,
+  settlesOnAbort: true,
 };
