@@ -7,6 +7,7 @@ import {
   SchedError,
   jsonBytes,
   mergePatch,
+  toExecutionStreamId,
   toTaskStreamId,
   type DisableTaskPayload,
   type EnableTaskPayload,
@@ -139,12 +140,28 @@ export class TaskCommandService {
   async trigger(payload: TriggerTaskPayload): Promise<TriggerTaskResult> {
     // The execution id is the command id, so retrying the same command cannot start a second execution.
     const executionId = payload.commandId ?? randomUUID();
+    await this.assertExecutionIdFree(executionId, payload.taskId);
     const config = payload.configPatch === undefined ? undefined : await this.patchedConfig(payload.taskId, payload.configPatch);
     const result = await this.run(
       { ...payload, commandId: executionId },
       { type: 'TriggerTask', data: { taskId: payload.taskId, executionId, ...(config === undefined ? {} : { config }) } },
     );
     return { ...result, executionId };
+  }
+
+  /**
+   * A commandId another task's execution has as its id cannot be this trigger's: the trigger would be recorded and
+   * never run (its TaskDue refused: the stream exists). The same task's is a retry of the same trigger (acted once).
+   */
+  private async assertExecutionIdFree(executionId: string, taskId: string): Promise<void> {
+    const [first] = await this.store.read(toExecutionStreamId(executionId));
+    const owner = first?.type === 'TaskDue' ? (first.data as { taskId: string }).taskId : undefined;
+    if (owner !== undefined && owner !== taskId) {
+      throw new SchedError(ErrorCode.CONFLICT, `execution ${executionId} exists, of task ${owner}: a trigger's commandId is its execution id; choose another`, {
+        executionId,
+        taskId: owner,
+      });
+    }
   }
 
   /** One run's config: the task's with the trigger's merge patch applied, held to what the task's config is held to. */

@@ -17,6 +17,14 @@ import { durationInput } from '../schedules';
 export const idSchema = z.string().regex(ID_PATTERN, { message: `must be ${ID_RULE}` });
 
 /**
+ * An id a user gives a task, or a trigger's execution (its commandId): ':' and '@' are kept for the ids sched makes
+ * from it, `<taskId>@<instant>` (a scheduled occurrence), `<runId>:<step>` (a workflow step), `<executionId>:notify`
+ * (a failure notice), so a given id can never be, or take, one of those.
+ */
+const unreservedId = (what: string) =>
+  idSchema.refine((id) => !/[:@]/.test(id), { message: `${what} cannot hold ":" or "@": they separate the ids sched makes from it (<taskId>@<instant>, <runId>:<step>, <executionId>:notify)` });
+
+/**
  * Fields every command may carry. `commandId` makes a retried command idempotent (a trigger with the same
  * commandId fires once); `correlationId` ties the resulting events to the caller's own flow.
  */
@@ -56,7 +64,7 @@ const seedRetryFields = {
 export const createTaskPayloadSchema = z
   .object({
     ...commandBase,
-    taskId: idSchema.optional(),
+    taskId: unreservedId('a task id').optional(),
     name: definitionFields.name,
     description: definitionFields.description.default(''),
     executor: definitionFields.executor,
@@ -120,8 +128,9 @@ export const deleteTaskPayloadSchema = z
  * `configPatch`: this run's executor config is the task's with this JSON Merge Patch applied (RFC 7396: keys replace,
  * objects merge, null removes), validated as the task's config is; the task itself does not change.
  */
+/** The trigger's commandId is its execution's id: held to a task id's rule (unreservedId). */
 export const triggerTaskPayloadSchema = z
-  .object({ ...commandBase, taskId: idSchema, configPatch: z.record(z.string(), z.unknown(), { error: 'configPatch must be a JSON object (a merge patch of the config)' }).optional() })
+  .object({ ...commandBase, commandId: unreservedId("a trigger's commandId (its execution id)").optional(), taskId: idSchema, configPatch: z.record(z.string(), z.unknown(), { error: 'configPatch must be a JSON object (a merge patch of the config)' }).optional() })
   .strict();
 
 export type PauseTaskPayload = z.output<typeof pauseTaskPayloadSchema>;

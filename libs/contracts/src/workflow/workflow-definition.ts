@@ -45,7 +45,11 @@ export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
 
 const stepInputSchema = z
   .object({
-    id: z.string().regex(STEP_ID_PATTERN, { message: 'step id must be 1-64 characters of A-Z a-z 0-9 _ -' }),
+    id: z
+      .string()
+      .regex(STEP_ID_PATTERN, { message: 'step id must be 1-64 characters of A-Z a-z 0-9 _ -' })
+      // `<runId>:notify` is the id of the run's failure notice.
+      .refine((id) => id !== 'notify', { message: 'step id "notify" is kept for the run\'s failure notice (<runId>:notify): name the step otherwise' }),
     executor: executorTypeSchema.refine((type) => type !== WORKFLOW_EXECUTOR, { message: 'a step cannot be a workflow' }),
     config: taskConfigSchema.default({}),
     dependsOn: z.array(z.string()).max(MAX_WORKFLOW_STEPS).default([]),

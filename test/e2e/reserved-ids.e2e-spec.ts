@@ -1,0 +1,55 @@
+import { Subjects } from '@sched/contracts';
+import { createTask, trigger, waitForEnd } from '../support/executions';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+/**
+ * Ids a user gives cannot be, or take, ids sched makes: `<taskId>@<instant>` (a scheduled occurrence), `<runId>:<step>`
+ * (a workflow step), `<executionId>:notify` (a failure notice), or another task's execution. Before, a task named
+ * `wf:load` mixed its stats with a workflow step's, a trigger could take another task's next occurrence (which then
+ * never ran), and a step named `notify` swallowed the run's failure notice.
+ */
+describe('reserved ids (e2e)', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  const issuePath = (path: string) => ({ ok: false, error: { code: 'VALIDATION', details: { issues: [expect.objectContaining({ path })] } } });
+
+  it("a task id or a trigger's commandId holding ':' or '@' is VALIDATION, and appends nothing", async () => {
+    const taskId = await createTask(system, { name: 'owner', executor: 'manual' });
+    const before = await system.store.headPosition();
+    for (const id of ['wf1:load', 'job@1700000000000']) {
+      expect(await system.request(Subjects.cmd.taskCreate, { taskId: id, name: `named ${id}`, executor: 'noop' })).toMatchObject(issuePath('taskId'));
+      expect(await system.request(Subjects.cmd.taskTrigger, { taskId, commandId: id })).toMatchObject(issuePath('commandId'));
+    }
+    const reply = await system.request(Subjects.cmd.taskCreate, { taskId: 'a:b', name: 'x', executor: 'noop' });
+    expect(reply).toMatchObject({ ok: false, error: { message: expect.stringContaining('cannot hold ":" or "@"') } });
+    expect(await system.store.headPosition()).toBe(before);
+  });
+
+  it("a trigger whose commandId is another task's execution id is CONFLICT; the same task's is the same trigger", async () => {
+    const first = await createTask(system, { name: 'first', executor: 'manual' });
+    const second = await createTask(system, { name: 'second', executor: 'manual' });
+    const shared = await trigger(system, first);
+    await waitForEnd(system.store, shared);
+    const before = await system.store.headPosition();
+    const taken = await system.request(Subjects.cmd.taskTrigger, { taskId: second, commandId: shared });
+    expect(taken).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining(`execution ${shared} exists, of task ${first}`) } });
+    expect(await system.store.headPosition()).toBe(before);
+    const again = await system.request(Subjects.cmd.taskTrigger, { taskId: first, commandId: shared });
+    expect(again).toMatchObject({ ok: true, result: { executionId: shared, events: [] } });
+  });
+
+  it('a workflow step named notify is VALIDATION: <runId>:notify is the failure notice', async () => {
+    const reply = await system.request(Subjects.cmd.taskCreate, {
+      name: 'notify step',
+      executor: 'workflow',
+      config: { steps: [{ id: 'work', executor: 'noop' }, { id: 'notify', executor: 'noop', dependsOn: ['work'] }] },
+    });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('step id "notify" is kept') } });
+  });
+});
