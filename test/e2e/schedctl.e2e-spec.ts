@@ -179,6 +179,10 @@ describe('schedctl against the whole system', () => {
     const listed = await json<{ items: { executionId: string }[] }>('exec', 'list', '--task', name);
     expect(listed.items.map((e) => e.executionId)).toEqual([executionId]);
     expect(await json('task', 'stats', name)).toMatchObject({ taskId: id, finished: 1 });
+    // A trigger by name with a commandId, retried: the same execution, exit 0 both times (it was CONFLICT the second).
+    const once = await json<{ executionId: string }>('task', 'trigger', name, '--command-id', 'by-name-once');
+    expect(await json('task', 'trigger', name, '--command-id', 'by-name-once')).toEqual(once); // the same reply
+    await run('exec', 'tail', '--execution', once.executionId);
     expect((await run('history', name)).out).toMatch(/TaskCreated[\s\S]*TaskPaused[\s\S]*TaskSucceeded/);
     expect(await run('audit', 'verify', name)).toMatchObject({ code: 0, out: expect.stringContaining('OK: every hash chain holds') });
     // Neither an id nor a name: said so, whether it could be an id or not.

@@ -88,6 +88,17 @@ export class CliContext {
     }
   }
 
+  /**
+   * `forTask` for a command that carries a commandId: the task id is looked up first, so the command is sent once,
+   * with the real id. (`forTask` sends it with `ref` as the id first: under the same commandId, that first refusal
+   * made the gateway take a retry of the whole command for a different one: CONFLICT.)
+   */
+  async forTaskOnce<T>(ref: string, call: (client: SchedClient, taskId: string) => Promise<T>): Promise<T> {
+    const task = await this.findTask(ref);
+    if (!task) throw new SchedClientError('NOT_FOUND', `no task has the id or name "${ref}"`, { task: ref });
+    return call(await this.client(), task.taskId);
+  }
+
   /** `forTask` for a read: the read models at least at the log's head (as `consistentRead`), looked up once. */
   async readTask<T>(ref: string, read: (client: SchedClient, taskId: string, minPosition: number) => Promise<T>): Promise<T> {
     const { minPosition } = await this.consistentRead();

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { REMOVABLE_TASK_FIELDS, overlapPolicies, parseDurationMs, scheduleStatuses, taskStates, type RemovableTaskField, type ScheduleStatus, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
+import type { SchedClient } from '@sched/client';
 import { UsageError } from '../exit-codes';
 import { wholeNumber } from '../numeric-options';
 import { table, when, whenIn } from '../output';
@@ -145,7 +146,8 @@ export function taskCommands(ctx: CliContext): Command {
     .option('--config-patch <json>', "this run's config: the task's with this JSON Merge Patch applied (keys replace, objects merge, null removes)")
     .action(async (ref: string, flags: { commandId?: string; configPatch?: string }) => {
       const configPatch = flags.configPatch === undefined ? undefined : (parseJsonFlag('config-patch', flags.configPatch) as Record<string, unknown>);
-      const result = await ctx.forTask(ref, (client, taskId) => client.triggerTask({ taskId, commandId: flags.commandId, configPatch }));
+      const send = (client: SchedClient, taskId: string) => client.triggerTask({ taskId, commandId: flags.commandId, configPatch });
+      const result = flags.commandId === undefined ? await ctx.forTask(ref, send) : await ctx.forTaskOnce(ref, send);
       ctx.print(result, () => `triggered task ${result.taskId}: execution ${result.executionId}\n`);
     });
 
