@@ -39,6 +39,15 @@ describe('HTTP API', () => {
 
     const deleted = await context.http.delete<TaskCommandResult>(`/api/tasks/${created.taskId}?reason=done`);
     expect(resultOf(deleted).events).toEqual(['TaskDeleted']);
+    expect((await context.system.store.read(`task-${created.taskId}`)).at(-1)).toMatchObject({ type: 'TaskDeleted', data: { reason: 'done' } });
+
+    // Or in a JSON body, as every other command takes its fields: the reason is kept, a retried commandId acts once.
+    const other = await createTask({ name: 'deleted by body', executor: 'noop' });
+    const body = { reason: 'from the body', commandId: 'delete-by-body' };
+    const first = await context.http.raw<TaskCommandResult>('DELETE', `/api/tasks/${other.taskId}`, JSON.stringify(body));
+    expect(resultOf(first).events).toEqual(['TaskDeleted']);
+    expect(await context.http.raw('DELETE', `/api/tasks/${other.taskId}`, JSON.stringify(body))).toMatchObject({ status: 200, body: first.body });
+    expect((await context.system.store.read(`task-${other.taskId}`)).at(-1)).toMatchObject({ type: 'TaskDeleted', data: { reason: 'from the body' } });
   });
 
   it('triggers a task and follows the execution: list, get, stats, history, audit, as-of, cancel', async () => {

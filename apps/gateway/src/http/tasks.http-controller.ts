@@ -55,8 +55,9 @@ export class TasksHttpController {
   @ApiRoute('Delete a task', Subjects.cmd.taskDelete, { errors: [404, 409, 422] })
   @ApiIdParam('taskId')
   @ApiQueryFields({ reason: { type: 'string' } })
-  remove(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>) {
-    return this.client.deleteTask({ ...queryPayload(query), taskId } as never);
+  remove(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>, @Body() body: unknown) {
+    // The fields in the query string (DELETE bodies are unusual) or in a JSON body, as every other command takes them.
+    return this.client.deleteTask(bodyWith(body, { ...queryPayload(query), taskId }) as never);
   }
 
   @CommandRoute('tasks/:taskId/pause', 'Pause a task: it stops firing until resumed', Subjects.cmd.taskPause, { body: 'PauseTaskInput' })
