@@ -35,6 +35,11 @@ describe('command executor', () => {
     await expect(result).rejects.toMatchObject({ type: 'CommandNotFound', retryable: false });
   });
 
+  it('a missing cwd is CwdNotFound naming it (spawn says ENOENT of the program)', async () => {
+    const { result } = runExecutor(commandExecutor, { argv: ['pwd'], cwd: '/no/such/dir' });
+    await expect(result).rejects.toMatchObject({ type: 'CwdNotFound', retryable: false, message: 'cannot run pwd: its cwd /no/such/dir is not a directory' });
+  });
+
   it('keeps only the last maxOutputBytes of the output', async () => {
     const { result } = runExecutor<CommandResult>(commandExecutor, sh('printf 0123456789abcdef', { maxOutputBytes: 6 }));
     await expect(result).resolves.toMatchObject({ stdout: 'abcdef', stdoutTruncated: true });

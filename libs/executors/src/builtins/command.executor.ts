@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { ExecutorError, type ExecutionContext, type TaskExecutor } from '../task-executor';
 import { BoundedOutput } from './bounded-output';
@@ -35,6 +36,14 @@ function commandEnv(config: CommandConfig): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(config.inheritEnv.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
   return { ...inherited, ...config.env };
 }
+
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** The end of an output, without the line break it ends on (a message, a log line). */
 const tail = (text: string, chars = 500): string => {
@@ -105,6 +114,10 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
+      // spawn says ENOENT for a missing cwd as for a missing program, naming the program: say which it was.
+      if (error.code === 'ENOENT' && config.cwd !== undefined && !isDirectory(config.cwd)) {
+        return reject(new ExecutorError(`cannot run ${program}: its cwd ${config.cwd} is not a directory`, 'CwdNotFound', false));
+      }
       const notRunnable = error.code === 'ENOENT' || error.code === 'EACCES';
       reject(new ExecutorError(`cannot run ${program}: ${error.message}`, notRunnable ? 'CommandNotFound' : 'CommandError', !notRunnable));
     });
