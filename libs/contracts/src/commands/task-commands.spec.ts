@@ -13,3 +13,14 @@ describe('task command tags', () => {
     expect(refused.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['tags.1']);
   });
 });
+
+describe('task command names', () => {
+  it('refuses control characters (a line break splits every list the name is in), on create and rename', () => {
+    for (const name of ['two\nlines', 'tab\there', 'nul\u0000', 'del\u007f']) {
+      const refused = createTaskPayloadSchema.safeParse({ name, executor: 'noop' });
+      expect(refused.error?.issues).toEqual([expect.objectContaining({ path: ['name'], message: 'name cannot hold control characters (line breaks, tabs, NUL)' })]);
+      expect(updateTaskPayloadSchema.safeParse({ taskId: 't-1', name }).success).toBe(false);
+    }
+    expect(createTaskPayloadSchema.parse({ name: '  Überweisung – nächtlich 🌙 ', executor: 'noop' }).name).toBe('Überweisung – nächtlich 🌙');
+  });
+});

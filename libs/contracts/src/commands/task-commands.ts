@@ -34,7 +34,9 @@ export const commandBase = {
 };
 
 const definitionFields = {
-  name: z.string().trim().min(1).max(TASK_NAME_MAX),
+  // A name is a line in every list, table and log: no line breaks, tabs or other control characters.
+  // eslint-disable-next-line no-control-regex
+  name: z.string().trim().min(1).max(TASK_NAME_MAX).regex(/^[^\u0000-\u001f\u007f]*$/, { message: 'name cannot hold control characters (line breaks, tabs, NUL)' }),
   description: z.string().max(4000),
   executor: executorTypeSchema,
   // Checked on commands only: events already stored stay readable whatever the limit becomes.
