@@ -113,6 +113,9 @@ describe('HTTP API', () => {
     expect(await found('100%')).toEqual([hourly.taskId]);
     expect(await found('y_s')).toEqual([hourly.taskId]); // as LIKE would read it, "_" would match "ly " in "Nightly Billing" too
     expect(await found('nowhere at all')).toEqual([]);
+    // A position past the log's head is the caller's mistake, said so after the wait (it was UNAVAILABLE, logged as an error).
+    const ahead = await context.http.get('/api/tasks?minPosition=99999999999');
+    expect(ahead).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION', message: expect.stringContaining("past the log's head"), details: { issues: [expect.objectContaining({ path: 'minPosition' })] } } } });
     const blank = await context.http.get('/api/tasks?search=%20');
     expect(blank).toMatchObject({ status: 422, body: { ok: false, error: { code: 'VALIDATION', details: { issues: [expect.objectContaining({ path: 'search' })] } } } });
   });

@@ -1,11 +1,22 @@
 import type { ProjectorService } from '../projector.service';
+import { ErrorCode, SchedError } from '@sched/contracts';
 
 /** The contracts promise `minPosition` waits at most this long (queries.ts). */
 export const MIN_POSITION_WAIT_MS = 5000;
 
 /** Read-your-writes: a caller that got `position` from a command waits until the tables include it. */
 export async function caughtUpTo(projector: ProjectorService, minPosition: number | undefined): Promise<void> {
-  if (minPosition !== undefined) await projector.waitForPosition(minPosition, MIN_POSITION_WAIT_MS);
+  if (minPosition === undefined) return;
+  try {
+    await projector.waitForPosition(minPosition, MIN_POSITION_WAIT_MS);
+  } catch (error) {
+    // Not reached in time: the read models are behind, or no event has that position (the caller's mistake, said
+    // as such; looked up only now, as a position may be asked for just before its write is acknowledged).
+    const head = await projector.headPosition().catch(() => undefined);
+    if (head === undefined || minPosition <= head) throw error;
+    const message = `minPosition ${minPosition} is past the log's head (${head}): take it from a command's reply (position)`;
+    throw new SchedError(ErrorCode.VALIDATION, message, { issues: [{ path: 'minPosition', message }], head });
+  }
 }
 
 /**

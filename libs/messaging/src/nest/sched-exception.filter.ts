@@ -25,7 +25,9 @@ export class SchedExceptionFilter implements RpcExceptionFilter<unknown> {
 
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     const body = toErrorBody(exception);
-    if (body.code === ErrorCode.INTERNAL || body.code === ErrorCode.UNAVAILABLE) {
+    // A deliberate UNAVAILABLE (read models behind, a store timing out) is a condition, not a fault: one line.
+    if (body.code === ErrorCode.UNAVAILABLE && SchedError.is(exception)) this.logger.warn(`${body.message}`);
+    else if (body.code === ErrorCode.INTERNAL || body.code === ErrorCode.UNAVAILABLE) {
       this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     }
     return throwError(() => body);
