@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { REMOVABLE_TASK_FIELDS, overlapPolicies, parseDurationMs, scheduleStatuses, taskStates, type RemovableTaskField, type ScheduleStatus, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
-import type { SchedClient } from '@sched/client';
+import { SchedClientError, type SchedClient } from '@sched/client';
 import { UsageError } from '../exit-codes';
 import { wholeNumber } from '../numeric-options';
 import { table, when, whenIn } from '../output';
@@ -136,9 +136,17 @@ export function taskCommands(ctx: CliContext): Command {
   task.command('enable <task>').description('put a disabled task back on the timer, firing from now').action(async (ref: string) => {
     commandResult(ctx, 'enabled')(await ctx.forTask(ref, (client, taskId) => client.enableTask({ taskId })));
   });
-  task.command('delete <task>').description('delete a task (its history stays; its name is free again)').option('--reason <text>').action(async (ref: string, flags: { reason?: string }) => {
-    commandResult(ctx, 'deleted')(await ctx.forTask(ref, (client, taskId) => client.deleteTask({ taskId, reason: flags.reason })));
-  });
+  task
+    .command('delete <task>')
+    .description('delete a task (its history stays; its name is free again); what it has due or running still runs unless --cancel-pending')
+    .option('--reason <text>')
+    .option('--cancel-pending', 'also cancel its executions not over yet (due, waiting for a retry or a slot, running, paused)')
+    .action(async (ref: string, flags: { reason?: string; cancelPending?: boolean }) => {
+      const result = await ctx.forTask(ref, (client, taskId) => client.deleteTask({ taskId, reason: flags.reason }));
+      if (!flags.cancelPending) return commandResult(ctx, 'deleted')(result);
+      const cancelled = await cancelPending(await ctx.client(), result.taskId, flags.reason ?? 'task deleted');
+      ctx.print({ ...result, cancelled }, () => `deleted task ${result.taskId} (revision ${result.revision}); cancelled ${cancelled.length} execution(s) not over yet${cancelled.length ? `: ${cancelled.join(', ')}` : ''}\n`);
+    });
   task
     .command('trigger <task>')
     .description('run a task now; the same --command-id never fires twice')
@@ -193,4 +201,23 @@ function pauseEnd(flags: { until?: string; for?: string }): string | undefined {
   const ms = parseDurationMs(flags.for);
   if (ms === undefined || ms <= 0) throw new UsageError(`--for takes a duration such as 30m, 2h or 1d: got "${flags.for}"`);
   return new Date(Date.now() + ms).toISOString();
+}
+
+/** Cancels every execution of the task not over yet; returns the ids of those a cancel changed. */
+async function cancelPending(client: SchedClient, taskId: string, reason: string): Promise<string[]> {
+  const minPosition = await client.headPosition();
+  const pending: string[] = [];
+  for (const status of ['due', 'running', 'paused'] as const) {
+    for await (const execution of client.all((cursor) => client.listExecutions({ taskId, status, limit: 500, cursor, minPosition }))) pending.push(execution.executionId);
+  }
+  const cancelled: string[] = [];
+  for (const executionId of pending) {
+    // One that ended meanwhile is INVALID_STATE: nothing left to cancel.
+    const result = await client.cancelExecution({ executionId, reason }).catch((error: unknown) => {
+      if (SchedClientError.is(error, 'INVALID_STATE')) return undefined;
+      throw error;
+    });
+    if (result && result.events.length > 0) cancelled.push(executionId);
+  }
+  return cancelled;
 }
