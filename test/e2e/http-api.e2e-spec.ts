@@ -1,4 +1,4 @@
-import { Subjects, type ExecutionView, type Page, type TaskCommandResult, type TaskView, type TriggerTaskResult } from '@sched/contracts';
+import { MAX_REQUEST_BYTES, Subjects, type ExecutionView, type Page, type TaskCommandResult, type TaskView, type TriggerTaskResult } from '@sched/contracts';
 import { resultOf } from '../support/http';
 import { useSystemWithHttp, waitFor } from '../support/system';
 
@@ -179,6 +179,12 @@ describe('HTTP API', () => {
     expect(resultOf(created).taskId).toEqual(expect.any(String));
     const form = await context.http.raw('POST', '/api/tasks', 'name=x&executor=noop', FORM);
     expect(form.body).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/^request body is not JSON \(the API takes JSON bodies\): /) } });
+    // JSON, but no object: said so (the parser called null "not valid JSON").
+    const nothing = await context.http.raw('POST', '/api/tasks', 'null');
+    expect(nothing).toMatchObject({ status: 400, body: { ok: false, error: { code: 'BAD_REQUEST', message: 'request body must be a JSON object, got null' } } });
+    // Over MAX_REQUEST_BYTES: 413 with the limit's details, as on NATS.
+    const huge = await context.http.raw('POST', '/api/tasks', JSON.stringify({ name: 'x', executor: 'noop', description: 'y'.repeat(MAX_REQUEST_BYTES) }));
+    expect(huge).toMatchObject({ status: 413, body: { ok: false, error: { code: 'BAD_REQUEST', details: { limit: 'MAX_REQUEST_BYTES', max: MAX_REQUEST_BYTES, actual: expect.any(Number) } } } });
   });
 
   it('gives the NATS reply\'s error, mapped to an HTTP status, and appends nothing', async () => {

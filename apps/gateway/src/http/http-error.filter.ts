@@ -52,9 +52,29 @@ export class HttpErrorFilter implements ExceptionFilter {
  * or encoding it cannot read (415) is BAD_REQUEST.
  */
 export function bodyParserErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
-  const status = (error as { status?: unknown }).status;
+  const { status, body, limit, length } = error as { status?: unknown; body?: unknown; limit?: unknown; length?: unknown };
   if (status !== 400 && status !== 413 && status !== 415) return next(error);
   const reason = error instanceof Error ? error.message : String(error);
-  const message = status === 400 ? `request body is not JSON (the API takes JSON bodies): ${reason}` : `request body: ${reason}`;
+  if (status === 413) {
+    // The same shape as a NATS payload over MAX_REQUEST_BYTES (the HTTP parser stops at the same bound).
+    const message = `request body is ${String(length)} bytes, over the limit of ${String(limit)} (MAX_REQUEST_BYTES)`;
+    return void response.status(413).json(errorReply({ code: ErrorCode.BAD_REQUEST, message, details: { limit: 'MAX_REQUEST_BYTES', max: limit, actual: length } }));
+  }
+  // JSON, but not an object or array (`null`, `3`, `"x"`): the parser calls it "not valid JSON", which it is.
+  const message =
+    status === 400 && typeof body === 'string' && isJsonScalar(body)
+      ? `request body must be a JSON object, got ${body.trim().slice(0, 40)}`
+      : status === 400
+        ? `request body is not JSON (the API takes JSON bodies): ${reason}`
+        : `request body: ${reason}`;
   response.status(status).json(errorReply({ code: ErrorCode.BAD_REQUEST, message, details: {} }));
+}
+
+function isJsonScalar(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value === null || typeof value !== 'object';
+  } catch {
+    return false;
+  }
 }

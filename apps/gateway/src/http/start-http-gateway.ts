@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
+import { MAX_REQUEST_BYTES } from '@sched/contracts';
 import {
   PinoNestLogger,
   schedNatsTransport,
@@ -17,7 +18,8 @@ import { HttpApiModule } from './http-api.module';
 import { HttpErrorFilter, bodyParserErrors } from './http-error.filter';
 import { buildOpenApiDocument } from './openapi-document';
 
-const BODY_LIMIT = '1mb';
+/** A body over the NATS payload limit could never be sent on: refused here, with the same details. */
+const BODY_LIMIT = MAX_REQUEST_BYTES;
 
 /**
  * A hybrid Nest app: the NATS microservice of `features` (as `startService` runs them) plus the HTTP API,

@@ -167,10 +167,13 @@ export function taskCommands(ctx: CliContext): Command {
     .action(async (ref: string, flags: { count: number; after?: string }) => {
       let taskId = ref;
       const result = await ctx.forTask(ref, (client, id) => client.nextFires({ taskId: (taskId = id), count: flags.count, after: flags.after }));
-      // A cron schedule's occurrences read in its own zone too (the task's schedules name it): one more request.
-      const zone = ctx.asJson || result.fires.length === 0 ? undefined : localZoneOf((await (await ctx.client()).getTask({ taskId })).schedules);
+      // A cron schedule's occurrences read in its own zone too (the task's schedules name it), and an inactive task says
+      // why: one more request.
+      const task = ctx.asJson || (result.fires.length === 0 && result.active) ? undefined : await ctx.readTask(taskId, (client, id, minPosition) => client.getTask({ taskId: id, minPosition }));
+      const zone = task && result.fires.length > 0 ? localZoneOf(task.schedules) : undefined;
+      const inactive = !task || result.active ? '' : task.enabled === false ? 'disabled: nothing fires until it is enabled (task enable)' : `paused${task.pausedUntil ? ` until ${when(task.pausedUntil)}` : ''}: its fires are recorded as skipped until it is resumed (task resume)`;
       const human = () =>
-        (result.active ? '' : `task ${result.taskId} is not active: it fires only once resumed\n`) +
+        (inactive ? `task ${result.taskId} is ${inactive}\n` : '') +
         (result.fires.length === 0
           ? `task ${result.taskId} has no fires ahead: no schedules, or they ended (endAt, maxFires, a one-shot that fired); a trigger still runs it\n`
           : table(
