@@ -4,7 +4,7 @@ import { Subjects, type ResumeWorkflowResult, type WorkflowRunView } from '@sche
 import { main } from '../../apps/schedctl/src/cli';
 import { historyOf, trigger, typesOf, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
-import { createWorkflow, dataOf, runSteps, shell, waitForRunEnd } from '../support/workflows';
+import { createWorkflow, dataOf, runEvents, runSteps, shell, waitForRunEnd } from '../support/workflows';
 
 // commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
 jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
@@ -93,6 +93,16 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     fs.writeFileSync(marker, '');
     const resumed = await ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first, commandId: `resume-${first}` });
     expect(await ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first, commandId: `resume-${first}` })).toMatchObject({ runId: resumed.runId });
+    // A run is resumed once: another resume (no commandId, or another one, even at once) answers with that run.
+    const others = await Promise.all([
+      ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first }),
+      ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first, commandId: 'another-resume' }),
+    ]);
+    expect(others.map((other) => other.runId)).toEqual([resumed.runId, resumed.runId]);
+    expect((await runEvents(system.store, first)).filter((event) => event.type === 'WorkflowResumed')).toEqual([
+      expect.objectContaining({ data: { runId: resumed.runId } }),
+    ]);
+    expect(await historyOf(system.store, 'another-resume')).toEqual([]);
     const events = await waitForRunEnd(system.store, resumed.runId);
     fs.rmSync(marker, { force: true });
 

@@ -90,6 +90,8 @@ export const workflowRunProjection: Projection<WorkflowRunRow> = {
         return { ...next, status: 'failed', endedAt: at, durationMs: e.data.durationMs };
       case 'WorkflowCancelled':
         return { ...next, status: 'cancelled', endedAt: at, durationMs: e.data.durationMs };
+      case 'WorkflowResumed':
+        return next; // the new run's own row says what it resumed (resumedFrom)
       default:
         return assertNever(e);
     }

@@ -14,8 +14,8 @@ import {
   type TaskDue,
   type WorkflowEvent,
 } from '@sched/contracts';
-import { fold, workflowDecider } from '@sched/domain';
-import type { EventStore } from '@sched/event-store';
+import { fold, workflowDecider, type WorkflowState } from '@sched/domain';
+import { handleCommand, type EventStore, type HandledCommand } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { scheduleExecution } from '../execution-writes';
 
@@ -43,8 +43,13 @@ export class WorkflowResumeService {
     const earlier = first?.type === 'TaskDue' ? (first.data as TaskDue['data']) : undefined;
     if (!earlier || earlier.executor !== WORKFLOW_EXECUTOR) throw notFound('Run', runId);
 
-    const newRunId = payload.commandId ?? randomUUID();
+    if (payload.commandId !== undefined) await this.assertFreeFor(payload.commandId, runId);
+    // A run is resumed once (WorkflowResumed on it, appended with its expected revision): a second resume, or two at
+    // once, answer with the first one's run instead of starting another beside it.
     const nowMs = Date.now();
+    const cause = { correlationId: payload.correlationId ?? runId, causationId: payload.commandId ?? runId, actor: 'user:nats', nowMs };
+    const claimed = await handleCommand(this.store, toWorkflowStreamId(runId), workflowDecider, { type: 'ResumeRun', data: { newRunId: payload.commandId ?? randomUUID() } }, cause);
+    const newRunId = resumedAs(claimed);
     const due: TaskDue['data'] = {
       taskId: earlier.taskId,
       executionId: newRunId,
@@ -55,16 +60,25 @@ export class WorkflowResumeService {
       taskRevision: earlier.taskRevision,
       resumeOf: runId,
     };
-    const cause = { correlationId: payload.correlationId ?? newRunId, causationId: newRunId, actor: 'user:nats', nowMs };
-    const position = await scheduleExecution(this.store, due, cause);
-    if (position === undefined) {
-      // The same command again: fine if it made this very resume, a conflict if the id is another execution's.
-      const [existing] = await this.store.read(toExecutionStreamId(newRunId));
-      if ((existing?.data as TaskDue['data'] | undefined)?.resumeOf !== runId) {
-        throw new SchedError(ErrorCode.CONFLICT, `execution ${newRunId} already exists`, { executionId: newRunId });
-      }
-      return { runId: newRunId, resumedFrom: runId, taskId: earlier.taskId };
-    }
-    return { runId: newRunId, resumedFrom: runId, taskId: earlier.taskId, position };
+    const position = await scheduleExecution(this.store, due, { ...cause, correlationId: payload.correlationId ?? newRunId, causationId: newRunId });
+    // Undefined: recorded already (this resume again, or the earlier one's): the same answer.
+    return { runId: newRunId, resumedFrom: runId, taskId: earlier.taskId, ...(position === undefined ? {} : { position }) };
   }
+
+  /** A commandId names the new run: one that is another execution's id (not this run's resume) is refused first. */
+  private async assertFreeFor(commandId: string, runId: string): Promise<void> {
+    const [existing] = await this.store.read(toExecutionStreamId(commandId));
+    if (existing !== undefined && (existing.data as TaskDue['data']).resumeOf !== runId) {
+      throw new SchedError(ErrorCode.CONFLICT, `execution ${commandId} already exists`, { executionId: commandId });
+    }
+  }
+}
+
+/** The run an ended run was resumed as: the one just recorded, or the earlier resume's. */
+function resumedAs(handled: HandledCommand<WorkflowState>): string {
+  const recorded = handled.appended.find((event) => event.type === 'WorkflowResumed');
+  if (recorded) return (recorded.data as { runId: string }).runId;
+  const state = handled.state;
+  if (state.status === 'none' || state.resumedAs === undefined) throw new SchedError(ErrorCode.INTERNAL, 'resume recorded nothing and found no earlier resume', {});
+  return state.resumedAs;
 }

@@ -70,6 +70,8 @@ export const workflowFailedSchema = z.object({
 });
 
 export const workflowCancelledSchema = z.object({ durationMs: z.number().nonnegative(), reason: z.string().optional() });
+/** On an ended run: it was resumed as the run `runId` (sched.cmd.workflow.resume). A run is resumed once. */
+export const workflowResumedSchema = z.object({ runId: z.string() });
 
 type Ev<T extends string, S extends z.ZodType> = { type: T; data: z.infer<S> };
 export type WorkflowStarted = Ev<'WorkflowStarted', typeof workflowStartedSchema>;
@@ -82,6 +84,7 @@ export type WorkflowCancelRequested = Ev<'WorkflowCancelRequested', typeof workf
 export type WorkflowSucceeded = Ev<'WorkflowSucceeded', typeof workflowSucceededSchema>;
 export type WorkflowFailed = Ev<'WorkflowFailed', typeof workflowFailedSchema>;
 export type WorkflowCancelled = Ev<'WorkflowCancelled', typeof workflowCancelledSchema>;
+export type WorkflowResumed = Ev<'WorkflowResumed', typeof workflowResumedSchema>;
 
 export type WorkflowEvent =
   | WorkflowStarted
@@ -93,7 +96,8 @@ export type WorkflowEvent =
   | WorkflowCancelRequested
   | WorkflowSucceeded
   | WorkflowFailed
-  | WorkflowCancelled;
+  | WorkflowCancelled
+  | WorkflowResumed;
 export type WorkflowEventType = WorkflowEvent['type'];
 
 export const WORKFLOW_EVENT_SCHEMAS = {
@@ -107,4 +111,5 @@ export const WORKFLOW_EVENT_SCHEMAS = {
   WorkflowSucceeded: workflowSucceededSchema,
   WorkflowFailed: workflowFailedSchema,
   WorkflowCancelled: workflowCancelledSchema,
+  WorkflowResumed: workflowResumedSchema,
 } as const satisfies Record<WorkflowEventType, z.ZodType>;

@@ -31,4 +31,6 @@ export type WorkflowCommand =
       readonly type: 'RecordStepOutcome';
       readonly data: { readonly stepId: string; readonly executionId: string; readonly outcome: StepOutcome; readonly nowMs: number };
     }
-  | { readonly type: 'CancelRun'; readonly data: { readonly reason?: string; readonly nowMs: number } };
+  | { readonly type: 'CancelRun'; readonly data: { readonly reason?: string; readonly nowMs: number } }
+  /** Resume this ended run as `newRunId`: once (a second resume is no change: the first's run is the answer). */
+  | { readonly type: 'ResumeRun'; readonly data: { readonly newRunId: string } };

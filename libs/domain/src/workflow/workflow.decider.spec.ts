@@ -258,3 +258,20 @@ describe('workflow decider: cancel and resume', () => {
     given(started(def), scheduled('a')).when(startRun(def)).thenNothingHappened();
   });
 });
+
+describe('workflow decider: resume', () => {
+  const def = definition([step('only')]);
+  const ended = { type: 'WorkflowFailed' as const, data: { durationMs: 10, failedSteps: ['only'], stopped: false } };
+  const resume = (newRunId: string) => ({ type: 'ResumeRun' as const, data: { newRunId } });
+
+  it('an ended run is resumed once: the first resume is recorded, another is no change', () => {
+    given(started(def), scheduled('only'), failed('only'), ended).when(resume('r2')).then({ type: 'WorkflowResumed', data: { runId: 'r2' } });
+    given(started(def), scheduled('only'), failed('only'), ended, { type: 'WorkflowResumed', data: { runId: 'r2' } })
+      .when(resume('r3'))
+      .thenNothingHappened();
+  });
+
+  it('a running run cannot be resumed', () => {
+    given(started(def), scheduled('only')).when(resume('r2')).thenThrows('INVALID_STATE', /only a failed or cancelled run can be resumed/);
+  });
+});

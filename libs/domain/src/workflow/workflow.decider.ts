@@ -1,4 +1,4 @@
-import type { WorkflowDefinition, WorkflowEvent } from '@sched/contracts';
+import { invalidState, notFound, type WorkflowDefinition, type WorkflowEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
 import { nextDecisions } from './next-decisions';
 import type { StepOutcome, WorkflowCommand } from './workflow.commands';
@@ -77,6 +77,13 @@ export function decideWorkflow(command: WorkflowCommand, state: WorkflowState): 
       const step = state.steps.get(stepId);
       if (step?.status !== 'running' || step.executionId !== executionId) return [];
       return thenNext(state, [outcomeEvent(stepId, executionId, outcome)], nowMs);
+    }
+    case 'ResumeRun': {
+      if (state.status === 'none') throw notFound('Run', command.data.newRunId);
+      if (state.status !== 'failed' && state.status !== 'cancelled') {
+        throw invalidState(`run ${state.runId} is ${state.status}: only a failed or cancelled run can be resumed`, { runId: state.runId, status: state.status });
+      }
+      return state.resumedAs === undefined ? [{ type: 'WorkflowResumed', data: { runId: command.data.newRunId } }] : [];
     }
     case 'CancelRun': {
       if (state.status !== 'running' || (state as KnownWorkflowState).cancelRequested) return [];

@@ -20,6 +20,8 @@ export type WorkflowState =
       readonly steps: ReadonlyMap<string, StepState>;
       readonly cancelRequested: boolean;
       readonly cancelReason?: string;
+      /** The run this ended run was resumed as (WorkflowResumed). */
+      readonly resumedAs?: string;
       /** onFailure is stop and a step failed: nothing new starts but clean-up and failure handlers. */
       readonly stopped: boolean;
     };
@@ -69,6 +71,8 @@ export function evolveWorkflow(state: WorkflowState, event: WorkflowEvent): Work
       return { ...state, status: 'failed' };
     case 'WorkflowCancelled':
       return { ...state, status: 'cancelled' };
+    case 'WorkflowResumed':
+      return { ...state, resumedAs: event.data.runId };
   }
 }
 
