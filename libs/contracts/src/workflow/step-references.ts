@@ -26,3 +26,17 @@ export function referencesInConfig(value: unknown): StepReference[] {
   if (value !== null && typeof value === 'object') return Object.values(value).flatMap(referencesInConfig);
   return [];
 }
+
+/** Text that starts like a step reference (`${steps.`) up to its `}`: each should be one STEP_REFERENCE. */
+const REFERENCE_LIKE = /\$\{steps\.[^}]*\}?/g;
+
+/**
+ * Every `${steps.…}` in a config's strings that is not a step reference (`${steps.load.error}`, `${steps.a.resultx}`,
+ * no closing brace): such text would be sent as it is, where its writer meant a value.
+ */
+export function malformedReferencesInConfig(value: unknown): string[] {
+  if (typeof value === 'string') return [...value.matchAll(REFERENCE_LIKE)].map((match) => match[0]).filter((text) => referencesIn(text).length !== 1 || referencesIn(text)[0].text !== text);
+  if (Array.isArray(value)) return value.flatMap(malformedReferencesInConfig);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(malformedReferencesInConfig);
+  return [];
+}

@@ -9,7 +9,7 @@ import {
 import { executorTypeSchema, taskConfigSchema } from '../task-definition';
 import { ancestorsOf, findCycle } from './workflow-dag';
 import { MAX_PARALLEL_STEPS, MAX_WORKFLOW_STEPS, STEP_ID_PATTERN, WORKFLOW_EXECUTOR } from './workflow-ids';
-import { referencesInConfig } from './step-references';
+import { malformedReferencesInConfig, referencesInConfig } from './step-references';
 
 /**
  * When a step with dependencies may run, from its dependencies' outcomes (Airflow's trigger rules). A dependency
@@ -104,6 +104,10 @@ export function dagIssues(steps: readonly WorkflowStep[]): Issue[] {
   }
   const ancestors = ancestorsOf(steps);
   steps.forEach((step, i) => {
+    for (const text of malformedReferencesInConfig(step.config)) {
+      const message = `step "${step.id}" has ${text}, which is no step reference: write \${steps.<step>.result} or \${steps.<step>.result.<path>}`;
+      issues.push({ path: ['steps', i, 'config'], message });
+    }
     for (const reference of referencesInConfig(step.config)) {
       if (ancestors.get(step.id)?.has(reference.stepId)) continue;
       issues.push({
