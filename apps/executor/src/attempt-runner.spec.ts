@@ -1,6 +1,6 @@
 import { toExecutionStreamId, type EventEnvelope } from '@sched/contracts';
 import { InvalidAppendError, MemoryEventStore, type AppendResult, type ExpectedVersion } from '@sched/event-store';
-import type { TaskExecutor } from '@sched/executors';
+import { sleepExecutor, type TaskExecutor } from '@sched/executors';
 import { AttemptAbort } from './attempt-abort';
 import { runAttempt } from './attempt-runner';
 import { ExecutionActor } from './execution-actor';
@@ -77,5 +77,21 @@ describe('runAttempt: progress reports', () => {
     const { events } = await run;
     expect(events.map((event) => event.type)).toEqual(['TaskDue', 'TaskStarted', 'TaskProgressed', 'TaskProgressed', 'TaskSucceeded']);
     expect(events.filter((event) => event.type === 'TaskProgressed').map((event) => (event.data as { percent: number }).percent)).toEqual([10, 100]);
+  });
+});
+
+describe('runAttempt: a config its executor refuses when it runs', () => {
+  it('fails InvalidConfig with one line naming each field, as admission words it (not zod\'s JSON)', async () => {
+    const store = await scheduled(dueOf({ executor: 'sleep', config: { duration: '1s', steps: 0 } }));
+    const actor = new ExecutionActor(store, 'e1', 'w1');
+    await actor.load();
+    await actor.start(1);
+    const outcome = await runAttempt({ actor, executor: sleepExecutor as TaskExecutor<unknown>, attempt: 1, abort: new AttemptAbort(), heartbeat: () => undefined });
+    expect(outcome).toBe('recorded');
+    const failed = (await store.read(toExecutionStreamId('e1'))).at(-1)!;
+    const message = (failed.data as { error: { type: string; message: string } }).error.message;
+    expect(failed.data).toMatchObject({ error: { type: 'InvalidConfig', retryable: false } });
+    expect(message).toBe('invalid config for executor "sleep": config.steps: Too small: expected number to be >=1');
+    expect(message).not.toContain('[');
   });
 });

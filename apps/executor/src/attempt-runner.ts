@@ -1,7 +1,7 @@
 import { ErrorCode, MAX_RESULT_BYTES, SchedError, jsonBytes, type ExecutionError, type ExecutionLogLine } from '@sched/contracts';
 import { percentOfItems, type KnownExecutionState } from '@sched/domain';
 import { InvalidAppendError, WrongExpectedVersionError } from '@sched/event-store';
-import { AttemptLog, SECRET_ENV_PREFIX, parseStoredConfig, resolveSecrets, secretsFromEnv, toExecutionError, type SecretLookup, type TaskExecutor } from '@sched/executors';
+import { AttemptLog, SECRET_ENV_PREFIX, configIssuesText, parseStoredConfig, resolveSecrets, secretsFromEnv, toExecutionError, type SecretLookup, type TaskExecutor } from '@sched/executors';
 import type { AbortReason, AttemptAbort } from './attempt-abort';
 import { AttemptWatchdog } from './attempt-watchdog';
 import type { ExecutionActor, Progress } from './execution-actor';
@@ -66,7 +66,7 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
   log.mask = mask;
   const config = parseStoredConfig(executor, secrets.config);
   if (!config.success) {
-    return record(() => actor.fail(attempt, { type: 'InvalidConfig', message: mask(config.error.message), retryable: false }, log.lines()));
+    return record(() => actor.fail(attempt, { type: 'InvalidConfig', message: mask(configIssuesText(executor, secrets.config, config.error)), retryable: false }, log.lines()));
   }
   const abort = (reason: AbortReason): void => run.abort.abort(reason);
   const onAppendError = (error: unknown): void => {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { issueMessage } from '@sched/contracts';
 import type { TaskExecutor } from './task-executor';
 
 /**
@@ -22,4 +23,13 @@ function withoutKeys(config: unknown, issues: readonly z.core.$ZodIssueUnrecogni
     if (node && typeof node === 'object') for (const key of issue.keys) delete (node as Record<string, unknown>)[key];
   }
   return copy;
+}
+
+/**
+ * A config's issues in one line, as admission words them (`config.duration: …; config.steps: …`), for the error of
+ * an attempt whose config (with its references resolved) its executor refuses. zod's own message is a JSON dump.
+ */
+export function configIssuesText<Config>(executor: TaskExecutor<Config>, config: unknown, error: z.ZodError): string {
+  const issues = error.issues.map((issue) => `${['config', ...issue.path.map(String)].join('.')}: ${issueMessage(executor.configSchema, config, issue)}`);
+  return `invalid config for executor "${executor.type}": ${issues.join('; ')}`;
 }
