@@ -196,6 +196,7 @@ describe('HTTP API', () => {
       ['an unknown executor', () => context.http.post('/api/tasks', { name: 'x', executor: 'teleport' }), 422, 'VALIDATION'],
       ['a query field that is not a number', () => context.http.get('/api/tasks?limit=many'), 422, 'VALIDATION'],
       ['an unknown query field', () => context.http.get('/api/executions?colour=red'), 422, 'VALIDATION'],
+      ['a range that ends before it starts', () => context.http.get('/api/executions?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z'), 422, 'VALIDATION'],
       ['an unknown task', () => context.http.get('/api/tasks/no-such-task'), 404, 'NOT_FOUND'],
       ['an unknown task to pause', () => context.http.post('/api/tasks/no-such-task/pause'), 404, 'NOT_FOUND'],
       ['an unknown execution', () => context.http.get('/api/executions/nope@1'), 404, 'NOT_FOUND'],

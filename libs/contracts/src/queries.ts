@@ -59,7 +59,12 @@ export const listExecutionsQuerySchema = z
     /** Scheduled before this instant. */
     to: z.iso.datetime({ offset: true }).optional(),
   })
-  .strict();
+  .strict()
+  // An empty range is a mistake (from and to swapped), said so rather than answered with nothing.
+  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.to) > Date.parse(query.from), {
+    message: 'to must be after from',
+    path: ['to'],
+  });
 /**
  * One page of history: the events of a task (its stream and every execution of it), of one execution, or (neither
  * given) of the whole log, in commit order, strictly after `afterPosition` (the previous page's `nextCursor`).
