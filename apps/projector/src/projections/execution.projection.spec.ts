@@ -100,6 +100,12 @@ describe('executions projection (and its task counts)', () => {
       .then({ execution: { status: 'cancelled', retryAt: undefined, durationMs: 50 } }); // the failed attempt's
   });
 
+  it('waiting to be retried, it is due and not ended (the failed attempt keeps its end on its attempt row)', () => {
+    given(...running(), log.failed('e1', false))
+      .when(log.retried('e1', 2))
+      .then({ execution: { status: 'due', endedAt: undefined } });
+  });
+
   it('TaskSucceeded after a failed attempt: the earlier error no longer describes the execution', () => {
     given(...running(), log.failed('e1', false), log.retried('e1', 2), log.tick().started('e1', 2, 'w2'))
       .when(log.tick().succeeded('e1', { rows: 3 }, 1000, 2))

@@ -110,7 +110,8 @@ export const executionProjection: Projection<ExecutionRow> = {
         return { ...row, status, attempt, error, durationMs, endedAt: toMs(endedAt), updatedAt, position };
       }
       case 'TaskRetried':
-        return { ...row, status: 'due', workerId: undefined, retryAt: toMs(e.data.retryAt), updatedAt, position };
+        // Due again: not ended (the failed attempt's end stays on its attempt row).
+        return { ...row, status: 'due', workerId: undefined, endedAt: undefined, retryAt: toMs(e.data.retryAt), updatedAt, position };
       case 'TaskTimedOut': {
         const { timeout, timeoutMs } = e.data;
         const error = { type: 'Timeout', message: `${timeout} timeout of ${timeoutMs}ms exceeded`, retryable: true };
@@ -122,7 +123,7 @@ export const executionProjection: Projection<ExecutionRow> = {
       case 'TaskCancelled': {
         // The attempt it stopped ran until now; a cancel while it waited (to start, or to be retried) keeps the last
         // attempt's duration, and no attempt is coming any more.
-        const stoppedAttempt = row.startedAt !== undefined && row.endedAt === undefined;
+        const stoppedAttempt = row.status !== 'due' && row.startedAt !== undefined && row.endedAt === undefined;
         const durationMs = stoppedAttempt ? updatedAt - row.startedAt! : row.durationMs;
         return { ...row, status: 'cancelled', endedAt: updatedAt, durationMs, note: e.data.reason, retryAt: undefined, updatedAt, position };
       }
