@@ -79,4 +79,11 @@ describe('task update takes optional fields away (e2e)', () => {
     expect(retry).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { issues: [expect.objectContaining({ path: 'retry' })] } } });
     expect(await system.store.headPosition()).toBe(before);
   });
+
+  it('schedctl task update with fewer schedules than the task had says the others are gone', async () => {
+    await schedctl('task', 'create', '--name', 'two schedules', '--executor', 'noop', '--every', '1h', '--cron', '0 3 * * *');
+    const updated = await schedctl('task', 'update', 'two schedules', '--every', '2h');
+    expect(updated).toMatchObject({ code: 0, err: "note: the schedules given replace all of the task's: 1 now, 2 before (repeat the ones to keep, e.g. with --schedule)\n" });
+    expect((await schedctl('task', 'update', 'two schedules', '--every', '3h')).err).toBe('');
+  });
 });

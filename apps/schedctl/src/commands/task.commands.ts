@@ -107,13 +107,20 @@ export function taskCommands(ctx: CliContext): Command {
       const definition = definitionFrom(flags);
       const both = unset.find((field) => definition[field] !== undefined);
       if (both) throw new UsageError(`--unset ${both} takes ${both} away: it cannot be set in the same update`);
+      const replacing = Array.isArray(definition.schedules) ? definition.schedules.length : undefined;
+      let dropped = 0;
       const update = await ctx.forTask(ref, async (client, taskId) => {
-        // --attempt-timeout and --notify-url change one part alone: the task's other timeouts and notice headers stay.
-        const partial = flags.attemptTimeout !== undefined || flags.notifyUrl !== undefined;
+        // --attempt-timeout and --notify-url change one part alone: the task's other timeouts and notice headers stay;
+        // new schedules replace them all, which is said when there were more.
+        const partial = flags.attemptTimeout !== undefined || flags.notifyUrl !== undefined || replacing !== undefined;
         const current = partial ? await client.getTask({ taskId, minPosition: await client.headPosition() }) : undefined;
+        dropped = replacing === undefined || !current ? 0 : Math.max(0, current.schedules.length - replacing);
         const kept = current ? { timeouts: timeoutsInput(current.timeouts), notify: current.notify } : {};
         return client.updateTask({ ...definitionFrom(flags, kept), ...Object.fromEntries(unset.map((field) => [field, null])), taskId });
       });
+      if (dropped > 0 && update.events.length > 0 && !ctx.asJson) {
+        ctx.io.err(`note: the schedules given replace all of the task's: ${replacing} now, ${replacing! + dropped} before (repeat the ones to keep, e.g. with --schedule)\n`);
+      }
       commandResult(ctx, 'updated')(update);
     });
   task
