@@ -1,29 +1,17 @@
 import { Subjects, type RecordedEvent, type TaskView } from '@sched/contracts';
-import { main } from '../../apps/schedctl/src/cli';
 import { createTask, trigger, waitForEnd } from '../support/executions';
-import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+import { waitFor } from '../support/system';
+import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
 // commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
 jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
 
 /** A task's pauseOnFailure (Temporal's pause_on_failure): an execution failing for good pauses the task. */
 describe('pause on failure (e2e)', () => {
-  let system: TestSystem;
-  beforeAll(async () => {
-    system = await startTestSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const context = useSystemWithSchedctl();
+  const { schedctl } = context;
 
-  const schedctl = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const io = { out: (text: string) => void (out += text), err: (text: string) => void (err += text), interactive: false };
-    const code = await main(['--url', system.nats.url, ...args], io);
-    return { code, out, err };
-  };
-  const taskEvents = (taskId: string) => system.store.read(`task-${taskId}`);
+  const taskEvents = (taskId: string) => context.system.store.read(`task-${taskId}`);
   const pausesOf = async (taskId: string): Promise<RecordedEvent[]> => (await taskEvents(taskId)).filter((event) => event.type === 'TaskPaused');
 
   it('a scheduled run that fails for good pauses the task, once, naming it; the fires after it are recorded skipped', async () => {
@@ -40,7 +28,7 @@ describe('pause on failure (e2e)', () => {
     }, 15_000, 'the task paused');
     const failed = (pause.data as { afterFailureOf: string }).afterFailureOf;
     expect(pause.data).toMatchObject({ note: `paused after ${failed} failed for good (CommandFailed: false exited with code 1)` });
-    const failedEvents = await waitForEnd(system.store, failed);
+    const failedEvents = await waitForEnd(context.system.store, failed);
     expect(failedEvents.at(-1)).toMatchObject({ type: 'TaskFailed', data: { final: true } });
     // Caused by the failure, in its correlation.
     expect(pause.metadata).toMatchObject({ causationId: failedEvents.at(-1)!.id, correlationId: failedEvents.at(-1)!.metadata.correlationId });
@@ -48,7 +36,7 @@ describe('pause on failure (e2e)', () => {
     // The next fire after the pause is recorded as skipped: TaskDue + TaskSkipped{paused}.
     const pausedAtMs = Date.parse(pause.metadata.occurredAt);
     const nextFire = Math.ceil((pausedAtMs + 200) / 1000) * 1000 + 1000;
-    const skipped = await waitForEnd(system.store, `${taskId}@${nextFire}`, 10_000);
+    const skipped = await waitForEnd(context.system.store, `${taskId}@${nextFire}`, 10_000);
     expect(skipped.map((event) => event.type)).toEqual(['TaskDue', 'TaskSkipped']);
     expect(skipped[1]).toMatchObject({ data: { reason: 'paused' } });
     // Several runs may have failed before the pause took effect; the task was paused once.
@@ -61,11 +49,11 @@ describe('pause on failure (e2e)', () => {
   });
 
   it('after a resume the next failure pauses it again; a task without it, or with it turned off, is not paused', async () => {
-    const pausing = await createTask(system, { name: 'pauses', executor: 'command', config: { argv: ['false'] }, retry: { maxAttempts: 1 }, pauseOnFailure: true });
-    const first = await trigger(system, pausing);
+    const pausing = await createTask(context.system, { name: 'pauses', executor: 'command', config: { argv: ['false'] }, retry: { maxAttempts: 1 }, pauseOnFailure: true });
+    const first = await trigger(context.system, pausing);
     await waitFor(async () => ((await pausesOf(pausing)).length === 1 ? true : undefined), 10_000, 'the first pause');
-    await system.request(Subjects.cmd.taskResume, { taskId: pausing });
-    const second = await trigger(system, pausing);
+    await context.system.request(Subjects.cmd.taskResume, { taskId: pausing });
+    const second = await trigger(context.system, pausing);
     const pauses = await waitFor(async () => {
       const found = await pausesOf(pausing);
       return found.length === 2 ? found : undefined;
@@ -73,20 +61,20 @@ describe('pause on failure (e2e)', () => {
     expect(pauses.map((event) => (event.data as { afterFailureOf: string }).afterFailureOf)).toEqual([first, second]);
 
     // Turned off by an update: the next failure leaves it active.
-    await system.request(Subjects.cmd.taskResume, { taskId: pausing });
+    await context.system.request(Subjects.cmd.taskResume, { taskId: pausing });
     expect(await schedctl('task', 'update', pausing, '--no-pause-on-failure')).toMatchObject({ code: 0 });
-    const plain = await createTask(system, { name: 'never pauses', executor: 'command', config: { argv: ['false'] }, retry: { maxAttempts: 1 } });
-    const third = await trigger(system, pausing);
-    const other = await trigger(system, plain);
-    await waitForEnd(system.store, third);
-    await waitForEnd(system.store, other);
+    const plain = await createTask(context.system, { name: 'never pauses', executor: 'command', config: { argv: ['false'] }, retry: { maxAttempts: 1 } });
+    const third = await trigger(context.system, pausing);
+    const other = await trigger(context.system, plain);
+    await waitForEnd(context.system.store, third);
+    await waitForEnd(context.system.store, other);
     // The reactions to both failures are behind a later one's: a failure of a third task, paused when handled.
-    const marker = await createTask(system, { name: 'marker', executor: 'command', config: { argv: ['false'] }, retry: { maxAttempts: 1 }, pauseOnFailure: true });
-    await trigger(system, marker);
+    const marker = await createTask(context.system, { name: 'marker', executor: 'command', config: { argv: ['false'] }, retry: { maxAttempts: 1 }, pauseOnFailure: true });
+    await trigger(context.system, marker);
     await waitFor(async () => ((await pausesOf(marker)).length === 1 ? true : undefined), 10_000, 'the marker paused');
     expect(await pausesOf(pausing)).toHaveLength(2);
     expect(await pausesOf(plain)).toHaveLength(0);
-    const task = await system.request<TaskView>(Subjects.query.taskGet, { taskId: pausing, minPosition: await system.store.headPosition() });
+    const task = await context.system.request<TaskView>(Subjects.query.taskGet, { taskId: pausing, minPosition: await context.system.store.headPosition() });
     expect(task).toMatchObject({ ok: true, result: { state: 'active', pauseOnFailure: false } });
   });
 });

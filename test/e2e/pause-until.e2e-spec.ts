@@ -1,30 +1,17 @@
 import { Subjects, type Page, type TaskView } from '@sched/contracts';
-import { main } from '../../apps/schedctl/src/cli';
 import { historyOf, waitForEnd } from '../support/executions';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
 // commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
 jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
 
 /** A pause with an end (a snooze): the fires before it are skipped, from it on the task fires again, no resume needed. */
 describe('pause until (e2e)', () => {
-  let system: TestSystem;
-  beforeAll(async () => {
-    system = await startTestSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const context = useSystemWithSchedctl();
+  const { schedctl } = context;
 
-  const schedctl = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const io = { out: (text: string) => void (out += text), err: (text: string) => void (err += text), interactive: false };
-    const code = await main(['--url', system.nats.url, ...args], io);
-    return { code, out, err };
-  };
   const listed = async (state: string) => {
-    const reply = await system.request<Page<TaskView>>(Subjects.query.taskList, { state, limit: 500, minPosition: await system.store.headPosition() });
+    const reply = await context.system.request<Page<TaskView>>(Subjects.query.taskList, { state, limit: 500, minPosition: await context.system.store.headPosition() });
     if (!reply.ok) throw new Error(JSON.stringify(reply.error));
     return reply.result.items.map((task) => task.taskId);
   };
@@ -40,41 +27,41 @@ describe('pause until (e2e)', () => {
     const shown = await schedctl('task', 'get', taskId);
     expect(shown.out).toMatch(/^state:\s+paused until \S+ \S+ \(deploy\)$/m);
     expect(await listed('paused')).toContain(taskId);
-    const view = await system.request<TaskView>(Subjects.query.taskGet, { taskId });
+    const view = await context.system.request<TaskView>(Subjects.query.taskGet, { taskId });
     expect(view).toMatchObject({ ok: true, result: { state: 'paused', pausedUntil: until, scheduleStatus: 'paused', nextFireAt: until } });
 
     // The fire a second before the end is skipped; the one at the end and the one after it run.
-    const before = await waitForEnd(system.store, `${taskId}@${untilMs - 1000}`);
+    const before = await waitForEnd(context.system.store, `${taskId}@${untilMs - 1000}`);
     expect(before.map((event) => event.type)).toEqual(['TaskDue', 'TaskSkipped']);
     expect(before[1]).toMatchObject({ data: { reason: 'paused' } });
-    expect((await waitForEnd(system.store, `${taskId}@${untilMs}`)).at(-1)).toMatchObject({ type: 'TaskSucceeded' });
-    expect((await waitForEnd(system.store, `${taskId}@${untilMs + 1000}`)).at(-1)).toMatchObject({ type: 'TaskSucceeded' });
+    expect((await waitForEnd(context.system.store, `${taskId}@${untilMs}`)).at(-1)).toMatchObject({ type: 'TaskSucceeded' });
+    expect((await waitForEnd(context.system.store, `${taskId}@${untilMs + 1000}`)).at(-1)).toMatchObject({ type: 'TaskSucceeded' });
 
     // No event ended the pause; the read models count it over all the same.
-    expect((await system.store.read(`task-${taskId}`)).map((event) => event.type)).toEqual(['TaskCreated', 'TaskPaused']);
-    const after = await system.request<TaskView>(Subjects.query.taskGet, { taskId });
+    expect((await context.system.store.read(`task-${taskId}`)).map((event) => event.type)).toEqual(['TaskCreated', 'TaskPaused']);
+    const after = await context.system.request<TaskView>(Subjects.query.taskGet, { taskId });
     expect(after).toMatchObject({ ok: true, result: { state: 'active' } });
     expect(after.ok && after.result.pausedUntil).toBeUndefined();
     expect(await listed('active')).toContain(taskId);
     expect(await listed('paused')).not.toContain(taskId);
-    expect(await historyOf(system.store, `${taskId}@${untilMs + 1000}`)).not.toEqual([]);
+    expect(await historyOf(context.system.store, `${taskId}@${untilMs + 1000}`)).not.toEqual([]);
     await schedctl('task', 'delete', taskId);
   });
 
   it('an end in the past is VALIDATION naming until, appending nothing; --for and --until together are a usage error', async () => {
     const created = await schedctl('--json', 'task', 'create', '--name', 'not snoozed', '--executor', 'noop', '--every', '1h');
     const { taskId } = JSON.parse(created.out) as { taskId: string };
-    const before = await system.store.headPosition();
-    const past = await system.request(Subjects.cmd.taskPause, { taskId, until: '2020-01-01T00:00:00Z' });
+    const before = await context.system.store.headPosition();
+    const past = await context.system.request(Subjects.cmd.taskPause, { taskId, until: '2020-01-01T00:00:00Z' });
     expect(past).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/^until: .* has passed/), details: { issues: [{ path: 'until' }] } } });
     const both = await schedctl('task', 'pause', taskId, '--for', '1h', '--until', '2030-01-01T00:00:00Z');
     expect(both).toMatchObject({ code: 2, err: expect.stringContaining('give --until or --for, not both') });
     const bad = await schedctl('task', 'pause', taskId, '--for', 'soon');
     expect(bad).toMatchObject({ code: 2, err: expect.stringContaining('--for takes a duration') });
-    expect(await system.store.headPosition()).toBe(before);
+    expect(await context.system.store.headPosition()).toBe(before);
     // --for: an end that far ahead.
     expect(await schedctl('task', 'pause', taskId, '--for', '2h')).toMatchObject({ code: 0 });
-    const paused = (await system.store.read(`task-${taskId}`)).at(-1)!;
+    const paused = (await context.system.store.read(`task-${taskId}`)).at(-1)!;
     const untilMs = Date.parse((paused.data as { until: string }).until);
     expect(Math.abs(untilMs - (Date.parse(paused.metadata.occurredAt) + 7_200_000))).toBeLessThan(5_000);
     // task next says why nothing of what it lists will run yet, and what ends it.

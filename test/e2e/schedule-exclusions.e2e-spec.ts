@@ -1,28 +1,15 @@
 import { Subjects, type NextFiresResult } from '@sched/contracts';
-import { main } from '../../apps/schedctl/src/cli';
 import { historyOf, waitForEnd } from '../support/executions';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
 // commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
 jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
 
 /** A schedule's exclusions, end to end: the timer does not fire excluded instants, the query and schedctl say so. */
 describe('schedule exclusions (e2e)', () => {
-  let system: TestSystem;
-  beforeAll(async () => {
-    system = await startTestSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const context = useSystemWithSchedctl();
+  const { schedctl } = context;
 
-  const schedctl = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const io = { out: (text: string) => void (out += text), err: (text: string) => void (err += text), interactive: false };
-    const code = await main(['--url', system.nats.url, ...args], io);
-    return { code, out, err };
-  };
   const iso = (ms: number) => new Date(ms).toISOString();
 
   it('a 1 s interval created with --exclude-window skips the window, fires at its end; next-fires and task get agree', async () => {
@@ -33,18 +20,18 @@ describe('schedule exclusions (e2e)', () => {
     expect(created).toMatchObject({ code: 0, err: '' });
     const { taskId } = JSON.parse(created.out) as { taskId: string };
 
-    const next = await system.request<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 60, after: iso(base - 1) });
+    const next = await context.system.request<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 60, after: iso(base - 1) });
     if (!next.ok) throw new Error(JSON.stringify(next.error));
     const instants = next.result.fires.map((fire) => Date.parse(fire.at));
     expect(instants.slice(0, 3)).toEqual([base, base + 3000, base + 4000]);
 
     const executionAt = (ms: number) => `${taskId}@${ms}`;
-    await waitForEnd(system.store, executionAt(base + 4000));
-    expect((await historyOf(system.store, executionAt(base))).length).toBeGreaterThan(0);
-    expect((await historyOf(system.store, executionAt(base + 3000))).length).toBeGreaterThan(0);
+    await waitForEnd(context.system.store, executionAt(base + 4000));
+    expect((await historyOf(context.system.store, executionAt(base))).length).toBeGreaterThan(0);
+    expect((await historyOf(context.system.store, executionAt(base + 3000))).length).toBeGreaterThan(0);
     // The timer fires in order, so the excluded instants, before base + 4 s, would have their streams by now.
-    expect(await historyOf(system.store, executionAt(base + 1000))).toEqual([]);
-    expect(await historyOf(system.store, executionAt(base + 2000))).toEqual([]);
+    expect(await historyOf(context.system.store, executionAt(base + 1000))).toEqual([]);
+    expect(await historyOf(context.system.store, executionAt(base + 2000))).toEqual([]);
 
     const shown = await schedctl('task', 'get', taskId);
     expect(shown.out).toContain(`every 1s (not ${iso(base + 1000).replace('T', ' ').replace('.000Z', 'Z')}`);
@@ -59,7 +46,7 @@ describe('schedule exclusions (e2e)', () => {
     );
     expect(created).toMatchObject({ code: 0, err: '' });
     const { taskId } = JSON.parse(created.out) as { taskId: string };
-    const task = await system.request<{ schedules: unknown[] }>(Subjects.query.taskGet, { taskId, minPosition: await system.store.headPosition() });
+    const task = await context.system.request<{ schedules: unknown[] }>(Subjects.query.taskGet, { taskId, minPosition: await context.system.store.headPosition() });
     expect(task).toMatchObject({
       ok: true,
       result: {
@@ -74,7 +61,7 @@ describe('schedule exclusions (e2e)', () => {
       },
     });
     // 2030-12-23 is a Monday: Tue 24, (Wed 25, Thu 26 holidays), Fri 27, (weekend), Mon 30 — 09:00 Berlin is 08:00 UTC.
-    const next = await system.request<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 3, after: '2030-12-23T12:00:00Z' });
+    const next = await context.system.request<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 3, after: '2030-12-23T12:00:00Z' });
     expect(next).toMatchObject({
       ok: true,
       result: { fires: [{ at: '2030-12-24T08:00:00.000Z' }, { at: '2030-12-27T08:00:00.000Z' }, { at: '2030-12-30T08:00:00.000Z' }] },
@@ -82,7 +69,7 @@ describe('schedule exclusions (e2e)', () => {
   });
 
   it('bad exclusions are VALIDATION naming the field, and append nothing; a flag without a schedule is a usage error', async () => {
-    const before = await system.store.headPosition();
+    const before = await context.system.store.headPosition();
     const base = { name: 'bad exclusions', executor: 'noop' };
     const cases: Array<[unknown, RegExp]> = [
       [{ type: 'dates', dates: ['2030-02-30'] }, /^schedules\.0\.exclude\.0\.dates\.0$/],
@@ -94,16 +81,16 @@ describe('schedule exclusions (e2e)', () => {
     ];
     for (const [exclusion, path] of cases) {
       const schedules = [{ type: 'cron', expression: '0 9 * * MON', exclude: [exclusion] }];
-      const reply = await system.request(Subjects.cmd.taskCreate, { ...base, schedules });
+      const reply = await context.system.request(Subjects.cmd.taskCreate, { ...base, schedules });
       expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { issues: [{ path: expect.stringMatching(path) }] } } });
     }
-    expect(await system.store.headPosition()).toBe(before);
+    expect(await context.system.store.headPosition()).toBe(before);
 
     const orphan = await schedctl('task', 'create', '--name', 'orphan', '--executor', 'noop', '--exclude-dates', '2030-01-01');
     expect(orphan.code).not.toBe(0);
     expect(orphan.err).toMatch(/--exclude-\* leave instants out of --every, --cron or --at/);
     const badWindow = await schedctl('task', 'create', '--name', 'orphan', '--executor', 'noop', '--every', '1m', '--exclude-window', '2030-01-01T00:00:00Z');
     expect(badWindow.err).toMatch(/--exclude-window takes <from>\/<to>/);
-    expect(await system.store.headPosition()).toBe(before);
+    expect(await context.system.store.headPosition()).toBe(before);
   });
 });

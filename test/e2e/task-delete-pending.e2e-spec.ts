@@ -1,6 +1,5 @@
-import { main } from '../../apps/schedctl/src/cli';
 import { createTask, trigger, waitForEnd, waitForHistory } from '../support/executions';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
 // commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
 jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
@@ -10,28 +9,15 @@ jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-pa
  * delete asks to cancel them: `schedctl task delete --cancel-pending`.
  */
 describe('task delete --cancel-pending (e2e)', () => {
-  let system: TestSystem;
-  beforeAll(async () => {
-    system = await startTestSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
-
-  const schedctl = async (...args: string[]) => {
-    let out = '';
-    let err = '';
-    const io = { out: (text: string) => void (out += text), err: (text: string) => void (err += text), interactive: false };
-    const code = await main(['--url', system.nats.url, ...args], io);
-    return { code, out, err };
-  };
+  const context = useSystemWithSchedctl();
+  const { schedctl } = context;
 
   it('cancels the running execution and the queued ones; none of them starts after', async () => {
-    const taskId = await createTask(system, { name: 'busy', executor: 'sleep', config: { duration: '20s' }, maxConcurrent: 1, overlap: 'queue' });
-    const running = await trigger(system, taskId);
-    await waitForHistory(system.store, running, (events) => events.some((event) => event.type === 'TaskStarted'), 10_000, 'started');
-    const queued = [await trigger(system, taskId), await trigger(system, taskId)];
-    for (const executionId of queued) await waitForHistory(system.store, executionId, (events) => events.length > 0, 10_000, 'due');
+    const taskId = await createTask(context.system, { name: 'busy', executor: 'sleep', config: { duration: '20s' }, maxConcurrent: 1, overlap: 'queue' });
+    const running = await trigger(context.system, taskId);
+    await waitForHistory(context.system.store, running, (events) => events.some((event) => event.type === 'TaskStarted'), 10_000, 'started');
+    const queued = [await trigger(context.system, taskId), await trigger(context.system, taskId)];
+    for (const executionId of queued) await waitForHistory(context.system.store, executionId, (events) => events.length > 0, 10_000, 'due');
 
     const deleted = await schedctl('--json', 'task', 'delete', 'busy', '--cancel-pending');
     expect(deleted.code).toBe(0);
@@ -39,12 +25,12 @@ describe('task delete --cancel-pending (e2e)', () => {
     expect(reply.events).toEqual(['TaskDeleted']);
     expect([...reply.cancelled].sort()).toEqual([running, ...queued].sort());
     for (const executionId of [running, ...queued]) {
-      const events = await waitForEnd(system.store, executionId);
+      const events = await waitForEnd(context.system.store, executionId);
       expect(events.at(-1)).toMatchObject({ type: 'TaskCancelled' });
     }
     // The queued ones never started.
     for (const executionId of queued) {
-      expect((await waitForEnd(system.store, executionId)).some((event) => event.type === 'TaskStarted')).toBe(false);
+      expect((await waitForEnd(context.system.store, executionId)).some((event) => event.type === 'TaskStarted')).toBe(false);
     }
   });
 });
