@@ -1,8 +1,9 @@
-import type { RecordedEvent, TaskDefinition } from '@sched/contracts';
+import type { TaskDefinition } from '@sched/contracts';
 import type { KnownTaskState } from '@sched/domain';
 import { catchUpOccurrences } from './catch-up';
 import { skippedIfPaused } from './occurrence-firer';
 import { ScheduledTasks, type ScheduledTask } from './scheduled-tasks';
+import { taskEventAt } from './testing/task-event-at';
 
 const taskId = 't1';
 const MINUTE = 60_000;
@@ -14,16 +15,7 @@ const definition: TaskDefinition = {
   schedules: [{ type: 'interval', everyMs: MINUTE, offsetMs: 0 }],
   tags: [],
 };
-const recorded = (revision: number, type: string, data: unknown, atMs: number): RecordedEvent =>
-  ({
-    id: `e${revision}`,
-    streamId: `task-${taskId}`,
-    revision,
-    position: revision,
-    type,
-    data,
-    metadata: { correlationId: 'c', causationId: 'k', occurredAt: new Date(atMs).toISOString(), schemaVersion: 1 },
-  }) as RecordedEvent;
+const recorded = (revision: number, type: string, data: unknown, atMs: number) => taskEventAt(taskId, revision, type, data, atMs);
 
 /** A task created at 0, paused at 1 min (until `untilMs`, when given), as the timer holds it. */
 function pausedTask(untilMs?: number) {

@@ -1,5 +1,6 @@
 import type { RecordedEvent, ScheduleSpec, TaskDefinition } from '@sched/contracts';
 import { ScheduledTasks } from './scheduled-tasks';
+import { taskEventAt } from './testing/task-event-at';
 
 const taskId = 't1';
 const definition: TaskDefinition = {
@@ -13,15 +14,7 @@ const definition: TaskDefinition = {
 let revision = -1;
 const recorded = (type: string, data: unknown, atMs: number): RecordedEvent => {
   revision += 1;
-  return {
-    id: `e${revision}`,
-    streamId: `task-${taskId}`,
-    revision,
-    position: revision,
-    type,
-    data,
-    metadata: { correlationId: 'c', causationId: 'k', occurredAt: new Date(atMs).toISOString(), schemaVersion: 1 },
-  } as RecordedEvent;
+  return taskEventAt(taskId, revision, type, data, atMs);
 };
 
 const everySecond: ScheduleSpec[] = [{ type: 'interval', everyMs: 1_000, offsetMs: 0 }];
