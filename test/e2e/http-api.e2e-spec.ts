@@ -104,6 +104,7 @@ describe('HTTP API', () => {
 
   it('searches tasks by a part of their name, id or description, ignoring case; % and _ are text', async () => {
     const nightly = await createTask({ name: 'Nightly Billing Export', executor: 'noop', description: 'sends invoices to S3' });
+    const transfer = await createTask({ name: 'Überweisung-Lauf', executor: 'noop', description: 'ÉTÉ' });
     const hourly = await createTask({ name: 'hourly_sync 100%', executor: 'noop', taskId: 'sync-crm-hourly' });
     const found = async (search: string) =>
       resultOf(await context.http.get<Page<TaskView>>(`/api/tasks?search=${encodeURIComponent(search)}&minPosition=${hourly.position}`)).items.map((item) => item.taskId);
@@ -113,6 +114,8 @@ describe('HTTP API', () => {
     expect(await found('100%')).toEqual([hourly.taskId]);
     expect(await found('y_s')).toEqual([hourly.taskId]); // as LIKE would read it, "_" would match "ly " in "Nightly Billing" too
     expect(await found('nowhere at all')).toEqual([]);
+    expect(await found('über')).toEqual([transfer.taskId]); // every letter's case, not ASCII's alone
+    expect(await found('été')).toEqual([transfer.taskId]);
     // A position past the log's head is the caller's mistake, said so after the wait (it was UNAVAILABLE, logged as an error).
     const ahead = await context.http.get('/api/tasks?minPosition=99999999999');
     expect(ahead).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION', message: expect.stringContaining("past the log's head"), details: { issues: [expect.objectContaining({ path: 'minPosition' })] } } } });

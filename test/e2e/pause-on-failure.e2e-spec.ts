@@ -77,4 +77,24 @@ describe('pause on failure (e2e)', () => {
     const task = await context.system.request<TaskView>(Subjects.query.taskGet, { taskId: pausing, minPosition: await context.system.store.headPosition() });
     expect(task).toMatchObject({ ok: true, result: { state: 'active', pauseOnFailure: false } });
   });
+
+  it('turned off while an execution waits to be retried: its failure for good pauses nothing (the task as it is then)', async () => {
+    const { system } = context;
+    const taskId = await createTask(system, {
+      name: 'changed its mind',
+      executor: 'command',
+      config: { argv: ['false'] },
+      retry: { maxAttempts: 2, backoff: 'fixed', initialInterval: '1s' },
+      pauseOnFailure: true,
+    });
+    const executionId = await trigger(system, taskId);
+    await waitFor(async () => ((await system.store.read(`execution-${executionId}`)).some((event) => event.type === 'TaskRetried') ? true : undefined), 10_000, 'the retry');
+    expect(await schedctl('task', 'update', taskId, '--no-pause-on-failure')).toMatchObject({ code: 0 });
+    await waitForEnd(system.store, executionId);
+    // Its failure is handled before a later one's: a marker task's, paused when handled.
+    const marker = await createTask(system, { name: 'marker after', executor: 'command', config: { argv: ['false'] }, retry: { maxAttempts: 1 }, pauseOnFailure: true });
+    await trigger(system, marker);
+    await waitFor(async () => ((await pausesOf(marker)).length === 1 ? true : undefined), 10_000, 'the marker paused');
+    expect(await pausesOf(taskId)).toHaveLength(0);
+  });
 });

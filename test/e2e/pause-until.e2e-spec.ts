@@ -65,7 +65,7 @@ describe('pause until (e2e)', () => {
     const untilMs = Date.parse((paused.data as { until: string }).until);
     expect(Math.abs(untilMs - (Date.parse(paused.metadata.occurredAt) + 7_200_000))).toBeLessThan(5_000);
     // task next says why nothing of what it lists will run yet, and what ends it.
-    expect((await schedctl('task', 'next', taskId)).out).toMatch(/^task \S+ is paused until .*: its fires are recorded as skipped until it is resumed \(task resume\)$/m);
+    expect((await schedctl('task', 'next', taskId)).out).toMatch(/^task \S+ is paused until .*: the fires before then are recorded as skipped, from then it fires again \(or task resume\)$/m);
     await schedctl('task', 'disable', taskId);
     expect((await schedctl('task', 'next', taskId)).out).toMatch(/^task \S+ is disabled: nothing fires until it is enabled \(task enable\)$/m);
   });

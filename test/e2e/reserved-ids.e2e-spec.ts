@@ -27,7 +27,10 @@ describe('reserved ids (e2e)', () => {
       expect(await system.request(Subjects.cmd.taskTrigger, { taskId, commandId: id })).toMatchObject(issuePath('commandId'));
     }
     const reply = await system.request(Subjects.cmd.taskCreate, { taskId: 'a:b', name: 'x', executor: 'noop' });
-    expect(reply).toMatchObject({ ok: false, error: { message: expect.stringContaining('cannot hold ":" or "@"') } });
+    expect(reply).toMatchObject({ ok: false, error: { message: expect.stringContaining('a task id must be 1-128 characters of A-Z a-z 0-9 _ - (":" and "@" separate') } });
+    // A workflow resume's commandId is its new run's id: the same rule.
+    const resume = await system.request(Subjects.cmd.workflowResume, { runId: 'some-run', commandId: `${taskId}@1700000000000` });
+    expect(resume).toMatchObject(issuePath('commandId'));
     expect(await system.store.headPosition()).toBe(before);
   });
 

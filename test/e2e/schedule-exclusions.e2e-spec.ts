@@ -86,11 +86,17 @@ describe('schedule exclusions (e2e)', () => {
     }
     expect(await context.system.store.headPosition()).toBe(before);
 
+    // --tz gives an interval's holidays their zone; a nickname is taken in an exclusion as in a schedule.
+    const zoned = await schedctl('--json', 'task', 'create', '--name', 'zoned holidays', '--executor', 'noop', '--every', '1h', '--exclude-dates', '2030-12-25', '--exclude-cron', '@weekly', '--tz', 'Asia/Tokyo');
+    expect(zoned).toMatchObject({ code: 0 });
+    const zonedTask = await context.system.request<{ schedules: unknown[] }>(Subjects.query.taskGet, { taskId: (JSON.parse(zoned.out) as { taskId: string }).taskId, minPosition: await context.system.store.headPosition() });
+    expect(zonedTask).toMatchObject({ ok: true, result: { schedules: [{ exclude: [{ type: 'dates', timezone: 'Asia/Tokyo' }, { type: 'cron', expression: '0 0 * * 0', timezone: 'Asia/Tokyo' }] }] } });
+    const after = await context.system.store.headPosition();
     const orphan = await schedctl('task', 'create', '--name', 'orphan', '--executor', 'noop', '--exclude-dates', '2030-01-01');
     expect(orphan.code).not.toBe(0);
     expect(orphan.err).toMatch(/--exclude-\* leave instants out of --every, --cron or --at/);
     const badWindow = await schedctl('task', 'create', '--name', 'orphan', '--executor', 'noop', '--every', '1m', '--exclude-window', '2030-01-01T00:00:00Z');
     expect(badWindow.err).toMatch(/--exclude-window takes <from>\/<to>/);
-    expect(await context.system.store.headPosition()).toBe(before);
+    expect(await context.system.store.headPosition()).toBe(after);
   });
 });

@@ -172,4 +172,21 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     expect(await main(['--url', system.nats.url, 'stats', `${task.name}:nope`], io)).toBe(1);
     expect(out).toContain(`NOT_FOUND: no task has the id or name "${task.name}:nope"`);
   });
+
+  it("a run of a disabled or deleted task is not resumed (as it is not triggered); a resume takes the task's policy as it is now", async () => {
+    const taskId = await createWorkflow(system, { steps: [{ id: 'boom', ...shell('exit 1') }] });
+    const run = await trigger(system, taskId);
+    await waitForRunEnd(system.store, run);
+    await ok(Subjects.cmd.taskDisable, { taskId });
+    await expect(ok(Subjects.cmd.workflowResume, { runId: run })).rejects.toThrow(/INVALID_STATE.*disabled/);
+    await ok(Subjects.cmd.taskEnable, { taskId });
+    await ok(Subjects.cmd.taskUpdate, { taskId, pauseOnFailure: true });
+    const resumed = await ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: run });
+    const [due] = await historyOf(system.store, resumed.runId);
+    expect(due).toMatchObject({ type: 'TaskDue', data: { resumeOf: run, pauseOnFailure: true } });
+    await waitForRunEnd(system.store, resumed.runId);
+    await ok(Subjects.cmd.taskDelete, { taskId });
+    await expect(ok(Subjects.cmd.workflowResume, { runId: resumed.runId })).rejects.toThrow(/NOT_FOUND/);
+  });
 });
+

@@ -67,6 +67,7 @@ export function readTaskFile(file: string): Record<string, unknown> {
  * zone (its --tz for a cron schedule, UTC otherwise). A window is written as ISO 8601 writes intervals: `from/to`.
  */
 function exclusionsFrom(flags: DefinitionFlags): unknown[] | undefined {
+  const zone = flags.tz === undefined ? {} : { timezone: flags.tz };
   const dates = (flags.excludeDates ?? []).flatMap((list) => list.split(',').map((date) => date.trim()).filter(Boolean));
   const windows = (flags.excludeWindow ?? []).map((window) => {
     const [from, to, ...rest] = window.split('/');
@@ -75,8 +76,9 @@ function exclusionsFrom(flags: DefinitionFlags): unknown[] | undefined {
   });
   const exclude = [
     ...windows,
-    ...(dates.length > 0 ? [{ type: 'dates', dates }] : []),
-    ...(flags.excludeCron ?? []).map((expression) => ({ type: 'cron', expression })),
+    // In --tz when given (a cron schedule's zone is the default otherwise, and UTC for the others).
+    ...(dates.length > 0 ? [{ type: 'dates', dates, ...zone }] : []),
+    ...(flags.excludeCron ?? []).map((expression) => ({ type: 'cron', expression, ...zone })),
   ];
   return exclude.length > 0 ? exclude : undefined;
 }
@@ -84,7 +86,10 @@ function exclusionsFrom(flags: DefinitionFlags): unknown[] | undefined {
 /** Schedules from the flags: --every (with --offset), --cron (with --tz), --at, and raw --schedule JSON. */
 function schedulesFrom(flags: DefinitionFlags): unknown[] | undefined {
   // A modifier without the schedule it modifies would be dropped without a word (a cron left in UTC).
-  if (flags.tz !== undefined && !flags.cron) throw new UsageError('--tz is the time zone of --cron: give --cron too (or a --schedule with its timezone)');
+  const excluding = (flags.excludeDates?.length ?? 0) + (flags.excludeCron?.length ?? 0) > 0;
+  if (flags.tz !== undefined && !flags.cron && !excluding) {
+    throw new UsageError('--tz is the time zone of --cron and of --exclude-dates/--exclude-cron: give one of them too (or a --schedule with its timezone)');
+  }
   if (flags.offset !== undefined && !flags.every) throw new UsageError('--offset shifts the --every schedule: give --every too');
   const schedules: Array<Record<string, unknown>> = [];
   if (flags.every) schedules.push({ type: 'interval', every: flags.every, ...(flags.offset ? { offset: flags.offset } : {}) });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { EXECUTION_STREAM_PREFIX, toTaskStreamId, upcast, type RecordedEvent, type TaskDue, type TaskFailed } from '@sched/contracts';
-import { failureNotice, pauseAfterFailure, taskDecider, type TaskCommand } from '@sched/domain';
+import { EXECUTION_STREAM_PREFIX, toTaskStreamId, upcast, type RecordedEvent, type TaskDue, type TaskEvent, type TaskFailed } from '@sched/contracts';
+import { failureNotice, fold, pauseAfterFailure, taskDecider, type TaskCommand } from '@sched/domain';
 import { handleCommand, type CausationContext, type CheckpointedSubscription, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
 import { isSettled, scheduleExecution } from './execution-writes';
@@ -44,13 +44,29 @@ export class FailureNotices implements OnApplicationBootstrap, OnModuleDestroy {
     if (!failed.final) return;
     const [first] = await this.store.read(event.streamId);
     if (first?.type !== 'TaskDue') return;
-    const due = (upcast(first) as unknown as TaskDue & RecordedEvent).data;
+    const due = await this.stillAsked((upcast(first) as unknown as TaskDue & RecordedEvent).data);
+    if (!due) return;
     const cause = { correlationId: event.metadata.correlationId, causationId: event.id, actor: `notices:${this.config.instanceId}`, nowMs: Date.now() };
     // The pause first: it keeps the next fire from running, the notice only tells.
     const pause = pauseAfterFailure(due, failed, Date.parse(event.metadata.occurredAt));
     if (pause) await this.pause(pause, cause);
     const notice = failureNotice(due, failed, event.metadata.occurredAt);
     if (notice) await scheduleExecution(this.store, notice, cause);
+  }
+
+  /**
+   * The TaskDue with the notice and pause its task asks for now: a notify or pauseOnFailure taken away since the
+   * execution was due (an update, a delete) no longer applies. Undefined when neither does. The task stream is read
+   * only for a failure whose TaskDue asked for one of them.
+   */
+  private async stillAsked(due: TaskDue['data']): Promise<TaskDue['data'] | undefined> {
+    if (!due.notify && !due.pauseOnFailure) return undefined;
+    const task = fold(taskDecider, (await this.store.read(toTaskStreamId(due.taskId))).map((event) => upcast(event)) as unknown as TaskEvent[]);
+    if (task.status === 'none' || task.status === 'deleted') return undefined;
+    const { notify: _notify, pauseOnFailure: _pause, ...rest } = due;
+    const { notify, pauseOnFailure } = task.definition;
+    if (!(notify && due.notify) && !(pauseOnFailure && due.pauseOnFailure)) return undefined;
+    return { ...rest, ...(notify && due.notify ? { notify } : {}), ...(pauseOnFailure && due.pauseOnFailure ? { pauseOnFailure } : {}) };
   }
 
   /** A deleted task needs no pause (NOT_FOUND is settled); a conflict is re-decided by the command handler. */

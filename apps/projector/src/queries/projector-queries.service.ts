@@ -54,8 +54,8 @@ export class ProjectorQueries {
       .add(...stateCondition(query.state, nowMs))
       .add('executor = ?', query.executor)
       .add('name = ?', query.name)
-      // instr, not LIKE: a user's % or _ is text to find; lower() folds ASCII case (SQLite's own rule).
-      .add('(instr(lower(name), lower(?)) > 0 OR instr(lower(task_id), lower(?)) > 0 OR instr(lower(description), lower(?)) > 0)', query.search, query.search, query.search);
+      // instr, not LIKE: a user's % or _ is text to find; fold_case folds every letter's case (lower() only ASCII).
+      .add('(instr(fold_case(name), fold_case(?)) > 0 OR instr(fold_case(task_id), fold_case(?)) > 0 OR instr(fold_case(description), fold_case(?)) > 0)', query.search, query.search, query.search);
     for (const tag of query.tag ?? []) where.add('EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?)', tag);
     const page = { where, limit: query.limit, cursor: query.cursor };
     const toView = (r: TaskRecord) => toTaskView(recordToTask(r), nowMs);

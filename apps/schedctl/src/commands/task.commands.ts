@@ -29,7 +29,7 @@ function definitionOptions(command: Command): Command {
     .option('--every <duration>', 'interval schedule, e.g. 30s, 5m')
     .option('--offset <duration>', 'offset of the --every schedule')
     .option('--cron <expression>', 'cron schedule (5 or 6 fields)')
-    .option('--tz <zone>', 'time zone of the --cron schedule')
+    .option('--tz <zone>', 'time zone of the --cron schedule, and of --exclude-dates/--exclude-cron')
     .option('--at <instant>', 'one-shot schedule at an ISO instant')
     .option('--schedule <json>', 'a schedule as JSON (repeatable)', collect)
     .option('--exclude-dates <dates>', 'days --every/--cron/--at do not fire on, e.g. 2027-12-25,2027-12-26 (in the --tz zone, else UTC; repeatable)', collect)
@@ -178,7 +178,9 @@ export function taskCommands(ctx: CliContext): Command {
       // why: one more request.
       const task = ctx.asJson || (result.fires.length === 0 && result.active) ? undefined : await ctx.readTask(taskId, (client, id, minPosition) => client.getTask({ taskId: id, minPosition }));
       const zone = task && result.fires.length > 0 ? localZoneOf(task.schedules) : undefined;
-      const inactive = !task || result.active ? '' : task.enabled === false ? 'disabled: nothing fires until it is enabled (task enable)' : `paused${task.pausedUntil ? ` until ${when(task.pausedUntil)}` : ''}: its fires are recorded as skipped until it is resumed (task resume)`;
+      const inactive = !task || result.active ? '' : task.enabled === false ? 'disabled: nothing fires until it is enabled (task enable)' : task.pausedUntil
+            ? `paused until ${when(task.pausedUntil)}: the fires before then are recorded as skipped, from then it fires again (or task resume)`
+            : 'paused: its fires are recorded as skipped until it is resumed (task resume)';
       const human = () =>
         (inactive ? `task ${result.taskId} is ${inactive}\n` : '') +
         (result.fires.length === 0

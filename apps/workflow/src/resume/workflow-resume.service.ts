@@ -7,14 +7,16 @@ import {
   invalidState,
   notFound,
   toExecutionStreamId,
+  toTaskStreamId,
   toWorkflowStreamId,
   upcast,
   type ResumeWorkflowPayload,
   type ResumeWorkflowResult,
   type TaskDue,
+  type TaskEvent,
   type WorkflowEvent,
 } from '@sched/contracts';
-import { fold, workflowDecider, type WorkflowState } from '@sched/domain';
+import { assertEnabled, dueExecutionPolicy, fold, requireLive, taskDecider, workflowDecider, type WorkflowState } from '@sched/domain';
 import { handleCommand, type EventStore, type HandledCommand } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { scheduleExecution } from '../execution-writes';
@@ -42,6 +44,10 @@ export class WorkflowResumeService {
     const [first] = await this.store.read(toExecutionStreamId(runId));
     const earlier = first?.type === 'TaskDue' ? (first.data as TaskDue['data']) : undefined;
     if (!earlier || earlier.executor !== WORKFLOW_EXECUTOR) throw notFound('Run', runId);
+    // A run of the task as it is now: not of a deleted or disabled one (as a trigger), with its notice and pause policy.
+    const task = fold(taskDecider, (await this.store.read(toTaskStreamId(earlier.taskId))).map((event) => upcast(event)) as unknown as TaskEvent[]);
+    const live = requireLive(task, earlier.taskId);
+    assertEnabled(live, 'resuming a run of it');
 
     if (payload.commandId !== undefined) await this.assertFreeFor(payload.commandId, runId);
     // A run is resumed once (WorkflowResumed on it, appended with its expected revision): a second resume, or two at
@@ -58,6 +64,7 @@ export class WorkflowResumeService {
       scheduledAt: new Date(nowMs).toISOString(),
       reason: 'trigger',
       taskRevision: earlier.taskRevision,
+      ...dueExecutionPolicy(live.definition),
       resumeOf: runId,
     };
     const position = await scheduleExecution(this.store, due, { ...cause, correlationId: payload.correlationId ?? newRunId, causationId: newRunId });

@@ -21,8 +21,10 @@ export const idSchema = z.string().regex(ID_PATTERN, { message: `must be ${ID_RU
  * from it, `<taskId>@<instant>` (a scheduled occurrence), `<runId>:<step>` (a workflow step), `<executionId>:notify`
  * (a failure notice), so a given id can never be, or take, one of those.
  */
-const unreservedId = (what: string) =>
-  idSchema.refine((id) => !/[:@]/.test(id), { message: `${what} cannot hold ":" or "@": they separate the ids sched makes from it (<taskId>@<instant>, <runId>:<step>, <executionId>:notify)` });
+export const unreservedId = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, {
+    message: `${what} must be 1-128 characters of A-Z a-z 0-9 _ - (":" and "@" separate the ids sched makes from it: <taskId>@<instant>, <runId>:<step>, <executionId>:notify)`,
+  });
 
 /**
  * Fields every command may carry. `commandId` makes a retried command idempotent (a trigger with the same

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandBase, idSchema } from '../commands/task-commands';
+import { commandBase, idSchema, unreservedId } from '../commands/task-commands';
 import type { ExecutionError } from '../events/execution-events';
 import type { ExecutionStatus } from '../queries';
 import type { TriggerRule } from './workflow-definition';
@@ -9,7 +9,8 @@ import type { StepSkipReason } from './workflow-events';
  * `sched.cmd.workflow.resume`: a new run of the same workflow (the earlier run's definition) that reuses the results
  * of the steps that succeeded in `runId` and runs the rest. The new run's id is the command id.
  */
-export const resumeWorkflowPayloadSchema = z.object({ ...commandBase, runId: idSchema }).strict();
+/** The commandId is the new run's id: held to a task id's rule (unreservedId). */
+export const resumeWorkflowPayloadSchema = z.object({ ...commandBase, commandId: unreservedId("a resume's commandId (the new run's id)").optional(), runId: idSchema }).strict();
 export type ResumeWorkflowPayload = z.output<typeof resumeWorkflowPayloadSchema>;
 
 export interface ResumeWorkflowResult {
