@@ -56,13 +56,15 @@ export class FailureNotices implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * The TaskDue with the notice and pause its task asks for now: a notify or pauseOnFailure taken away since the
-   * execution was due (an update, a delete) no longer applies. Undefined when neither does. The task stream is read
+   * execution was due (an update, a delete) no longer applies; without a task stream the TaskDue's own settings do.
+   * Undefined when neither applies. The task stream is read
    * only for a failure whose TaskDue asked for one of them.
    */
   private async stillAsked(due: TaskDue['data']): Promise<TaskDue['data'] | undefined> {
     if (!due.notify && !due.pauseOnFailure) return undefined;
     const task = fold(taskDecider, (await this.store.read(toTaskStreamId(due.taskId))).map((event) => upcast(event)) as unknown as TaskEvent[]);
-    if (task.status === 'none' || task.status === 'deleted') return undefined;
+    if (task.status === 'none') return due; // no task stream here (an imported history): the snapshot decides
+    if (task.status === 'deleted') return undefined;
     const { notify: _notify, pauseOnFailure: _pause, ...rest } = due;
     const { notify, pauseOnFailure } = task.definition;
     if (!(notify && due.notify) && !(pauseOnFailure && due.pauseOnFailure)) return undefined;
