@@ -44,6 +44,8 @@ describe('pause until (e2e)', () => {
     expect(after.ok && after.result.pausedUntil).toBeUndefined();
     expect(await listed('active')).toContain(taskId);
     expect(await listed('paused')).not.toContain(taskId);
+    // Over already: a resume is no change, as for any active task.
+    expect(JSON.parse((await schedctl('--json', 'task', 'resume', taskId)).out)).toMatchObject({ events: [] });
     expect(await historyOf(context.system.store, `${taskId}@${untilMs + 1000}`)).not.toEqual([]);
     await schedctl('task', 'delete', taskId);
   });

@@ -125,7 +125,7 @@ export class TaskCommandService {
   }
 
   resume(payload: ResumeTaskPayload): Promise<TaskCommandResult> {
-    return this.run(payload, { type: 'ResumeTask', data: { taskId: payload.taskId } });
+    return this.run(payload, { type: 'ResumeTask', data: { taskId: payload.taskId, nowMs: Date.now() } });
   }
 
   async delete(payload: DeleteTaskPayload): Promise<TaskCommandResult> {

@@ -24,7 +24,8 @@ export type TaskCommand =
        */
       readonly data: { readonly taskId: string; readonly note?: string; readonly afterFailureOf?: string; readonly untilMs?: number; readonly nowMs: number };
     }
-  | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string } }
+  /** `nowMs`: a pause whose end (until) has come is over already: resuming it is no change. */
+  | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string; readonly nowMs: number } }
   | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
   | {
       readonly type: 'TriggerTask';

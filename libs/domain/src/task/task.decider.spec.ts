@@ -61,9 +61,9 @@ describe('task decider', () => {
     it('pausing a paused task changes nothing', () =>
       given(created, paused).when({ type: 'PauseTask', data: { taskId, nowMs } }).thenNothingHappened());
     it('resumes a paused task', () =>
-      given(created, paused).when({ type: 'ResumeTask', data: { taskId } }).then({ type: 'TaskResumed', data: { taskId } }));
+      given(created, paused).when({ type: 'ResumeTask', data: { taskId, nowMs } }).then({ type: 'TaskResumed', data: { taskId } }));
     it('resuming an active task changes nothing', () =>
-      given(created).when({ type: 'ResumeTask', data: { taskId } }).thenNothingHappened());
+      given(created).when({ type: 'ResumeTask', data: { taskId, nowMs } }).thenNothingHappened());
     it('a failure pauses the task once: its repeat after a resume changes nothing, the next failure pauses again', () => {
       const byFailure = (executionId: string) => ({ type: 'PauseTask' as const, data: { taskId, note: 'failed', afterFailureOf: executionId, nowMs } });
       const pausedBy: TaskEvent = { type: 'TaskPaused', data: { taskId, note: 'failed', afterFailureOf: 'e1' } };
@@ -89,6 +89,9 @@ describe('task decider', () => {
         .when({ type: 'PauseTask', data: { taskId, afterFailureOf: 'e9', note: 'failed', nowMs: later } })
         .then({ type: 'TaskPaused', data: { taskId, note: 'failed', afterFailureOf: 'e9' } });
       given(created, snoozed).when({ type: 'PauseTask', data: { taskId, afterFailureOf: 'e9', nowMs } }).thenNothingHappened();
+      // Resumed before its end: recorded; after it: the pause is over already, no change.
+      given(created, snoozed).when({ type: 'ResumeTask', data: { taskId, nowMs } }).then({ type: 'TaskResumed', data: { taskId } });
+      given(created, snoozed).when({ type: 'ResumeTask', data: { taskId, nowMs: later } }).thenNothingHappened();
     });
     it('cannot pause a task that does not exist', () =>
       given().when({ type: 'PauseTask', data: { taskId, nowMs } }).thenThrows('NOT_FOUND'));

@@ -70,7 +70,7 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
     }
     case 'ResumeTask': {
       const task = requireLive(state, taskId);
-      return task.status === 'active' ? [] : [{ type: 'TaskResumed', data: { taskId } }];
+      return isPausedAt(task, command.data.nowMs) ? [{ type: 'TaskResumed', data: { taskId } }] : [];
     }
     case 'DeleteTask':
       requireLive(state, taskId);

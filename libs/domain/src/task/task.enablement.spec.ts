@@ -34,7 +34,7 @@ describe('task decider: enable/disable, manual tasks', () => {
   it('disabled and paused are independent switches', () => {
     given(created, disabled).when({ type: 'PauseTask', data: { taskId, nowMs: 0 } }).then(paused);
     given(created, paused).when({ type: 'DisableTask', data: { taskId } }).then({ type: 'TaskDisabled', data: { taskId } });
-    given(created, paused, disabled).when({ type: 'ResumeTask', data: { taskId } }).then({ type: 'TaskResumed', data: { taskId } });
+    given(created, paused, disabled).when({ type: 'ResumeTask', data: { taskId, nowMs: 0 } }).then({ type: 'TaskResumed', data: { taskId } });
   });
   it('a disabled task cannot be triggered or backfilled, a retried trigger stays a no-op', () => {
     given(created, disabled).when({ type: 'TriggerTask', data: { taskId, executionId: 'x' } }).thenThrows('INVALID_STATE', /disabled/);
