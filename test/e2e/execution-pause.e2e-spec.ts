@@ -112,4 +112,17 @@ describe('pausing, resuming and terminating running executions', () => {
     expect(await system.request(Subjects.cmd.executionResume, { executionId, reason: 'x' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await system.store.headPosition()).toBe(head);
   });
+
+  it('a running command is never paused (it reaches no checkpoint): INVALID_STATE saying so, nothing appended', async () => {
+    const running = await trigger(system, await createTask(system, { name: 'no checkpoints', executor: 'command', config: { argv: ['sleep', '5'] } }));
+    await waitForHistory(system.store, running, (events) => events.some((event) => event.type === 'TaskStarted'), 5_000, 'started');
+    const head = await system.store.headPosition();
+    expect(await control('Pause', running)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE', message: 'a command execution never reaches a checkpoint where a pause takes hold: cancel or terminate it instead' },
+    });
+    expect(await system.store.headPosition()).toBe(head);
+    await control('Terminate', running);
+    await waitForEnd(system.store, running);
+  });
 });

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  invalidState,
   toExecutionStreamId,
   type CancelExecutionPayload,
   type ExecutionCommandResult,
   type PauseExecutionPayload,
   type ResumeExecutionPayload,
+  type TaskDue,
   type TerminateExecutionPayload,
 } from '@sched/contracts';
 import { executionDecider, type ExecutionCommand } from '@sched/domain';
 import { handleCommand, type EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
+import { ExecutorCatalog } from './executor-catalog';
 
 /** Said on TaskCancelled when a terminate gives no reason of its own. */
 export const TERMINATED_REASON = 'terminated';
@@ -23,7 +26,10 @@ interface CommandMeta {
 /** Execution commands: run through the execution decider on the execution's own stream. */
 @Injectable()
 export class ExecutionCommandService {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly catalog: ExecutorCatalog,
+  ) {}
 
   /**
    * A due (or retry-waiting) execution is cancelled in this one append; a running one gets TaskCancelRequested and
@@ -41,8 +47,19 @@ export class ExecutionCommandService {
     return this.cancel({ ...payload, reason: payload.reason ?? TERMINATED_REASON });
   }
 
-  /** ExecutionPauseRequested; the executor records ExecutionPaused when the attempt's code reaches a checkpoint. */
-  pause(payload: PauseExecutionPayload): Promise<ExecutionCommandResult> {
+  /**
+   * ExecutionPauseRequested; the executor records ExecutionPaused when the attempt's code reaches a checkpoint. An
+   * executor that never reaches one (command, http, noop) is refused: the request would wait forever, unsaid.
+   */
+  async pause(payload: PauseExecutionPayload): Promise<ExecutionCommandResult> {
+    const [first] = await this.store.read(toExecutionStreamId(payload.executionId));
+    const executor = first?.type === 'TaskDue' ? (first.data as TaskDue['data']).executor : undefined;
+    if (executor !== undefined && this.catalog.get(executor)?.neverPauses) {
+      throw invalidState(`a ${executor} execution never reaches a checkpoint where a pause takes hold: cancel or terminate it instead`, {
+        executionId: payload.executionId,
+        executor,
+      });
+    }
     return this.run(payload, (commandId) => ({
       type: 'RequestPause',
       data: { executionId: payload.executionId, ...(payload.reason ? { reason: payload.reason } : {}), commandId },

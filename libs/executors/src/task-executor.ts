@@ -58,6 +58,11 @@ export interface TaskExecutor<Config = Record<string, unknown>> {
    * a retry never runs alongside the work it replaces; otherwise an aborted attempt is recorded at once.
    */
   readonly settlesOnAbort?: boolean;
+  /**
+   * True when its code never reports progress nor reaches a checkpoint, where a pause takes hold: a pause request
+   * could never be honoured, so sched.cmd.execution.pause refuses it (INVALID_STATE) rather than leave it pending.
+   */
+  readonly neverPauses?: boolean;
 }
 
 /**

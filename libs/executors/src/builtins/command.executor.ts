@@ -142,4 +142,5 @@ export const commandExecutor: TaskExecutor<CommandConfig> = {
   configSchema: commandConfigSchema as unknown as z.ZodType<CommandConfig>,
   execute: run,
   settlesOnAbort: true,
+  neverPauses: true,
 };

@@ -92,4 +92,5 @@ export const httpExecutor: TaskExecutor<HttpConfig> = {
   description: 'Sends an HTTP request (method, url, headers, body, timeout); the response is the result.',
   configSchema: httpConfigSchema as unknown as z.ZodType<HttpConfig>,
   execute: call,
+  neverPauses: true,
 };

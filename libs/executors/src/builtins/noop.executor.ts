@@ -7,4 +7,5 @@ export const noopExecutor: TaskExecutor<Record<string, unknown>> = {
   description: 'Does nothing and succeeds at once.',
   configSchema: z.record(z.string(), z.unknown()),
   execute: async () => undefined,
+  neverPauses: true,
 };
