@@ -9,9 +9,11 @@
  *  - failed: its latest finished execution failed (or was cancelled);
  *  - delayed: its next fire is more than DELAYED_AFTER_MS ahead;
  *  - succeeded: its latest finished execution succeeded;
+ *  - ended: it has schedules but no fire left, and no execution of it succeeded last (a one-shot missed while the task
+ *    was disabled or skipped while it was paused, a window that closed before anything ran); a trigger still runs it;
  *  - pending: anything else (never ran and the next fire is near, a manual task waiting for a trigger, ...).
  */
-export const scheduleStatuses = ['disabled', 'paused', 'pending', 'running', 'succeeded', 'failed', 'delayed', 'overdue'] as const;
+export const scheduleStatuses = ['disabled', 'paused', 'pending', 'running', 'succeeded', 'failed', 'delayed', 'overdue', 'ended'] as const;
 export type ScheduleStatus = (typeof scheduleStatuses)[number];
 
 /** A fire not recorded (or a due execution not started) this long after its time makes the task overdue. */

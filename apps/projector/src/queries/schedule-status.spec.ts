@@ -80,4 +80,14 @@ describe('computed schedule status', () => {
     expect(scheduleStatusOf(row({}, []), NOW)).toBe('pending');
     expect(scheduleStatusOf(row(last('succeeded', NOW - 3_600_000), []), NOW)).toBe('succeeded');
   });
+
+  it('ended: schedules with no fire left, and nothing succeeded last (a one-shot missed while disabled), not pending for good', () => {
+    const missed: ScheduleSpec = { type: 'once', at: new Date(NOW - 5 * MINUTE).toISOString() };
+    // Enabled again after its instant: no execution of it, never overdue (it was not active then), nothing ahead.
+    expect(scheduleStatusOf(row({ activeSince: NOW - 2 * MINUTE }, [missed]), NOW)).toBe('ended');
+    expect(scheduleStatusOf(row({ activeSince: NOW - 2 * MINUTE, ...last('skipped', NOW - 5 * MINUTE) }, [missed]), NOW)).toBe('ended');
+    // One that ran: its outcome, as before.
+    expect(scheduleStatusOf(row(last('succeeded', NOW - 5 * MINUTE), [missed]), NOW)).toBe('succeeded');
+    expect(scheduleStatusOf(row(last('failed', NOW - 5 * MINUTE), [missed]), NOW)).toBe('failed');
+  });
 });

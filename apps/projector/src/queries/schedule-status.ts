@@ -41,5 +41,7 @@ export function scheduleStatusOf(row: TaskRow, nowMs: number, nextFire: () => nu
   const next = nextFire();
   if (next !== undefined && next - nowMs > DELAYED_AFTER_MS) return 'delayed';
   if (last?.status === 'succeeded') return 'succeeded';
+  // Schedules with nothing left to fire, and nothing ran last: waiting for nothing (it was 'pending' for good).
+  if (next === undefined && row.definition.schedules.length > 0) return 'ended';
   return 'pending';
 }

@@ -50,7 +50,7 @@ describe('task.list by schedule status', () => {
     expect(await h.controller.listTasks({ status: 'failed' })).toEqual({ items: [], nextCursor: undefined });
     await expect(h.controller.listTasks({ status: 'broken' })).rejects.toMatchObject({
       code: 'VALIDATION',
-      message: 'task.list: status: status must be one of disabled, paused, pending, running, succeeded, failed, delayed, overdue, or a list of them',
+      message: 'task.list: status: status must be one of disabled, paused, pending, running, succeeded, failed, delayed, overdue, ended, or a list of them',
     });
   });
 });

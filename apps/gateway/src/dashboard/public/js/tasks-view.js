@@ -2,7 +2,7 @@ import { get, query } from './api.js';
 import { badge, describeSchedules, el, relative, shortId, taskStatus, timeCell, when } from './format.js';
 
 /** The schedule statuses a task may have (the contracts' scheduleStatuses), the ones to look for first. */
-const STATUSES = ['failed', 'overdue', 'running', 'delayed', 'pending', 'succeeded', 'paused', 'disabled'];
+const STATUSES = ['failed', 'overdue', 'running', 'delayed', 'pending', 'succeeded', 'ended', 'paused', 'disabled'];
 
 /** Tasks a page shows at first, and how many more each "Show more" adds. */
 const PAGE = 200;
