@@ -7,11 +7,10 @@ import {
   type ExecutionCommandResult,
   type PauseExecutionPayload,
   type ResumeExecutionPayload,
-  type TaskDue,
   type TerminateExecutionPayload,
 } from '@sched/contracts';
 import { executionDecider, type ExecutionCommand } from '@sched/domain';
-import { handleCommand, type EventStore } from '@sched/event-store';
+import { handleCommand, readTaskDue, type EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { ExecutorCatalog } from './executor-catalog';
 
@@ -52,8 +51,7 @@ export class ExecutionCommandService {
    * executor that never reaches one (command, http, noop) is refused: the request would wait forever, unsaid.
    */
   async pause(payload: PauseExecutionPayload): Promise<ExecutionCommandResult> {
-    const [first] = await this.store.read(toExecutionStreamId(payload.executionId));
-    const executor = first?.type === 'TaskDue' ? (first.data as TaskDue['data']).executor : undefined;
+    const executor = (await readTaskDue(this.store, payload.executionId))?.executor;
     if (executor !== undefined && this.catalog.get(executor)?.neverPauses) {
       throw invalidState(`a ${executor} execution never reaches a checkpoint where a pause takes hold: cancel or terminate it instead`, {
         executionId: payload.executionId,

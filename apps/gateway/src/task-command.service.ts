@@ -7,11 +7,9 @@ import {
   SchedError,
   jsonBytes,
   mergePatch,
-  toExecutionStreamId,
   toTaskStreamId,
   type DisableTaskPayload,
   type EnableTaskPayload,
-  type TaskEvent,
   type BackfillRequested,
   type BackfillTaskPayload,
   type EventEnvelope,
@@ -27,8 +25,8 @@ import {
   type TriggerTaskResult,
   type UpdateTaskPayload,
 } from '@sched/contracts';
-import { assertSchedulesAllowed, assertSchedulesCanFire, fold, requireLive, taskDecider, type TaskCommand, type TaskState } from '@sched/domain';
-import { handleCommand, type CausationContext, type EventStore } from '@sched/event-store';
+import { assertSchedulesAllowed, assertSchedulesCanFire, requireLive, taskDecider, type TaskCommand, type TaskState } from '@sched/domain';
+import { handleCommand, readState, readTaskDue, type CausationContext, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, uuidFromCommandId } from '@sched/messaging';
 import { ExecutorCatalog } from './executor-catalog';
 import { TaskNameRegistry } from './names/task-name-registry';
@@ -154,8 +152,7 @@ export class TaskCommandService {
    * never run (its TaskDue refused: the stream exists). The same task's is a retry of the same trigger (acted once).
    */
   private async assertExecutionIdFree(executionId: string, taskId: string): Promise<void> {
-    const [first] = await this.store.read(toExecutionStreamId(executionId));
-    const owner = first?.type === 'TaskDue' ? (first.data as { taskId: string }).taskId : undefined;
+    const owner = (await readTaskDue(this.store, executionId))?.taskId;
     if (owner !== undefined && owner !== taskId) {
       throw new SchedError(ErrorCode.CONFLICT, `execution ${executionId} exists, of task ${owner}: a trigger's commandId is its execution id; choose another`, {
         executionId,
@@ -199,7 +196,7 @@ export class TaskCommandService {
   }
 
   private async currentState(taskId: string): Promise<TaskState> {
-    return fold(taskDecider, (await this.store.read(toTaskStreamId(taskId))) as unknown as TaskEvent[]);
+    return readState(this.store, toTaskStreamId(taskId), taskDecider);
   }
 
   private async currentDefinition(taskId: string): Promise<TaskDefinition | undefined> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { EXECUTION_STREAM_PREFIX, toTaskStreamId, upcast, type RecordedEvent, type TaskDue, type TaskEvent, type TaskFailed } from '@sched/contracts';
-import { failureNotice, fold, pauseAfterFailure, taskDecider, type TaskCommand } from '@sched/domain';
-import { handleCommand, type CausationContext, type CheckpointedSubscription, type EventStore } from '@sched/event-store';
+import { EXECUTION_STREAM_PREFIX, parseStreamId, toTaskStreamId, upcast, type RecordedEvent, type TaskDue, type TaskFailed } from '@sched/contracts';
+import { failureNotice, pauseAfterFailure, taskDecider, type TaskCommand } from '@sched/domain';
+import { handleCommand, readState, readTaskDue, type CausationContext, type CheckpointedSubscription, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
 import { isSettled, scheduleExecution } from './execution-writes';
 
@@ -42,9 +42,9 @@ export class FailureNotices implements OnApplicationBootstrap, OnModuleDestroy {
   private async handle(event: RecordedEvent): Promise<void> {
     const failed = (upcast(event) as unknown as TaskFailed & RecordedEvent).data;
     if (!failed.final) return;
-    const [first] = await this.store.read(event.streamId);
-    if (first?.type !== 'TaskDue') return;
-    const due = await this.stillAsked((upcast(first) as unknown as TaskDue & RecordedEvent).data);
+    const stream = parseStreamId(event.streamId);
+    const dueThen = stream && (await readTaskDue(this.store, stream.id));
+    const due = dueThen && (await this.stillAsked(dueThen));
     if (!due) return;
     const cause = { correlationId: event.metadata.correlationId, causationId: event.id, actor: `notices:${this.config.instanceId}`, nowMs: Date.now() };
     // The pause first: it keeps the next fire from running, the notice only tells.
@@ -57,18 +57,18 @@ export class FailureNotices implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * The TaskDue with the notice and pause its task asks for now: a notify or pauseOnFailure taken away since the
    * execution was due (an update, a delete) no longer applies; without a task stream the TaskDue's own settings do.
-   * Undefined when neither applies. The task stream is read
-   * only for a failure whose TaskDue asked for one of them.
+   * Undefined when neither applies. The task stream is read only for a failure whose TaskDue asked for one of them.
    */
   private async stillAsked(due: TaskDue['data']): Promise<TaskDue['data'] | undefined> {
     if (!due.notify && !due.pauseOnFailure) return undefined;
-    const task = fold(taskDecider, (await this.store.read(toTaskStreamId(due.taskId))).map((event) => upcast(event)) as unknown as TaskEvent[]);
+    const task = await readState(this.store, toTaskStreamId(due.taskId), taskDecider);
     if (task.status === 'none') return due; // no task stream here (an imported history): the snapshot decides
     if (task.status === 'deleted') return undefined;
     const { notify: _notify, pauseOnFailure: _pause, ...rest } = due;
-    const { notify, pauseOnFailure } = task.definition;
-    if (!(notify && due.notify) && !(pauseOnFailure && due.pauseOnFailure)) return undefined;
-    return { ...rest, ...(notify && due.notify ? { notify } : {}), ...(pauseOnFailure && due.pauseOnFailure ? { pauseOnFailure } : {}) };
+    const notify = due.notify && task.definition.notify;
+    const pauseOnFailure = due.pauseOnFailure && task.definition.pauseOnFailure;
+    if (!notify && !pauseOnFailure) return undefined;
+    return { ...rest, ...(notify ? { notify } : {}), ...(pauseOnFailure ? { pauseOnFailure } : {}) };
   }
 
   /** A deleted task needs no pause (NOT_FOUND is settled); a conflict is re-decided by the command handler. */

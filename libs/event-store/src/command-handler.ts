@@ -8,6 +8,8 @@ import {
   type DomainEvent,
   type EventEnvelope,
   type RecordedEvent,
+  type TaskDue,
+  toExecutionStreamId,
 } from '@sched/contracts';
 import { WrongExpectedVersionError } from './errors';
 import type { EventStore, ExpectedVersion } from './event-store.port';
@@ -54,6 +56,25 @@ export interface DeciderLike<State, Command, Event extends DomainEvent> {
   initialState(): State;
 }
 
+/** A stream's events, upcast, folded into the decider's state: what a command is decided on. */
+export const foldHistory = <State, Event extends DomainEvent>(decider: Omit<DeciderLike<State, never, Event>, 'decide'>, history: readonly RecordedEvent[]): State =>
+  history.map((event) => upcast(event) as RecordedEvent as unknown as Event).reduce(decider.evolve, decider.initialState());
+
+/** The current state of a stream, as a command on it would be decided on (read models may lag; this does not). */
+export async function readState<State, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Omit<DeciderLike<State, never, Event>, 'decide'>,
+): Promise<State> {
+  return foldHistory(decider, await store.read(streamId));
+}
+
+/** An execution stream's first event, its TaskDue (upcast), or undefined when the stream is not an execution's. */
+export async function readTaskDue(store: EventStore, executionId: string): Promise<TaskDue['data'] | undefined> {
+  const [first] = await store.read(toExecutionStreamId(executionId));
+  return first?.type === 'TaskDue' ? (upcast(first).data as TaskDue['data']) : undefined;
+}
+
 export interface HandledCommand<State> {
   readonly state: State;
   readonly appended: readonly EventEnvelope[];
@@ -93,7 +114,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   for (let attempt = 1; ; attempt += 1) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * attempt));
     const history = await store.read(streamId);
-    const state = history.map((event) => upcast(event) as RecordedEvent as unknown as Event).reduce(decider.evolve, decider.initialState());
+    const state = foldHistory(decider, history);
     const revision = history.length - 1;
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision };

@@ -4,11 +4,10 @@ import {
   TASK_NAME_STREAM_PREFIX,
   toTaskStreamId,
   type RecordedEvent,
-  type TaskEvent,
   type TaskNameEvent,
 } from '@sched/contracts';
 import { fold, taskDecider, taskNameDecider, type TaskNameCommand } from '@sched/domain';
-import { WrongExpectedVersionError, toEnvelopes, type CausationContext, type EventStore } from '@sched/event-store';
+import { WrongExpectedVersionError, readState, toEnvelopes, type CausationContext, type EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
 /** Names may hold any character, stream ids may not: the stream is named by the name's sha256. */
@@ -81,7 +80,7 @@ export class TaskNameRegistry {
 
   /** The holder's own stream decides: it holds the name while it exists undeleted under that name. */
   private async stillHolds(holder: string, name: string, claimedAtMs: number, nowMs: number): Promise<boolean> {
-    const task = fold(taskDecider, (await this.store.read(toTaskStreamId(holder))) as unknown as TaskEvent[]);
+    const task = await readState(this.store, toTaskStreamId(holder), taskDecider);
     if (task.status === 'none') return nowMs - claimedAtMs < CLAIM_GRACE_MS;
     return task.status !== 'deleted' && task.definition.name === name;
   }

@@ -4,25 +4,17 @@ import {
   ErrorCode,
   SchedError,
   WORKFLOW_EXECUTOR,
-  invalidState,
   notFound,
-  toExecutionStreamId,
   toTaskStreamId,
   toWorkflowStreamId,
-  upcast,
   type ResumeWorkflowPayload,
   type ResumeWorkflowResult,
   type TaskDue,
-  type TaskEvent,
-  type WorkflowEvent,
 } from '@sched/contracts';
-import { assertEnabled, dueExecutionPolicy, fold, requireLive, taskDecider, workflowDecider, type WorkflowState } from '@sched/domain';
-import { handleCommand, type EventStore, type HandledCommand } from '@sched/event-store';
+import { assertEnabled, assertResumable, dueExecutionPolicy, requireLive, taskDecider, workflowDecider, type WorkflowState } from '@sched/domain';
+import { handleCommand, readState, readTaskDue, type EventStore, type HandledCommand } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { scheduleExecution } from '../execution-writes';
-
-/** Ends after which a run may be resumed: it did not succeed. */
-const RESUMABLE = ['failed', 'cancelled'];
 
 /**
  * `sched.cmd.workflow.resume`: a new run of the earlier run's workflow (its definition as it ran, not the task's
@@ -35,18 +27,12 @@ export class WorkflowResumeService {
 
   async resume(payload: ResumeWorkflowPayload): Promise<ResumeWorkflowResult> {
     const { runId } = payload;
-    const history = await this.store.read(toWorkflowStreamId(runId));
-    const run = fold(workflowDecider, history.map((event) => upcast(event)) as unknown as WorkflowEvent[]);
-    if (run.status === 'none') throw notFound('Run', runId);
-    if (!RESUMABLE.includes(run.status)) {
-      throw invalidState(`run ${runId} is ${run.status}: only a failed or cancelled run can be resumed`, { runId, status: run.status });
-    }
-    const [first] = await this.store.read(toExecutionStreamId(runId));
-    const earlier = first?.type === 'TaskDue' ? (first.data as TaskDue['data']) : undefined;
+    // Checked first (the decider checks again when it records the resume): a run that cannot be resumed reads no more.
+    assertResumable(await readState(this.store, toWorkflowStreamId(runId), workflowDecider), runId);
+    const earlier = await readTaskDue(this.store, runId);
     if (!earlier || earlier.executor !== WORKFLOW_EXECUTOR) throw notFound('Run', runId);
     // A run of the task as it is now: not of a deleted or disabled one (as a trigger), with its notice and pause policy.
-    const task = fold(taskDecider, (await this.store.read(toTaskStreamId(earlier.taskId))).map((event) => upcast(event)) as unknown as TaskEvent[]);
-    const live = requireLive(task, earlier.taskId);
+    const live = requireLive(await readState(this.store, toTaskStreamId(earlier.taskId), taskDecider), earlier.taskId);
     assertEnabled(live, 'resuming a run of it');
 
     if (payload.commandId !== undefined) await this.assertFreeFor(payload.commandId, runId);
@@ -54,7 +40,7 @@ export class WorkflowResumeService {
     // once, answer with the first one's run instead of starting another beside it.
     const nowMs = Date.now();
     const cause = { correlationId: payload.correlationId ?? runId, causationId: payload.commandId ?? runId, actor: 'user:nats', nowMs };
-    const claimed = await handleCommand(this.store, toWorkflowStreamId(runId), workflowDecider, { type: 'ResumeRun', data: { newRunId: payload.commandId ?? randomUUID() } }, cause);
+    const claimed = await handleCommand(this.store, toWorkflowStreamId(runId), workflowDecider, { type: 'ResumeRun', data: { runId, newRunId: payload.commandId ?? randomUUID() } }, cause);
     const newRunId = resumedAs(claimed);
     const due: TaskDue['data'] = {
       taskId: earlier.taskId,
@@ -74,8 +60,8 @@ export class WorkflowResumeService {
 
   /** A commandId names the new run: one that is another execution's id (not this run's resume) is refused first. */
   private async assertFreeFor(commandId: string, runId: string): Promise<void> {
-    const [existing] = await this.store.read(toExecutionStreamId(commandId));
-    if (existing !== undefined && (existing.data as TaskDue['data']).resumeOf !== runId) {
+    const existing = await readTaskDue(this.store, commandId);
+    if (existing !== undefined && existing.resumeOf !== runId) {
       throw new SchedError(ErrorCode.CONFLICT, `execution ${commandId} already exists`, { executionId: commandId });
     }
   }

@@ -32,5 +32,5 @@ export type WorkflowCommand =
       readonly data: { readonly stepId: string; readonly executionId: string; readonly outcome: StepOutcome; readonly nowMs: number };
     }
   | { readonly type: 'CancelRun'; readonly data: { readonly reason?: string; readonly nowMs: number } }
-  /** Resume this ended run as `newRunId`: once (a second resume is no change: the first's run is the answer). */
-  | { readonly type: 'ResumeRun'; readonly data: { readonly newRunId: string } };
+  /** Resume the ended run `runId` as `newRunId`: once (a second resume is no change: the first's run is the answer). */
+  | { readonly type: 'ResumeRun'; readonly data: { readonly runId: string; readonly newRunId: string } };

@@ -262,7 +262,7 @@ describe('workflow decider: cancel and resume', () => {
 describe('workflow decider: resume', () => {
   const def = definition([step('only')]);
   const ended = { type: 'WorkflowFailed' as const, data: { durationMs: 10, failedSteps: ['only'], stopped: false } };
-  const resume = (newRunId: string) => ({ type: 'ResumeRun' as const, data: { newRunId } });
+  const resume = (newRunId: string) => ({ type: 'ResumeRun' as const, data: { runId: 'r1', newRunId } });
 
   it('an ended run is resumed once: the first resume is recorded, another is no change', () => {
     given(started(def), scheduled('only'), failed('only'), ended).when(resume('r2')).then({ type: 'WorkflowResumed', data: { runId: 'r2' } });

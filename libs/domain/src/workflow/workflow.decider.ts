@@ -67,6 +67,15 @@ function decideStart(command: Extract<WorkflowCommand, { type: 'StartRun' }>, st
  * decisions → succeeded | failed | cancelled. Outcomes and cancels that change nothing (delivered twice, for a step
  * that is not running, after the end) decide nothing, so the process manager may redeliver freely.
  */
+/** A run that may be resumed: one that ended failed or cancelled (NOT_FOUND, INVALID_STATE otherwise). */
+export function assertResumable(state: WorkflowState, runId: string): KnownWorkflowState {
+  if (state.status === 'none') throw notFound('Run', runId);
+  if (state.status !== 'failed' && state.status !== 'cancelled') {
+    throw invalidState(`run ${runId} is ${state.status}: only a failed or cancelled run can be resumed`, { runId, status: state.status });
+  }
+  return state;
+}
+
 export function decideWorkflow(command: WorkflowCommand, state: WorkflowState): WorkflowEvent[] {
   switch (command.type) {
     case 'StartRun':
@@ -78,13 +87,8 @@ export function decideWorkflow(command: WorkflowCommand, state: WorkflowState): 
       if (step?.status !== 'running' || step.executionId !== executionId) return [];
       return thenNext(state, [outcomeEvent(stepId, executionId, outcome)], nowMs);
     }
-    case 'ResumeRun': {
-      if (state.status === 'none') throw notFound('Run', command.data.newRunId);
-      if (state.status !== 'failed' && state.status !== 'cancelled') {
-        throw invalidState(`run ${state.runId} is ${state.status}: only a failed or cancelled run can be resumed`, { runId: state.runId, status: state.status });
-      }
-      return state.resumedAs === undefined ? [{ type: 'WorkflowResumed', data: { runId: command.data.newRunId } }] : [];
-    }
+    case 'ResumeRun':
+      return assertResumable(state, command.data.runId).resumedAs === undefined ? [{ type: 'WorkflowResumed', data: { runId: command.data.newRunId } }] : [];
     case 'CancelRun': {
       if (state.status !== 'running' || (state as KnownWorkflowState).cancelRequested) return [];
       const { reason, nowMs } = command.data;
