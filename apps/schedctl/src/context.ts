@@ -82,7 +82,7 @@ export class CliContext {
       const named = await client.listTasks({ name: ref, limit: 1, minPosition: minPosition ?? (await client.headPosition()) });
       const taskId = named.items[0]?.taskId;
       if (taskId === undefined || taskId === ref) {
-        throw new SchedClientError('NOT_FOUND', `no task has the id or name "${ref}"`, { task: ref }, error.subject);
+        throw noTaskNamed(ref, error.subject);
       }
       return call(client, taskId);
     }
@@ -95,7 +95,7 @@ export class CliContext {
    */
   async forTaskOnce<T>(ref: string, call: (client: SchedClient, taskId: string) => Promise<T>): Promise<T> {
     const task = await this.findTask(ref);
-    if (!task) throw new SchedClientError('NOT_FOUND', `no task has the id or name "${ref}"`, { task: ref });
+    if (!task) throw noTaskNamed(ref);
     return call(await this.client(), task.taskId);
   }
 
@@ -168,3 +168,6 @@ function refusedTheTaskId(error: SchedClientError): boolean {
   const issues = (error.details as { issues?: { path?: string }[] }).issues ?? [];
   return error.code === 'VALIDATION' && issues.some((issue) => issue.path === 'taskId');
 }
+
+const noTaskNamed = (ref: string, subject?: string): SchedClientError =>
+  new SchedClientError('NOT_FOUND', `no task has the id or name "${ref}"`, { task: ref }, subject);

@@ -115,8 +115,9 @@ export function taskCommands(ctx: CliContext): Command {
         const partial = flags.attemptTimeout !== undefined || flags.notifyUrl !== undefined || replacing !== undefined;
         const current = partial ? await client.getTask({ taskId, minPosition: await client.headPosition() }) : undefined;
         dropped = replacing === undefined || !current ? 0 : Math.max(0, current.schedules.length - replacing);
-        const kept = current ? { timeouts: timeoutsInput(current.timeouts), notify: current.notify } : {};
-        return client.updateTask({ ...definitionFrom(flags, kept), ...Object.fromEntries(unset.map((field) => [field, null])), taskId });
+        const keeps = current && (flags.attemptTimeout !== undefined || flags.notifyUrl !== undefined);
+        const input = keeps ? definitionFrom(flags, { timeouts: timeoutsInput(current.timeouts), notify: current.notify }) : definition;
+        return client.updateTask({ ...input, ...Object.fromEntries(unset.map((field) => [field, null])), taskId });
       });
       if (dropped > 0 && update.events.length > 0 && !ctx.asJson) {
         ctx.io.err(`note: the schedules given replace all of the task's: ${replacing} now, ${replacing! + dropped} before (repeat the ones to keep, e.g. with --schedule)\n`);
@@ -178,9 +179,7 @@ export function taskCommands(ctx: CliContext): Command {
       // why: one more request.
       const task = ctx.asJson || (result.fires.length === 0 && result.active) ? undefined : await ctx.readTask(taskId, (client, id, minPosition) => client.getTask({ taskId: id, minPosition }));
       const zone = task && result.fires.length > 0 ? localZoneOf(task.schedules) : undefined;
-      const inactive = !task || result.active ? '' : task.enabled === false ? 'disabled: nothing fires until it is enabled (task enable)' : task.pausedUntil
-            ? `paused until ${when(task.pausedUntil)}: the fires before then are recorded as skipped, from then it fires again (or task resume)`
-            : 'paused: its fires are recorded as skipped until it is resumed (task resume)';
+      const inactive = !task || result.active ? '' : whyInactive(task);
       const human = () =>
         (inactive ? `task ${result.taskId} is ${inactive}\n` : '') +
         (result.fires.length === 0
@@ -204,6 +203,13 @@ export function taskCommands(ctx: CliContext): Command {
 
   task.command('stats <task>').description('success rate, durations, recent outcomes').action((ref: string) => printTaskStats(ctx, ref));
   return task;
+}
+
+/** Why a task's fires will not run now, and what ends it. */
+function whyInactive(task: TaskView): string {
+  if (task.enabled === false) return 'disabled: nothing fires until it is enabled (task enable)';
+  if (task.pausedUntil) return `paused until ${when(task.pausedUntil)}: the fires before then are recorded as skipped, from then it fires again (or task resume)`;
+  return 'paused: its fires are recorded as skipped until it is resumed (task resume)';
 }
 
 /** --until as given (the server validates it), or now + --for; not both. */
