@@ -1,5 +1,6 @@
 import type { AttemptView, ExecutionView, TaskStatsView, TaskView } from '@sched/contracts';
 import type { AttemptRow, ExecutionRow, TaskRow, TaskStatsRow } from '../projections';
+import { isPausedAt } from '@sched/domain';
 import { nextFireOf, scheduleStatusOf } from './schedule-status';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -14,7 +15,9 @@ const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === u
  * so: the timer fires from that end by the same rule (isPausedAt).
  */
 export function effectiveTaskRow(row: TaskRow, nowMs: number): TaskRow {
-  if (row.state !== 'paused' || row.pausedUntil === undefined || row.pausedUntil > nowMs) return row;
+  // Lapsed: still paused by its last event, no longer by the domain's rule (what the timer fires by).
+  const lapsed = row.state === 'paused' && !isPausedAt({ status: row.state, pausedUntilMs: row.pausedUntil }, nowMs);
+  if (!lapsed) return row;
   return { ...row, state: 'active', pauseNote: undefined, pausedUntil: undefined, activeSince: row.pausedUntil };
 }
 
