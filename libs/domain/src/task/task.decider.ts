@@ -2,7 +2,7 @@ import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, isoTime, type TaskDefi
 import { assertNever, type Decider } from '../decider';
 import { countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
-import { evolveTask, initialTaskState, isPausedAt, type KnownTaskState, type TaskState } from './task.state';
+import { evolveTask, initialTaskState, isPausedAt, pausedAfterKey, type KnownTaskState, type TaskState } from './task.state';
 import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDisable, decideEnable, requireLive } from './task.rules';
 
 
@@ -62,7 +62,7 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
         });
       }
       const paused = isPausedAt(task, nowMs);
-      if (afterFailureOf !== undefined && (paused || task.triggeredExecutionIds.has(`paused-after:${afterFailureOf}`))) return [];
+      if (afterFailureOf !== undefined && (paused || task.triggeredExecutionIds.has(pausedAfterKey(afterFailureOf)))) return [];
       // The same pause again is no change; a new end (or none) for a pause is recorded, as is a pause after one lapsed.
       if (paused && task.pausedUntilMs === untilMs) return [];
       const data = { taskId, ...(note ? { note } : {}), ...(afterFailureOf === undefined ? {} : { afterFailureOf }), ...(untilMs === undefined ? {} : { until: isoTime(untilMs) }) };

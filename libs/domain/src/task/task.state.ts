@@ -27,6 +27,9 @@ const NO_TRIGGERS: ReadonlySet<string> = new Set();
 
 export const initialTaskState = (): TaskState => ({ status: 'none' });
 
+/** The key in triggeredExecutionIds of a pause caused by an execution's failure (pauseOnFailure acts once). */
+export const pausedAfterKey = (executionId: string): string => `paused-after:${executionId}`;
+
 /**
  * Whether a task is paused at an instant: a pause with `until` lapses then by itself, no event marks it (as maxFires
  * is counted, never stored), so the timer, the read models and the decider all agree on when it ends.
@@ -50,7 +53,7 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
       if (state.status === 'none') return state;
       const { note, afterFailureOf, until } = event.data;
       // A failure pauses the task once: a repeat of its handling after a resume must not pause it again.
-      const acted = afterFailureOf === undefined ? state.triggeredExecutionIds : new Set([...state.triggeredExecutionIds, `paused-after:${afterFailureOf}`]);
+      const acted = afterFailureOf === undefined ? state.triggeredExecutionIds : new Set([...state.triggeredExecutionIds, pausedAfterKey(afterFailureOf)]);
       const pausedUntilMs = until === undefined ? undefined : Date.parse(until);
       return { ...state, status: 'paused', pauseNote: note, pausedUntilMs, triggeredExecutionIds: acted };
     }
