@@ -47,3 +47,9 @@ export const CRON_NICKNAMES: Readonly<Record<string, string>> = {
   '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
 };
+
+/** A cron expression as written → as stored: single spaces (equal schedules compare equal), a nickname as its fields. */
+export function normalizeCronExpression(written: string): string {
+  const spaced = written.trim().split(/\s+/).join(' ');
+  return CRON_NICKNAMES[spaced.toLowerCase()] ?? spaced;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CRON_NICKNAMES, cronExpressionIssue, timezoneIssue } from './cron-expression';
+import { cronExpressionIssue, normalizeCronExpression, timezoneIssue } from './cron-expression';
 
 /**
  * Exclusions: instants a schedule does not fire at (Quartz's calendars, Temporal's `skip`). An occurrence that falls
@@ -90,8 +90,7 @@ export function normalizeExclusions(
       out.push({ type: 'dates', dates: [...new Set(exclusion.dates)].sort(), timezone });
       continue;
     }
-    const written = exclusion.expression.trim().split(/\s+/).join(' ');
-    const expression = CRON_NICKNAMES[written.toLowerCase()] ?? written;
+    const expression = normalizeCronExpression(exclusion.expression);
     const exprIssue = cronExpressionIssue(expression, timezone, true);
     if (exprIssue) return issue(index, 'expression', exprIssue);
     out.push({ type: 'cron', expression, timezone });

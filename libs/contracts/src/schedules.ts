@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CRON_NICKNAMES, cronExpressionIssue, timezoneIssue } from './cron-expression';
+import { CRON_NICKNAMES, cronExpressionIssue, normalizeCronExpression, timezoneIssue } from './cron-expression';
 import { formatDurationMs, parseDurationMs } from './duration';
 import { normalizeExclusions, scheduleExclusionsInputSchema, scheduleExclusionsSchema, type ScheduleExclusionInput } from './schedule-exclusions';
 
@@ -181,8 +181,7 @@ export const cronScheduleInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['timezone'], message: zoneIssue });
       return z.NEVER;
     }
-    const written = input.expression.trim().split(/\s+/).join(' ');
-    const expression = CRON_NICKNAMES[written.toLowerCase()] ?? written;
+    const expression = normalizeCronExpression(input.expression);
     const exprIssue = cronExpressionIssue(expression, timezone, true);
     if (exprIssue) {
       ctx.addIssue({ code: 'custom', path: ['expression'], message: exprIssue });
