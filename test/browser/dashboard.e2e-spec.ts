@@ -299,6 +299,10 @@ suite('dashboard in chromium', () => {
     await page.locator('#steps-panel', { hasText: 'Resumed from' }).waitFor({ timeout: 10_000 });
     await step('bad').locator('.badge', { hasText: 'failed' }).waitFor({ timeout: 10_000 });
     expect(await step('good').locator('.step-status').textContent()).toBe('succeededreused from the earlier run');
+    // The earlier run links to the one that resumed it.
+    const resumedAs = decodeURIComponent(new URL(page.url()).hash.slice('#/executions/'.length));
+    await page.goto(`${system.httpUrl}/#/executions/${encodeURIComponent(runId)}`);
+    await page.locator('#steps-panel p', { hasText: `Resumed as ${resumedAs}` }).waitFor({ timeout: 10_000 });
     expect(browserErrors).toEqual([]);
   });
 

@@ -127,13 +127,14 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
       ['alert', 'skipped', 'trigger_rule'],
     ]);
     const runs = await ok<{ items: WorkflowRunView[] }>(Subjects.query.workflowList, { taskId, minPosition });
-    expect(runs.items.map((r) => [r.runId, r.status])).toEqual([[resumed.runId, 'succeeded'], [first, 'failed']]);
+    expect(runs.items.map((r) => [r.runId, r.status, r.resumedAs])).toEqual([[resumed.runId, 'succeeded', undefined], [first, 'failed', resumed.runId]]);
 
     // schedctl draws the failed run's DAG with statuses.
     let out = '';
     const io = { out: (text: string) => void (out += text), err: (text: string) => void (out += text), interactive: false };
     expect(await main(['--url', system.nats.url, 'workflow', 'show', first], io)).toBe(0);
     expect(out).toMatch(/status:\s+failed/);
+    expect(out).toMatch(new RegExp(`^resumed as: +${resumed.runId}$`, 'm'));
     expect(out).toMatch(/│ ✔ extract\s+│/);
     expect(out).toMatch(/│ ✘ load\s+│/);
     expect(out).toMatch(/│ ⊘ report\s+│[\s\S]*skipped: upstream_failed/);

@@ -61,6 +61,7 @@ export function workflowRunText(run: WorkflowRunView, taskName?: string): string
     status: run.status,
     mode: `${run.mode}${run.mode === 'parallel' ? ` (max ${run.maxParallel})` : ''}, onFailure ${run.onFailure}`,
     'resumed from': run.resumedFrom,
+    'resumed as': run.resumedAs,
     started: when(run.startedAt),
     ended: when(run.endedAt),
     'duration ms': run.durationMs,

@@ -52,4 +52,15 @@ describe('workflow_runs projection', () => {
     expect(store.dump().workflowRuns).toHaveLength(1);
     store.close();
   });
+
+  it('names the run a resume started in its place, in memory and in SQLite', () => {
+    const f = runHistory();
+    f.record(toWorkflowStreamId('r1'), { type: 'WorkflowResumed', data: { runId: 'r2' } });
+    const store = ReadModelStore.open(':memory:');
+    store.applyBatch(f.events);
+    const inMemory = new MemoryRows().apply(...f.events).workflowRun('r1');
+    expect(inMemory).toMatchObject({ status: 'failed', resumedAs: 'r2', position: 6 });
+    expect(store.workflowRun('r1')).toEqual(inMemory);
+    store.close();
+  });
 });

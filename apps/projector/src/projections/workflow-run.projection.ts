@@ -35,6 +35,8 @@ export interface WorkflowRunRow {
   readonly onFailure: 'stop' | 'continue';
   readonly maxParallel: number;
   readonly resumedFrom?: string;
+  /** The run this one was resumed as (WorkflowResumed on this run). */
+  readonly resumedAs?: string;
   readonly startedAt: number;
   readonly endedAt?: number;
   readonly durationMs?: number;
@@ -91,7 +93,7 @@ export const workflowRunProjection: Projection<WorkflowRunRow> = {
       case 'WorkflowCancelled':
         return { ...next, status: 'cancelled', endedAt: at, durationMs: e.data.durationMs };
       case 'WorkflowResumed':
-        return next; // the new run's own row says what it resumed (resumedFrom)
+        return { ...next, resumedAs: e.data.runId };
       default:
         return assertNever(e);
     }

@@ -10,6 +10,7 @@ export const WORKFLOW_RUNS_DDL = `
     on_failure TEXT NOT NULL,
     max_parallel INTEGER NOT NULL,
     resumed_from TEXT,
+    resumed_as TEXT,
     started_at INTEGER NOT NULL,
     ended_at INTEGER,
     duration_ms REAL,
@@ -32,6 +33,7 @@ export interface WorkflowRunRecord {
   on_failure: string;
   max_parallel: number;
   resumed_from: string | null;
+  resumed_as: string | null;
   started_at: number;
   ended_at: number | null;
   duration_ms: number | null;
@@ -43,7 +45,8 @@ export interface WorkflowRunRecord {
 }
 
 export const WORKFLOW_RUN_COLUMNS: readonly (keyof WorkflowRunRecord)[] = [
-  'run_id', 'task_id', 'status', 'mode', 'on_failure', 'max_parallel', 'resumed_from', 'started_at', 'ended_at', 'duration_ms',
+  'run_id', 'task_id', 'status', 'mode', 'on_failure', 'max_parallel', 'resumed_from', 'resumed_as',
+  'started_at', 'ended_at', 'duration_ms',
   'steps', 'updated_at', 'start_position', 'position',
 ];
 
@@ -56,6 +59,7 @@ export function workflowRunToRecord(row: WorkflowRunRow): WorkflowRunRecord {
     on_failure: row.onFailure,
     max_parallel: row.maxParallel,
     resumed_from: orNull(row.resumedFrom),
+    resumed_as: orNull(row.resumedAs),
     started_at: row.startedAt,
     ended_at: orNull(row.endedAt),
     duration_ms: orNull(row.durationMs),
@@ -75,6 +79,7 @@ export function recordToWorkflowRun(r: WorkflowRunRecord): WorkflowRunRow {
     onFailure: r.on_failure as WorkflowRunRow['onFailure'],
     maxParallel: r.max_parallel,
     resumedFrom: orUndefined(r.resumed_from),
+    resumedAs: orUndefined(r.resumed_as),
     startedAt: r.started_at,
     endedAt: orUndefined(r.ended_at),
     durationMs: orUndefined(r.duration_ms),

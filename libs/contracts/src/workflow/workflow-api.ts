@@ -70,6 +70,8 @@ export interface WorkflowRunView {
   readonly onFailure: 'stop' | 'continue';
   readonly maxParallel: number;
   readonly resumedFrom?: string;
+  /** The run a resume started in this one's place (a run is resumed once). */
+  readonly resumedAs?: string;
   readonly startedAt: string;
   readonly endedAt?: string;
   readonly durationMs?: number;

@@ -22,6 +22,7 @@ export function stepsPanel(run) {
     el('div', { class: 'panel-head' }, el('h2', {}, 'Steps'),
       el('span', { class: 'muted' }, `${run.mode}${run.mode === 'parallel' ? ` (at most ${run.maxParallel} at once)` : ''}, on failure ${run.onFailure} · ${counts}`)),
     run.resumedFrom ? el('p', { class: 'muted' }, 'Resumed from ', el('a', { href: executionHref(run.resumedFrom) }, run.resumedFrom), ': the steps it had done are reused, not run again.') : null,
+    run.resumedAs ? el('p', { class: 'muted' }, 'Resumed as ', el('a', { href: executionHref(run.resumedAs) }, run.resumedAs), ', which reuses the steps this run had done.') : null,
     el('table', {},
       el('thead', {}, el('tr', {}, ['Step', 'Status', 'Depends on', 'Attempt', 'Took', 'Result or error'].map((title) => el('th', {}, title)))),
       el('tbody', {}, rows)),
