@@ -60,6 +60,8 @@ describe('pause until (e2e)', () => {
     expect(both).toMatchObject({ code: 2, err: expect.stringContaining('give --until or --for, not both') });
     const bad = await schedctl('task', 'pause', taskId, '--for', 'soon');
     expect(bad).toMatchObject({ code: 2, err: expect.stringContaining('--for takes a duration') });
+    const tooFar = await schedctl('task', 'pause', taskId, '--for', '99999999999d');
+    expect(tooFar).toMatchObject({ code: 2, err: expect.stringContaining('--for 99999999999d ends after the year 9999') });
     expect(await context.system.store.headPosition()).toBe(before);
     // --for: an end that far ahead.
     expect(await schedctl('task', 'pause', taskId, '--for', '2h')).toMatchObject({ code: 0 });

@@ -218,7 +218,10 @@ function pauseEnd(flags: { until?: string; for?: string }): string | undefined {
   if (flags.for === undefined) return flags.until;
   const ms = parseDurationMs(flags.for);
   if (ms === undefined || ms <= 0) throw new UsageError(`--for takes a duration such as 30m, 2h or 1d: got "${flags.for}"`);
-  return new Date(Date.now() + ms).toISOString();
+  const end = new Date(Date.now() + ms);
+  // Past year 9999 an instant has no ISO 8601 form the server takes (and past ~275k years no Date at all).
+  if (!(end.getUTCFullYear() <= 9999)) throw new UsageError(`--for ${flags.for} ends after the year 9999: pause without --for to pause until resumed`);
+  return end.toISOString();
 }
 
 /** Cancels every execution of the task not over yet; returns the ids of those a cancel changed. */
