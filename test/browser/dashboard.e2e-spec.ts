@@ -258,6 +258,26 @@ suite('dashboard in chromium', () => {
     expect(browserErrors).toEqual([]);
   });
 
+  it("deletes a task from its page and, asked, cancels what it had running and queued", async () => {
+    const taskId = await createTask(system, { name: 'retired', executor: 'sleep', config: { duration: '30s', steps: 30 }, maxConcurrent: 1 });
+    const running = await trigger(system, taskId);
+    await waitForHistory(system.store, running, (events) => events.some((e) => e.type === 'TaskStarted'), 10_000, 'the first start');
+    const queued = await trigger(system, taskId);
+    await waitForHistory(system.store, queued, (events) => events.length > 0, 10_000, 'the second due');
+    await page.goto(`${system.httpUrl}/#/tasks/${encodeURIComponent(taskId)}`);
+    const asked: string[] = [];
+    const answer = (dialog: import('playwright-core').Dialog) => void (asked.push(dialog.message()), dialog.accept());
+    page.on('dialog', answer);
+    try {
+      await page.getByRole('button', { name: 'Delete' }).click({ timeout: 10_000 });
+      for (const executionId of [running, queued]) expect((await waitForEnd(system.store, executionId)).at(-1)?.type).toBe('TaskCancelled');
+    } finally {
+      page.off('dialog', answer);
+    }
+    expect(asked).toEqual(['Delete “retired”? Its history stays in the event log.', '“retired” has 2 execution(s) not over yet (due, running or paused). Cancel them too? (Cancel lets them go on.)']);
+    expect(browserErrors).toEqual([]);
+  });
+
   it("links a failed execution to its failure notice, and the notice back to it", async () => {
     const taskId = await createTask(system, { name: 'announced', executor: 'command', config: { argv: ['/bin/false'] }, maxRetries: 0, notify: { url: `${system.httpUrl}/api/health` } });
     const executionId = await trigger(system, taskId);

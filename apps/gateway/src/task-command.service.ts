@@ -16,6 +16,7 @@ import {
   type BackfillTaskResult,
   type CreateTaskPayload,
   type DeleteTaskPayload,
+  type DeleteTaskResult,
   type PauseTaskPayload,
   type ResumeTaskPayload,
   type TaskCommandResult,
@@ -30,6 +31,7 @@ import { handleCommand, readState, readTaskDue, type CausationContext, type Even
 import { EVENT_STORE, uuidFromCommandId } from '@sched/messaging';
 import { ExecutorCatalog } from './executor-catalog';
 import { TaskNameRegistry } from './names/task-name-registry';
+import { PendingExecutions } from './pending-executions';
 import { retryForCreate, retryForUpdate } from './seed-retry';
 
 interface CommandMeta {
@@ -44,6 +46,7 @@ export class TaskCommandService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly catalog: ExecutorCatalog,
     private readonly names: TaskNameRegistry,
+    private readonly pending: PendingExecutions,
   ) {}
 
   /**
@@ -126,13 +129,18 @@ export class TaskCommandService {
     return this.run(payload, { type: 'ResumeTask', data: { taskId: payload.taskId, nowMs: Date.now() } });
   }
 
-  async delete(payload: DeleteTaskPayload): Promise<TaskCommandResult> {
+  async delete(payload: DeleteTaskPayload): Promise<DeleteTaskResult> {
     const name = (await this.currentDefinition(payload.taskId))?.name;
     const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
-    const result = await this.run(meta, { type: 'DeleteTask', data: { taskId: payload.taskId, reason: payload.reason } });
+    const { taskId, reason, cancelPending } = payload;
+    const result = await this.run(meta, { type: 'DeleteTask', data: { taskId, reason, cancelPending } });
     // After the delete is recorded; a release that fails leaves a stale reservation, taken over by the next claim.
     if (name !== undefined) await this.names.release(name, payload.taskId, this.context(meta)).catch(() => undefined);
-    return result;
+    if (!cancelPending) return result;
+    // Also when the task was deleted already (the decider's no change): what a first try left is cancelled now.
+    const minPosition = result.position ?? (await this.store.headPosition());
+    const cancelled = await this.pending.cancelAll(taskId, minPosition, reason ?? 'task deleted', meta.correlationId ?? meta.commandId);
+    return { ...result, cancelled };
   }
 
   async trigger(payload: TriggerTaskPayload): Promise<TriggerTaskResult> {

@@ -28,6 +28,7 @@ import {
   type Page,
   type RebuildView,
   type TaskCommandResult,
+  type DeleteTaskResult,
   type TaskStatsView,
   type TaskView,
   type TriggerTaskResult,
@@ -115,7 +116,7 @@ export class SchedClient {
   updateTask = (input: UpdateTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskUpdate, input);
   pauseTask = (input: PauseTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskPause, input);
   resumeTask = (input: ResumeTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskResume, input);
-  deleteTask = (input: DeleteTaskInput) => this.request<TaskCommandResult>(Subjects.cmd.taskDelete, input);
+  deleteTask = (input: DeleteTaskInput) => this.request<DeleteTaskResult>(Subjects.cmd.taskDelete, input);
   triggerTask = (input: TriggerTaskInput) => this.request<TriggerTaskResult>(Subjects.cmd.taskTrigger, input);
   backfillTask = (input: BackfillTaskInput) => this.request<BackfillTaskResult>(Subjects.cmd.taskBackfill, input);
   cancelExecution = (input: CancelExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionCancel, input);

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { SchedClient } from '@sched/client';
-import { NATS_CONNECTION } from '@sched/messaging';
+import { schedClientProvider } from '../sched-client.provider';
 import { EventsSseController } from './events.sse-controller';
 import { ExecutionsHttpController } from './executions.http-controller';
 import { HealthIndicators } from './health.indicators';
@@ -19,7 +17,7 @@ import { WorkflowsHttpController } from './workflows.http-controller';
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [TasksHttpController, ExecutionsHttpController, WorkflowsHttpController, HistoryHttpController, EventsSseController, OpsController],
   providers: [
-    { provide: SchedClient, useFactory: (nc: NatsConnection) => SchedClient.connect(nc), inject: [NATS_CONNECTION] },
+    schedClientProvider,
     HealthIndicators,
   ],
 })

@@ -10,17 +10,20 @@ type QueryValue = string | string[] | undefined;
 
 /**
  * A query string as a payload: `numeric` fields become numbers when they look like one (otherwise they stay text and
- * the schema names the field), `lists` accept `a,b` or repeated keys. Empty values are left out.
+ * the schema names the field), `flags` become booleans when `true` or `false`, `lists` accept `a,b` or repeated keys.
+ * Empty values are left out.
  */
 export function queryPayload(
   query: Record<string, unknown>,
-  options: { readonly numeric?: readonly string[]; readonly lists?: readonly string[] } = {},
+  options: { readonly numeric?: readonly string[]; readonly lists?: readonly string[]; readonly flags?: readonly string[] } = {},
 ): Record<string, unknown> {
   const payload: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(query as Record<string, QueryValue>)) {
     if (raw === undefined || raw === '') continue;
     if (options.lists?.includes(key)) {
       payload[key] = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(',')).filter(Boolean);
+    } else if (options.flags?.includes(key) && (raw === 'true' || raw === 'false')) {
+      payload[key] = raw === 'true';
     } else if (options.numeric?.includes(key) && typeof raw === 'string' && NUMBER.test(raw)) {
       payload[key] = Number(raw);
     } else {

@@ -54,10 +54,10 @@ export class TasksHttpController {
   @Delete('tasks/:taskId')
   @ApiRoute('Delete a task', Subjects.cmd.taskDelete, { errors: [404, 409, 422] })
   @ApiIdParam('taskId')
-  @ApiQueryFields({ reason: { type: 'string' } })
+  @ApiQueryFields({ reason: { type: 'string' }, cancelPending: { type: 'boolean', description: "also cancel the task's executions not over yet" } })
   remove(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>, @Body() body: unknown) {
     // The fields in the query string (DELETE bodies are unusual) or in a JSON body, as every other command takes them.
-    return this.client.deleteTask(bodyWith(body, { ...queryPayload(query), taskId }) as never);
+    return this.client.deleteTask(bodyWith(body, { ...queryPayload(query, { flags: ['cancelPending'] }), taskId }) as never);
   }
 
   @CommandRoute('tasks/:taskId/pause', 'Pause a task: it stops firing until resumed', Subjects.cmd.taskPause, { body: 'PauseTaskInput' })

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { REMOVABLE_TASK_FIELDS, overlapPolicies, parseDurationMs, scheduleStatuses, taskStates, type RemovableTaskField, type ScheduleStatus, type TaskView } from '@sched/contracts';
 import type { CliContext } from '../context';
-import { SchedClientError, type SchedClient } from '@sched/client';
+import type { SchedClient } from '@sched/client';
 import { UsageError } from '../exit-codes';
 import { wholeNumber } from '../numeric-options';
 import { table, when, whenIn } from '../output';
@@ -150,10 +150,11 @@ export function taskCommands(ctx: CliContext): Command {
     .option('--reason <text>')
     .option('--cancel-pending', 'also cancel its executions not over yet (due, waiting for a retry or a slot, running, paused)')
     .action(async (ref: string, flags: { reason?: string; cancelPending?: boolean }) => {
-      const result = await ctx.forTask(ref, (client, taskId) => client.deleteTask({ taskId, reason: flags.reason }));
-      if (!flags.cancelPending) return commandResult(ctx, 'deleted')(result);
-      const cancelled = await cancelPending(await ctx.client(), result.taskId, flags.reason ?? 'task deleted');
-      ctx.print({ ...result, cancelled }, () => `deleted task ${result.taskId} (revision ${result.revision}); cancelled ${cancelled.length} execution(s) not over yet${cancelled.length ? `: ${cancelled.join(', ')}` : ''}\n`);
+      const cancelPending = flags.cancelPending === true;
+      const result = await ctx.forTask(ref, (client, taskId) => client.deleteTask({ taskId, reason: flags.reason, cancelPending }));
+      const { cancelled = [] } = result;
+      if (!cancelPending) return commandResult(ctx, 'deleted')(result);
+      ctx.print(result, () => `deleted task ${result.taskId} (revision ${result.revision}); cancelled ${cancelled.length} execution(s) not over yet${cancelled.length ? `: ${cancelled.join(', ')}` : ''}\n`);
     });
   task
     .command('trigger <task>')
@@ -224,21 +225,3 @@ function pauseEnd(flags: { until?: string; for?: string }): string | undefined {
   return end.toISOString();
 }
 
-/** Cancels every execution of the task not over yet; returns the ids of those a cancel changed. */
-async function cancelPending(client: SchedClient, taskId: string, reason: string): Promise<string[]> {
-  const minPosition = await client.headPosition();
-  const pending: string[] = [];
-  for (const status of ['due', 'running', 'paused'] as const) {
-    for await (const execution of client.all((cursor) => client.listExecutions({ taskId, status, limit: 500, cursor, minPosition }))) pending.push(execution.executionId);
-  }
-  const cancelled: string[] = [];
-  for (const executionId of pending) {
-    // One that ended meanwhile is INVALID_STATE: nothing left to cancel.
-    const result = await client.cancelExecution({ executionId, reason }).catch((error: unknown) => {
-      if (SchedClientError.is(error, 'INVALID_STATE')) return undefined;
-      throw error;
-    });
-    if (result && result.events.length > 0) cancelled.push(executionId);
-  }
-  return cancelled;
-}

@@ -125,8 +125,12 @@ export const pauseTaskPayloadSchema = z
   .object({ ...commandBase, taskId: idSchema, note: z.string().max(1000).optional(), until: z.iso.datetime({ offset: true }).optional() })
   .strict();
 export const resumeTaskPayloadSchema = z.object({ ...commandBase, taskId: idSchema }).strict();
+/**
+ * `cancelPending`: once the delete is recorded, also cancel the task's executions not over yet (due, waiting for a
+ * retry or a slot, running, paused); without it they go on, as a delete only stops the schedule.
+ */
 export const deleteTaskPayloadSchema = z
-  .object({ ...commandBase, taskId: idSchema, reason: z.string().max(1000).optional() })
+  .object({ ...commandBase, taskId: idSchema, reason: z.string().max(1000).optional(), cancelPending: z.boolean().optional() })
   .strict();
 /**
  * `configPatch`: this run's executor config is the task's with this JSON Merge Patch applied (RFC 7396: keys replace,
@@ -150,6 +154,11 @@ export interface TaskCommandResult {
   /** Global position of the last event appended, so a reader can wait until its read model has caught up. */
   readonly position?: number;
   readonly events: readonly string[];
+}
+
+export interface DeleteTaskResult extends TaskCommandResult {
+  /** With `cancelPending`: the executions a cancel changed (those that ended meanwhile are left out). */
+  readonly cancelled?: readonly string[];
 }
 
 export interface TriggerTaskResult extends TaskCommandResult {

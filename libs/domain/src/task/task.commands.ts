@@ -26,7 +26,11 @@ export type TaskCommand =
     }
   /** `nowMs`: a pause whose end (until) has come is over already: resuming it is no change. */
   | { readonly type: 'ResumeTask'; readonly data: { readonly taskId: string; readonly nowMs: number } }
-  | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string } }
+  /**
+   * `cancelPending`: the caller cancels the task's executions not over yet once the delete is recorded; on a task
+   * deleted already that is what is left to do (a retry of a delete that stopped before its cancels), so no change.
+   */
+  | { readonly type: 'DeleteTask'; readonly data: { readonly taskId: string; readonly reason?: string; readonly cancelPending?: boolean } }
   | {
       readonly type: 'TriggerTask';
       /** `config`: the run's own executor config (the task's with a patch applied, validated by the caller). */

@@ -103,6 +103,10 @@ describe('task decider', () => {
         .when({ type: 'DeleteTask', data: { taskId, reason: 'obsolete' } })
         .then({ type: 'TaskDeleted', data: { taskId, reason: 'obsolete' } }));
     it('cannot delete twice', () => given(created, deleted).when({ type: 'DeleteTask', data: { taskId } }).thenThrows('NOT_FOUND'));
+    it('a deleted task deleted again to cancel its pending executions is no change (the cancels are what is left)', () =>
+      given(created, deleted).when({ type: 'DeleteTask', data: { taskId, cancelPending: true } }).thenNothingHappened());
+    it('a task never created is not found, even to cancel its pending executions', () =>
+      given().when({ type: 'DeleteTask', data: { taskId, cancelPending: true } }).thenThrows('NOT_FOUND'));
   });
 
   describe('trigger', () => {

@@ -73,6 +73,7 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       return isPausedAt(task, command.data.nowMs) ? [{ type: 'TaskResumed', data: { taskId } }] : [];
     }
     case 'DeleteTask':
+      if (state.status === 'deleted' && command.data.cancelPending) return [];
       requireLive(state, taskId);
       return [{ type: 'TaskDeleted', data: { taskId, ...(command.data.reason ? { reason: command.data.reason } : {}) } }];
     case 'TriggerTask': {

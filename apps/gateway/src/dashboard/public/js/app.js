@@ -1,4 +1,4 @@
-import { ApiError, del, hasToken, onTokenNeeded, post, setToken } from './api.js';
+import { ApiError, del, get, hasToken, onTokenNeeded, post, query, setToken } from './api.js';
 import { ExecutionDetailView } from './execution-detail.js';
 import { ExecutionsView } from './executions-view.js';
 import { el, reloader, toast } from './format.js';
@@ -33,10 +33,22 @@ const actions = {
   cancel: (execution) => run(() => post(`executions/${encodeURIComponent(execution.executionId)}/cancel`, { reason: 'cancelled from the dashboard' }), 'Cancel requested'),
   remove: async (task) => {
     if (!confirm(`Delete “${task.name}”? Its history stays in the event log.`)) return;
-    await run(() => del(`tasks/${encodeURIComponent(task.taskId)}`), `Deleted “${task.name}”`);
+    // A delete stops the schedule only; what is due, queued, waiting to retry, running or paused goes on unless the
+    // user says otherwise, so they are asked when there is any.
+    const pending = await pendingExecutions(task.taskId).catch(() => 0);
+    const cancelPending = pending > 0 && confirm(`“${task.name}” has ${pending === PENDING_PAGE ? `${pending} or more` : pending} execution(s) not over yet (due, running or paused). Cancel them too? (Cancel lets them go on.)`);
+    await run(() => del(`tasks/${encodeURIComponent(task.taskId)}${cancelPending ? '?cancelPending=true' : ''}`), `Deleted “${task.name}”${cancelPending ? ' and cancelled what it had running' : ''}`);
     location.hash = '#/';
   },
 };
+
+const PENDING_PAGE = 500;
+
+/** How many of the task's executions are not over yet (up to a page of each status). */
+async function pendingExecutions(taskId) {
+  const pages = await Promise.all(['due', 'running', 'paused'].map((status) => get(`executions${query({ taskId, status, limit: PENDING_PAGE })}`)));
+  return Math.min(PENDING_PAGE, pages.reduce((sum, page) => sum + page.items.length, 0));
+}
 
 async function run(call, done) {
   try {
