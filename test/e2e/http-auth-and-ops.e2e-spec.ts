@@ -35,6 +35,15 @@ describe('HTTP auth, health, metrics and OpenAPI', () => {
     expect((await fetch(`${system.httpUrl}/health`)).status).toBe(200);
   });
 
+  it('wants it however the path is spelled that still reaches a route: case, a trailing slash, escapes, repeated slashes', async () => {
+    const spellings = ['/API/tasks', '/Api/executions', '/api/TASKS', '/METRICS', '/metrics/', '/api/history/', '/API/events', '/%61pi/tasks', '//api/tasks', '/api//tasks'];
+    for (const path of spellings) {
+      const anonymous = await fetch(`${system.httpUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
+      await anonymous.body?.cancel();
+      expect({ path, status: anonymous.status }).toEqual({ path, status: 401 });
+    }
+  });
+
   it('serves the dashboard files and the API description without the token (they hold no data)', async () => {
     const page = await fetch(`${system.httpUrl}/`);
     expect(page.status).toBe(200);

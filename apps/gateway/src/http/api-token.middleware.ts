@@ -6,11 +6,26 @@ import { bearerTokenCheck } from '@sched/messaging';
  * Paths anyone may GET: the health check (for orchestrators), the API description, and the dashboard's own files
  * (code only: the dashboard asks for the token, keeps it in sessionStorage and sends it with each API call).
  */
-function isPublic(method: string, path: string): boolean {
+function isPublic(method: string, rawPath: string): boolean {
+  const path = routedPath(rawPath);
   if (path === '/health') return true;
   if (method !== 'GET' && method !== 'HEAD') return false;
   if (path === '/api/docs' || path.startsWith('/api/docs/') || path === '/api/docs-json') return true;
   return !path.startsWith('/api/') && path !== '/api' && path !== '/metrics';
+}
+
+/**
+ * The path as the router matches it: Express routes ignore case and a trailing slash (`/API/tasks/`, `/Metrics` reach
+ * the same handlers), and percent-escapes and repeated slashes must not make a protected path look like another.
+ */
+function routedPath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed escape: judged as it came (no route decodes it either).
+  }
+  return decoded.toLowerCase().replace(/\/{2,}/g, '/').replace(/\/+$/, '') || '/';
 }
 
 /**
