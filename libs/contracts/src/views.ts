@@ -165,8 +165,12 @@ export interface BrokenLink {
   readonly revision: number;
   readonly eventId: string;
   readonly position: number;
-  /** hash-mismatch: edited (or forged); hash-missing: hash removed; revision-gap: events before it are gone. */
-  readonly reason: 'hash-mismatch' | 'hash-missing' | 'revision-gap';
+  /**
+   * hash-mismatch: edited (or forged); hash-missing: hash removed; revision-gap: events before it are gone;
+   * not-an-event: a message on the stream's subject that is no event commit (`revision` -1, `eventId` empty: it
+   * has neither), so the stream cannot be read past it.
+   */
+  readonly reason: 'hash-mismatch' | 'hash-missing' | 'revision-gap' | 'not-an-event';
   readonly expected: string;
   readonly actual?: string;
 }

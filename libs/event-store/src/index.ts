@@ -14,7 +14,7 @@ export {
   type JetStreamEventStoreOptions,
 } from './jetstream/jetstream-event-store';
 export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream';
-export { toSubject, toStreamId, isStreamStart, CorruptCommitError } from './jetstream/commit-codec';
+export { toSubject, toStreamId, isStreamStart, CorruptCommitError, reportOncePerMessage } from './jetstream/commit-codec';
 export { LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvents, type LogDispatch } from './jetstream/log-dispatch';
 export * from './hash-chain';
 export {

@@ -7,11 +7,12 @@ import {
   notFound,
   type AuditReport,
   type AuditVerifyQuery,
+  type BrokenLink,
   type HistoryPage,
   type HistoryQuery,
   type RecordedEvent,
 } from '@sched/contracts';
-import { auditStreams, type EventStore } from '@sched/event-store';
+import { CorruptCommitError, auditStreams, toPosition, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION } from '@sched/messaging';
 import { ProjectorService } from '../projector.service';
 import { MIN_POSITION_WAIT_MS } from '../queries/read-your-writes';
@@ -62,14 +63,27 @@ export class HistoryService {
     const streamIds = query.taskId
       ? (await this.streamsOfTask(query.taskId, await this.eventStore.headPosition(), 0)).map((stream) => stream.streamId)
       : [toExecutionStreamId(query.executionId!)];
-    const streams: RecordedEvent[][] = [];
+    const streams: (RecordedEvent[] | BrokenLink)[] = [];
     for (let i = 0; i < streamIds.length; i += AUDIT_PARALLELISM) {
-      streams.push(...(await Promise.all(streamIds.slice(i, i + AUDIT_PARALLELISM).map((id) => this.eventStore.read(id)))));
+      streams.push(...(await Promise.all(streamIds.slice(i, i + AUDIT_PARALLELISM).map((id) => this.readForAudit(id)))));
     }
-    const recorded = streams.filter((events) => events.length > 0);
+    const recorded = streams.filter((events): events is RecordedEvent[] => Array.isArray(events) && events.length > 0);
+    const unreadable = streams.filter((stream): stream is BrokenLink => !Array.isArray(stream));
     // Nothing to verify is no verdict: an audit of a mistyped id must not answer "every hash chain holds".
-    if (recorded.length === 0) throw query.taskId ? notFound('Task', query.taskId) : notFound('Execution', query.executionId!);
-    return auditStreams(recorded);
+    if (recorded.length === 0 && unreadable.length === 0) throw query.taskId ? notFound('Task', query.taskId) : notFound('Execution', query.executionId!);
+    const report = auditStreams(recorded);
+    if (unreadable.length === 0) return report;
+    const broken = [...report.broken, ...unreadable].sort((a, b) => a.position - b.position);
+    return { ...report, ok: false, streams: report.streams + unreadable.length, broken };
+  }
+
+  /** A stream's events, or the message on its subject that is no event commit (the store refuses to read past it). */
+  private readForAudit(streamId: string): Promise<RecordedEvent[] | BrokenLink> {
+    return this.eventStore.read(streamId).catch((error: unknown) => {
+      if (!(error instanceof CorruptCommitError)) throw error;
+      const position = toPosition(error.seq, 0);
+      return { streamId, revision: -1, eventId: '', position, reason: 'not-an-event', expected: 'an event commit', actual: error.message };
+    });
   }
 
   /**

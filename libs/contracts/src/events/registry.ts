@@ -55,3 +55,26 @@ export function assertValidEventData(type: string, data: unknown): void {
     });
   }
 }
+
+/**
+ * Why an event read off the log breaks its contract, or undefined when it keeps it: what sched appends always does
+ * (assertValidEventData), so this finds what something else wrote on the log's subjects. Only the envelope's metadata
+ * is checked by hand (cheap); the data of a known type at a version this build knows goes through its schema (after
+ * upcasting). Types and versions this build does not know pass (a newer build's events: their readers judge them).
+ */
+export function eventContractIssue(event: EventEnvelope): string | undefined {
+  const { correlationId, causationId, occurredAt, schemaVersion } = event.metadata;
+  if (typeof correlationId !== 'string' || typeof causationId !== 'string' || typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) {
+    return 'metadata: correlationId, causationId and occurredAt must be strings, occurredAt an instant';
+  }
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1) return 'metadata: schemaVersion must be a whole number from 1';
+  if (!isSchedEventType(event.type) || schemaVersion > EVENT_SCHEMA_VERSIONS[event.type]) return undefined;
+  let data: unknown;
+  try {
+    data = upcast(event).data;
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const result = SCHEMAS[event.type].safeParse(data);
+  return result.success ? undefined : result.error.issues.map((issue) => `${issue.path.join('.') || 'data'}: ${issue.message}`).join('; ');
+}

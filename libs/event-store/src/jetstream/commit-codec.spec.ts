@@ -1,4 +1,4 @@
-import { encodeCommit, isStreamStart } from './commit-codec';
+import { CorruptCommitError, encodeCommit, isStreamStart, logMessageEvents, reportOncePerMessage } from './commit-codec';
 import { streamStartEvents } from './log-dispatch';
 import { events } from '../testing/fixtures';
 
@@ -24,5 +24,18 @@ describe('commit codec: the first commit of a stream', () => {
 
   it('refuses a stream start that is not a commit', () => {
     expect(() => streamStartEvents({ subject: 'es.execution.t@1', seq: 1, data: Buffer.from('{"r":0,"e":"oops"}') })).toThrow(/not an event commit/);
+  });
+
+  it('refuses events without an envelope; a read of the whole log passes over such a message and reports it once', () => {
+    const strays = ['not json', '{"r":0,"e":[]}', '{"r":0,"e":[{}]}', '{"r":0,"e":[{"id":"x","type":"TaskDue","data":{}}]}', 'null'];
+    const said: string[] = [];
+    const onForeign = reportOncePerMessage((text) => said.push(text));
+    strays.forEach((body, index) => expect(logMessageEvents({ subject: 'es.execution.x', seq: index + 1, data: Buffer.from(body) }, onForeign)).toEqual([]));
+    logMessageEvents({ subject: 'es.execution.x', seq: 1, data: Buffer.from('not json') }, onForeign); // met again by another reader
+    expect(said).toHaveLength(strays.length);
+    expect(said[2]).toMatch(/^passed over message 3 on es\.execution\.x is not an event commit: expected \{ r: number, e: \[\{ id, type, data, metadata \}/);
+    const commit = { subject: 'es.execution.x', seq: 9, data: encodeCommit(0, 0, events(2)) };
+    expect(logMessageEvents(commit, onForeign)).toHaveLength(2);
+    expect(new CorruptCommitError('es.task.t', 4, 'why')).toMatchObject({ subject: 'es.task.t', seq: 4 });
   });
 });

@@ -1,4 +1,4 @@
-import type { EventEnvelope, RecordedEvent } from '@sched/contracts';
+import { eventContractIssue, type EventEnvelope, type RecordedEvent } from '@sched/contracts';
 import { toPosition } from '../positions';
 import { parseStreamName } from '../stream-id';
 
@@ -55,10 +55,32 @@ export function isStreamStart(data: Uint8Array): boolean {
 }
 
 export class CorruptCommitError extends Error {
-  constructor(subject: string, seq: number, reason: string) {
-    super(`message ${seq} on ${subject} is not an event commit: ${reason}`);
+  constructor(
+    readonly subject: string,
+    readonly seq: number,
+    reason: string,
+    what = 'is not an event commit',
+  ) {
+    super(`message ${seq} on ${subject} ${what}: ${reason}`);
     this.name = 'CorruptCommitError';
   }
+}
+
+/** Told of each message of the log that is not an event commit, where a read of the whole log passes over it. */
+export type ForeignMessageHandler = (error: CorruptCommitError) => void;
+
+/**
+ * Says each such message once per process (the live tail and every catch-up read meet it), to `log`: an error, as
+ * something other than sched wrote to its log (`schedctl audit verify` of its stream names it too).
+ */
+export function reportOncePerMessage(log: (text: string) => void): ForeignMessageHandler {
+  const reported = new Set<number>();
+  return (error) => {
+    if (reported.has(error.seq)) return;
+    if (reported.size >= 10_000) reported.clear();
+    reported.add(error.seq);
+    log(`passed over ${error.message} (something other than sched published on the log's subjects)`);
+  };
 }
 
 /** Stateless between calls (no `stream` option): one decoder serves every commit read. */
@@ -71,11 +93,17 @@ export function decodeCommit(subject: string, seq: number, data: Uint8Array): Co
   } catch (error) {
     throw new CorruptCommitError(subject, seq, (error as Error).message);
   }
-  if (typeof body?.r !== 'number' || !Array.isArray(body.e) || body.e.length === 0) {
-    throw new CorruptCommitError(subject, seq, 'expected { r: number, e: [event, ...] }');
+  if (typeof body?.r !== 'number' || !Array.isArray(body.e) || body.e.length === 0 || !body.e.every(isEnvelope)) {
+    throw new CorruptCommitError(subject, seq, 'expected { r: number, e: [{ id, type, data, metadata }, ...] }');
   }
   return body as CommitBody;
 }
+
+/** The envelope's shape only (what every reader relies on); the data is judged by the event's schema where it is used. */
+const isEnvelope = (event: unknown): boolean => {
+  const { id, type, metadata } = (event ?? {}) as Partial<EventEnvelope>;
+  return typeof id === 'string' && typeof type === 'string' && typeof metadata === 'object' && metadata !== null;
+};
 
 /** Revision of the last event of a commit. */
 export const lastRevision = (commit: CommitBody): number => commit.r + commit.e.length - 1;
@@ -96,3 +124,31 @@ export function toRecordedEvents(subject: string, seq: number, commit: CommitBod
 /** The events of a stored commit message, decoded: what every read of the log turns a message into. */
 export const recordedEventsOf = (message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array }): RecordedEvent[] =>
   toRecordedEvents(message.subject, message.seq, decodeCommit(message.subject, message.seq, message.data));
+
+/**
+ * The events of a message read off the whole log (live tail, range reads): one that is not an event commit (published
+ * on `es.>` by something other than sched) holds none, and an event that breaks its contract is left out, each
+ * reported, so one stray message cannot stop every reader of the log for good (the log denies deletes): the
+ * projector, the timer and the process managers would otherwise fail on it, and retry it, forever. Reads of that
+ * message's own stream still refuse a message that is no commit. The check costs ~1.7 µs of the ~300 of an execution (its TaskDue, start and success).
+ */
+export function logMessageEvents(
+  message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array },
+  onForeign: ForeignMessageHandler,
+): RecordedEvent[] {
+  let events: RecordedEvent[];
+  try {
+    events = recordedEventsOf(message);
+  } catch (error) {
+    if (!(error instanceof CorruptCommitError)) throw error;
+    onForeign(error);
+    return [];
+  }
+  for (let index = 0; index < events.length; index++) {
+    const issue = eventContractIssue(events[index]);
+    if (issue === undefined) continue;
+    onForeign(new CorruptCommitError(message.subject, message.seq, issue, `holds an event that breaks its contract (${events[index].type}, revision ${events[index].revision})`));
+    return events.filter((event) => eventContractIssue(event) === undefined);
+  }
+  return events;
+}

@@ -18,7 +18,7 @@ import type {
 import { trackCheckpointed, trackSubscription } from '../tracked-subscription';
 import { afterPosition, commitSequenceOf, lastPositionOfCommit, toPosition } from '../positions';
 import { validateAppend } from '../stream-id';
-import { encodeCommit, lastRevision, toStreamId, toSubject, type CommitBody } from './commit-codec';
+import { encodeCommit, lastRevision, toStreamId, toSubject, reportOncePerMessage, type CommitBody, type ForeignMessageHandler } from './commit-codec';
 import { DEFAULT_STREAM_NAME, ensureEventStream, type EventStreamFacts } from './event-stream';
 import { openKvCheckpointStore } from './kv-checkpoint-store';
 import { LogReader } from './log-reader';
@@ -38,6 +38,8 @@ export interface JetStreamEventStoreOptions {
   readonly operationDeadlineMs?: number;
   /** Buffer and per-subscriber queue bounds of the consumer live subscriptions share (tests make them small). */
   readonly sharedTail?: Partial<SharedTailOptions>;
+  /** Told of each message on `es.>` that is not an event commit, as reads of the whole log pass over it (default: stderr). */
+  readonly onForeignMessage?: ForeignMessageHandler;
 }
 
 /** Where a stream ends: the revision of its last event and the stream sequence of the commit holding it. */
@@ -87,11 +89,12 @@ export class JetStreamEventStore implements EventStore {
   ) {
     this.streamName = options.streamName ?? DEFAULT_STREAM_NAME;
     this.calls = new ResilientCalls(nc, options.operationDeadlineMs);
-    this.reader = new LogReader(js, jsm, this.calls, this.streamName, log.direct);
+    const onForeign = options.onForeignMessage ?? reportOncePerMessage((text) => console.error(`event store: ${text}`));
+    this.reader = new LogReader(js, jsm, this.calls, this.streamName, log.direct, onForeign);
     this.tips = new LruCache(options.versionCacheSize ?? 100_000);
     // Catching up is a bounded read: that one does use the filter on the server.
     const catchUp = (after: number, headSeq: number, filter: EventFilter | undefined) => this.reader.readRange(after, headSeq, filter);
-    this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail });
+    this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, onForeign, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail });
   }
 
   async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {

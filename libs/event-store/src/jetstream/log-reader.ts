@@ -2,9 +2,9 @@ import type { JetStreamClient, JetStreamManager, JsMsg, MsgRequest, StoredMsg } 
 import type { RecordedEvent } from '@sched/contracts';
 import { matchesFilter } from '../event-filter';
 import type { EventFilter } from '../event-store.port';
-import { commitSequenceOf, toPosition } from '../positions';
+import { commitSequenceOf, lastPositionOfCommit, toPosition } from '../positions';
 import { orderedMessages } from './commit-reader';
-import { decodeCommit, recordedEventsOf, toRecordedEvents, type CommitBody } from './commit-codec';
+import { CorruptCommitError, decodeCommit, logMessageEvents, toRecordedEvents, type CommitBody, type ForeignMessageHandler } from './commit-codec';
 import type { ResilientCalls } from './resilient-calls';
 import { serverFilterSubject } from './server-filter';
 
@@ -13,6 +13,9 @@ export interface StoredCommit {
   readonly message: StoredMsg | JsMsg;
   readonly commit: CommitBody;
 }
+
+/** How many messages that are no event commits headPosition looks past at the end of the log. */
+const MAX_FOREIGN_AT_HEAD = 1000;
 
 /** Commits read one direct get at a time (walking back); a longer stream's older commits come from a consumer. */
 const BACKWARD_HOPS = 32;
@@ -31,6 +34,7 @@ export class LogReader {
     private readonly streamName: string,
     /** The log serves direct gets (allow_direct): cheaper than the API's get, same answers on one replica. */
     private readonly direct = false,
+    private readonly onForeign: ForeignMessageHandler = () => undefined,
   ) {}
 
   /** The last commit of one event stream (by subject), or undefined when the stream does not exist. */
@@ -51,9 +55,18 @@ export class LogReader {
 
   async headPosition(): Promise<number> {
     // Stream info + get by sequence: both O(1), where a last_by_subj lookup on `es.>` scans subjects.
-    const lastSeq = await this.lastSequence();
-    const last = lastSeq === 0 ? undefined : await this.commitAt(lastSeq);
-    return last ? toPosition(last.message.seq, last.commit.e.length - 1) : 0;
+    // Past messages that are no event commits (logMessageEvents): the head is the last event, which readers reach.
+    let seq = await this.lastSequence();
+    for (let skipped = 0; seq > 0; seq--, skipped++) {
+      // Beyond that many, the bound "after them all": only a wait for it would time out.
+      if (skipped > MAX_FOREIGN_AT_HEAD) return lastPositionOfCommit(seq);
+      const last = await this.commitAt(seq).catch((error: unknown) => {
+        if (error instanceof CorruptCommitError) return undefined;
+        throw error;
+      });
+      if (last) return toPosition(last.message.seq, last.commit.e.length - 1);
+    }
+    return 0;
   }
 
   /** The events of one stream from revision `from`, given its last commit. */
@@ -109,7 +122,7 @@ export class LogReader {
   }
 
   private matching(message: JsMsg, after: number, filter: EventFilter | undefined): RecordedEvent[] {
-    const events = recordedEventsOf(message);
+    const events = logMessageEvents(message, this.onForeign);
     return events.filter((event) => event.position > after && matchesFilter(event, filter));
   }
 

@@ -4,7 +4,7 @@ import { matchesFilter } from '../event-filter';
 import type { EventFilter } from '../event-store.port';
 import { commitSequenceOf, lastPositionOfCommit } from '../positions';
 import { orderedMessages, type OrderedReadOptions } from './commit-reader';
-import { recordedEventsOf } from './commit-codec';
+import { logMessageEvents, type ForeignMessageHandler } from './commit-codec';
 import type { ResilientCalls } from './resilient-calls';
 import { TailCoverage } from './tail-coverage';
 
@@ -101,6 +101,7 @@ export class SharedTail {
     private readonly calls: ResilientCalls,
     private readonly streamName: string,
     private readonly catchUp: CatchUpReader,
+    private readonly onForeign: ForeignMessageHandler,
     private readonly options: SharedTailOptions = DEFAULT_SHARED_TAIL_OPTIONS,
   ) {
     this.coverage = new TailCoverage(options.coveredStreams);
@@ -190,7 +191,7 @@ export class SharedTail {
     try {
       for await (const message of orderedMessages(this.js, this.calls, reader)) {
         if (signal.aborted) return;
-        const commit = { seq: message.seq, events: recordedEventsOf(message) };
+        const commit = { seq: message.seq, events: logMessageEvents(message, this.onForeign) };
         this.nextSeq = message.seq + 1;
         if (commit.events.length > 0) this.coverage.saw(commit.events[0].streamId, commit.seq, message.info.timestampNanos / 1e6);
         this.buffer.push(commit);
@@ -204,7 +205,7 @@ export class SharedTail {
       }
     } catch (error) {
       if (signal.aborted) return;
-      // The consumer gave up (the connection closed, or a commit is corrupt): every subscriber learns it.
+      // The consumer gave up (the connection closed): every subscriber learns it.
       for (const member of this.members) {
         member.failure = error;
         member.notify();

@@ -6,6 +6,7 @@ import {
   MemoryEventStore,
   createJetStreamEventStore,
   createKurrentDbEventStore,
+  reportOncePerMessage,
   type EventStore,
 } from '@sched/event-store';
 import type { SchedConfig } from '../config';
@@ -19,7 +20,7 @@ import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
 async function createEventStore(config: SchedConfig, nc: NatsConnection): Promise<EventStore> {
   switch (config.eventStore) {
     case 'jetstream':
-      return createJetStreamEventStore(nc, { replicas: config.replicas ?? 1 });
+      return createJetStreamEventStore(nc, { replicas: config.replicas ?? 1, onForeignMessage: reportOncePerMessage((text) => new Logger('EventStore').error(text)) });
     case 'kurrentdb':
       // Fails start-up with a message naming the URL when the server does not answer within a few seconds.
       return createKurrentDbEventStore(config.kurrentDbUrl);
