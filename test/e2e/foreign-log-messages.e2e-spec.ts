@@ -57,6 +57,13 @@ describe('messages on the log that are no event commits (e2e)', () => {
     const all = await system.request<{ events: unknown[] }>(Subjects.query.history, { limit: 1000 });
     expect(all).toMatchObject({ ok: true });
 
+    // On an existing task's own subject: that task's stream is refused with a structured error, the rest goes on.
+    const spoiled = await createTask(system, { name: 'spoiled', executor: 'noop' });
+    await js.publish(`es.task.${spoiled}`, 'not a commit');
+    const refused = await system.request(Subjects.cmd.taskPause, { taskId: spoiled });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining(`on es.task.${spoiled} is not an event commit`) } });
+    await runsToSuccess(taskId);
+
     // A stray message as the log's last one: a restart reads past it, and the head is the last event.
     await js.publish('es.execution.last-word', 'garbage at the head');
     await system.closeApp();
@@ -64,6 +71,6 @@ describe('messages on the log that are no event commits (e2e)', () => {
     await runsToSuccess(taskId);
     const after = await client.headPosition();
     expect(after).toBeGreaterThan(head);
-    expect((await client.getTask({ taskId, minPosition: after })).counts).toMatchObject({ total: 3, succeeded: 3 });
+    expect((await client.getTask({ taskId, minPosition: after })).counts).toMatchObject({ total: 4, succeeded: 4 });
   });
 });

@@ -1,7 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { throwError, type Observable } from 'rxjs';
 import { ErrorCode, SchedError, type ErrorBody } from '@sched/contracts';
-import { EventStoreUnavailableError, WrongExpectedVersionError } from '@sched/event-store';
+import { CorruptCommitError, EventStoreUnavailableError, WrongExpectedVersionError } from '@sched/event-store';
 
 /** The one place where thrown errors become structured `{ code, message, details }` bodies. */
 export function toErrorBody(error: unknown): ErrorBody {
@@ -15,6 +15,10 @@ export function toErrorBody(error: unknown): ErrorBody {
   }
   if (error instanceof EventStoreUnavailableError) {
     return { code: ErrorCode.UNAVAILABLE, message: 'the event store is unavailable, try again', details: {} };
+  }
+  if (error instanceof CorruptCommitError) {
+    // Something other than sched wrote on this stream's subject: its stream cannot be read past that message.
+    return { code: ErrorCode.INTERNAL, message: `${error.message} (see audit verify)`, details: { subject: error.subject, seq: error.seq } };
   }
   return { code: ErrorCode.INTERNAL, message: 'internal error', details: {} };
 }
