@@ -12,7 +12,7 @@ import {
   type TaskEvent,
   type TaskUpdated,
 } from '@sched/contracts';
-import { fireInstant, fold, isPausedAt, remainingOccurrences, taskDecider } from '@sched/domain';
+import { fold, isPausedAt, nextFirings, taskDecider } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -42,9 +42,10 @@ export class NextFiresController {
       // by itself (until) is over once its end has come.
       active = !isPausedAt(state, Date.now()) && !state.disabled;
     }
-    const fires = remainingOccurrences(schedules, schedulesSetAt, afterMs, query.count).map((occurrence) => ({
+    // In the order they fire (with jitter, not always their nominal order), as the timer arms them.
+    const fires = nextFirings(taskId, schedules, schedulesSetAt, afterMs, query.count).map(({ occurrence, fireAtMs }) => ({
       at: new Date(occurrence.atMs).toISOString(),
-      fireAt: new Date(fireInstant(taskId, occurrence, occurrence.atMs)).toISOString(),
+      fireAt: new Date(fireAtMs).toISOString(),
     }));
     return { ...(query.taskId ? { taskId: query.taskId } : {}), active, fires };
   }

@@ -40,7 +40,7 @@ function planned(
   skipReason: 'paused' | 'misfire',
 ): Occurrence[] {
   if (fromMs >= toMs) return [];
-  const plan = planCatchUp(taskId, task.state.definition.schedules, misfire, fromMs, toMs, task.schedulesSetAt);
+  const plan = planCatchUp(taskId, task.state.definition.schedules, misfire, fromMs, toMs, task.schedulesSetAt, nowMs);
   const base = (nominalMs: number): Occurrence => scheduledOccurrence(taskId, task, nominalMs);
   const occurrences: Occurrence[] = plan.fires.map((fire) => ({
     ...base(fire.nominalMs),

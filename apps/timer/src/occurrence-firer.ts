@@ -70,10 +70,11 @@ export async function fireOccurrence(store: EventStore, occurrence: Occurrence, 
 /**
  * A paused task keeps its schedule: each occurrence is still recorded, as due and skipped in one commit
  * (TaskDue + TaskSkipped{reason:'paused'}), so the history shows every fire the pause swallowed. A pause with an
- * end skips the occurrences before it; the one at its end fires.
+ * end skips the occurrences that fire before it (`fireAtMs`: with jitter, after the nominal instant); the one
+ * firing at its end fires.
  */
-export function skippedIfPaused(task: { readonly state: KnownTaskState }, occurrence: Occurrence): Occurrence {
-  return isPausedAt(task.state, occurrence.scheduledAtMs) ? { ...occurrence, skipped: { reason: 'paused' } } : occurrence;
+export function skippedIfPaused(task: { readonly state: KnownTaskState }, occurrence: Occurrence, fireAtMs = occurrence.scheduledAtMs): Occurrence {
+  return isPausedAt(task.state, fireAtMs) ? { ...occurrence, skipped: { reason: 'paused' } } : occurrence;
 }
 
 /** The occurrence of a task's schedule at `nominalMs`, caused by the task's latest event unless told otherwise. */

@@ -6,7 +6,10 @@ import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } fro
  * the task's (slimmed) domain state, plus what the timer tracks, in one object.
  */
 export class ScheduledTask implements KnownTaskState {
-  /** The last nominal instant handled (fired, or the instant it became active): the next one comes after it. */
+  /**
+   * The last fire instant handled (fired, or the instant it became active): the next fire comes after it. A fire
+   * instant, not a nominal one, so a jittered occurrence firing after it is never lost (fire-order.ts).
+   */
   firedThrough?: number;
   /** TaskDisabled without a TaskEnabled since: off the timer. */
   disabled?: boolean;

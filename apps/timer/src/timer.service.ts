@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { parseStreamId, upcast, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
-import { fireInstant, remainingOccurrences } from '@sched/domain';
+import { nextFiring } from '@sched/domain';
 import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
 import { catchUpOccurrences } from './catch-up';
@@ -22,6 +22,8 @@ const ACTIVATING = new Set(['TaskCreated', 'TaskResumed', 'TaskEnabled']);
 interface Due {
   readonly taskId: string;
   readonly nominalMs: number;
+  /** Occurrences of other nominal instants that jitter lands on the same fire instant (rare: kept apart, no array). */
+  readonly alsoNominalMs?: readonly number[];
   /** The instant it fires at (the nominal one plus the schedule's jitter); the entry is due fireAheadMs before. */
   readonly fireAtMs: number;
 }
@@ -164,29 +166,32 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     const after = task.firedThrough ?? this.clock.now();
-    const { schedules } = task.state.definition;
-    const [next] = remainingOccurrences(schedules, task.schedulesSetAt, after, 1);
+    const next = nextFiring(taskId, task.state.definition.schedules, task.schedulesSetAt, after);
     if (!next) {
       this.driver.cancel(taskId);
       return;
     }
-    const fireAtMs = fireInstant(taskId, next, next.atMs);
-    this.driver.schedule(taskId, fireAtMs - this.fireAheadMs, { taskId, nominalMs: next.atMs, fireAtMs });
+    const [first, ...others] = next.occurrences.map((occurrence) => occurrence.atMs);
+    const { fireAtMs } = next;
+    this.driver.schedule(taskId, fireAtMs - this.fireAheadMs, { taskId, nominalMs: first, fireAtMs, ...(others.length > 0 ? { alsoNominalMs: others } : {}) });
   }
 
   private onDue(entries: TimerEntry<Due, string>[]): void {
     for (const { value, dueMs } of entries) {
       const task = this.tasks.get(value.taskId);
       if (!isSchedulable(task)) continue;
-      const scheduled = scheduledOccurrence(value.taskId, task, value.nominalMs);
-      // Recorded ahead of its instant (or a wake that came late): the executors start it at the instant, not before.
-      const early = value.fireAtMs > this.clock.now() ? { ...scheduled, notBeforeMs: value.fireAtMs } : scheduled;
-      const occurrence = skippedIfPaused(task, early);
-      task.firedThrough = value.nominalMs;
+      // Progress is a fire instant: everything firing up to here is handled (see firingsFrom).
+      task.firedThrough = value.fireAtMs;
       this.reschedule(value.taskId);
-      this.inFlight.set(occurrence.executionId, dueMs);
-      // Lateness against the instant it fires at, not the wake: a fire recorded ahead of it counts as on time.
-      void this.fire(occurrence, value.fireAtMs).finally(() => this.inFlight.delete(occurrence.executionId));
+      for (const nominalMs of value.alsoNominalMs ? [value.nominalMs, ...value.alsoNominalMs] : [value.nominalMs]) {
+        const scheduled = scheduledOccurrence(value.taskId, task, nominalMs);
+        // Recorded ahead of its instant (or a wake that came late): the executors start it at the instant, not before.
+        const early = value.fireAtMs > this.clock.now() ? { ...scheduled, notBeforeMs: value.fireAtMs } : scheduled;
+        const occurrence = skippedIfPaused(task, early, value.fireAtMs);
+        this.inFlight.set(occurrence.executionId, dueMs);
+        // Lateness against the instant it fires at, not the wake: a fire recorded ahead of it counts as on time.
+        void this.fire(occurrence, value.fireAtMs).finally(() => this.inFlight.delete(occurrence.executionId));
+      }
     }
   }
 

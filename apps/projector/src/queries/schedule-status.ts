@@ -1,5 +1,5 @@
 import { DELAYED_AFTER_MS, OVERDUE_AFTER_MS, type ScheduleStatus } from '@sched/contracts';
-import { remainingOccurrences } from '@sched/domain';
+import { nextFiring, remainingOccurrences } from '@sched/domain';
 import type { TaskRow } from '../projections';
 
 /**
@@ -9,6 +9,11 @@ import type { TaskRow } from '../projections';
 export function nextFireOf(row: TaskRow, afterMs: number): number | undefined {
   const { schedules } = row.definition;
   return remainingOccurrences(schedules, row.schedulesSetAt, afterMs, 1)[0]?.atMs;
+}
+
+/** When the task fires next after `afterMs`, its jitter included: the instant the timer arms (what task get shows). */
+export function nextFireInstantOf(row: TaskRow, afterMs: number): number | undefined {
+  return nextFiring(row.taskId, row.definition.schedules, row.schedulesSetAt, afterMs)?.fireAtMs;
 }
 
 /** The largest jitter of the task's schedules: a fire may be that much later than its nominal instant. */

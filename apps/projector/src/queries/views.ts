@@ -1,7 +1,7 @@
 import type { AttemptView, ExecutionView, TaskStatsView, TaskView } from '@sched/contracts';
 import type { AttemptRow, ExecutionRow, TaskRow, TaskStatsRow } from '../projections';
 import { isPausedAt } from '@sched/domain';
-import { nextFireOf, scheduleStatusOf } from './schedule-status';
+import { nextFireInstantOf, scheduleStatusOf } from './schedule-status';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrUndefined = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : iso(ms));
@@ -26,7 +26,7 @@ export function toTaskView(stored: TaskRow, nowMs: number): TaskView {
   const { definition, lastExecution: last } = row;
   // A pause with an end: the first fire after it (the one at the end itself included).
   const snoozedUntil = row.state === 'paused' ? row.pausedUntil : undefined;
-  const nextFireAt = row.disabled ? undefined : row.state === 'active' ? nextFireOf(row, nowMs) : snoozedUntil === undefined ? undefined : nextFireOf(row, snoozedUntil - 1);
+  const nextFireAt = row.disabled ? undefined : row.state === 'active' ? nextFireInstantOf(row, nowMs) : snoozedUntil === undefined ? undefined : nextFireInstantOf(row, snoozedUntil - 1);
   // The definition with its policies as stored (what a user set is what task get shows), and the seed's retry terms.
   const { retry } = definition;
   return {

@@ -66,4 +66,11 @@ describe('planCatchUp (misfire policies)', () => {
     expect(planCatchUp('t', limited(3), { policy: 'fire-all', catchupWindowMs: 60_000 }, since, now, 8_000).fires.map((f) => f.nominalMs)).toEqual([11_000]);
     expect(planCatchUp('t', limited(3), { policy: 'skip', catchupWindowMs: 60_000 }, since, now, 8_000).skip).toMatchObject({ count: 1, nominalMs: 11_000 });
   });
+
+  it('measures the catch-up window and lateness from now, when it plans only up to a little before now', () => {
+    // The timer plans (10 s, 15.5 s] at 20.5 s (it fires the last 5 s normally): a 6 s window keeps 15 s only.
+    const plan = planCatchUp('t', everySecond, { policy: 'fire-all', catchupWindowMs: 6_000 }, since, now, 0, 20_500);
+    expect(plan.fires).toEqual([{ nominalMs: 15_000, lateByMs: 5_500 }]);
+    expect(plan.skip).toEqual({ nominalMs: 14_000, count: 4, fromMs: 11_000, toMs: 14_000 });
+  });
 });

@@ -1,6 +1,5 @@
 import { DEFAULT_MISFIRE, type Misfire, type ScheduleSpec } from '@sched/contracts';
-import { fireInstant } from './schedule.jitter';
-import { remainingOccurrences } from './next-fires';
+import { firingsFrom } from './fire-order';
 
 /** fire-all never fires more than this many catch-up occurrences of one task at once; the rest are skipped. */
 export const MAX_CATCHUP_FIRES = 1000;
@@ -26,34 +25,27 @@ export interface CatchUpPlan {
 }
 
 /**
- * What to do with the occurrences of one task that fell due in (sinceMs, nowMs] while nobody fired them.
- * "Fell due" uses the fire instant (nominal + deterministic jitter), exactly like the timer. A schedule with maxFires
- * misses only the fires it had left: they are counted from `schedulesSetAtMs`, when the schedules were set, as the
- * timer counts them. Pure: the caller appends TaskDue (late) for each fire and TaskDue + TaskSkipped for the skip.
+ * What to do with the occurrences of one task that fell due in (sinceMs, untilMs] while nobody fired them.
+ * "Fell due" uses the fire instant (nominal + deterministic jitter), exactly like the timer (fire-order.ts). A schedule
+ * with maxFires misses only the fires it had left: they are counted from `schedulesSetAtMs`, when the schedules were
+ * set, as the timer counts them. The catch-up window and lateness are measured from `nowMs` (default `untilMs`): the
+ * timer plans up to a little before now and fires the rest normally. Pure: the caller appends TaskDue (late) for
+ * each fire and TaskDue + TaskSkipped for the skip.
  */
 export function planCatchUp(
   taskId: string,
   specs: readonly ScheduleSpec[],
   misfire: Misfire | undefined,
   sinceMs: number,
-  nowMs: number,
+  untilMs: number,
   schedulesSetAtMs: number,
+  nowMs = untilMs,
 ): CatchUpPlan {
   const { policy, catchupWindowMs } = misfire ?? DEFAULT_MISFIRE;
-  const maxJitterMs = Math.max(0, ...specs.map((spec) => spec.jitterMs ?? 0));
   const missed: number[] = [];
-  // Enumerate a little before sinceMs: an occurrence nominally earlier may be due later because of its jitter.
-  let cursor = sinceMs - maxJitterMs;
-  for (;;) {
-    const batch = remainingOccurrences(specs, schedulesSetAtMs, cursor, 1000);
-    for (const occurrence of batch) {
-      if (occurrence.atMs > nowMs) break;
-      const due = fireInstant(taskId, occurrence, occurrence.atMs);
-      if (due > sinceMs && due <= nowMs) missed.push(occurrence.atMs);
-    }
-    const last = batch[batch.length - 1];
-    if (batch.length < 1000 || last.atMs > nowMs) break;
-    cursor = last.atMs;
+  for (const { occurrence, fireAtMs } of firingsFrom(taskId, specs, schedulesSetAtMs, sinceMs)) {
+    if (occurrence.atMs > untilMs) break;
+    if (fireAtMs > sinceMs && fireAtMs <= untilMs) missed.push(occurrence.atMs);
   }
   if (missed.length === 0) return { fires: [] };
 

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Subjects, scheduledExecutionId, toTaskStreamId, type NextFiresResult, type ScheduleSpec } from '@sched/contracts';
+import { nextFirings, type Firing } from '@sched/domain';
+import { startStandalone } from '../../apps/standalone/src/standalone';
+import { historyOf, typesOf, waitForHistory } from '../support/executions';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+const sleepUntil = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms - Date.now())));
+
+/**
+ * Jitter delays an occurrence past its nominal instant. The timer's progress is a fire instant, so an occurrence whose
+ * nominal instant has passed but whose fire instant has not is still fired after a restart or a resume (both used to
+ * start from "now" in nominal instants and lose it), and a task's fires come in the order they fire.
+ */
+describe('jittered occurrences (e2e)', () => {
+  let system: TestSystem;
+  let restarted: INestApplication | undefined;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(async () => {
+    await restarted?.close();
+    await system?.close();
+  });
+
+  const ok = async <T>(subject: string, payload: unknown): Promise<T> => {
+    const reply = await system.request<T>(subject, payload);
+    if (!reply.ok) throw new Error(`${subject}: ${JSON.stringify(reply.error)}`);
+    return reply.result;
+  };
+
+  /** A task firing every 2 s with up to ~2 s of jitter, and its next fire at least `lagMs` after its nominal instant. */
+  async function jitteredTask(lagMs: number): Promise<{ taskId: string; target: Firing }> {
+    const taskId = `jit-${randomUUID().slice(0, 8)}`;
+    const spec: ScheduleSpec = { type: 'interval', everyMs: 2000, offsetMs: 0, jitterMs: 1950 };
+    await ok(Subjects.cmd.taskCreate, { taskId, name: taskId, executor: 'noop', schedules: [{ type: 'interval', every: '2s', jitterMs: 1950 }] });
+    const target = nextFirings(taskId, [spec], Date.now(), Date.now() + 500, 40).find((firing) => firing.occurrence.atMs > Date.now() + 500 && firing.fireAtMs - firing.occurrence.atMs >= lagMs);
+    if (!target) throw new Error('no occurrence with that much jitter in the next 20');
+    return { taskId, target };
+  }
+
+  const ranOnce = async (taskId: string, target: Firing): Promise<void> => {
+    const executionId = scheduledExecutionId(taskId, target.occurrence.atMs);
+    const events = await waitForHistory(system.store, executionId, (history) => history.some((event) => event.type === 'TaskSucceeded'), 15_000, `${executionId} to run`);
+    expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
+    expect(Date.parse((events[0].data as { notBefore?: string }).notBefore ?? '')).toBe(target.fireAtMs);
+  };
+
+  it('next-fires lists the fires in the order they fire, jitter included, as the timer arms them', async () => {
+    // A jittered schedule beside a plain one: its fires land after the other's later nominal instants.
+    const taskId = `jit-${randomUUID().slice(0, 8)}`;
+    const specs: ScheduleSpec[] = [
+      { type: 'interval', everyMs: 4000, offsetMs: 0, jitterMs: 3900 },
+      { type: 'interval', everyMs: 4000, offsetMs: 2000 },
+    ];
+    const schedules = [{ type: 'interval', every: '4s', jitterMs: 3900 }, { type: 'interval', every: '4s', offset: '2s' }];
+    await ok(Subjects.cmd.taskCreate, { taskId, name: taskId, executor: 'noop', schedules });
+    const [created] = await system.store.read(toTaskStreamId(taskId));
+    const after = Date.now() + 60_000;
+    const next = await ok<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 40, after: new Date(after).toISOString() });
+    const fireAts = next.fires.map((fire) => Date.parse(fire.fireAt));
+    expect(fireAts).toEqual([...fireAts].sort((a, b) => a - b));
+    expect(next.fires.map((fire) => [Date.parse(fire.at), Date.parse(fire.fireAt)])).toEqual(
+      nextFirings(taskId, specs, Date.parse(created.metadata.occurredAt), after, 40).map((firing) => [firing.occurrence.atMs, firing.fireAtMs]),
+    );
+    // Some jittered occurrence fires after the plain schedule's next nominal instant (each does with odds ~1/2).
+    expect(next.fires.some((fire, index) => index > 0 && Date.parse(fire.at) < Date.parse(next.fires[index - 1].at))).toBe(true);
+    await ok(Subjects.cmd.taskDelete, { taskId });
+  });
+
+  it('an occurrence past its nominal instant but not yet fired is fired after a restart', async () => {
+    const { taskId, target } = await jitteredTask(1200);
+    await sleepUntil(target.occurrence.atMs + 200);
+    await system.closeApp();
+    restarted = await startStandalone(system.config, { shutdownHooks: false, logger: false });
+    await ranOnce(taskId, target);
+    await ok(Subjects.cmd.taskDelete, { taskId });
+  });
+
+  it('a task resumed between an occurrence\'s nominal instant and its fire instant fires it (not skipped, not lost)', async () => {
+    const { taskId, target } = await jitteredTask(1200);
+    await ok(Subjects.cmd.taskPause, { taskId });
+    await sleepUntil(target.occurrence.atMs + 200);
+    await ok(Subjects.cmd.taskResume, { taskId });
+    await ranOnce(taskId, target);
+    expect(typesOf(await historyOf(system.store, scheduledExecutionId(taskId, target.occurrence.atMs)))).not.toContain('TaskSkipped');
+    await ok(Subjects.cmd.taskDelete, { taskId });
+  });
+});
