@@ -49,4 +49,44 @@ describe('overlap policies', () => {
     const started = await waitForHistory(system.store, second, (events) => events.some((e) => e.type === 'TaskStarted'), 10_000, 'started');
     expect(started[0].type).toBe('TaskDue');
   });
+
+  const startedAt = (events: RecordedEvent[]): number | undefined => {
+    const started = events.find((e) => e.type === 'TaskStarted');
+    return started && Date.parse((started.data as { startedAt: string }).startedAt);
+  };
+
+  it('buffer-one: the waiting execution gets the freed slot, not one arriving just as it frees', async () => {
+    const taskId = await createTask(system, { name: 'buffer one, then a newcomer', executor: 'sleep', config: { duration: '1500ms', steps: 1 }, overlap: 'buffer-one' });
+    const first = await trigger(system, taskId);
+    await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 5_000, 'started');
+    const second = await trigger(system, taskId);
+    await waitForHistory(system.store, first, ended, 10_000, 'the first to end');
+    // Arrives fresh as the slot frees, while the waiting one comes back only every second or so.
+    const third = await trigger(system, taskId);
+    const [b, c] = await Promise.all([second, third].map((id) => waitForHistory(system.store, id, ended, 15_000, 'its end')));
+    expect(outcome(b)).toBe('TaskSucceeded');
+    // The newcomer is skipped (the waiting place was taken), or, if the waiter had started already, waits its turn.
+    if (outcome(c) === 'TaskSkipped') expect(startedAt(c)).toBeUndefined();
+    else expect(startedAt(c)).toBeGreaterThan(startedAt(b)!);
+  });
+
+  it('cancel-other: the newest replaces the others; an older one waiting is skipped and never cancels its replacement', async () => {
+    const taskId = await createTask(system, { name: 'cancel other, newest wins', executor: 'sleep', config: { duration: '20s', steps: 20 }, overlap: 'cancel-other' });
+    const first = await trigger(system, taskId);
+    await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 5_000, 'started');
+    const second = await trigger(system, taskId);
+    await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskCancelRequested'), 10_000, 'the cancel of the first');
+    const third = await trigger(system, taskId);
+    const running = await waitForHistory(system.store, third, (events) => events.some((e) => e.type === 'TaskStarted'), 10_000, 'the newest to start');
+    const skipped = await waitForHistory(system.store, second, ended, 10_000, 'the second to end');
+    expect(outcome(skipped)).toBe('TaskSkipped');
+    expect(skipped.some((e) => e.type === 'TaskStarted')).toBe(false);
+    // Two more seconds: the second came back (every second or so) and did not cancel the third.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const third2s = (await waitForHistory(system.store, third, () => true, 1_000, 'its history')).map((e) => e.type);
+    expect(third2s.slice(0, running.length)).toEqual(running.map((e) => e.type));
+    expect(third2s.filter((type) => type !== 'TaskProgressed')).toEqual(['TaskDue', 'TaskStarted']);
+    expect((await system.request(Subjects.cmd.executionCancel, { executionId: third })).ok).toBe(true);
+    await waitForHistory(system.store, third, ended, 10_000, 'the third to end');
+  });
 });

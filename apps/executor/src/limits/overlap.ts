@@ -11,12 +11,16 @@ export type OverlapDecision = 'skip' | 'wait';
  * same RequestCancel the cancel command uses, so the cancellation is recorded on their streams.
  */
 export async function onTaskBusy(due: TaskDue['data'], slots: TaskSlotLeases, store: EventStore, actor: string): Promise<OverlapDecision> {
+  const orderMs = Date.parse(due.scheduledAt);
   switch (due.overlap ?? 'queue') {
     case 'skip':
       return 'skip';
     case 'buffer-one':
-      return (await slots.wait(due.taskId, due.executionId)) ? 'wait' : 'skip';
+      return (await slots.wait(due.taskId, due.executionId, orderMs)) ? 'wait' : 'skip';
     case 'cancel-other':
+      // The newest execution replaces the others: it holds the waiting place (the next free slot is its), and an
+      // older one, whose place it took or which it already replaced, is skipped rather than cancelling it in turn.
+      if (!(await slots.wait(due.taskId, due.executionId, orderMs, true))) return 'skip';
       for (const running of await slots.holders(due.taskId)) {
         if (running === due.executionId) continue;
         await handleCommand(

@@ -8,19 +8,29 @@ export const TASK_SLOT_LEASE_MS = WORK_ACK_WAIT_MS;
 const MAX_CAS_ROUNDS = 10;
 
 /**
- * executionId → lease expiry (epoch ms); `~<executionId>` marks the one execution waiting under buffer-one, and
- * `^<instant>_<executionId>` each execution waiting its turn under queue (keys in arrival order, see acquire).
+ * executionId → lease expiry (epoch ms); `~<instant>_<executionId>` marks the one execution waiting under buffer-one
+ * or cancel-other, `^<instant>_<executionId>` each execution waiting its turn under queue (keys in arrival order, see
+ * acquire), and `!<instant>` the newest instant that claimed the waiting place under cancel-other.
  */
 type Holders = Record<string, number>;
 const WAITING = '~';
 const QUEUED = '^';
+const NEWEST = '!';
+/** cancel-other: an older execution coming back within this long after a newer one claimed its place is skipped. */
+const NEWEST_LEASE_MS = 10 * 60_000;
 /** A waiter comes back every second or so; one that stops coming back (skipped, cancelled, crashed) loses its place. */
 const WAITER_LEASE_MS = 10_000;
 /** A queued execution that stops coming back holds up the ones behind it this long at most. */
 const QUEUED_LEASE_MS = 5_000;
-const isHolder = (id: string): boolean => !id.startsWith(WAITING) && !id.startsWith(QUEUED);
-/** Sorts as the instants do (epoch ms, zero-padded), then by execution id. */
-const queuedKey = (orderMs: number, executionId: string): string => `${QUEUED}${String(Math.max(0, orderMs)).padStart(15, '0')}_${executionId}`;
+const isHolder = (id: string): boolean => !id.startsWith(WAITING) && !id.startsWith(QUEUED) && !id.startsWith(NEWEST);
+/** An instant as text that sorts as the instants do (epoch ms, zero-padded). */
+const instantKey = (orderMs: number): string => String(Math.max(0, orderMs)).padStart(15, '0');
+/** Sorts as the instants do, then by execution id. */
+const queuedKey = (orderMs: number, executionId: string): string => `${QUEUED}${instantKey(orderMs)}_${executionId}`;
+const waitingKey = (orderMs: number, executionId: string): string => `${WAITING}${instantKey(orderMs)}_${executionId}`;
+/** The waiting place of an execution other than `executionId`: a freed slot is owed to it first. */
+const waitsOther = (id: string, executionId: string): boolean => id.startsWith(WAITING) && !id.endsWith(`_${executionId}`);
+const isWaitingPlace = (id: string): boolean => id.startsWith(WAITING);
 
 /** KV keys allow only `[-/_=.a-zA-Z0-9]`; task ids may also hold '@' and ':'. */
 const toKey = (taskId: string): string => taskId.replace(/[@:=]/g, (c) => `=${c.charCodeAt(0).toString(16)}`);
@@ -58,15 +68,16 @@ export class TaskSlotLeases {
     let granted = false;
     await this.change(key, (holders) => {
       const others = Object.keys(holders).filter((id) => isHolder(id) && id !== executionId);
-      const ahead = place === undefined ? 0 : Object.keys(holders).filter((id) => id.startsWith(QUEUED) && id < place).length;
-      granted = others.length + ahead < max;
+      const queuedAhead = place === undefined ? 0 : Object.keys(holders).filter((id) => id.startsWith(QUEUED) && id < place).length;
+      // The execution waiting under buffer-one or cancel-other takes the next free slot, not whoever comes first.
+      const waiterAhead = Object.keys(holders).some((id) => waitsOther(id, executionId)) ? 1 : 0;
+      granted = others.length + queuedAhead + waiterAhead < max;
       if (!granted) {
         // Kept or taken; a place with more than half its lease left is not written again (fewer writes to a hot key).
         if (place === undefined || (holders[place] ?? 0) - this.now() > QUEUED_LEASE_MS / 2) return undefined;
         return { ...holders, [place]: this.now() + QUEUED_LEASE_MS };
       }
-      const { [`${WAITING}${executionId}`]: _waited, ...rest } = holders;
-      if (place !== undefined) delete rest[place];
+      const rest = Object.fromEntries(Object.entries(holders).filter(([id]) => id !== place && !(isWaitingPlace(id) && !waitsOther(id, executionId))));
       return { ...rest, [executionId]: this.now() + TASK_SLOT_LEASE_MS };
     });
     if (!granted) return undefined;
@@ -83,11 +94,21 @@ export class TaskSlotLeases {
     };
   }
 
-  /** buffer-one: takes (or keeps) the task's single waiting place; false when another execution already has it. */
-  async wait(taskId: string, executionId: string): Promise<boolean> {
+  /**
+   * Takes (or keeps) the task's single waiting place; false when it may not. buffer-one: the first execution to wait
+   * keeps it, any other is refused. cancel-other (`newestWins`): the newest instant takes it from an older waiter,
+   * and an execution older than the newest that ever claimed it is refused (it would cancel its replacement).
+   */
+  async wait(taskId: string, executionId: string, orderMs: number, newestWins = false): Promise<boolean> {
+    const mine = waitingKey(orderMs, executionId);
     return this.change(toKey(taskId), (holders) => {
-      const other = Object.keys(holders).some((id) => id.startsWith(WAITING) && id !== `${WAITING}${executionId}`);
-      return other ? undefined : { ...holders, [`${WAITING}${executionId}`]: this.now() + WAITER_LEASE_MS };
+      const others = Object.keys(holders).filter((id) => waitsOther(id, executionId));
+      if (!newestWins) return others.length > 0 ? undefined : { ...holders, [mine]: this.now() + WAITER_LEASE_MS };
+      const newest = `${NEWEST}${instantKey(orderMs)}`;
+      const newer = Object.keys(holders).some((id) => id.startsWith(NEWEST) && id > newest);
+      if (newer) return undefined;
+      const rest = Object.fromEntries(Object.entries(holders).filter(([id]) => !others.includes(id) && !id.startsWith(NEWEST)));
+      return { ...rest, [mine]: this.now() + WAITER_LEASE_MS, [newest]: this.now() + NEWEST_LEASE_MS };
     });
   }
 
