@@ -202,6 +202,7 @@ describe('HTTP API', () => {
       ['a range that ends before it starts', () => context.http.get('/api/executions?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z'), 422, 'VALIDATION'],
       ['an unknown task', () => context.http.get('/api/tasks/no-such-task'), 404, 'NOT_FOUND'],
       ['an unknown task to pause', () => context.http.post('/api/tasks/no-such-task/pause'), 404, 'NOT_FOUND'],
+      ['a POST with its fields in the query string', () => context.http.post('/api/tasks/some-task/pause?until=2030-01-01T00:00:00Z'), 422, 'VALIDATION'],
       ['an unknown execution', () => context.http.get('/api/executions/nope@1'), 404, 'NOT_FOUND'],
       ['a bad instant', () => context.http.get('/api/tasks/some-task/as-of?at=yesterday'), 422, 'VALIDATION'],
       ['an unknown route', () => context.http.get('/api/nothing-here'), 404, 'NOT_FOUND'],

@@ -78,3 +78,15 @@ function isJsonScalar(text: string): boolean {
     return false;
   }
 }
+
+/**
+ * A POST or PATCH on the API takes its fields in the JSON body; a query string there used to be dropped without a
+ * word (`POST /api/tasks/{id}/pause?until=…` paused for good). It is refused, naming the fields (VALIDATION, 422).
+ */
+export function queryOnBodyRoutes(request: Request, response: Response, next: NextFunction): void {
+  const fields = Object.keys(request.query ?? {});
+  if ((request.method !== 'POST' && request.method !== 'PATCH') || fields.length === 0 || !request.path.toLowerCase().startsWith('/api/')) return next();
+  const message = `${request.method} takes its fields in the JSON body, not the query string: ${fields.join(', ')}`;
+  const issues = fields.map((path) => ({ path, message: 'give it in the JSON body' }));
+  response.status(422).json(errorReply({ code: ErrorCode.VALIDATION, message, details: { issues } }));
+}
