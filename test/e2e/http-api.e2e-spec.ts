@@ -133,7 +133,8 @@ describe('HTTP API', () => {
   it('shows the execution policy a task was given, as stored (intervals and timeouts in ms)', async () => {
     const { taskId, position } = await createTask({
       name: 'with a policy',
-      executor: 'noop',
+      executor: 'sleep',
+      config: { duration: '1s' },
       retry: { maxAttempts: 5, backoff: 'exponential', initialInterval: '2s', maxInterval: '1m', nonRetryableErrorTypes: ['Bad'] },
       timeouts: { startToClose: '30s', heartbeat: '5s' },
       maxConcurrent: 2,
@@ -197,6 +198,8 @@ describe('HTTP API', () => {
       ['not an object', () => context.http.post('/api/tasks', [1, 2]), 400, 'BAD_REQUEST'],
       ['a body that breaks the contract', () => context.http.post('/api/tasks', { name: 'x', executor: 'noop', schedules: [{ type: 'interval', every: '10ms' }] }), 422, 'VALIDATION'],
       ['an unknown executor', () => context.http.post('/api/tasks', { name: 'x', executor: 'teleport' }), 422, 'VALIDATION'],
+      ['a heartbeat timeout on an executor that never heartbeats', () => context.http.post('/api/tasks', { name: 'x', executor: 'command', config: { argv: ['true'] }, timeouts: { heartbeat: '2s' } }), 422, 'VALIDATION'],
+      ['a step with such a heartbeat timeout', () => context.http.post('/api/tasks', { name: 'x', executor: 'workflow', config: { steps: [{ id: 'a', executor: 'http', config: { url: 'http://127.0.0.1:1/' }, timeouts: { heartbeat: '2s' } }] } }), 422, 'VALIDATION'],
       ['a query field that is not a number', () => context.http.get('/api/tasks?limit=many'), 422, 'VALIDATION'],
       ['an unknown query field', () => context.http.get('/api/executions?colour=red'), 422, 'VALIDATION'],
       ['a range that ends before it starts', () => context.http.get('/api/executions?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z'), 422, 'VALIDATION'],

@@ -65,7 +65,7 @@ describe('schedctl against the whole system', () => {
     const file = path.join(dir, 'task.yaml');
     fs.writeFileSync(file, [
       'name: from-yaml', 'executor: noop', 'schedules:', '  - type: interval', '    every: 1h', 'tags: [cli]',
-      'retry: { maxAttempts: 3, initialInterval: 2s, maxInterval: 1m }', 'timeouts: { startToClose: 30s, heartbeat: 10s }', 'maxConcurrent: 2',
+      'retry: { maxAttempts: 3, initialInterval: 2s, maxInterval: 1m }', 'timeouts: { startToClose: 30s, scheduleToClose: 10m }', 'maxConcurrent: 2',
     ].join('\n'));
     const created = await json<{ taskId: string; events: string[] }>('task', 'create', '--file', file, '--description', 'from a flag');
     taskId = created.taskId;
@@ -89,12 +89,12 @@ describe('schedctl against the whole system', () => {
     expect(shown).toMatch(/^schedules:\s+every 1h\n/m);
     expect(shown).toMatch(/^retries:\s+2\n/m);
     expect(shown).toMatch(/backoff:\s+exponential from 2s ×2 up to 1m\n/);
-    expect(shown).toMatch(/timeouts:\s+start to close 30s, heartbeat 10s\n/);
+    expect(shown).toMatch(/timeouts:\s+start to close 30s, schedule to close 10m\n/);
     expect(shown).toMatch(/concurrency:\s+at most 2 at once, overlap queue\n/);
-    // The policy flags: --attempt-timeout changes that timeout alone, the heartbeat one stays.
+    // The policy flags: --attempt-timeout changes that timeout alone, the schedule-to-close one stays.
     expect((await run('task', 'update', taskId, '--attempt-timeout', '45s', '--max-concurrent', '3', '--overlap', 'skip')).code).toBe(0);
     const changed = (await run('task', 'get', taskId)).out;
-    expect(changed).toMatch(/timeouts:\s+start to close 45s, heartbeat 10s\n/);
+    expect(changed).toMatch(/timeouts:\s+start to close 45s, schedule to close 10m\n/);
     expect(changed).toMatch(/concurrency:\s+at most 3 at once, overlap skip\n/);
     expect(await run('task', 'update', taskId, '--overlap', 'never')).toMatchObject({ code: 2, err: expect.stringContaining('Allowed choices are queue') });
     expect((await run('task', 'resume', taskId)).code).toBe(0);

@@ -72,6 +72,7 @@ export class TaskCommandService {
       ...(payload.pauseOnFailure ? { pauseOnFailure: true } : {}),
     };
     this.catalog.validate(definition.executor, definition.config);
+    this.catalog.assertHeartbeatFits(definition.executor, definition.timeouts);
     assertSchedulesAllowed(definition);
     // The instant the task is recorded at (TaskCreated's occurredAt): its schedules fire what comes after it.
     const nowMs = Date.now();
@@ -95,6 +96,10 @@ export class TaskCommandService {
     if (changes.executor !== undefined || changes.config !== undefined) {
       // The executor and its config are validated together, so a change to one is checked against the other.
       this.catalog.validate(changes.executor ?? current.executor, changes.config ?? current.config);
+    }
+    // Judged when the executor or the timeouts change: a task stored before the rule keeps working as it was.
+    if (changes.executor !== undefined || changes.timeouts !== undefined) {
+      this.catalog.assertHeartbeatFits(changes.executor ?? current.executor, removed.includes('timeouts') ? undefined : changes.timeouts ?? current.timeouts);
     }
     assertSchedulesAllowed({ executor: changes.executor ?? current.executor, schedules: changes.schedules ?? current.schedules });
     // Judged here too, as on create: a rename claims its name before the decider sees the schedules.

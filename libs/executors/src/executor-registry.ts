@@ -23,6 +23,21 @@ export class ExecutorRegistry {
     return this.executors.get(type);
   }
 
+  /**
+   * Why a heartbeat timeout cannot hold for this executor type, or undefined: a type that never heartbeats (command,
+   * http, noop: `neverPauses`) would time out every attempt that runs longer than it, however healthy.
+   */
+  heartbeatIssue(type: string, timeouts: { readonly heartbeatMs?: number } | undefined): string | undefined {
+    if (timeouts?.heartbeatMs === undefined || !this.executors.get(type)?.neverPauses) return undefined;
+    return `a ${type} execution never heartbeats, so every attempt longer than it would time out: use startToClose to bound an attempt`;
+  }
+
+  /** VALIDATION naming `timeouts.heartbeat` when heartbeatIssue finds one. */
+  assertHeartbeatFits(type: string, timeouts: { readonly heartbeatMs?: number } | undefined): void {
+    const message = this.heartbeatIssue(type, timeouts);
+    if (message) throw new SchedError(ErrorCode.VALIDATION, `timeouts.heartbeat: ${message}`, { issues: [{ path: 'timeouts.heartbeat', message }] });
+  }
+
   /** VALIDATION error naming the known types when the type is unknown, or the config's issues when it is invalid. */
   validate(type: string, config: unknown): unknown {
     const executor = this.executors.get(type);

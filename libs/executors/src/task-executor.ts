@@ -59,8 +59,9 @@ export interface TaskExecutor<Config = Record<string, unknown>> {
    */
   readonly settlesOnAbort?: boolean;
   /**
-   * True when its code never reports progress nor reaches a checkpoint, where a pause takes hold: a pause request
-   * could never be honoured, so sched.cmd.execution.pause refuses it (INVALID_STATE) rather than leave it pending.
+   * True when its code never reports progress, heartbeats nor reaches a checkpoint, where a pause takes hold: a pause
+   * request could never be honoured, so sched.cmd.execution.pause refuses it (INVALID_STATE) rather than leave it
+   * pending, and a heartbeat timeout is refused when the task is set (it would time out every longer attempt).
    */
   readonly neverPauses?: boolean;
 }

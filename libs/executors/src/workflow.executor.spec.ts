@@ -58,6 +58,7 @@ describe('workflow config validation (the catalog\'s workflow executor)', () => 
     ['a step id with a dot', { steps: [{ id: 'a.b', executor: 'noop' }] }, 'config.steps.0.id', /step id/],
     ['a bad timeout', { steps: [{ id: 'a', executor: 'noop', timeout: '1ms' }] }, 'config.steps.0.timeout', /startToClose/],
     ['an unknown mode', { mode: 'random', steps: [{ id: 'a', executor: 'noop' }] }, 'config.mode', /./],
+    ['a heartbeat timeout on a step that never heartbeats', { steps: [{ id: 'a', executor: 'command', config: { argv: ['true'] }, timeouts: { heartbeat: '2s' } }] }, 'config.steps.0.timeouts.heartbeat', /a command execution never heartbeats/],
   ])('refuses %s', (_what, config, path, message) => {
     const issues = issuesOf(config);
     expect(issues.map((issue) => issue.path)).toContain(path);

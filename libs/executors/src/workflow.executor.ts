@@ -13,6 +13,8 @@ import { ExecutorError, type TaskExecutor } from './task-executor';
 export function workflowExecutor(registry: ExecutorRegistry): TaskExecutor<WorkflowDefinition> {
   const configSchema = workflowConfigInputSchema.superRefine((definition, ctx) => {
     definition.steps.forEach((step, i) => {
+      const heartbeat = registry.heartbeatIssue(step.executor, step.timeouts);
+      if (heartbeat) ctx.addIssue({ code: 'custom', path: ['steps', i, 'timeouts', 'heartbeat'], message: heartbeat });
       if (referencesInConfig(step.config).length > 0 && registry.get(step.executor)) return;
       try {
         registry.validate(step.executor, step.config);

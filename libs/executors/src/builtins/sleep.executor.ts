@@ -14,7 +14,8 @@ const sleepConfigSchema = z
   .transform((config, ctx) => {
     const durationMs = parseDurationMs(config.duration);
     if (durationMs === undefined || durationMs < 0 || durationMs > 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'duration must be between 0 and 1d, e.g. "2s"' });
+      const message = durationMs === undefined ? `duration must be a duration such as "2s" or "500ms", or ms: got ${JSON.stringify(config.duration)}` : 'duration must be between 0 and 1d, e.g. "2s"';
+      ctx.addIssue({ code: 'custom', path: ['duration'], message });
       return z.NEVER;
     }
     return { durationMs, steps: config.steps };
