@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { ExecutorError, type ExecutionContext, type TaskExecutor } from '../task-executor';
 import { BoundedOutput } from './bounded-output';
+import { trackGroup, untrackGroup } from './command-groups';
 import { durationMsField } from './duration-config';
 
 const commandConfigSchema = z
@@ -51,27 +52,6 @@ const tail = (text: string, chars = 500): string => {
   return trimmed.length > chars ? `…${trimmed.slice(-chars)}` : trimmed;
 };
 
-/**
- * The process groups of the commands running now. A process that exits (a stop whose deadline came, process.exit)
- * kills them first: each runs in a group of its own (detached), which would outlive it and run on beside the retry.
- */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function trackGroup(pid: number): void {
-  liveGroups.add(pid);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const group of liveGroups) {
-      try {
-        process.kill(-group, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  });
-}
-
 function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const [program, ...args] = config.argv;
@@ -107,7 +87,7 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
     if (signal.aborted) onAbort();
 
     const cleanup = (): void => {
-      if (child.pid !== undefined) liveGroups.delete(child.pid);
+      if (child.pid !== undefined) untrackGroup(child.pid);
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
       signal.removeEventListener('abort', onAbort);
