@@ -208,6 +208,7 @@ describe('HTTP API', () => {
       ['a POST with its fields in the query string', () => context.http.post('/api/tasks/some-task/pause?until=2030-01-01T00:00:00Z'), 422, 'VALIDATION'],
       ['an unknown execution', () => context.http.get('/api/executions/nope@1'), 404, 'NOT_FOUND'],
       ['a bad instant', () => context.http.get('/api/tasks/some-task/as-of?at=yesterday'), 422, 'VALIDATION'],
+      ['the state as of an instant of a task never recorded', () => context.http.get('/api/tasks/no-such-task/as-of?at=2030-01-01T00:00:00Z'), 404, 'NOT_FOUND'],
       ['an unknown route', () => context.http.get('/api/nothing-here'), 404, 'NOT_FOUND'],
       ['history of a mistyped event type', () => context.http.get('/api/history?types=TaskSucceeded,TaskSucceded'), 422, 'VALIDATION'],
       ['live events of an unknown type', () => context.http.get('/api/events?types=Finished'), 422, 'VALIDATION'],

@@ -5,6 +5,7 @@ import {
   asOfQuerySchema,
   auditVerifyQuerySchema,
   historyQuerySchema,
+  notFound,
   parsePayload,
   rebuildCommandSchema,
   toExecutionStreamId,
@@ -38,7 +39,10 @@ export class HistoryController {
   async asOf(@Payload() payload: unknown): Promise<AsOfView> {
     const query = parsePayload(asOfQuerySchema, payload, 'as-of');
     const streamId = query.taskId ? toTaskStreamId(query.taskId) : toExecutionStreamId(query.executionId!);
-    return stateAsOf(streamId, await this.eventStore.read(streamId), query.at);
+    const events = await this.eventStore.read(streamId);
+    // An id nothing was ever recorded for is no "did not exist yet": a mistyped id must say so, as history does.
+    if (events.length === 0) throw query.taskId ? notFound('Task', query.taskId) : notFound('Execution', query.executionId!);
+    return stateAsOf(streamId, events, query.at);
   }
 
   @MessagePattern(Subjects.query.auditVerify)
