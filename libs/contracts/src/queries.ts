@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema } from './commands/task-commands';
+import { commandBase, idSchema } from './commands/task-commands';
 import { eventTypesSchema } from './events/event-type-filter';
 import { scheduleStatuses } from './schedule-status';
 
@@ -107,7 +107,8 @@ export const auditVerifyQuerySchema = z
   .strict()
   .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' });
 
-export const rebuildCommandSchema = z.object({}).strict();
+/** Takes only what every command takes (its commandId makes a retried rebuild answer once, as any command). */
+export const rebuildCommandSchema = z.object({ ...commandBase }).strict();
 
 export type GetTaskQuery = z.output<typeof getTaskQuerySchema>;
 export type ListTasksQuery = z.output<typeof listTasksQuerySchema>;
