@@ -53,6 +53,14 @@ describe('schedctl against the whole system', () => {
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(result.err).toMatch(/option '--[a-z-]+ <\w+>' argument '[^']+' is invalid\. expected a whole number/);
     }
+    expect(await run('exec', 'tail', '--count', '0')).toMatchObject({ code: 2, err: expect.stringContaining('expected a whole number from 1') });
+    expect(await run('history', 'some-task', '--execution', 'some-execution')).toMatchObject({ code: 2, err: expect.stringContaining('not both') });
+    // With --json, commander's own usage errors are the structured error too, and nothing else is written.
+    for (const args of [['--json', 'task', 'list', '--limit', 'abc'], ['--json', 'no-such-command']]) {
+      const result = await run(...args);
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(JSON.parse(result.err)).toMatchObject({ error: { code: 'USAGE', message: expect.any(String), details: { commander: expect.any(String) } } });
+    }
     fs.writeFileSync(path.join(dir, 'bad.yaml'), 'name: [unclosed');
     const badFile = await run('task', 'create', '--file', path.join(dir, 'bad.yaml'));
     expect(badFile).toMatchObject({ code: 2, err: expect.stringContaining('neither YAML nor JSON') });

@@ -114,6 +114,11 @@ export class CliContext {
     return (await this.findTask(ref))?.taskId ?? (await this.stepIdOf(ref)) ?? ref;
   }
 
+  /** Whether a task (or a workflow step's pseudo task) has that id or name. */
+  async taskExists(ref: string): Promise<boolean> {
+    return (await this.findTask(ref)) !== undefined || (await this.stepIdOf(ref)) !== undefined;
+  }
+
   /**
    * A workflow step's pseudo task id `<taskId>:<stepId>` for `<workflow task id or name>:<stepId>` (`nightly-etl:load`,
    * as lists show it), or a task's failure notices' `<taskId>:notify` for `<task>:notify`; undefined when the part

@@ -32,9 +32,11 @@ export function exitCodeOf(error: unknown): ExitCode {
  */
 export function describeError(error: unknown, asJson = false): string {
   if (asJson) {
+    const usage = error instanceof UsageError || (error instanceof CommanderError && error.exitCode !== 0);
+    const message = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '');
     const structured = SchedClientError.is(error)
       ? { code: error.code, message: error.message, details: error.details }
-      : { code: error instanceof UsageError ? 'USAGE' : 'ERROR', message: error instanceof Error ? error.message : String(error) };
+      : { code: usage ? 'USAGE' : 'ERROR', message, details: error instanceof CommanderError ? { commander: error.code } : {} };
     return `${JSON.stringify({ error: structured })}\n`;
   }
   if (SchedClientError.is(error)) {

@@ -8,3 +8,10 @@ export function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number (0, 1, 2, …).');
   return Number(value);
 }
+
+/** A whole number from 1: a count of events or fires, where 0 would mean nothing at all. */
+export function positiveNumber(value: string): number {
+  const parsed = wholeNumber(value);
+  if (parsed < 1) throw new InvalidArgumentError('expected a whole number from 1.');
+  return parsed;
+}

@@ -42,6 +42,7 @@ export function replayCommands(ctx: CliContext): Command[] {
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--after <position>', 'start after this global position', wholeNumber)
     .action(async (ref: string | undefined, flags: { execution?: string; type?: string[]; after?: number }) => {
+      if (ref !== undefined && flags.execution !== undefined) throw new UsageError('history takes a task (or an execution id) or --execution, not both');
       const events: HistoryEntry[] = [];
       const print = async (target: Partial<Target>): Promise<void> => {
         for await (const event of (await ctx.client()).history({ ...target, types: flags.type, afterPosition: flags.after })) {
@@ -62,6 +63,7 @@ export function replayCommands(ctx: CliContext): Command[] {
     .option('--execution <executionId>')
     .action(async (ref: string | undefined, flags: { execution?: string }) => {
       if (!ref && !flags.execution) throw new UsageError('audit verify needs a task (id or name) or --execution <executionId>');
+      if (ref && flags.execution) throw new UsageError('audit verify takes a task (or an execution id) or --execution, not both');
       const client = await ctx.client();
       const report = await (flags.execution ? client.auditVerify({ executionId: flags.execution }) : forTaskOrExecution(ctx, ref!, (target) => client.auditVerify(target)));
       ctx.print(report, () => auditText(report));

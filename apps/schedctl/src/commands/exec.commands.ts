@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { SchedClientError, type FeedEvent } from '@sched/client';
 import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type HistoryEntry, type TaskProgressed } from '@sched/contracts';
 import type { CliContext } from '../context';
-import { wholeNumber } from '../numeric-options';
+import { positiveNumber, wholeNumber } from '../numeric-options';
 import { progressBar } from '../output';
 import { slotWait } from '../slot-wait';
 import { taskNames } from '../task-names';
@@ -142,10 +142,14 @@ export function execCommands(ctx: CliContext): Command {
     .option('--task <task>', "only this task's events (task id or name, or <workflow>:<step>)")
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--from-position <position>', 'replay history after this global position first', wholeNumber)
-    .option('--count <n>', 'stop after this many events', wholeNumber)
+    .option('--count <n>', 'stop after this many events', positiveNumber)
     .action(async (flags: { execution?: string; task?: string; type?: string[]; fromPosition?: number; count?: number }) => {
       if (flags.execution) return tailExecution(ctx, flags.execution);
       const taskId = flags.task === undefined ? undefined : await ctx.taskIdOf(flags.task);
+      // A task created later may take that id, so it is followed all the same; a mistyped name should not sit silent.
+      if (flags.task !== undefined && taskId === flags.task && !(await ctx.taskExists(flags.task))) {
+        ctx.io.err(`no task has the id or name "${flags.task}" yet: waiting for events of a task with that id (Ctrl-C to stop)\n`);
+      }
       const feed = (await ctx.client()).subscribe({ taskId, types: flags.type, fromPosition: flags.fromPosition });
       const stop = (): void => void feed.close();
       process.once('SIGINT', stop);
