@@ -13,3 +13,9 @@ export function isoTime(ms: number): string {
   }
   return lastText;
 }
+
+/**
+ * For a range's refinement: false only when both instants read and `to` is not after `from`. An instant that does not
+ * read has its own field's error already; the range then says nothing more (it used to add "from must be before to").
+ */
+export const endsAfter = (from: string, to: string): boolean => !(Date.parse(to) <= Date.parse(from));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { commandBase, idSchema } from './commands/task-commands';
 import { eventTypesSchema } from './events/event-type-filter';
 import { scheduleStatuses } from './schedule-status';
+import { endsAfter } from './iso-time';
 
 const page = {
   limit: z.number().int().min(1).max(500).default(50),
@@ -61,7 +62,7 @@ export const listExecutionsQuerySchema = z
   })
   .strict()
   // An empty range is a mistake (from and to swapped), said so rather than answered with nothing.
-  .refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.to) > Date.parse(query.from), {
+  .refine((query) => query.from === undefined || query.to === undefined || endsAfter(query.from, query.to), {
     message: 'to must be after from',
     path: ['to'],
   });

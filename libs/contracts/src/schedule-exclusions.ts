@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cronExpressionIssue, normalizeCronExpression, timezoneIssue } from './cron-expression';
+import { endsAfter } from './iso-time';
 
 /**
  * Exclusions: instants a schedule does not fire at (Quartz's calendars, Temporal's `skip`). An occurrence that falls
@@ -31,7 +32,7 @@ const cronExclusionSchema = z.object({
   expression: z.string().min(1).max(200),
   timezone: z.string().min(1).max(64),
 });
-const fromBeforeTo = (window: { from: string; to: string }) => Date.parse(window.to) > Date.parse(window.from);
+const fromBeforeTo = (window: { from: string; to: string }) => endsAfter(window.from, window.to);
 // A function, not a shared object: zod rewrites the params object it is given.
 const fromBeforeToRule = () => ({ message: 'to must be after from', path: ['to'] });
 

@@ -11,6 +11,7 @@ import {
 import { executionPolicyInputFields } from '../execution-policy';
 import { misfireInputSchema } from '../misfire-policy';
 import { MAX_TASK_CONFIG_BYTES, jsonBytes } from '../limits';
+import { endsAfter } from '../iso-time';
 import { MAX_ATTEMPTS } from '../execution-policy';
 import { durationInput } from '../schedules';
 
@@ -177,7 +178,7 @@ export const backfillTaskPayloadSchema = z
     to: z.iso.datetime({ offset: true }).describe('inclusive, and not in the future'),
   })
   .strict()
-  .refine((payload) => Date.parse(payload.from) < Date.parse(payload.to), { message: 'from must be before to', path: ['to'] });
+  .refine((payload) => endsAfter(payload.from, payload.to), { message: 'from must be before to', path: ['to'] });
 export type BackfillTaskPayload = z.output<typeof backfillTaskPayloadSchema>;
 
 export interface BackfillTaskResult extends TaskCommandResult {
