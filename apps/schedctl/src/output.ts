@@ -42,6 +42,9 @@ export function progressBar(percent: number, message?: string, width = 24): stri
 /** A short human summary of an ISO instant: local date-time without the 'T' and milliseconds. */
 export const when = (iso: string | undefined): string | undefined => iso?.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
 
+/** `when` keeping milliseconds that are not zero: a jittered fire instant, an end given to the millisecond. */
+export const whenExactly = (iso: string | undefined): string | undefined => iso?.replace('T', ' ').replace(/\.000Z$/, 'Z');
+
 /**
  * An ISO instant as the wall clock of `timeZone` reads it, with the zone's abbreviation: `2027-03-14 03:00:00 EDT`
  * (what a cron schedule in that zone means by its fields, DST included).

@@ -1,5 +1,5 @@
 import { formatDurationMs, type ScheduleExclusion, type ScheduleSpec, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
-import { fields, table, when, whenIn } from './output';
+import { fields, table, when, whenExactly, whenIn } from './output';
 
 export const taskTable = (tasks: readonly TaskView[]): string =>
   table(
@@ -86,7 +86,7 @@ export const taskFields = (t: TaskView): string =>
     config: JSON.stringify(t.config),
     schedules: t.schedules.length > 0 ? t.schedules.map(scheduleText).join('; ') : 'none (runs when triggered)',
     tags: t.tags.join(', '),
-    state: [t.state, t.pausedUntil && `until ${when(t.pausedUntil)}`, t.pauseNote && `(${t.pauseNote})`].filter(Boolean).join(' '),
+    state: [t.state, t.pausedUntil && `until ${whenExactly(t.pausedUntil)}`, t.pauseNote && `(${t.pauseNote})`].filter(Boolean).join(' '),
     enabled: t.enabled === false ? `no${t.disableReason ? ` (${t.disableReason})` : ''}` : 'yes',
     'schedule status': t.scheduleStatus,
     // A workflow's runs are not retried and take no task-level timeouts or limit: each step has its own.
@@ -103,7 +103,8 @@ export const taskFields = (t: TaskView): string =>
 
 const nextFireText = (t: TaskView): string | undefined => {
   const zone = localZoneOf(t.schedules);
-  return zone && t.nextFireAt ? `${when(t.nextFireAt)} (${whenIn(t.nextFireAt, zone)})` : when(t.nextFireAt);
+  // The fire instant, its jitter included: to the millisecond when it has one.
+  return zone && t.nextFireAt ? `${whenExactly(t.nextFireAt)} (${whenIn(t.nextFireAt, zone)})` : whenExactly(t.nextFireAt);
 };
 
 /** Executions as a table; `names` gives each one's task name (task-names.ts), else the task id is shown. */

@@ -4,7 +4,7 @@ import type { CliContext } from '../context';
 import type { SchedClient } from '@sched/client';
 import { UsageError } from '../exit-codes';
 import { wholeNumber } from '../numeric-options';
-import { table, when, whenIn } from '../output';
+import { table, when, whenExactly, whenIn } from '../output';
 import { asOfFields, localZoneOf, taskFields, taskTable } from '../render';
 import { asCreateInput, definitionFrom, parseJsonFlag, timeoutsInput, type DefinitionFlags } from '../task-input';
 import { printTaskStats } from './stats.commands';
@@ -187,7 +187,7 @@ export function taskCommands(ctx: CliContext): Command {
           ? `task ${result.taskId} has no fires ahead: no schedules, or they ended (endAt, maxFires, a one-shot that fired); a trigger still runs it\n`
           : table(
               ['occurrence', 'fires at', ...(zone ? [`in ${zone}`] : [])],
-              result.fires.map((fire) => [when(fire.at), when(fire.fireAt), ...(zone ? [whenIn(fire.at, zone)] : [])]),
+              result.fires.map((fire) => [when(fire.at), whenExactly(fire.fireAt), ...(zone ? [whenIn(fire.at, zone)] : [])]),
             ));
       ctx.print(result, human);
     });
@@ -209,7 +209,7 @@ export function taskCommands(ctx: CliContext): Command {
 /** Why a task's fires will not run now, and what ends it. */
 function whyInactive(task: TaskView): string {
   if (task.enabled === false) return 'disabled: nothing fires until it is enabled (task enable)';
-  if (task.pausedUntil) return `paused until ${when(task.pausedUntil)}: the fires before then are recorded as skipped, from then it fires again (or task resume)`;
+  if (task.pausedUntil) return `paused until ${whenExactly(task.pausedUntil)}: the fires before then are recorded as skipped, from then it fires again (or task resume)`;
   return 'paused: its fires are recorded as skipped until it is resumed (task resume)';
 }
 
