@@ -8,6 +8,7 @@ import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, commitSequenceOf, toEnvelop
 import { waitFor } from '../support/system';
 import { createTask, historyOf, trigger, typesOf, waitForHistory } from '../support/executions';
 import { useSystemWithHeldHttp } from '../support/held-http';
+import { isProcessAlive } from '../support/process-alive';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,14 +80,7 @@ describe('aborted commands are stopped before their attempt is recorded', () => 
   const context = useSystemWithHeldHttp({ EXECUTOR_SHUTDOWN_GRACE_MS: '500' });
   const pidFile = path.join(os.tmpdir(), `sched-stubborn-${process.pid}`);
   const stubborn = { argv: ['sh', '-c', `trap "" TERM; echo $$ > ${pidFile}.$SCHED_RUN; sleep 30`], env: {}, killGrace: '700ms' };
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const alive = isProcessAlive;
   const pidOf = (run: string): Promise<number> =>
     waitFor(() => {
       const text = fs.existsSync(`${pidFile}.${run}`) ? fs.readFileSync(`${pidFile}.${run}`, 'utf8').trim() : '';

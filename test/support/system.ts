@@ -66,16 +66,7 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
   };
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { waitFor } from './wait-for';
 
 /** The whole system and a typed client on it, started before the tests of the calling `describe` and closed after. */
 export function useSystemWithClient(): { readonly system: TestSystem; readonly client: SchedClient } {
