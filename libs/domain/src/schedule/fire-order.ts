@@ -2,6 +2,12 @@ import type { ScheduleSpec } from '@sched/contracts';
 import { remainingOccurrences, type Occurrence } from './next-fires';
 import { fireInstant } from './schedule.jitter';
 
+const largestJitterMs = (specs: readonly ScheduleSpec[]): number => {
+  let largest = 0;
+  for (const spec of specs) if ((spec.jitterMs ?? 0) > largest) largest = spec.jitterMs ?? 0;
+  return largest;
+};
+
 /** An occurrence with the instant it fires at (its nominal instant plus its deterministic jitter). */
 export interface Firing {
   readonly occurrence: Occurrence;
@@ -16,7 +22,7 @@ export interface Firing {
  * nominally before it but firing after it is neither lost at a restart, a hand-over or a resume, nor fired twice.
  */
 export function* firingsFrom(taskId: string, specs: readonly ScheduleSpec[], setAtMs: number, afterMs: number): Generator<Firing> {
-  const maxJitterMs = Math.max(0, ...specs.map((spec) => spec.jitterMs ?? 0));
+  const maxJitterMs = largestJitterMs(specs);
   let cursor = Math.max(afterMs - maxJitterMs, Math.min(setAtMs, afterMs));
   // Without jitter the first occurrence after `afterMs` is the next fire: one at a time, as cheap as before.
   let size = maxJitterMs === 0 ? 1 : 16;
@@ -41,6 +47,11 @@ export function nextFiring(
   setAtMs: number,
   afterMs: number,
 ): { readonly fireAtMs: number; readonly occurrences: readonly Occurrence[] } | undefined {
+  if (largestJitterMs(specs) === 0) {
+    // The timer's common case, once per fire of each task: the next occurrence is the next fire (no generator).
+    const [next] = remainingOccurrences(specs, setAtMs, afterMs, 1);
+    return next && { fireAtMs: next.atMs, occurrences: [next] };
+  }
   let best: number | undefined;
   const candidates: Firing[] = [];
   for (const firing of firingsFrom(taskId, specs, setAtMs, afterMs)) {
