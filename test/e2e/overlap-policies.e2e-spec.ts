@@ -32,7 +32,7 @@ describe('overlap policies', () => {
     expect(secondStart).toBeGreaterThanOrEqual(firstEnd - 5);
     // The read model says why the third was skipped.
     const view = await system.request<ExecutionView>(Subjects.query.executionGet, { executionId: third, minPosition: await system.store.headPosition() });
-    expect(view.ok && view.result).toMatchObject({ status: 'skipped', endReason: `task ${taskId} was at its limit of 1 running (overlap buffer-one)` });
+    expect(view.ok && view.result).toMatchObject({ status: 'skipped', endReason: `task ${taskId} was at its limit of 1 running (overlap buffer-one) and one execution waiting already` });
     const stats = await system.request(Subjects.query.stats, { taskId, minPosition: await system.store.headPosition() });
     expect(stats).toMatchObject({ ok: true, result: { finished: 3, succeeded: 2, failed: 0, cancelled: 0, skipped: 1 } });
   });
@@ -88,5 +88,34 @@ describe('overlap policies', () => {
     expect(third2s.filter((type) => type !== 'TaskProgressed')).toEqual(['TaskDue', 'TaskStarted']);
     expect((await system.request(Subjects.cmd.executionCancel, { executionId: third })).ok).toBe(true);
     await waitForHistory(system.store, third, ended, 10_000, 'the third to end');
+  });
+
+  const startsOf = async (taskId: string): Promise<RecordedEvent[]> => {
+    const starts: RecordedEvent[] = [];
+    for await (const event of system.store.readAll({ filter: { streamPrefixes: ['execution-'], eventTypes: ['TaskStarted'] } })) {
+      if ((event.data as { taskId?: string }).taskId === taskId || event.streamId.startsWith(`execution-${taskId}@`)) starts.push(event);
+    }
+    return starts;
+  };
+
+  it('cancel-other on a 1 s schedule of a longer job: the newest keeps replacing the running one, it never locks up', async () => {
+    const taskId = await createTask(system, { name: 'cancel other every second', executor: 'sleep', config: { duration: '2500ms', steps: 5 }, overlap: 'cancel-other', maxRetries: 0, schedules: [{ type: 'interval', every: '1s' }] });
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    expect((await system.request(Subjects.cmd.taskPause, { taskId })).ok).toBe(true);
+    // Each fire either replaces the running one or, finding the slot free, runs at once: about every other one starts.
+    expect((await startsOf(taskId)).length).toBeGreaterThanOrEqual(3);
+    await system.request(Subjects.cmd.taskDelete, { taskId, cancelPending: true });
+  });
+
+  it('buffer-one on a 1 s schedule: retries still get a slot beside the one waiting', async () => {
+    const taskId = await createTask(system, { name: 'buffer one with retries', executor: 'command', config: { argv: ['sh', '-c', 'sleep 1; exit 1'] }, overlap: 'buffer-one', maxRetries: 1, retryInterval: '1s', schedules: [{ type: 'interval', every: '1s' }] });
+    const deadline = Date.now() + 15_000;
+    let second: RecordedEvent | undefined;
+    while (!second && Date.now() < deadline) {
+      second = (await startsOf(taskId)).find((event) => (event.data as { attempt: number }).attempt === 2);
+      if (!second) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(second).toBeDefined();
+    await system.request(Subjects.cmd.taskDelete, { taskId, cancelPending: true });
   });
 });

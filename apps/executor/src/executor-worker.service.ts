@@ -214,6 +214,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         msg.term();
         return;
       case 'drop':
+        // Ended while it waited (cancelled, say): its waiting place under buffer-one or cancel-other is free now.
+        if (state.status !== 'none' && this.limits && concurrencyLimitOf(state.due) !== undefined) await this.limits.taskSlots.leaveWaiting(state.due.taskId, item.executionId).catch(() => undefined);
         msg.ack();
         return;
       case 'held-elsewhere':
@@ -235,11 +237,12 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         break;
     }
     const { due } = state as KnownExecutionState;
-    const permit = await this.limits!.tryAcquire(due);
+    const permit = await this.limits!.tryAcquire(due, item.attempt);
     if (typeof permit === 'string') {
       const actorName = `executor:${this.config.instanceId}`;
-      if (permit === 'task-busy' && item.attempt === 1 && (await onTaskBusy(due, this.limits!.taskSlots, this.store, actorName)) === 'skip') {
-        await actor.skip(`task ${due.taskId} was at its limit of ${concurrencyLimitOf(due)} running (overlap ${due.overlap})`);
+      const overlap = permit === 'task-busy' && item.attempt === 1 ? await onTaskBusy(due, this.limits!.taskSlots, this.store, actorName) : 'wait';
+      if (overlap !== 'wait') {
+        await actor.skip(overlap.skip);
         this.metrics?.attemptEnded('skipped', due.executor);
         msg.ack();
       } else {

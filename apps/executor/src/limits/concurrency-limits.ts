@@ -1,6 +1,6 @@
 import { concurrencyLimitOf, type TaskDue } from '@sched/contracts';
 import { TypeLimits } from './type-limits';
-import type { TaskSlotLeases } from './task-slot-leases';
+import type { SlotOrder, TaskSlotLeases } from './task-slot-leases';
 
 /** Permission to run one attempt; refresh it with the heartbeat and release it when the attempt ends. */
 export interface RunPermit {
@@ -21,14 +21,12 @@ export class ConcurrencyLimits {
     readonly taskSlots: TaskSlotLeases,
   ) {}
 
-  async tryAcquire(due: TaskDue['data']): Promise<RunPermit | PermitRefusal> {
+  async tryAcquire(due: TaskDue['data'], attempt = 1): Promise<RunPermit | PermitRefusal> {
     if (!this.types.tryTake(due.executor)) return 'type-busy';
     const releaseType = (): void => this.types.release(due.executor);
     const max = concurrencyLimitOf(due);
     if (max === undefined) return { refresh: async () => undefined, release: async () => releaseType() };
-    // Under queue (the default) waiting executions run in the order of their instants (a retry keeps its place).
-    const queuedAtMs = (due.overlap ?? 'queue') === 'queue' ? Date.parse(due.scheduledAt) : undefined;
-    const lease = await this.taskSlots.acquire(due.taskId, max, due.executionId, queuedAtMs).catch(() => 'unavailable' as const);
+    const lease = await this.taskSlots.acquire(due.taskId, max, due.executionId, slotOrderOf(due, attempt)).catch(() => 'unavailable' as const);
     if (lease === undefined || lease === 'unavailable') {
       releaseType();
       return lease ?? 'task-busy';
@@ -40,5 +38,25 @@ export class ConcurrencyLimits {
         await lease.release().catch(() => undefined); // if it fails, the lease expires by itself
       },
     };
+  }
+}
+
+/**
+ * The order an execution takes a slot in, by its overlap policy: under queue (the default) by its instant (a retry
+ * keeps its place); under buffer-one a first attempt yields to the one waiting (a retry does not: its execution has
+ * run already); under cancel-other a first attempt by being the newest.
+ */
+function slotOrderOf(due: TaskDue['data'], attempt: number): SlotOrder {
+  const atMs = Date.parse(due.scheduledAt);
+  switch (due.overlap ?? 'queue') {
+    case 'queue':
+      return { queuedAtMs: atMs };
+    case 'buffer-one':
+      return { yieldsToWaiter: attempt === 1 };
+    case 'cancel-other':
+      // A retry competes as any would: its execution was not replaced, or it would have been cancelled.
+      return attempt === 1 ? { newestAtMs: atMs } : {};
+    case 'skip':
+      return {};
   }
 }

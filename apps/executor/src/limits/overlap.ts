@@ -1,9 +1,10 @@
-import { toExecutionStreamId, type TaskDue } from '@sched/contracts';
+import { concurrencyLimitOf, toExecutionStreamId, type TaskDue } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
 import { handleCommand, type EventStore } from '@sched/event-store';
 import type { TaskSlotLeases } from './task-slot-leases';
 
-export type OverlapDecision = 'skip' | 'wait';
+/** 'wait', or why it is skipped (recorded on its TaskSkipped). */
+export type OverlapDecision = 'wait' | { readonly skip: string };
 
 /**
  * A first attempt found its task at its limit: what its overlap policy says (see overlapPolicies in contracts).
@@ -12,15 +13,16 @@ export type OverlapDecision = 'skip' | 'wait';
  */
 export async function onTaskBusy(due: TaskDue['data'], slots: TaskSlotLeases, store: EventStore, actor: string): Promise<OverlapDecision> {
   const orderMs = Date.parse(due.scheduledAt);
+  const atLimit = `task ${due.taskId} was at its limit of ${concurrencyLimitOf(due)} running (overlap ${due.overlap})`;
   switch (due.overlap ?? 'queue') {
     case 'skip':
-      return 'skip';
+      return { skip: atLimit };
     case 'buffer-one':
-      return (await slots.wait(due.taskId, due.executionId, orderMs)) ? 'wait' : 'skip';
+      return (await slots.wait(due.taskId, due.executionId, orderMs)) ? 'wait' : { skip: `${atLimit} and one execution waiting already` };
     case 'cancel-other':
       // The newest execution replaces the others: it holds the waiting place (the next free slot is its), and an
       // older one, whose place it took or which it already replaced, is skipped rather than cancelling it in turn.
-      if (!(await slots.wait(due.taskId, due.executionId, orderMs, true))) return 'skip';
+      if (!(await slots.wait(due.taskId, due.executionId, orderMs, true))) return { skip: `a newer execution of task ${due.taskId} replaced it (overlap cancel-other)` };
       for (const running of await slots.holders(due.taskId)) {
         if (running === due.executionId) continue;
         await handleCommand(

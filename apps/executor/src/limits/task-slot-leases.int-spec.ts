@@ -48,37 +48,71 @@ describe('task slot leases (maxConcurrent across processes, NATS KV)', () => {
 
   it('queued executions take a freed slot in the order of their instants, whoever comes back first', async () => {
     const [a, b] = [await process(), await process()];
-    const first = await a.acquire('t4', 1, 'running', 100);
+    const first = await a.acquire('t4', 1, 'running', { queuedAtMs: 100 });
     expect(first).toBeDefined();
-    expect(await a.acquire('t4', 1, 'second', 200)).toBeUndefined(); // each records its place
-    expect(await b.acquire('t4', 1, 'third', 300)).toBeUndefined();
+    expect(await a.acquire('t4', 1, 'second', { queuedAtMs: 200 })).toBeUndefined(); // each records its place
+    expect(await b.acquire('t4', 1, 'third', { queuedAtMs: 300 })).toBeUndefined();
     await first!.release();
-    expect(await b.acquire('t4', 1, 'third', 300)).toBeUndefined(); // back first, but second is owed the slot
-    const second = await a.acquire('t4', 1, 'second', 200);
+    expect(await b.acquire('t4', 1, 'third', { queuedAtMs: 300 })).toBeUndefined(); // back first, but second is owed the slot
+    const second = await a.acquire('t4', 1, 'second', { queuedAtMs: 200 });
     expect(second).toBeDefined();
     await second!.release();
-    expect(await b.acquire('t4', 1, 'third', 300)).toBeDefined();
+    expect(await b.acquire('t4', 1, 'third', { queuedAtMs: 300 })).toBeDefined();
   });
 
   it('a queued execution that stops coming back loses its place after a few seconds', async () => {
     const [a, b] = [await process(), await process()];
-    const running = await a.acquire('t5', 1, 'running', 100);
-    expect(await a.acquire('t5', 1, 'gone', 200)).toBeUndefined(); // then cancelled, say: it never comes back
-    expect(await b.acquire('t5', 1, 'later', 300)).toBeUndefined();
+    const running = await a.acquire('t5', 1, 'running', { queuedAtMs: 100 });
+    expect(await a.acquire('t5', 1, 'gone', { queuedAtMs: 200 })).toBeUndefined(); // then cancelled, say: it never comes back
+    expect(await b.acquire('t5', 1, 'later', { queuedAtMs: 300 })).toBeUndefined();
     await running!.release();
-    expect(await b.acquire('t5', 1, 'later', 300)).toBeUndefined();
+    expect(await b.acquire('t5', 1, 'later', { queuedAtMs: 300 })).toBeUndefined();
     now += 5_001;
-    expect(await b.acquire('t5', 1, 'later', 300)).toBeDefined();
+    expect(await b.acquire('t5', 1, 'later', { queuedAtMs: 300 })).toBeDefined();
   });
 
   it('with max 2, one free slot goes to the first queued, not to a later one', async () => {
     const a = await process();
-    const holders = [await a.acquire('t6', 2, 'r1', 1), await a.acquire('t6', 2, 'r2', 2)];
-    expect(await a.acquire('t6', 2, 'q1', 10)).toBeUndefined();
-    expect(await a.acquire('t6', 2, 'q2', 20)).toBeUndefined();
+    const holders = [await a.acquire('t6', 2, 'r1', { queuedAtMs: 1 }), await a.acquire('t6', 2, 'r2', { queuedAtMs: 2 })];
+    expect(await a.acquire('t6', 2, 'q1', { queuedAtMs: 10 })).toBeUndefined();
+    expect(await a.acquire('t6', 2, 'q2', { queuedAtMs: 20 })).toBeUndefined();
     await holders[0]!.release();
-    expect(await a.acquire('t6', 2, 'q2', 20)).toBeUndefined();
-    expect(await a.acquire('t6', 2, 'q1', 10)).toBeDefined();
+    expect(await a.acquire('t6', 2, 'q2', { queuedAtMs: 20 })).toBeUndefined();
+    expect(await a.acquire('t6', 2, 'q1', { queuedAtMs: 10 })).toBeDefined();
+  });
+
+  it('buffer-one: a free slot goes to the one waiting, not a first attempt arriving as it frees; a retry does not wait', async () => {
+    const a = await process();
+    const running = await a.acquire('t7', 1, 'running', { yieldsToWaiter: true });
+    expect(await a.wait('t7', 'waiting', 200)).toBe(true);
+    expect(await a.wait('t7', 'third', 300)).toBe(false); // one place only
+    await running!.release();
+    expect(await a.acquire('t7', 1, 'fresh', { yieldsToWaiter: true })).toBeUndefined();
+    expect(await a.acquire('t7', 1, 'a-retry')).toBeDefined(); // its execution ran already: it waits behind no one
+  });
+
+  it('buffer-one: a waiter that ended gives its place up at once; one that stops coming back, after a few seconds', async () => {
+    const a = await process();
+    expect(await a.wait('t8', 'cancelled', 200)).toBe(true);
+    await a.leaveWaiting('t8', 'cancelled');
+    expect(await a.acquire('t8', 1, 'fresh', { yieldsToWaiter: true })).toBeDefined();
+    const b = await process();
+    expect(await b.wait('t9', 'crashed', 200)).toBe(true);
+    expect(await b.acquire('t9', 1, 'fresh', { yieldsToWaiter: true })).toBeUndefined();
+    now += 4_001;
+    expect(await b.acquire('t9', 1, 'fresh', { yieldsToWaiter: true })).toBeDefined();
+  });
+
+  it('cancel-other: the newest takes a free slot at once and an older one never runs after it', async () => {
+    const a = await process();
+    expect(await a.wait('t10', 'b', 200, true)).toBe(true); // b waits for a's cancel
+    const c = await a.acquire('t10', 1, 'c', { newestAtMs: 300 }); // a ended: c, newer, runs at once
+    expect(c).toBeDefined();
+    expect(await a.acquire('t10', 1, 'b', { newestAtMs: 200 })).toBeUndefined();
+    expect(await a.wait('t10', 'b', 200, true)).toBe(false); // b is skipped, it does not cancel c
+    await c!.release();
+    expect(await a.acquire('t10', 1, 'b', { newestAtMs: 200 })).toBeUndefined(); // not even once c has ended
+    expect(await a.acquire('t10', 1, 'd', { newestAtMs: 400 })).toBeDefined();
   });
 
   it('an execution that holds a slot (its retry after WorkerLost) takes it over', async () => {

@@ -18,8 +18,11 @@ const QUEUED = '^';
 const NEWEST = '!';
 /** cancel-other: an older execution coming back within this long after a newer one claimed its place is skipped. */
 const NEWEST_LEASE_MS = 10 * 60_000;
-/** A waiter comes back every second or so; one that stops coming back (skipped, cancelled, crashed) loses its place. */
-const WAITER_LEASE_MS = 10_000;
+/**
+ * A waiter comes back every second or so and keeps its place; one that stops coming back (its executor crashed)
+ * loses it after this long. One that ends (cancelled, skipped) gives it up at once (leaveWaiting).
+ */
+const WAITER_LEASE_MS = 4_000;
 /** A queued execution that stops coming back holds up the ones behind it this long at most. */
 const QUEUED_LEASE_MS = 5_000;
 const isHolder = (id: string): boolean => !id.startsWith(WAITING) && !id.startsWith(QUEUED) && !id.startsWith(NEWEST);
@@ -34,6 +37,16 @@ const isWaitingPlace = (id: string): boolean => id.startsWith(WAITING);
 
 /** KV keys allow only `[-/_=.a-zA-Z0-9]`; task ids may also hold '@' and ':'. */
 const toKey = (taskId: string): string => taskId.replace(/[@:=]/g, (c) => `=${c.charCodeAt(0).toString(16)}`);
+
+/** How an execution takes its place for a slot, by its task's overlap policy (see acquire). */
+export interface SlotOrder {
+  /** queue: the instant it waits its turn by. */
+  readonly queuedAtMs?: number;
+  /** buffer-one, a first attempt: a free slot goes to the execution already waiting first. */
+  readonly yieldsToWaiter?: boolean;
+  /** cancel-other: its instant; one older than the newest that took a slot or the waiting place never runs. */
+  readonly newestAtMs?: number;
+}
 
 export interface TaskSlotLease {
   refresh(): Promise<void>;
@@ -60,25 +73,35 @@ export class TaskSlotLeases {
    * A lease if fewer than `max` other executions hold one, else undefined. With `queuedAtMs` (overlap queue: the
    * execution's instant) executions take the slots in that order: one that finds no slot free, or one free that an
    * execution queued before it is owed, records its place and is refused; it takes a slot once those before it did
-   * (or stopped coming back for QUEUED_LEASE_MS). Without it, whoever comes first after a slot frees takes it.
+   * (or stopped coming back for QUEUED_LEASE_MS). Under buffer-one a first attempt yields a free slot to the one
+   * waiting; under cancel-other the newest execution takes a free slot at once, and an older one never does.
+   * Otherwise (retries too) whoever comes first after a slot frees takes it.
    */
-  async acquire(taskId: string, max: number, executionId: string, queuedAtMs?: number): Promise<TaskSlotLease | undefined> {
+  async acquire(taskId: string, max: number, executionId: string, order: SlotOrder = {}): Promise<TaskSlotLease | undefined> {
     const key = toKey(taskId);
+    const { queuedAtMs, yieldsToWaiter = false, newestAtMs } = order;
     const place = queuedAtMs === undefined ? undefined : queuedKey(queuedAtMs, executionId);
+    const newest = newestAtMs === undefined ? undefined : `${NEWEST}${instantKey(newestAtMs)}`;
     let granted = false;
     await this.change(key, (holders) => {
-      const others = Object.keys(holders).filter((id) => isHolder(id) && id !== executionId);
-      const queuedAhead = place === undefined ? 0 : Object.keys(holders).filter((id) => id.startsWith(QUEUED) && id < place).length;
-      // The execution waiting under buffer-one or cancel-other takes the next free slot, not whoever comes first.
-      const waiterAhead = Object.keys(holders).some((id) => waitsOther(id, executionId)) ? 1 : 0;
-      granted = others.length + queuedAhead + waiterAhead < max;
+      const ids = Object.keys(holders);
+      const others = ids.filter((id) => isHolder(id) && id !== executionId);
+      const queuedAhead = place === undefined ? 0 : ids.filter((id) => id.startsWith(QUEUED) && id < place).length;
+      // buffer-one: the execution waiting takes the next free slot, not a first attempt arriving as it frees.
+      const waiterAhead = yieldsToWaiter && ids.some((id) => waitsOther(id, executionId)) ? 1 : 0;
+      // cancel-other: one that a newer execution replaced never runs (it is skipped; see wait).
+      const superseded = newest !== undefined && ids.some((id) => id.startsWith(NEWEST) && id > newest);
+      granted = !superseded && others.length + queuedAhead + waiterAhead < max;
       if (!granted) {
         // Kept or taken; a place with more than half its lease left is not written again (fewer writes to a hot key).
         if (place === undefined || (holders[place] ?? 0) - this.now() > QUEUED_LEASE_MS / 2) return undefined;
         return { ...holders, [place]: this.now() + QUEUED_LEASE_MS };
       }
-      const rest = Object.fromEntries(Object.entries(holders).filter(([id]) => id !== place && !(isWaitingPlace(id) && !waitsOther(id, executionId))));
-      return { ...rest, [executionId]: this.now() + TASK_SLOT_LEASE_MS };
+      // It runs: its own places go; under cancel-other so do older waiters' (they were replaced), and it is the newest.
+      const drop = (id: string): boolean =>
+        id === place || (isWaitingPlace(id) && (!waitsOther(id, executionId) || newest !== undefined)) || (newest !== undefined && id.startsWith(NEWEST));
+      const rest = Object.fromEntries(Object.entries(holders).filter(([id]) => !drop(id)));
+      return { ...rest, ...(newest === undefined ? {} : { [newest]: this.now() + NEWEST_LEASE_MS }), [executionId]: this.now() + TASK_SLOT_LEASE_MS };
     });
     if (!granted) return undefined;
     return {
@@ -109,6 +132,14 @@ export class TaskSlotLeases {
       if (newer) return undefined;
       const rest = Object.fromEntries(Object.entries(holders).filter(([id]) => !others.includes(id) && !id.startsWith(NEWEST)));
       return { ...rest, [mine]: this.now() + WAITER_LEASE_MS, [newest]: this.now() + NEWEST_LEASE_MS };
+    });
+  }
+
+  /** An execution that ended while it waited (cancelled, skipped) gives its waiting place up at once. */
+  async leaveWaiting(taskId: string, executionId: string): Promise<void> {
+    await this.change(toKey(taskId), (holders) => {
+      const mine = Object.keys(holders).filter((id) => isWaitingPlace(id) && !waitsOther(id, executionId));
+      return mine.length === 0 ? undefined : Object.fromEntries(Object.entries(holders).filter(([id]) => !mine.includes(id)));
     });
   }
 
