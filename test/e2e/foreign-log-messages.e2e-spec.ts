@@ -73,4 +73,18 @@ describe('messages on the log that are no event commits (e2e)', () => {
     expect(after).toBeGreaterThan(head);
     expect((await client.getTask({ taskId, minPosition: after })).counts).toMatchObject({ total: 4, succeeded: 4 });
   });
+
+  it('a request naming a subject of the log as its reply subject is dropped: its answer never lands in the log', async () => {
+    const taskId = await createTask(system, { name: 'not a reply target', executor: 'noop' });
+    const before = await system.store.headPosition();
+    for (const reply of [`es.task.${taskId}`, 'es.execution.x', 'sched.work.x', '$JS.API.STREAM.INFO.SCHED_EVENTS']) {
+      system.nc.publish(Subjects.query.taskList, '{}', { reply });
+    }
+    await system.nc.flush();
+    // Answered as ever when the reply subject is an inbox; once that answer is in, the dropped ones were seen first.
+    expect(await system.request(Subjects.query.taskList, {})).toMatchObject({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await system.store.headPosition()).toBe(before);
+    expect(await system.store.read(`task-${taskId}`)).toHaveLength(1);
+  });
 });

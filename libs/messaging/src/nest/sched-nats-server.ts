@@ -1,5 +1,8 @@
 import { ServerNats, type NatsStatus } from '@nestjs/microservices';
 
+/** Reply subjects no request may name: the event log, sched's own subjects, the JetStream, KV and system APIs. */
+const FORBIDDEN_REPLY = /^(es|sched)\.|^\$(JS|KV|SYS|O)\./;
+
 // Nest's NatsStatus is a const enum of these strings, which a type-only import cannot name as values.
 const DISCONNECTED = 'disconnected' as NatsStatus;
 const RECONNECTING = 'reconnecting' as NatsStatus;
@@ -21,6 +24,20 @@ interface NatsStatusEvent {
  * is not logged at all. The status observable and the disconnect / reconnect / update events stay as Nest has them.
  */
 export class SchedNatsServer extends ServerNats {
+  /**
+   * A request whose reply subject is one sched itself reads (`es.>`, the event log; `sched.>`; `$JS.`, `$KV.`, `$SYS.`)
+   * is dropped unanswered and unhandled: services may answer any reply subject (`allow_responses`), and NATS checks
+   * no one's right to name one, so a client could have had a reply stored in the log as a task's next commit (that
+   * stream then refused every read). Real callers reply to an inbox (`_INBOX.` or their own prefix).
+   */
+  override async handleMessage(channel: string, natsMsg: { readonly reply?: string; readonly subject: string } & object): Promise<unknown> {
+    if (natsMsg.reply !== undefined && FORBIDDEN_REPLY.test(natsMsg.reply)) {
+      this.logger.warn(`dropped a request on ${natsMsg.subject}: its reply subject ${natsMsg.reply} is one sched reads, not an inbox`);
+      return undefined;
+    }
+    return super.handleMessage(channel, natsMsg as never);
+  }
+
   override async handleStatusUpdates(client: { status(): AsyncIterable<NatsStatusEvent> }): Promise<void> {
     for await (const status of client.status()) {
       switch (status.type) {
