@@ -16,6 +16,14 @@ describe('queryPayload', () => {
     expect(queryPayload({ types: ['TaskDue', 'TaskFailed,TaskSkipped'] }, { lists: ['types'] })).toEqual({ types: ['TaskDue', 'TaskFailed', 'TaskSkipped'] });
     expect(queryPayload({ tag: '', state: undefined })).toEqual({});
   });
+
+  it('reads flags: true and false as booleans, a flag given bare as set, anything else left for the schema', () => {
+    const flags = { flags: ['cancelPending'] };
+    expect(queryPayload({ cancelPending: 'true' }, flags)).toEqual({ cancelPending: true });
+    expect(queryPayload({ cancelPending: 'false' }, flags)).toEqual({ cancelPending: false });
+    expect(queryPayload({ cancelPending: '' }, flags)).toEqual({ cancelPending: true });
+    expect(queryPayload({ cancelPending: 'yes' }, flags)).toEqual({ cancelPending: 'yes' });
+  });
 });
 
 describe('bodyWith', () => {

@@ -10,7 +10,8 @@ type QueryValue = string | string[] | undefined;
 
 /**
  * A query string as a payload: `numeric` fields become numbers when they look like one (otherwise they stay text and
- * the schema names the field), `flags` become booleans when `true` or `false`, `lists` accept `a,b` or repeated keys.
+ * the schema names the field), `flags` become booleans when `true` or `false` (and true when given bare), `lists`
+ * accept `a,b` or repeated keys.
  * Empty values are left out.
  */
 export function queryPayload(
@@ -19,6 +20,11 @@ export function queryPayload(
 ): Record<string, unknown> {
   const payload: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(query as Record<string, QueryValue>)) {
+    // A flag given without a value (`?cancelPending`) is set, as in HTML: dropping it would delete and cancel nothing.
+    if (raw === '' && options.flags?.includes(key)) {
+      payload[key] = true;
+      continue;
+    }
     if (raw === undefined || raw === '') continue;
     if (options.lists?.includes(key)) {
       payload[key] = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(',')).filter(Boolean);
