@@ -45,7 +45,7 @@ function planned(
   const occurrences: Occurrence[] = plan.fires.map((fire) => ({
     ...base(fire.nominalMs),
     late: {
-      lateByMs: Math.max(0, nowMs - fire.nominalMs),
+      lateByMs: fire.lateByMs,
       ...(fire.coalesced
         ? { coalesced: { count: fire.coalesced.count, from: isoTime(fire.coalesced.fromMs), to: isoTime(fire.coalesced.toMs) } }
         : {}),

@@ -1,5 +1,6 @@
 import type { ScheduleSpec } from '@sched/contracts';
 import { MAX_CATCHUP_FIRES, planCatchUp } from './misfire';
+import { fireInstant } from './schedule.jitter';
 
 const everySecond: ScheduleSpec[] = [{ type: 'interval', everyMs: 1000, offsetMs: 0 }];
 const since = 10_000; // the last instant handled before the outage
@@ -72,5 +73,14 @@ describe('planCatchUp (misfire policies)', () => {
     const plan = planCatchUp('t', everySecond, { policy: 'fire-all', catchupWindowMs: 6_000 }, since, now, 0, 20_500);
     expect(plan.fires).toEqual([{ nominalMs: 15_000, lateByMs: 5_500 }]);
     expect(plan.skip).toEqual({ nominalMs: 14_000, count: 4, fromMs: 11_000, toMs: 14_000 });
+  });
+
+  it('measures the window and lateness from when an occurrence should have fired, its jitter included', () => {
+    const jittered: ScheduleSpec[] = [{ type: 'interval', everyMs: 100_000, offsetMs: 0, jitterMs: 9_000 }];
+    const taskId = Array.from({ length: 200 }, (_, i) => `task-${i}`).find((id) => fireInstant(id, jittered[0], 100_000) >= 107_000)!;
+    const fired = fireInstant(taskId, jittered[0], 100_000);
+    // Nominally 20 s ago at 120 s, past a 14 s window; it should have fired 13 s ago or less: within it.
+    const plan = planCatchUp(taskId, jittered, { policy: 'fire-all', catchupWindowMs: 14_000 }, 101_000, 115_000, 0, 120_000);
+    expect(plan).toEqual({ fires: [{ nominalMs: 100_000, lateByMs: 120_000 - fired }] });
   });
 });

@@ -28,8 +28,8 @@ export interface CatchUpPlan {
  * What to do with the occurrences of one task that fell due in (sinceMs, untilMs] while nobody fired them.
  * "Fell due" uses the fire instant (nominal + deterministic jitter), exactly like the timer (fire-order.ts). A schedule
  * with maxFires misses only the fires it had left: they are counted from `schedulesSetAtMs`, when the schedules were
- * set, as the timer counts them. The catch-up window and lateness are measured from `nowMs` (default `untilMs`): the
- * timer plans up to a little before now and fires the rest normally. Pure: the caller appends TaskDue (late) for
+ * set, as the timer counts them. The catch-up window and lateness are measured from each one's fire instant to `nowMs`
+ * (default `untilMs`): the timer plans up to a little before now and fires the rest normally. Pure: the caller appends TaskDue (late) for
  * each fire and TaskDue + TaskSkipped for the skip.
  */
 export function planCatchUp(
@@ -43,14 +43,19 @@ export function planCatchUp(
 ): CatchUpPlan {
   const { policy, catchupWindowMs } = misfire ?? DEFAULT_MISFIRE;
   const missed: number[] = [];
+  const fireAt = new Map<number, number>();
   for (const { occurrence, fireAtMs } of firingsFrom(taskId, specs, schedulesSetAtMs, sinceMs)) {
     if (occurrence.atMs > untilMs) break;
-    if (fireAtMs > sinceMs && fireAtMs <= untilMs) missed.push(occurrence.atMs);
+    if (fireAtMs > sinceMs && fireAtMs <= untilMs) {
+      missed.push(occurrence.atMs);
+      fireAt.set(occurrence.atMs, fireAtMs);
+    }
   }
   if (missed.length === 0) return { fires: [] };
 
-  const within = missed.filter((nominalMs) => nowMs - nominalMs <= catchupWindowMs);
-  const late = (nominalMs: number): number => Math.max(0, nowMs - nominalMs);
+  // How late and whether within the window, by when it should have fired (its jitter included), not its nominal instant.
+  const late = (nominalMs: number): number => Math.max(0, nowMs - (fireAt.get(nominalMs) ?? nominalMs));
+  const within = missed.filter((nominalMs) => late(nominalMs) <= catchupWindowMs);
   const skipOf = (skipped: readonly number[]): CatchUpSkip | undefined =>
     skipped.length === 0
       ? undefined
@@ -62,7 +67,7 @@ export function planCatchUp(
     case 'fire-once': {
       if (within.length === 0) return { fires: [], skip: skipOf(missed) };
       const latest = within[within.length - 1];
-      const expired = missed.filter((nominalMs) => nowMs - nominalMs > catchupWindowMs);
+      const expired = missed.filter((nominalMs) => late(nominalMs) > catchupWindowMs);
       return {
         fires: [
           {
