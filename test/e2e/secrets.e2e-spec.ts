@@ -63,6 +63,20 @@ describe('secrets in task configs (e2e)', () => {
     expect(await everyEventText()).not.toContain(token);
   });
 
+  it('a secret cut in two by the tail of stderr kept in the error is masked all the same', async () => {
+    // 495 characters after it: the last 500 of stderr begin inside the secret (its last 5 characters).
+    const taskId = await createTask(system, {
+      name: 'cut secret',
+      executor: 'command',
+      config: { argv: ['/bin/sh', '-c', 'printf %s "$TOKEN" >&2; printf "%0495d" 0 >&2; exit 1'], env: { TOKEN: '${secret:E2E_TOKEN}' } },
+      maxRetries: 0,
+    });
+    const failed = (await waitForEnd(system.store, await trigger(system, taskId))).at(-1)!;
+    const message = (failed.data as { error: { message: string } }).error.message;
+    expect(message).toMatch(/: …\*\*\*0{495}$/);
+    expect(await everyEventText()).not.toContain(`…${token.slice(-5)}`);
+  });
+
   it('a secret this executor does not have fails the attempt for good, naming it and where it is looked for', async () => {
     const taskId = await createTask(system, { name: 'needs a missing secret', executor: 'command', config: { argv: ['echo', '${secret:NOT_SET_ANYWHERE}'] }, maxRetries: 3 });
     const events = await waitForEnd(system.store, await trigger(system, taskId));

@@ -48,4 +48,14 @@ describe('secrets in configs', () => {
     expect(masker(['abc', 'abcdef'])('xabcdefx abc')).toBe(`x${MASK}x ${MASK}`);
     expect(masker(['', 'x'])('xyz')).toBe(`${MASK}yz`);
   });
+
+  it('masks a piece of a secret that a cut left beside its ellipsis', () => {
+    const mask = masker(['p@ss w0rd!']);
+    // A stderr tail that began inside the secret, and an HTTP excerpt that ended inside it.
+    expect(mask('sh exited with code 1: …w0rd!BBB')).toBe(`sh exited with code 1: …${MASK}BBB`);
+    expect(mask('HTTP 400 Bad Request: header p@ss w…')).toBe(`HTTP 400 Bad Request: header ${MASK}…`);
+    expect(mask('… (12 more characters) and ss w0rd! elsewhere')).toBe('… (12 more characters) and ss w0rd! elsewhere');
+    // Shorter pieces, and pieces away from a cut, say too little to be taken for it.
+    expect(mask('…rd! and p@ss w0 in the middle')).toBe('…rd! and p@ss w0 in the middle');
+  });
 });

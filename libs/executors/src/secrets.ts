@@ -42,12 +42,36 @@ export function resolveSecrets(config: unknown, lookup: SecretLookup): ResolvedS
   return { ok: true, config: substitute(config, values), mask: masker([...values.values()]) };
 }
 
-/** Replaces each of `secrets` (longest first, so one inside another is masked whole) wherever it appears in strings. */
+/** The shortest piece of a secret masked where a text was cut (below it, a cut piece says too little to hide). */
+const MIN_CUT_PIECE = 4;
+/** Where sched cuts a long text (an error's stderr tail, an HTTP body excerpt, a capped message): an ellipsis. */
+const CUT = '…';
+
+/**
+ * Replaces each of `secrets` (longest first, so one inside another is masked whole) wherever it appears in strings;
+ * and a piece of one that a cut left beside its ellipsis (a secret straddling the 500th character of a
+ * stderr tail, say: masking runs after the executor cut it, and the whole secret is no longer there to find).
+ */
 export function masker(secrets: readonly string[]): <T>(value: T) => T {
   const ordered = [...new Set(secrets.filter((secret) => secret.length > 0))].sort((a, b) => b.length - a.length);
   if (ordered.length === 0) return identity;
-  const maskText = (text: string): string => ordered.reduce((masked, secret) => masked.split(secret).join(MASK), text);
+  const maskText = (text: string): string => maskCutPieces(ordered.reduce((masked, secret) => masked.split(secret).join(MASK), text), ordered);
   return <T>(value: T): T => mapStrings(value, maskText) as T;
+}
+
+/** A secret's tail just after an ellipsis, or its head just before one, masked. */
+function maskCutPieces(text: string, secrets: readonly string[]): string {
+  // Every cut sched makes leaves an ellipsis where it cut; a text's own edges are no cut (`token=…` is no secret's tail).
+  if (!text.includes(CUT)) return text;
+  let masked = text;
+  for (const secret of secrets) {
+    for (let length = secret.length - 1; length >= MIN_CUT_PIECE; length--) {
+      const head = secret.slice(0, length);
+      const tail = secret.slice(secret.length - length);
+      masked = masked.split(`${head}${CUT}`).join(`${MASK}${CUT}`).split(`${CUT}${tail}`).join(`${CUT}${MASK}`);
+    }
+  }
+  return masked;
 }
 
 /** The config with its references replaced by `values`, and escaped ones ($${secret:NAME}) by the text they stand for. */
