@@ -40,6 +40,11 @@ export interface JetStreamEventStoreOptions {
   readonly sharedTail?: Partial<SharedTailOptions>;
   /** Told of each message on `es.>` that is not an event commit, as reads of the whole log pass over it (default: stderr). */
   readonly onForeignMessage?: ForeignMessageHandler;
+  /**
+   * Whether reads of the whole log leave out events that break their contract (default true: the services, which
+   * would fail on them for good). An export passes false: a backup copies the log as it is.
+   */
+  readonly checkEventContracts?: boolean;
 }
 
 /** Where a stream ends: the revision of its last event and the stream sequence of the commit holding it. */
@@ -90,11 +95,12 @@ export class JetStreamEventStore implements EventStore {
     this.streamName = options.streamName ?? DEFAULT_STREAM_NAME;
     this.calls = new ResilientCalls(nc, options.operationDeadlineMs);
     const onForeign = options.onForeignMessage ?? reportOncePerMessage((text) => console.error(`event store: ${text}`));
-    this.reader = new LogReader(js, jsm, this.calls, this.streamName, log.direct, onForeign);
+    const checkContracts = options.checkEventContracts ?? true;
+    this.reader = new LogReader(js, jsm, this.calls, this.streamName, log.direct, onForeign, checkContracts);
     this.tips = new LruCache(options.versionCacheSize ?? 100_000);
     // Catching up is a bounded read: that one does use the filter on the server.
     const catchUp = (after: number, headSeq: number, filter: EventFilter | undefined) => this.reader.readRange(after, headSeq, filter);
-    this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, onForeign, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail });
+    this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, onForeign, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail }, checkContracts);
   }
 
   async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {

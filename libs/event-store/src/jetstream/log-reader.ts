@@ -35,6 +35,7 @@ export class LogReader {
     /** The log serves direct gets (allow_direct): cheaper than the API's get, same answers on one replica. */
     private readonly direct = false,
     private readonly onForeign: ForeignMessageHandler = () => undefined,
+    private readonly checkContracts = true,
   ) {}
 
   /** The last commit of one event stream (by subject), or undefined when the stream does not exist. */
@@ -122,7 +123,7 @@ export class LogReader {
   }
 
   private matching(message: JsMsg, after: number, filter: EventFilter | undefined): RecordedEvent[] {
-    const events = logMessageEvents(message, this.onForeign);
+    const events = logMessageEvents(message, this.onForeign, this.checkContracts);
     return events.filter((event) => event.position > after && matchesFilter(event, filter));
   }
 

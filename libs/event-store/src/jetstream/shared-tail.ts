@@ -103,6 +103,7 @@ export class SharedTail {
     private readonly catchUp: CatchUpReader,
     private readonly onForeign: ForeignMessageHandler,
     private readonly options: SharedTailOptions = DEFAULT_SHARED_TAIL_OPTIONS,
+    private readonly checkContracts = true,
   ) {
     this.coverage = new TailCoverage(options.coveredStreams);
   }
@@ -191,7 +192,7 @@ export class SharedTail {
     try {
       for await (const message of orderedMessages(this.js, this.calls, reader)) {
         if (signal.aborted) return;
-        const commit = { seq: message.seq, events: logMessageEvents(message, this.onForeign) };
+        const commit = { seq: message.seq, events: logMessageEvents(message, this.onForeign, this.checkContracts) };
         this.nextSeq = message.seq + 1;
         if (commit.events.length > 0) this.coverage.saw(commit.events[0].streamId, commit.seq, message.info.timestampNanos / 1e6);
         this.buffer.push(commit);
