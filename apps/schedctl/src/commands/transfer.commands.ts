@@ -27,7 +27,11 @@ async function openStore(ctx: CliContext, flags: StoreFlags): Promise<{ store: E
   }
   if (flags.store !== 'jetstream') throw new UsageError(`--store must be jetstream or kurrentdb, got "${flags.store}"`);
   const nc = await connectNats(ctx.natsUrl(), 'schedctl-transfer', ctx.natsAuth());
-  const store = await createJetStreamEventStore(nc);
+  // A backup copies the log as it is: events that break their contract too (the services pass over them).
+  const store = await createJetStreamEventStore(nc, { checkEventContracts: false }).catch(async (error: unknown) => {
+    await nc.close(); // a refusal (a user without JetStream rights) must not leave the command hanging on its connection
+    throw error;
+  });
   return {
     store,
     nc,
@@ -68,9 +72,10 @@ export function transferCommands(ctx: CliContext): Command[] {
     .description('write the whole event log as NDJSON (ids, metadata and order preserved)')
     .option('--out <file>', 'write here instead of stdout')
     .action(async (flags: StoreFlags & { out?: string }) => {
-      const output = flags.out === undefined ? undefined : openOutput(flags.out);
+      // The store first: a refusal must not have emptied the file named by --out.
       const { store, close } = await openStore(ctx, flags);
       try {
+        const output = flags.out === undefined ? undefined : openOutput(flags.out);
         const summary = await exportHistory(store, output?.out ?? process.stdout);
         if (output) await output.finish();
         if (flags.out) ctx.print(summary, () => fields({ exported: summary.events, 'last position': summary.lastPosition, file: flags.out }));
