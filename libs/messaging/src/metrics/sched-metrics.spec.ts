@@ -62,6 +62,18 @@ describe('SchedMetrics', () => {
     expect(valueOf(body, 'sched_projection_position')).toBe(7000);
   });
 
+  it('answers a scrape in about 2 s when a source hangs (NATS down), the unknown values left out or NaN', async () => {
+    const metrics = new SchedMetrics({ defaultMetrics: false });
+    const never = new Promise<never>(() => undefined);
+    metrics.watchWorkQueue(() => never);
+    metrics.watchProjection(() => never);
+    const started = Date.now();
+    const body = (await metrics.exposition()).body;
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(valueOf(body, 'sched_work_queue_depth{state="pending"}')).toBeUndefined();
+    expect(valueOf(body, 'sched_projection_lag_seconds')).toBeNaN();
+  });
+
   it('keeps one registry per instance: two systems in one process do not mix', async () => {
     const a = new SchedMetrics();
     const b = new SchedMetrics();

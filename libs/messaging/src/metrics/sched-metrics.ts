@@ -40,6 +40,20 @@ export type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 const DEFAULT_METRIC_PREFIXES = ['sched_process_', 'sched_nodejs_'];
 
 /**
+ * How long a gauge may wait on NATS in a scrape. Past it the value is unknown (left out, or NaN): with NATS down its
+ * reads retried for ~20 s, past Prometheus's 10 s scrape timeout, and every metric was lost in the outage.
+ */
+const GAUGE_READ_MS = 2_000;
+
+/** The value of a gauge's read, or undefined when it fails or takes longer than GAUGE_READ_MS. */
+function withinScrape<T>(read: Promise<T> | undefined): Promise<T | undefined> {
+  if (!read) return Promise.resolve(undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), GAUGE_READ_MS)));
+  return Promise.race([read.catch(() => undefined), late]).finally(() => clearTimeout(timer));
+}
+
+/**
  * The Prometheus metrics of one process, in a registry of its own (two systems in one test process do not mix).
  * Each service feeds what it sees: the timer its fires and their lateness, the executor attempt outcomes and
  * durations, the relay the work queue, the projector its lag. Gauges that are cheaper to read than to track
@@ -108,7 +122,7 @@ export class SchedMetrics {
       labelNames: ['state'] as const,
       registers: [this.registry],
       async collect() {
-        const depth = await metrics.queueDepthSource?.().catch(() => undefined);
+        const depth = await withinScrape(metrics.queueDepthSource?.());
         // Unknown is left out rather than reported as an empty queue.
         if (!depth) return this.reset();
         this.set({ state: 'pending' }, depth.pending);
@@ -140,7 +154,7 @@ export class SchedMetrics {
   private readProjectionLag(): Promise<ProjectionLag | undefined> {
     const now = Date.now();
     if (!this.lagRead || now - this.lagRead.atMs > LAG_READ_REUSE_MS) {
-      this.lagRead = { atMs: now, value: this.projectionLagSource?.().catch(() => undefined) ?? Promise.resolve(undefined) };
+      this.lagRead = { atMs: now, value: withinScrape(this.projectionLagSource?.()) };
     }
     return this.lagRead.value;
   }
