@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { jetstream, type Consumer, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { concurrencyLimitOf } from '@sched/contracts';
 import type { KnownExecutionState } from '@sched/domain';
@@ -29,6 +29,7 @@ import { listenForControlRequests } from './control-listener';
 import { EarlyStarts } from './early-starts';
 import { ExecutionActor } from './execution-actor';
 import { onTaskBusy } from './limits/overlap';
+import { ReopeningConsumer } from './reopening-consumer';
 import { jitteredExpiry, pullBatch } from './pull-batch';
 import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
@@ -105,9 +106,17 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     await ensureWorkQueue(this.nc);
     const js = jetstream(this.nc);
     const malformed = (msg: JsMsg): void => this.logger.error(`dropping malformed work item ${msg.subject}#${msg.seq}`);
-    this.loops.push(this.pullLoop(await js.consumers.get(WORK_STREAM, WORK_CONSUMER), 'queue', (msg) => workFromQueue(msg, malformed)));
+    const queue = await ReopeningConsumer.start(async () => {
+      await ensureWorkQueue(this.nc);
+      return js.consumers.get(WORK_STREAM, WORK_CONSUMER);
+    });
+    this.loops.push(this.pullLoop(queue, 'queue', (msg) => workFromQueue(msg, malformed)));
     if (await openLogDispatch(this.nc, this.config)) {
-      this.loops.push(this.pullLoop(await js.consumers.get(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER), 'log', (msg) => workFromLog(msg, malformed)));
+      const log = await ReopeningConsumer.start(async (afterSeq) => {
+        await openLogDispatch(this.nc, this.config, afterSeq);
+        return js.consumers.get(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER);
+      });
+      this.loops.push(this.pullLoop(log, 'log', (msg) => workFromLog(msg, malformed)));
     }
   }
 
@@ -156,23 +165,29 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
    * Pulls at most as many messages as there are free slots; the two sources' loops share the slots, so an item that
    * finds none left (the other loop took it meanwhile) goes back for a moment rather than run over the limit.
    */
-  private async pullLoop(consumer: Consumer, source: WorkSource, toWork: (msg: JsMsg) => Work | undefined): Promise<void> {
+  private async pullLoop(source: ReopeningConsumer, kind: WorkSource, toWork: (msg: JsMsg) => Work | undefined): Promise<void> {
     while (!this.stopping) {
       const free = await this.slots.whenFree();
       if (this.stopping) break;
       try {
-        await pullBatch(consumer, free, (msg) => {
+        await source.noteFloor();
+        await pullBatch(source.consumer, free, (msg) => {
           const work = toWork(msg); // what is no work (a later commit passed over) is settled here, stopping or not
           if (work === undefined) return;
           // Shutdown began while this pull was open: start nothing more (its appends would race the connection's
           // close once the running attempts drained); the server delivers it again, to another executor.
           if (this.stopping) return void msg.nak();
-          this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg, source), (delayMs) => msg.nak(delayMs));
+          this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg, kind), (delayMs) => msg.nak(delayMs));
         }, jitteredExpiry(this.config.executorPullWaitMs));
       } catch (error) {
         if (this.stopping) break;
-        // Disconnected or the server restarted: the consumer is durable, so just pull again shortly.
+        // Disconnected or the server restarted: the consumer is durable, so just pull again shortly; unless it was
+        // deleted, which no wait mends: then it is made again, from the last ack floor seen.
         this.logger.warn(`fetch failed: ${String(error)}`);
+        if (await source.reopenIfDeleted().catch(() => false)) {
+          this.logger.warn(`the ${kind} consumer was deleted: made again, delivering what may not have been done`);
+          continue;
+        }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }

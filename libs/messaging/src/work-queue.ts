@@ -96,7 +96,7 @@ export async function ensureWorkQueue(
  * write); the work queue keeps the retries (durable retry timers) and, on other stores, every attempt. Where log
  * dispatch starts, or undefined when it does not apply. Called by the relay and the executors at start.
  */
-export async function openLogDispatch(nc: NatsConnection, config: Pick<SchedConfig, 'eventStore'>): Promise<LogDispatch | undefined> {
+export async function openLogDispatch(nc: NatsConnection, config: Pick<SchedConfig, 'eventStore'>, resumeAfterSeq?: number): Promise<LogDispatch | undefined> {
   if (config.eventStore !== 'jetstream') return undefined;
-  return ensureLogDispatch(await jetstreamManager(nc), DEFAULT_STREAM_NAME, WORK_ACK_WAIT_MS);
+  return ensureLogDispatch(await jetstreamManager(nc), DEFAULT_STREAM_NAME, WORK_ACK_WAIT_MS, resumeAfterSeq);
 }

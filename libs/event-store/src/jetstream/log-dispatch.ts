@@ -29,10 +29,12 @@ const startOf = (config: Partial<ConsumerConfig>): LogDispatch => ({ startSeq: c
  * the consumer existed is still the relay's to enqueue (it may not have got to it yet), nothing after it is, so no
  * first attempt is dispatched twice or not at all.
  */
-export async function ensureLogDispatch(jsm: JetStreamManager, streamName: string, ackWaitMs: number): Promise<LogDispatch> {
+export async function ensureLogDispatch(jsm: JetStreamManager, streamName: string, ackWaitMs: number, resumeAfterSeq?: number): Promise<LogDispatch> {
   const existing = await consumerInfo(jsm, streamName);
   if (existing) return existing;
-  const lastSeq = (await jsm.streams.info(streamName)).state.last_seq;
+  // Made again after it was deleted: from the last ack floor seen, so no TaskDue committed meanwhile goes undelivered
+  // (what was done already is delivered again and passed over: its stream says it started).
+  const lastSeq = resumeAfterSeq ?? (await jsm.streams.info(streamName)).state.last_seq;
   try {
     const created = await jsm.consumers.add(streamName, {
       durable_name: LOG_DISPATCH_CONSUMER,

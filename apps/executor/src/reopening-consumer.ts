@@ -1,0 +1,48 @@
+import { JetStreamApiError, type Consumer } from '@nats-io/jetstream';
+
+const CONSUMER_NOT_FOUND = 10014;
+/** How often the consumer's ack floor is noted while it pulls: where a remade one starts again. */
+const FLOOR_EVERY_MS = 5_000;
+
+/**
+ * A durable consumer an executor pulls from, made again when it is found deleted (an operator's mistake, or a
+ * credential misused: the executor role may call the JetStream API). Before, the executor logged "consumer deleted"
+ * and missed heartbeats forever, and what was committed meanwhile was never dispatched. `open(afterSeq)` makes (or
+ * finds) it; `afterSeq` is the last ack floor seen, so the new one delivers again what may not have been done.
+ */
+export class ReopeningConsumer {
+  private ackFloor: number | undefined;
+  private notedAtMs = 0;
+
+  private constructor(
+    private current: Consumer,
+    private readonly open: (afterSeq: number | undefined) => Promise<Consumer>,
+  ) {}
+
+  static async start(open: (afterSeq: number | undefined) => Promise<Consumer>): Promise<ReopeningConsumer> {
+    return new ReopeningConsumer(await open(undefined), open);
+  }
+
+  get consumer(): Consumer {
+    return this.current;
+  }
+
+  /** Notes the ack floor now and then (one info request every few seconds). */
+  async noteFloor(nowMs = Date.now()): Promise<void> {
+    if (nowMs - this.notedAtMs < FLOOR_EVERY_MS) return;
+    this.notedAtMs = nowMs;
+    const info = await this.current.info(false).catch(() => undefined);
+    if (info) this.ackFloor = info.ack_floor.stream_seq;
+  }
+
+  /** After a failed pull: true when the consumer was gone and is made again (the caller pulls from it at once). */
+  async reopenIfDeleted(): Promise<boolean> {
+    const missing = await this.current.info(false).then(
+      () => false,
+      (error: unknown) => error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND,
+    );
+    if (!missing) return false;
+    this.current = await this.open(this.ackFloor);
+    return true;
+  }
+}
