@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CRON_NICKNAMES, cronExpressionIssue, normalizeCronExpression, timezoneIssue } from './cron-expression';
+import { CRON_NICKNAMES, cronExpressionIssue, normalizeCronExpression, shortestCronGapMs, timezoneIssue } from './cron-expression';
 import { formatDurationMs, parseDurationMs } from './duration';
 import { normalizeExclusions, scheduleExclusionsInputSchema, scheduleExclusionsSchema, type ScheduleExclusionInput } from './schedule-exclusions';
 
@@ -189,6 +189,12 @@ export const cronScheduleInputSchema = z
     }
     const common = commonOutput(input, ctx, timezone);
     if (!common) return z.NEVER;
+    // As for an interval: a jitter longer than the period would let a later fire come first (see shortestCronGapMs).
+    const gapMs = common.jitterMs === undefined ? undefined : shortestCronGapMs(expression, timezone, Date.now());
+    if (common.jitterMs !== undefined && gapMs !== undefined && common.jitterMs > gapMs) {
+      ctx.addIssue({ code: 'custom', path: ['jitterMs'], message: `jitterMs must not exceed the shortest time between the expression's fires (${formatDurationMs(gapMs)})` });
+      return z.NEVER;
+    }
     return { type: 'cron', expression, timezone, ...common };
   });
 

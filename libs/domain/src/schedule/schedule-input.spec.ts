@@ -75,6 +75,10 @@ describe('schedule input → stored spec', () => {
     expect(issues({ type: 'interval', every: '30s', ...window })).toEqual(['endAt: endAt must be after startAt']);
     expect(issues({ type: 'interval', every: '2h', jitterMs: '2h' })).toEqual(['jitterMs: jitterMs must be at most 1h']);
     expect(issues({ type: 'interval', every: '30s', jitterMs: '1m' })).toEqual(['jitterMs: jitterMs must not exceed every']);
+    // A cron schedule's period is the shortest time between its fires.
+    expect(issues({ type: 'cron', expression: '* * * * * *', jitterMs: '2s' })).toEqual(["jitterMs: jitterMs must not exceed the shortest time between the expression's fires (1s)"]);
+    expect(issues({ type: 'cron', expression: '*/5 * * * * *', jitterMs: '5s' })).toEqual([]);
+    expect(issues({ type: 'cron', expression: '0 9 * * MON-FRI', timezone: 'Europe/Berlin', jitterMs: '1h' })).toEqual([]);
     expect(issues({ type: 'interval', every: '30s', jitterMs: 'soon' })[0]).toMatch(/^jitterMs: jitterMs must be a duration/);
     expect(issues({ type: 'interval', every: '30s', maxFires: 0 })).toHaveLength(1);
     expect(issues({ type: 'once', at: '2030-01-01T00:00:00Z', endAt: '2029-01-01T00:00:00Z' })).toEqual([
