@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER } from '@sched/event-store';
 import { createTask, trigger, typesOf, waitForEnd } from '../support/executions';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 /**
  * The durable consumer executors take first attempts from, deleted while the system runs (an operator's mistake, or
@@ -9,16 +9,10 @@ import { startTestSystem, type TestSystem } from '../support/system';
  * meanwhile still runs. Before, it logged "consumer deleted" forever and those executions stayed due.
  */
 describe('the log dispatch consumer deleted while running (e2e)', () => {
-  let system: TestSystem;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-  });
-  afterAll(async () => {
-    await system?.close();
-  });
+  const context = useSystem();
 
   it('executions triggered after the delete still run, and so do later ones', async () => {
+    const { system } = context;
     const taskId = await createTask(system, { name: 'after the delete', executor: 'noop' });
     expect(typesOf(await waitForEnd(system.store, await trigger(system, taskId))).at(-1)).toBe('TaskSucceeded');
     const jsm = await jetstreamManager(system.nc);

@@ -68,6 +68,18 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
 
 export { waitFor } from './wait-for';
 
+/** The whole system, started before the tests of the calling `describe` and closed after. */
+export function useSystem(env: NodeJS.ProcessEnv = {}): { readonly system: TestSystem } {
+  const context = {} as { system: TestSystem };
+  beforeAll(async () => {
+    context.system = await startTestSystem(env);
+  });
+  afterAll(async () => {
+    await context.system?.close();
+  });
+  return context;
+}
+
 /** The whole system and a typed client on it, started before the tests of the calling `describe` and closed after. */
 export function useSystemWithClient(): { readonly system: TestSystem; readonly client: SchedClient } {
   const context = {} as { system: TestSystem; client: SchedClient };
