@@ -1,6 +1,6 @@
 import { Subjects, type ExecutionView, type RecordedEvent } from '@sched/contracts';
 import { createTask, isExecutionEnd, trigger, waitForHistory } from '../support/executions';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 
 const ended = (events: RecordedEvent[]): boolean => events.some(isExecutionEnd);
 const outcome = (events: RecordedEvent[]): string => events.find(isExecutionEnd)?.type ?? 'running';
@@ -100,22 +100,16 @@ describe('overlap policies', () => {
 
   it('cancel-other on a 1 s schedule of a longer job: the newest keeps replacing the running one, it never locks up', async () => {
     const taskId = await createTask(system, { name: 'cancel other every second', executor: 'sleep', config: { duration: '2500ms', steps: 5 }, overlap: 'cancel-other', maxRetries: 0, schedules: [{ type: 'interval', every: '1s' }] });
-    await new Promise((resolve) => setTimeout(resolve, 8_000));
-    expect((await system.request(Subjects.cmd.taskPause, { taskId })).ok).toBe(true);
     // Each fire either replaces the running one or, finding the slot free, runs at once: about every other one starts.
-    expect((await startsOf(taskId)).length).toBeGreaterThanOrEqual(3);
+    // Locked up, none would start after the first.
+    await waitFor(async () => (await startsOf(taskId)).length >= 3, 15_000, 'three starts');
+    expect((await system.request(Subjects.cmd.taskPause, { taskId })).ok).toBe(true);
     await system.request(Subjects.cmd.taskDelete, { taskId, cancelPending: true });
   });
 
   it('buffer-one on a 1 s schedule: retries still get a slot beside the one waiting', async () => {
     const taskId = await createTask(system, { name: 'buffer one with retries', executor: 'command', config: { argv: ['sh', '-c', 'sleep 1; exit 1'] }, overlap: 'buffer-one', maxRetries: 1, retryInterval: '1s', schedules: [{ type: 'interval', every: '1s' }] });
-    const deadline = Date.now() + 15_000;
-    let second: RecordedEvent | undefined;
-    while (!second && Date.now() < deadline) {
-      second = (await startsOf(taskId)).find((event) => (event.data as { attempt: number }).attempt === 2);
-      if (!second) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    expect(second).toBeDefined();
+    await waitFor(async () => (await startsOf(taskId)).find((event) => (event.data as { attempt: number }).attempt === 2), 15_000, 'a second attempt to start');
     await system.request(Subjects.cmd.taskDelete, { taskId, cancelPending: true });
   });
 });
