@@ -1,6 +1,6 @@
 import type { TaskDefinition } from '@sched/contracts';
 import type { KnownTaskState } from '@sched/domain';
-import { catchUpOccurrences } from './catch-up';
+import { catchUpOccurrences, resumedWhileDown } from './catch-up';
 import { skippedIfPaused } from './occurrence-firer';
 import { ScheduledTasks, type ScheduledTask } from './scheduled-tasks';
 import { taskEventAt } from './testing/task-event-at';
@@ -48,5 +48,22 @@ describe('catch-up of a paused task', () => {
     const at = (minutes: number) => ({ scheduledAtMs: minutes * MINUTE }) as Parameters<typeof skippedIfPaused>[1];
     expect(skippedIfPaused(task, at(9)).skipped).toEqual({ reason: 'paused' });
     expect(skippedIfPaused(task, at(10)).skipped).toBeUndefined();
+  });
+
+  it('a task paused and resumed while no timer ran: the misfire policy before the pause, one paused skip for the pause', () => {
+    const tasks = new ScheduledTasks();
+    tasks.apply(taskId, recorded(0, 'TaskCreated', { taskId, definition }, 0));
+    tasks.apply(taskId, recorded(1, 'TaskPaused', { taskId }, 5 * MINUTE));
+    const task = tasks.apply(taskId, recorded(2, 'TaskResumed', { taskId }, 20 * MINUTE)) as ScheduledTask & { state: KnownTaskState };
+    expect([task.pausedAtMs, task.resumedAtMs]).toEqual([5 * MINUTE, 20 * MINUTE]);
+    const occurrences = resumedWhileDown(taskId, task, 2 * MINUTE, task.pausedAtMs!, task.resumedAtMs!, 30 * MINUTE);
+    expect(occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.skipped?.reason ?? 'fire'])).toEqual([
+      [5, 'fire'],
+      [20, 'paused'],
+    ]);
+    expect(occurrences[0].late).toMatchObject({ coalesced: { count: 3 } }); // 3, 4 and 5 (fire-once)
+    expect(occurrences[1].skipped).toMatchObject({ missedCount: 15 }); // 6..20
+    // Paused before the watermark: all of it is the pause's.
+    expect(resumedWhileDown(taskId, task, 10 * MINUTE, task.pausedAtMs!, task.resumedAtMs!, 30 * MINUTE).map((o) => o.skipped?.missedCount)).toEqual([10]);
   });
 });

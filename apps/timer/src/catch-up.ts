@@ -29,6 +29,25 @@ export function catchUpOccurrences(
   return { occurrences, normalFromMs: misfireUntil };
 }
 
+/**
+ * A task resumed at `resumedAtMs` while no timer ran since `sinceMs` (its pause began at `pausedAtMs`, maybe before
+ * `sinceMs`): what fell due before the pause goes through the misfire policy, what fell due in the pause is recorded
+ * as one paused skip, as a running timer would have recorded each. The caller fires the rest from `resumedAtMs` on.
+ */
+export function resumedWhileDown(
+  taskId: string,
+  task: ScheduledTask & { state: KnownTaskState },
+  sinceMs: number,
+  pausedAtMs: number,
+  resumedAtMs: number,
+  nowMs: number,
+): Occurrence[] {
+  const pausedFrom = Math.min(resumedAtMs, Math.max(sinceMs, pausedAtMs));
+  const { misfire } = task.state.definition;
+  const skipAll = { ...(misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const };
+  return [...planned(taskId, task, misfire, sinceMs, pausedFrom, nowMs, 'misfire'), ...planned(taskId, task, skipAll, pausedFrom, resumedAtMs, nowMs, 'paused')];
+}
+
 /** The occurrences of one catch-up plan over (fromMs, toMs]: its late fires, after the skip it records (if any). */
 function planned(
   taskId: string,

@@ -17,6 +17,12 @@ export class ScheduledTask implements KnownTaskState {
   schedulesSetAt = 0;
   /** The end of a pause that lapses by itself (TaskPaused.until). */
   pausedUntilMs?: number;
+  /**
+   * When its last pause began and when it was last resumed: a timer taking its partition over after an outage
+   * records the fires of a pause that began and ended while no timer ran (catch-up.ts, resumedWhileDown).
+   */
+  pausedAtMs?: number;
+  resumedAtMs?: number;
 
   constructor(
     public status: KnownTaskState['status'],
@@ -85,6 +91,8 @@ export class ScheduledTasks {
       current.pausedUntilMs = next.pausedUntilMs;
       if (next.definition !== current.definition) current.definition = forFiring(next.definition);
     }
+    if (event.type === 'TaskPaused') current.pausedAtMs = Date.parse(event.metadata.occurredAt);
+    if (event.type === 'TaskResumed') current.resumedAtMs = Date.parse(event.metadata.occurredAt);
     current.revision = event.revision;
     current.lastEventId = event.id;
     return current;

@@ -4,7 +4,7 @@ import { parseStreamId, upcast, type RecordedEvent, type TaskTriggered } from '@
 import { nextFiring } from '@sched/domain';
 import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
-import { catchUpOccurrences } from './catch-up';
+import { catchUpOccurrences, resumedWhileDown } from './catch-up';
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
 import { fireOccurrence, scheduledOccurrence, skippedIfPaused, type Occurrence } from './occurrence-firer';
 import { ScheduledTasks, isSchedulable } from './scheduled-tasks';
@@ -122,6 +122,11 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     const now = this.clock.now();
     for (const [taskId, task] of this.tasks.inPartition(partition)) {
       if (!isSchedulable(task)) continue;
+      // Resumed since the watermark: its pause, and what came before it, were never recorded (no timer ran).
+      const { pausedAtMs, resumedAtMs } = task;
+      if (watermarkMs !== undefined && resumedAtMs !== undefined && resumedAtMs > watermarkMs && task.state.status === 'active') {
+        for (const occurrence of resumedWhileDown(taskId, task, watermarkMs, pausedAtMs ?? watermarkMs, resumedAtMs, now)) void this.fire(occurrence);
+      }
       // The partition's watermark says what its previous owner fired; a task resumed or created later starts there.
       const since = Math.max(watermarkMs ?? now, task.firedThrough ?? -Infinity);
       const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, since, now);
