@@ -37,4 +37,12 @@ describe('schedctl export without the rights to read the log', () => {
     expect((run as { code: number }).code).not.toBe(0);
     expect(fs.existsSync(file)).toBe(false);
   }, 30_000);
+
+  it('a command the user may not send is UNAUTHORIZED, exit 1 (it was UNAVAILABLE, exit 3: "try again")', async () => {
+    const { user, password } = secure.auth.credentials.client;
+    process.env.NATS_USER = user;
+    process.env.NATS_PASSWORD = password;
+    const run = await runSchedctl(secure.nats.url, ['rebuild']);
+    expect(run).toMatchObject({ code: 1, err: expect.stringMatching(/^error UNAUTHORIZED: sched\.cmd\.projector\.rebuild: this NATS user may not send it \(.*Permissions Violation/) });
+  });
 });

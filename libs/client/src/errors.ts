@@ -1,8 +1,10 @@
+import { PermissionViolationError } from '@nats-io/transport-node';
 import { ErrorCode, type ErrorBody } from '@sched/contracts';
 
 /**
- * Every failure the SDK reports: the server's `{ code, message, details }` as it was sent, or UNAVAILABLE when no
- * service answered (no responders, timeout, connection closed). `subject` says which request failed.
+ * Every failure the SDK reports: the server's `{ code, message, details }` as it was sent, UNAVAILABLE when no
+ * service answered (no responders, timeout, connection closed), or UNAUTHORIZED when the server's permissions
+ * refused the request for this NATS user. `subject` says which request failed.
  */
 export class SchedClientError extends Error {
   constructor(
@@ -21,6 +23,11 @@ export class SchedClientError extends Error {
 
   static unavailable(subject: string, cause: unknown): SchedClientError {
     const reason = cause instanceof Error ? cause.message : String(cause);
+    // Refused by the server's permissions for this user: no retry will get an answer, so it is no outage.
+    const refused = cause instanceof PermissionViolationError || (cause as { cause?: unknown } | undefined)?.cause instanceof PermissionViolationError;
+    if (refused || /Permissions Violation/.test(reason)) {
+      return new SchedClientError(ErrorCode.UNAUTHORIZED, `${subject}: this NATS user may not send it (${reason})`, { reason }, subject);
+    }
     return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: no answer (${reason})`, { reason }, subject);
   }
 

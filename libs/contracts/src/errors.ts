@@ -14,7 +14,7 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
-  /** HTTP only: SCHED_API_TOKEN is set and the request has no (or a wrong) bearer token. */
+  /** HTTP: SCHED_API_TOKEN is set and the bearer token is missing or wrong. The SDK: NATS refused the request for this user. */
   UNAUTHORIZED: 'UNAUTHORIZED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
