@@ -1,8 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
-import type { INestApplication } from '@nestjs/common';
 import { SchedClient } from '@sched/client';
 import { Subjects, type AuditReport } from '@sched/contracts';
-import { startStandalone } from '../../apps/standalone/src/standalone';
 import { createTask, trigger, typesOf, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -14,7 +12,6 @@ import { startTestSystem, type TestSystem } from '../support/system';
 describe('messages on the log that are no event commits (e2e)', () => {
   let system: TestSystem;
   let client: SchedClient;
-  let restarted: INestApplication | undefined;
 
   beforeAll(async () => {
     system = await startTestSystem();
@@ -22,7 +19,6 @@ describe('messages on the log that are no event commits (e2e)', () => {
   });
   afterAll(async () => {
     await client?.close();
-    await restarted?.close();
     await system?.close();
   });
 
@@ -67,7 +63,7 @@ describe('messages on the log that are no event commits (e2e)', () => {
     // A stray message as the log's last one: a restart reads past it, and the head is the last event.
     await js.publish('es.execution.last-word', 'garbage at the head');
     await system.closeApp();
-    restarted = await startStandalone(system.config, { shutdownHooks: false, logger: false });
+    await system.startAppAgain();
     await runsToSuccess(taskId);
     const after = await client.headPosition();
     expect(after).toBeGreaterThan(head);

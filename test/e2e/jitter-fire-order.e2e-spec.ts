@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import { Subjects, scheduledExecutionId, toTaskStreamId, type NextFiresResult, type ScheduleSpec } from '@sched/contracts';
 import { nextFirings, type Firing } from '@sched/domain';
-import { startStandalone } from '../../apps/standalone/src/standalone';
 import { historyOf, typesOf, waitForHistory } from '../support/executions';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { useSystem } from '../support/system';
 
 const sleepUntil = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms - Date.now())));
 
@@ -14,19 +12,10 @@ const sleepUntil = (ms: number): Promise<void> => new Promise((resolve) => setTi
  * start from "now" in nominal instants and lose it), and a task's fires come in the order they fire.
  */
 describe('jittered occurrences (e2e)', () => {
-  let system: TestSystem;
-  let restarted: INestApplication | undefined;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-  });
-  afterAll(async () => {
-    await restarted?.close();
-    await system?.close();
-  });
+  const context = useSystem();
 
   const ok = async <T>(subject: string, payload: unknown): Promise<T> => {
-    const reply = await system.request<T>(subject, payload);
+    const reply = await context.system.request<T>(subject, payload);
     if (!reply.ok) throw new Error(`${subject}: ${JSON.stringify(reply.error)}`);
     return reply.result;
   };
@@ -43,7 +32,7 @@ describe('jittered occurrences (e2e)', () => {
 
   const ranOnce = async (taskId: string, target: Firing): Promise<void> => {
     const executionId = scheduledExecutionId(taskId, target.occurrence.atMs);
-    const events = await waitForHistory(system.store, executionId, (history) => history.some((event) => event.type === 'TaskSucceeded'), 15_000, `${executionId} to run`);
+    const events = await waitForHistory(context.system.store, executionId, (history) => history.some((event) => event.type === 'TaskSucceeded'), 15_000, `${executionId} to run`);
     expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
     expect(Date.parse((events[0].data as { notBefore?: string }).notBefore ?? '')).toBe(target.fireAtMs);
   };
@@ -57,7 +46,7 @@ describe('jittered occurrences (e2e)', () => {
     ];
     const schedules = [{ type: 'interval', every: '4s', jitterMs: 3900 }, { type: 'interval', every: '4s', offset: '2s' }];
     await ok(Subjects.cmd.taskCreate, { taskId, name: taskId, executor: 'noop', schedules });
-    const [created] = await system.store.read(toTaskStreamId(taskId));
+    const [created] = await context.system.store.read(toTaskStreamId(taskId));
     const after = Date.now() + 60_000;
     const next = await ok<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 40, after: new Date(after).toISOString() });
     const fireAts = next.fires.map((fire) => Date.parse(fire.fireAt));
@@ -73,8 +62,8 @@ describe('jittered occurrences (e2e)', () => {
   it('an occurrence past its nominal instant but not yet fired is fired after a restart', async () => {
     const { taskId, target } = await jitteredTask(1200);
     await sleepUntil(target.occurrence.atMs + 200);
-    await system.closeApp();
-    restarted = await startStandalone(system.config, { shutdownHooks: false, logger: false });
+    await context.system.closeApp();
+    await context.system.startAppAgain();
     await ranOnce(taskId, target);
     await ok(Subjects.cmd.taskDelete, { taskId });
   });
@@ -85,7 +74,7 @@ describe('jittered occurrences (e2e)', () => {
     await sleepUntil(target.occurrence.atMs + 200);
     await ok(Subjects.cmd.taskResume, { taskId });
     await ranOnce(taskId, target);
-    expect(typesOf(await historyOf(system.store, scheduledExecutionId(taskId, target.occurrence.atMs)))).not.toContain('TaskSkipped');
+    expect(typesOf(await historyOf(context.system.store, scheduledExecutionId(taskId, target.occurrence.atMs)))).not.toContain('TaskSkipped');
     await ok(Subjects.cmd.taskDelete, { taskId });
   });
 });

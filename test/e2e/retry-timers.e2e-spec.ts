@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Subjects, type ExecutionView, type RecordedEvent, type TaskRetried } from '@sched/contracts';
-import { startStandalone } from '../../apps/standalone/src/standalone';
 import { createTask, trigger, waitForHistory } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -62,13 +61,8 @@ describe('retry timers', () => {
     await system.closeApp(); // every service down (the nats-server and its data stay)
     const retryAt = Date.parse(retried(failed)!.data.retryAt);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, retryAt - Date.now()) + 1_000));
-    let restarted: Awaited<ReturnType<typeof startStandalone>> | undefined;
-    try {
-      restarted = await startStandalone(system.config, { shutdownHooks: false, logger: false });
-      const events = await waitForHistory(system.store, executionId, (e) => e.some((x) => x.type === 'TaskSucceeded'), 15_000, 'success');
-      expect(events.filter((e) => e.type === 'TaskStarted').map((e) => (e.data as { attempt: number }).attempt)).toEqual([1, 2]);
-    } finally {
-      await restarted?.close();
-    }
+    await system.startAppAgain();
+    const events = await waitForHistory(system.store, executionId, (e) => e.some((x) => x.type === 'TaskSucceeded'), 15_000, 'success');
+    expect(events.filter((e) => e.type === 'TaskStarted').map((e) => (e.data as { attempt: number }).attempt)).toEqual([1, 2]);
   });
 });

@@ -26,6 +26,8 @@ export interface TestSystem {
   requestRaw<T = unknown>(subject: string, body: string): Promise<Reply<T>>;
   /** Closes the app alone (idempotent: `close` then skips it), leaving nats-server and the test's connection up. */
   closeApp(): Promise<void>;
+  /** After `closeApp`: the whole system started again on the same server and data (a restart); `close` closes it. */
+  startAppAgain(): Promise<INestApplication>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,12 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
   const store = await createJetStreamEventStore(nc);
   let appClosed: Promise<void> | undefined;
   const closeApp = (): Promise<void> => (appClosed ??= app.close());
+  const restarts: INestApplication[] = [];
+  const startAppAgain = async (): Promise<INestApplication> => {
+    const again = await startStandalone(config, { shutdownHooks: false, logger: false });
+    restarts.push(again);
+    return again;
+  };
   const requestRaw = async <T>(subject: string, body: string): Promise<Reply<T>> =>
     (await nc.request(subject, body, { timeout: 10_000 })).json<Reply<T>>();
   return {
@@ -56,9 +64,11 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
     requestRaw,
     request: (subject, payload) => requestRaw(subject, JSON.stringify(payload)),
     closeApp,
+    startAppAgain,
     close: async () => {
       await store.close();
       await nc.close();
+      for (const again of restarts) await again.close();
       await closeApp();
       await nats.cleanup();
       await rm(dataDir, { recursive: true, force: true });
