@@ -69,6 +69,9 @@ export class CorruptCommitError extends Error {
 /** Told of each message of the log that is not an event commit, where a read of the whole log passes over it. */
 export type ForeignMessageHandler = (error: CorruptCommitError) => void;
 
+/** What a read of the whole log makes of one stored message: its events (see logMessageEvents). */
+export type LogMessageReader = (message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array }) => RecordedEvent[];
+
 /**
  * Says each such message once per process (the live tail and every catch-up read meet it), to `log`: an error, as
  * something other than sched wrote to its log (`schedctl audit verify` of its stream names it too).
@@ -130,7 +133,8 @@ export const recordedEventsOf = (message: { readonly subject: string; readonly s
  * on `es.>` by something other than sched) holds none, and an event that breaks its contract is left out, each
  * reported, so one stray message cannot stop every reader of the log for good (the log denies deletes): the
  * projector, the timer and the process managers would otherwise fail on it, and retry it, forever. Reads of that
- * message's own stream still refuse a message that is no commit. The check costs ~1.7 µs of the ~300 of an execution (its TaskDue, start and success).
+ * message's own stream still refuse a message that is no commit. The check costs ~1.7 µs of the ~300 of an
+ * execution (its TaskDue, start and success).
  */
 export function logMessageEvents(
   message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array },

@@ -18,7 +18,7 @@ import type {
 import { trackCheckpointed, trackSubscription } from '../tracked-subscription';
 import { afterPosition, commitSequenceOf, lastPositionOfCommit, toPosition } from '../positions';
 import { validateAppend } from '../stream-id';
-import { encodeCommit, lastRevision, toStreamId, toSubject, reportOncePerMessage, type CommitBody, type ForeignMessageHandler } from './commit-codec';
+import { encodeCommit, lastRevision, logMessageEvents, reportOncePerMessage, toStreamId, toSubject, type CommitBody, type ForeignMessageHandler, type LogMessageReader } from './commit-codec';
 import { DEFAULT_STREAM_NAME, ensureEventStream, type EventStreamFacts } from './event-stream';
 import { openKvCheckpointStore } from './kv-checkpoint-store';
 import { LogReader } from './log-reader';
@@ -96,11 +96,12 @@ export class JetStreamEventStore implements EventStore {
     this.calls = new ResilientCalls(nc, options.operationDeadlineMs);
     const onForeign = options.onForeignMessage ?? reportOncePerMessage((text) => console.error(`event store: ${text}`));
     const checkContracts = options.checkEventContracts ?? true;
-    this.reader = new LogReader(js, jsm, this.calls, this.streamName, log.direct, onForeign, checkContracts);
+    const eventsOf: LogMessageReader = (message) => logMessageEvents(message, onForeign, checkContracts);
+    this.reader = new LogReader(js, jsm, this.calls, this.streamName, log.direct, eventsOf);
     this.tips = new LruCache(options.versionCacheSize ?? 100_000);
     // Catching up is a bounded read: that one does use the filter on the server.
     const catchUp = (after: number, headSeq: number, filter: EventFilter | undefined) => this.reader.readRange(after, headSeq, filter);
-    this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, onForeign, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail }, checkContracts);
+    this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, eventsOf, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail });
   }
 
   async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {

@@ -4,7 +4,7 @@ import { matchesFilter } from '../event-filter';
 import type { EventFilter } from '../event-store.port';
 import { commitSequenceOf, lastPositionOfCommit, toPosition } from '../positions';
 import { orderedMessages } from './commit-reader';
-import { CorruptCommitError, decodeCommit, logMessageEvents, toRecordedEvents, type CommitBody, type ForeignMessageHandler } from './commit-codec';
+import { CorruptCommitError, decodeCommit, recordedEventsOf, toRecordedEvents, type CommitBody, type LogMessageReader } from './commit-codec';
 import type { ResilientCalls } from './resilient-calls';
 import { serverFilterSubject } from './server-filter';
 
@@ -34,8 +34,8 @@ export class LogReader {
     private readonly streamName: string,
     /** The log serves direct gets (allow_direct): cheaper than the API's get, same answers on one replica. */
     private readonly direct = false,
-    private readonly onForeign: ForeignMessageHandler = () => undefined,
-    private readonly checkContracts = true,
+    /** How a message of a range read becomes events (the store's: it passes over what sched did not write). */
+    private readonly eventsOf: LogMessageReader = recordedEventsOf,
   ) {}
 
   /** The last commit of one event stream (by subject), or undefined when the stream does not exist. */
@@ -123,7 +123,7 @@ export class LogReader {
   }
 
   private matching(message: JsMsg, after: number, filter: EventFilter | undefined): RecordedEvent[] {
-    const events = logMessageEvents(message, this.onForeign, this.checkContracts);
+    const events = this.eventsOf(message);
     return events.filter((event) => event.position > after && matchesFilter(event, filter));
   }
 

@@ -4,7 +4,7 @@ import { matchesFilter } from '../event-filter';
 import type { EventFilter } from '../event-store.port';
 import { commitSequenceOf, lastPositionOfCommit } from '../positions';
 import { orderedMessages, type OrderedReadOptions } from './commit-reader';
-import { logMessageEvents, type ForeignMessageHandler } from './commit-codec';
+import type { LogMessageReader } from './commit-codec';
 import type { ResilientCalls } from './resilient-calls';
 import { TailCoverage } from './tail-coverage';
 
@@ -101,9 +101,9 @@ export class SharedTail {
     private readonly calls: ResilientCalls,
     private readonly streamName: string,
     private readonly catchUp: CatchUpReader,
-    private readonly onForeign: ForeignMessageHandler,
+    /** How a delivered message becomes events (the store's: it passes over what sched did not write). */
+    private readonly eventsOf: LogMessageReader,
     private readonly options: SharedTailOptions = DEFAULT_SHARED_TAIL_OPTIONS,
-    private readonly checkContracts = true,
   ) {
     this.coverage = new TailCoverage(options.coveredStreams);
   }
@@ -192,7 +192,7 @@ export class SharedTail {
     try {
       for await (const message of orderedMessages(this.js, this.calls, reader)) {
         if (signal.aborted) return;
-        const commit = { seq: message.seq, events: logMessageEvents(message, this.onForeign, this.checkContracts) };
+        const commit = { seq: message.seq, events: this.eventsOf(message) };
         this.nextSeq = message.seq + 1;
         if (commit.events.length > 0) this.coverage.saw(commit.events[0].streamId, commit.seq, message.info.timestampNanos / 1e6);
         this.buffer.push(commit);
