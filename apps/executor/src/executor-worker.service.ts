@@ -106,15 +106,17 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     await ensureWorkQueue(this.nc);
     const js = jetstream(this.nc);
     const malformed = (msg: JsMsg): void => this.logger.error(`dropping malformed work item ${msg.subject}#${msg.seq}`);
-    const queue = await ReopeningConsumer.start(async () => {
+    const queueConsumer = () => js.consumers.get(WORK_STREAM, WORK_CONSUMER);
+    const queue = new ReopeningConsumer(await queueConsumer(), async () => {
       await ensureWorkQueue(this.nc);
-      return js.consumers.get(WORK_STREAM, WORK_CONSUMER);
+      return queueConsumer();
     });
     this.loops.push(this.pullLoop(queue, 'queue', (msg) => workFromQueue(msg, malformed)));
     if (await openLogDispatch(this.nc, this.config)) {
-      const log = await ReopeningConsumer.start(async (afterSeq) => {
+      const logConsumer = () => js.consumers.get(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER);
+      const log = new ReopeningConsumer(await logConsumer(), async (afterSeq) => {
         await openLogDispatch(this.nc, this.config, afterSeq);
-        return js.consumers.get(DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER);
+        return logConsumer();
       });
       this.loops.push(this.pullLoop(log, 'log', (msg) => workFromLog(msg, malformed)));
     }

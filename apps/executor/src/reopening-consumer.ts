@@ -1,6 +1,6 @@
 import { JetStreamApiError, type Consumer } from '@nats-io/jetstream';
+import { CONSUMER_NOT_FOUND } from '@sched/event-store';
 
-const CONSUMER_NOT_FOUND = 10014;
 /** How often the consumer's ack floor is noted while it pulls: where a remade one starts again. */
 const FLOOR_EVERY_MS = 5_000;
 
@@ -14,14 +14,11 @@ export class ReopeningConsumer {
   private ackFloor: number | undefined;
   private notedAtMs = 0;
 
-  private constructor(
+  /** `current` as start-up opened it; `open` makes (or finds) it again after it was deleted. */
+  constructor(
     private current: Consumer,
     private readonly open: (afterSeq: number | undefined) => Promise<Consumer>,
   ) {}
-
-  static async start(open: (afterSeq: number | undefined) => Promise<Consumer>): Promise<ReopeningConsumer> {
-    return new ReopeningConsumer(await open(undefined), open);
-  }
 
   get consumer(): Consumer {
     return this.current;

@@ -15,7 +15,7 @@ export {
 } from './jetstream/jetstream-event-store';
 export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream';
 export { toSubject, toStreamId, isStreamStart, CorruptCommitError, reportOncePerMessage } from './jetstream/commit-codec';
-export { LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvents, type LogDispatch } from './jetstream/log-dispatch';
+export { CONSUMER_NOT_FOUND, LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvents, type LogDispatch } from './jetstream/log-dispatch';
 export * from './hash-chain';
 export {
   KurrentDbEventStore,

@@ -11,7 +11,8 @@ import { SUBJECT_PREFIX, decodeCommit, isStreamStart, toRecordedEvents } from '.
  */
 export const LOG_DISPATCH_CONSUMER = 'sched-dispatch';
 const EXECUTION_SUBJECTS = `${SUBJECT_PREFIX}.execution.>`;
-const CONSUMER_NOT_FOUND = 10014;
+/** JetStream's error code for a consumer that does not exist (never made, or deleted). */
+export const CONSUMER_NOT_FOUND = 10014;
 /** Deliveries awaiting their ack at once, over all executors: in-flight attempts plus commits being passed over. */
 const MAX_ACK_PENDING = 10_000;
 
