@@ -1,6 +1,7 @@
 import { concurrencyLimitOf, type TaskDue } from '@sched/contracts';
 import { TypeLimits } from './type-limits';
-import type { SlotOrder, TaskSlotLeases } from './task-slot-leases';
+import { slotOrderOf } from './overlap';
+import type { TaskSlotLeases } from './task-slot-leases';
 
 /** Permission to run one attempt; refresh it with the heartbeat and release it when the attempt ends. */
 export interface RunPermit {
@@ -38,25 +39,5 @@ export class ConcurrencyLimits {
         await lease.release().catch(() => undefined); // if it fails, the lease expires by itself
       },
     };
-  }
-}
-
-/**
- * The order an execution takes a slot in, by its overlap policy: under queue (the default) by its instant (a retry
- * keeps its place); under buffer-one a first attempt yields to the one waiting (a retry does not: its execution has
- * run already); under cancel-other a first attempt by being the newest.
- */
-function slotOrderOf(due: TaskDue['data'], attempt: number): SlotOrder {
-  const atMs = Date.parse(due.scheduledAt);
-  switch (due.overlap ?? 'queue') {
-    case 'queue':
-      return { queuedAtMs: atMs };
-    case 'buffer-one':
-      return { yieldsToWaiter: attempt === 1 };
-    case 'cancel-other':
-      // A retry competes as any would: its execution was not replaced, or it would have been cancelled.
-      return attempt === 1 ? { newestAtMs: atMs } : {};
-    case 'skip':
-      return {};
   }
 }

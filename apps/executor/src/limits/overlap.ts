@@ -1,7 +1,7 @@
 import { concurrencyLimitOf, toExecutionStreamId, type TaskDue } from '@sched/contracts';
 import { executionDecider } from '@sched/domain';
 import { handleCommand, type EventStore } from '@sched/event-store';
-import type { TaskSlotLeases } from './task-slot-leases';
+import type { SlotOrder, TaskSlotLeases } from './task-slot-leases';
 
 /** 'wait', or why it is skipped (recorded on its TaskSkipped). */
 export type OverlapDecision = 'wait' | { readonly skip: string };
@@ -36,5 +36,25 @@ export async function onTaskBusy(due: TaskDue['data'], slots: TaskSlotLeases, st
       return 'wait';
     case 'queue':
       return 'wait';
+  }
+}
+
+/**
+ * The order an execution takes a slot in, by its overlap policy: under queue (the default) by its instant (a retry
+ * keeps its place); under buffer-one a first attempt yields to the one waiting (a retry does not: its execution has
+ * run already); under cancel-other a first attempt by being the newest.
+ */
+export function slotOrderOf(due: TaskDue['data'], attempt: number): SlotOrder {
+  const atMs = Date.parse(due.scheduledAt);
+  switch (due.overlap ?? 'queue') {
+    case 'queue':
+      return { queuedAtMs: atMs };
+    case 'buffer-one':
+      return { yieldsToWaiter: attempt === 1 };
+    case 'cancel-other':
+      // A retry competes as any would: its execution was not replaced, or it would have been cancelled.
+      return attempt === 1 ? { newestAtMs: atMs } : {};
+    case 'skip':
+      return {};
   }
 }
