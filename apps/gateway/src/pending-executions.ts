@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SchedClient } from '@sched/client';
-import { SchedError, type ErrorCode } from '@sched/contracts';
+import { SchedError } from '@sched/contracts';
 import { ExecutionCommandService } from './execution-command.service';
 
 /** The list statuses of an execution not over yet: due (or waiting for a retry or a slot), running, paused. */
@@ -30,7 +30,7 @@ export class PendingExecutions {
     for (const executionId of pending) {
       // One that ended meanwhile is INVALID_STATE: nothing left to cancel.
       const result = await this.executions.cancel({ executionId, reason, correlationId }).catch((error: unknown) => {
-        if (isCode(error, 'INVALID_STATE')) return undefined;
+        if (SchedError.is(error) && error.code === 'INVALID_STATE') return undefined;
         throw error;
       });
       if (result && result.events.length > 0) cancelled.push(executionId);
@@ -38,5 +38,3 @@ export class PendingExecutions {
     return cancelled;
   }
 }
-
-const isCode = (error: unknown, code: ErrorCode): boolean => error instanceof SchedError && error.code === code;

@@ -21,9 +21,8 @@ export function catchUpOccurrences(
   // A paused task fires nothing it missed: the missed occurrences are recorded as one skip, like the misfire skip;
   // a pause that lapsed meanwhile (until) covers the missed ones before its end, the misfire policy the rest.
   const pausedTo = pausedUntilMs === undefined ? misfireUntil : Math.min(misfireUntil, Math.max(sinceMs, pausedUntilMs - 1));
-  const skipAll = { ...(definition.misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const };
   const occurrences = [
-    ...planned(taskId, task, skipAll, sinceMs, pausedTo, nowMs, 'paused'),
+    ...pausedSkip(taskId, task, sinceMs, pausedTo, nowMs),
     ...planned(taskId, task, definition.misfire, pausedTo, misfireUntil, nowMs, 'misfire'),
   ];
   return { occurrences, normalFromMs: misfireUntil };
@@ -43,9 +42,13 @@ export function resumedWhileDown(
   nowMs: number,
 ): Occurrence[] {
   const pausedFrom = Math.min(resumedAtMs, Math.max(sinceMs, pausedAtMs));
-  const { misfire } = task.state.definition;
-  const skipAll = { ...(misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const };
-  return [...planned(taskId, task, misfire, sinceMs, pausedFrom, nowMs, 'misfire'), ...planned(taskId, task, skipAll, pausedFrom, resumedAtMs, nowMs, 'paused')];
+  return [...planned(taskId, task, task.state.definition.misfire, sinceMs, pausedFrom, nowMs, 'misfire'), ...pausedSkip(taskId, task, pausedFrom, resumedAtMs, nowMs)];
+}
+
+/** A paused task fires nothing it missed in (fromMs, toMs]: the missed occurrences are recorded as one skip. */
+function pausedSkip(taskId: string, task: ScheduledTask & { state: KnownTaskState }, fromMs: number, toMs: number, nowMs: number): Occurrence[] {
+  const skipAll = { ...(task.state.definition.misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const };
+  return planned(taskId, task, skipAll, fromMs, toMs, nowMs, 'paused');
 }
 
 /** The occurrences of one catch-up plan over (fromMs, toMs]: its late fires, after the skip it records (if any). */
