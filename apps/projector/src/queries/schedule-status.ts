@@ -1,5 +1,5 @@
 import { DELAYED_AFTER_MS, OVERDUE_AFTER_MS, type ScheduleStatus } from '@sched/contracts';
-import { nextFiring, remainingOccurrences } from '@sched/domain';
+import { largestJitterMs, nextFiring, remainingOccurrences } from '@sched/domain';
 import type { TaskRow } from '../projections';
 
 /**
@@ -16,9 +16,6 @@ export function nextFireInstantOf(row: TaskRow, afterMs: number): number | undef
   return nextFiring(row.taskId, row.definition.schedules, row.schedulesSetAt, afterMs)?.fireAtMs;
 }
 
-/** The largest jitter of the task's schedules: a fire may be that much later than its nominal instant. */
-const maxJitterMs = (row: TaskRow): number => Math.max(0, ...row.definition.schedules.map((spec) => spec.jitterMs ?? 0));
-
 /**
  * Overdue: the latest execution has been due (not started) for longer than OVERDUE_AFTER_MS, or the first occurrence
  * after the latest recorded execution (or after the task became active, whichever is later) is older than that.
@@ -29,7 +26,7 @@ export function isOverdue(row: TaskRow, nowMs: number): boolean {
   if (last?.status === 'due' && nowMs - last.scheduledAt > OVERDUE_AFTER_MS) return true;
   const since = Math.max(row.activeSince ?? row.createdAt, last?.scheduledAt ?? Number.NEGATIVE_INFINITY);
   const expected = nextFireOf(row, since);
-  return expected !== undefined && nowMs - expected > OVERDUE_AFTER_MS + maxJitterMs(row);
+  return expected !== undefined && nowMs - expected > OVERDUE_AFTER_MS + largestJitterMs(row.definition.schedules);
 }
 
 /**

@@ -2,7 +2,8 @@ import type { ScheduleSpec } from '@sched/contracts';
 import { remainingOccurrences, type Occurrence } from './next-fires';
 import { fireInstant } from './schedule.jitter';
 
-const largestJitterMs = (specs: readonly ScheduleSpec[]): number => {
+/** The largest jitter of a task's schedules: a fire may come that much after its nominal instant. */
+export const largestJitterMs = (specs: readonly ScheduleSpec[]): number => {
   let largest = 0;
   for (const spec of specs) if ((spec.jitterMs ?? 0) > largest) largest = spec.jitterMs ?? 0;
   return largest;
