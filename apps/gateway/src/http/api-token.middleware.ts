@@ -18,7 +18,7 @@ function isPublic(method: string, rawPath: string): boolean {
  * The path as the router matches it: Express routes ignore case and a trailing slash (`/API/tasks/`, `/Metrics` reach
  * the same handlers), and percent-escapes and repeated slashes must not make a protected path look like another.
  */
-function routedPath(path: string): string {
+export function routedPath(path: string): string {
   let decoded = path;
   try {
     decoded = decodeURIComponent(path);

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { SchedClientError } from '@sched/client';
 import { ErrorCode, HTTP_STATUS_BY_CODE, errorReply, type ErrorBody } from '@sched/contracts';
 import { SchedExceptionFilter, toErrorBody } from '@sched/messaging';
+import { routedPath } from './api-token.middleware';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.BAD_REQUEST,
@@ -85,7 +86,7 @@ function isJsonScalar(text: string): boolean {
  */
 export function queryOnBodyRoutes(request: Request, response: Response, next: NextFunction): void {
   const fields = Object.keys(request.query ?? {});
-  if ((request.method !== 'POST' && request.method !== 'PATCH') || fields.length === 0 || !request.path.toLowerCase().startsWith('/api/')) return next();
+  if ((request.method !== 'POST' && request.method !== 'PATCH') || fields.length === 0 || !routedPath(request.path).startsWith('/api/')) return next();
   const message = `${request.method} takes its fields in the JSON body, not the query string: ${fields.join(', ')}`;
   const issues = fields.map((path) => ({ path, message: 'give it in the JSON body' }));
   response.status(422).json(errorReply({ code: ErrorCode.VALIDATION, message, details: { issues } }));
