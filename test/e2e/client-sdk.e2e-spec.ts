@@ -1,3 +1,4 @@
+import { createServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { connect } from '@nats-io/transport-node';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
 import { SchedClient, SchedClientError, type FeedEvent } from '@sched/client';
@@ -10,6 +11,38 @@ function collect(feed: AsyncIterable<FeedEvent>): FeedEvent[] {
     for await (const event of feed) received.push(event);
   })();
   return received;
+}
+
+/** A TCP proxy to a nats-server that the test can close (dropping its connections) and open again. */
+async function gatedProxy(natsUrl: string): Promise<{ url: string; close(): void; open(): void; stop(): Promise<void> }> {
+  const target = new URL(natsUrl.replace('nats://', 'http://'));
+  const sockets = new Set<Socket>();
+  let accepting = true;
+  const server = createServer((client) => {
+    if (!accepting) return void client.destroy();
+    const upstream = connectTcp(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    close: () => {
+      accepting = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    open: () => void (accepting = true),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('the client SDK against the whole system', () => {
@@ -44,23 +77,37 @@ describe('the client SDK against the whole system', () => {
       schedules: [{ type: 'interval', every: '1s' }],
     });
     const { taskId } = created;
-    // A subscriber that comes back ~3 s after the services do: whatever fired meanwhile must come from history.
-    const slowNc = await connect({ servers: context.system.nats.url, reconnectTimeWait: 3000, maxReconnectAttempts: -1 });
+    // A subscriber that comes back only after the services have run more executions: those must come from history.
+    // It connects through a proxy the test closes, so when it is back does not hang on reconnect timing.
+    const proxy = await gatedProxy(context.system.nats.url);
+    const slowNc = await connect({ servers: proxy.url, reconnectTimeWait: 250, maxReconnectAttempts: -1 });
     const slowClient = await SchedClient.connect(slowNc);
     const feed = slowClient.subscribe({ taskId });
     const received = collect(feed);
     await waitFor(() => received.filter((e) => e.type === 'TaskSucceeded').length >= 1, 10_000, 'a first execution');
     const beforeRestart = received.length;
 
+    proxy.close();
     await context.system.nats.restart();
-    // Events committed while the server was down or the relay was catching up came live, or from history.
+    // Two executions committed after the restart while the subscriber is away, then it is let back in.
+    // Counted from the history, asked again until the services are back (a count is at least the first execution).
+    const committed = async (): Promise<number | undefined> => {
+      let count = 0;
+      for await (const event of context.client.history({ taskId })) if (event.type === 'TaskSucceeded') count += 1;
+      return count;
+    };
+    const counted = () => committed().catch(() => undefined);
+    const atRestart = await waitFor(counted, 20_000, 'the history after the restart');
+    await waitFor(async () => ((await counted()) ?? 0) >= atRestart + 2, 20_000, 'executions while the subscriber is away');
+    proxy.open();
+    // Events committed while it was away came from history, the rest live.
     const succeeded = () => received.filter((e) => e.type === 'TaskSucceeded').length;
-    const atRestart = succeeded();
     await waitFor(() => succeeded() >= atRestart + 4, 20_000, 'executions after the restart');
     await context.client.pauseTask({ taskId });
     const last = received[received.length - 1].position;
     await feed.close();
     await slowNc.close();
+    await proxy.stop();
 
     const history: FeedEvent[] = [];
     const first = received[0].position;
