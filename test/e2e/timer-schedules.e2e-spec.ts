@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
   type TaskCommandResult,
   type TaskDue,
+  type TaskView,
 } from '@sched/contracts';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 
@@ -202,5 +203,21 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await duesOf(taskId)).toHaveLength(2);
     expect((await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId })).fires).toEqual([]);
+  });
+
+  it('maxFires: an update adding a schedule beside it does not give the kept one its fires again', async () => {
+    const everySecond = { type: 'interval', every: '1s', maxFires: 3 };
+    const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'three', executor: 'noop', schedules: [everySecond] });
+    await waitFor(async () => (await duesOf(taskId)).length >= 2, 4_000, 'two fires');
+    const updated = await command(Subjects.cmd.taskUpdate, { taskId, schedules: [everySecond, { type: 'interval', every: '1h' }] });
+    await waitFor(async () => (await duesOf(taskId)).length >= 3, 3_000, 'the third fire');
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // a restarted count would have fired twice more by now
+    expect(await duesOf(taskId)).toHaveLength(3);
+    const nextHour = Math.ceil(Date.now() / 3_600_000) * 3_600_000;
+    const { fires } = await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 2 });
+    expect(fires.map((fire) => Date.parse(fire.at))).toEqual([nextHour, nextHour + 3_600_000]);
+    const view = await command<TaskView>(Subjects.query.taskGet, { taskId, minPosition: updated.position });
+    expect(view.nextFireAt && Date.parse(view.nextFireAt)).toBe(nextHour);
+    await command(Subjects.cmd.taskDelete, { taskId });
   });
 });

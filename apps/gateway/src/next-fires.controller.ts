@@ -9,10 +9,12 @@ import {
   toTaskStreamId,
   type NextFiresResult,
   type ScheduleSpec,
+  type RecordedEvent,
+  type TaskCreated,
   type TaskEvent,
   type TaskUpdated,
 } from '@sched/contracts';
-import { fold, isPausedAt, nextFirings, taskDecider } from '@sched/domain';
+import { fold, isPausedAt, nextFirings, setInstantsAfterUpdate, taskDecider, type ScheduleSetInstants } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -27,14 +29,12 @@ export class NextFiresController {
     const afterMs = query.after ? Date.parse(query.after) : Date.now();
     let schedules: readonly ScheduleSpec[] = query.schedules ?? [];
     let active = true;
-    let schedulesSetAt = afterMs;
+    let schedulesSetAt: ScheduleSetInstants = afterMs;
     const taskId = query.taskId ?? 'preview';
     if (query.taskId) {
       const history = await this.store.read(toTaskStreamId(query.taskId));
       const state = fold(taskDecider, history as unknown as TaskEvent[]);
-      // maxFires counts from when the schedules were last set, exactly as the timer does.
-      const setting = history.filter((e) => e.type === 'TaskCreated' || (e.type === 'TaskUpdated' && (e.data as TaskUpdated['data']).changes.schedules));
-      schedulesSetAt = Date.parse(setting[setting.length - 1]?.metadata.occurredAt ?? new Date(afterMs).toISOString());
+      schedulesSetAt = scheduleSetInstantsOf(history) ?? afterMs;
       if (state.status === 'none') throw notFound('Task', query.taskId);
       if (state.status === 'deleted') throw deletedNotFound('Task', query.taskId);
       schedules = state.definition.schedules;
@@ -49,4 +49,23 @@ export class NextFiresController {
     }));
     return { ...(query.taskId ? { taskId: query.taskId } : {}), active, fires };
   }
+}
+
+/** When each schedule of a task was set, folded from its stream exactly as the timer folds it (maxFires counts from there). */
+function scheduleSetInstantsOf(history: readonly RecordedEvent[]): ScheduleSetInstants | undefined {
+  let set: ScheduleSetInstants | undefined;
+  let schedules: readonly ScheduleSpec[] = [];
+  for (const event of history) {
+    const atMs = Date.parse(event.metadata.occurredAt);
+    if (event.type === 'TaskCreated') {
+      schedules = (event.data as TaskCreated['data']).definition.schedules;
+      set = atMs;
+    } else if (event.type === 'TaskUpdated' && set !== undefined) {
+      const changed = (event.data as TaskUpdated['data']).changes.schedules;
+      if (!changed) continue;
+      set = setInstantsAfterUpdate(schedules, set, changed, atMs);
+      schedules = changed;
+    }
+  }
+  return set;
 }

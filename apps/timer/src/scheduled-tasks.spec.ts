@@ -47,6 +47,13 @@ describe('ScheduledTasks: where the next fire is looked for after a change', () 
     expect(task.schedulesSetAt).toBe(1_000);
   });
 
+  it('an update that keeps a schedule and adds one: the kept one goes on from where it was, the new one starts at the update', () => {
+    const { task, update } = createdTask(7_200_000); // the hourly schedule fired at 1 h and 2 h
+    update({ schedules: [...definition.schedules, ...everySecond] }, 7_300_000);
+    expect(task.schedulesSetAt).toEqual([1_000, 7_300_000]);
+    expect(task.firedThrough).toBe(7_200_000);
+  });
+
   it('never moves back what was already fired past the update (a timer ahead of the event)', () => {
     const { task, update } = createdTask(90_000);
     update({ schedules: everySecond }, 60_000);

@@ -1,5 +1,13 @@
 import type { RecordedEvent, TaskDefinition, TaskEvent } from '@sched/contracts';
-import { evolveTask, initialTaskState, type KnownTaskState, type TaskState } from '@sched/domain';
+import {
+  earliestSetInstant,
+  evolveTask,
+  initialTaskState,
+  setInstantsAfterUpdate,
+  type KnownTaskState,
+  type ScheduleSetInstants,
+  type TaskState,
+} from '@sched/domain';
 
 /**
  * One record per task, all the timer keeps: a million tasks must fit in well under 1 GB, so the record is itself
@@ -13,8 +21,8 @@ export class ScheduledTask implements KnownTaskState {
   firedThrough?: number;
   /** TaskDisabled without a TaskEnabled since: off the timer. */
   disabled?: boolean;
-  /** When the schedules were last set (created or updated): maxFires counts occurrences from here. */
-  schedulesSetAt = 0;
+  /** When the schedules were set (created, or updated: per schedule once an update kept some): maxFires counts from here. */
+  schedulesSetAt: ScheduleSetInstants = 0;
   /** The end of a pause that lapses by itself (TaskPaused.until). */
   pausedUntilMs?: number;
   /**
@@ -79,11 +87,14 @@ export class ScheduledTasks {
       this.tasks.set(taskId, created);
       return created;
     }
-    if (event.type === 'TaskUpdated' && (event.data as { changes: Partial<TaskDefinition> }).changes.schedules) {
-      current.schedulesSetAt = Date.parse(event.metadata.occurredAt);
+    const changedSchedules = event.type === 'TaskUpdated' ? (event.data as { changes: Partial<TaskDefinition> }).changes.schedules : undefined;
+    if (changedSchedules) {
+      const atMs = Date.parse(event.metadata.occurredAt);
+      current.schedulesSetAt = setInstantsAfterUpdate(current.definition.schedules, current.schedulesSetAt, changedSchedules, atMs);
       // New schedules start at the instant they were set, as a new task's do: an occurrence of theirs before it was
       // never due (without this, an hourly task changed to every minute fired every minute since its last fire at once).
-      current.firedThrough = Math.max(current.firedThrough ?? Number.NEGATIVE_INFINITY, current.schedulesSetAt);
+      // Schedules the update kept go on from where they were (their set instants, the fire order, keep the new ones out).
+      current.firedThrough = Math.max(current.firedThrough ?? Number.NEGATIVE_INFINITY, earliestSetInstant(current.schedulesSetAt));
     }
     if (next !== current) {
       current.status = next.status;

@@ -54,6 +54,13 @@ describe('tasks projection', () => {
     given(created).when(updated).then({ task: { schedulesSetAt: T0 + 1000 } });
   });
 
+  it('TaskUpdated keeping a schedule: that one counts on from the create, the added one from the update', () => {
+    const created = log.created('t1');
+    const added = { type: 'interval' as const, everyMs: 1000, offsetMs: 0, maxFires: 3 };
+    const updated = log.tick().updated('t1', { schedules: [added, ...DEFINITION.schedules] });
+    given(created).when(updated).then({ task: { schedulesSetAt: [T0 + 1000, T0] } });
+  });
+
   it('an event for a task never created leaves no row', () => {
     given().when(log.updated('t1', { name: 'x' }), log.paused('t1')).then({ task: null });
   });

@@ -7,7 +7,7 @@ import {
   type TaskEvent,
   type TaskStateName,
 } from '@sched/contracts';
-import { assertNever } from '@sched/domain';
+import { assertNever, setInstantsAfterUpdate, type ScheduleSetInstants } from '@sched/domain';
 import { occurredMs, type Projection, type Recorded } from './projection';
 
 export interface TaskCounts {
@@ -37,8 +37,8 @@ export interface TaskRow {
   readonly disableReason?: string;
   /** When it last became active or enabled again (absent: since createdAt): occurrences before do not count as late. */
   readonly activeSince?: number;
-  /** When the schedules were last set (created, or updated with schedules): maxFires counts fires from here. */
-  readonly schedulesSetAt: number;
+  /** When the schedules were set (created, or updated: per schedule once an update kept some): maxFires counts from here. */
+  readonly schedulesSetAt: ScheduleSetInstants;
   /** Revision of the task stream: what a command's expected version refers to. */
   readonly revision: number;
   readonly createdAt: number;
@@ -69,7 +69,8 @@ export const taskProjection: Projection<TaskRow> = {
     const next = { ...row, revision: e.revision, updatedAt: at, position: e.position };
     switch (e.type) {
       case 'TaskUpdated': {
-        const schedulesSetAt = e.data.changes.schedules ? at : row.schedulesSetAt;
+        const { schedules } = e.data.changes;
+        const schedulesSetAt = schedules ? setInstantsAfterUpdate(row.definition.schedules, row.schedulesSetAt, schedules, at) : row.schedulesSetAt;
         return { ...next, definition: applyTaskChanges(row.definition, e.data.changes, e.data.removed), schedulesSetAt };
       }
       case 'TaskPaused':

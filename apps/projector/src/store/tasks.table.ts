@@ -1,4 +1,5 @@
 import type { ScheduleSpec, TaskDefinition } from '@sched/contracts';
+import type { ScheduleSetInstants } from '@sched/domain';
 import type { LastExecution, TaskRow } from '../projections';
 import { fromJson, orNull, orUndefined, toJson } from './sql';
 
@@ -18,6 +19,7 @@ export const TASKS_DDL = `
     disable_reason TEXT,
     active_since INTEGER,
     schedules_set_at INTEGER NOT NULL,
+    schedule_set_instants TEXT,
     extras TEXT NOT NULL,
     revision INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
@@ -50,7 +52,9 @@ export interface TaskRecord {
   disabled: number;
   disable_reason: string | null;
   active_since: number | null;
+  /** When the schedules were last set; `schedule_set_instants` one per schedule (JSON) when an update kept some. */
   schedules_set_at: number;
+  schedule_set_instants: string | null;
   /** JSON of the definition's other fields (retry, timeouts, limits, misfire), so a row loses nothing. */
   extras: string;
   revision: number;
@@ -66,10 +70,13 @@ export interface TaskRecord {
 
 export const TASK_COLUMNS: readonly (keyof TaskRecord)[] = [
   'task_id', 'name', 'description', 'executor', 'config', 'schedules', 'tags', 'state', 'pause_note', 'paused_until', 'disabled',
-  'disable_reason', 'active_since', 'schedules_set_at', 'extras', 'revision',
+  'disable_reason', 'active_since', 'schedules_set_at', 'schedule_set_instants', 'extras', 'revision',
   'created_at', 'updated_at', 'last_execution', 'count_total', 'count_succeeded', 'count_failed', 'count_running',
   'position',
 ];
+
+const setInstantColumns = (set: ScheduleSetInstants): Pick<TaskRecord, 'schedules_set_at' | 'schedule_set_instants'> =>
+  typeof set === 'number' ? { schedules_set_at: set, schedule_set_instants: null } : { schedules_set_at: Math.max(...set), schedule_set_instants: JSON.stringify(set) };
 
 export function taskToRecord(row: TaskRow): TaskRecord {
   const { definition: d, counts } = row;
@@ -88,7 +95,7 @@ export function taskToRecord(row: TaskRow): TaskRecord {
     disabled: row.disabled ? 1 : 0,
     disable_reason: orNull(row.disableReason),
     active_since: orNull(row.activeSince),
-    schedules_set_at: row.schedulesSetAt,
+    ...setInstantColumns(row.schedulesSetAt),
     extras: JSON.stringify(extras),
     revision: row.revision,
     created_at: row.createdAt,
@@ -120,7 +127,7 @@ export function recordToTask(r: TaskRecord): TaskRow {
     ...(r.disabled ? { disabled: true } : {}),
     ...(r.disable_reason === null ? {} : { disableReason: r.disable_reason }),
     ...(r.active_since === null ? {} : { activeSince: r.active_since }),
-    schedulesSetAt: r.schedules_set_at,
+    schedulesSetAt: r.schedule_set_instants === null ? r.schedules_set_at : (JSON.parse(r.schedule_set_instants) as number[]),
     revision: r.revision,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -1,4 +1,4 @@
-import { EventFactory, T0 } from './event-factory';
+import { DEFINITION, EventFactory, T0 } from './event-factory';
 
 export interface WorkloadShape {
   readonly tasks: number;
@@ -8,7 +8,7 @@ export interface WorkloadShape {
 /**
  * A mixed workload, deterministic for a given shape: tasks on two executors with tags; executions that succeed,
  * fail finally, fail once then succeed on a retry, stay running with progress, or get cancelled or skipped; one
- * task paused, one deleted. Executions of all tasks interleave, as they would in the log.
+ * task paused, one deleted, one given a second schedule. Executions of all tasks interleave, as they would in the log.
  */
 export function mixedWorkload(shape: WorkloadShape = { tasks: 4, executionsPerTask: 6 }, log = new EventFactory()): EventFactory {
   const taskIds = Array.from({ length: shape.tasks }, (_, t) => `task-${String(t).padStart(3, '0')}`);
@@ -19,6 +19,8 @@ export function mixedWorkload(shape: WorkloadShape = { tasks: 4, executionsPerTa
     const scheduledAt = T0 + (i + 1) * 60_000;
     taskIds.forEach((taskId, t) => runExecution(log.tick(), taskId, `${taskId}@${scheduledAt}`, scheduledAt, i + t));
   }
+  // A schedule added beside the one kept: per-schedule set instants, stored as their own column.
+  if (taskIds.length > 3) log.tick().updated(taskIds[3], { schedules: [...DEFINITION.schedules, { type: 'interval', everyMs: 5_000, offsetMs: 0, maxFires: 2 }] });
   if (taskIds.length > 1) log.paused(taskIds[1], 'maintenance');
   if (taskIds.length > 2) log.deleted(taskIds[2]);
   return log;

@@ -4,3 +4,4 @@ export * from './schedule.jitter';
 export * from './next-fires';
 export * from './fire-order';
 export * from './misfire';
+export * from './set-instants';

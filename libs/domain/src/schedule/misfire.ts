@@ -1,5 +1,6 @@
 import { DEFAULT_MISFIRE, type Misfire, type ScheduleSpec } from '@sched/contracts';
 import { firingsFrom } from './fire-order';
+import type { ScheduleSetInstants } from './set-instants';
 
 /** fire-all never fires more than this many catch-up occurrences of one task at once; the rest are skipped. */
 export const MAX_CATCHUP_FIRES = 1000;
@@ -27,7 +28,7 @@ export interface CatchUpPlan {
 /**
  * What to do with the occurrences of one task that fell due in (sinceMs, untilMs] while nobody fired them.
  * "Fell due" uses the fire instant (nominal + deterministic jitter), exactly like the timer (fire-order.ts). A schedule
- * with maxFires misses only the fires it had left: they are counted from `schedulesSetAtMs`, when the schedules were
+ * with maxFires misses only the fires it had left: they are counted from `schedulesSetAt`, when the schedules were
  * set, as the timer counts them. The catch-up window and lateness are measured from each one's fire instant to `nowMs`
  * (default `untilMs`): the timer plans up to a little before now and fires the rest normally. Pure: the caller appends TaskDue (late) for
  * each fire and TaskDue + TaskSkipped for the skip.
@@ -38,13 +39,13 @@ export function planCatchUp(
   misfire: Misfire | undefined,
   sinceMs: number,
   untilMs: number,
-  schedulesSetAtMs: number,
+  schedulesSetAt: ScheduleSetInstants,
   nowMs = untilMs,
 ): CatchUpPlan {
   const { policy, catchupWindowMs } = misfire ?? DEFAULT_MISFIRE;
   const missed: number[] = [];
   const fireAt = new Map<number, number>();
-  for (const { occurrence, fireAtMs } of firingsFrom(taskId, specs, schedulesSetAtMs, sinceMs)) {
+  for (const { occurrence, fireAtMs } of firingsFrom(taskId, specs, schedulesSetAt, sinceMs)) {
     if (occurrence.atMs > untilMs) break;
     if (fireAtMs > sinceMs && fireAtMs <= untilMs) {
       missed.push(occurrence.atMs);

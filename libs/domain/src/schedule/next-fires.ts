@@ -1,5 +1,6 @@
 import type { ScheduleSpec } from '@sched/contracts';
 import { firesRemaining, nextFireAfter, scheduleWindow } from './schedule.occurrences';
+import { earliestSetInstant, setInstantOf, type ScheduleSetInstants } from './set-instants';
 
 /**
  * One occurrence of a task with several specs. Specs that coincide on an instant make ONE occurrence (one execution id
@@ -23,9 +24,11 @@ export function nextOccurrences(
   afterMs: number,
   count: number,
   firedCounts: readonly number[] = [],
+  notBeforeMs?: readonly number[],
 ): Occurrence[] {
   const budget = specs.map((spec, i) => firesRemaining(spec, firedCounts[i] ?? 0));
-  const heads = specs.map((spec, i) => (budget[i] > 0 ? nextFireAfter(spec, afterMs) : undefined));
+  // `notBeforeMs[i]`: spec i has no occurrence at or before it (schedules set at different instants).
+  const heads = specs.map((spec, i) => (budget[i] > 0 ? nextFireAfter(spec, Math.max(afterMs, notBeforeMs?.[i] ?? afterMs)) : undefined));
   const out: Occurrence[] = [];
   while (out.length < count) {
     let atMs = Infinity;
@@ -83,21 +86,30 @@ function intervalCount(spec: Extract<ScheduleSpec, { type: 'interval' }>, fromMs
 }
 
 /**
- * How often each spec has fired since its schedule was set (`anchorMs`, or its own startAt), counting at most
+ * How often each spec has fired since its schedule was set (`setAt`, or its own startAt), counting at most
  * maxFires: maxFires means "the first maxFires occurrences", so the count is derived, never stored, and every
  * timer instance agrees on it. Specs without maxFires get 0 (and cost nothing).
  */
-export function firedCountsSince(specs: readonly ScheduleSpec[], anchorMs: number, afterMs: number): number[] {
-  return specs.map((spec) =>
-    spec.maxFires === undefined ? 0 : countOccurrences([spec], Math.min(anchorMs, afterMs), afterMs, spec.maxFires),
+export function firedCountsSince(specs: readonly ScheduleSpec[], setAt: ScheduleSetInstants, afterMs: number): number[] {
+  return specs.map((spec, i) =>
+    spec.maxFires === undefined ? 0 : countOccurrences([spec], Math.min(setInstantOf(setAt, i), afterMs), afterMs, spec.maxFires),
   );
 }
 
 /**
- * The next `count` occurrences after `afterMs` of schedules set at `setAtMs`, as the timer fires them: each spec's
+ * The next `count` occurrences after `afterMs` of schedules set at `setAt`, as the timer fires them: each spec's
  * maxFires counted from when it was set. The timer, its catch-up, the next-fires query and the read models all ask
- * this, so none of them can forget the fires already spent.
+ * this, so none of them can forget the fires already spent. Schedules set at different instants (an update kept
+ * some) each start after their own, unless `fromMs` (the caller's first `afterMs`, when it pages on from there) is
+ * before all of them: a preview of the past, as for schedules set together.
  */
-export function remainingOccurrences(specs: readonly ScheduleSpec[], setAtMs: number, afterMs: number, count: number): Occurrence[] {
-  return nextOccurrences(specs, afterMs, count, firedCountsSince(specs, setAtMs, afterMs));
+export function remainingOccurrences(
+  specs: readonly ScheduleSpec[],
+  setAt: ScheduleSetInstants,
+  afterMs: number,
+  count: number,
+  fromMs = afterMs,
+): Occurrence[] {
+  const notBefore = typeof setAt === 'number' || fromMs < earliestSetInstant(setAt) ? undefined : setAt;
+  return nextOccurrences(specs, afterMs, count, firedCountsSince(specs, setAt, afterMs), notBefore);
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, SchedError, deletedNotFound, invalidState, isoTime, notFound, type ScheduleSpec, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { MAX_EXCLUDED_STRETCHES, nextFireAfter } from '../schedule/schedule.occurrences';
+import { sameSchedule } from '../schedule/set-instants';
 import type { KnownTaskState, TaskState } from './task.state';
 
 /** The executor type that only ever runs when triggered by hand. */
@@ -25,8 +26,7 @@ export function assertSchedulesCanFire(schedules: readonly ScheduleSpec[], nowMs
   const issues: Array<{ path: string; message: string }> = [];
   schedules.forEach((spec, index) => {
     if (nextFireAfter(spec, nowMs) !== undefined) return;
-    const json = JSON.stringify(spec);
-    if (kept.some((old) => JSON.stringify(old) === json)) return;
+    if (kept.some((old) => sameSchedule(old, spec))) return;
     const now = isoTime(nowMs);
     if (spec.type === 'once' && Date.parse(spec.at) <= nowMs) {
       issues.push({ path: `schedules.${index}.at`, message: `${spec.at} has passed (now ${now}): a one-shot must lie in the future; trigger the task to run it now` });

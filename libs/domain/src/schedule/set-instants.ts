@@ -1,0 +1,39 @@
+import type { ScheduleSpec } from '@sched/contracts';
+
+/**
+ * When each of a task's schedules was set, what its maxFires counts from and what it fires after: one instant for
+ * all of them (the common case, a task created or given new schedules: a number costs nothing per task, and the
+ * timer holds a million), or one per schedule (aligned with the task's `schedules`) once an update kept some.
+ */
+export type ScheduleSetInstants = number | readonly number[];
+
+export const setInstantOf = (set: ScheduleSetInstants, index: number): number => (typeof set === 'number' ? set : set[index]);
+
+/** The earliest of them: the first instant any schedule may fire after. */
+export const earliestSetInstant = (set: ScheduleSetInstants): number => (typeof set === 'number' ? set : Math.min(...set));
+
+/** The same schedule: stored specs are parsed by one schema, so equal specs serialize alike. */
+export const sameSchedule = (a: ScheduleSpec, b: ScheduleSpec): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The set instants after an update recorded at `atMs` gave the task `next` schedules (it had `previous`, set at
+ * `previousSet`). A schedule the update kept (one equal to a schedule the task had, each matched once) keeps its set
+ * instant, so its maxFires count and a fire it had pending (a jittered one nominally before the update) carry on;
+ * the others start at `atMs`, as a new task's do. Changing one of three schedules must not give the other two their
+ * maxFires again, nor drop what they were about to fire.
+ */
+export function setInstantsAfterUpdate(
+  previous: readonly ScheduleSpec[],
+  previousSet: ScheduleSetInstants,
+  next: readonly ScheduleSpec[],
+  atMs: number,
+): ScheduleSetInstants {
+  const taken = new Set<number>();
+  const instants = next.map((spec) => {
+    const kept = previous.findIndex((old, index) => !taken.has(index) && sameSchedule(old, spec));
+    if (kept < 0) return atMs;
+    taken.add(kept);
+    return Math.min(setInstantOf(previousSet, kept), atMs);
+  });
+  return instants.every((instant) => instant === atMs) ? atMs : instants;
+}
