@@ -12,7 +12,9 @@ class Unresolved extends Error {}
 function lookup(results: StepResults, stepId: string, path: readonly string[], text: string): unknown {
   let value: unknown = results.get(stepId);
   for (const key of path) {
-    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    // Own keys only: a result is JSON, and `constructor` or `__proto__` must not reach the object's prototype (a
+    // function there is no value to substitute, and threw where the config is checked for secrets).
+    value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
   }
   if (value === undefined) throw new Unresolved(`${text} has no value (step "${stepId}" has no such result)`);
   // A result is data from outside (a response, a command's output): substituted into a config, a ${secret:…} in it

@@ -82,6 +82,24 @@ describe('workflow decider: step config referencing upstream results', () => {
         { type: 'WorkflowFailed', data: { durationMs: 5000, failedSteps: ['use'], stopped: false } },
       );
   });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('a path through the prototype (%s) is no value: the step fails, nothing throws', (key) => {
+    const byKey = definition([step('fetch'), step('use', { dependsOn: ['fetch'], config: { x: `k=\${steps.fetch.result.${key}}` } })]);
+    given(started(byKey), scheduled('fetch'))
+      .when(outcome('fetch', ok({ count: 1 })))
+      .then(
+        succeeded('fetch', { count: 1 }),
+        { type: 'StepFailed', data: { stepId: 'use', error: { type: 'UnresolvedReference', message: expect.stringContaining(`steps.fetch.result.${key}`), retryable: false } } },
+        { type: 'WorkflowFailed', data: { durationMs: 5000, failedSteps: ['use'], stopped: false } },
+      );
+  });
+
+  it('own keys of any name resolve, and an array its length', () => {
+    const byKey = definition([step('fetch'), step('use', { dependsOn: ['fetch'], config: { a: '${steps.fetch.result.constructor}', n: '${steps.fetch.result.list.length}' } })]);
+    given(started(byKey), scheduled('fetch'))
+      .when(outcome('fetch', ok({ constructor: 'mine', list: [1, 2, 3] })))
+      .then(succeeded('fetch', { constructor: 'mine', list: [1, 2, 3] }), scheduled('use', { a: 'mine', n: 3 }));
+  });
 });
 
 describe('workflow decider: failures under each trigger rule (onFailure continue)', () => {
