@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { RecordedEvent } from '@sched/contracts';
 import { Subjects, type ResumeWorkflowResult, type WorkflowRunView } from '@sched/contracts';
+import { commitSequenceOf } from '@sched/event-store';
 import { main } from '../../apps/schedctl/src/cli';
 import { historyOf, trigger, typesOf, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -172,6 +173,31 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     out = '';
     expect(await main(['--url', system.nats.url, 'stats', `${task.name}:nope`], io)).toBe(1);
     expect(out).toContain(`NOT_FOUND: no task has the id or name "${task.name}:nope"`);
+  });
+
+  it('big results: a decision over one message goes in several commits; a step whose substituted config is over the limit fails unrun; a resume takes them over', async () => {
+    const bigOutput = { executor: 'command', config: { argv: ['sh', '-c', "head -c 600000 /dev/zero | tr '\\0' a"], maxOutputBytes: 700_000 } };
+    const taskId = await createWorkflow(system, {
+      onFailure: 'continue',
+      steps: [
+        { id: 'big', ...bigOutput },
+        // The outcome of big (600 KB) and this step's config (600 KB) were one commit of 1.2 MB: refused, and the
+        // workflow service retried it for good, every other run stalled behind it.
+        { id: 'use', executor: 'noop', dependsOn: ['big'], config: { text: '${steps.big.result.stdout}' } },
+        { id: 'twice', executor: 'noop', dependsOn: ['big'], config: { a: '${steps.big.result.stdout}', b: '${steps.big.result.stdout}' } },
+      ],
+    });
+    const first = await trigger(system, taskId);
+    const events = await waitForRunEnd(system.store, first, 30_000);
+    expect(runSteps(events).filter((s) => !s.startsWith('StepScheduled'))).toEqual(['WorkflowStarted', 'StepSucceeded:big', 'StepFailed:twice', 'StepSucceeded:use', 'WorkflowFailed']);
+    expect(dataOf(events, 'StepFailed')[0].error).toMatchObject({ type: 'ConfigTooLarge', message: expect.stringMatching(/over the limit of 786432/) });
+    expect(dataOf(events, 'StepScheduled').find((s) => s.stepId === 'use')?.config).toEqual({ text: 'a'.repeat(600_000) });
+
+    // The resumed run's first decision carries both results taken over (1.2 MB): it too goes in two commits.
+    const resumed = await ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first });
+    const again = await waitForRunEnd(system.store, resumed.runId, 30_000);
+    expect(runSteps(again)).toEqual(['WorkflowStarted', 'StepSucceeded:big', 'StepSucceeded:use', 'StepFailed:twice', 'WorkflowFailed']);
+    expect(new Set(again.slice(0, 3).map((event) => commitSequenceOf(event.position))).size).toBeGreaterThan(1);
   });
 
   it("a run of a disabled or deleted task is not resumed (as it is not triggered); a resume takes the task's policy as it is now", async () => {

@@ -24,6 +24,14 @@ import { handleCommand, type CausationContext, type EventStore } from '@sched/ev
 import { MAX_TIMER_FIRE_AHEAD_MS, notBeforeOf } from '@sched/messaging';
 import { commandExecution, isSettled, scheduleExecution, type ExecutionCommandFor } from './execution-writes';
 
+/**
+ * A run's decisions go in commits of at most this many bytes (one JetStream message holds 1 MiB): a step's outcome
+ * carries its result (up to 768 KiB) and each step it lets start its config with results substituted, and a
+ * resumed run's first decision every result it takes over. The decider completes a split decision when what caused
+ * it is delivered again (workflow.decider.ts).
+ */
+const WORKFLOW_COMMIT_BYTES = 512 * 1024;
+
 /** What an execution's end means for the step it runs. */
 export function stepOutcomeOf(event: RecordedEvent): StepOutcome | undefined {
   const data = event.data as Record<string, unknown>;
@@ -170,7 +178,7 @@ export class WorkflowEffects {
 
   private async commandRun(runId: string, command: WorkflowCommand, event: RecordedEvent): Promise<void> {
     try {
-      await handleCommand(this.store, toWorkflowStreamId(runId), workflowDecider, command, this.cause(event));
+      await handleCommand(this.store, toWorkflowStreamId(runId), workflowDecider, command, this.cause(event), { splitCommitsOverBytes: WORKFLOW_COMMIT_BYTES });
     } catch (error) {
       if (!isSettled(error)) throw error;
     }

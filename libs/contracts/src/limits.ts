@@ -13,6 +13,11 @@ export const MAX_TASK_CONFIG_BYTES = 64 * 1024;
  * (ResultTooLarge) instead of a commit the store refuses.
  */
 export const MAX_RESULT_BYTES = 768 * 1024;
+/**
+ * Bytes of a workflow step's config once its `${steps.…}` references are substituted, as JSON: it travels on the
+ * step's StepScheduled and its TaskDue, one message each. A bigger one fails the step (ConfigTooLarge), unrun.
+ */
+export const MAX_STEP_CONFIG_BYTES = MAX_RESULT_BYTES;
 /** Bytes of log text (messages and their data, as JSON) kept on the event that ends one attempt. */
 export const MAX_LOG_BYTES_PER_ATTEMPT = 64 * 1024;
 

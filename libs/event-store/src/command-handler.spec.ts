@@ -28,12 +28,22 @@ class RacedStore extends MemoryEventStore {
   }
 }
 
+/** A store that notes how many events each commit held. */
+class CommitCountingStore extends MemoryEventStore {
+  readonly commitSizes: number[] = [];
+
+  override append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
+    this.commitSizes.push(events.length);
+    return super.append(streamId, events, options);
+  }
+}
+
 describe('handleCommand', () => {
   it('serves a burst of commands on one stream in turn: every one lands, none answers CONFLICT', async () => {
     const store = new MemoryEventStore();
     await handleCommand(store, 'task-t1', taskDecider, create, context);
     // maxAttempts 1: any race between these would throw.
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => handleCommand(store, 'task-t1', taskDecider, trigger(i), context, 1)));
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => handleCommand(store, 'task-t1', taskDecider, trigger(i), context, { maxAttempts: 1 })));
     expect(results.map((result) => result.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect((await store.read('task-t1')).filter((event) => event.type === 'TaskTriggered')).toHaveLength(40);
   });
@@ -46,10 +56,19 @@ describe('handleCommand', () => {
     expect(result.revision).toBe(3); // two foreign appends came first
   });
 
+  it('splits decided events over the byte budget into commits that follow each other, each under it where an event allows', async () => {
+    const store = new CommitCountingStore();
+    const bulky: TaskCommand = { type: 'CreateTask', data: { taskId: 't2', definition: { ...definition, description: 'x'.repeat(3_000) }, enabled: false, nowMs: Date.now() } };
+    const result = await handleCommand(store, 'task-t2', taskDecider, bulky, context, { splitCommitsOverBytes: 2_000 });
+    expect(store.commitSizes).toEqual([1, 1]); // TaskCreated (over the budget alone), then TaskDisabled
+    expect(result.revision).toBe(1);
+    expect((await store.read('task-t2')).map((event) => [event.type, event.revision])).toEqual([['TaskCreated', 0], ['TaskDisabled', 1]]);
+  });
+
   it('gives up with WrongExpectedVersion after maxAttempts lost races', async () => {
     const store = new RacedStore(10);
     await handleCommand(store, 'task-t1', taskDecider, create, context);
-    await expect(handleCommand(store, 'task-t1', taskDecider, trigger(1), context, 3)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(handleCommand(store, 'task-t1', taskDecider, trigger(1), context, { maxAttempts: 3 })).rejects.toBeInstanceOf(WrongExpectedVersionError);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   assertValidEventData,
   isSchedEventType,
   isoTime,
+  jsonBytes,
   upcast,
   type DomainEvent,
   type EventEnvelope,
@@ -12,7 +13,7 @@ import {
   toExecutionStreamId,
 } from '@sched/contracts';
 import { WrongExpectedVersionError } from './errors';
-import type { EventStore, ExpectedVersion } from './event-store.port';
+import type { AppendResult, EventStore, ExpectedVersion } from './event-store.port';
 import { KeyedSerialQueue } from './keyed-serial-queue';
 
 /** Per store, the streams a command is being handled on in this process. */
@@ -90,17 +91,47 @@ export interface HandledCommand<State> {
  * task used to exhaust the attempts and answer CONFLICT); the attempts are left for writers in other processes,
  * with a short random pause between them so that two losers do not collide again at once.
  */
+export interface HandleCommandOptions {
+  /** Attempts against writers in other processes (default 5). */
+  readonly maxAttempts?: number;
+  /**
+   * Decided events bigger than this as JSON go in several commits, each under it where an event allows (one
+   * JetStream message holds 1 MiB). Only for a decider that decides what is left from the state alone: a crash
+   * between the commits leaves the rest to the command's redelivery, which must decide exactly that.
+   */
+  readonly splitCommitsOverBytes?: number;
+}
+
 export function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: DeciderLike<State, Command, Event>,
   command: Command,
   context: CausationContext,
-  maxAttempts = 5,
+  options: HandleCommandOptions = {},
 ): Promise<HandledCommand<State>> {
   let queue = streamQueues.get(store);
   if (!queue) streamQueues.set(store, (queue = new KeyedSerialQueue()));
-  return queue.run(streamId, () => decideAndAppend(store, streamId, decider, command, context, maxAttempts));
+  return queue.run(streamId, () => decideAndAppend(store, streamId, decider, command, context, options));
+}
+
+/** Envelopes in runs of at most `maxBytes` as JSON (an event bigger than that alone), in order. */
+export function commitsOf(envelopes: readonly EventEnvelope[], maxBytes: number | undefined): EventEnvelope[][] {
+  if (maxBytes === undefined) return [[...envelopes]];
+  const commits: EventEnvelope[][] = [];
+  let bytes = 0;
+  for (const envelope of envelopes) {
+    const size = jsonBytes(envelope);
+    const last = commits[commits.length - 1];
+    if (last && bytes + size <= maxBytes) {
+      last.push(envelope);
+      bytes += size;
+    } else {
+      commits.push([envelope]);
+      bytes = size;
+    }
+  }
+  return commits;
 }
 
 async function decideAndAppend<State, Command, Event extends DomainEvent>(
@@ -109,7 +140,7 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   decider: DeciderLike<State, Command, Event>,
   command: Command,
   context: CausationContext,
-  maxAttempts: number,
+  { maxAttempts = 5, splitCommitsOverBytes }: HandleCommandOptions,
 ): Promise<HandledCommand<State>> {
   for (let attempt = 1; ; attempt += 1) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * attempt));
@@ -119,12 +150,17 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision };
     const envelopes = toEnvelopes(events, context);
-    const expected: ExpectedVersion = revision < 0 ? 'no_stream' : revision;
+    let expected: ExpectedVersion = revision < 0 ? 'no_stream' : revision;
     try {
-      const result = await store.append(streamId, envelopes, { expected });
+      let result: AppendResult | undefined;
+      for (const commit of commitsOf(envelopes, splitCommitsOverBytes)) {
+        result = await store.append(streamId, commit, { expected });
+        expected = result.nextExpectedVersion;
+      }
       const newState = events.reduce(decider.evolve, state);
-      return { state: newState, appended: envelopes, revision: result.nextExpectedVersion, position: result.position };
+      return { state: newState, appended: envelopes, revision: result!.nextExpectedVersion, position: result!.position };
     } catch (error) {
+      // A conflict after a first commit went in: deciding again on the state with it gives what is left.
       if (!WrongExpectedVersionError.is(error) || attempt >= maxAttempts) throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { stepExecutionId, stepTaskId, type TriggerRule, type WorkflowEvent, type WorkflowStep } from '@sched/contracts';
+import { MAX_STEP_CONFIG_BYTES, jsonBytes, stepExecutionId, stepTaskId, type TriggerRule, type WorkflowEvent, type WorkflowStep } from '@sched/contracts';
 import { resolveStepConfig } from './resolve-references';
 import { evaluateTriggerRule, upstreamOutcome } from './trigger-rules';
 import { evolveWorkflow, stepsIn, type KnownWorkflowState, type WorkflowState } from './workflow.state';
@@ -43,6 +43,11 @@ function nextDecision(state: KnownWorkflowState): WorkflowEvent | undefined {
   const resolved = resolveStepConfig(ready.config, resultsOf(state));
   if (!resolved.ok) {
     return { type: 'StepFailed', data: { stepId: ready.id, error: { type: 'UnresolvedReference', message: resolved.message, retryable: false } } };
+  }
+  const bytes = jsonBytes(resolved.config);
+  if (bytes > MAX_STEP_CONFIG_BYTES) {
+    const message = `the config with its references substituted is ${bytes} bytes as JSON, over the limit of ${MAX_STEP_CONFIG_BYTES}: pass less of the results (a path into them)`;
+    return { type: 'StepFailed', data: { stepId: ready.id, error: { type: 'ConfigTooLarge', message, retryable: false } } };
   }
   return {
     type: 'StepScheduled',

@@ -43,8 +43,13 @@ describe('workflow decider: a diamond DAG a → (b, c) → d', () => {
   });
 
   it('an outcome delivered twice, or for a step that is not running, decides nothing', () => {
-    given(started(def), scheduled('a'), succeeded('a')).when(outcome('a', ok())).thenNothingHappened();
+    given(started(def), scheduled('a'), succeeded('a'), scheduled('b'), scheduled('c')).when(outcome('a', ok())).thenNothingHappened();
     given(started(def), scheduled('a')).when(outcome('b', ok())).thenNothingHappened();
+  });
+
+  it('an outcome delivered again after only the first of its commits went in decides the rest (a split decision)', () => {
+    given(started(def), scheduled('a'), succeeded('a')).when(outcome('a', ok())).then(scheduled('b'), scheduled('c'));
+    given(started(def), scheduled('a'), succeeded('a'), scheduled('b')).when(outcome('a', ok())).then(scheduled('c'));
   });
 });
 
@@ -244,7 +249,8 @@ describe('workflow decider: cancel and resume', () => {
   });
 
   it('a cancel of a finished run, or a second cancel, decides nothing', () => {
-    given(...running, { type: 'WorkflowCancelRequested', data: {} }).when({ type: 'CancelRun', data: { nowMs: T } }).thenNothingHappened();
+    const cancelled = [...running, { type: 'WorkflowCancelRequested' as const, data: {} }, skipped('d', 'run_cancelled')];
+    given(...cancelled).when({ type: 'CancelRun', data: { nowMs: T } }).thenNothingHappened();
     given().when({ type: 'CancelRun', data: { nowMs: T } }).thenNothingHappened();
   });
 
@@ -274,6 +280,35 @@ describe('workflow decider: cancel and resume', () => {
 
   it('a run started twice (its TaskDue redelivered) starts once', () => {
     given(started(def), scheduled('a')).when(startRun(def)).thenNothingHappened();
+  });
+
+  it('a resumed start delivered again after its first commit went in alone records the rest of the reused steps and what follows', () => {
+    const three = definition([step('a'), step('b'), step('c', { dependsOn: ['a', 'b'] })]);
+    const reused = { a: { result: 1, executionId: 'r0:a', runId: 'r0' }, b: { result: 2, executionId: 'r0:b', runId: 'r0' } };
+    const firstCommit = [
+      { type: 'WorkflowStarted' as const, data: { runId: 'r', taskId: 't', definition: three, resumedFrom: 'r0', startedAt: new Date(T).toISOString() } },
+      { type: 'StepSucceeded' as const, data: { stepId: 'a', executionId: 'r0:a', result: 1, reusedFrom: 'r0' } },
+    ];
+    given(...firstCommit)
+      .when(startRun(three, { resumedFrom: 'r0', reused }))
+      .then({ type: 'StepSucceeded', data: { stepId: 'b', executionId: 'r0:b', result: 2, reusedFrom: 'r0' } }, scheduled('c'));
+  });
+
+  it('a cancel delivered again after its first commit decides the skips left', () => {
+    given(started(def), scheduled('a'), { type: 'WorkflowCancelRequested', data: {} })
+      .when({ type: 'CancelRun', data: { nowMs: T } })
+      .then(skipped('b', 'run_cancelled'), skipped('c', 'run_cancelled'), skipped('d', 'run_cancelled'));
+  });
+
+  it('a step whose config with the results substituted is over the limit fails without running', () => {
+    const big = definition([step('fetch'), step('use', { dependsOn: ['fetch'], config: { a: '${steps.fetch.result}', b: '${steps.fetch.result}' } })]);
+    given(started(big), scheduled('fetch'))
+      .when(outcome('fetch', ok('x'.repeat(400 * 1024))))
+      .then(
+        succeeded('fetch', 'x'.repeat(400 * 1024)),
+        { type: 'StepFailed', data: { stepId: 'use', error: { type: 'ConfigTooLarge', message: expect.stringMatching(/^the config with its references substituted is 8192\d\d bytes/), retryable: false } } },
+        { type: 'WorkflowFailed', data: { durationMs: 5000, failedSteps: ['use'], stopped: false } },
+      );
   });
 });
 

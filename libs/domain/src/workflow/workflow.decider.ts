@@ -44,28 +44,36 @@ function reusableSteps(definition: WorkflowDefinition, candidates: Readonly<Reco
   return reusable;
 }
 
+/**
+ * The run's first events: WorkflowStarted, the steps a resumed run takes over, and what follows. They may go in
+ * several commits (results are big), so the same TaskDue delivered again after a first commit decides the rest: the
+ * reused steps not recorded yet and whatever follows from the state then.
+ */
 function decideStart(command: Extract<WorkflowCommand, { type: 'StartRun' }>, state: WorkflowState): WorkflowEvent[] {
-  if (state.status !== 'none') return []; // started already: the same TaskDue, delivered again
   const { runId, taskId, definition, resumedFrom, reused = {}, nowMs } = command.data;
-  const started: WorkflowEvent = {
-    type: 'WorkflowStarted',
-    data: { runId, taskId, definition, ...(resumedFrom ? { resumedFrom } : {}), startedAt: new Date(nowMs).toISOString() },
-  };
+  if (state.status !== 'none' && state.status !== 'running') return []; // the same TaskDue, delivered after the end
+  const started: WorkflowEvent[] =
+    state.status === 'none'
+      ? [{ type: 'WorkflowStarted', data: { runId, taskId, definition, ...(resumedFrom ? { resumedFrom } : {}), startedAt: new Date(nowMs).toISOString() } }]
+      : [];
   const reusable = reusableSteps(definition, reused);
+  const recorded = (stepId: string) => state.status === 'running' && state.steps.get(stepId)?.status !== 'pending';
   const reusedSteps: WorkflowEvent[] = definition.steps
-    .filter((step) => reusable.has(step.id))
+    .filter((step) => reusable.has(step.id) && !recorded(step.id))
     .map((step) => {
       const { result, executionId, runId: from } = reused[step.id];
       const fields = { ...(executionId ? { executionId } : {}), ...(result === undefined ? {} : { result }) };
       return { type: 'StepSucceeded', data: { stepId: step.id, ...fields, reusedFrom: from } };
     });
-  return thenNext(state, [started, ...reusedSteps], nowMs);
+  return thenNext(state, [...started, ...reusedSteps], nowMs);
 }
 
 /**
  * A workflow run: started → steps scheduled as their trigger rules allow → each step's outcome recorded → the next
  * decisions → succeeded | failed | cancelled. Outcomes and cancels that change nothing (delivered twice, for a step
- * that is not running, after the end) decide nothing, so the process manager may redeliver freely.
+ * that is not running, after the end) decide only what follows from the state as it is (nothing, once that was
+ * recorded), so the process manager may redeliver freely, and a decision split over several commits (big results)
+ * is completed by the redelivery of what caused it.
  */
 /** A run that may be resumed: one that ended failed or cancelled (NOT_FOUND, INVALID_STATE otherwise). */
 export function assertResumable(state: WorkflowState, runId: string): KnownWorkflowState {
@@ -84,14 +92,15 @@ export function decideWorkflow(command: WorkflowCommand, state: WorkflowState): 
       const { stepId, executionId, outcome, nowMs } = command.data;
       if (state.status !== 'running') return [];
       const step = state.steps.get(stepId);
-      if (step?.status !== 'running' || step.executionId !== executionId) return [];
+      if (step?.status !== 'running' || step.executionId !== executionId) return nextDecisions(state, nowMs);
       return thenNext(state, [outcomeEvent(stepId, executionId, outcome)], nowMs);
     }
     case 'ResumeRun':
       return assertResumable(state, command.data.runId).resumedAs === undefined ? [{ type: 'WorkflowResumed', data: { runId: command.data.newRunId } }] : [];
     case 'CancelRun': {
-      if (state.status !== 'running' || (state as KnownWorkflowState).cancelRequested) return [];
+      if (state.status !== 'running') return [];
       const { reason, nowMs } = command.data;
+      if (state.cancelRequested) return nextDecisions(state, nowMs);
       return thenNext(state, [{ type: 'WorkflowCancelRequested', data: reason ? { reason } : {} }], nowMs);
     }
     default:
