@@ -1,4 +1,4 @@
-import { COMMAND_SUBJECTS, Subjects, type TaskCommandResult } from '@sched/contracts';
+import { COMMAND_SUBJECTS, MAX_JSON_DEPTH, Subjects, type TaskCommandResult } from '@sched/contracts';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 /** Every bad payload must get a structured error and append nothing. */
@@ -38,6 +38,11 @@ describe('bad input on every command subject', () => {
         error: { details: { issues: Array<{ path: string }> } };
       };
       expect(reply.error.details.issues.length).toBeGreaterThan(0);
+    });
+    it('rejects a body nested deeper than MAX_JSON_DEPTH with BAD_REQUEST naming the limit (5,000 levels overflowed the stack)', async () => {
+      const deep = `{"taskId":"${taskId}","name":"x","executor":"noop","config":{"a":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+      const reply = await expectRejected(subject, () => system.requestRaw(subject, deep), 'BAD_REQUEST');
+      expect(reply).toMatchObject({ error: { details: { limit: 'MAX_JSON_DEPTH', max: MAX_JSON_DEPTH } } });
     });
     it('rejects unknown fields', () =>
       expectRejected(subject, () => system.request(subject, { taskId, name: 'x', executor: 'noop', bogus: 1 }), 'VALIDATION'));

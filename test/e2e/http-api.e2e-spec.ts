@@ -1,4 +1,4 @@
-import { MAX_REQUEST_BYTES, Subjects, type ExecutionView, type Page, type TaskCommandResult, type TaskView, type TriggerTaskResult } from '@sched/contracts';
+import { MAX_JSON_DEPTH, MAX_REQUEST_BYTES, Subjects, type ExecutionView, type Page, type TaskCommandResult, type TaskView, type TriggerTaskResult } from '@sched/contracts';
 import { resultOf } from '../support/http';
 import { useSystemWithHttp, waitFor } from '../support/system';
 
@@ -186,6 +186,11 @@ describe('HTTP API', () => {
     // JSON, but no object: said so (the parser called null "not valid JSON").
     const nothing = await context.http.raw('POST', '/api/tasks', 'null');
     expect(nothing).toMatchObject({ status: 400, body: { ok: false, error: { code: 'BAD_REQUEST', message: 'request body must be a JSON object, got null' } } });
+    // Nested deeper than MAX_JSON_DEPTH: 400 with the limit (30,000 levels took the gateway down with a stack overflow).
+    for (const levels of [MAX_JSON_DEPTH + 1, 30_000]) {
+      const deep = await context.http.raw('POST', '/api/tasks', `{"name":"deep","executor":"noop","config":{"a":${'['.repeat(levels)}${']'.repeat(levels)}}}`);
+      expect(deep).toMatchObject({ status: 400, body: { ok: false, error: { code: 'BAD_REQUEST', details: { limit: 'MAX_JSON_DEPTH', max: MAX_JSON_DEPTH } } } });
+    }
     // Over MAX_REQUEST_BYTES: 413 with the limit's details, as on NATS.
     const huge = await context.http.raw('POST', '/api/tasks', JSON.stringify({ name: 'x', executor: 'noop', description: 'y'.repeat(MAX_REQUEST_BYTES) }));
     expect(huge).toMatchObject({ status: 413, body: { ok: false, error: { code: 'BAD_REQUEST', details: { limit: 'MAX_REQUEST_BYTES', max: MAX_REQUEST_BYTES, actual: expect.any(Number) } } } });

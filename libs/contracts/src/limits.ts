@@ -21,6 +21,28 @@ export const MAX_STEP_CONFIG_BYTES = MAX_RESULT_BYTES;
 /** Bytes of log text (messages and their data, as JSON) kept on the event that ends one attempt. */
 export const MAX_LOG_BYTES_PER_ATTEMPT = 64 * 1024;
 
+/**
+ * Levels of nesting of a request body's JSON (objects and arrays). Far more than any config needs, and far less than
+ * what recursive code over the value (serializing, hashing, copying to a thread) can take: a config nested a few
+ * thousand deep overflowed the stack in those, after it was accepted.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether a decoded JSON value nests deeper than `max` levels, found without recursion (it must not overflow itself). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Marks a request body nested deeper than MAX_JSON_DEPTH; the transport hands it on so the reply can say so. */
+export class OverNestedPayload {}
+
 /** Marks a request body over MAX_REQUEST_BYTES; the transport hands it on undecoded so the reply can say so. */
 export class OversizedPayload {
   constructor(readonly bytes: number) {}

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ErrorCode, SchedError } from './errors';
-import { MAX_REQUEST_BYTES, OversizedPayload } from './limits';
+import { MAX_JSON_DEPTH, MAX_REQUEST_BYTES, OverNestedPayload, OversizedPayload } from './limits';
 import { issueMessage } from './issue-message';
 
 /** Marks a payload that could not be decoded as JSON; the transport layer hands it through so the reply can say so. */
@@ -24,6 +24,11 @@ export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown, w
   if (payload instanceof OversizedPayload) {
     throw new SchedError(ErrorCode.BAD_REQUEST, `${what}: payload of ${payload.bytes} bytes is over the limit of ${MAX_REQUEST_BYTES}`, {
       limit: 'MAX_REQUEST_BYTES', max: MAX_REQUEST_BYTES, actual: payload.bytes,
+    });
+  }
+  if (payload instanceof OverNestedPayload) {
+    throw new SchedError(ErrorCode.BAD_REQUEST, `${what}: payload nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`, {
+      limit: 'MAX_JSON_DEPTH', max: MAX_JSON_DEPTH,
     });
   }
   if (payload instanceof UndecodablePayload) {

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { SchedClientError } from '@sched/client';
-import { ErrorCode, HTTP_STATUS_BY_CODE, errorReply, type ErrorBody } from '@sched/contracts';
+import { ErrorCode, HTTP_STATUS_BY_CODE, MAX_JSON_DEPTH, errorReply, nestsDeeperThan, type ErrorBody } from '@sched/contracts';
 import { SchedExceptionFilter, toErrorBody } from '@sched/messaging';
 import { routedPath } from './api-token.middleware';
 
@@ -69,6 +69,16 @@ export function bodyParserErrors(error: unknown, _request: Request, response: Re
         ? `request body is not JSON (the API takes JSON bodies): ${reason}`
         : `request body: ${reason}`;
   response.status(status).json(errorReply({ code: ErrorCode.BAD_REQUEST, message, details: {} }));
+}
+
+/**
+ * A JSON body nested deeper than MAX_JSON_DEPTH is BAD_REQUEST, as on NATS, answered here: passing it on would
+ * serialize it again, which a body a few thousand levels deep overflows the stack doing.
+ */
+export function overNestedBodies(request: Request, response: Response, next: NextFunction): void {
+  if (!nestsDeeperThan(request.body, MAX_JSON_DEPTH)) return next();
+  const message = `request body nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`;
+  response.status(400).json(errorReply({ code: ErrorCode.BAD_REQUEST, message, details: { limit: 'MAX_JSON_DEPTH', max: MAX_JSON_DEPTH } }));
 }
 
 function isJsonScalar(text: string): boolean {

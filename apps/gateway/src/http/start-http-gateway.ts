@@ -15,7 +15,7 @@ import {
 import { dashboardDirectory } from '../dashboard/dashboard-directory';
 import { apiTokenMiddleware } from './api-token.middleware';
 import { HttpApiModule } from './http-api.module';
-import { HttpErrorFilter, bodyParserErrors, queryOnBodyRoutes } from './http-error.filter';
+import { HttpErrorFilter, bodyParserErrors, overNestedBodies, queryOnBodyRoutes } from './http-error.filter';
 import { buildOpenApiDocument } from './openapi-document';
 
 /** A body over the NATS payload limit could never be sent on: refused here, with the same details. */
@@ -45,6 +45,7 @@ export async function startHttpGateway(
   // body passed over would reach validation as "name: expected string, received undefined".
   app.use(express.json({ limit: BODY_LIMIT, type: () => true }));
   app.use(bodyParserErrors);
+  app.use(overNestedBodies);
   app.use(queryOnBodyRoutes);
   app.useStaticAssets(dashboardDirectory(), { index: 'index.html' });
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });

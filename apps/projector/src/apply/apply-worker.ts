@@ -46,7 +46,14 @@ export class ApplyWorker {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      this.worker.postMessage(request);
+      try {
+        this.worker.postMessage(request);
+      } catch (error) {
+        // Not sent (a value the structured clone cannot copy): no reply will come for it, so its place in the
+        // queue goes too, or every later reply (close's included) would answer the request before it.
+        this.waiting.pop();
+        reject(error as Error);
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 import type { ConsumerDeserializer, IncomingRequest } from '@nestjs/microservices';
 import type { Msg } from '@nats-io/transport-node';
-import { MAX_REQUEST_BYTES, OversizedPayload, UndecodablePayload } from '@sched/contracts';
+import { MAX_JSON_DEPTH, MAX_REQUEST_BYTES, OverNestedPayload, OversizedPayload, UndecodablePayload, nestsDeeperThan } from '@sched/contracts';
 
 /**
  * Our subjects speak plain JSON (`nats req sched.cmd.task.create '{...}'`), not Nest's `{ pattern, data, id }`
@@ -17,6 +17,7 @@ export class PlainJsonRequestDeserializer implements ConsumerDeserializer {
     let data: unknown;
     try {
       data = raw.trim() === '' ? {} : JSON.parse(raw);
+      if (nestsDeeperThan(data, MAX_JSON_DEPTH)) data = new OverNestedPayload();
     } catch (error) {
       data = new UndecodablePayload(raw.slice(0, 200), (error as Error).message);
     }
