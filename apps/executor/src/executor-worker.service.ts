@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { concurrencyLimitOf } from '@sched/contracts';
-import type { KnownExecutionState } from '@sched/domain';
+import type { ExecutionState, KnownExecutionState } from '@sched/domain';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, within, type EventStore } from '@sched/event-store';
 import { ExecutorRegistry } from '@sched/executors';
 import {
@@ -10,7 +10,6 @@ import {
   NATS_CONNECTION,
   SCHED_CONFIG,
   SchedMetrics,
-  WORKERS_BUCKET,
   WORK_ACK_WAIT_MS,
   WORK_CONSUMER,
   WORK_STREAM,
@@ -33,7 +32,8 @@ import { ReopeningConsumer } from './reopening-consumer';
 import { jitteredExpiry, pullBatch } from './pull-batch';
 import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
-import { WORKER_TTL_MS, WorkerRegistry } from './limits/worker-registry';
+import { WorkerLossJudge } from './limits/worker-loss';
+import { WorkerRegistry } from './limits/worker-registry';
 import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
@@ -46,6 +46,8 @@ import { seedOf, stillEndsWithIn, workFromLog, workFromQueue, type StillEndsWith
  */
 /** In-progress acks (and slot refreshes) well inside the work queue's ack wait. */
 const KEEP_ALIVE_INTERVAL_MS = Math.min(5_000, Math.floor(WORK_ACK_WAIT_MS / 3));
+/** Two of a worker's refreshes and in-progress acks: how long a worker that may be alive is given to show it. */
+const WORKER_LOSS_GRACE_MS = 2 * KEEP_ALIVE_INTERVAL_MS;
 /** An item refused by a concurrency limit comes back after this long (it stays due meanwhile). */
 const LIMITED_REDELIVERY_MS = 1_000;
 /** An item that arrived when the other source had just taken the last slot comes back after this long. */
@@ -79,6 +81,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private controlRequests: Subscription[] = [];
   private limits?: ConcurrencyLimits;
   private workers?: WorkerRegistry;
+  private workerLoss?: WorkerLossJudge;
   private cancelRequests?: Subscription;
   private stopping = false;
   private loops: Promise<void>[] = [];
@@ -101,6 +104,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     this.limits = new ConcurrencyLimits(typeLimits, await TaskSlotLeases.open(this.nc));
     this.workers = await WorkerRegistry.open(this.nc, this.config.instanceId);
     this.workers.start(KEEP_ALIVE_INTERVAL_MS);
+    this.workerLoss = new WorkerLossJudge(this.workers, this.config.instanceId, WORKER_LOSS_GRACE_MS);
     this.cancelRequests = listenForCancelRequests(this.nc, (executionId) => this.abort(executionId, { kind: 'cancel' }));
     this.controlRequests = listenForControlRequests(this.nc, (executionId) => void this.actors.get(executionId)?.sync().catch(() => undefined));
     await ensureWorkQueue(this.nc);
@@ -238,9 +242,12 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       case 'held-elsewhere':
       case 'worker-lost': {
         const { attempt, workerId } = state as KnownExecutionState;
-        const lost = triage === 'worker-lost' ? `worker ${workerId} stopped heartbeating` : await this.notRunning(workerId);
-        // undefined: a duplicate while its worker runs it; that worker holds its own delivery, back should it die.
-        if (lost !== undefined) await actor.fail(attempt, { type: 'WorkerLost', message: lost, retryable: true });
+        const verdict = await this.workerLoss!.judge(`${item.executionId}/${attempt}`, workerId, triage === 'worker-lost');
+        if (verdict.kind === 'wait') return void msg.nak(verdict.retryInMs);
+        // Left to its live worker: a duplicate publish is acked. A redelivery comes back in a moment unless the
+        // worker's next in-progress ack on it (which overrides the nak's delay) shows it holds it; its end acks it.
+        if (verdict.kind === 'leave') return triage === 'worker-lost' ? msg.nak(WORKER_LOSS_GRACE_MS) : msg.ack();
+        await actor.fail(attempt, { type: 'WorkerLost', message: verdict.why, retryable: true });
         msg.ack();
         return;
       }
@@ -286,12 +293,6 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     this.metrics.firstAttemptStarted(due.executor, work.receivedAtMs < instantMs ? 'ahead' : 'late', startedMs - instantMs);
   }
 
-  /** Why the worker a running attempt names is gone (no entry in the worker registry), or undefined while it is alive. */
-  private async notRunning(workerId: string | undefined): Promise<string | undefined> {
-    if (workerId !== undefined && (await this.workers!.isAlive(workerId))) return undefined;
-    return `worker ${workerId} is not running here (no heartbeat in ${WORKERS_BUCKET} for ${WORKER_TTL_MS / 1000} s): its attempt never ends by itself`;
-  }
-
   private async runStarted(actor: ExecutionActor, work: Work, msg: JsMsg, permit: RunPermit): Promise<void> {
     const { item } = work;
     const { due } = actor.current as KnownExecutionState;
@@ -317,7 +318,12 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const keepAlive = setInterval(() => {
       msg.working();
       void permit.refresh();
-      void actor.sync().catch(() => undefined);
+      // Another executor recorded this attempt's end (WorkerLost, say, while NATS was out): stop its work, which
+      // would otherwise run on beside the retry.
+      void actor
+        .sync()
+        .then(() => stillRunning(actor.current, item.attempt) || this.abort(item.executionId, { kind: 'lost' }))
+        .catch(() => undefined);
     }, KEEP_ALIVE_INTERVAL_MS);
     try {
       const outcome = await runAttempt({
@@ -351,3 +357,7 @@ function atMostEvery(intervalMs: number, action: () => void): () => void {
     action();
   };
 }
+
+/** Whether the stream still has `attempt` running (or paused at a checkpoint), as its worker left it. */
+const stillRunning = (state: ExecutionState, attempt: number): boolean =>
+  (state.status === 'running' || state.status === 'paused') && state.attempt === attempt;

@@ -16,6 +16,8 @@ const keyOf = (workerId: string): string => workerId.replace(/[^-_.a-zA-Z0-9]/g,
  */
 export class WorkerRegistry {
   private timer?: NodeJS.Timeout;
+  private statuses?: AsyncIterable<{ type: string }> & { stop?: () => void };
+  private lastReconnectMs = Number.NEGATIVE_INFINITY;
 
   private constructor(
     private readonly kv: KV,
@@ -27,6 +29,7 @@ export class WorkerRegistry {
     const kv = await new Kvm(nc).create(WORKERS_BUCKET, { history: 1, ttl: ttlMs });
     const registry = new WorkerRegistry(kv, workerId);
     await registry.refresh();
+    void registry.watchReconnects(nc);
     return registry;
   }
 
@@ -34,6 +37,24 @@ export class WorkerRegistry {
   start(intervalMs: number): void {
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), intervalMs);
     this.timer.unref();
+  }
+
+  /**
+   * Whether this process's connection came back from an outage within `ms`: entries may have expired while the
+   * server was down (their age counts on), and each worker's comes back with its next refresh only.
+   */
+  reconnectedWithin(ms: number): boolean {
+    return Date.now() - this.lastReconnectMs < ms;
+  }
+
+  /** A reconnect refreshes this worker's entry at once, so others find it again as early as they can. */
+  private async watchReconnects(nc: NatsConnection): Promise<void> {
+    this.statuses = nc.status() as AsyncIterable<{ type: string }> & { stop?: () => void };
+    for await (const status of this.statuses) {
+      if (status.type !== 'reconnect') continue;
+      this.lastReconnectMs = Date.now();
+      void this.refresh().catch(() => undefined);
+    }
   }
 
   async refresh(): Promise<void> {
@@ -55,5 +76,6 @@ export class WorkerRegistry {
    */
   close(): void {
     clearInterval(this.timer);
+    this.statuses?.stop?.();
   }
 }
