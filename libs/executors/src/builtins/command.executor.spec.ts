@@ -1,5 +1,10 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { commandExecutor, type CommandResult } from './command.executor';
 import { runExecutor } from '../testing/run-executor';
+import { isProcessAlive } from '../../../../test/support/process-alive';
+import { waitFor } from '../../../../test/support/wait-for';
 
 const sh = (script: string, extra: Record<string, unknown> = {}) => ({ argv: ['/bin/sh', '-c', script], ...extra });
 
@@ -56,6 +61,49 @@ describe('command executor', () => {
     const run = runExecutor(commandExecutor, sh('sleep 5'));
     setTimeout(() => run.controller.abort(), 100);
     await expect(run.result).rejects.toMatchObject({ type: 'Aborted' });
+  });
+
+  describe('a command whose leader exited while a process it started holds its output', () => {
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sched-cmd-bg-'))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    // The leader writes its pid and the background sleep's, and exits 0; the sleep keeps stdout open, so 'close' waits.
+    const background = (extra: Record<string, unknown> = {}) => sh(`sleep 30 & echo $$ $! > ${dir}/pids; echo started`, { killGrace: 200, ...extra });
+    /** The background process's pid, once the leader is reaped (not just a zombie: then its exit is known here). */
+    const backgroundPid = async (): Promise<number> => {
+      const [leader, pid] = await waitFor(() => fs.existsSync(`${dir}/pids`) && fs.readFileSync(`${dir}/pids`, 'utf8').trim().split(' ').map(Number), 5_000, 'the pids');
+      const reaped = (): boolean => {
+        try {
+          process.kill(leader, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      await waitFor(reaped, 5_000, 'the leader to be reaped');
+      return pid;
+    };
+
+    it('its timeout stops the whole group (it waited for the background process, then succeeded)', async () => {
+      const startedAt = Date.now();
+      const { result, log } = runExecutor(commandExecutor, background({ timeout: 1_500 }));
+      const pid = await backgroundPid();
+      await expect(result).rejects.toMatchObject({ type: 'Timeout', retryable: true });
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      await waitFor(() => !isProcessAlive(pid), 2_000, 'the background process to be gone');
+      // Not silent while it waited: the log says what the attempt was waiting for.
+      expect(log.lines().map((line) => line.message)).toContainEqual(expect.stringContaining('/bin/sh exited with code 0, but a process it started still holds its output open'));
+    });
+
+    it('an abort stops the whole group and settles at once (it waited for the background process)', async () => {
+      const run = runExecutor(commandExecutor, background());
+      const pid = await backgroundPid();
+      const abortedAt = Date.now();
+      run.controller.abort();
+      await expect(run.result).rejects.toMatchObject({ type: 'Aborted' });
+      expect(Date.now() - abortedAt).toBeLessThan(2_000);
+      await waitFor(() => !isProcessAlive(pid), 2_000, 'the background process to be gone');
+    });
   });
 
   it('feeds stdin', async () => {

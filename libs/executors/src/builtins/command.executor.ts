@@ -52,6 +52,9 @@ const tail = (text: string, chars = 500): string => {
   return trimmed.length > chars ? `…${trimmed.slice(-chars)}` : trimmed;
 };
 
+/** How long after its leader exits a command's output may stay open before the log says what the attempt waits for. */
+const OUTPUT_HELD_WARNING_MS = 1_000;
+
 function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const [program, ...args] = config.argv;
@@ -74,8 +77,10 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
         child.kill(sig); // the group is gone already, or we could not create one
       }
     };
+    // The group is signalled even when its leader has exited: a process it started in the background may live on
+    // (and hold its output open, so 'close' waits for it); only 'close' (cleanup) means there is nothing left to stop.
     const stop = (reason: 'timeout' | 'aborted'): void => {
-      if (stopReason || child.exitCode !== null) return;
+      if (stopReason) return;
       stopReason = reason;
       logger.warn(`stopping the command (${reason}): SIGTERM, SIGKILL after ${config.killGrace}ms`);
       signalGroup('SIGTERM');
@@ -86,10 +91,20 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
 
+    // The leader exited but its output stays open: a process it started holds it, and the attempt waits for that.
+    let heldOpenTimer: NodeJS.Timeout | undefined;
+    child.once('exit', (code, exitSignal) => {
+      heldOpenTimer = setTimeout(() => {
+        const how = code === null ? `was killed by ${exitSignal}` : `exited with code ${code}`;
+        logger.warn(`${program} ${how}, but a process it started still holds its output open: the attempt waits for it (a timeout or a cancel stops the whole group)`);
+      }, OUTPUT_HELD_WARNING_MS);
+    });
+
     const cleanup = (): void => {
       if (child.pid !== undefined) untrackGroup(child.pid);
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
+      clearTimeout(heldOpenTimer);
       signal.removeEventListener('abort', onAbort);
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
