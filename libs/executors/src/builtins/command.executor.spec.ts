@@ -57,6 +57,13 @@ describe('command executor', () => {
     expect(Date.now() - startedAt).toBeLessThan(2000);
   });
 
+  it('has no timeout of its own unless one is set: the task\'s timeouts govern (a hidden 300 s cut a 1 h attempt timeout short)', () => {
+    const parsed = commandExecutor.configSchema.safeParse({ argv: ['true'] });
+    expect(parsed.success && parsed.data).not.toHaveProperty('timeout');
+    const set = commandExecutor.configSchema.safeParse({ argv: ['true'], timeout: '2s' });
+    expect(set.success && set.data).toMatchObject({ timeout: 2000 });
+  });
+
   it('stops the command when the attempt is aborted (cancel)', async () => {
     const run = runExecutor(commandExecutor, sh('sleep 5'));
     setTimeout(() => run.controller.abort(), 100);

@@ -16,7 +16,8 @@ const commandConfigSchema = z
     /** Variables passed through from the executor's own environment (nothing else leaks into the command). */
     inheritEnv: z.array(z.string().min(1)).default(['PATH']),
     stdin: z.string().max(1_000_000).optional(),
-    timeout: durationMsField('timeout', 100, 86_400_000).default(300_000),
+    /** The command's own limit; none by default, so the task's timeouts (startToClose, …) govern alone. */
+    timeout: durationMsField('timeout', 100, 86_400_000).optional(),
     /** Between SIGTERM and SIGKILL when the command has to stop. */
     killGrace: durationMsField('killGrace', 0, 60_000).default(5_000),
     /** The last this-many bytes of stdout and of stderr are kept. */
@@ -86,7 +87,7 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
       signalGroup('SIGTERM');
       killTimer = setTimeout(() => signalGroup('SIGKILL'), config.killGrace);
     };
-    const timeoutTimer = setTimeout(() => stop('timeout'), config.timeout);
+    const timeoutTimer = config.timeout === undefined ? undefined : setTimeout(() => stop('timeout'), config.timeout);
     const onAbort = (): void => stop('aborted');
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
