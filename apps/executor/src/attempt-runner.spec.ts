@@ -32,13 +32,14 @@ class StallingStore extends RefusingStore {
 async function runWith(
   execute: TaskExecutor<unknown>['execute'],
   backing: RefusingStore = new RefusingStore(),
+  abort = new AttemptAbort(),
 ): Promise<{ outcome: string; events: { type: string; data: unknown }[] }> {
   const store = await scheduled(due, backing);
   const actor = new ExecutionActor(store, 'e1', 'w1');
   await actor.load();
   await actor.start(1);
   const executor: TaskExecutor<unknown> = { type: 'test', description: 'test', configSchema: { safeParse: (config: unknown) => ({ success: true, data: config }) } as never, execute };
-  const outcome = await runAttempt({ actor, executor, attempt: 1, abort: new AttemptAbort(), heartbeat: () => undefined });
+  const outcome = await runAttempt({ actor, executor, attempt: 1, abort, heartbeat: () => undefined });
   return { outcome, events: (await store.read(toExecutionStreamId('e1'))).map(({ type, data }) => ({ type, data })) };
 }
 
@@ -77,6 +78,23 @@ describe('runAttempt: progress reports', () => {
     const { events } = await run;
     expect(events.map((event) => event.type)).toEqual(['TaskDue', 'TaskStarted', 'TaskProgressed', 'TaskProgressed', 'TaskSucceeded']);
     expect(events.filter((event) => event.type === 'TaskProgressed').map((event) => (event.data as { percent: number }).percent)).toEqual([10, 100]);
+  });
+
+  // Reports come faster than the throttle sends them: 10 goes out at once, 100 is still pending when the attempt ends.
+  it.each(['fails', 'times out'])('the newest report goes with the outcome when the attempt %s too (it went with a success alone)', async (how) => {
+    const abort = new AttemptAbort();
+    const { events } = await runWith(
+      async ({ progress }) => {
+        for (let percent = 10; percent <= 100; percent += 10) await progress(percent);
+        if (how === 'fails') throw new Error('boom');
+        abort.abort({ kind: 'timeout', timeout: 'startToClose', timeoutMs: 1000 });
+        return new Promise(() => undefined); // code that ignores its abort: the outcome is recorded without it
+      },
+      undefined,
+      abort,
+    );
+    expect(events.filter((event) => event.type === 'TaskProgressed').map((event) => (event.data as { percent: number }).percent)).toEqual([10, 100]);
+    expect(events.map((event) => event.type).slice(4, 5)).toEqual([how === 'fails' ? 'TaskFailed' : 'TaskTimedOut']);
   });
 });
 

@@ -137,23 +137,25 @@ export async function runAttempt(run: AttemptRun): Promise<AttemptOutcome> {
 
 function recordSettled(run: AttemptRun, settled: Settled, logs: ExecutionLogLine[], throttle: ProgressThrottle): Promise<AttemptOutcome> {
   const { actor, attempt } = run;
+  // Whatever the outcome, the newest progress not recorded yet goes with it (it was kept for success alone).
+  const lastProgress = throttle.takePending();
   if (settled.kind === 'ok') {
     const tooLarge = oversizedResult(settled.value);
-    if (tooLarge) return record(() => actor.fail(attempt, tooLarge, logs));
-    return orRejected(run, record(() => actor.succeed(attempt, settled.value, logs, throttle.takePending())));
+    if (tooLarge) return record(() => actor.fail(attempt, tooLarge, logs, lastProgress));
+    return orRejected(run, record(() => actor.succeed(attempt, settled.value, logs, lastProgress)));
   }
-  if (settled.kind === 'error') return orRejected(run, record(() => actor.fail(attempt, settled.error, logs)));
+  if (settled.kind === 'error') return orRejected(run, record(() => actor.fail(attempt, settled.error, logs, lastProgress)));
   const reason = run.abort.reason!;
   switch (reason.kind) {
     case 'cancel':
-      return record(() => actor.cancelAttempt(attempt, logs));
+      return record(() => actor.cancelAttempt(attempt, logs, lastProgress));
     case 'timeout':
-      return record(() => actor.timeOut(attempt, reason.timeout, reason.timeoutMs, logs));
+      return record(() => actor.timeOut(attempt, reason.timeout, reason.timeoutMs, logs, lastProgress));
     case 'shutdown':
       // A committed start is a running attempt in the stream: say why it ended (its retry follows the task's policy),
       // rather than leave the next executor to guess from the redelivery that the worker vanished (WorkerLost).
       if (actor.holdsStart) return Promise.resolve('shutdown');
-      return record(() => actor.fail(attempt, { type: WORKER_SHUTDOWN, message: `worker ${actor.workerId} shut down during the attempt`, retryable: true }, logs));
+      return record(() => actor.fail(attempt, { type: WORKER_SHUTDOWN, message: `worker ${actor.workerId} shut down during the attempt`, retryable: true }, logs, lastProgress));
     case 'lost':
       return Promise.resolve(reason.kind);
   }

@@ -130,19 +130,20 @@ export class ExecutionActor {
     return this.send([this.progressCommand(attempt, progress)]);
   }
 
-  /** The last throttled progress (if any) and the success, in one commit. */
+  // Each outcome takes the attempt's last throttled progress (if any): recorded with it, in one commit.
+
   succeed(attempt: number, result: unknown, logs: readonly ExecutionLogLine[], lastProgress?: Progress): Promise<void> {
-    const complete: ExecutionCommand = { type: 'CompleteAttempt', data: { attempt, result, nowMs: Date.now(), logs } };
-    return this.send(lastProgress ? [this.progressCommand(attempt, lastProgress), complete] : [complete]);
+    return this.send(this.withProgress(attempt, lastProgress, { type: 'CompleteAttempt', data: { attempt, result, nowMs: Date.now(), logs } }));
   }
 
-  fail(attempt: number, error: ExecutionError, logs: readonly ExecutionLogLine[] = []): Promise<void> {
-    return this.send([{ type: 'FailAttempt', data: { attempt, error, nowMs: Date.now(), random: this.random(), logs } }]);
+  fail(attempt: number, error: ExecutionError, logs: readonly ExecutionLogLine[] = [], lastProgress?: Progress): Promise<void> {
+    const data = { attempt, error, nowMs: Date.now(), random: this.random(), logs };
+    return this.send(this.withProgress(attempt, lastProgress, { type: 'FailAttempt', data }));
   }
 
-  timeOut(attempt: number, timeout: TaskTimedOut['data']['timeout'], timeoutMs: number, logs: readonly ExecutionLogLine[] = []): Promise<void> {
+  timeOut(attempt: number, timeout: TaskTimedOut['data']['timeout'], timeoutMs: number, logs: readonly ExecutionLogLine[] = [], lastProgress?: Progress): Promise<void> {
     const data = { attempt, timeout, timeoutMs, nowMs: Date.now(), random: this.random(), logs };
-    return this.send([{ type: 'TimeOutAttempt', data }]);
+    return this.send(this.withProgress(attempt, lastProgress, { type: 'TimeOutAttempt', data }));
   }
 
   /** The attempt's code reached a checkpoint while a pause is requested: ExecutionPaused (once). */
@@ -155,15 +156,19 @@ export class ExecutionActor {
   }
 
   /** Reads the stream first: the request may have come by the live subject, before this actor folded it. */
-  cancelAttempt(attempt: number, logs: readonly ExecutionLogLine[]): Promise<void> {
+  cancelAttempt(attempt: number, logs: readonly ExecutionLogLine[], lastProgress?: Progress): Promise<void> {
     return this.enqueue(async () => {
       await this.load();
-      await this.handle([{ type: 'CancelAttempt', data: { attempt, logs } }]);
+      await this.handle(this.withProgress(attempt, lastProgress, { type: 'CancelAttempt', data: { attempt, logs } }));
     });
   }
 
   private progressCommand(attempt: number, progress: Progress): ExecutionCommand {
     return { type: 'ReportProgress', data: { attempt, ...progress, ...(progress.items ? { nowMs: Date.now() } : {}) } };
+  }
+
+  private withProgress(attempt: number, lastProgress: Progress | undefined, outcome: ExecutionCommand): ExecutionCommand[] {
+    return lastProgress ? [this.progressCommand(attempt, lastProgress), outcome] : [outcome];
   }
 
   /** Re-reads the stream in turn with the appends: how a running attempt notices a cancel request it was not told of. */
