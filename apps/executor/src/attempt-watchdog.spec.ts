@@ -2,7 +2,10 @@ import { AttemptWatchdog, nextDeadline } from './attempt-watchdog';
 
 describe('attempt watchdog', () => {
   beforeEach(() => jest.useFakeTimers({ now: 10_000 }));
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
 
   it('picks the earliest deadline', () => {
     const times = { timeouts: { startToCloseMs: 5000, scheduleToCloseMs: 4000, heartbeatMs: 3000 }, scheduledAtMs: 8000, startedAtMs: 10_000 };
@@ -23,6 +26,20 @@ describe('attempt watchdog', () => {
     expect(fired).toEqual([]);
     jest.advanceTimersByTime(1000);
     expect(fired).toEqual(['heartbeat']);
+  });
+
+  it('a deadline further off than setTimeout reaches (~24.8 d) fires on time, not at once (Node ran such a timer after 1 ms, in a loop)', () => {
+    const fired: string[] = [];
+    const thirtyDaysMs = 30 * 86_400_000;
+    const arm = jest.spyOn(global, 'setTimeout');
+    new AttemptWatchdog({ timeouts: { startToCloseMs: thirtyDaysMs }, scheduledAtMs: 10_000, startedAtMs: 10_000 }, (kind) => fired.push(kind));
+    jest.advanceTimersByTime(60_000);
+    expect(arm).toHaveBeenCalledTimes(1); // not woken every millisecond
+    jest.advanceTimersByTime(thirtyDaysMs - 60_001);
+    expect(fired).toEqual([]);
+    expect(arm).toHaveBeenCalledTimes(2); // woken once before the deadline, and re-armed
+    jest.advanceTimersByTime(1);
+    expect(fired).toEqual(['startToClose']);
   });
 
   it('fires start-to-close even while the code keeps beating', () => {

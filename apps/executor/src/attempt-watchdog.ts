@@ -1,4 +1,4 @@
-import type { ExecutionTimeouts, TaskTimedOut } from '@sched/contracts';
+import { MAX_TIMER_DELAY_MS, type ExecutionTimeouts, type TaskTimedOut } from '@sched/contracts';
 
 export type TimeoutKind = TaskTimedOut['data']['timeout'];
 
@@ -56,8 +56,8 @@ export class AttemptWatchdog {
         this.fired = true;
         this.onTimeout(due.kind, due.timeoutMs);
       } else {
-        this.arm(); // a heartbeat moved the deadline
+        this.arm(); // a heartbeat moved the deadline, or it is further off than one timer reaches
       }
-    }, Math.max(0, next.atMs - this.now()));
+    }, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, next.atMs - this.now()))); // a deadline further off: woken early, re-armed
   }
 }

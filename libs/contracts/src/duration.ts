@@ -1,3 +1,9 @@
+/**
+ * Node's setTimeout fires after 1 ms (with a TimeoutOverflowWarning) for a delay above this: a longer wait is armed
+ * at most this far ahead and re-armed (an attempt timeout may be up to 30 days).
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;

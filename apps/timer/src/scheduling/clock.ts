@@ -17,8 +17,7 @@ export interface Clock {
   clearTimer(handle: TimerHandle): void;
 }
 
-/** Node's setTimeout fires after 1 ms (with a warning) for a delay above this, so delays must be capped below it. */
-export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+export { MAX_TIMER_DELAY_MS } from '@sched/contracts';
 
 export const systemClock: Clock = {
   now: () => Date.now(),
