@@ -118,6 +118,17 @@ describe('command executor', () => {
     expect((await result).stdout).toBe('from stdin');
   });
 
+  it('refuses a NUL byte on create, naming the field (spawn refused it at every attempt, a retryable error)', () => {
+    const issuesOf = (config: Record<string, unknown>) => {
+      const parsed = commandExecutor.configSchema.safeParse({ argv: ['echo'], ...config });
+      return parsed.success ? [] : parsed.error.issues.map((issue) => [issue.path.join('.'), issue.message]);
+    };
+    const nul = ['must not contain a NUL byte (\\u0000)'];
+    expect(issuesOf({ argv: ['echo', 'a\0b'] })).toEqual([['argv.1', ...nul]]);
+    expect(issuesOf({ cwd: '/tmp\0' })).toEqual([['cwd', ...nul]]);
+    expect(issuesOf({ env: { A: 'x\0' } })).toEqual([['env.A', ...nul]]);
+  });
+
   it('refuses a config without argv', () => {
     expect(commandExecutor.configSchema.safeParse({ argv: [] }).success).toBe(false);
     expect(commandExecutor.configSchema.safeParse({ command: 'ls' }).success).toBe(false);

@@ -6,15 +6,18 @@ import { BoundedOutput } from './bounded-output';
 import { trackGroup, untrackGroup } from './command-groups';
 import { durationMsField } from './duration-config';
 
+/** A string the OS can take (spawn refuses one with a NUL byte, at every attempt): refused with the config instead. */
+const osString = () => z.string().refine((text) => !text.includes('\0'), 'must not contain a NUL byte (\\u0000)');
+
 const commandConfigSchema = z
   .object({
     /** Program and arguments, run without a shell: no globbing, no expansion, no injection through arguments. */
-    argv: z.array(z.string().min(1)).min(1).max(256),
-    cwd: z.string().min(1).optional(),
+    argv: z.array(osString().min(1)).min(1).max(256),
+    cwd: osString().min(1).optional(),
     /** Variables set for the command. */
-    env: z.record(z.string(), z.string()).default({}),
+    env: z.record(osString(), osString()).default({}),
     /** Variables passed through from the executor's own environment (nothing else leaks into the command). */
-    inheritEnv: z.array(z.string().min(1)).default(['PATH']),
+    inheritEnv: z.array(osString().min(1)).default(['PATH']),
     stdin: z.string().max(1_000_000).optional(),
     /** The command's own limit; none by default, so the task's timeouts (startToClose, …) govern alone. */
     timeout: durationMsField('timeout', 100, 86_400_000).optional(),

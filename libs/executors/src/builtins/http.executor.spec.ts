@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpExecutor, type HttpResult } from './http.executor';
+import { FETCH_BAD_PORTS, httpExecutor, type HttpResult } from './http.executor';
 import { runExecutor } from '../testing/run-executor';
 
 /** A local server whose routes answer with a status, or hang (for timeouts). */
@@ -17,6 +17,7 @@ describe('http executor', () => {
         seen.push({ method: req.method, url: req.url, body, headers: req.headers });
         const status = Number(/status\/(\d+)/.exec(req.url ?? '')?.[1] ?? 200);
         if (req.url === '/hang') return; // never answers
+        if (req.url === '/hang-body') return res.writeHead(200, { 'content-type': 'text/plain' }).write('the start'); // never ends
         if (req.url === '/big') return res.end('x'.repeat(1000));
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ echo: body, status }));
@@ -66,6 +67,11 @@ describe('http executor', () => {
     await expect(result).rejects.toMatchObject({ type: 'Timeout', retryable: true });
   });
 
+  it('a body not complete within the timeout is the same retryable Timeout (it was a TimeoutError, past nonRetryableErrorTypes)', async () => {
+    const { result } = runExecutor(httpExecutor, { url: `${base}/hang-body`, timeout: '300ms' });
+    await expect(result).rejects.toMatchObject({ type: 'Timeout', retryable: true, message: 'no complete response within 300ms' });
+  });
+
   it('an aborted attempt stops the request', async () => {
     const run = runExecutor(httpExecutor, { url: `${base}/hang` });
     setTimeout(() => run.controller.abort(), 50);
@@ -77,8 +83,37 @@ describe('http executor', () => {
     await expect(result).resolves.toMatchObject({ status: 200, body: 'xxxxxxxxxx', truncated: true });
   });
 
+  describe('refuses on create what fetch would refuse at every attempt, naming the field', () => {
+    const issuesOf = (config: Record<string, unknown>) => {
+      const parsed = httpExecutor.configSchema.safeParse({ url: `${base}/`, ...config });
+      return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    };
+
+    it.each([
+      ['a header name with a space', { headers: { 'bad header': 'x' } }, 'headers.bad header'],
+      ['a header value with a line break', { headers: { 'x-a': 'b\r\nx-injected: 1' } }, 'headers.x-a'],
+      ['a body on a GET (the default method)', { body: { a: 1 } }, 'body'],
+      ['a body on a HEAD', { method: 'HEAD', body: 'x' }, 'body'],
+      ['a port fetch refuses', { url: 'http://127.0.0.1:1/' }, 'url'],
+    ])('%s', (_, config, path) => {
+      expect(issuesOf(config)).toEqual([{ path, message: expect.any(String) }]);
+    });
+
+    it('takes what fetch sends: a body on POST, a usual header, a usual port', () => {
+      expect(issuesOf({ method: 'POST', body: { a: 1 }, headers: { authorization: 'Bearer ${secret:API_TOKEN}' }, url: 'http://127.0.0.1:8080/' })).toEqual([]);
+    });
+
+    it('every port it refuses as a bad port, fetch refuses too (0 only in later editions of the list)', async () => {
+      for (const port of [...FETCH_BAD_PORTS].filter((port) => port !== 0)) {
+        const failure = await fetch(`http://127.0.0.1:${port}/`).catch((error: { cause?: unknown }) => String(error.cause));
+        expect([port, failure]).toEqual([port, expect.stringContaining('bad port')]);
+      }
+    });
+  });
+
   it('refuses a non-http url and an unknown method', () => {
     expect(httpExecutor.configSchema.safeParse({ url: 'file:///etc/passwd' }).success).toBe(false);
+    expect(httpExecutor.configSchema.safeParse({ url: 'not a url', headers: null }).error?.issues.map((issue) => issue.path)).toEqual([['url'], ['headers']]);
     expect(httpExecutor.configSchema.safeParse({ url: `${base}/`, method: 'BREW' }).success).toBe(false);
   });
 });
