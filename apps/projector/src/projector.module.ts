@@ -7,6 +7,7 @@ import { ProjectorStatusController } from './lag/projector-status.controller';
 import { ProjectorService } from './projector.service';
 import { ProjectorQueries } from './queries/projector-queries.service';
 import { ProjectorQueriesController } from './queries/projector-queries.controller';
+import { ReplyBudget } from './queries/reply-budget';
 import { ReadModelStore } from './store/read-model.store';
 import { WorkflowQueriesController } from './queries/workflow-queries.controller';
 import { WorkflowQueries } from './queries/workflow-queries.service';
@@ -28,6 +29,7 @@ import { WorkflowQueries } from './queries/workflow-queries.service';
     HistoryService,
     ProjectionLagProbe,
     WorkflowQueries,
+    ReplyBudget,
   ],
   exports: [ReadModelStore, ProjectorService, ProjectorQueries],
 })

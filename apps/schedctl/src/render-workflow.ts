@@ -1,4 +1,4 @@
-import { dagLayers, type WorkflowRunView, type WorkflowStepStatus, type WorkflowStepView } from '@sched/contracts';
+import { dagLayers, omittedNote, type WorkflowRunView, type WorkflowStepStatus, type WorkflowStepView } from '@sched/contracts';
 import { fields, table, when } from './output';
 
 const SYMBOL: Record<WorkflowStepStatus, string> = {
@@ -51,7 +51,7 @@ export function drawWorkflowDag(steps: readonly WorkflowStepView[]): string {
 }
 
 const detail = (step: WorkflowStepView): string | undefined =>
-  step.error ? `${step.error.type}: ${step.error.message}` : step.result === undefined ? undefined : JSON.stringify(step.result);
+  step.error ? `${step.error.type}: ${step.error.message}` : step.result === undefined ? omittedNote(step, 'result') : JSON.stringify(step.result);
 
 /** `schedctl workflow show`: the run's fields, its DAG, then one line per step with the details. */
 export function workflowRunText(run: WorkflowRunView, taskName?: string): string {

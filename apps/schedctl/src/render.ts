@@ -1,4 +1,4 @@
-import { formatDurationMs, type ScheduleExclusion, type ScheduleSpec, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
+import { formatDurationMs, omittedNote, type ScheduleExclusion, type ScheduleSpec, type AsOfView, type AttemptView, type ExecutionView, type HistoryEntry, type ItemProgress, type OverallStatsView, type TaskStatsView, type TaskView } from '@sched/contracts';
 import { fields, table, when, whenExactly, whenIn } from './output';
 
 export const taskTable = (tasks: readonly TaskView[]): string =>
@@ -157,7 +157,7 @@ export const executionFields = (e: ExecutionView, taskName?: string, waiting?: s
     worker: e.workerId,
     // A paused execution's ETA was the estimate before the pause: past or meaningless now, so it is left out.
     progress: e.progress && progressText(e.status === 'paused' ? { ...e.progress, estimatedEndAt: undefined } : e.progress),
-    result: e.result === undefined ? undefined : JSON.stringify(e.result),
+    result: e.result === undefined ? omittedNote(e, 'result') : JSON.stringify(e.result),
     error: errorText(e.error),
     ...(e.retryAt === undefined ? {} : { 'next attempt': `${e.attempt + 1} at ${when(e.retryAt)}` }),
     ...(e.endReason === undefined ? {} : { [`${e.status} because`]: e.endReason }),

@@ -6,6 +6,25 @@ import type { ScheduleStatus } from './schedule-status';
 import type { ExecutionTimeouts, NotifyPolicy, OverlapPolicy, RetryPolicy } from './execution-policy';
 import type { Misfire } from './misfire-policy';
 
+/**
+ * A field left out of a query's reply because the reply would not fit in one NATS message (max_payload) with it.
+ * The object it was cut from lists it in its `omitted`.
+ */
+export interface OmittedField {
+  /** The field's name on that object (`result`, `logs`, `config`). */
+  readonly field: string;
+  /** Its size as JSON. */
+  readonly bytes: number;
+  /** Where to read it in full: a query subject and its payload. */
+  readonly readWith: { readonly subject: string; readonly payload: Record<string, unknown> };
+}
+
+/** What a reader shows in place of a field its object's `omitted` lists; undefined when it was not cut. */
+export function omittedNote(view: { readonly omitted?: readonly OmittedField[] }, field: string): string | undefined {
+  const cut = view.omitted?.find((entry) => entry.field === field);
+  return cut && `(${cut.bytes} bytes, left out of this reply: ${cut.readWith.subject} ${JSON.stringify(cut.readWith.payload)})`;
+}
+
 /** Read model of a task, as `sched.query.task.get|list` return it. */
 export interface TaskView {
   readonly taskId: string;
@@ -48,6 +67,8 @@ export interface TaskView {
     readonly endedAt?: string;
   };
   readonly counts: { readonly total: number; readonly succeeded: number; readonly failed: number; readonly running: number };
+  /** Fields cut to fit the reply (see OmittedField). */
+  readonly omitted?: readonly OmittedField[];
 }
 
 /** Read model of one execution (the seed's execution record). */
@@ -77,6 +98,8 @@ export interface ExecutionView {
   readonly position: number;
   /** Every attempt so far, oldest first (`sched.query.execution.get` only). */
   readonly attempts?: readonly AttemptView[];
+  /** Fields cut to fit the reply (see OmittedField). */
+  readonly omitted?: readonly OmittedField[];
 }
 
 export const attemptStatuses = ['running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'lost'] as const;
@@ -94,6 +117,8 @@ export interface AttemptView {
   readonly error?: ExecutionError;
   /** What the executor logged during this attempt (bounded), from the event that ended it. */
   readonly logs?: readonly ExecutionLogLine[];
+  /** Fields cut to fit the reply (see OmittedField). */
+  readonly omitted?: readonly OmittedField[];
 }
 
 /** Outcome of one finished execution, as `sched.query.stats` lists the most recent ones. */

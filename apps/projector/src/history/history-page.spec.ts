@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@sched/contracts';
 import { EventFactory } from '../testing/event-factory';
-import { fitPage, mergeStreams, pageByteBudget } from './history-page';
+import { replyByteBudget } from '../queries/reply-budget';
+import { fitPage, mergeStreams } from './history-page';
 
 describe('history pages', () => {
   it('fitPage stops at the byte budget (never below one event) and says more is left', () => {
@@ -11,7 +12,7 @@ describe('history pages', () => {
     expect(more).toBe(true);
     expect(fitPage(events, 100, 10).entries).toHaveLength(1);
     expect(fitPage(events, 100, 1e9)).toMatchObject({ more: false });
-    expect(pageByteBudget(1024 * 1024)).toBeLessThan(1024 * 1024);
+    expect(replyByteBudget(1024 * 1024)).toBeLessThan(1024 * 1024);
   });
 
   it('mergeStreams returns the first events after the cursor in position order, reading only streams that can matter', async () => {

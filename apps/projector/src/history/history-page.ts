@@ -1,7 +1,5 @@
 import type { HistoryEntry, RecordedEvent } from '@sched/contracts';
-
-/** A page must fit in one NATS reply: most of max_payload, leaving room for the reply envelope. */
-export const pageByteBudget = (maxPayload: number): number => Math.max(64 * 1024, Math.floor(maxPayload * 0.8) - 4096);
+import { fitItems } from '../queries/reply-budget';
 
 export const toHistoryEntry = ({ streamId, revision, position, id, type, data, metadata }: RecordedEvent): HistoryEntry => ({
   streamId,
@@ -15,19 +13,12 @@ export const toHistoryEntry = ({ streamId, revision, position, id, type, data, m
 
 /**
  * Takes events (in position order) while they fit the count and the byte budget; always at least one, so a page
- * makes progress. `more` says whether anything was left out.
+ * makes progress (an event is never cut: it was one message of the store, so it fits a reply). `more` says whether
+ * anything was left out.
  */
 export function fitPage(sorted: readonly RecordedEvent[], limit: number, maxBytes: number): { entries: HistoryEntry[]; more: boolean } {
-  const entries: HistoryEntry[] = [];
-  let bytes = 0;
-  for (const event of sorted) {
-    if (entries.length >= limit) break;
-    const entry = toHistoryEntry(event);
-    bytes += Buffer.byteLength(JSON.stringify(entry)) + 1;
-    if (entries.length > 0 && bytes > maxBytes) break;
-    entries.push(entry);
-  }
-  return { entries, more: entries.length < sorted.length };
+  const { taken, more } = fitItems(sorted.map(toHistoryEntry), limit, maxBytes, (entry) => Buffer.byteLength(JSON.stringify(entry)));
+  return { entries: taken, more };
 }
 
 /** Where a stream starts in the log: streams are merged in this order. */

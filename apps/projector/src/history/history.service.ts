@@ -1,5 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   toExecutionStreamId,
   toTaskStreamId,
@@ -13,13 +12,12 @@ import {
   type RecordedEvent,
 } from '@sched/contracts';
 import { CorruptCommitError, auditStreams, toPosition, type EventStore } from '@sched/event-store';
-import { EVENT_STORE, NATS_CONNECTION } from '@sched/messaging';
+import { EVENT_STORE } from '@sched/messaging';
 import { ProjectorService } from '../projector.service';
 import { MIN_POSITION_WAIT_MS } from '../queries/read-your-writes';
+import { ReplyBudget } from '../queries/reply-budget';
 import { ReadModelStore } from '../store/read-model.store';
-import { fitPage, mergeStreams, pageByteBudget, type StreamStart } from './history-page';
-
-const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+import { fitPage, mergeStreams, type StreamStart } from './history-page';
 /** Streams an audit reads at once. */
 const AUDIT_PARALLELISM = 16;
 
@@ -33,7 +31,7 @@ export class HistoryService {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly store: ReadModelStore,
     private readonly projector: ProjectorService,
-    @Optional() @Inject(NATS_CONNECTION) private readonly nc?: NatsConnection,
+    private readonly budget: ReplyBudget = new ReplyBudget(),
   ) {}
 
   async page(query: HistoryQuery): Promise<HistoryPage> {
@@ -54,7 +52,7 @@ export class HistoryService {
     } else {
       candidates = await this.logAfter(after, head, query.limit, query.types);
     }
-    const { entries, more } = fitPage(candidates.events, query.limit, pageByteBudget(this.nc?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD));
+    const { entries, more } = fitPage(candidates.events, query.limit, this.budget.bytes());
     const last = entries[entries.length - 1];
     return more || candidates.unread ? { events: entries, nextCursor: last?.position ?? after, head } : { events: entries, head };
   }

@@ -1,6 +1,7 @@
-import type { Page } from '@sched/contracts';
+import { jsonBytes, type Page } from '@sched/contracts';
 import type Database from 'better-sqlite3';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, type Keyset } from './cursor';
+import { fitItems, type Shrink } from './reply-budget';
 
 /** SQL conditions joined with AND; a filter the query left out (first value undefined) adds nothing. */
 export class Where {
@@ -42,28 +43,57 @@ export interface KeysetQuery {
   readonly cursor?: string;
 }
 
+/** How a page fits its reply: at most `maxBytes` of items, an item alone over it shrunk (its big fields cut). */
+export interface PageFit<Item> {
+  readonly maxBytes: number;
+  readonly shrink: Shrink<Item>;
+}
+
+interface Keyed<Item> {
+  readonly item: Item;
+  readonly key: Keyset;
+}
+
+/** The rows after the cursor in this order, at most `count`. */
+function rowsAfter(db: Database.Database, order: KeysetOrder, query: KeysetQuery, count: number): Record<string, unknown>[] {
+  const { table, sortColumn, idColumn, direction } = order;
+  const where = query.where.clone();
+  if (query.cursor !== undefined) {
+    // Row-value comparison: strictly after the previous page's last row, in this order.
+    where.add(`(${sortColumn}, ${idColumn}) ${direction === 'ASC' ? '>' : '<'} (?, ?)`, ...decodeCursor(query.cursor));
+  }
+  const sql =
+    `SELECT * FROM ${table}${where.toSql()} ` +
+    `ORDER BY ${sortColumn} ${direction}, ${idColumn} ${direction} LIMIT ?`;
+  return db.prepare(sql).all(...where.params, count) as Record<string, unknown>[];
+}
+
+const keyOf = (order: KeysetOrder, record: Record<string, unknown>): Keyset => [record[order.sortColumn] as number, record[order.idColumn] as string];
+
+/**
+ * The page of the first `limit` candidates that fit the reply; the cursor is the key of the last one returned, so
+ * the next page continues right after it whether the count or the bytes ended this one.
+ */
+function pageOf<Item>(candidates: readonly Keyed<Item>[], limit: number, fit: PageFit<Item>): Page<Item> {
+  const sized = candidates.slice(0, limit + 1).map(({ item, key }) => {
+    const fitting = jsonBytes(item) > fit.maxBytes ? fit.shrink(item, fit.maxBytes) : item;
+    return { item: fitting, key, bytes: jsonBytes(fitting) };
+  });
+  const { taken, more } = fitItems(sized, limit, fit.maxBytes, (candidate) => candidate.bytes);
+  const last = taken[taken.length - 1];
+  return { items: taken.map((candidate) => candidate.item), nextCursor: more ? encodeCursor(last.key) : undefined };
+}
+
 export function keysetPage<R extends object, Item>(
   db: Database.Database,
   order: KeysetOrder,
   query: KeysetQuery,
   toItem: (record: R) => Item,
+  fit: PageFit<Item>,
 ): Page<Item> {
-  const { table, sortColumn, idColumn, direction } = order;
-  const { where, limit, cursor } = query;
-  if (cursor !== undefined) {
-    // Row-value comparison: strictly after the previous page's last row, in this order.
-    where.add(`(${sortColumn}, ${idColumn}) ${direction === 'ASC' ? '>' : '<'} (?, ?)`, ...decodeCursor(cursor));
-  }
-  const sql =
-    `SELECT * FROM ${table}${where.toSql()} ` +
-    `ORDER BY ${sortColumn} ${direction}, ${idColumn} ${direction} LIMIT ?`;
   // One row more than asked tells whether there is a next page, without a COUNT.
-  const records = db.prepare(sql).all(...where.params, limit + 1) as (R & Record<string, unknown>)[];
-  const page = records.slice(0, limit);
-  const last = page[page.length - 1];
-  const nextCursor =
-    records.length > limit ? encodeCursor([last[sortColumn] as number, last[idColumn] as string]) : undefined;
-  return { items: page.map(toItem), nextCursor };
+  const records = rowsAfter(db, order, query, query.limit + 1);
+  return pageOf(records.map((record) => ({ item: toItem(record as R), key: keyOf(order, record) })), query.limit, fit);
 }
 
 /** Rows read at a time while filtering after SQL. */
@@ -80,23 +110,18 @@ export function filteredKeysetPage<R extends object, Item>(
   query: KeysetQuery,
   toItem: (record: R) => Item,
   keep: (item: Item) => boolean,
+  fit: PageFit<Item>,
 ): Page<Item> {
-  const { sortColumn, idColumn } = order;
-  const matches: { item: Item; key: [number, string] }[] = [];
+  const matches: Keyed<Item>[] = [];
   let cursor = query.cursor;
   for (;;) {
-    const batch = keysetPage<R & Record<string, unknown>, { item: Item; key: [number, string] }>(db, order, { where: query.where.clone(), limit: FILTER_BATCH, cursor }, (record) => ({
-      item: toItem(record),
-      key: [record[sortColumn] as number, record[idColumn] as string],
-    }));
-    for (const match of batch.items) {
-      if (keep(match.item)) matches.push(match);
-      if (matches.length > query.limit) {
-        const last = matches[query.limit - 1];
-        return { items: matches.slice(0, query.limit).map((m) => m.item), nextCursor: encodeCursor(last.key) };
-      }
+    const records = rowsAfter(db, order, { where: query.where, limit: FILTER_BATCH, cursor }, FILTER_BATCH);
+    for (const record of records) {
+      const item = toItem(record as R);
+      if (keep(item)) matches.push({ item, key: keyOf(order, record) });
+      if (matches.length > query.limit) return pageOf(matches, query.limit, fit);
     }
-    if (batch.nextCursor === undefined) return { items: matches.map((m) => m.item), nextCursor: undefined };
-    cursor = batch.nextCursor;
+    if (records.length < FILTER_BATCH) return pageOf(matches, query.limit, fit);
+    cursor = encodeCursor(keyOf(order, records[records.length - 1]));
   }
 }

@@ -18,9 +18,11 @@ import { ReadModelStore } from '../store/read-model.store';
 import { TIMED_ATTEMPT } from '../store/attempts.table';
 import { recordToExecution, type ExecutionRecord } from '../store/executions.table';
 import { recordToTask, type TaskRecord } from '../store/tasks.table';
+import { fitExecution, fitListedExecution, fitTaskView } from './fit-views';
 import { filteredKeysetPage, keysetPage, Where, type KeysetOrder } from './keyset-page';
 import { overallStats, stepCounts } from './overall-stats';
 import { caughtUpTo, findOne } from './read-your-writes';
+import { ReplyBudget } from './reply-budget';
 import { liveCountsOf, toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
 
 const TASK_ORDER: KeysetOrder = { table: 'tasks', sortColumn: 'created_at', idColumn: 'task_id', direction: 'ASC' };
@@ -37,6 +39,7 @@ export class ProjectorQueries {
   constructor(
     private readonly store: ReadModelStore,
     private readonly projector: ProjectorService,
+    private readonly budget: ReplyBudget,
   ) {}
 
   async getTask(query: GetTaskQuery): Promise<TaskView> {
@@ -61,14 +64,17 @@ export class ProjectorQueries {
     const toView = (r: TaskRecord) => toTaskView(recordToTask(r), nowMs);
     // The schedule status depends on the clock (overdue, delayed): computed per task, filtered after SQL.
     const statuses = query.status;
-    if (statuses === undefined) return keysetPage(this.store.db, TASK_ORDER, page, toView);
-    return filteredKeysetPage(this.store.db, TASK_ORDER, page, toView, (task) => task.scheduleStatus !== undefined && statuses.includes(task.scheduleStatus));
+    const fit = { maxBytes: this.budget.bytes(), shrink: fitTaskView };
+    if (statuses === undefined) return keysetPage(this.store.db, TASK_ORDER, page, toView, fit);
+    const keep = (task: TaskView) => task.scheduleStatus !== undefined && statuses.includes(task.scheduleStatus);
+    return filteredKeysetPage(this.store.db, TASK_ORDER, page, toView, keep, fit);
   }
 
   async getExecution(query: GetExecutionQuery): Promise<ExecutionView> {
     const row = await findOne(this.projector, query.minPosition, () => this.store.execution(query.executionId));
     if (!row) throw notFound('Execution', query.executionId);
-    return { ...toExecutionView(row), attempts: this.store.attemptsOf(query.executionId).map(toAttemptView) };
+    const view = { ...toExecutionView(row), attempts: this.store.attemptsOf(query.executionId).map(toAttemptView) };
+    return fitExecution(view, this.budget.bytes());
   }
 
   /**
@@ -102,7 +108,7 @@ export class ProjectorQueries {
       .add('scheduled_at < ?', query.to === undefined ? undefined : Date.parse(query.to));
     const page = { where, limit: query.limit, cursor: query.cursor };
     const toView = (r: ExecutionRecord) => toExecutionView(recordToExecution(r));
-    return keysetPage(this.store.db, EXECUTION_ORDER, page, toView);
+    return keysetPage(this.store.db, EXECUTION_ORDER, page, toView, { maxBytes: this.budget.bytes(), shrink: fitListedExecution });
   }
 
   /** Nearest-rank percentile over the task's timed attempts, straight off the (task_id, duration_ms) index. */

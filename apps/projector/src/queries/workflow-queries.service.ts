@@ -14,7 +14,9 @@ import { ProjectorService } from '../projector.service';
 import { ReadModelStore } from '../store/read-model.store';
 import { recordToWorkflowRun, type WorkflowRunRecord } from '../store/workflow-runs.table';
 import { keysetPage, Where, type KeysetOrder } from './keyset-page';
+import { fitRun } from './fit-views';
 import { caughtUpTo, findOne } from './read-your-writes';
+import { ReplyBudget } from './reply-budget';
 
 const RUN_ORDER: KeysetOrder = { table: 'workflow_runs', sortColumn: 'started_at', idColumn: 'run_id', direction: 'DESC' };
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -36,21 +38,22 @@ export class WorkflowQueries {
   constructor(
     private readonly store: ReadModelStore,
     private readonly projector: ProjectorService,
+    private readonly budget: ReplyBudget,
   ) {}
 
   async getRun(query: GetWorkflowRunQuery): Promise<WorkflowRunView> {
     const row = await findOne(this.projector, query.minPosition, () => this.store.workflowRun(query.runId));
     if (!row) throw notFound('Run', query.runId);
-    return toRunView(row, row.steps.map((step) => this.toStepView(step)));
+    return fitRun(toRunView(row, row.steps.map((step) => this.toStepView(step))), this.budget.bytes());
   }
 
   /** Newest run first. */
   async listRuns(query: ListWorkflowRunsQuery): Promise<Page<WorkflowRunView>> {
     await caughtUpTo(this.projector, query.minPosition);
     const where = new Where().add('task_id = ?', query.taskId).add('status = ?', query.status);
-    return keysetPage(this.store.db, RUN_ORDER, { where, limit: query.limit, cursor: query.cursor }, (record: WorkflowRunRecord) =>
-      toRunView(recordToWorkflowRun(record)),
-    );
+    const toView = (record: WorkflowRunRecord) => toRunView(recordToWorkflowRun(record));
+    // A listed run has no steps: nothing in it grows, so nothing to cut.
+    return keysetPage(this.store.db, RUN_ORDER, { where, limit: query.limit, cursor: query.cursor }, toView, { maxBytes: this.budget.bytes(), shrink: (run) => run });
   }
 
   private toStepView(step: WorkflowStepRow): WorkflowStepView {

@@ -6,6 +6,7 @@ import { MemoryEventStore } from '@sched/event-store';
 import { ProjectorService, type ProjectorOptions } from '../projector.service';
 import { ProjectorQueries } from '../queries/projector-queries.service';
 import { ProjectorQueriesController } from '../queries/projector-queries.controller';
+import { ReplyBudget } from '../queries/reply-budget';
 import { ReadModelStore, type ReadModelDump } from '../store/read-model.store';
 import { toEnvelope } from './event-factory';
 
@@ -15,6 +16,8 @@ export class ProjectorHarness {
   readonly store: ReadModelStore;
   readonly projector: ProjectorService;
   readonly controller: ProjectorQueriesController;
+  /** Replies as a server with the default max_payload (1 MiB) allows. */
+  readonly budget = new ReplyBudget();
 
   /** Set when the database is a file in a temp dir of its own, removed by `close`. */
   private tempDir?: string;
@@ -22,7 +25,7 @@ export class ProjectorHarness {
   constructor(options: Partial<ProjectorOptions> = {}, file = ':memory:') {
     this.store = ReadModelStore.open(file);
     this.projector = new ProjectorService(this.eventStore, this.store, { maxDelayMs: 2, retryDelayMs: 10, ...options });
-    this.controller = new ProjectorQueriesController(new ProjectorQueries(this.store, this.projector));
+    this.controller = new ProjectorQueriesController(new ProjectorQueries(this.store, this.projector, this.budget));
   }
 
   /** A harness over a database file (what a rebuild in a worker thread needs), in a temp dir that `close` removes. */

@@ -4,6 +4,7 @@ import type { ExecutionError } from '../events/execution-events';
 import type { ExecutionStatus } from '../queries';
 import type { TriggerRule } from './workflow-definition';
 import type { StepSkipReason } from './workflow-events';
+import type { OmittedField } from '../views';
 
 /**
  * `sched.cmd.workflow.resume`: a new run of the same workflow (the earlier run's definition) that reuses the results
@@ -59,6 +60,8 @@ export interface WorkflowStepView {
   readonly error?: ExecutionError;
   readonly skipReason?: StepSkipReason;
   readonly reusedFrom?: string;
+  /** Fields cut to fit the reply (see OmittedField): a step's result is in full on its execution. */
+  readonly omitted?: readonly OmittedField[];
 }
 
 /** A workflow run; `steps` only from `sched.query.workflow.get` (lists leave them out). */

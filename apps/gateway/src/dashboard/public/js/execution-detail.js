@@ -1,5 +1,5 @@
 import { get, query } from './api.js';
-import { badge, el, elapsed, progressBar, relative, reloader, when } from './format.js';
+import { badge, el, elapsed, omitted, progressBar, relative, reloader, when } from './format.js';
 import { ACTIVE, executionButtons } from './executions-view.js';
 import { errorText, historyItem } from './task-detail.js';
 import { executionHref, stepsPanel } from './workflow-steps.js';
@@ -151,8 +151,9 @@ function outcome(execution) {
       el('h3', {}, still ? 'Error of the last attempt' : 'Error'),
       el('pre', { class: 'config error' }, `${execution.error.type}: ${execution.error.message}`));
   }
-  if (execution.status !== 'succeeded' || execution.result === undefined || execution.result === null) return null;
-  return el('div', { id: 'execution-outcome', style: 'margin-top: 12px' }, el('h3', {}, 'Result'), el('pre', { class: 'config' }, JSON.stringify(execution.result, null, 2)));
+  const cut = omitted(execution, 'result');
+  if (execution.status !== 'succeeded' || ((execution.result === undefined || execution.result === null) && !cut)) return null;
+  return el('div', { id: 'execution-outcome', style: 'margin-top: 12px' }, el('h3', {}, 'Result'), el('pre', { class: 'config' }, cut ?? JSON.stringify(execution.result, null, 2)));
 }
 
 /** Each attempt: who ran it, how it ended, and its log lines (the executor's logger, a command's output). */
@@ -168,5 +169,5 @@ function attemptsContent(execution) {
       attempt.error ? el('pre', { class: 'config error' }, `${attempt.error.type}: ${attempt.error.message}`) : null,
       attempt.logs?.length
         ? el('pre', { class: 'config logs' }, attempt.logs.map((line) => `${when(line.at)}  ${line.level.padEnd(5)}  ${line.message.trimEnd()}`).join('\n'))
-        : null)))];
+        : omitted(attempt, 'logs') ? el('pre', { class: 'config logs' }, `logs ${omitted(attempt, 'logs')}`) : null)))];
 }

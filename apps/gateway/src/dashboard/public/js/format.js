@@ -126,3 +126,9 @@ export function reloader(load, delayMs) {
     }, delayMs);
   };
 }
+
+/** A field the reply left out (too big for one NATS message): its size and where it is in full. */
+export function omitted(view, field) {
+  const cut = view.omitted?.find((entry) => entry.field === field);
+  return cut && `(${cut.bytes} bytes, too big for this view: in full in ${cut.readWith.subject} ${JSON.stringify(cut.readWith.payload)})`;
+}

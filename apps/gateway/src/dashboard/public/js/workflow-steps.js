@@ -1,4 +1,4 @@
-import { badge, el, elapsed, when } from './format.js';
+import { badge, el, elapsed, omitted, when } from './format.js';
 
 /** Where an execution's page is: executions ids hold a colon (a step's `<runId>:<stepId>`), so they are encoded. */
 export const executionHref = (executionId) => `#/executions/${encodeURIComponent(executionId)}`;
@@ -39,6 +39,7 @@ function stepNote(step) {
 
 function outcomeText(step) {
   if (step.error) return el('span', { class: 'error', title: step.error.message }, `${step.error.type}: ${clip(step.error.message)}`);
+  if (omitted(step, 'result')) return el('span', { class: 'muted' }, omitted(step, 'result'));
   if (step.result === undefined || step.result === null) return step.progress ? `${Math.round(step.progress.percent)}%` : '';
   return el('code', { title: JSON.stringify(step.result, null, 2) }, clip(JSON.stringify(step.result)));
 }
