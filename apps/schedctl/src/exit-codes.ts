@@ -7,7 +7,7 @@ export const ExitCode = {
   OK: 0,
   /** The server answered with an error (validation, not found, conflict, ...), or the CLI could not do it. */
   ERROR: 1,
-  /** Bad command line: unknown command or option, missing argument, unreadable task file. */
+  /** Bad command line: unknown command or option, missing argument, unreadable task file, a request body over its limit. */
   USAGE: 2,
   /** No answer: NATS unreachable, or no service answered in time. */
   UNAVAILABLE: 3,
@@ -22,6 +22,8 @@ export class UsageError extends Error {}
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   if (error instanceof UsageError) return ExitCode.USAGE;
+  // BAD_REQUEST: the body itself is refused (schedctl always sends a JSON object, so it is over a size limit): what the user gave must change.
+  if (SchedClientError.is(error, ErrorCode.BAD_REQUEST)) return ExitCode.USAGE;
   if (SchedClientError.is(error)) return error.code === ErrorCode.UNAVAILABLE ? ExitCode.UNAVAILABLE : ExitCode.ERROR;
   return ExitCode.ERROR;
 }

@@ -1,15 +1,26 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ErrorCode, type Reply } from '@sched/contracts';
+import { ErrorCode, MAX_REQUEST_BYTES, oversizedRequest, type Reply } from '@sched/contracts';
 import { SchedClientError } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** One request-reply: the reply's result, or a SchedClientError (the server's error, or UNAVAILABLE). */
+/**
+ * One request-reply: the reply's result, or a SchedClientError (the server's error, or UNAVAILABLE). A body over
+ * MAX_REQUEST_BYTES is BAD_REQUEST before anything is sent, as the server would answer it: a body over the server's
+ * max_payload could not even reach it, and no retry would change that.
+ */
 export async function requestReply<T>(nc: NatsConnection, subject: string, payload: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+  const body = JSON.stringify(payload ?? {});
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_REQUEST_BYTES) throw SchedClientError.fromBody(oversizedRequest(subject, bytes), subject);
   let text: string;
   try {
-    text = (await nc.request(subject, JSON.stringify(payload ?? {}), { timeout: timeoutMs })).string();
+    text = (await nc.request(subject, body, { timeout: timeoutMs })).string();
   } catch (error) {
+    // A server whose max_payload is below MAX_REQUEST_BYTES: the client refuses to send, which is no outage either.
+    if (/max_payload/.test(error instanceof Error ? error.message : String(error))) {
+      throw SchedClientError.fromBody(oversizedRequest(subject, bytes, nc.info?.max_payload ?? bytes, 'max_payload'), subject);
+    }
     throw SchedClientError.unavailable(subject, error);
   }
   let reply: Reply<T>;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ErrorCode, SchedError } from './errors';
+import { ErrorCode, SchedError, type ErrorBody } from './errors';
 import { MAX_JSON_DEPTH, MAX_REQUEST_BYTES, OverNestedPayload, OversizedPayload } from './limits';
 import { issueMessage } from './issue-message';
 
@@ -16,15 +16,21 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
+/** A request body over MAX_REQUEST_BYTES: the same error whether the server or a client (before sending) finds it. */
+export const oversizedRequest = (what: string, bytes: number, max = MAX_REQUEST_BYTES, limit = 'MAX_REQUEST_BYTES'): ErrorBody => ({
+  code: ErrorCode.BAD_REQUEST,
+  message: `${what}: payload of ${bytes} bytes is over the limit of ${max}`,
+  details: { limit, max, actual: bytes },
+});
+
 /**
  * Validates a decoded request payload against a schema: `BAD_REQUEST` when it is not a JSON object at all,
  * `VALIDATION` (with every issue and its path) when the object breaks the schema.
  */
 export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown, what: string): z.output<S> {
   if (payload instanceof OversizedPayload) {
-    throw new SchedError(ErrorCode.BAD_REQUEST, `${what}: payload of ${payload.bytes} bytes is over the limit of ${MAX_REQUEST_BYTES}`, {
-      limit: 'MAX_REQUEST_BYTES', max: MAX_REQUEST_BYTES, actual: payload.bytes,
-    });
+    const { code, message, details } = oversizedRequest(what, payload.bytes);
+    throw new SchedError(code, message, details);
   }
   if (payload instanceof OverNestedPayload) {
     throw new SchedError(ErrorCode.BAD_REQUEST, `${what}: payload nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`, {

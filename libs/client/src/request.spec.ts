@@ -1,0 +1,43 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ErrorCode, MAX_REQUEST_BYTES } from '@sched/contracts';
+import { SchedClientError } from './errors';
+import { requestReply } from './request';
+
+/** A connection that records what it was asked to send and fails or answers as told. */
+function fakeConnection(answer: () => Promise<{ string(): string }>, maxPayload = 1024 * 1024) {
+  const sent: string[] = [];
+  const nc = { info: { max_payload: maxPayload }, request: (subject: string) => (sent.push(subject), answer()) } as unknown as NatsConnection;
+  return { nc, sent };
+}
+
+const rejection = (promise: Promise<unknown>): Promise<SchedClientError> =>
+  promise.then(
+    () => { throw new Error('expected a rejection'); },
+    (error: unknown) => error as SchedClientError,
+  );
+
+describe('requestReply', () => {
+  it('refuses a body over MAX_REQUEST_BYTES before sending it: BAD_REQUEST with the limit, as the server says it', async () => {
+    const { nc, sent } = fakeConnection(() => Promise.resolve({ string: () => '{"ok":true,"result":1}' }));
+    const config = { blob: 'x'.repeat(1_500_000) };
+    const error = await rejection(requestReply(nc, 'sched.cmd.task.create', { name: 'big', executor: 'noop', config }));
+    expect(error).toBeInstanceOf(SchedClientError);
+    expect(error.code).toBe(ErrorCode.BAD_REQUEST);
+    expect(error.details).toEqual({ limit: 'MAX_REQUEST_BYTES', max: MAX_REQUEST_BYTES, actual: expect.any(Number) });
+    expect(error.details.actual).toBeGreaterThan(1_500_000);
+    expect(error.message).toMatch(/^sched\.cmd\.task\.create: payload of \d+ bytes is over the limit of 262144$/);
+    expect(sent).toEqual([]);
+  });
+
+  it("maps the transport's own max_payload refusal (a server with a smaller max_payload) to BAD_REQUEST, not UNAVAILABLE", async () => {
+    const { nc } = fakeConnection(() => Promise.reject(new Error("'payload' max_payload size exceeded")), 100_000);
+    const error = await rejection(requestReply(nc, 'sched.cmd.task.create', { blob: 'x'.repeat(150_000) }));
+    expect(error.code).toBe(ErrorCode.BAD_REQUEST);
+    expect(error.details).toEqual({ limit: 'max_payload', max: 100_000, actual: expect.any(Number) });
+  });
+
+  it('still reports no answer as UNAVAILABLE', async () => {
+    const { nc } = fakeConnection(() => Promise.reject(new Error('TIMEOUT')));
+    expect((await rejection(requestReply(nc, 'sched.query.task.list', {}))).code).toBe(ErrorCode.UNAVAILABLE);
+  });
+});
