@@ -61,6 +61,18 @@ describe('HTTP event stream (SSE)', () => {
     expect(received.map((event) => event.type)).toEqual(['TaskCreated', 'TaskSucceeded']);
   });
 
+  it('ends a replay of a task nothing was recorded for with an error event (NOT_FOUND); from now, waits for the task to be created', async () => {
+    const response = await fetch(`${system.httpUrl}/api/events?taskId=ghost-task&lastEventId=0`, { signal: AbortSignal.timeout(10_000) });
+    expect(response.status).toBe(200);
+    // The whole body: the server ends the stream after the error, rather than retrying the history in silence.
+    const body = await response.text();
+    const error = /event: error\ndata: (.*)\n\n/.exec(body);
+    expect(JSON.parse(error![1])).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('ghost-task') });
+    const early = await connect('?taskId=later-task');
+    const { executionId } = resultOf(await http.post<TriggerTaskResult>('/api/tasks', { taskId: 'later-task', name: 'later', executor: 'noop' }).then(() => http.post<TriggerTaskResult>('/api/tasks/later-task/trigger')));
+    await early.waitFor(hasEnded(executionId), 10_000, 'the task created after subscribing to run');
+  });
+
   it('refuses a Last-Event-ID that is not a position with 422', async () => {
     const response = await fetch(`${system.httpUrl}/api/events`, { headers: { 'Last-Event-ID': 'yesterday' } });
     expect(response.status).toBe(422);

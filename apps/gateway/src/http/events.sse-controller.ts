@@ -2,8 +2,8 @@ import { Controller, Get, Headers, Query, Req, Res, type OnModuleDestroy } from 
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { SchedClient } from '@sched/client';
-import { parsePayload, subscribeOptionsSchema } from '@sched/contracts';
+import { SchedClient, SchedClientError } from '@sched/client';
+import { ErrorCode, parsePayload, subscribeOptionsSchema } from '@sched/contracts';
 import { ApiQueryFields } from './api-docs.decorators';
 import { queryPayload } from './http-input';
 
@@ -70,6 +70,12 @@ export class EventsSseController implements OnModuleDestroy {
     request.on('close', close);
     try {
       for await (const event of feed) response.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
+    } catch (error) {
+      // The feed retries what may pass; what ends it (a task nothing was recorded for, …) is said, then the stream closes.
+      const body = SchedClientError.is(error)
+        ? { code: error.code, message: error.message, details: error.details }
+        : { code: ErrorCode.INTERNAL, message: error instanceof Error ? error.message : String(error), details: {} };
+      if (!response.writableEnded) response.write(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
     } finally {
       close();
     }

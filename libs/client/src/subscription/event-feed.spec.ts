@@ -1,5 +1,6 @@
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
-import { Subjects, type HistoryEntry, type HistoryQueryInput } from '@sched/contracts';
+import { ErrorCode, Subjects, type HistoryEntry, type HistoryPage, type HistoryQueryInput } from '@sched/contracts';
+import { SchedClientError } from '../errors';
 import { EventFeed, type FeedEvent } from './event-feed';
 
 /** A NatsConnection that only records subscriptions and hands messages to them; its status never changes. */
@@ -50,6 +51,29 @@ describe('EventFeed', () => {
     const nc = new FakeConnection();
     const feed = new EventFeed(nc as unknown as NatsConnection, history, { taskId: 'wf' }).start();
     expect([...nc.callbacks.keys()]).toEqual(['sched.evt.task.wf.*', 'sched.evt.execution.wf.>', 'sched.evt.workflow.wf.>']);
+    void feed.close();
+  });
+
+  it('ends with the error when the history says what no retry cures (NOT_FOUND, VALIDATION), and lets go of its subscriptions', async () => {
+    for (const code of [ErrorCode.NOT_FOUND, ErrorCode.VALIDATION, ErrorCode.UNAUTHORIZED, ErrorCode.BAD_REQUEST]) {
+      const nc = new FakeConnection();
+      let asked = 0;
+      const refusing = () => ((asked += 1), Promise.reject(new SchedClientError(code, `history: ${code}`, {}, Subjects.query.history)));
+      const feed = new EventFeed(nc as unknown as NatsConnection, refusing, { taskId: 'ghost-task', fromPosition: 0 }).start();
+      await expect(feed[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code });
+      expect(asked).toBe(1);
+      expect(nc.callbacks.size).toBe(0);
+    }
+  });
+
+  it('retries a history that does not answer (UNAVAILABLE) until it does', async () => {
+    const nc = new FakeConnection();
+    log.push(entry('task-t', 0, 1, 'TaskCreated'));
+    let failures = 1;
+    const flaky = (query: HistoryQueryInput): Promise<HistoryPage> =>
+      failures-- > 0 ? Promise.reject(new SchedClientError(ErrorCode.UNAVAILABLE, 'no answer', {}, Subjects.query.history)) : history(query);
+    const feed = new EventFeed(nc as unknown as NatsConnection, flaky, { taskId: 't', fromPosition: 0 }).start();
+    expect((await feed[Symbol.asyncIterator]().next()).value).toMatchObject({ type: 'TaskCreated' });
     void feed.close();
   });
 

@@ -1,5 +1,6 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { Subjects, type HistoryEntry, type HistoryPage, type HistoryQueryInput } from '@sched/contracts';
+import { ErrorCode, Subjects, type HistoryEntry, type HistoryPage, type HistoryQueryInput } from '@sched/contracts';
+import { SchedClientError } from '../errors';
 import { AsyncQueue } from './async-queue';
 import { StreamRevisions } from './stream-revisions';
 
@@ -29,9 +30,17 @@ const RETRY_MAX_MS = 2000;
 const HEAD_ONLY = Number.MAX_SAFE_INTEGER;
 
 /**
+ * A history error that may pass (no service answers yet, NATS is away, a fault on the server): retried. Any other
+ * (VALIDATION, NOT_FOUND, UNAUTHORIZED, BAD_REQUEST) would come back the same every time: it ends the feed.
+ */
+const isTransient = (error: unknown): boolean =>
+  !SchedClientError.is(error) || error.code === ErrorCode.UNAVAILABLE || error.code === ErrorCode.INTERNAL;
+
+/**
  * A live event feed that misses nothing: the relay's `sched.evt.*` messages while connected, the history (read from
  * the store through `sched.query.history`) after a disconnect or when a stream skips a revision, deduped by
- * (streamId, revision). While catching up, live messages are buffered and delivered after the history.
+ * (streamId, revision). While catching up, live messages are buffered and delivered after the history. A history
+ * error no retry cures ends the feed with it: the iterator throws that SchedClientError after what came before.
  */
 export class EventFeed implements AsyncIterable<FeedEvent> {
   private readonly queue = new AsyncQueue<FeedEvent>(() => void this.close());
@@ -83,6 +92,13 @@ export class EventFeed implements AsyncIterable<FeedEvent> {
     this.closed = true;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.queue.end();
+  }
+
+  /** Ends the feed with `error`: the consumer gets the events before it, then the error. */
+  private fail(error: unknown): void {
+    if (this.closed) return;
+    this.queue.end(error);
+    void this.close();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<FeedEvent> {
@@ -156,7 +172,8 @@ export class EventFeed implements AsyncIterable<FeedEvent> {
         if (page.nextCursor === undefined) return;
         after = page.nextCursor;
         failures = 0;
-      } catch {
+      } catch (error) {
+        if (!isTransient(error)) return this.fail(error);
         // The service or NATS is not back yet: try again, with back-off, for as long as the feed is open.
         failures += 1;
         await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures)));

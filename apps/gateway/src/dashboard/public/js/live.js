@@ -70,12 +70,16 @@ export class LiveEvents {
 
   dispatch(block) {
     let id;
+    let type = 'message';
     const data = [];
     for (const line of block.split('\n')) {
       if (line.startsWith('id:')) id = line.slice(3).trim();
+      else if (line.startsWith('event:')) type = line.slice(6).trim();
       else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
     }
     if (data.length === 0) return;
+    // The stream ended with an error ({code,message,details}), not an event.
+    if (type === 'error') return void console.error('live events ended', data.join('\n'));
     if (id !== undefined) this.lastEventId = id;
     try {
       this.onEvent(JSON.parse(data.join('\n')));
