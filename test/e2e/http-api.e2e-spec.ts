@@ -217,6 +217,11 @@ describe('HTTP API', () => {
       ['an unknown route', () => context.http.get('/api/nothing-here'), 404, 'NOT_FOUND'],
       ['history of a mistyped event type', () => context.http.get('/api/history?types=TaskSucceeded,TaskSucceded'), 422, 'VALIDATION'],
       ['live events of an unknown type', () => context.http.get('/api/events?types=Finished'), 422, 'VALIDATION'],
+      // An empty filter is no "no filter": the whole log (or every task) would answer a query for one task.
+      ['history of an empty taskId', () => context.http.get('/api/history?taskId='), 422, 'VALIDATION'],
+      ['executions of an empty taskId', () => context.http.get('/api/executions?taskId=&limit=5'), 422, 'VALIDATION'],
+      ['tasks of an empty search', () => context.http.get('/api/tasks?search='), 422, 'VALIDATION'],
+      ['live events of an empty taskId', () => context.http.get('/api/events?taskId='), 422, 'VALIDATION'],
     ];
     const taskCount = async () =>
       resultOf(await context.http.get<Page<TaskView>>(`/api/tasks?limit=500&minPosition=${await context.system.store.headPosition()}`)).items.length;

@@ -11,10 +11,24 @@ describe('queryPayload', () => {
     expect(queryPayload({ limit: 'many' }, { numeric: ['limit'] })).toEqual({ limit: 'many' });
   });
 
-  it('reads lists as comma-separated or repeated keys, and leaves empty values out', () => {
+  it('reads lists as comma-separated or repeated keys', () => {
     expect(queryPayload({ types: 'TaskDue,TaskSucceeded' }, { lists: ['types'] })).toEqual({ types: ['TaskDue', 'TaskSucceeded'] });
     expect(queryPayload({ types: ['TaskDue', 'TaskFailed,TaskSkipped'] }, { lists: ['types'] })).toEqual({ types: ['TaskDue', 'TaskFailed', 'TaskSkipped'] });
-    expect(queryPayload({ tag: '', state: undefined })).toEqual({});
+    expect(queryPayload({ state: undefined })).toEqual({});
+  });
+
+  it('refuses an empty value (it would read as no filter at all) with VALIDATION naming the parameter', () => {
+    const refusal = (query: Record<string, unknown>, options = {}) => {
+      try {
+        queryPayload(query, options);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(refusal({ taskId: '' })).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('"taskId"'), details: { issues: [{ path: 'taskId', message: 'empty value' }] } });
+    expect(refusal({ types: ',' }, { lists: ['types'] })).toMatchObject({ code: 'VALIDATION', details: { issues: [{ path: 'types' }] } });
+    expect(refusal({ limit: '' }, { numeric: ['limit'] })).toMatchObject({ code: 'VALIDATION', details: { issues: [{ path: 'limit' }] } });
   });
 
   it('reads flags: true and false as booleans, a flag given bare as set, anything else left for the schema', () => {

@@ -4,7 +4,15 @@
  * the gateway answer bad input with the same structured error.
  */
 
+import { ErrorCode, SchedError } from '@sched/contracts';
+
 const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** `?taskId=` is no filter the client meant to leave off: answering with everything would mislead, so it is refused. */
+const emptyParameter = (key: string): SchedError =>
+  new SchedError(ErrorCode.VALIDATION, `query parameter "${key}" is empty: give it a value, or leave it out`, {
+    issues: [{ path: key, message: 'empty value' }],
+  });
 
 type QueryValue = string | string[] | undefined;
 
@@ -12,7 +20,7 @@ type QueryValue = string | string[] | undefined;
  * A query string as a payload: `numeric` fields become numbers when they look like one (otherwise they stay text and
  * the schema names the field), `flags` become booleans when `true` or `false` (and true when given bare), `lists`
  * accept `a,b` or repeated keys.
- * Empty values are left out.
+ * An empty value (`?taskId=`, `?types=,`) is VALIDATION naming the parameter, but for a flag given bare.
  */
 export function queryPayload(
   query: Record<string, unknown>,
@@ -25,9 +33,12 @@ export function queryPayload(
       payload[key] = true;
       continue;
     }
-    if (raw === undefined || raw === '') continue;
+    if (raw === undefined) continue;
+    if (raw === '') throw emptyParameter(key);
     if (options.lists?.includes(key)) {
-      payload[key] = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(',')).filter(Boolean);
+      const values = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => value.split(',')).filter(Boolean);
+      if (values.length === 0) throw emptyParameter(key);
+      payload[key] = values;
     } else if (options.flags?.includes(key) && (raw === 'true' || raw === 'false')) {
       payload[key] = raw === 'true';
     } else if (options.numeric?.includes(key) && typeof raw === 'string' && NUMBER.test(raw)) {
