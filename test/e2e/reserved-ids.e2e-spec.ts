@@ -1,6 +1,7 @@
-import { Subjects } from '@sched/contracts';
+import { Subjects, stepExecutionId, stepTaskId, type ResumeWorkflowResult } from '@sched/contracts';
 import { createTask, trigger, waitForEnd } from '../support/executions';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { startTestSystem, waitFor, type TestSystem } from '../support/system';
+import { shell, waitForRunEnd } from '../support/workflows';
 
 /**
  * Ids a user gives cannot be, or take, ids sched makes: `<taskId>@<instant>` (a scheduled occurrence), `<runId>:<step>`
@@ -54,5 +55,39 @@ describe('reserved ids (e2e)', () => {
       config: { steps: [{ id: 'work', executor: 'noop' }, { id: 'notify', executor: 'noop', dependsOn: ['work'] }] },
     });
     expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('step id "notify" is kept') } });
+  });
+
+  it('the longest ids sched makes (a scheduled run of a 128-character task id, its 64-character step) work in the store, on live subjects, in queries and commands', async () => {
+    const taskId = 'L'.repeat(128);
+    const stepId = 'S'.repeat(64);
+    const atMs = Math.ceil((Date.now() + 1500) / 1000) * 1000;
+    const runId = `${taskId}@${atMs}`;
+    const stepExecution = stepExecutionId(runId, stepId);
+    const stepTask = stepTaskId(taskId, stepId);
+    expect(stepExecution.length).toBe(207);
+    const live: string[] = [];
+    const subscription = system.nc.subscribe(Subjects.evt.executionsOfTask(stepTask), { callback: (_error, message) => void live.push(message.subject) });
+    await createTask(system, {
+      taskId,
+      executor: 'workflow',
+      schedules: [{ type: 'once', at: new Date(atMs).toISOString() }],
+      // A retry keeps a timer in KV under the step's execution id.
+      config: { steps: [{ id: stepId, ...shell('exit 1'), retry: { maxAttempts: 2, initialInterval: '100ms' } }] },
+    });
+    await waitForRunEnd(system.store, runId, 30_000);
+    await waitFor(() => live.some((subject) => subject.endsWith('.TaskFailed')), 10_000, 'the live TaskFailed of the step');
+    subscription.unsubscribe();
+    expect(live).toContain(Subjects.evt.execution(stepTask, stepExecution, 'TaskRetried'));
+
+    const minPosition = await system.store.headPosition();
+    expect(await system.request(Subjects.query.workflowGet, { runId, minPosition })).toMatchObject({ ok: true, result: { runId, status: 'failed' } });
+    expect(await system.request(Subjects.query.executionGet, { executionId: stepExecution, minPosition })).toMatchObject({ ok: true, result: { executionId: stepExecution, status: 'failed', attempt: 2 } });
+    expect(await system.request(Subjects.query.executionList, { taskId: stepTask, minPosition })).toMatchObject({ ok: true, result: { items: [{ executionId: stepExecution }] } });
+    expect(await system.request(Subjects.query.history, { executionId: stepExecution })).toMatchObject({ ok: true });
+    expect(await system.request(Subjects.cmd.executionCancel, { executionId: stepExecution })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    const resumed = await system.request<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId });
+    expect(resumed).toMatchObject({ ok: true, result: { resumedFrom: runId } });
+    // Over the room the longest made id needs: still refused, naming the field.
+    expect(await system.request(Subjects.query.executionGet, { executionId: 'x'.repeat(257) })).toMatchObject(issuePath('executionId'));
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandBase, idSchema } from './commands/task-commands';
+import { commandBase, idSchema, madeIdSchema } from './commands/task-commands';
 import { eventTypesSchema } from './events/event-type-filter';
 import { scheduleStatuses } from './schedule-status';
 import { endsAfter } from './iso-time';
@@ -48,12 +48,12 @@ export const listTasksQuerySchema = z
   })
   .strict();
 export const getExecutionQuerySchema = z
-  .object({ executionId: idSchema, minPosition: page.minPosition })
+  .object({ executionId: madeIdSchema, minPosition: page.minPosition })
   .strict();
 export const listExecutionsQuerySchema = z
   .object({
     ...page,
-    taskId: idSchema.optional(),
+    taskId: madeIdSchema.optional(),
     status: z.enum(executionStatuses).optional(),
     /** Scheduled at or after this instant. */
     from: z.iso.datetime({ offset: true }).optional(),
@@ -72,8 +72,8 @@ export const listExecutionsQuerySchema = z
  */
 export const historyQuerySchema = z
   .object({
-    taskId: idSchema.optional(),
-    executionId: idSchema.optional(),
+    taskId: madeIdSchema.optional(),
+    executionId: madeIdSchema.optional(),
     afterPosition: z.number().int().nonnegative().optional(),
     /** Most events in the page; the server may return fewer to stay under the NATS max payload. */
     limit: z.number().int().min(1).max(5000).default(500),
@@ -85,7 +85,7 @@ export const historyQuerySchema = z
 /** What a live feed follows (the client SDK's `subscribe`; the HTTP event stream takes the same but `lastEventId`). */
 export const subscribeOptionsSchema = z
   .object({
-    taskId: idSchema.optional(),
+    taskId: madeIdSchema.optional(),
     types: eventTypesSchema.optional(),
     /** Replay the history after this global position first, then go live. */
     fromPosition: z.number().int().nonnegative().optional(),
@@ -94,17 +94,17 @@ export const subscribeOptionsSchema = z
 
 /** State as of an instant: of a task (its own stream) or of one execution. */
 export const asOfQuerySchema = z
-  .object({ taskId: idSchema.optional(), executionId: idSchema.optional(), at: z.iso.datetime({ offset: true }) })
+  .object({ taskId: madeIdSchema.optional(), executionId: madeIdSchema.optional(), at: z.iso.datetime({ offset: true }) })
   .strict()
   .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' });
 
 /** With a taskId: that task's stats (TaskStatsView); without: every task together (OverallStatsView). */
 export const statsQuerySchema = z
-  .object({ taskId: idSchema.optional(), minPosition: page.minPosition })
+  .object({ taskId: madeIdSchema.optional(), minPosition: page.minPosition })
   .strict();
 
 export const auditVerifyQuerySchema = z
-  .object({ taskId: idSchema.optional(), executionId: idSchema.optional() })
+  .object({ taskId: madeIdSchema.optional(), executionId: madeIdSchema.optional() })
   .strict()
   .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' });
 

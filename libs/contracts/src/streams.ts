@@ -5,6 +5,14 @@
 export const ID_PATTERN = /^[A-Za-z0-9_\-@:]{1,128}$/;
 export const ID_RULE = '1-128 characters of A-Z a-z 0-9 _ - @ :';
 
+/**
+ * Ids sched makes from the ones users choose, taken back wherever they are read or acted on (execution and run ids,
+ * the pseudo task ids of steps and notices), need more room than those: a scheduled run's step is
+ * `<taskId 128>@<epoch ms, up to 16 digits>:<stepId 64>` (210), a run's notice `<runId>:notify`; 256 holds them all.
+ */
+export const MADE_ID_PATTERN = /^[A-Za-z0-9_\-@:]{1,256}$/;
+export const MADE_ID_RULE = '1-256 characters of A-Z a-z 0-9 _ - @ :';
+
 export const TASK_STREAM_PREFIX = 'task-';
 export const EXECUTION_STREAM_PREFIX = 'execution-';
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { commandBase, idSchema } from './task-commands';
+import { commandBase, madeIdSchema } from './task-commands';
 
 /** `sched.cmd.execution.cancel`: a due execution is cancelled at once, a running one once its executor aborts it. */
 export const cancelExecutionPayloadSchema = z
-  .object({ ...commandBase, executionId: idSchema, reason: z.string().max(1000).optional() })
+  .object({ ...commandBase, executionId: madeIdSchema, reason: z.string().max(1000).optional() })
   .strict();
 export type CancelExecutionPayload = z.output<typeof cancelExecutionPayloadSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_PATTERN, ID_RULE } from '../streams';
+import { ID_PATTERN, ID_RULE, MADE_ID_PATTERN, MADE_ID_RULE } from '../streams';
 import { scheduleInputSchema } from '../schedules';
 import {
   MAX_SCHEDULES_PER_TASK,
@@ -16,6 +16,8 @@ import { MAX_ATTEMPTS } from '../execution-policy';
 import { durationInput } from '../schedules';
 
 export const idSchema = z.string().regex(ID_PATTERN, { message: `must be ${ID_RULE}` });
+/** An execution, run or pseudo task id, which sched may have made longer than an id a user gives (MADE_ID_PATTERN). */
+export const madeIdSchema = z.string().regex(MADE_ID_PATTERN, { message: `must be ${MADE_ID_RULE}` });
 
 /**
  * An id a user gives a task, or a trigger's execution (its commandId): ':' and '@' are kept for the ids sched makes

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandBase, idSchema, unreservedId } from '../commands/task-commands';
+import { commandBase, idSchema, madeIdSchema, unreservedId } from '../commands/task-commands';
 import type { ExecutionError } from '../events/execution-events';
 import type { ExecutionStatus } from '../queries';
 import type { TriggerRule } from './workflow-definition';
@@ -11,7 +11,7 @@ import type { OmittedField } from '../views';
  * of the steps that succeeded in `runId` and runs the rest. The new run's id is the command id.
  */
 /** The commandId is the new run's id: held to a task id's rule (unreservedId). */
-export const resumeWorkflowPayloadSchema = z.object({ ...commandBase, commandId: unreservedId("a resume's commandId (the new run's id)").optional(), runId: idSchema }).strict();
+export const resumeWorkflowPayloadSchema = z.object({ ...commandBase, commandId: unreservedId("a resume's commandId (the new run's id)").optional(), runId: madeIdSchema }).strict();
 export type ResumeWorkflowPayload = z.output<typeof resumeWorkflowPayloadSchema>;
 
 export interface ResumeWorkflowResult {
@@ -28,7 +28,7 @@ export const workflowStepStatuses = ['pending', 'running', 'succeeded', 'failed'
 export type WorkflowStepStatus = (typeof workflowStepStatuses)[number];
 
 export const getWorkflowRunQuerySchema = z
-  .object({ runId: idSchema, minPosition: z.number().int().nonnegative().optional() })
+  .object({ runId: madeIdSchema, minPosition: z.number().int().nonnegative().optional() })
   .strict();
 export const listWorkflowRunsQuerySchema = z
   .object({
