@@ -6,6 +6,8 @@ import { main } from '../../apps/schedctl/src/cli';
 import { historyOf, trigger, typesOf, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createWorkflow, dataOf, runEvents, runSteps, shell, waitForRunEnd } from '../support/workflows';
+import { waitFor } from '../support/system';
+import { WorkflowProcessManager } from '../../apps/workflow/src/workflow-process-manager.service';
 
 // commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
 jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
@@ -215,5 +217,33 @@ describe('workflow modes, onFailure and resume (e2e)', () => {
     await ok(Subjects.cmd.taskDelete, { taskId });
     await expect(ok(Subjects.cmd.workflowResume, { runId: resumed.runId })).rejects.toThrow(/NOT_FOUND/);
   });
-});
 
+  it('a resume whose run was cancelled before it started leaves the earlier run resumable again', async () => {
+    const taskId = await createWorkflow(system, { steps: [{ id: 'boom', ...shell('exit 1') }] });
+    const first = await trigger(system, taskId);
+    await waitForRunEnd(system.store, first);
+    // The cancel beats the workflow service to the new run (the tester's race, made certain by holding the service).
+    const manager = system.app.get(WorkflowProcessManager, { strict: false });
+    await manager.onModuleDestroy();
+    const lost = `lost-${first}`;
+    try {
+      await ok(Subjects.cmd.workflowResume, { runId: first, commandId: lost });
+      await ok(Subjects.cmd.executionCancel, { executionId: lost });
+    } finally {
+      await manager.onApplicationBootstrap();
+    }
+    const head = await system.store.headPosition();
+    await waitFor(() => (manager.lastProcessed() ?? -1) >= head, 10_000, 'the workflow service to pass the cancelled resume');
+    expect(await runEvents(system.store, lost)).toEqual([]);
+
+    await expect(ok(Subjects.cmd.workflowResume, { runId: lost })).rejects.toThrow(new RegExp(`INVALID_STATE.*run ${lost} never started.*resume ${first} again`));
+    // The same resume sent again is still that one; another is a new run.
+    expect(await ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first, commandId: lost })).toMatchObject({ runId: lost });
+    const again = await ok<ResumeWorkflowResult>(Subjects.cmd.workflowResume, { runId: first });
+    expect(again.runId).not.toBe(lost);
+    expect(runSteps(await waitForRunEnd(system.store, again.runId))).toEqual(['WorkflowStarted', 'StepScheduled:boom', 'StepFailed:boom', 'WorkflowFailed']);
+    const minPosition = await system.store.headPosition();
+    expect(await ok<WorkflowRunView>(Subjects.query.workflowGet, { runId: first, minPosition })).toMatchObject({ resumedAs: again.runId });
+    expect(await ok<WorkflowRunView>(Subjects.query.workflowGet, { runId: again.runId, minPosition })).toMatchObject({ resumedFrom: first });
+  });
+});

@@ -32,5 +32,9 @@ export type WorkflowCommand =
       readonly data: { readonly stepId: string; readonly executionId: string; readonly outcome: StepOutcome; readonly nowMs: number };
     }
   | { readonly type: 'CancelRun'; readonly data: { readonly reason?: string; readonly nowMs: number } }
-  /** Resume the ended run `runId` as `newRunId`: once (a second resume is no change: the first's run is the answer). */
-  | { readonly type: 'ResumeRun'; readonly data: { readonly runId: string; readonly newRunId: string } };
+  /**
+   * Resume the ended run `runId` as `newRunId`: once (a second resume is no change: the first's run is the answer),
+   * unless the run it was resumed as is `neverStarted`: its execution ended before the run began (cancelled while
+   * due), which left this run as it was.
+   */
+  | { readonly type: 'ResumeRun'; readonly data: { readonly runId: string; readonly newRunId: string; readonly neverStarted?: string } };

@@ -315,13 +315,21 @@ describe('workflow decider: cancel and resume', () => {
 describe('workflow decider: resume', () => {
   const def = definition([step('only')]);
   const ended = { type: 'WorkflowFailed' as const, data: { durationMs: 10, failedSteps: ['only'], stopped: false } };
-  const resume = (newRunId: string) => ({ type: 'ResumeRun' as const, data: { runId: 'r1', newRunId } });
+  const resume = (newRunId: string, neverStarted?: string) => ({ type: 'ResumeRun' as const, data: { runId: 'r1', newRunId, ...(neverStarted ? { neverStarted } : {}) } });
 
   it('an ended run is resumed once: the first resume is recorded, another is no change', () => {
     given(started(def), scheduled('only'), failed('only'), ended).when(resume('r2')).then({ type: 'WorkflowResumed', data: { runId: 'r2' } });
     given(started(def), scheduled('only'), failed('only'), ended, { type: 'WorkflowResumed', data: { runId: 'r2' } })
       .when(resume('r3'))
       .thenNothingHappened();
+  });
+
+  it('a run resumed as a run that never started (its execution cancelled while due) is resumed again; only that one', () => {
+    const resumedAsR2 = [started(def), scheduled('only'), failed('only'), ended, { type: 'WorkflowResumed' as const, data: { runId: 'r2' } }];
+    given(...resumedAsR2).when(resume('r3', 'r2')).then({ type: 'WorkflowResumed', data: { runId: 'r3' } });
+    // The same resume sent again, or a resume that read another run as never started: no change.
+    given(...resumedAsR2).when(resume('r2', 'r2')).thenNothingHappened();
+    given(...resumedAsR2, { type: 'WorkflowResumed', data: { runId: 'r3' } }).when(resume('r4', 'r2')).thenNothingHappened();
   });
 
   it('a running run cannot be resumed', () => {

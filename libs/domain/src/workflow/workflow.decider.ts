@@ -95,8 +95,13 @@ export function decideWorkflow(command: WorkflowCommand, state: WorkflowState): 
       if (step?.status !== 'running' || step.executionId !== executionId) return nextDecisions(state, nowMs);
       return thenNext(state, [outcomeEvent(stepId, executionId, outcome)], nowMs);
     }
-    case 'ResumeRun':
-      return assertResumable(state, command.data.runId).resumedAs === undefined ? [{ type: 'WorkflowResumed', data: { runId: command.data.newRunId } }] : [];
+    case 'ResumeRun': {
+      const { runId, newRunId, neverStarted } = command.data;
+      const { resumedAs } = assertResumable(state, runId);
+      // The same resume again (its id is the run that never started) answers with that run rather than record it twice.
+      const free = resumedAs === undefined || (resumedAs === neverStarted && newRunId !== neverStarted);
+      return free ? [{ type: 'WorkflowResumed', data: { runId: newRunId } }] : [];
+    }
     case 'CancelRun': {
       if (state.status !== 'running') return [];
       const { reason, nowMs } = command.data;
