@@ -125,4 +125,18 @@ describe('pausing, resuming and terminating running executions', () => {
     await control('Terminate', running);
     await waitForEnd(system.store, running);
   });
+
+  it('a running workflow run is not paused (nothing runs it that reaches a checkpoint): INVALID_STATE saying what to do, nothing appended', async () => {
+    const taskId = await createTask(system, { executor: 'workflow', config: { steps: [{ id: 'wait', executor: 'sleep', config: { duration: '10s', steps: 1 } }] } });
+    const runId = await trigger(system, taskId);
+    await waitForHistory(system.store, `${runId}:wait`, has('TaskStarted'), 5_000, 'the step started');
+    const head = await system.store.headPosition();
+    expect(await control('Pause', runId)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE', message: `workflow run ${runId} cannot be paused: pause its running steps' executions (<runId>:<stepId>), or cancel the run` },
+    });
+    expect(await system.store.headPosition()).toBe(head);
+    await system.request(Subjects.cmd.executionCancel, { executionId: runId });
+    await waitForEnd(system.store, runId);
+  });
 });

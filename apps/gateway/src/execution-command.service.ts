@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  WORKFLOW_EXECUTOR,
   invalidState,
   toExecutionStreamId,
   type CancelExecutionPayload,
@@ -48,10 +49,18 @@ export class ExecutionCommandService {
 
   /**
    * ExecutionPauseRequested; the executor records ExecutionPaused when the attempt's code reaches a checkpoint. An
-   * executor that never reaches one (command, http, noop) is refused: the request would wait forever, unsaid.
+   * executor that never reaches one (command, http, noop), or a workflow run, is refused: the request would wait
+   * forever, unsaid.
    */
   async pause(payload: PauseExecutionPayload): Promise<ExecutionCommandResult> {
     const executor = (await readTaskDue(this.store, payload.executionId))?.executor;
+    // A run's execution is held by the workflow service, not by code that reaches checkpoints: its steps are.
+    if (executor === WORKFLOW_EXECUTOR) {
+      throw invalidState(`workflow run ${payload.executionId} cannot be paused: pause its running steps' executions (<runId>:<stepId>), or cancel the run`, {
+        executionId: payload.executionId,
+        executor,
+      });
+    }
     if (executor !== undefined && this.catalog.get(executor)?.neverPauses) {
       throw invalidState(`a ${executor} execution never reaches a checkpoint where a pause takes hold: cancel or terminate it instead`, {
         executionId: payload.executionId,
