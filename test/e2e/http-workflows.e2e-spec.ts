@@ -1,4 +1,5 @@
-import type { Page, TaskCommandResult, TriggerTaskResult, WorkflowRunView } from '@sched/contracts';
+import type { ExecutionCommandResult, Page, TaskCommandResult, TriggerTaskResult, WorkflowRunView } from '@sched/contracts';
+import { waitForHistory } from '../support/executions';
 import { resultOf } from '../support/http';
 import { useSystemWithHttp, waitFor } from '../support/system';
 
@@ -29,5 +30,26 @@ describe('workflow routes of the HTTP API', () => {
     expect(resumed.status).toBe(409);
     expect(resumed.body).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     expect((await context.http.get('/api/workflows/no-such-run')).status).toBe(404);
+  });
+
+  it('cancels a run, and answers NOT_FOUND (cancelling nothing) for an execution that is not a workflow run', async () => {
+    const create = async (definition: Record<string, unknown>) => resultOf(await context.http.post<TaskCommandResult>('/api/tasks', definition)).taskId;
+    const triggered = async (taskId: string) => resultOf(await context.http.post<TriggerTaskResult>(`/api/tasks/${taskId}/trigger`, {})).executionId;
+    const sleeper = await triggered(await create({ name: 'http plain sleep', executor: 'sleep', config: { duration: '10s', steps: 1 } }));
+    const before = await context.system.store.headPosition();
+    const refused = await context.http.post(`/api/workflows/${encodeURIComponent(sleeper)}/cancel`, {});
+    expect(refused.status).toBe(404);
+    expect(refused.body).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `Run ${sleeper} not found` } });
+    expect(await context.system.store.headPosition()).toBe(before);
+
+    const runId = await triggered(await create({ name: 'http workflow to cancel', executor: 'workflow', config: { steps: [{ id: 'wait', executor: 'sleep', config: { duration: '10s', steps: 1 } }] } }));
+    await waitForHistory(context.system.store, `${runId}:wait`, (events) => events.some((event) => event.type === 'TaskStarted'), 10_000, 'the step started');
+    const cancelled = resultOf(await context.http.post<ExecutionCommandResult>(`/api/workflows/${encodeURIComponent(runId)}/cancel`, { reason: 'not needed' }));
+    expect(cancelled).toMatchObject({ executionId: runId, events: ['TaskCancelRequested'] });
+    await waitFor(async () => {
+      const reply = await context.http.get<WorkflowRunView>(`/api/workflows/${encodeURIComponent(runId)}`);
+      return reply.body.ok && reply.body.result.status === 'cancelled';
+    }, 15_000, 'the run to be cancelled');
+    await context.http.post(`/api/executions/${encodeURIComponent(sleeper)}/cancel`, {});
   });
 });

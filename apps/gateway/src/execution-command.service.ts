@@ -3,8 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   WORKFLOW_EXECUTOR,
   invalidState,
+  notFound,
   toExecutionStreamId,
   type CancelExecutionPayload,
+  type CancelWorkflowPayload,
   type ExecutionCommandResult,
   type PauseExecutionPayload,
   type ResumeExecutionPayload,
@@ -40,6 +42,13 @@ export class ExecutionCommandService {
       type: 'RequestCancel',
       data: { executionId: payload.executionId, ...(payload.reason ? { reason: payload.reason } : {}), commandId },
     }));
+  }
+
+  /** `cancel` of a workflow run's execution: an id that is no run (a plain task's execution) is NOT_FOUND, as its get. */
+  async cancelRun(payload: CancelWorkflowPayload): Promise<ExecutionCommandResult> {
+    const { runId, ...rest } = payload;
+    if ((await readTaskDue(this.store, runId))?.executor !== WORKFLOW_EXECUTOR) throw notFound('Run', runId);
+    return this.cancel({ ...rest, executionId: runId });
   }
 
   /** A cancel meant for a running (or paused) execution: its attempt is aborted and it ends TaskCancelled. */

@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   Subjects,
   cancelExecutionPayloadSchema,
+  cancelWorkflowPayloadSchema,
   parsePayload,
   pauseExecutionPayloadSchema,
   resumeExecutionPayloadSchema,
@@ -10,7 +11,7 @@ import {
 } from '@sched/contracts';
 import { ExecutionCommandService } from './execution-command.service';
 
-/** `sched.cmd.execution.*`: validate, run, reply. Errors become structured replies in SchedExceptionFilter. */
+/** `sched.cmd.execution.*` and `sched.cmd.workflow.cancel` (a run's execution): validate, run, reply. Errors become structured replies in SchedExceptionFilter. */
 @Controller()
 export class ExecutionCommandsController {
   constructor(private readonly executions: ExecutionCommandService) {}
@@ -18,6 +19,11 @@ export class ExecutionCommandsController {
   @MessagePattern(Subjects.cmd.executionCancel)
   cancel(@Payload() payload: unknown) {
     return this.executions.cancel(parsePayload(cancelExecutionPayloadSchema, payload, 'execution.cancel'));
+  }
+
+  @MessagePattern(Subjects.cmd.workflowCancel)
+  cancelRun(@Payload() payload: unknown) {
+    return this.executions.cancelRun(parsePayload(cancelWorkflowPayloadSchema, payload, 'workflow.cancel'));
   }
 
   @MessagePattern(Subjects.cmd.executionPause)

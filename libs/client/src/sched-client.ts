@@ -49,6 +49,7 @@ import {
   type getWorkflowRunQuerySchema,
   type listWorkflowRunsQuerySchema,
   type resumeWorkflowPayloadSchema,
+  type cancelWorkflowPayloadSchema,
 } from '@sched/contracts';
 import { SchedClientError } from './errors';
 import { DEFAULT_TIMEOUT_MS, requestReply } from './request';
@@ -74,6 +75,7 @@ export type ListTasksInput = z.input<typeof listTasksQuerySchema>;
 export type GetExecutionInput = z.input<typeof getExecutionQuerySchema>;
 export type ListExecutionsInput = z.input<typeof listExecutionsQuerySchema>;
 export type ResumeWorkflowInput = z.input<typeof resumeWorkflowPayloadSchema>;
+export type CancelWorkflowInput = z.input<typeof cancelWorkflowPayloadSchema>;
 export type GetWorkflowRunInput = z.input<typeof getWorkflowRunQuerySchema>;
 export type ListWorkflowRunsInput = z.input<typeof listWorkflowRunsQuerySchema>;
 export type StatsInput = z.input<typeof statsQuerySchema> & { readonly taskId: string };
@@ -127,6 +129,8 @@ export class SchedClient {
   terminateExecution = (input: TerminateExecutionInput) => this.request<ExecutionCommandResult>(Subjects.cmd.executionTerminate, input);
   /** A new run of a failed or cancelled workflow run that reuses the results of the steps that succeeded. */
   resumeWorkflow = (input: ResumeWorkflowInput) => this.request<ResumeWorkflowResult>(Subjects.cmd.workflowResume, input);
+  /** A run's cancel: its execution's, NOT_FOUND for an execution that is not a workflow run. */
+  cancelWorkflow = (input: CancelWorkflowInput) => this.request<ExecutionCommandResult>(Subjects.cmd.workflowCancel, input);
 
   getTask = (input: GetTaskInput) => this.request<TaskView>(Subjects.query.taskGet, input);
   listTasks = (input: ListTasksInput = {}) => this.request<Page<TaskView>>(Subjects.query.taskList, input);

@@ -11,6 +11,8 @@ export const Subjects = {
     taskBackfill: 'sched.cmd.task.backfill',
     /** A new run of a failed or cancelled workflow run that reuses the results of its succeeded steps. */
     workflowResume: 'sched.cmd.workflow.resume',
+    /** The cancel of a run's execution, refused (NOT_FOUND) for an execution that is not a workflow run. */
+    workflowCancel: 'sched.cmd.workflow.cancel',
     taskEnable: 'sched.cmd.task.enable',
     taskDisable: 'sched.cmd.task.disable',
     executionPause: 'sched.cmd.execution.pause',

@@ -33,9 +33,8 @@ export class WorkflowsHttpController {
     return this.client.resumeWorkflow(bodyWith(body, { runId }) as never);
   }
 
-  @CommandRoute('workflows/:runId/cancel', 'Cancel a run: pending steps are skipped, running ones cancelled', Subjects.cmd.executionCancel, { body: 'ReasonInput' })
+  @CommandRoute('workflows/:runId/cancel', 'Cancel a run: pending steps are skipped, running ones cancelled', Subjects.cmd.workflowCancel, { body: 'ReasonInput' })
   cancel(@Param('runId') runId: string, @Body() body: unknown) {
-    // A run is the execution of its workflow task: cancelling that execution cancels the run.
-    return this.client.cancelExecution(bodyWith(body, { executionId: runId }) as never);
+    return this.client.cancelWorkflow(bodyWith(body, { runId }) as never);
   }
 }

@@ -55,8 +55,7 @@ export function workflowCommands(ctx: CliContext): Command {
     .description('cancel a run: its running steps are cancelled, nothing new starts')
     .option('--reason <text>')
     .action(async (runId: string, flags: { reason?: string }) => {
-      // A run is its workflow task's execution: cancelling that execution cancels the run.
-      const result = await (await ctx.client()).request<ExecutionCommandResult>(Subjects.cmd.executionCancel, { executionId: runId, reason: flags.reason });
+      const result = await (await ctx.client()).request<ExecutionCommandResult>(Subjects.cmd.workflowCancel, { runId, reason: flags.reason });
       ctx.print(result, () => `run ${runId}: ${result.events.length ? result.events.join(', ') : 'nothing to cancel'}\n`);
     });
   return workflow;

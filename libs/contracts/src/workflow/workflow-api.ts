@@ -14,6 +14,10 @@ import type { OmittedField } from '../views';
 export const resumeWorkflowPayloadSchema = z.object({ ...commandBase, commandId: unreservedId("a resume's commandId (the new run's id)").optional(), runId: madeIdSchema }).strict();
 export type ResumeWorkflowPayload = z.output<typeof resumeWorkflowPayloadSchema>;
 
+/** `sched.cmd.workflow.cancel`: `sched.cmd.execution.cancel` of the run's execution, for workflow runs only. */
+export const cancelWorkflowPayloadSchema = z.object({ ...commandBase, runId: madeIdSchema, reason: z.string().max(1000).optional() }).strict();
+export type CancelWorkflowPayload = z.output<typeof cancelWorkflowPayloadSchema>;
+
 export interface ResumeWorkflowResult {
   readonly runId: string;
   readonly resumedFrom: string;
