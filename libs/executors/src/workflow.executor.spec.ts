@@ -45,6 +45,7 @@ describe('workflow config validation (the catalog\'s workflow executor)', () => 
 
   it.each([
     ['an unknown dependency', { steps: [{ id: 'a', executor: 'noop', dependsOn: ['ghost'] }] }, 'config.steps.0.dependsOn.0', /unknown step "ghost"/],
+    ['a dependency listed twice', { steps: [{ id: 'a', executor: 'noop' }, { id: 'b', executor: 'noop', dependsOn: ['a', 'a'] }] }, 'config.steps.1.dependsOn.1', /step "b" lists dependency "a" twice/],
     ['a duplicate id', { steps: [{ id: 'a', executor: 'noop' }, { id: 'a', executor: 'noop' }] }, 'config.steps.1.id', /duplicate step id "a"/],
     ['an unknown step executor', { steps: [{ id: 'a', executor: 'teleport' }] }, 'config.steps.0.executor', /unknown executor/],
     ['a bad step config', { steps: [{ id: 'a', executor: 'sleep', config: { duration: 'soon' } }] }, 'config.steps.0.config.duration', /duration/],
