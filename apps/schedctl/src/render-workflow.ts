@@ -71,8 +71,12 @@ export function workflowRunText(run: WorkflowRunView, taskName?: string): string
   return `${head}\n${drawWorkflowDag(steps)}\n${table(['step', 'executor', 'status', 'rule', 'attempt', 'execution', 'result / error'], rows)}`;
 }
 
+/** A run's steps by how they ended, then all of them: a cancelled step is one of its own, not left to the total. */
+const stepCounts = ({ counts }: WorkflowRunView): string =>
+  `${counts.succeeded}/${counts.failed}/${counts.cancelled}/${counts.skipped}/${Object.values(counts).reduce((a, b) => a + b, 0)}`;
+
 export const workflowRunTable = (runs: readonly WorkflowRunView[], names: ReadonlyMap<string, string> = new Map()): string =>
   table(
-    ['run', 'task', 'status', 'started', 'duration ms', 'ok/failed/skipped/total'],
-    runs.map((r) => [r.runId, names.get(r.taskId) ?? r.taskId, r.status, when(r.startedAt), r.durationMs, `${r.counts.succeeded}/${r.counts.failed}/${r.counts.skipped}/${Object.values(r.counts).reduce((a, b) => a + b, 0)}`]),
+    ['run', 'task', 'status', 'started', 'duration ms', 'ok/failed/cancelled/skipped/total'],
+    runs.map((r) => [r.runId, names.get(r.taskId) ?? r.taskId, r.status, when(r.startedAt), r.durationMs, stepCounts(r)]),
   );
