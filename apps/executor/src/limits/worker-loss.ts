@@ -72,7 +72,7 @@ export class WorkerLossJudge {
   }
 
   private lostNow(workerId: string | undefined): WorkerVerdict {
-    return { kind: 'lost', why: `worker ${workerId} is not running (no entry in the worker registry): its attempt never ends by itself` };
+    return { kind: 'lost', why: `worker ${workerId} is not running here (no heartbeat in the worker registry): its attempt never ends by itself` };
   }
 
   private forgetOld(): void {
