@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@sched/contracts';
+import { Subjects, type RecordedEvent } from '@sched/contracts';
 import { spawnApp, type AppProcess } from '../support/app-process';
 import { ExecutionTracker } from '../support/execution-tracker';
 import { createTask, trigger } from '../support/executions';
@@ -56,6 +56,23 @@ describe('per-task concurrency limit across two executor processes', () => {
     const starts = executionIds.map((id) => attemptSpan(tracker.histories.get(id)!).startMs);
     // In turn, each after the one before it ended (it used to be whichever came back first: first, third, second).
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+  });
+
+  it("a long queue behind one task's limit does not hold up other tasks' executions", async () => {
+    const busy = await createTask(system, { executor: 'sleep', config: { duration: '60s', steps: 1 }, maxConcurrent: 1, schedules: [{ type: 'interval', every: '1s' }] });
+    expect((await system.request(Subjects.cmd.taskPause, { taskId: busy })).ok).toBe(true);
+    const from = new Date(Date.now() - 20 * 60_000).toISOString();
+    const to = new Date(Date.now() - 10 * 60_000).toISOString(); // 600 occurrences, queued behind one slot
+    expect(await system.request(Subjects.cmd.taskBackfill, { taskId: busy, from, to })).toMatchObject({ ok: true });
+    await waitFor(() => [...tracker.histories.values()].some((events) => events.some((event) => event.type === 'TaskStarted' && event.streamId.includes(busy))), 15_000, 'the first of the queue to start');
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the queue settles into its redeliveries
+    const probe = await trigger(system, await createTask(system, { executor: 'noop' }));
+    const triggeredAt = Date.now();
+    // Every queued item came back each second (a compare-and-set on the task's one key each), and the consumer, which
+    // serves redeliveries first, held the probe back for minutes; far back in the queue they now come back seldom.
+    await waitFor(() => tracker.ended().includes(probe), 10_000, 'the probe to run');
+    console.log(`a task's queue of 600: another task's execution ran ${Date.now() - triggeredAt} ms after its trigger`);
+    expect((await system.request(Subjects.cmd.taskDelete, { taskId: busy, cancelPending: true })).ok).toBe(true);
   });
 
   it('overlap "skip": a trigger while maxConcurrent executions run ends TaskSkipped at once', async () => {

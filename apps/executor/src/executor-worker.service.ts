@@ -262,15 +262,15 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     }
     const { due } = state as KnownExecutionState;
     const permit = await this.limits!.tryAcquire(due, item.attempt);
-    if (typeof permit === 'string') {
+    if ('refused' in permit) {
       const actorName = `executor:${this.config.instanceId}`;
-      const overlap = permit === 'task-busy' && item.attempt === 1 ? await onTaskBusy(due, this.limits!.taskSlots, this.store, actorName) : 'wait';
+      const overlap = permit.refused === 'task-busy' && item.attempt === 1 ? await onTaskBusy(due, this.limits!.taskSlots, this.store, actorName) : 'wait';
       if (overlap !== 'wait') {
         await actor.skip(overlap.skip);
         this.metrics?.attemptEnded('skipped', due.executor);
         msg.ack();
       } else {
-        msg.nak(LIMITED_REDELIVERY_MS);
+        msg.nak(permit.retryInMs ?? LIMITED_REDELIVERY_MS);
       }
       return;
     }

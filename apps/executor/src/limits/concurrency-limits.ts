@@ -9,8 +9,14 @@ export interface RunPermit {
   release(): Promise<void>;
 }
 
-/** Why no permit: the executor type's limit in this process, the task's maxConcurrent, or the slots could not be read. */
-export type PermitRefusal = 'type-busy' | 'task-busy' | 'unavailable';
+/**
+ * Why no permit: the executor type's limit in this process, the task's maxConcurrent, or the slots could not be
+ * read; and when to try again, when the slots say (a queued execution, by its place in the queue).
+ */
+export interface PermitRefusal {
+  readonly refused: 'type-busy' | 'task-busy' | 'unavailable';
+  readonly retryInMs?: number;
+}
 
 /**
  * The limits beyond the process's own slots (EXECUTOR_CONCURRENCY): per executor type in this process, and per task
@@ -23,14 +29,14 @@ export class ConcurrencyLimits {
   ) {}
 
   async tryAcquire(due: TaskDue['data'], attempt = 1): Promise<RunPermit | PermitRefusal> {
-    if (!this.types.tryTake(due.executor)) return 'type-busy';
+    if (!this.types.tryTake(due.executor)) return { refused: 'type-busy' };
     const releaseType = (): void => this.types.release(due.executor);
     const max = concurrencyLimitOf(due);
     if (max === undefined) return { refresh: async () => undefined, release: async () => releaseType() };
-    const lease = await this.taskSlots.acquire(due.taskId, max, due.executionId, slotOrderOf(due, attempt)).catch(() => 'unavailable' as const);
-    if (lease === undefined || lease === 'unavailable') {
+    const lease = await this.taskSlots.tryAcquire(due.taskId, max, due.executionId, slotOrderOf(due, attempt)).catch(() => 'unavailable' as const);
+    if (lease === 'unavailable' || !('release' in lease)) {
       releaseType();
-      return lease ?? 'task-busy';
+      return lease === 'unavailable' ? { refused: 'unavailable' } : { refused: 'task-busy', ...lease };
     }
     return {
       refresh: () => lease.refresh().catch(() => undefined),

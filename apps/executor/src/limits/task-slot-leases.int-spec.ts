@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
-import { TASK_SLOT_LEASE_MS, TaskSlotLeases } from './task-slot-leases';
+import { TASK_SLOT_LEASE_MS, TaskSlotLeases, queuedRecheckMs } from './task-slot-leases';
 import { TypeLimits, parseTypeLimits } from './type-limits';
 
 /** Two lease holders on separate connections stand for two executor processes. */
@@ -60,14 +60,28 @@ describe('task slot leases (maxConcurrent across processes, NATS KV)', () => {
     expect(await b.acquire('t4', 1, 'third', { queuedAtMs: 300 })).toBeDefined();
   });
 
-  it('a queued execution that stops coming back loses its place after a few seconds', async () => {
+  it('far back in a long queue an execution is told to come back later, and its place holds until then', async () => {
+    const a = await process();
+    const running = await a.acquire('t-long', 1, 'running', { queuedAtMs: 1 });
+    const refusals = [];
+    for (let i = 0; i < 40; i += 1) refusals.push(await a.tryAcquire('t-long', 1, `q${i}`, { queuedAtMs: 10 + i }));
+    expect(refusals.map((refused) => ('retryInMs' in refused ? refused.retryInMs : undefined)).filter((_, i) => [0, 2, 10, 39].includes(i))).toEqual([1_000, 1_000, 5_000, 19_500]);
+    await running!.release();
+    now += 15_000; // the head came back in time; the last is away for 19.5 s and keeps its place behind it
+    expect(await a.tryAcquire('t-long', 1, 'q0', { queuedAtMs: 10 })).toHaveProperty('release');
+    expect(await a.tryAcquire('t-long', 1, 'late', { queuedAtMs: 1_000 })).toEqual({ retryInMs: expect.any(Number) });
+    expect(queuedRecheckMs(10_000, 1)).toBe(30_000);
+    expect(queuedRecheckMs(0, 4)).toBe(1_000);
+  });
+
+  it('a queued execution that stops coming back loses its place a few seconds after its next check was due', async () => {
     const [a, b] = [await process(), await process()];
     const running = await a.acquire('t5', 1, 'running', { queuedAtMs: 100 });
     expect(await a.acquire('t5', 1, 'gone', { queuedAtMs: 200 })).toBeUndefined(); // then cancelled, say: it never comes back
     expect(await b.acquire('t5', 1, 'later', { queuedAtMs: 300 })).toBeUndefined();
     await running!.release();
     expect(await b.acquire('t5', 1, 'later', { queuedAtMs: 300 })).toBeUndefined();
-    now += 5_001;
+    now += 6_001; // its next check (at the head: a second) and the 5 s lease after it
     expect(await b.acquire('t5', 1, 'later', { queuedAtMs: 300 })).toBeDefined();
   });
 

@@ -23,8 +23,23 @@ const NEWEST_LEASE_MS = 10 * 60_000;
  * loses it after this long. One that ends (cancelled, skipped) gives it up at once (leaveWaiting).
  */
 const WAITER_LEASE_MS = 4_000;
-/** A queued execution that stops coming back holds up the ones behind it this long at most. */
+/** A queued execution that stops coming back holds up the ones behind it this long at most (after its next check). */
 const QUEUED_LEASE_MS = 5_000;
+/** How seldom the furthest back of a long queue comes to look. */
+const MAX_QUEUED_RECHECK_MS = 30_000;
+
+/**
+ * How soon an execution queued with `ahead` others before it for `max` slots asks again: within a second near the
+ * head, less often further back, where no slot can be its for a while. A backlog of hundreds asking every second
+ * (each a compare-and-set on the task's one key) kept the executors busy with it, and the consumer, which serves
+ * redeliveries first, held back every other task's first attempts behind them.
+ */
+export const queuedRecheckMs = (ahead: number, max: number): number => Math.min(MAX_QUEUED_RECHECK_MS, Math.max(1_000, Math.round((ahead / (2 * max)) * 1_000)));
+
+/** No slot: ask again after `retryInMs` (a queued execution: by its place in the queue), or the caller's default. */
+export interface SlotRefused {
+  readonly retryInMs?: number;
+}
 const isHolder = (id: string): boolean => !id.startsWith(WAITING) && !id.startsWith(QUEUED) && !id.startsWith(NEWEST);
 /** An instant as text that sorts as the instants do (epoch ms, zero-padded). */
 const instantKey = (orderMs: number): string => String(Math.max(0, orderMs)).padStart(15, '0');
@@ -78,15 +93,22 @@ export class TaskSlotLeases {
    * Otherwise (retries too) whoever comes first after a slot frees takes it.
    */
   async acquire(taskId: string, max: number, executionId: string, order: SlotOrder = {}): Promise<TaskSlotLease | undefined> {
+    const result = await this.tryAcquire(taskId, max, executionId, order);
+    return 'release' in result ? result : undefined;
+  }
+
+  /** As acquire; refused, when to ask again (queuedRecheckMs for a queued execution: its place holds until then). */
+  async tryAcquire(taskId: string, max: number, executionId: string, order: SlotOrder = {}): Promise<TaskSlotLease | SlotRefused> {
     const key = toKey(taskId);
     const { queuedAtMs, yieldsToWaiter = false, newestAtMs } = order;
     const place = queuedAtMs === undefined ? undefined : queuedKey(queuedAtMs, executionId);
     const newest = newestAtMs === undefined ? undefined : `${NEWEST}${instantKey(newestAtMs)}`;
     let granted = false;
+    let queuedAhead = 0;
     await this.change(key, (holders) => {
       const ids = Object.keys(holders);
       const others = ids.filter((id) => isHolder(id) && id !== executionId);
-      const queuedAhead = place === undefined ? 0 : ids.filter((id) => id.startsWith(QUEUED) && id < place).length;
+      queuedAhead = place === undefined ? 0 : ids.filter((id) => id.startsWith(QUEUED) && id < place).length;
       // buffer-one: the execution waiting takes the next free slot, not a first attempt arriving as it frees.
       const waiterAhead = yieldsToWaiter && ids.some((id) => waitsOther(id, executionId)) ? 1 : 0;
       // cancel-other: one that a newer execution replaced never runs (it is skipped; see wait).
@@ -94,8 +116,10 @@ export class TaskSlotLeases {
       granted = !superseded && others.length + queuedAhead + waiterAhead < max;
       if (!granted) {
         // Kept or taken; a place with more than half its lease left is not written again (fewer writes to a hot key).
-        if (place === undefined || (holders[place] ?? 0) - this.now() > QUEUED_LEASE_MS / 2) return undefined;
-        return { ...holders, [place]: this.now() + QUEUED_LEASE_MS };
+        // The place must outlast the execution's next check, with some to spare.
+        const recheckMs = queuedRecheckMs(queuedAhead, max);
+        if (place === undefined || (holders[place] ?? 0) - this.now() > recheckMs + QUEUED_LEASE_MS / 2) return undefined;
+        return { ...holders, [place]: this.now() + recheckMs + QUEUED_LEASE_MS };
       }
       // It runs: its own places go; under cancel-other so do older waiters' (they were replaced), and it is the newest.
       const drop = (id: string): boolean =>
@@ -103,7 +127,7 @@ export class TaskSlotLeases {
       const rest = Object.fromEntries(Object.entries(holders).filter(([id]) => !drop(id)));
       return { ...rest, ...(newest === undefined ? {} : { [newest]: this.now() + NEWEST_LEASE_MS }), [executionId]: this.now() + TASK_SLOT_LEASE_MS };
     });
-    if (!granted) return undefined;
+    if (!granted) return place === undefined ? {} : { retryInMs: queuedRecheckMs(queuedAhead, max) };
     return {
       refresh: async () => {
         await this.change(key, (holders) => ({ ...holders, [executionId]: this.now() + TASK_SLOT_LEASE_MS }));
