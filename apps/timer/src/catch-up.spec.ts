@@ -66,4 +66,32 @@ describe('catch-up of a paused task', () => {
     // Paused before the watermark: all of it is the pause's.
     expect(resumedWhileDown(taskId, task, 10 * MINUTE, task.pausedAtMs!, task.resumedAtMs!, 30 * MINUTE).map((o) => o.skipped?.missedCount)).toEqual([10]);
   });
+
+  it('a task paused while no timer ran (and still paused): the misfire policy before the pause, one paused skip after it', () => {
+    const tasks = new ScheduledTasks();
+    tasks.apply(taskId, recorded(0, 'TaskCreated', { taskId, definition }, 0));
+    const task = tasks.apply(taskId, recorded(1, 'TaskPaused', { taskId }, 10 * MINUTE)) as ScheduledTask & { state: KnownTaskState };
+    const { occurrences } = catchUpOccurrences(taskId, task, 2 * MINUTE, 30 * MINUTE);
+    // 3..10 fell due while it was active: fire-once coalesces them into one late fire; 11..29 are the pause's.
+    expect(occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.skipped?.reason ?? 'fire'])).toEqual([
+      [10, 'fire'],
+      [29, 'paused'],
+    ]);
+    expect(occurrences[0].late).toMatchObject({ coalesced: { count: 8 } });
+    expect(occurrences[1].skipped).toMatchObject({ missedCount: 19 });
+  });
+
+  it('a task created, or given new schedules, after the watermark catches up nothing from before', () => {
+    const tasks = new ScheduledTasks();
+    tasks.apply(taskId, recorded(0, 'TaskCreated', { taskId, definition }, 10 * MINUTE + 1));
+    tasks.apply(taskId, recorded(1, 'TaskPaused', { taskId }, 15 * MINUTE + 1));
+    const task = tasks.apply(taskId, recorded(2, 'TaskResumed', { taskId }, 20 * MINUTE + 1)) as ScheduledTask & { state: KnownTaskState };
+    const occurrences = resumedWhileDown(taskId, task, 2 * MINUTE, task.pausedAtMs!, task.resumedAtMs!, 30 * MINUTE);
+    expect(occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.skipped?.missedCount ?? o.late?.coalesced?.count])).toEqual([
+      [15, 5], // 11..15, before its pause: fire-once (nothing of 3..10, before it existed)
+      [20, 5], // 16..20, its pause
+    ]);
+    tasks.apply(taskId, recorded(3, 'TaskUpdated', { taskId, changes: { schedules: [{ type: 'interval', everyMs: 2 * MINUTE, offsetMs: 0 }] } }, 24 * MINUTE + 1));
+    expect(catchUpOccurrences(taskId, task, 2 * MINUTE, 30 * MINUTE).occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.late?.coalesced?.count])).toEqual([[28, 2]]); // 26 and 28, none of the 2-minute instants before the update
+  });
 });

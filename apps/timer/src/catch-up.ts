@@ -1,5 +1,5 @@
 import { DEFAULT_MISFIRE, MISFIRE_THRESHOLD_MS, isoTime, type Misfire } from '@sched/contracts';
-import { planCatchUp, type KnownTaskState } from '@sched/domain';
+import { earliestSetInstant, planCatchUp, type KnownTaskState } from '@sched/domain';
 import { scheduledOccurrence, type Occurrence } from './occurrence-firer';
 import type { ScheduledTask } from './scheduled-tasks';
 
@@ -18,11 +18,14 @@ export function catchUpOccurrences(
   if (sinceMs >= misfireUntil) return { occurrences: [], normalFromMs: sinceMs };
   const { definition, pausedUntilMs } = task.state;
   if (task.state.status !== 'paused') return { occurrences: planned(taskId, task, definition.misfire, sinceMs, misfireUntil, nowMs, 'misfire'), normalFromMs: misfireUntil };
-  // A paused task fires nothing it missed: the missed occurrences are recorded as one skip, like the misfire skip;
-  // a pause that lapsed meanwhile (until) covers the missed ones before its end, the misfire policy the rest.
+  // A paused task fires nothing it missed in its pause: those are recorded as one skip, like the misfire skip. What
+  // fell due before the pause began (paused while no timer ran) goes through the misfire policy, as it would have
+  // fired; so does what fell due after a pause that lapsed meanwhile (until).
   const pausedTo = pausedUntilMs === undefined ? misfireUntil : Math.min(misfireUntil, Math.max(sinceMs, pausedUntilMs - 1));
+  const pausedFrom = Math.min(pausedTo, Math.max(sinceMs, task.pausedAtMs ?? sinceMs));
   const occurrences = [
-    ...pausedSkip(taskId, task, sinceMs, pausedTo, nowMs),
+    ...planned(taskId, task, definition.misfire, sinceMs, pausedFrom, nowMs, 'misfire'),
+    ...pausedSkip(taskId, task, pausedFrom, pausedTo, nowMs),
     ...planned(taskId, task, definition.misfire, pausedTo, misfireUntil, nowMs, 'misfire'),
   ];
   return { occurrences, normalFromMs: misfireUntil };
@@ -61,8 +64,11 @@ function planned(
   nowMs: number,
   skipReason: 'paused' | 'misfire',
 ): Occurrence[] {
-  if (fromMs >= toMs) return [];
-  const plan = planCatchUp(taskId, task.state.definition.schedules, misfire, fromMs, toMs, task.schedulesSetAt, nowMs);
+  // Nothing from before the schedules were set (the task created, or its schedules changed, after the watermark its
+  // partition was caught up from): those instants were never occurrences of the task.
+  const from = Math.max(fromMs, earliestSetInstant(task.schedulesSetAt));
+  if (from >= toMs) return [];
+  const plan = planCatchUp(taskId, task.state.definition.schedules, misfire, from, toMs, task.schedulesSetAt, nowMs);
   const base = (nominalMs: number): Occurrence => scheduledOccurrence(taskId, task, nominalMs);
   const occurrences: Occurrence[] = plan.fires.map((fire) => ({
     ...base(fire.nominalMs),
