@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { toTaskStreamId, type BackfillRequested, type RecordedEvent, type TaskEvent } from '@sched/contracts';
-import { fold, nextOccurrences, taskDecider } from '@sched/domain';
+import { backfillSchedules, fold, nextOccurrences, taskDecider } from '@sched/domain';
 import type { CheckpointedSubscription, EventStore } from '@sched/event-store';
 import { EVENT_STORE, SCHED_CONFIG, SchedMetrics, type SchedConfig } from '@sched/messaging';
 import { fireOccurrence, scheduledOccurrence } from '../occurrence-firer';
@@ -50,8 +50,9 @@ export class BackfillRunnerService implements OnApplicationBootstrap, OnModuleDe
     const toMs = Date.parse(to);
     let cursor = Date.parse(from);
     let fired = 0;
+    const schedules = backfillSchedules(state.definition.schedules);
     for (;;) {
-      const batch = nextOccurrences(state.definition.schedules, cursor, CONCURRENT_APPENDS).filter((o) => o.atMs <= toMs);
+      const batch = nextOccurrences(schedules, cursor, CONCURRENT_APPENDS).filter((o) => o.atMs <= toMs);
       if (batch.length === 0) break;
       const outcomes = await Promise.all(
         batch.map((occurrence) =>

@@ -58,6 +58,18 @@ export function nextFires(
   return nextOccurrences(specs, afterMs, count, firedCounts).map((occurrence) => occurrence.atMs);
 }
 
+/**
+ * The schedules as a backfill sees them: every occurrence in its range, whatever their maxFires (the first N from
+ * when a schedule was set, what the timer fires by itself; a backfill replays a range by hand). The count a backfill
+ * is checked against and the occurrences it fires are both of these, so they agree.
+ */
+export const backfillSchedules = (specs: readonly ScheduleSpec[]): ScheduleSpec[] =>
+  specs.map((spec) => {
+    if (spec.maxFires === undefined) return spec;
+    const { maxFires: _all, ...rest } = spec;
+    return rest as ScheduleSpec;
+  });
+
 /** Occurrences in (fromMs, toMs], counting at most `limit`. */
 export function countOccurrences(specs: readonly ScheduleSpec[], fromMs: number, toMs: number, limit: number): number {
   if (specs.length === 1 && specs[0].type === 'interval' && specs[0].exclude === undefined) return Math.min(intervalCount(specs[0], fromMs, toMs), limit, specs[0].maxFires ?? Infinity);

@@ -145,5 +145,10 @@ describe('task decider', () => {
     it('refuses a range without occurrences', () => given(created).when(backfill(10_100, 10_900)).thenThrows('VALIDATION', /no occurrence/));
     it('refuses more than the limit', () =>
       given(created).when(backfill(0, 20_000_000, 30_000_000)).thenThrows('VALIDATION', /at most/));
+    it('counts every occurrence in the range, maxFires or not (it counted 1 for maxFires 1, then fired all of them)', () => {
+      const once: TaskEvent = { type: 'TaskCreated', data: { taskId, definition: { ...definition, schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0, maxFires: 1 }] } } };
+      given(once).when(backfill(10_000, 15_000)).then(expect.objectContaining({ data: expect.objectContaining({ occurrences: 5 }) }));
+      given(once).when(backfill(0, 20_000_000, 30_000_000)).thenThrows('VALIDATION', /at most/);
+    });
   });
 });

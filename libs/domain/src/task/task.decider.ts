@@ -1,6 +1,6 @@
 import { ErrorCode, MAX_BACKFILL_OCCURRENCES, SchedError, isoTime, type TaskDefinition, type TaskEvent } from '@sched/contracts';
 import { assertNever, type Decider } from '../decider';
-import { countOccurrences } from '../schedule/next-fires';
+import { backfillSchedules, countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
 import { evolveTask, initialTaskState, isPausedAt, pausedAfterKey, type KnownTaskState, type TaskState } from './task.state';
 import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDisable, decideEnable, requireLive } from './task.rules';
@@ -21,7 +21,7 @@ function decideBackfill(task: KnownTaskState, data: Extract<TaskCommand, { type:
   const { taskId, backfillId, fromMs, toMs, nowMs } = data;
   if (task.triggeredExecutionIds.has(`backfill:${backfillId}`)) return [];
   if (toMs > nowMs) throw new SchedError(ErrorCode.VALIDATION, 'a backfill cannot reach into the future', { to: new Date(toMs).toISOString() });
-  const occurrences = countOccurrences(task.definition.schedules, fromMs, toMs, MAX_BACKFILL_OCCURRENCES + 1);
+  const occurrences = countOccurrences(backfillSchedules(task.definition.schedules), fromMs, toMs, MAX_BACKFILL_OCCURRENCES + 1);
   if (occurrences === 0) throw new SchedError(ErrorCode.VALIDATION, 'the task has no occurrence in that range', {});
   if (occurrences > MAX_BACKFILL_OCCURRENCES) {
     throw new SchedError(ErrorCode.VALIDATION, `a backfill may fire at most ${MAX_BACKFILL_OCCURRENCES} occurrences; split the range`, {
