@@ -37,6 +37,7 @@ const summary = (row: ExecutionRow): LastExecution => ({
   status: row.status,
   scheduledAt: row.scheduledAt,
   endedAt: row.endedAt,
+  ...(row.retryAt === undefined ? {} : { retryAt: row.retryAt }),
 });
 
 /**

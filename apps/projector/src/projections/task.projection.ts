@@ -22,6 +22,8 @@ export interface LastExecution {
   readonly status: ExecutionStatus;
   readonly scheduledAt: number;
   readonly endedAt?: number;
+  /** Due again for a retry at this instant (a failed attempt waiting out its backoff). */
+  readonly retryAt?: number;
 }
 
 /** One row of the `tasks` read model. Times are epoch ms; `nextFireAt` is not stored (computed at query time). */

@@ -48,6 +48,12 @@ describe('computed schedule status', () => {
     expect(scheduleStatusOf(row(last('due', NOW - 1000)), NOW)).toBe('pending');
   });
 
+  it('a retry waiting out its backoff is not overdue until it has been due for too long itself', () => {
+    const manual = (retryAt: number) => row({ lastExecution: { executionId: 'e', status: 'due', scheduledAt: NOW - 10 * MINUTE, retryAt } }, []);
+    expect(scheduleStatusOf(manual(NOW + 4 * MINUTE), NOW)).toBe('pending'); // a 5-minute backoff, a minute in
+    expect(scheduleStatusOf(manual(NOW - OVERDUE_AFTER_MS - 1), NOW)).toBe('overdue');
+  });
+
   it('failed / succeeded follow the latest finished execution; skipped is neither', () => {
     expect(scheduleStatusOf(row(last('failed')), NOW)).toBe('failed');
     expect(scheduleStatusOf(row(last('cancelled')), NOW)).toBe('failed');

@@ -17,13 +17,15 @@ export function nextFireInstantOf(row: TaskRow, afterMs: number): number | undef
 }
 
 /**
- * Overdue: the latest execution has been due (not started) for longer than OVERDUE_AFTER_MS, or the first occurrence
+ * Overdue: the latest execution has been due (not started; a retry: since its retry fell due) for longer than
+ * OVERDUE_AFTER_MS, or the first occurrence
  * after the latest recorded execution (or after the task became active, whichever is later) is older than that.
  * Occurrences recorded as skipped count as recorded: a skip is the timer doing its job.
  */
 export function isOverdue(row: TaskRow, nowMs: number): boolean {
   const last = row.lastExecution;
-  if (last?.status === 'due' && nowMs - last.scheduledAt > OVERDUE_AFTER_MS) return true;
+  // Due since its instant, or, waiting out a retry's backoff, since the retry fell due (a 5-minute backoff is no delay).
+  if (last?.status === 'due' && nowMs - (last.retryAt ?? last.scheduledAt) > OVERDUE_AFTER_MS) return true;
   const since = Math.max(row.activeSince ?? row.createdAt, last?.scheduledAt ?? Number.NEGATIVE_INFINITY);
   const expected = nextFireOf(row, since);
   return expected !== undefined && nowMs - expected > OVERDUE_AFTER_MS + largestJitterMs(row.definition.schedules);
