@@ -37,8 +37,9 @@ function onPath(binary: string): string | undefined {
  */
 export async function ensureNats(natsUrl: string, dataDir: string): Promise<NatsEndpoint> {
   if (await answers(natsUrl)) return { url: natsUrl };
-  const url = new URL(natsUrl.includes('://') ? natsUrl : `nats://${natsUrl}`);
-  const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname);
+  // A list of servers (a cluster) that does not answer is never one to start here: say so, as for a remote one.
+  const url = natsUrl.includes(',') ? undefined : new URL(natsUrl.includes('://') ? natsUrl : `nats://${natsUrl}`);
+  const local = url !== undefined && ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname);
   if (!local || !onPath('nats-server')) {
     throw new ConfigError(
       `no NATS server answers at ${natsUrl}` +
@@ -52,7 +53,7 @@ export async function ensureNats(natsUrl: string, dataDir: string): Promise<Nats
   // Users per role with subject permissions, unless NATS_AUTH=off (a throwaway local setup).
   const auth = process.env.NATS_AUTH === 'off' ? undefined : ensureNatsAuthFiles(path.join(dataDir, 'nats-auth'));
   const extraArgs = auth ? ['-c', auth.configFile] : [];
-  const embedded = await spawnNatsServer({ host: '127.0.0.1', port: Number(url.port || 4222), storeDir, extraArgs, detached: true });
+  const embedded = await spawnNatsServer({ host: '127.0.0.1', port: Number(url?.port || 4222), storeDir, extraArgs, detached: true });
   if (!auth) return { url: embedded.url, embedded };
   const { user, password } = auth.credentials.standalone;
   return { url: embedded.url, embedded, credentials: { user, password }, authDir: auth.dir };
