@@ -8,7 +8,7 @@
 # throughput (README, Benchmarks). SEMI_SPACE_MB overrides either.
 set -e
 case "$APP" in
-  '') echo "start-app: set APP (standalone, gateway, timer, executor, projector, relay)" >&2; exit 2 ;;
+  '') echo "start-app: set APP (standalone, gateway, timer, executor, projector, relay, workflow)" >&2; exit 2 ;;
   executor) semi_space_mb=16 ;;
   *) semi_space_mb=64 ;;
 esac

@@ -62,3 +62,16 @@ describe('loadConfig: EXECUTOR_WARMUP', () => {
     expect(() => loadConfig({ EXECUTOR_WARMUP: raw })).toThrow(new ConfigError(`EXECUTOR_WARMUP must be an integer from 0 to 100000, got "${raw}"`));
   });
 });
+
+describe('LOG_LEVEL and SCHED_API_TOKEN', () => {
+  it("a log level pino has not is a clear error naming the variable (pino's own message named neither)", () => {
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"$/);
+  });
+
+  it('a token with spaces or a line break around it is refused (requests are compared trimmed: none could match)', () => {
+    expect(loadConfig({ SCHED_API_TOKEN: 'abc' }).apiToken).toBe('abc');
+    expect(() => loadConfig({ SCHED_API_TOKEN: 'abc\n' })).toThrow(/^SCHED_API_TOKEN has spaces or a line break around it/);
+  });
+});

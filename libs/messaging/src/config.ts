@@ -116,6 +116,21 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
+/** A bearer token is compared trimmed as it arrives: one with spaces around it could never match, so it is refused. */
+function apiToken(token: string): string {
+  if (token.trim() !== token) throw new ConfigError('SCHED_API_TOKEN has spaces or a line break around it (read from a file?): no request could present it; remove them');
+  return token;
+}
+
+/** pino's levels, and `silent`. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: NodeJS.ProcessEnv): string {
+  const level = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  return level;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
   const eventStore = (env.EVENT_STORE ?? 'jetstream') as EventStoreKind;
   if (!EVENT_STORE_KINDS.includes(eventStore)) {
@@ -129,7 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     dataDir,
     sqlitePath: env.SQLITE_PATH ?? path.join(dataDir, 'read-models.sqlite'),
     instanceId: env.INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel: logLevel(env),
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
     executorWarmUp: intInRange(env, 'EXECUTOR_WARMUP', DEFAULT_EXECUTOR_WARMUP, 0, MAX_EXECUTOR_WARMUP),
     executorPullWaitMs: intInRange(env, 'EXECUTOR_PULL_WAIT_MS', DEFAULT_EXECUTOR_PULL_WAIT_MS, 1_000, 60_000),
@@ -144,7 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     httpHost: env.HTTP_HOST || '127.0.0.1',
     ...(env.METRICS_PORT ? { metricsPort: env.METRICS_PORT === '0' ? 0 : positiveInt(env, 'METRICS_PORT', 0) } : {}),
     metricsHost: env.METRICS_HOST || '127.0.0.1',
-    ...(env.SCHED_API_TOKEN ? { apiToken: env.SCHED_API_TOKEN } : {}),
+    ...(env.SCHED_API_TOKEN ? { apiToken: apiToken(env.SCHED_API_TOKEN) } : {}),
     standaloneExecutorThread: flag(env, 'STANDALONE_EXECUTOR_THREAD', true),
   };
 }
