@@ -1,6 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ErrorCode, errorReply } from '@sched/contracts';
-import { bearerTokenCheck } from '@sched/messaging';
+import { BEARER_CHALLENGE, UNAUTHORIZED_REPLY, bearerTokenCheck } from '@sched/messaging';
 
 /**
  * Paths anyone may GET: the health check (for orchestrators), the API description, and the dashboard's own files
@@ -36,9 +35,6 @@ export function apiTokenMiddleware(token: string | undefined): RequestHandler {
   const authorized = bearerTokenCheck(token);
   return (request: Request, response: Response, next: NextFunction) => {
     if (!token || isPublic(request.method, request.path) || authorized(request.headers.authorization)) return next();
-    response
-      .status(401)
-      .setHeader('WWW-Authenticate', 'Bearer realm="sched"')
-      .json(errorReply({ code: ErrorCode.UNAUTHORIZED, message: 'missing or wrong bearer token (Authorization: Bearer <SCHED_API_TOKEN>)', details: {} }));
+    response.status(401).setHeader('WWW-Authenticate', BEARER_CHALLENGE).json(UNAUTHORIZED_REPLY);
   };
 }

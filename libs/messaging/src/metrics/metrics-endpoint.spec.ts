@@ -30,7 +30,9 @@ describe('MetricsEndpoint (METRICS_PORT of services without HTTP)', () => {
   it('wants the bearer token when SCHED_API_TOKEN is set', async () => {
     const { endpoint, url } = await started({ METRICS_PORT: '0', SCHED_API_TOKEN: 's3cret' });
     try {
-      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      const refused = await fetch(`${url}/metrics`);
+      // The gateway's structured 401 (it was plain text here).
+      expect([refused.status, refused.headers.get('www-authenticate'), await refused.json()]).toEqual([401, 'Bearer realm="sched"', { ok: false, error: { code: 'UNAUTHORIZED', message: expect.stringContaining('bearer token'), details: {} } }]);
       expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
       expect((await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200);
     } finally {

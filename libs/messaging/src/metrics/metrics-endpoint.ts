@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { SchedConfig } from '../config';
-import { bearerTokenCheck } from '../security/bearer-token';
+import { BEARER_CHALLENGE, UNAUTHORIZED_REPLY, bearerTokenCheck } from '../security/bearer-token';
 import { SCHED_CONFIG } from '../tokens';
 import { SchedMetrics } from './sched-metrics';
 
@@ -59,7 +59,8 @@ export class MetricsEndpoint implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     if (!this.authorized(request.headers.authorization)) {
-      response.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('bearer token required\n');
+      // The gateway's 401, word for word: one shape for every client of sched's HTTP faces.
+      response.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': BEARER_CHALLENGE }).end(JSON.stringify(UNAUTHORIZED_REPLY));
       return;
     }
     try {

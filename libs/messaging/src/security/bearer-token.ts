@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ErrorCode, errorReply } from '@sched/contracts';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -14,3 +15,7 @@ export function bearerTokenCheck(token: string | undefined): (authorization: str
     return match !== null && timingSafeEqual(digest(match[1].trim()), expected);
   };
 }
+
+/** The 401 reply of every HTTP face of sched (the gateway, the services' metrics endpoints), with its header. */
+export const UNAUTHORIZED_REPLY = errorReply({ code: ErrorCode.UNAUTHORIZED, message: 'missing or wrong bearer token (Authorization: Bearer <SCHED_API_TOKEN>)', details: {} });
+export const BEARER_CHALLENGE = 'Bearer realm="sched"';
