@@ -28,6 +28,10 @@ export class SchedClientError extends Error {
     if (refused || /Permissions Violation/.test(reason)) {
       return new SchedClientError(ErrorCode.UNAUTHORIZED, `${subject}: this NATS user may not send it (${reason})`, { reason }, subject);
     }
+    // No service listens on the subject at all: sched is not running on this NATS (or not yet), whichever query it was.
+    if (/no responders/i.test(reason)) {
+      return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: no sched service answers on this NATS server: is sched running, and NATS_URL / --url the server it uses? (${reason})`, { reason }, subject);
+    }
     return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: no answer (${reason})`, { reason }, subject);
   }
 

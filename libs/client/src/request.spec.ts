@@ -40,4 +40,10 @@ describe('requestReply', () => {
     const { nc } = fakeConnection(() => Promise.reject(new Error('TIMEOUT')));
     expect((await rejection(requestReply(nc, 'sched.query.task.list', {}))).code).toBe(ErrorCode.UNAVAILABLE);
   });
+
+  it('no responders: says no sched service listens on that NATS server, whatever the subject (a list first reads the log head)', async () => {
+    const { nc } = fakeConnection(() => Promise.reject(new Error("no responders: 'sched.query.history'")));
+    const error = await rejection(requestReply(nc, 'sched.query.history', {}));
+    expect([error.code, error.message]).toEqual([ErrorCode.UNAVAILABLE, expect.stringContaining('no sched service answers on this NATS server: is sched running')]);
+  });
 });
