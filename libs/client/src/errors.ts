@@ -25,6 +25,10 @@ export class SchedClientError extends Error {
     const reason = cause instanceof Error ? cause.message : String(cause);
     // Refused by the server's permissions for this user: no retry will get an answer, so it is no outage.
     const refused = cause instanceof PermissionViolationError || (cause as { cause?: unknown } | undefined)?.cause instanceof PermissionViolationError;
+    // The server refused the credentials at connect: no retry will get in either.
+    if (/Authorization Violation|Authentication (Expired|Revoked)|user authentication/i.test(reason)) {
+      return new SchedClientError(ErrorCode.UNAUTHORIZED, `${subject}: the NATS server refused these credentials (${reason})`, { reason }, subject);
+    }
     if (refused || /Permissions Violation/.test(reason)) {
       return new SchedClientError(ErrorCode.UNAUTHORIZED, `${subject}: this NATS user may not send it (${reason})`, { reason }, subject);
     }

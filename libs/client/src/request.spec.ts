@@ -41,6 +41,11 @@ describe('requestReply', () => {
     expect((await rejection(requestReply(nc, 'sched.query.task.list', {}))).code).toBe(ErrorCode.UNAVAILABLE);
   });
 
+  it('credentials the server refuses at connect are UNAUTHORIZED (no retry gets in), not UNAVAILABLE', () => {
+    const error = SchedClientError.unavailable('connect nats://127.0.0.1:4222', new Error('Authorization Violation'));
+    expect([error.code, error.message]).toEqual([ErrorCode.UNAUTHORIZED, expect.stringContaining('refused these credentials')]);
+  });
+
   it('no responders: says no sched service listens on that NATS server, whatever the subject (a list first reads the log head)', async () => {
     const { nc } = fakeConnection(() => Promise.reject(new Error("no responders: 'sched.query.history'")));
     const error = await rejection(requestReply(nc, 'sched.query.history', {}));
