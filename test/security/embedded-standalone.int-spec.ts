@@ -62,7 +62,7 @@ describe('npm start with its embedded, permissioned nats-server', () => {
       expect(listed.status).toBe(0);
       expect((JSON.parse(listed.stdout) as { items: { taskId: string }[] }).items.map((task) => task.taskId)).toContain(taskId);
       const refused = schedctl(['task', 'list'], { NATS_URL: natsUrl, DATA_DIR: path.join(dataDir, 'elsewhere') });
-      expect(refused.status).toBe(3); // UNAVAILABLE
+      expect(refused.status).toBe(1); // UNAUTHORIZED: no retry gets in
       expect(refused.stderr).toMatch(/Authorization Violation.*set NATS_USER and NATS_PASSWORD/);
       const asClient = schedctl(['task', 'get', taskId], { NATS_URL: natsUrl, ...client });
       expect([asClient.status, asClient.stdout]).toEqual([0, expect.stringContaining('over http')]);
