@@ -205,6 +205,18 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect((await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId })).fires).toEqual([]);
   });
 
+  it('maxFires: a task created disabled gets its fires once it is enabled (they were used up while it was disabled)', async () => {
+    const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'later', executor: 'noop', enabled: false, schedules: [{ type: 'interval', every: '1s', maxFires: 2 }] });
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await command(Subjects.cmd.taskEnable, { taskId });
+    const dues = await waitFor(async () => (await duesOf(taskId)).length === 2 && duesOf(taskId), 4_000, 'two fires after the enable');
+    // Recorded ahead of their instants (fire-ahead): ask once the second instant has passed.
+    const last = Math.max(...dues.map((due) => Date.parse(due.data.scheduledAt)));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, last - Date.now() + 100)));
+    expect((await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId })).fires).toEqual([]);
+    await command(Subjects.cmd.taskDelete, { taskId });
+  });
+
   it('maxFires: an update adding a schedule beside it does not give the kept one its fires again', async () => {
     const everySecond = { type: 'interval', every: '1s', maxFires: 3 };
     const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'three', executor: 'noop', schedules: [everySecond] });

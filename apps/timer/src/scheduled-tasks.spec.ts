@@ -54,6 +54,17 @@ describe('ScheduledTasks: where the next fire is looked for after a change', () 
     expect(task.firedThrough).toBe(7_200_000);
   });
 
+  it('a task created disabled has its schedules set when it is first enabled; one disabled later keeps its instant', () => {
+    const tasks = new ScheduledTasks();
+    tasks.apply(taskId, recorded('TaskCreated', { taskId, definition }, 1_000));
+    const task = tasks.apply(taskId, recorded('TaskDisabled', { taskId }, 1_000))!; // enabled: false, in the same commit
+    tasks.apply(taskId, recorded('TaskEnabled', { taskId }, 90_000));
+    expect(task.schedulesSetAt).toBe(90_000);
+    tasks.apply(taskId, recorded('TaskDisabled', { taskId }, 95_000));
+    tasks.apply(taskId, recorded('TaskEnabled', { taskId }, 99_000));
+    expect(task.schedulesSetAt).toBe(90_000);
+  });
+
   it('never moves back what was already fired past the update (a timer ahead of the event)', () => {
     const { task, update } = createdTask(90_000);
     update({ schedules: everySecond }, 60_000);

@@ -1,5 +1,6 @@
 import type { RecordedEvent, TaskDefinition, TaskEvent } from '@sched/contracts';
 import {
+  disabledAtCreation,
   earliestSetInstant,
   evolveTask,
   initialTaskState,
@@ -23,6 +24,8 @@ export class ScheduledTask implements KnownTaskState {
   disabled?: boolean;
   /** When the schedules were set (created, or updated: per schedule once an update kept some): maxFires counts from here. */
   schedulesSetAt: ScheduleSetInstants = 0;
+  /** Created disabled, never enabled since: its schedules are set when it is first enabled (disabledAtCreation). */
+  setOnEnable?: boolean;
   /** The end of a pause that lapses by itself (TaskPaused.until). */
   pausedUntilMs?: number;
   /**
@@ -101,6 +104,11 @@ export class ScheduledTasks {
       current.disabled = next.disabled;
       current.pausedUntilMs = next.pausedUntilMs;
       if (next.definition !== current.definition) current.definition = forFiring(next.definition);
+    }
+    if (event.type === 'TaskDisabled' && disabledAtCreation(current.schedulesSetAt, event.revision, Date.parse(event.metadata.occurredAt))) current.setOnEnable = true;
+    if (event.type === 'TaskEnabled' && current.setOnEnable) {
+      current.schedulesSetAt = Date.parse(event.metadata.occurredAt);
+      current.setOnEnable = undefined;
     }
     if (event.type === 'TaskPaused') current.pausedAtMs = Date.parse(event.metadata.occurredAt);
     if (event.type === 'TaskResumed') current.resumedAtMs = Date.parse(event.metadata.occurredAt);

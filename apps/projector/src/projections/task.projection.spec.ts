@@ -61,6 +61,13 @@ describe('tasks projection', () => {
     given(created).when(updated).then({ task: { schedulesSetAt: [T0 + 1000, T0] } });
   });
 
+  it('a task created disabled: maxFires counts from when it is first enabled', () => {
+    const created = log.created('t1');
+    const disabled = log.disabled('t1'); // enabled: false, in the creation's commit
+    const enabled = log.tick().enabled('t1');
+    given(created, disabled).when(enabled).then({ task: { schedulesSetAt: T0 + 1000, activeSince: T0 + 1000 } });
+  });
+
   it('an event for a task never created leaves no row', () => {
     given().when(log.updated('t1', { name: 'x' }), log.paused('t1')).then({ task: null });
   });

@@ -7,7 +7,7 @@ import {
   type TaskEvent,
   type TaskStateName,
 } from '@sched/contracts';
-import { assertNever, setInstantsAfterUpdate, type ScheduleSetInstants } from '@sched/domain';
+import { assertNever, disabledAtCreation, setInstantsAfterUpdate, type ScheduleSetInstants } from '@sched/domain';
 import { occurredMs, type Projection, type Recorded } from './projection';
 
 export interface TaskCounts {
@@ -41,6 +41,8 @@ export interface TaskRow {
   readonly activeSince?: number;
   /** When the schedules were set (created, or updated: per schedule once an update kept some): maxFires counts from here. */
   readonly schedulesSetAt: ScheduleSetInstants;
+  /** Created disabled, never enabled since: its schedules are set when it is first enabled (disabledAtCreation). */
+  readonly schedulesSetOnEnable?: boolean;
   /** Revision of the task stream: what a command's expected version refers to. */
   readonly revision: number;
   readonly createdAt: number;
@@ -80,9 +82,15 @@ export const taskProjection: Projection<TaskRow> = {
       case 'TaskResumed':
         return { ...next, state: 'active', pauseNote: undefined, pausedUntil: undefined, activeSince: at };
       case 'TaskDisabled':
-        return { ...next, disabled: true, disableReason: e.data.reason };
+        return { ...next, disabled: true, disableReason: e.data.reason, ...(disabledAtCreation(row.schedulesSetAt, e.revision, at) ? { schedulesSetOnEnable: true } : {}) };
       case 'TaskEnabled':
-        return { ...next, disabled: undefined, disableReason: undefined, activeSince: at };
+        return {
+          ...next,
+          disabled: undefined,
+          disableReason: undefined,
+          activeSince: at,
+          ...(row.schedulesSetOnEnable ? { schedulesSetAt: at, schedulesSetOnEnable: undefined } : {}),
+        };
       case 'TaskDeleted':
         // Kept as a row so `state: deleted` can be listed and an execution still running can finish its counts.
         return { ...next, state: 'deleted' };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RecordedEvent } from '@sched/contracts';
+import { EventFactory } from '../testing/event-factory';
 import { MemoryRows } from '../testing/memory-rows';
 import { mixedWorkload } from '../testing/workload';
 import { ReadModelStore } from './read-model.store';
@@ -28,6 +29,15 @@ describe('ReadModelStore (SQLite)', () => {
     expect([dump.attempts.length, dump.taskStats.length]).toEqual([expected.attempts.size, expected.taskStats.size]);
     expect(dump.attempts.length).toBeGreaterThan(15);
     expect(store.checkpoint()).toBe(events[events.length - 1].position);
+  });
+
+  it('keeps what a task created disabled waits for: its schedules set when it is first enabled', () => {
+    const log = new EventFactory();
+    log.created('late-starter');
+    log.disabled('late-starter');
+    store.applyBatch(log.events);
+    expect(store.task('late-starter')).toEqual(new MemoryRows().apply(...log.events).tasks.get('late-starter'));
+    expect(store.task('late-starter')?.schedulesSetOnEnable).toBe(true);
   });
 
   it('is idempotent: the same batch twice, or a redelivered prefix, gives an identical dump', () => {

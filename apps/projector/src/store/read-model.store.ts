@@ -28,9 +28,9 @@ const READ_MODEL_TABLES = ['tasks', 'executions', 'attempts', 'task_stats', 'wor
 /**
  * Bumped whenever a table's shape or what a projection writes changes: a database of another version is dropped on
  * open and rebuilt by replay (its checkpoint goes with it), instead of failing on a missing column or keeping rows
- * the projection would no longer write (7: a succeeded execution keeps no earlier attempt's error; 8: tasks keep when their schedules were set; 9: stats count cancelled and skipped executions; 10: executions keep when their next attempt is due, a cancelled attempt how long it ran; 12: a resumed run names the run that resumed it; 13: tasks keep per schedule when an update kept it; 14: a task's last execution keeps when its retry is due).
+ * the projection would no longer write (7: a succeeded execution keeps no earlier attempt's error; 8: tasks keep when their schedules were set; 9: stats count cancelled and skipped executions; 10: executions keep when their next attempt is due, a cancelled attempt how long it ran; 12: a resumed run names the run that resumed it; 13: tasks keep per schedule when an update kept it; 14: a task's last execution keeps when its retry is due; 15: a task created disabled has its schedules set when first enabled).
  */
-export const READ_MODEL_SCHEMA_VERSION = 14;
+export const READ_MODEL_SCHEMA_VERSION = 15;
 
 /** Every table's rows in primary-key order: what a rebuild must reproduce exactly. */
 export interface ReadModelDump {

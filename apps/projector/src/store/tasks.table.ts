@@ -20,6 +20,7 @@ export const TASKS_DDL = `
     active_since INTEGER,
     schedules_set_at INTEGER NOT NULL,
     schedule_set_instants TEXT,
+    schedules_set_on_enable INTEGER NOT NULL,
     extras TEXT NOT NULL,
     revision INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
@@ -55,6 +56,7 @@ export interface TaskRecord {
   /** When the schedules were last set; `schedule_set_instants` one per schedule (JSON) when an update kept some. */
   schedules_set_at: number;
   schedule_set_instants: string | null;
+  schedules_set_on_enable: number;
   /** JSON of the definition's other fields (retry, timeouts, limits, misfire), so a row loses nothing. */
   extras: string;
   revision: number;
@@ -70,7 +72,7 @@ export interface TaskRecord {
 
 export const TASK_COLUMNS: readonly (keyof TaskRecord)[] = [
   'task_id', 'name', 'description', 'executor', 'config', 'schedules', 'tags', 'state', 'pause_note', 'paused_until', 'disabled',
-  'disable_reason', 'active_since', 'schedules_set_at', 'schedule_set_instants', 'extras', 'revision',
+  'disable_reason', 'active_since', 'schedules_set_at', 'schedule_set_instants', 'schedules_set_on_enable', 'extras', 'revision',
   'created_at', 'updated_at', 'last_execution', 'count_total', 'count_succeeded', 'count_failed', 'count_running',
   'position',
 ];
@@ -96,6 +98,7 @@ export function taskToRecord(row: TaskRow): TaskRecord {
     disable_reason: orNull(row.disableReason),
     active_since: orNull(row.activeSince),
     ...setInstantColumns(row.schedulesSetAt),
+    schedules_set_on_enable: row.schedulesSetOnEnable ? 1 : 0,
     extras: JSON.stringify(extras),
     revision: row.revision,
     created_at: row.createdAt,
@@ -128,6 +131,7 @@ export function recordToTask(r: TaskRecord): TaskRow {
     ...(r.disable_reason === null ? {} : { disableReason: r.disable_reason }),
     ...(r.active_since === null ? {} : { activeSince: r.active_since }),
     schedulesSetAt: r.schedule_set_instants === null ? r.schedules_set_at : (JSON.parse(r.schedule_set_instants) as number[]),
+    ...(r.schedules_set_on_enable ? { schedulesSetOnEnable: true } : {}),
     revision: r.revision,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

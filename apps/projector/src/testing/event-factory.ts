@@ -63,6 +63,8 @@ export class EventFactory {
   paused = (taskId: string, note?: string) => this.task(taskId, { type: 'TaskPaused', data: { taskId, note } });
   resumed = (taskId: string) => this.task(taskId, { type: 'TaskResumed', data: { taskId } });
   deleted = (taskId: string) => this.task(taskId, { type: 'TaskDeleted', data: { taskId } });
+  disabled = (taskId: string) => this.task(taskId, { type: 'TaskDisabled', data: { taskId } });
+  enabled = (taskId: string) => this.task(taskId, { type: 'TaskEnabled', data: { taskId } });
   triggered = (taskId: string, executionId: string) =>
     this.task(taskId, { type: 'TaskTriggered', data: { taskId, executionId } });
 

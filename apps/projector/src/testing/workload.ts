@@ -22,6 +22,7 @@ export function mixedWorkload(shape: WorkloadShape = { tasks: 4, executionsPerTa
   // A schedule added beside the one kept: per-schedule set instants, stored as their own column.
   if (taskIds.length > 3) log.tick().updated(taskIds[3], { schedules: [...DEFINITION.schedules, { type: 'interval', everyMs: 5_000, offsetMs: 0, maxFires: 2 }] });
   if (taskIds.length > 1) log.paused(taskIds[1], 'maintenance');
+  if (taskIds.length > 3) log.disabled(taskIds[3]); // not at creation: its schedules keep their instants
   if (taskIds.length > 2) log.deleted(taskIds[2]);
   return log;
 }

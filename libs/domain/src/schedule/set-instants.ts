@@ -37,3 +37,10 @@ export function setInstantsAfterUpdate(
   });
   return instants.every((instant) => instant === atMs) ? atMs : instants;
 }
+
+/**
+ * Whether a TaskDisabled (stream revision `revision`, recorded at `atMs`) is the one a task was created with
+ * (`enabled: false`): in the creation's commit, so at the instant its schedules were set. Such a task's schedules are
+ * set again when it is first enabled: its maxFires counts from then, not through the stretch before it ever ran.
+ */
+export const disabledAtCreation = (set: ScheduleSetInstants, revision: number, atMs: number): boolean => revision === 1 && set === atMs;
