@@ -1,6 +1,6 @@
 import type { TaskDefinition } from '@sched/contracts';
 import type { KnownTaskState } from '@sched/domain';
-import { catchUpOccurrences, resumedWhileDown } from './catch-up';
+import { catchUpOccurrences, disabledWhileDown, resumedWhileDown } from './catch-up';
 import { skippedIfPaused } from './occurrence-firer';
 import { ScheduledTasks, type ScheduledTask } from './scheduled-tasks';
 import { taskEventAt } from './testing/task-event-at';
@@ -79,6 +79,16 @@ describe('catch-up of a paused task', () => {
     ]);
     expect(occurrences[0].late).toMatchObject({ coalesced: { count: 8 } });
     expect(occurrences[1].skipped).toMatchObject({ missedCount: 19 });
+  });
+
+  it('a task disabled while no timer ran: what fell due before the disable by its misfire policy, nothing after', () => {
+    const tasks = new ScheduledTasks();
+    tasks.apply(taskId, recorded(0, 'TaskCreated', { taskId, definition }, 0));
+    const task = tasks.apply(taskId, recorded(1, 'TaskDisabled', { taskId }, 10 * MINUTE + 1)) as ScheduledTask & { state: KnownTaskState };
+    expect(task.disabledAtMs).toBe(10 * MINUTE + 1);
+    const occurrences = disabledWhileDown(taskId, task, 2 * MINUTE, task.disabledAtMs!, 30 * MINUTE);
+    expect(occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.late?.coalesced?.count])).toEqual([[10, 8]]); // 3..10, fire-once
+    expect(disabledWhileDown(taskId, task, 11 * MINUTE, task.disabledAtMs!, 30 * MINUTE)).toEqual([]); // disabled before the watermark
   });
 
   it('a task created, or given new schedules, after the watermark catches up nothing from before', () => {

@@ -16,19 +16,32 @@ export function catchUpOccurrences(
 ): { occurrences: Occurrence[]; normalFromMs: number } {
   const misfireUntil = nowMs - MISFIRE_THRESHOLD_MS;
   if (sinceMs >= misfireUntil) return { occurrences: [], normalFromMs: sinceMs };
+  return { occurrences: catchUpBetween(taskId, task, sinceMs, misfireUntil, nowMs), normalFromMs: misfireUntil };
+}
+
+/**
+ * A task disabled at `disabledAtMs` while no timer ran since `sinceMs`: what fell due before it was disabled is caught
+ * up as for any task (it would have fired), nothing after (a disabled task fires nothing and records nothing).
+ */
+export function disabledWhileDown(taskId: string, task: ScheduledTask & { state: KnownTaskState }, sinceMs: number, disabledAtMs: number, nowMs: number): Occurrence[] {
+  const untilMs = Math.min(disabledAtMs, nowMs - MISFIRE_THRESHOLD_MS);
+  return sinceMs >= untilMs ? [] : catchUpBetween(taskId, task, sinceMs, untilMs, nowMs);
+}
+
+/** The catch-up of (sinceMs, untilMs]: the misfire policy, and for a paused task its pause as one recorded skip. */
+function catchUpBetween(taskId: string, task: ScheduledTask & { state: KnownTaskState }, sinceMs: number, misfireUntil: number, nowMs: number): Occurrence[] {
   const { definition, pausedUntilMs } = task.state;
-  if (task.state.status !== 'paused') return { occurrences: planned(taskId, task, definition.misfire, sinceMs, misfireUntil, nowMs, 'misfire'), normalFromMs: misfireUntil };
+  if (task.state.status !== 'paused') return planned(taskId, task, definition.misfire, sinceMs, misfireUntil, nowMs, 'misfire');
   // A paused task fires nothing it missed in its pause: those are recorded as one skip, like the misfire skip. What
   // fell due before the pause began (paused while no timer ran) goes through the misfire policy, as it would have
   // fired; so does what fell due after a pause that lapsed meanwhile (until).
   const pausedTo = pausedUntilMs === undefined ? misfireUntil : Math.min(misfireUntil, Math.max(sinceMs, pausedUntilMs - 1));
   const pausedFrom = Math.min(pausedTo, Math.max(sinceMs, task.pausedAtMs ?? sinceMs));
-  const occurrences = [
+  return [
     ...planned(taskId, task, definition.misfire, sinceMs, pausedFrom, nowMs, 'misfire'),
     ...pausedSkip(taskId, task, pausedFrom, pausedTo, nowMs),
     ...planned(taskId, task, definition.misfire, pausedTo, misfireUntil, nowMs, 'misfire'),
   ];
-  return { occurrences, normalFromMs: misfireUntil };
 }
 
 /**

@@ -34,6 +34,8 @@ export class ScheduledTask implements KnownTaskState {
    */
   pausedAtMs?: number;
   resumedAtMs?: number;
+  /** When it was last disabled: a timer taking its partition over catches up what fell due before (disabledWhileDown). */
+  disabledAtMs?: number;
 
   constructor(
     public status: KnownTaskState['status'],
@@ -110,6 +112,7 @@ export class ScheduledTasks {
       current.schedulesSetAt = Date.parse(event.metadata.occurredAt);
       current.setOnEnable = undefined;
     }
+    if (event.type === 'TaskDisabled') current.disabledAtMs = Date.parse(event.metadata.occurredAt);
     if (event.type === 'TaskPaused') current.pausedAtMs = Date.parse(event.metadata.occurredAt);
     if (event.type === 'TaskResumed') current.resumedAtMs = Date.parse(event.metadata.occurredAt);
     current.revision = event.revision;
@@ -135,5 +138,5 @@ export class ScheduledTasks {
  * An enabled task with schedules is on the timer, active or paused (a paused one has its fires recorded as skipped);
  * a disabled or deleted one is not.
  */
-export const isSchedulable = (task: ScheduledTask | undefined): task is ScheduledTask =>
-  (task?.state.status === 'active' || task?.state.status === 'paused') && !task.disabled && task.state.definition.schedules.length > 0;
+export const isSchedulable = (task: ScheduledTask | undefined, { disabledToo = false } = {}): task is ScheduledTask =>
+  (task?.state.status === 'active' || task?.state.status === 'paused') && (disabledToo || !task.disabled) && task.state.definition.schedules.length > 0;

@@ -4,7 +4,7 @@ import { parseStreamId, upcast, type RecordedEvent, type TaskTriggered } from '@
 import { nextFiring } from '@sched/domain';
 import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
-import { catchUpOccurrences, resumedWhileDown } from './catch-up';
+import { catchUpOccurrences, disabledWhileDown, resumedWhileDown } from './catch-up';
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
 import { fireOccurrence, scheduledOccurrence, skippedIfPaused, type Occurrence } from './occurrence-firer';
 import { ScheduledTasks, isSchedulable } from './scheduled-tasks';
@@ -121,6 +121,10 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.owned.add(partition);
     const now = this.clock.now();
     for (const [taskId, task] of this.tasks.inPartition(partition)) {
+      // Disabled since the watermark: what fell due before, while it was on, was never fired (no timer ran).
+      if (watermarkMs !== undefined && task.disabledAtMs !== undefined && task.disabledAtMs > watermarkMs && isSchedulable(task, { disabledToo: true })) {
+        for (const occurrence of disabledWhileDown(taskId, task, watermarkMs, task.disabledAtMs, now)) void this.fire(occurrence);
+      }
       if (!isSchedulable(task)) continue;
       // Resumed since the watermark: its pause, and what came before it, were never recorded (no timer ran).
       const { pausedAtMs, resumedAtMs } = task;
