@@ -6,6 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { Subjects, type Reply, type TaskCommandResult } from '@sched/contracts';
 import { freePort } from '@sched/messaging';
 import { spawnApp } from '../support/app-process';
+import { startTestNats } from '../support/nats';
 
 /** KEY=value lines of a generated `<role>.env` file. */
 const envFile = (file: string): Record<string, string> =>
@@ -97,6 +98,28 @@ describe('npm start with its embedded, permissioned nats-server', () => {
       } catch {
         // the group is gone already
       }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('a second Ctrl-C while it stops exits at once (with NATS gone the shutdown waits up to its 20 s deadline)', async () => {
+    const nats = await startTestNats();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sched-embedded-'));
+    const standalone = spawnApp('standalone', { NATS_URL: nats.url, DATA_DIR: dataDir, HTTP_PORT: '0', LOG_LEVEL: 'warn' });
+    const exited = new Promise<number | null>((resolve) => standalone.child.once('exit', (code) => resolve(code)));
+    try {
+      await standalone.waitForOutput(/dashboard and HTTP API/, 60_000);
+      await nats.kill('SIGKILL');
+      standalone.child.kill('SIGINT');
+      await standalone.waitForOutput('SIGINT: stopping', 5_000);
+      const againAt = Date.now();
+      standalone.child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(Date.now() - againAt).toBeLessThan(3_000);
+      expect(standalone.output()).toContain('SIGINT again: exiting now');
+    } finally {
+      standalone.child.kill('SIGKILL');
+      await nats.cleanup();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);

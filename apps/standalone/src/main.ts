@@ -18,7 +18,14 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
+    if (stopping) {
+      // Ctrl-C again while it stops (waiting on running attempts, or on a NATS server that is gone): exit now, as a
+      // user pressing it twice expects. Attempts still running come back as WorkerLost and are retried.
+      if (signal !== 'SIGINT') return;
+      console.log('SIGINT again: exiting now, without waiting for the rest of the shutdown');
+      void nats.embedded?.stop();
+      process.exit(130);
+    }
     stopping = true;
     console.log(`${signal}: stopping`);
     await app.close();
