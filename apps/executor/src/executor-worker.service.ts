@@ -34,7 +34,7 @@ import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
 import { WorkerLossJudge } from './limits/worker-loss';
 import { WorkerRegistry } from './limits/worker-registry';
-import { EXECUTOR_TYPE_CONCURRENCY_ENV, TypeLimits, parseTypeLimits } from './limits/type-limits';
+import { TypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { triageWorkItem } from './work-item-triage';
 import { warmUpExecutionPath, warmUpNatsClient } from './warm-up';
@@ -100,7 +100,9 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
 
   async onApplicationBootstrap(): Promise<void> {
     await this.warmUp();
-    const typeLimits = new TypeLimits(parseTypeLimits(process.env[EXECUTOR_TYPE_CONCURRENCY_ENV]));
+    const typeLimits = new TypeLimits(this.config.executorTypeConcurrency);
+    const unknown = Object.keys(this.config.executorTypeConcurrency).filter((type) => !this.registry.get(type));
+    if (unknown.length > 0) this.logger.warn(`EXECUTOR_TYPE_CONCURRENCY names ${unknown.join(', ')}, which no executor here runs (these run: ${this.registry.types().join(', ')})`);
     this.limits = new ConcurrencyLimits(typeLimits, await TaskSlotLeases.open(this.nc));
     this.workers = await WorkerRegistry.open(this.nc, this.config.instanceId);
     this.workers.start(KEEP_ALIVE_INTERVAL_MS);

@@ -75,3 +75,11 @@ describe('LOG_LEVEL and SCHED_API_TOKEN', () => {
     expect(() => loadConfig({ SCHED_API_TOKEN: 'abc\n' })).toThrow(/^SCHED_API_TOKEN has spaces or a line break around it/);
   });
 });
+
+describe('EXECUTOR_TYPE_CONCURRENCY', () => {
+  it('is read with the rest at start, in every process: a bad value is a ConfigError before anything starts', () => {
+    expect(loadConfig({ EXECUTOR_TYPE_CONCURRENCY: 'http=8, command=2' }).executorTypeConcurrency).toEqual({ http: 8, command: 2 });
+    expect(loadConfig({}).executorTypeConcurrency).toEqual({});
+    expect(() => loadConfig({ EXECUTOR_TYPE_CONCURRENCY: 'bad' })).toThrow(ConfigError);
+  });
+});

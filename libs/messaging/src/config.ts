@@ -21,6 +21,8 @@ export interface SchedConfig {
   readonly logLevel: string;
   /** How many executions one executor process runs at once. */
   readonly executorConcurrency: number;
+  /** Running attempts per executor type in one executor process (EXECUTOR_TYPE_CONCURRENCY, `http=8,command=2`). */
+  readonly executorTypeConcurrency: Readonly<Record<string, number>>;
   /**
    * At start, before it takes work, an executor runs this many no-op executions in memory and sends as many
    * read-only JetStream requests (EXECUTOR_WARMUP, default 2000, 0 turns it off): its code is JIT-cold until then.
@@ -122,6 +124,20 @@ function apiToken(token: string): string {
   return token;
 }
 
+/**
+ * EXECUTOR_TYPE_CONCURRENCY, read with the rest at start (in every process: one that runs no executor refuses a bad
+ * value too, rather than start its services and let the executor fail later).
+ */
+export function typeConcurrency(raw: string | undefined): Record<string, number> {
+  const limits: Record<string, number> = {};
+  for (const part of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([a-z][a-z0-9_-]*)=(\d+)$/.exec(part);
+    if (!match || Number(match[2]) < 1) throw new ConfigError(`EXECUTOR_TYPE_CONCURRENCY: "${part}" is not <type>=<positive integer>, e.g. "http=8,command=2"`);
+    limits[match[1]] = Number(match[2]);
+  }
+  return limits;
+}
+
 /** pino's levels, and `silent`. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -146,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     instanceId: env.INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
     logLevel: logLevel(env),
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
+    executorTypeConcurrency: typeConcurrency(env.EXECUTOR_TYPE_CONCURRENCY),
     executorWarmUp: intInRange(env, 'EXECUTOR_WARMUP', DEFAULT_EXECUTOR_WARMUP, 0, MAX_EXECUTOR_WARMUP),
     executorPullWaitMs: intInRange(env, 'EXECUTOR_PULL_WAIT_MS', DEFAULT_EXECUTOR_PULL_WAIT_MS, 1_000, 60_000),
     executorShutdownGraceMs: intInRange(env, 'EXECUTOR_SHUTDOWN_GRACE_MS', DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS, 0, 600_000),

@@ -1,7 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import { TASK_SLOT_LEASE_MS, TaskSlotLeases, queuedRecheckMs } from './task-slot-leases';
-import { TypeLimits, parseTypeLimits } from './type-limits';
+import { typeConcurrency } from '@sched/messaging';
+import { TypeLimits } from './type-limits';
 
 /** Two lease holders on separate connections stand for two executor processes. */
 describe('task slot leases (maxConcurrent across processes, NATS KV)', () => {
@@ -139,12 +140,12 @@ describe('task slot leases (maxConcurrent across processes, NATS KV)', () => {
 
 describe('per-type limits in one process', () => {
   it('parses EXECUTOR_TYPE_CONCURRENCY and counts per type', () => {
-    const limits = new TypeLimits(parseTypeLimits('http=2, command=1'));
+    const limits = new TypeLimits(typeConcurrency('http=2, command=1'));
     expect([limits.tryTake('http'), limits.tryTake('http'), limits.tryTake('http')]).toEqual([true, true, false]);
     expect(limits.tryTake('noop')).toBe(true); // not limited
     limits.release('http');
     expect(limits.tryTake('http')).toBe(true);
-    expect(() => parseTypeLimits('http=0')).toThrow(/EXECUTOR_TYPE_CONCURRENCY/);
-    expect(() => parseTypeLimits('http')).toThrow(/<type>=<positive integer>/);
+    expect(() => typeConcurrency('http=0')).toThrow(/EXECUTOR_TYPE_CONCURRENCY/);
+    expect(() => typeConcurrency('http')).toThrow(/<type>=<positive integer>/);
   });
 });
