@@ -19,7 +19,18 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** A problem with what the user typed, found after commander parsed it (e.g. a task file that is not YAML). */
 export class UsageError extends Error {}
 
-export function exitCodeOf(error: unknown): ExitCode {
+/**
+ * A NATS refusal that did not come through the client's requests (export and import talk to JetStream directly) is
+ * what the client would have made of it: UNAUTHORIZED for a permission the user lacks, so scripts see one code.
+ */
+function normalized(error: unknown): unknown {
+  if (SchedClientError.is(error) || !(error instanceof Error) || !/Permissions Violation|Authorization Violation/.test(error.message)) return error;
+  const subject = /to "([^"]+)"/.exec(error.message)?.[1] ?? 'NATS';
+  return SchedClientError.unavailable(subject, error);
+}
+
+export function exitCodeOf(raw: unknown): ExitCode {
+  const error = normalized(raw);
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   if (error instanceof UsageError) return ExitCode.USAGE;
   // BAD_REQUEST: the body itself is refused (schedctl always sends a JSON object, so it is over a size limit): what the user gave must change.
@@ -32,7 +43,8 @@ export function exitCodeOf(error: unknown): ExitCode {
  * One line (plus details for validation issues) for stderr; with `--json`, the structured error itself on one line
  * (`{"error":{"code","message","details"}}`), so a script reads failures the way it reads results.
  */
-export function describeError(error: unknown, asJson = false): string {
+export function describeError(raw: unknown, asJson = false): string {
+  const error = normalized(raw);
   if (asJson) {
     const usage = error instanceof UsageError || (error instanceof CommanderError && error.exitCode !== 0);
     const message = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '');
