@@ -218,6 +218,12 @@ describe('schedctl against the whole system', () => {
     expect(await run('task', 'list', '--status', 'broken')).toMatchObject({ code: 2, err: expect.stringContaining('Allowed choices are disabled, paused, pending') });
   });
 
+  it('task create --disabled: off the timer until enabled', async () => {
+    const created = await json<{ taskId: string; events: string[] }>('task', 'create', '--name', 'not yet', '--executor', 'noop', '--every', '1s', '--disabled');
+    expect(created.events).toEqual(['TaskCreated', 'TaskDisabled']);
+    expect(await json<{ scheduleStatus: string }>('task', 'get', created.taskId)).toMatchObject({ scheduleStatus: 'disabled' });
+  });
+
   it("a cron task in a time zone shows its fire times on that zone's wall clock too, DST included", async () => {
     const { taskId: id } = await json<{ taskId: string }>('task', 'create', '--name', 'ny-230', '--executor', 'noop', '--cron', '30 2 * * *', '--tz', 'America/New_York');
     const next = await run('task', 'next', id, '--after', '2027-03-12T12:00:00Z', '--count', '3');

@@ -54,8 +54,9 @@ export function taskCommands(ctx: CliContext): Command {
 
   definitionOptions(task.command('create').description('create a task from flags and/or a YAML/JSON file'))
     .option('--id <taskId>', 'task id (default: generated)')
-    .action(async (flags: DefinitionFlags & { id?: string }) => {
-      const input = asCreateInput({ ...definitionFrom(flags), ...(flags.id ? { taskId: flags.id } : {}) });
+    .option('--disabled', 'create it disabled: off the timer until `task enable` (maxFires counts from then)')
+    .action(async (flags: DefinitionFlags & { id?: string; disabled?: boolean }) => {
+      const input = asCreateInput({ ...definitionFrom(flags), ...(flags.id ? { taskId: flags.id } : {}), ...(flags.disabled ? { enabled: false } : {}) });
       commandResult(ctx, 'created')(await (await ctx.client()).createTask(input));
     });
 
