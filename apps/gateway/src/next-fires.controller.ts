@@ -14,7 +14,7 @@ import {
   type TaskEvent,
   type TaskUpdated,
 } from '@sched/contracts';
-import { disabledAtCreation, fold, isPausedAt, nextFirings, setInstantsAfterUpdate, taskDecider, type ScheduleSetInstants } from '@sched/domain';
+import { evolveScheduleSetting, fold, isPausedAt, nextFirings, taskDecider, type ScheduleSetInstants, type ScheduleSetting } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -51,27 +51,14 @@ export class NextFiresController {
   }
 }
 
-/** When each schedule of a task was set, folded from its stream exactly as the timer folds it (maxFires counts from there). */
+/** When each schedule of a task was set, folded from its stream as the timer folds it (maxFires counts from there). */
 function scheduleSetInstantsOf(history: readonly RecordedEvent[]): ScheduleSetInstants | undefined {
-  let set: ScheduleSetInstants | undefined;
-  let setOnEnable = false;
+  let setting: ScheduleSetting | undefined;
   let schedules: readonly ScheduleSpec[] = [];
   for (const event of history) {
-    const atMs = Date.parse(event.metadata.occurredAt);
-    if (event.type === 'TaskCreated') {
-      schedules = (event.data as TaskCreated['data']).definition.schedules;
-      set = atMs;
-    } else if (event.type === 'TaskDisabled' && set !== undefined) {
-      setOnEnable ||= disabledAtCreation(set, event.revision, atMs);
-    } else if (event.type === 'TaskEnabled' && setOnEnable) {
-      set = atMs;
-      setOnEnable = false;
-    } else if (event.type === 'TaskUpdated' && set !== undefined) {
-      const changed = (event.data as TaskUpdated['data']).changes.schedules;
-      if (!changed) continue;
-      set = setInstantsAfterUpdate(schedules, set, changed, atMs);
-      schedules = changed;
-    }
+    setting = evolveScheduleSetting(setting, schedules, event, Date.parse(event.metadata.occurredAt));
+    if (event.type === 'TaskCreated') schedules = (event.data as TaskCreated['data']).definition.schedules;
+    else if (event.type === 'TaskUpdated') schedules = (event.data as TaskUpdated['data']).changes.schedules ?? schedules;
   }
-  return set;
+  return setting?.set;
 }

@@ -1,10 +1,9 @@
 import type { RecordedEvent, TaskDefinition, TaskEvent } from '@sched/contracts';
 import {
-  disabledAtCreation,
   earliestSetInstant,
+  evolveScheduleSetting,
   evolveTask,
   initialTaskState,
-  setInstantsAfterUpdate,
   type KnownTaskState,
   type ScheduleSetInstants,
   type TaskState,
@@ -24,7 +23,7 @@ export class ScheduledTask implements KnownTaskState {
   disabled?: boolean;
   /** When the schedules were set (created, or updated: per schedule once an update kept some): maxFires counts from here. */
   schedulesSetAt: ScheduleSetInstants = 0;
-  /** Created disabled, never enabled since: its schedules are set when it is first enabled (disabledAtCreation). */
+  /** Created disabled, never enabled since: its schedules are set when it is first enabled (evolveScheduleSetting). */
   setOnEnable?: boolean;
   /** The end of a pause that lapses by itself (TaskPaused.until). */
   pausedUntilMs?: number;
@@ -92,10 +91,14 @@ export class ScheduledTasks {
       this.tasks.set(taskId, created);
       return created;
     }
-    const changedSchedules = event.type === 'TaskUpdated' ? (event.data as { changes: Partial<TaskDefinition> }).changes.schedules : undefined;
-    if (changedSchedules) {
-      const atMs = Date.parse(event.metadata.occurredAt);
-      current.schedulesSetAt = setInstantsAfterUpdate(current.definition.schedules, current.schedulesSetAt, changedSchedules, atMs);
+    const atMs = Date.parse(event.metadata.occurredAt);
+    const before = { set: current.schedulesSetAt, onEnable: current.setOnEnable };
+    const setting = evolveScheduleSetting(before, current.definition.schedules, event, atMs)!;
+    if (setting !== before) {
+      current.schedulesSetAt = setting.set;
+      current.setOnEnable = setting.onEnable;
+    }
+    if (event.type === 'TaskUpdated' && setting !== before) {
       // New schedules start at the instant they were set, as a new task's do: an occurrence of theirs before it was
       // never due (without this, an hourly task changed to every minute fired every minute since its last fire at once).
       // Schedules the update kept go on from where they were (their set instants, the fire order, keep the new ones out).
@@ -107,14 +110,9 @@ export class ScheduledTasks {
       current.pausedUntilMs = next.pausedUntilMs;
       if (next.definition !== current.definition) current.definition = forFiring(next.definition);
     }
-    if (event.type === 'TaskDisabled' && disabledAtCreation(current.schedulesSetAt, event.revision, Date.parse(event.metadata.occurredAt))) current.setOnEnable = true;
-    if (event.type === 'TaskEnabled' && current.setOnEnable) {
-      current.schedulesSetAt = Date.parse(event.metadata.occurredAt);
-      current.setOnEnable = undefined;
-    }
-    if (event.type === 'TaskDisabled') current.disabledAtMs = Date.parse(event.metadata.occurredAt);
-    if (event.type === 'TaskPaused') current.pausedAtMs = Date.parse(event.metadata.occurredAt);
-    if (event.type === 'TaskResumed') current.resumedAtMs = Date.parse(event.metadata.occurredAt);
+    if (event.type === 'TaskDisabled') current.disabledAtMs = atMs;
+    if (event.type === 'TaskPaused') current.pausedAtMs = atMs;
+    if (event.type === 'TaskResumed') current.resumedAtMs = atMs;
     current.revision = event.revision;
     current.lastEventId = event.id;
     return current;

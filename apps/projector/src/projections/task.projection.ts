@@ -7,7 +7,7 @@ import {
   type TaskEvent,
   type TaskStateName,
 } from '@sched/contracts';
-import { assertNever, disabledAtCreation, setInstantsAfterUpdate, type ScheduleSetInstants } from '@sched/domain';
+import { assertNever, evolveScheduleSetting, type ScheduleSetInstants } from '@sched/domain';
 import { occurredMs, type Projection, type Recorded } from './projection';
 
 export interface TaskCounts {
@@ -41,7 +41,7 @@ export interface TaskRow {
   readonly activeSince?: number;
   /** When the schedules were set (created, or updated: per schedule once an update kept some): maxFires counts from here. */
   readonly schedulesSetAt: ScheduleSetInstants;
-  /** Created disabled, never enabled since: its schedules are set when it is first enabled (disabledAtCreation). */
+  /** Created disabled, never enabled since: its schedules are set when it is first enabled (evolveScheduleSetting). */
   readonly schedulesSetOnEnable?: boolean;
   /** Revision of the task stream: what a command's expected version refers to. */
   readonly revision: number;
@@ -70,27 +70,19 @@ export const taskProjection: Projection<TaskRow> = {
       return { ...base, createdAt: at, updatedAt: at, counts: ZERO_COUNTS, position: e.position };
     }
     if (!row) return null;
-    const next = { ...row, revision: e.revision, updatedAt: at, position: e.position };
+    const setting = evolveScheduleSetting({ set: row.schedulesSetAt, onEnable: row.schedulesSetOnEnable }, row.definition.schedules, e, at)!;
+    const next = { ...row, revision: e.revision, updatedAt: at, position: e.position, schedulesSetAt: setting.set, schedulesSetOnEnable: setting.onEnable };
     switch (e.type) {
-      case 'TaskUpdated': {
-        const { schedules } = e.data.changes;
-        const schedulesSetAt = schedules ? setInstantsAfterUpdate(row.definition.schedules, row.schedulesSetAt, schedules, at) : row.schedulesSetAt;
-        return { ...next, definition: applyTaskChanges(row.definition, e.data.changes, e.data.removed), schedulesSetAt };
-      }
+      case 'TaskUpdated':
+        return { ...next, definition: applyTaskChanges(row.definition, e.data.changes, e.data.removed) };
       case 'TaskPaused':
         return { ...next, state: 'paused', pauseNote: e.data.note, pausedUntil: e.data.until === undefined ? undefined : Date.parse(e.data.until) };
       case 'TaskResumed':
         return { ...next, state: 'active', pauseNote: undefined, pausedUntil: undefined, activeSince: at };
       case 'TaskDisabled':
-        return { ...next, disabled: true, disableReason: e.data.reason, ...(disabledAtCreation(row.schedulesSetAt, e.revision, at) ? { schedulesSetOnEnable: true } : {}) };
+        return { ...next, disabled: true, disableReason: e.data.reason };
       case 'TaskEnabled':
-        return {
-          ...next,
-          disabled: undefined,
-          disableReason: undefined,
-          activeSince: at,
-          ...(row.schedulesSetOnEnable ? { schedulesSetAt: at, schedulesSetOnEnable: undefined } : {}),
-        };
+        return { ...next, disabled: undefined, disableReason: undefined, activeSince: at };
       case 'TaskDeleted':
         // Kept as a row so `state: deleted` can be listed and an execution still running can finish its counts.
         return { ...next, state: 'deleted' };

@@ -3,7 +3,7 @@ import { firingsFrom, nextFiring, nextFirings } from './fire-order';
 import { planCatchUp } from './misfire';
 import { remainingOccurrences } from './next-fires';
 import { fireInstant } from './schedule.jitter';
-import { setInstantsAfterUpdate } from './set-instants';
+import { evolveScheduleSetting, setInstantsAfterUpdate } from './set-instants';
 
 const every = (everyMs: number, extra: Partial<ScheduleSpec> = {}): ScheduleSpec => ({ type: 'interval', everyMs, offsetMs: 0, ...extra }) as ScheduleSpec;
 const hourly = every(3_600_000);
@@ -53,5 +53,28 @@ describe('occurrences of schedules set at different instants', () => {
     const [first] = firingsFrom(taskId, [jittered, hourly], setAfterUpdate, 21_000); // the generator never ends: take one
     expect(first).toEqual({ occurrence: { atMs: 20_000, specIndexes: [0], jitterMs: 9_000 }, fireAtMs: fireInstant(taskId, jittered, 20_000) });
     expect(nextFiring(taskId, [jittered, hourly], setAfterUpdate, 21_000)!.occurrences[0].atMs).toBe(20_000);
+  });
+});
+
+describe('the schedule setting folded from task events (timer, read models and next-fires alike)', () => {
+  const event = (type: string, revision: number, data: unknown = {}) => ({ type, revision, data });
+
+  it('set at the creation, again by an update of the schedules, kept by other events', () => {
+    const created = evolveScheduleSetting(undefined, [], event('TaskCreated', 0), 1_000)!;
+    expect(created).toEqual({ set: 1_000 });
+    expect(evolveScheduleSetting(created, [tenSeconds], event('TaskPaused', 1), 2_000)).toBe(created);
+    expect(evolveScheduleSetting(created, [tenSeconds], event('TaskUpdated', 1, { changes: { name: 'x' } }), 2_000)).toBe(created);
+    expect(evolveScheduleSetting(created, [tenSeconds], event('TaskUpdated', 1, { changes: { schedules: [tenSeconds, hourly] } }), 2_000)).toEqual({ set: [1_000, 2_000] });
+    expect(evolveScheduleSetting(created, [tenSeconds], event('TaskCreated', 1), 2_000)).toBe(created); // a task id is created once
+  });
+
+  it('created disabled: set again at its first enable only; disabled later: kept', () => {
+    const created = evolveScheduleSetting(undefined, [], event('TaskCreated', 0), 1_000);
+    const disabled = evolveScheduleSetting(created, [tenSeconds], event('TaskDisabled', 1), 1_000);
+    expect(disabled).toEqual({ set: 1_000, onEnable: true });
+    const enabled = evolveScheduleSetting(disabled, [tenSeconds], event('TaskEnabled', 2), 9_000);
+    expect(enabled).toEqual({ set: 9_000 });
+    expect(evolveScheduleSetting(enabled, [tenSeconds], event('TaskDisabled', 3), 9_500)).toBe(enabled);
+    expect(evolveScheduleSetting(created, [tenSeconds], event('TaskDisabled', 1), 1_500)).toBe(created); // a later command
   });
 });

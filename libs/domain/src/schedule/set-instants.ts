@@ -43,4 +43,37 @@ export function setInstantsAfterUpdate(
  * (`enabled: false`): in the creation's commit, so at the instant its schedules were set. Such a task's schedules are
  * set again when it is first enabled: its maxFires counts from then, not through the stretch before it ever ran.
  */
-export const disabledAtCreation = (set: ScheduleSetInstants, revision: number, atMs: number): boolean => revision === 1 && set === atMs;
+const disabledAtCreation = (set: ScheduleSetInstants, revision: number, atMs: number): boolean => revision === 1 && set === atMs;
+
+/** When a task's schedules were set, and whether its first enable sets them again (it was created disabled). */
+export interface ScheduleSetting {
+  readonly set: ScheduleSetInstants;
+  readonly onEnable?: boolean;
+}
+
+/**
+ * The setting after one of a task's events (stream revision `revision`, recorded at `atMs`; `schedules`: the task's
+ * before the event); the same object when the event leaves it as it was. The one rule the timer, the read models and
+ * next-fires fold alike, so they count maxFires alike.
+ */
+export function evolveScheduleSetting(
+  setting: ScheduleSetting | undefined,
+  schedules: readonly ScheduleSpec[],
+  event: { readonly type: string; readonly data: unknown; readonly revision: number },
+  atMs: number,
+): ScheduleSetting | undefined {
+  if (event.type === 'TaskCreated') return setting ?? { set: atMs }; // a task id is created once
+  if (setting === undefined) return undefined;
+  switch (event.type) {
+    case 'TaskUpdated': {
+      const changed = (event.data as { changes: { schedules?: readonly ScheduleSpec[] } }).changes.schedules;
+      return changed ? { ...setting, set: setInstantsAfterUpdate(schedules, setting.set, changed, atMs) } : setting;
+    }
+    case 'TaskDisabled':
+      return disabledAtCreation(setting.set, event.revision, atMs) ? { ...setting, onEnable: true } : setting;
+    case 'TaskEnabled':
+      return setting.onEnable ? { set: atMs } : setting;
+    default:
+      return setting;
+  }
+}
