@@ -1,4 +1,4 @@
-import type { HistoryEntry, RecordedEvent } from '@sched/contracts';
+import { jsonBytes, type HistoryEntry, type RecordedEvent } from '@sched/contracts';
 import { fitItems } from '../queries/reply-budget';
 
 export const toHistoryEntry = ({ streamId, revision, position, id, type, data, metadata }: RecordedEvent): HistoryEntry => ({
@@ -17,7 +17,7 @@ export const toHistoryEntry = ({ streamId, revision, position, id, type, data, m
  * anything was left out.
  */
 export function fitPage(sorted: readonly RecordedEvent[], limit: number, maxBytes: number): { entries: HistoryEntry[]; more: boolean } {
-  const { taken, more } = fitItems(sorted.map(toHistoryEntry), limit, maxBytes, (entry) => Buffer.byteLength(JSON.stringify(entry)));
+  const { taken, more } = fitItems(sorted.map(toHistoryEntry), limit, maxBytes, jsonBytes);
   return { entries: taken, more };
 }
 

@@ -76,7 +76,9 @@ const keyOf = (order: KeysetOrder, record: Record<string, unknown>): Keyset => [
  */
 function pageOf<Item>(candidates: readonly Keyed<Item>[], limit: number, fit: PageFit<Item>): Page<Item> {
   const sized = candidates.slice(0, limit + 1).map(({ item, key }) => {
-    const fitting = jsonBytes(item) > fit.maxBytes ? fit.shrink(item, fit.maxBytes) : item;
+    const bytes = jsonBytes(item); // once per item: only one too big alone is shrunk and measured again
+    if (bytes <= fit.maxBytes) return { item, key, bytes };
+    const fitting = fit.shrink(item, fit.maxBytes);
     return { item: fitting, key, bytes: jsonBytes(fitting) };
   });
   const { taken, more } = fitItems(sized, limit, fit.maxBytes, (candidate) => candidate.bytes);
