@@ -84,13 +84,6 @@ export interface HandledCommand<State> {
   readonly position?: number;
 }
 
-/**
- * Emmett's command handler: read the stream, fold it, decide, append with the expected version. A version
- * conflict means someone appended in between: read again and decide again (the decider sees the new state).
- * Commands on one stream from this process take turns, so they never race each other (a burst of triggers on one
- * task used to exhaust the attempts and answer CONFLICT); the attempts are left for writers in other processes,
- * with a short random pause between them so that two losers do not collide again at once.
- */
 export interface HandleCommandOptions {
   /** Attempts against writers in other processes (default 5). */
   readonly maxAttempts?: number;
@@ -102,6 +95,13 @@ export interface HandleCommandOptions {
   readonly splitCommitsOverBytes?: number;
 }
 
+/**
+ * Emmett's command handler: read the stream, fold it, decide, append with the expected version. A version
+ * conflict means someone appended in between: read again and decide again (the decider sees the new state).
+ * Commands on one stream from this process take turns, so they never race each other (a burst of triggers on one
+ * task used to exhaust the attempts and answer CONFLICT); the attempts are left for writers in other processes,
+ * with a short random pause between them so that two losers do not collide again at once.
+ */
 export function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
@@ -116,8 +116,8 @@ export function handleCommand<State, Command, Event extends DomainEvent>(
 }
 
 /** Envelopes in runs of at most `maxBytes` as JSON (an event bigger than that alone), in order. */
-export function commitsOf(envelopes: readonly EventEnvelope[], maxBytes: number | undefined): EventEnvelope[][] {
-  if (maxBytes === undefined) return [[...envelopes]];
+export function commitsOf(envelopes: readonly EventEnvelope[], maxBytes: number | undefined): (readonly EventEnvelope[])[] {
+  if (maxBytes === undefined) return [envelopes];
   const commits: EventEnvelope[][] = [];
   let bytes = 0;
   for (const envelope of envelopes) {
