@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { concurrencyLimitOf } from '@sched/contracts';
-import type { ExecutionState, KnownExecutionState } from '@sched/domain';
+import type { KnownExecutionState } from '@sched/domain';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, within, type EventStore } from '@sched/event-store';
 import { ExecutorRegistry } from '@sched/executors';
 import {
@@ -36,7 +36,7 @@ import { WorkerLossJudge } from './limits/worker-loss';
 import { WorkerRegistry } from './limits/worker-registry';
 import { TypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
-import { triageWorkItem } from './work-item-triage';
+import { attemptRuns, triageWorkItem } from './work-item-triage';
 import { warmUpExecutionPath, warmUpNatsClient } from './warm-up';
 import { seedOf, stillEndsWithIn, workFromLog, workFromQueue, type StillEndsWith, type Work } from './work-sources';
 
@@ -324,7 +324,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       // would otherwise run on beside the retry.
       void actor
         .sync()
-        .then(() => stillRunning(actor.current, item.attempt) || this.abort(item.executionId, { kind: 'lost' }))
+        .then(() => (attemptRuns(actor.current) && (actor.current as KnownExecutionState).attempt === item.attempt) || this.abort(item.executionId, { kind: 'lost' }))
         .catch(() => undefined);
     }, KEEP_ALIVE_INTERVAL_MS);
     try {
@@ -359,7 +359,3 @@ function atMostEvery(intervalMs: number, action: () => void): () => void {
     action();
   };
 }
-
-/** Whether the stream still has `attempt` running (or paused at a checkpoint), as its worker left it. */
-const stillRunning = (state: ExecutionState, attempt: number): boolean =>
-  (state.status === 'running' || state.status === 'paused') && state.attempt === attempt;

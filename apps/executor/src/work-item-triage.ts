@@ -13,10 +13,13 @@ import { scheduleDeadlineMs, type ExecutionState } from '@sched/domain';
  */
 export type Triage = 'start' | 'worker-lost' | 'held-elsewhere' | 'expired' | 'drop' | 'unknown';
 
+/** An attempt runs: running, or paused at a checkpoint while its worker holds it (as alive as a running one). */
+export const attemptRuns = (state: ExecutionState): boolean =>
+  state.status === 'running' || (state.status === 'paused' && state.startedAtMs !== undefined);
+
 export function triageWorkItem(state: ExecutionState, item: WorkItem, deliveryCount: number, nowMs: number): Triage {
   if (state.status === 'none') return 'unknown';
-  // A paused attempt still held by its worker (the code waits at a checkpoint) is as alive as a running one.
-  if (state.status === 'running' || (state.status === 'paused' && state.startedAtMs !== undefined)) {
+  if (attemptRuns(state)) {
     if (item.attempt !== state.attempt) return 'drop';
     // A first delivery is a duplicate publish (the relay replaying history): the worker that runs it may be alive.
     return deliveryCount > 1 ? 'worker-lost' : 'held-elsewhere';
