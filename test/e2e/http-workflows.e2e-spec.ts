@@ -36,6 +36,8 @@ describe('workflow routes of the HTTP API', () => {
     const create = async (definition: Record<string, unknown>) => resultOf(await context.http.post<TaskCommandResult>('/api/tasks', definition)).taskId;
     const triggered = async (taskId: string) => resultOf(await context.http.post<TriggerTaskResult>(`/api/tasks/${taskId}/trigger`, {})).executionId;
     const sleeper = await triggered(await create({ name: 'http plain sleep', executor: 'sleep', config: { duration: '10s', steps: 1 } }));
+    // The sleeper's own start is appended concurrently: once it is in, nothing else is until its 10 s step ends.
+    await waitForHistory(context.system.store, sleeper, (events) => events.some((event) => event.type === 'TaskStarted'), 10_000, 'the sleeper started');
     const before = await context.system.store.headPosition();
     const refused = await context.http.post(`/api/workflows/${encodeURIComponent(sleeper)}/cancel`, {});
     expect(refused.status).toBe(404);
