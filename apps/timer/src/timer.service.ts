@@ -41,8 +41,11 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly tasks: ScheduledTasks;
   /** Partitions whose lease this instance holds (kept here: the first acquisitions happen while leases start). */
   private readonly owned = new Set<number>();
-  /** Due instants of fires being appended right now: the watermark must not pass them. */
-  private readonly inFlight = new Map<string, number>();
+  /**
+   * Fires being appended right now, each with the highest watermark that still makes a next owner fire it again
+   * (appends are idempotent by execution id): the watermark stays at or below each until its append is done.
+   */
+  private readonly inFlight = new Map<object, number>();
   private readonly driver: TimerDriver<Due>;
   private readonly actor: string;
   /** See SchedConfig.timerFireAheadMs. */
@@ -113,7 +116,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     let mark = this.clock.now();
     const nextDue = this.driver.nextDueMs;
     if (nextDue !== undefined) mark = Math.min(mark, nextDue - 1);
-    for (const due of this.inFlight.values()) mark = Math.min(mark, due - 1);
+    for (const highest of this.inFlight.values()) mark = Math.min(mark, highest);
     return mark;
   }
 
@@ -123,18 +126,19 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const [taskId, task] of this.tasks.inPartition(partition)) {
       // Disabled since the watermark: what fell due before, while it was on, was never fired (no timer ran).
       if (watermarkMs !== undefined && task.disabledAtMs !== undefined && task.disabledAtMs > watermarkMs && isSchedulable(task, { disabledToo: true })) {
-        for (const occurrence of disabledWhileDown(taskId, task, watermarkMs, task.disabledAtMs, now)) void this.fire(occurrence);
+        for (const occurrence of disabledWhileDown(taskId, task, watermarkMs, task.disabledAtMs, now)) this.fireHeld(occurrence, watermarkMs);
       }
       if (!isSchedulable(task)) continue;
       // Resumed since the watermark: its pause, and what came before it, were never recorded (no timer ran).
       const { pausedAtMs, resumedAtMs } = task;
       if (watermarkMs !== undefined && resumedAtMs !== undefined && resumedAtMs > watermarkMs && task.state.status === 'active') {
-        for (const occurrence of resumedWhileDown(taskId, task, watermarkMs, pausedAtMs ?? watermarkMs, resumedAtMs, now)) void this.fire(occurrence);
+        for (const occurrence of resumedWhileDown(taskId, task, watermarkMs, pausedAtMs ?? watermarkMs, resumedAtMs, now)) this.fireHeld(occurrence, watermarkMs);
       }
       // The partition's watermark says what its previous owner fired; a task resumed or created later starts there.
       const since = Math.max(watermarkMs ?? now, task.firedThrough ?? -Infinity);
       const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, since, now);
-      for (const occurrence of occurrences) void this.fire(occurrence);
+      // Held at `since`: should this instance die before they are in, the next owner catches them up again.
+      for (const occurrence of occurrences) this.fireHeld(occurrence, since);
       task.firedThrough = normalFromMs;
       this.reschedule(taskId);
     }
@@ -197,9 +201,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
         // Recorded ahead of its instant (or a wake that came late): the executors start it at the instant, not before.
         const early = value.fireAtMs > this.clock.now() ? { ...scheduled, notBeforeMs: value.fireAtMs } : scheduled;
         const occurrence = skippedIfPaused(task, early, value.fireAtMs);
-        this.inFlight.set(occurrence.executionId, dueMs);
         // Lateness against the instant it fires at, not the wake: a fire recorded ahead of it counts as on time.
-        void this.fire(occurrence, value.fireAtMs).finally(() => this.inFlight.delete(occurrence.executionId));
+        this.fireHeld(occurrence, dueMs - 1, value.fireAtMs);
       }
     }
   }
@@ -218,6 +221,13 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       reason: 'trigger',
       cause: { correlationId: event.metadata.correlationId, causationId: event.id },
     });
+  }
+
+  /** Fires the occurrence, keeping the watermark at or below `watermarkAtMostMs` until it is appended (or we stop). */
+  private fireHeld(occurrence: Occurrence, watermarkAtMostMs: number, dueMs?: number): void {
+    const hold = {};
+    this.inFlight.set(hold, watermarkAtMostMs);
+    void this.fire(occurrence, dueMs).finally(() => this.inFlight.delete(hold));
   }
 
   /**

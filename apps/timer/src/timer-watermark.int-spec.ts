@@ -1,0 +1,83 @@
+import { Kvm } from '@nats-io/kv';
+import { Logger } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { toTaskStreamId, type TaskDefinition } from '@sched/contracts';
+import { taskDecider } from '@sched/domain';
+import { MemoryEventStore, handleCommand, type EventStore } from '@sched/event-store';
+import { loadConfig } from '@sched/messaging';
+import { startTestNats, type TestNats } from '../../../test/support/nats';
+import { waitFor } from '../../../test/support/wait-for';
+import { WATERMARKS_BUCKET } from './ha/partition-leases';
+import { TimerService } from './timer.service';
+
+/** A store whose TaskDue appends fail while `failing` is set (the event store down for the timer's fires only). */
+class FailingDues extends MemoryEventStore {
+  failing = true;
+
+  override async append(...args: Parameters<EventStore['append']>): ReturnType<EventStore['append']> {
+    if (this.failing && args[0].startsWith('execution-')) throw new Error('store unavailable (test)');
+    return super.append(...args);
+  }
+}
+
+/**
+ * The watermark a timer saves tells the next owner of a partition what was fired. Fires still being appended must
+ * hold it back, catch-up fires as much as on-time ones: before, a timer taking a partition over saved a watermark
+ * past the catch-up it was still retrying, so had it died then, its successor would have skipped that catch-up.
+ */
+describe('timer watermark while fires are being appended (real nats-server for the leases)', () => {
+  let nats: TestNats;
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(['error']); // the retries warn once per fire per second, by design
+    nats = await startTestNats();
+    nc = await connect({ servers: nats.url });
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.cleanup();
+  });
+
+  it('stays at the partition watermark it took over until the catch-up fires are in, then moves on', async () => {
+    const store = new FailingDues();
+    const createdMs = Date.now() - 30_000;
+    const definition: TaskDefinition = {
+      name: 'caught up',
+      description: '',
+      executor: 'noop',
+      config: {},
+      schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
+      tags: [],
+      misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 },
+    };
+    const meta = { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: createdMs };
+    await handleCommand(store, toTaskStreamId('caught-up'), taskDecider, { type: 'CreateTask', data: { taskId: 'caught-up', definition, nowMs: createdMs } }, meta);
+    // The previous owner fired through 20 s ago: everything since is this timer's to catch up (misfires first).
+    const previousMark = Date.now() - 20_000;
+    const watermarks = await new Kvm(nc).create(WATERMARKS_BUCKET, { history: 1 });
+    await watermarks.put('w.0', String(previousMark));
+
+    const config = loadConfig({ NATS_URL: nats.url, INSTANCE_ID: 'watermark-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' });
+    const timer = new TimerService(store, nc, config);
+    await timer.onApplicationBootstrap();
+    try {
+      expect(timer.ownedPartitions()).toEqual([0]);
+      // Several saves (every 500 ms) while every append fails: none passes what the previous owner had fired.
+      for (let i = 0; i < 4; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(Number((await watermarks.get('w.0'))!.string())).toBeLessThanOrEqual(previousMark);
+      }
+      store.failing = false;
+      const caughtUpTo = Date.now();
+      await waitFor(async () => Number((await watermarks.get('w.0'))!.string()) > caughtUpTo - 2_000, 10_000, 'the watermark to move on');
+      // Each second since the previous mark has its fire, once.
+      const fired = new Set<string>();
+      for await (const event of store.readAll({ filter: { eventTypes: ['TaskDue'] } })) fired.add(event.streamId);
+      expect(fired.size).toBeGreaterThanOrEqual(19);
+    } finally {
+      await timer.onModuleDestroy();
+      await store.close();
+    }
+  });
+});
