@@ -13,7 +13,7 @@ describe('standalone (STANDALONE_EXECUTOR_THREAD unset: the default): the execut
   let system: TestSystem;
 
   beforeAll(async () => {
-    system = await startTestSystem({ EXECUTOR_WARMUP: '' }); // the default, which the test harness lowers
+    system = await startTestSystem({ EXECUTOR_WARMUP: '', STANDALONE_EXECUTOR_THREAD: '' }); // the defaults, which the test harness changes
   });
   afterAll(async () => {
     await system?.close();

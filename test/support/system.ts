@@ -36,11 +36,15 @@ export interface TestSystem {
  * executor warms up with 50 no-op executions, not the default 2000 (~0.4 s a start, ~30 s over the suite); the
  * executor-thread e2e starts one with the default. Its pulls for work wait 1 s, not 2 s: closing the app waits for
  * the open one to run out (~1.2 s less a close, ~1 min over the suite).
+ * Its executor runs on the main thread unless the env asks for the thread (`STANDALONE_EXECUTOR_THREAD: 'true'`,
+ * the app's default): a thread loads the executor's code afresh, ~1.2 s a start, ~1.5 min over the suite. The
+ * executor's code is the same on either; what the thread adds (its lifecycle, metrics and restarts across the
+ * thread boundary) is covered by the suites that ask for it and by every spawned app (the fault tests).
  */
 export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<TestSystem> {
   const nats = await startTestNats();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sched-data-'));
-  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', INSTANCE_ID: 'test', HTTP_PORT: '0', EXECUTOR_WARMUP: '50', EXECUTOR_PULL_WAIT_MS: '1000', ...env });
+  const config = loadConfig({ NATS_URL: nats.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', INSTANCE_ID: 'test', HTTP_PORT: '0', EXECUTOR_WARMUP: '50', EXECUTOR_PULL_WAIT_MS: '1000', STANDALONE_EXECUTOR_THREAD: 'false', ...env });
   const app = await startStandalone(config, { shutdownHooks: false, logger: false });
   const nc = await connect({ servers: nats.url, name: 'test-client' });
   const store = await createJetStreamEventStore(nc);
