@@ -1,20 +1,25 @@
-import type { EventEnvelope } from '@sched/contracts';
+import type { EventEnvelope, RecordedEvent } from '@sched/contracts';
 import { MAX_EVENTS_PER_APPEND, type EventStore } from '../event-store.port';
+import { canonicalJson } from '../hash-chain/canonical-json';
 import { HistoryTransferError, parseHistoryLine, type HistoryLine } from './history-line';
 
 export interface ImportSummary {
   readonly appended: number;
-  /** Events already in the target at their revision with the same id (an earlier, maybe interrupted, import). */
+  /** Events already in the target at their revision, the same event (an earlier, maybe interrupted, import). */
   readonly skipped: number;
   /** Appends made: one per source commit where the export knew commits, else one per event. */
   readonly commits: number;
 }
 
-/** What the target holds of a stream: its last revision, and the ids it had before this import touched it. */
+/** What the target holds of a stream: its last revision, and the events it had before this import touched it. */
 interface StreamTip {
   revision: number;
-  readonly existingIds: readonly string[];
+  readonly existing: readonly RecordedEvent[];
 }
+
+/** The same event: what an export writes of it (its key order aside, which a store need not keep). */
+const sameContent = (held: RecordedEvent, line: HistoryLine): boolean =>
+  held.type === line.type && canonicalJson(held.data) === canonicalJson(line.data) && canonicalJson(held.metadata) === canonicalJson(line.metadata);
 
 const sameCommit = (group: readonly HistoryLine[], line: HistoryLine): boolean => {
   const last = group[group.length - 1];
@@ -31,7 +36,8 @@ const sameCommit = (group: readonly HistoryLine[], line: HistoryLine): boolean =
  * Appends an exported history (NDJSON lines, see exportHistory) to `store` in the same order, keeping stream ids,
  * revisions, event ids and metadata, and appending the events of one source commit together. Each append expects the
  * stream at the revision before it, so the revisions come out identical or the import stops. Re-running it is safe:
- * events the target already holds at their revision (same id) are skipped, so an interrupted import just resumes.
+ * events the target already holds at their revision (same id and content) are skipped, so an interrupted import
+ * just resumes; one with the same id and other content stops it.
  */
 export async function importHistory(store: EventStore, lines: AsyncIterable<string>): Promise<ImportSummary> {
   const tips = new Map<string, StreamTip>();
@@ -43,7 +49,7 @@ export async function importHistory(store: EventStore, lines: AsyncIterable<stri
     let tip = tips.get(streamId);
     if (!tip) {
       const existing = await store.read(streamId);
-      tip = { revision: existing.length - 1, existingIds: existing.map((event) => event.id) };
+      tip = { revision: existing.length - 1, existing };
       tips.set(streamId, tip);
     }
     return tip;
@@ -58,10 +64,14 @@ export async function importHistory(store: EventStore, lines: AsyncIterable<stri
         fresh.push(line);
         continue;
       }
-      if (tip.existingIds[line.revision] !== line.id) {
-        throw new HistoryTransferError(
-          `${streamId} revision ${line.revision} holds event ${tip.existingIds[line.revision] ?? '(none)'} in the target, the export has ${line.id}`,
-        );
+      const held = tip.existing[line.revision];
+      if (held?.id !== line.id) {
+        throw new HistoryTransferError(`${streamId} revision ${line.revision} holds event ${held?.id ?? '(none)'} in the target, the export has ${line.id}`);
+      }
+      // An id says which event it is, not that the two agree: a target edited (or imported from another export) since
+      // would otherwise pass as already imported.
+      if (!sameContent(held, line)) {
+        throw new HistoryTransferError(`${streamId} revision ${line.revision}: event ${line.id} in the target differs from the export's (type, data or metadata)`);
       }
       skipped += 1;
     }

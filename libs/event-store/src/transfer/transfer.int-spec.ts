@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventMetadata } from '@sched/contracts';
 import { connectNats } from '../../../messaging/src/nats-connection';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import type { EventStore } from '../event-store.port';
@@ -91,5 +92,22 @@ describe('export / import of a full history', () => {
     await target.append(first.streamId, events(1), { expected: 'no_stream' });
     await expect(importHistory(target, linesOf(lines))).rejects.toThrow(HistoryTransferError);
     await expect(importHistory(new MemoryEventStore(), linesOf(['{"streamId":"task-1"}']))).rejects.toThrow(/line 1/);
+  });
+
+  it('refuses a target holding an event of the same id with other content (it was skipped as already imported)', async () => {
+    const source = new MemoryEventStore();
+    await writeHistory(source);
+    const lines = await exported(source);
+    const first = JSON.parse(lines[0]) as { streamId: string; id: string; type: string; data: Record<string, unknown>; metadata: EventMetadata };
+    for (const changed of [{ data: { ...first.data, name: 'edited' } }, { metadata: { ...first.metadata, actor: 'someone else' } }, { type: 'TaskUpdated' }]) {
+      const target = new MemoryEventStore();
+      await target.append(first.streamId, [{ id: first.id, type: first.type, data: first.data, metadata: first.metadata, ...changed }], { expected: 'no_stream' });
+      await expect(importHistory(target, linesOf(lines))).rejects.toThrow(`${first.streamId} revision 0: event ${first.id} in the target differs from the export's`);
+    }
+    // The same event with its keys in another order is the same event.
+    const reordered = new MemoryEventStore();
+    const keysReversed = (value: Record<string, unknown>) => Object.fromEntries(Object.entries(value).reverse());
+    await reordered.append(first.streamId, [{ id: first.id, type: first.type, data: keysReversed(first.data), metadata: keysReversed(first.metadata) as EventMetadata }], { expected: 'no_stream' });
+    expect(await importHistory(reordered, linesOf(lines))).toMatchObject({ skipped: 1, appended: 8 });
   });
 });
