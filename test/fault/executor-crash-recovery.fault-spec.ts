@@ -3,7 +3,6 @@ import { executionDecider } from '@sched/domain';
 import { toEnvelopes } from '@sched/event-store';
 import type { AppProcess } from '../support/app-process';
 import { ExecutionTracker } from '../support/execution-tracker';
-import { waitFor } from '../support/system';
 import { startFaultSystem, type FaultSystem } from './fault-system';
 
 const EXECUTIONS = 200;
@@ -60,7 +59,7 @@ describe('executor crash recovery (kill -9)', () => {
     }
     await Promise.all(replacements);
 
-    await waitFor(() => tracker.ended().length === EXECUTIONS, 75_000, `${EXECUTIONS} ended executions`);
+    await tracker.waitForEnded(EXECUTIONS, 75_000);
     const histories = [...tracker.histories.values()];
     const outcome = (events: RecordedEvent[]) => events.filter((event) => ['TaskSucceeded', 'TaskFailed', 'TaskCancelled'].includes(event.type) && (event.type !== 'TaskFailed' || (event.data as { final: boolean }).final));
     const succeeded = histories.filter((events) => outcome(events).length === 1 && outcome(events)[0].type === 'TaskSucceeded').length;
