@@ -1,6 +1,10 @@
 import { SchedClient } from '@sched/client';
 import type { HistoryEntry } from '@sched/contracts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ReadModelStore } from '../../apps/projector/src/store/read-model.store';
+import { spawnApp } from '../support/app-process';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 
 describe('history, time travel and rebuild over the whole system', () => {
@@ -74,6 +78,29 @@ describe('history, time travel and rebuild over the whole system', () => {
     expect(live.attempts.length).toBe(31);
     const result = await client.rebuildReadModels();
     expect(result.events).toBeGreaterThanOrEqual(live.executions.length * 3);
+    expect(result.instances).toEqual([{ instanceId: 'test', events: result.events, position: result.position, durationMs: result.durationMs }]);
     expect(store.dump()).toEqual(live);
   });
+
+  it('a rebuild reaches every projector instance (each keeps read models of its own), not just the one the command reached', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sched-second-projector-'));
+    const second = spawnApp('projector', { NATS_URL: system.nats.url, DATA_DIR: dataDir, INSTANCE_ID: 'projector-2', LOG_LEVEL: 'warn' });
+    try {
+      await second.waitForOutput('sched-projector ready', 60_000);
+      const head = await system.store.headPosition();
+      // Both ways round: whichever instance the queue group hands the command to asks the other.
+      for (let i = 0; i < 2; i += 1) {
+        const result = await client.rebuildReadModels();
+        expect(result.instances.map((instance) => instance.instanceId)).toEqual(['projector-2', 'test']);
+        for (const instance of result.instances) {
+          expect(instance).toMatchObject({ position: head, events: expect.any(Number) });
+          expect(instance.error).toBeUndefined();
+          expect(instance.events).toBeGreaterThanOrEqual(93); // the 31 executions' three events each, at least
+        }
+      }
+    } finally {
+      await second.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -171,7 +171,7 @@ describe('schedctl against the whole system', () => {
     const cancelUnknown = await run('exec', 'cancel', 'no-such-execution');
     expect(cancelUnknown.code).toBe(1);
     const rebuild = await run('rebuild');
-    expect(rebuild).toMatchObject({ code: 0, out: expect.stringMatching(/rebuilt read models: \d+ events/) });
+    expect(rebuild).toMatchObject({ code: 0, out: expect.stringMatching(/rebuilt the read models of 1 projector instance:\n  test: \d+ events in \d+ ms/) });
   });
 
   it('takes a task by its name wherever it takes a task id', async () => {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
 import { HistoryController } from './history/history.controller';
 import { HistoryService } from './history/history.service';
+import { RebuildFanOut } from './history/rebuild-fan-out';
 import { ProjectionLagProbe } from './lag/projection-lag.probe';
 import { ProjectorStatusController } from './lag/projector-status.controller';
 import { ProjectorService } from './projector.service';
@@ -27,6 +28,7 @@ import { WorkflowQueries } from './queries/workflow-queries.service';
     ProjectorService,
     ProjectorQueries,
     HistoryService,
+    RebuildFanOut,
     ProjectionLagProbe,
     WorkflowQueries,
     ReplyBudget,

@@ -42,6 +42,8 @@ export const Subjects = {
   /** Operations on the read models (not domain commands: they append nothing). */
   admin: {
     projectorRebuild: 'sched.cmd.projector.rebuild',
+    /** Internal: the projector a rebuild reaches asks every projector instance here (no queue group), itself too. */
+    projectorRebuildEach: 'sched.cmd.projector.rebuild-each',
   },
   /** Live events, published by the relay after commit. */
   evt: {

@@ -211,9 +211,20 @@ export interface AuditReport {
   readonly broken: readonly BrokenLink[];
 }
 
-/** `sched.cmd.projector.rebuild`. */
+/** `sched.cmd.projector.rebuild`: the instance that answered, and every projector instance that rebuilt. */
 export interface RebuildView {
   readonly events: number;
   readonly position: number;
   readonly durationMs: number;
+  readonly instances: readonly RebuildInstanceView[];
+}
+
+/** One projector instance's rebuild (each keeps read models of its own). */
+export interface RebuildInstanceView {
+  readonly instanceId: string;
+  readonly events: number;
+  readonly position: number;
+  readonly durationMs: number;
+  /** Why its rebuild failed (the command then fails, listing every instance). */
+  readonly error?: string;
 }

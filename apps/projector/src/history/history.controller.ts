@@ -17,16 +17,16 @@ import {
 } from '@sched/contracts';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
-import { ProjectorService } from '../projector.service';
 import { stateAsOf } from './as-of';
 import { HistoryService } from './history.service';
+import { RebuildFanOut } from './rebuild-fan-out';
 
 /** History, time travel, audit and rebuild: the subjects that replay the log rather than read the tables. */
 @Controller()
 export class HistoryController {
   constructor(
     private readonly history: HistoryService,
-    private readonly projector: ProjectorService,
+    private readonly rebuilds: RebuildFanOut,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
   ) {}
 
@@ -53,7 +53,6 @@ export class HistoryController {
   @MessagePattern(Subjects.admin.projectorRebuild)
   async rebuild(@Payload() payload: unknown): Promise<RebuildView> {
     parsePayload(rebuildCommandSchema, payload, 'projector.rebuild');
-    const { events, position, durationMs } = await this.projector.rebuild();
-    return { events, position, durationMs: Math.round(durationMs) };
+    return this.rebuilds.rebuildAll();
   }
 }

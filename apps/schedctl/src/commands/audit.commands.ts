@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { SchedClientError } from '@sched/client';
-import type { AuditReport, HistoryEntry } from '@sched/contracts';
+import type { AuditReport, HistoryEntry, RebuildInstanceView } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { ExitCode, UsageError } from '../exit-codes';
 import { wholeNumber } from '../numeric-options';
@@ -74,8 +74,12 @@ export function replayCommands(ctx: CliContext): Command[] {
     .description('drop the read models and replay the whole log into them')
     .action(async () => {
       const result = await (await ctx.client()).rebuildReadModels();
-      const perSecond = result.durationMs > 0 ? Math.round((result.events / result.durationMs) * 1000) : result.events;
-      ctx.print(result, () => `rebuilt read models: ${result.events} events in ${result.durationMs} ms (${perSecond} events/s), at position ${result.position}\n`);
+      const line = ({ instanceId, events, durationMs, position }: RebuildInstanceView): string => {
+        const perSecond = durationMs > 0 ? Math.round((events / durationMs) * 1000) : events;
+        return `  ${instanceId}: ${events} events in ${durationMs} ms (${perSecond} events/s), at position ${position}\n`;
+      };
+      const count = result.instances.length;
+      ctx.print(result, () => `rebuilt the read models of ${count} projector instance${count === 1 ? '' : 's'}:\n${result.instances.map(line).join('')}`);
     });
   return [history, audit, rebuild];
 }

@@ -46,7 +46,8 @@ const SERVICES = {
   timer: service(['es.execution.>', 'sched.work.>'], []),
   // Execution streams only (never a task's), and no commands: a compromised job host cannot create or change tasks.
   executor: service(['es.execution.>'], ['sched.evt.execution.>'], ['sched.cmd.task.>']),
-  projector: service([], ['sched.query.>', 'sched.cmd.projector.>']),
+  // A rebuild reaches one projector, which asks every instance on sched.cmd.projector.rebuild-each.
+  projector: service(['sched.cmd.projector.>'], ['sched.query.>', 'sched.cmd.projector.>']),
   relay: service(['sched.evt.>', 'sched.work.>'], []),
   // Run streams and the steps' execution streams (their TaskDue, their cancellation); resume commands.
   workflow: service(['es.workflow.>', 'es.execution.>'], ['sched.cmd.workflow.>']),
