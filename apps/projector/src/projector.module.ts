@@ -3,6 +3,7 @@ import { SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
 import { HistoryController } from './history/history.controller';
 import { HistoryService } from './history/history.service';
 import { RebuildFanOut } from './history/rebuild-fan-out';
+import { ProjectorInstances } from './instances/projector-instances';
 import { ProjectionLagProbe } from './lag/projection-lag.probe';
 import { ProjectorStatusController } from './lag/projector-status.controller';
 import { ProjectorService } from './projector.service';
@@ -29,6 +30,7 @@ import { WorkflowQueries } from './queries/workflow-queries.service';
     ProjectorQueries,
     HistoryService,
     RebuildFanOut,
+    ProjectorInstances,
     ProjectionLagProbe,
     WorkflowQueries,
     ReplyBudget,

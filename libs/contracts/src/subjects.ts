@@ -42,8 +42,10 @@ export const Subjects = {
   /** Operations on the read models (not domain commands: they append nothing). */
   admin: {
     projectorRebuild: 'sched.cmd.projector.rebuild',
-    /** Internal: the projector a rebuild reaches asks every projector instance here (no queue group), itself too. */
+    /** Internal: the projector a rebuild reaches asks each instance in turn here (no queue group: the one named does it). */
     projectorRebuildEach: 'sched.cmd.projector.rebuild-each',
+    /** Internal: every projector instance says who it is and whether its tables are ready (no queue group). */
+    projectorInstances: 'sched.cmd.projector.instances',
   },
   /** Live events, published by the relay after commit. */
   evt: {

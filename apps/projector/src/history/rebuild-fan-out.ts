@@ -1,21 +1,19 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { createInbox, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorCode, SchedError, Subjects, type RebuildInstanceView, type RebuildView } from '@sched/contracts';
 import { NATS_CONNECTION, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
+import { ProjectorInstances } from '../instances/projector-instances';
 import { ProjectorService } from '../projector.service';
 
-/** How long after the last instance said it starts a rebuild the others may still say so (they answer at once). */
-const ACCEPT_QUIET_MS = 300;
-/** A rebuild of every instance gives up waiting after this long (an instance that died mid-rebuild never answers). */
-const REBUILD_ALL_TIMEOUT_MS = 30 * 60_000;
-
-type EachReply = { readonly phase: 'started'; readonly instanceId: string } | ({ readonly phase: 'done' } & RebuildInstanceView);
+/** One instance's rebuild may take this long (an instance that died mid-rebuild never answers). */
+const REBUILD_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * `sched.cmd.projector.rebuild` reaches one projector (a queue group), but every instance keeps read models of its
- * own, and queries go to any of them: a rebuild of one would leave the others answering from the old tables. The
- * instance the command reaches asks every instance (itself too) on a subject with no queue group, each says it
- * starts at once and answers again when it is back at the head; the command's reply lists them all.
+ * own and queries go to any of them: a rebuild of one left the others answering from their old tables. The instance
+ * the command reaches calls the roll and rebuilds the instances one after the other (itself too), each asked on
+ * `sched.cmd.projector.rebuild-each` (no queue group: the one named does it). One at a time, so while one rebuilds
+ * the others, ready, answer the queries (ProjectorInstances). The reply lists every instance.
  */
 @Injectable()
 export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
@@ -24,6 +22,7 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly projector: ProjectorService,
+    private readonly instances: ProjectorInstances,
     @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
     @Optional() @Inject(NATS_CONNECTION) private readonly nc?: NatsConnection,
   ) {}
@@ -31,7 +30,7 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     this.subscription = this.nc?.subscribe(Subjects.admin.projectorRebuildEach, {
       callback: (error, msg) => {
-        if (!error) void this.rebuildHere(msg);
+        if (!error) void this.rebuildIfNamed(msg);
       },
     });
   }
@@ -40,74 +39,48 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
-  /** Rebuilds every live projector instance's read models; answers when all are back at the head. */
+  /** Rebuilds every live projector instance's read models, one after the other; answers when all are done. */
   async rebuildAll(): Promise<RebuildView> {
-    if (!this.nc || !this.subscription) return this.own(await this.rebuildLocally());
-    const nc = this.nc;
-    const inbox = createInbox();
-    const started = new Set<string>();
-    const done = new Map<string, RebuildInstanceView>();
-    const all = await new Promise<RebuildInstanceView[]>((resolve, reject) => {
-      let quiet: NodeJS.Timeout | undefined;
-      const giveUp = setTimeout(() => finish(new SchedError(ErrorCode.UNAVAILABLE, `rebuild: no answer after ${REBUILD_ALL_TIMEOUT_MS / 60_000} min from ${[...started].filter((id) => !done.has(id)).join(', ')}`)), REBUILD_ALL_TIMEOUT_MS);
-      const finish = (error?: Error): void => {
-        clearTimeout(quiet);
-        clearTimeout(giveUp);
-        subscription.unsubscribe();
-        if (error) reject(error);
-        else resolve([...done.values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId)));
-      };
-      const settled = (): void => {
-        if (quiet === undefined && done.size === started.size) finish();
-      };
-      const waitForQuiet = (): void => {
-        clearTimeout(quiet);
-        quiet = setTimeout(() => ((quiet = undefined), settled()), ACCEPT_QUIET_MS);
-      };
-      const subscription = nc.subscribe(inbox, {
-        callback: (error, msg) => {
-          if (error) return finish(error);
-          const reply = msg.json<EachReply>();
-          if (reply.phase === 'started') {
-            started.add(reply.instanceId);
-            waitForQuiet();
-          } else {
-            started.add(reply.instanceId);
-            const { instanceId, events, position, durationMs, error: failure } = reply;
-            done.set(instanceId, { instanceId, events, position, durationMs, ...(failure === undefined ? {} : { error: failure }) });
-            settled();
-          }
-        },
-      });
-      waitForQuiet();
-      nc.publish(Subjects.admin.projectorRebuildEach, '{}', { reply: inbox });
-    });
+    const all: RebuildInstanceView[] = [];
+    for (const { instanceId } of await this.instances.rollCall()) {
+      all.push(instanceId === this.config.instanceId || !this.nc ? await this.rebuildHere() : await this.rebuildThere(this.nc, instanceId));
+    }
     const failed = all.filter((instance) => instance.error !== undefined);
     if (failed.length > 0) {
       throw new SchedError(ErrorCode.INTERNAL, `rebuild failed on ${failed.map((f) => `${f.instanceId} (${f.error})`).join(', ')}`, { instances: all });
     }
     const own = all.find((instance) => instance.instanceId === this.config.instanceId) ?? all[0];
-    if (!own) throw new SchedError(ErrorCode.UNAVAILABLE, 'rebuild: no projector instance answered');
     return { events: own.events, position: own.position, durationMs: own.durationMs, instances: all };
   }
 
-  private async rebuildHere(msg: Msg): Promise<void> {
+  private async rebuildThere(nc: NatsConnection, instanceId: string): Promise<RebuildInstanceView> {
+    try {
+      const reply = await nc.request(Subjects.admin.projectorRebuildEach, JSON.stringify({ instanceId }), { timeout: REBUILD_TIMEOUT_MS });
+      return reply.json<RebuildInstanceView>();
+    } catch (error) {
+      return { instanceId, events: 0, position: 0, durationMs: 0, error: `no answer (${error instanceof Error ? error.message : String(error)})` };
+    }
+  }
+
+  private async rebuildIfNamed(msg: Msg): Promise<void> {
+    let named: { instanceId?: unknown } | null;
+    try {
+      named = msg.json<{ instanceId?: unknown } | null>();
+    } catch {
+      return; // not ours to answer: only projectors publish here
+    }
+    if (named?.instanceId === this.config.instanceId) msg.respond(JSON.stringify(await this.rebuildHere()));
+  }
+
+  private async rebuildHere(): Promise<RebuildInstanceView> {
     const { instanceId } = this.config;
-    msg.respond(JSON.stringify({ phase: 'started', instanceId } satisfies EachReply));
-    const result = await this.rebuildLocally().catch((error: unknown): RebuildInstanceView => {
+    try {
+      const { events, position, durationMs } = await this.instances.whileNotReady('rebuild', () => this.projector.rebuild());
+      return { instanceId, events, position, durationMs: Math.round(durationMs) };
+    } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.error(`rebuild failed: ${reason}`);
       return { instanceId, events: 0, position: 0, durationMs: 0, error: reason };
-    });
-    msg.respond(JSON.stringify({ phase: 'done', ...result } satisfies EachReply));
-  }
-
-  private async rebuildLocally(): Promise<RebuildInstanceView> {
-    const { events, position, durationMs } = await this.projector.rebuild();
-    return { instanceId: this.config.instanceId, events, position, durationMs: Math.round(durationMs) };
-  }
-
-  private own(instance: RebuildInstanceView): RebuildView {
-    return { events: instance.events, position: instance.position, durationMs: instance.durationMs, instances: [instance] };
+    }
   }
 }

@@ -5,14 +5,18 @@ import { schedNatsTransport } from './nats-transport';
 import { PinoNestLogger } from './pino-logger';
 import { SchedCoreModule } from './sched-core.module';
 import { SchedExceptionFilter } from './sched-exception.filter';
+import { ServingGate } from './serving-gate';
 import { armShutdownDeadline, shutdownDeadlineMs } from './shutdown-deadline';
 
 @Module({})
 class SchedServiceRootModule {}
 
-/** A root module: the shared core (config, NATS, event store) plus the feature modules of one service. */
-export function serviceRoot(config: SchedConfig, features: ReadonlyArray<Type | DynamicModule>): DynamicModule {
-  return { module: SchedServiceRootModule, imports: [SchedCoreModule.forRoot(config), ...features] };
+/**
+ * A root module: the shared core (config, NATS, event store) plus the feature modules of one service. `gate`: the
+ * one the app's NATS transport follows (schedNatsTransport), which its services hold and release.
+ */
+export function serviceRoot(config: SchedConfig, features: ReadonlyArray<Type | DynamicModule>, gate?: ServingGate): DynamicModule {
+  return { module: SchedServiceRootModule, imports: [SchedCoreModule.forRoot(config, gate), ...features] };
 }
 
 export interface StartServiceOptions {
@@ -29,8 +33,9 @@ export async function startService(
   features: ReadonlyArray<Type | DynamicModule>,
   options: StartServiceOptions,
 ): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(serviceRoot(config, features), {
-    ...schedNatsTransport(config, options.queue),
+  const gate = new ServingGate();
+  const app = await NestFactory.createMicroservice(serviceRoot(config, features, gate), {
+    ...schedNatsTransport(config, options.queue, gate),
     logger: options.logger ?? new PinoNestLogger(config.logLevel, options.queue),
   });
   app.useGlobalFilters(new SchedExceptionFilter());

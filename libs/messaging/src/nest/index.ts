@@ -6,3 +6,4 @@ export * from './sched-core.module';
 export * from './pino-logger';
 export * from './bootstrap';
 export * from './shutdown-deadline';
+export * from './serving-gate';

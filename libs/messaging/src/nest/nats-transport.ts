@@ -4,9 +4,10 @@ import { natsCredentialOptions } from '../security/nats-credentials';
 import { PlainJsonRequestDeserializer } from './request.deserializer';
 import { PlainJsonReplySerializer } from './reply.serializer';
 import { SchedNatsServer } from './sched-nats-server';
+import type { ServingGate } from './serving-gate';
 
 /** Nest's NATS transport speaking our plain JSON contract, with each service in its own queue group. */
-export function schedNatsTransport(config: SchedConfig, queue: string): MicroserviceOptions {
+export function schedNatsTransport(config: SchedConfig, queue: string, gate?: ServingGate): MicroserviceOptions {
   return {
     strategy: new SchedNatsServer({
       servers: config.natsUrl.split(','),
@@ -17,6 +18,6 @@ export function schedNatsTransport(config: SchedConfig, queue: string): Microser
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       ...natsCredentialOptions(config.natsCredentials),
-    }),
+    }, gate),
   };
 }

@@ -16,6 +16,7 @@ import { IdempotentCommandsInterceptor } from '../idempotency/idempotent-command
 import { MetricsEndpoint } from '../metrics/metrics-endpoint';
 import { SchedMetrics } from '../metrics/sched-metrics';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
+import { ServingGate } from './serving-gate';
 
 async function createEventStore(config: SchedConfig, nc: NatsConnection): Promise<EventStore> {
   switch (config.eventStore) {
@@ -47,11 +48,13 @@ class SchedCoreLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class SchedCoreModule {
-  static forRoot(config: SchedConfig): DynamicModule {
+  static forRoot(config: SchedConfig, gate = new ServingGate()): DynamicModule {
     return {
       module: SchedCoreModule,
       providers: [
         { provide: SCHED_CONFIG, useValue: config },
+        // The app's NATS server serves what it does not hold (see ServingGate): shared with the services that hold.
+        { provide: ServingGate, useValue: gate },
         {
           provide: NATS_CONNECTION,
           useFactory: () => connectNats(config.natsUrl, `sched:${config.instanceId}`, natsCredentialOptions(config.natsCredentials)),
@@ -69,7 +72,7 @@ export class SchedCoreModule {
         { provide: SchedMetrics, useFactory: () => new SchedMetrics() },
         MetricsEndpoint,
       ],
-      exports: [SCHED_CONFIG, NATS_CONNECTION, EVENT_STORE, SchedMetrics, MetricsEndpoint],
+      exports: [SCHED_CONFIG, NATS_CONNECTION, EVENT_STORE, SchedMetrics, MetricsEndpoint, ServingGate],
     };
   }
 }

@@ -1,9 +1,12 @@
-import { Module, type LoggerService } from '@nestjs/common';
+import { Controller, Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { MessagePattern } from '@nestjs/microservices';
+import { connect } from '@nats-io/transport-node';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import { waitFor } from '../../../../test/support/system';
 import { loadConfig } from '../config';
 import { schedNatsTransport } from './nats-transport';
+import { ServingGate } from './serving-gate';
 
 /** Collects what the microservice logs, by level. */
 class RecordingLogger implements LoggerService {
@@ -15,6 +18,22 @@ class RecordingLogger implements LoggerService {
 
 @Module({})
 class EmptyModule {}
+
+@Controller()
+class GatedController {
+  @MessagePattern('gate.held')
+  held(): { answer: string } {
+    return { answer: 'held one' };
+  }
+
+  @MessagePattern('gate.free')
+  free(): { answer: string } {
+    return { answer: 'free one' };
+  }
+}
+
+@Module({ controllers: [GatedController] })
+class GatedModule {}
 
 describe('SchedNatsServer (real nats-server, stopped and started again)', () => {
   jest.setTimeout(30_000);
@@ -45,5 +64,33 @@ describe('SchedNatsServer (real nats-server, stopped and started again)', () => 
       await app.close();
     }
   });
-});
 
+  it('serves a subject again once its gate releases it, and not while it holds it (its queue group answers without it)', async () => {
+    const gate = new ServingGate();
+    const config = loadConfig({ NATS_URL: nats.url, LOG_LEVEL: 'error', INSTANCE_ID: 'gate-test' });
+    gate.hold('before listening', (subject) => subject === 'gate.held');
+    const app = await NestFactory.createMicroservice(GatedModule, { ...schedNatsTransport(config, 'gate-test', gate), logger: false });
+    await app.listen();
+    const nc = await connect({ servers: nats.url });
+    const ask = (subject: string): Promise<string> =>
+      nc.request(subject, '{}', { timeout: 2_000 }).then(
+        (reply) => reply.string(),
+        (error: Error) => `refused: ${error.message}`,
+      );
+    try {
+      expect(await ask('gate.held')).toMatch(/^refused: .*no responders/);
+      expect(await ask('gate.free')).toContain('free one');
+      gate.release('before listening');
+      await waitFor(async () => (await ask('gate.held')).includes('held one'), 5_000, 'the released subject served');
+      gate.hold('rebuild', (subject) => subject.startsWith('gate.'));
+      await waitFor(async () => (await ask('gate.free')).startsWith('refused'), 5_000, 'the held subjects dropped');
+      expect(await ask('gate.held')).toMatch(/^refused: .*no responders/);
+      gate.release('rebuild');
+      await waitFor(async () => (await ask('gate.free')).includes('free one'), 5_000, 'served again');
+      expect(await ask('gate.held')).toContain('held one');
+    } finally {
+      await nc.close();
+      await app.close();
+    }
+  });
+});

@@ -1,4 +1,6 @@
-import { ServerNats, type NatsStatus } from '@nestjs/microservices';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { ServerNats, type NatsOptions, type NatsStatus } from '@nestjs/microservices';
+import { ServingGate } from './serving-gate';
 
 /** Reply subjects no request may name: the event log, sched's own subjects, the JetStream, KV and system APIs. */
 const FORBIDDEN_REPLY = /^(es|sched)\.|^\$(JS|KV|SYS|O)\./;
@@ -24,6 +26,42 @@ interface NatsStatusEvent {
  * is not logged at all. The status observable and the disconnect / reconnect / update events stay as Nest has them.
  */
 export class SchedNatsServer extends ServerNats {
+  /** The subscription of each request subject served now (a subject the gate holds has none). */
+  private readonly served = new Map<string, Subscription>();
+  private readonly queue?: string;
+  private stopFollowingGate?: () => void;
+
+  constructor(
+    options: Required<NatsOptions>['options'],
+    /** Subjects held by it are not served until released (see ServingGate). */
+    private readonly gate = new ServingGate(),
+  ) {
+    super(options);
+    this.queue = options.queue;
+  }
+
+  /** Nest's, with each subject subscribed only while the gate does not hold it (and again once it releases it). */
+  override bindEvents(client: NatsConnection): void {
+    const sync = (): void => {
+      for (const channel of this.messageHandlers.keys()) {
+        const subscription = this.served.get(channel);
+        if (this.gate.isHeld(channel)) {
+          if (!subscription) continue;
+          this.served.delete(channel);
+          // Drained, not dropped: requests already delivered to this process are answered.
+          void subscription.drain().catch(() => undefined);
+        } else if (!subscription && !client.isClosed()) {
+          const handlerQueue = this.messageHandlers.get(channel)?.extras?.queue as string | undefined;
+          this.served.set(channel, client.subscribe(channel, { queue: handlerQueue ?? this.queue, callback: this.getMessageHandler(channel).bind(this) as never }));
+        }
+      }
+    };
+    this.stopFollowingGate?.();
+    this.served.clear();
+    this.stopFollowingGate = this.gate.onChange(sync);
+    sync();
+  }
+
   /**
    * A request whose reply subject is one sched itself reads (`es.>`, the event log; `sched.>`; `$JS.`, `$KV.`, `$SYS.`)
    * is dropped unanswered and unhandled: services may answer any reply subject (`allow_responses`), and NATS checks

@@ -1,0 +1,79 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Subjects } from '@sched/contracts';
+import { ServingGate, loadConfig } from '@sched/messaging';
+import { startTestNats, type TestNats } from '../../../../test/support/nats';
+import type { ProjectorService } from '../projector.service';
+import { ProjectorInstances } from './projector-instances';
+
+/** A projector whose catch-up at start ends when the test says so. */
+function projectorCaughtUpAt(caughtUp: Promise<void>): ProjectorService {
+  return { headPosition: async () => 1_000, waitForPosition: () => caughtUp } as unknown as ProjectorService;
+}
+
+describe('projector instances: a roll call, and read-model queries held while tables fill up (real nats-server)', () => {
+  let nats: TestNats;
+  const connections: NatsConnection[] = [];
+  const started: ProjectorInstances[] = [];
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+  });
+  afterEach(async () => {
+    for (const instance of started.splice(0)) instance.onModuleDestroy();
+    for (const nc of connections.splice(0)) await nc.close();
+  });
+  afterAll(async () => {
+    await nats.cleanup();
+  });
+
+  async function instance(instanceId: string, caughtUp: Promise<void>): Promise<{ instances: ProjectorInstances; gate: ServingGate }> {
+    const nc = await connect({ servers: nats.url });
+    connections.push(nc);
+    const gate = new ServingGate();
+    const instances = new ProjectorInstances(projectorCaughtUpAt(caughtUp), loadConfig({ NATS_URL: nats.url, INSTANCE_ID: instanceId }), gate, nc);
+    instances.onApplicationBootstrap();
+    started.push(instances);
+    return { instances, gate };
+  }
+
+  it('alone, an instance catching up keeps answering; beside a ready one, it leaves its queries to it until caught up', async () => {
+    const alone = await instance('first', Promise.resolve());
+    await new Promise((resolve) => setTimeout(resolve, 400)); // its catch-up (none: caught up) is over
+    expect(alone.gate.isHeld(Subjects.query.taskList)).toBe(false);
+    expect(await alone.instances.rollCall()).toEqual([{ instanceId: 'first', ready: true }]);
+
+    let caughtUp!: () => void;
+    const joining = await instance('second', new Promise<void>((resolve) => (caughtUp = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the roll call it made at its start
+    expect(await alone.instances.rollCall()).toEqual([
+      { instanceId: 'first', ready: true },
+      { instanceId: 'second', ready: false },
+    ]);
+    for (const subject of [Subjects.query.taskList, Subjects.query.stats, Subjects.query.projectorStatus]) expect(joining.gate.isHeld(subject)).toBe(true);
+    // History, as-of and audit read the log, not its tables: served all along; so are commands.
+    for (const subject of [Subjects.query.history, Subjects.query.asOf, Subjects.admin.projectorRebuild]) expect(joining.gate.isHeld(subject)).toBe(false);
+    caughtUp();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(joining.gate.isHeld(Subjects.query.taskList)).toBe(false);
+    expect((await alone.instances.rollCall()).every((each) => each.ready)).toBe(true);
+  });
+
+  it('a rebuild beside a ready instance holds the queries while it runs; with every other instance not ready, it does not', async () => {
+    const a = await instance('a', Promise.resolve());
+    const b = await instance('b', Promise.resolve());
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    let finish!: () => void;
+    const rebuilding = a.instances.whileNotReady('rebuild', () => new Promise<void>((resolve) => (finish = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(a.gate.isHeld(Subjects.query.executionList)).toBe(true);
+    // b's own rebuild now: a is not ready, so b keeps answering (from tables filling up: better than no answer).
+    let finishB!: () => void;
+    const rebuildingB = b.instances.whileNotReady('rebuild', () => new Promise<void>((resolve) => (finishB = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(b.gate.isHeld(Subjects.query.executionList)).toBe(false);
+    finish();
+    finishB();
+    await Promise.all([rebuilding, rebuildingB]);
+    expect(a.gate.isHeld(Subjects.query.executionList)).toBe(false);
+  });
+});

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Subjects } from '@sched/contracts';
+import { NATS_CONNECTION, SCHED_CONFIG, ServingGate, type SchedConfig } from '@sched/messaging';
+import { ProjectorService } from '../projector.service';
+
+/** What each projector instance says of itself on `sched.cmd.projector.instances`. */
+export interface ProjectorInstance {
+  readonly instanceId: string;
+  /** Its tables are caught up: not rebuilding, not catching up after its start. */
+  readonly ready: boolean;
+}
+
+/** The queries answered from this instance's tables (history, as-of and audit read the log, and stay served). */
+const READ_MODEL_QUERIES: ReadonlySet<string> = new Set([
+  Subjects.query.taskGet,
+  Subjects.query.taskList,
+  Subjects.query.executionGet,
+  Subjects.query.executionList,
+  Subjects.query.stats,
+  Subjects.query.workflowGet,
+  Subjects.query.workflowList,
+  Subjects.query.projectorStatus,
+]);
+/** Instances answer at once: the roll call ends this long after the last answer (or after MAX_WAIT_MS). */
+const ROLL_CALL_STALL_MS = 150;
+const ROLL_CALL_MAX_WAIT_MS = 1_000;
+
+/**
+ * Projector instances keep read models of their own, and each query goes to any of them (a queue group). An
+ * instance whose tables are filling up (a rebuild, the catch-up after its start) stops serving the queries they
+ * answer while another instance is ready to, so answers never go back in time from one request to the next (a
+ * stats total of 0 from a rebuilding instance, 16k from the other). Alone, it goes on answering (from tables filling
+ * up, as before: better than nothing). Every instance answers a roll call on a subject with no queue group.
+ */
+@Injectable()
+export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Projector');
+  private readonly notReady = new Set<string>();
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly projector: ProjectorService,
+    @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
+    @Optional() private readonly gate?: ServingGate,
+    @Optional() @Inject(NATS_CONNECTION) private readonly nc?: NatsConnection,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.nc?.subscribe(Subjects.admin.projectorInstances, {
+      callback: (error, msg) => {
+        if (!error) msg.respond(JSON.stringify(this.self()));
+      },
+    });
+    // From its checkpoint to the head the log had at its start (everything, for a new instance).
+    void this.whileNotReady('catch-up', async () => this.projector.waitForPosition(await this.projector.headPosition())).catch((error: unknown) =>
+      this.logger.warn(`could not tell when the read models caught up: ${String(error)}`),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  self(): ProjectorInstance {
+    return { instanceId: this.config.instanceId, ready: this.notReady.size === 0 };
+  }
+
+  /** Every live projector instance (this one too), by instance id. */
+  async rollCall(): Promise<ProjectorInstance[]> {
+    if (!this.nc || !this.subscription) return [this.self()];
+    const answers = await this.nc.requestMany(Subjects.admin.projectorInstances, '{}', { strategy: 'stall', stall: ROLL_CALL_STALL_MS, maxWait: ROLL_CALL_MAX_WAIT_MS });
+    const instances = new Map<string, ProjectorInstance>();
+    for await (const answer of answers) {
+      const instance = answer.json<ProjectorInstance>();
+      instances.set(instance.instanceId, instance);
+    }
+    return [...instances.values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  }
+
+  /**
+   * Runs `work` while this instance's tables are not ready (`reason`: a rebuild, the catch-up at start): its
+   * read-model queries go to the other instances meanwhile, if one of them is ready.
+   */
+  async whileNotReady<T>(reason: string, work: () => Promise<T>): Promise<T> {
+    this.notReady.add(reason);
+    try {
+      const others = await this.rollCall().catch(() => []);
+      if (others.some((other) => other.ready && other.instanceId !== this.config.instanceId)) {
+        this.gate?.hold(reason, (subject) => READ_MODEL_QUERIES.has(subject));
+      }
+      return await work();
+    } finally {
+      this.notReady.delete(reason);
+      this.gate?.release(reason);
+    }
+  }
+}
