@@ -8,6 +8,7 @@ import { MAX_REQUEST_BYTES } from '@sched/contracts';
 import {
   PinoNestLogger,
   schedNatsTransport,
+  ServingGate,
   serviceRoot,
   type SchedConfig,
   type StartServiceOptions,
@@ -31,7 +32,8 @@ export async function startHttpGateway(
   options: StartServiceOptions,
 ): Promise<INestApplication> {
   const logger = options.logger ?? new PinoNestLogger(config.logLevel, options.queue);
-  const app = await NestFactory.create<NestExpressApplication>(serviceRoot(config, [...features, HttpApiModule]), new ExpressAdapter(), {
+  const gate = new ServingGate();
+  const app = await NestFactory.create<NestExpressApplication>(serviceRoot(config, [...features, HttpApiModule], gate), new ExpressAdapter(), {
     logger,
     bodyParser: false,
     // SSE streams and keep-alive sockets must not hold up app.close().
@@ -39,7 +41,7 @@ export async function startHttpGateway(
   });
   // Before connecting the microservice: it binds the (inherited) global filters as it connects.
   app.useGlobalFilters(new HttpErrorFilter());
-  app.connectMicroservice(schedNatsTransport(config, options.queue), { inheritAppConfig: true });
+  app.connectMicroservice(schedNatsTransport(config, options.queue, gate), { inheritAppConfig: true });
   app.use(apiTokenMiddleware(config.apiToken));
   // Every body is read as JSON whatever its content type: `curl -d '{…}'` without a header sends a form type, and a
   // body passed over would reach validation as "name: expected string, received undefined".
