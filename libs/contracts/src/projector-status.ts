@@ -11,3 +11,9 @@ export interface ProjectorStatusView {
   /** Age of the oldest committed event not applied yet; 0 when the read models are at the head. */
   readonly lagSeconds: number;
 }
+
+/**
+ * Read models further behind than this make the system unhealthy (the gateway's /health): queries would answer with
+ * stale data. A projector instance this far behind leaves its queries to a ready instance (ProjectorInstances).
+ */
+export const MAX_PROJECTOR_LAG_SECONDS = 30;

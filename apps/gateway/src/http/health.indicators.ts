@@ -2,13 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SchedClient } from '@sched/client';
-import { Subjects, type ProjectorStatusView } from '@sched/contracts';
+import { MAX_PROJECTOR_LAG_SECONDS, Subjects, type ProjectorStatusView } from '@sched/contracts';
 import { within, type EventStore } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION } from '@sched/messaging';
 
 const CHECK_TIMEOUT_MS = 2_000;
-/** Read models further behind than this make the system unhealthy: queries would answer with stale data. */
-export const MAX_PROJECTOR_LAG_SECONDS = 30;
 
 const checked = <T>(promise: Promise<T>, what: string): Promise<T> =>
   within(promise, CHECK_TIMEOUT_MS, () => new Error(`${what}: no answer within ${CHECK_TIMEOUT_MS} ms`));

@@ -2,6 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Subjects } from '@sched/contracts';
 import { ServingGate, loadConfig } from '@sched/messaging';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
+import type { ProjectionLagProbe } from '../lag/projection-lag.probe';
 import type { ProjectorService } from '../projector.service';
 import { ProjectorInstances } from './projector-instances';
 
@@ -26,11 +27,12 @@ describe('projector instances: a roll call, and read-model queries held while ta
     await nats.cleanup();
   });
 
-  async function instance(instanceId: string, caughtUp: Promise<void>): Promise<{ instances: ProjectorInstances; gate: ServingGate }> {
+  async function instance(instanceId: string, caughtUp: Promise<void>, lag = { seconds: 0 }): Promise<{ instances: ProjectorInstances; gate: ServingGate }> {
     const nc = await connect({ servers: nats.url });
     connections.push(nc);
     const gate = new ServingGate();
-    const instances = new ProjectorInstances(projectorCaughtUpAt(caughtUp), loadConfig({ NATS_URL: nats.url, INSTANCE_ID: instanceId }), gate, nc);
+    const probe = { status: async () => ({ position: 0, head: 0, lagSeconds: lag.seconds }) } as unknown as ProjectionLagProbe;
+    const instances = new ProjectorInstances(projectorCaughtUpAt(caughtUp), loadConfig({ NATS_URL: nats.url, INSTANCE_ID: instanceId }), probe, gate, nc);
     instances.onApplicationBootstrap();
     started.push(instances);
     return { instances, gate };
@@ -76,4 +78,22 @@ describe('projector instances: a roll call, and read-model queries held while ta
     await Promise.all([rebuilding, rebuildingB]);
     expect(a.gate.isHeld(Subjects.query.executionList)).toBe(false);
   });
+
+  it('an instance over 30 s behind (its batches failing, say) leaves its queries to a ready one until back within 5 s', async () => {
+    const lag = { seconds: 0 };
+    await instance('ready', Promise.resolve());
+    const behind = await instance('behind', Promise.resolve(), lag);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const checkLag = () => (behind.instances as unknown as { checkLag(): Promise<void> }).checkLag();
+    await checkLag();
+    expect(behind.gate.isHeld(Subjects.query.stats)).toBe(false);
+    lag.seconds = 45;
+    const lagging = checkLag();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(behind.gate.isHeld(Subjects.query.stats)).toBe(true);
+    expect((await behind.instances.rollCall()).find((each) => each.instanceId === 'behind')?.ready).toBe(false);
+    lag.seconds = 2;
+    await lagging; // its next check (5 s on) finds it back
+    expect(behind.gate.isHeld(Subjects.query.stats)).toBe(false);
+  }, 20_000);
 });

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { Subjects } from '@sched/contracts';
+import { MAX_PROJECTOR_LAG_SECONDS, Subjects } from '@sched/contracts';
 import { NATS_CONNECTION, SCHED_CONFIG, ServingGate, type SchedConfig } from '@sched/messaging';
+import { ProjectionLagProbe } from '../lag/projection-lag.probe';
 import { ProjectorService } from '../projector.service';
 
 /** What each projector instance says of itself on `sched.cmd.projector.instances`. */
@@ -25,6 +26,9 @@ const READ_MODEL_QUERIES: ReadonlySet<string> = new Set([
 /** Instances answer at once: the roll call ends this long after the last answer (or after MAX_WAIT_MS). */
 const ROLL_CALL_STALL_MS = 150;
 const ROLL_CALL_MAX_WAIT_MS = 1_000;
+/** How often an instance checks its lag; one further behind than MAX_PROJECTOR_LAG_SECONDS is not ready until back under this. */
+const LAG_CHECK_EVERY_MS = 5_000;
+const READY_AGAIN_LAG_SECONDS = 5;
 
 /**
  * Projector instances keep read models of their own, and each query goes to any of them (a queue group). An
@@ -38,10 +42,12 @@ export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestr
   private readonly logger = new Logger('Projector');
   private readonly notReady = new Set<string>();
   private subscription?: Subscription;
+  private lagCheck?: NodeJS.Timeout;
 
   constructor(
     private readonly projector: ProjectorService,
     @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
+    @Optional() private readonly lag?: ProjectionLagProbe,
     @Optional() private readonly gate?: ServingGate,
     @Optional() @Inject(NATS_CONNECTION) private readonly nc?: NatsConnection,
   ) {}
@@ -56,10 +62,27 @@ export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestr
     void this.whileNotReady('catch-up', async () => this.projector.waitForPosition(await this.projector.headPosition())).catch((error: unknown) =>
       this.logger.warn(`could not tell when the read models caught up: ${String(error)}`),
     );
+    // Behind for another reason (batches failing, a slow disk): the same, until it is back near the head.
+    this.lagCheck = setInterval(() => void this.checkLag(), LAG_CHECK_EVERY_MS);
+    this.lagCheck.unref();
   }
 
   onModuleDestroy(): void {
+    clearInterval(this.lagCheck);
+    this.lagCheck = undefined;
     this.subscription?.unsubscribe();
+  }
+
+  private async checkLag(): Promise<void> {
+    if (!this.lag || this.notReady.has('lagging') || (await this.lagSeconds()) <= MAX_PROJECTOR_LAG_SECONDS) return;
+    this.logger.warn(`read models over ${MAX_PROJECTOR_LAG_SECONDS} s behind the log: not ready until back within ${READY_AGAIN_LAG_SECONDS} s`);
+    await this.whileNotReady('lagging', async () => {
+      while (this.lagCheck && (await this.lagSeconds()) > READY_AGAIN_LAG_SECONDS) await new Promise((resolve) => setTimeout(resolve, LAG_CHECK_EVERY_MS));
+    });
+  }
+
+  private async lagSeconds(): Promise<number> {
+    return (await this.lag!.status().catch(() => ({ lagSeconds: 0 }))).lagSeconds;
   }
 
   self(): ProjectorInstance {
