@@ -39,6 +39,13 @@ describe('SchedMetrics', () => {
     expect(valueOf(body, 'sched_schedule_to_start_seconds_sum{executor="noop",arrived="late"}')).toBe(0.04);
   });
 
+  it('an app with no projector reports no projection lag or position (a 0 read as "caught up" in a sum or a min)', async () => {
+    const { body } = await new SchedMetrics({ defaultMetrics: false }).exposition();
+    expect(body).not.toContain('sched_projection_lag_seconds');
+    expect(valueOf(body, 'sched_projection_lag_seconds')).toBeUndefined();
+    expect(valueOf(body, 'sched_projection_position')).toBeUndefined();
+  });
+
   it('reads queue depth and projection lag from their sources when scraped; a failed read is not reported as zero', async () => {
     const metrics = new SchedMetrics({ defaultMetrics: false });
     let depth = { pending: 4, inFlight: 2 };

@@ -129,14 +129,22 @@ export class SchedMetrics {
         this.set({ state: 'in_flight' }, depth.inFlight);
       },
     });
+  }
+
+  /**
+   * The projection's gauges, registered once a projector watches (see watchProjection): an app without one reports
+   * none, not a lag of 0 (read as "caught up" in any sum or min over the apps).
+   */
+  private registerProjectionGauges(): void {
+    const metrics = this;
     new Gauge({
       name: 'sched_projection_lag_seconds',
       help: 'Age of the oldest committed event the read models have not applied yet (0: at the head)',
       registers: [this.registry],
       async collect() {
         const value = await metrics.readProjectionLag();
-        // A lag that could not be read is NaN (unknown), not 0 (caught up); no source in this process: left at 0.
-        this.set(value?.lagSeconds ?? (metrics.projectionLagSource ? Number.NaN : 0));
+        // A lag that could not be read is NaN (unknown), not 0 (caught up).
+        this.set(value?.lagSeconds ?? Number.NaN);
       },
     });
     new Gauge({
@@ -192,6 +200,7 @@ export class SchedMetrics {
 
   /** The projector tells where its lag is read from. */
   watchProjection(source: () => Promise<ProjectionLag>): void {
+    if (!this.projectionLagSource) this.registerProjectionGauges();
     this.projectionLagSource = source;
     this.lagRead = undefined;
   }
