@@ -24,6 +24,7 @@ interface NatsStatusEvent {
  * names the server and says it reconnects (Nest logged `NatsError: type: "disconnect".` as an error, once per
  * connection, without the server), the reconnect names it too, and a cluster update with nothing added or removed
  * is not logged at all. The status observable and the disconnect / reconnect / update events stay as Nest has them.
+ * It serves only the subjects its ServingGate does not hold (a projector rebuilding leaves its queries to the others).
  */
 export class SchedNatsServer extends ServerNats {
   /** The subscription of each request subject served now (a subject the gate holds has none). */
