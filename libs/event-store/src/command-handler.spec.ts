@@ -38,7 +38,34 @@ class CommitCountingStore extends MemoryEventStore {
   }
 }
 
+/** A store that notes the revision each read of a stream started at. */
+class ReadCountingStore extends MemoryEventStore {
+  readonly readsFrom: number[] = [];
+
+  override read(streamId: string, options?: { fromRevision?: number }): ReturnType<MemoryEventStore['read']> {
+    this.readsFrom.push(options?.fromRevision ?? 0);
+    return super.read(streamId, options);
+  }
+}
+
 describe('handleCommand', () => {
+  it("a long stream is read from where the last command's state was folded, what others appended since included", async () => {
+    const store = new ReadCountingStore();
+    await handleCommand(store, 'task-t1', taskDecider, create, context);
+    for (let i = 0; i < 40; i += 1) await handleCommand(store, 'task-t1', taskDecider, trigger(i), context);
+    store.readsFrom.length = 0;
+    // Another process triggers meanwhile; then a retried trigger of ours acts once, a new one lands after theirs.
+    await store.append('task-t1', [{ id: 'e-other', type: 'TaskTriggered', data: { taskId: 't1', executionId: 'theirs' }, metadata: { ...context, occurredAt: new Date().toISOString(), schemaVersion: 1 } }], { expected: 40 });
+    expect((await handleCommand(store, 'task-t1', taskDecider, trigger(7), context)).appended).toEqual([]);
+    const theirsAgain: TaskCommand = { type: 'TriggerTask', data: { taskId: 't1', executionId: 'theirs' } };
+    expect((await handleCommand(store, 'task-t1', taskDecider, theirsAgain, context)).appended).toEqual([]);
+    const fresh = await handleCommand(store, 'task-t1', taskDecider, trigger(99), context);
+    expect(fresh.revision).toBe(42);
+    // Each read began after the revision the previous command was decided on (32+ events: kept), never at 0: the
+    // last trigger was decided at 39 (its own event is 40), the next two at 41 (theirs).
+    expect(store.readsFrom).toEqual([40, 42, 42]);
+  });
+
   it('serves a burst of commands on one stream in turn: every one lands, none answers CONFLICT', async () => {
     const store = new MemoryEventStore();
     await handleCommand(store, 'task-t1', taskDecider, create, context);

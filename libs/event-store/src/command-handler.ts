@@ -15,9 +15,54 @@ import {
 import { WrongExpectedVersionError } from './errors';
 import type { AppendResult, EventStore, ExpectedVersion } from './event-store.port';
 import { KeyedSerialQueue } from './keyed-serial-queue';
+import { LruCache } from './lru-cache';
 
 /** Per store, the streams a command is being handled on in this process. */
 const streamQueues = new WeakMap<EventStore, KeyedSerialQueue>();
+
+/**
+ * Per store and decider, the folded state of long streams as of a revision: a command reads and folds only what came
+ * after it. A task triggered every second gains 86,400 events a day, each command on it read and folded them all.
+ * Short streams (executions, most tasks) are not kept: they are read whole in one request and fold in microseconds.
+ */
+const stateCaches = new WeakMap<EventStore, WeakMap<object, LruCache<string, Folded<unknown>>>>();
+const CACHED_FROM_EVENTS = 32;
+const CACHED_STREAMS = 1_000;
+
+interface Folded<State> {
+  readonly revision: number;
+  readonly state: State;
+}
+
+function stateCacheOf(store: EventStore, decider: object): LruCache<string, Folded<unknown>> {
+  let byDecider = stateCaches.get(store);
+  if (!byDecider) stateCaches.set(store, (byDecider = new WeakMap()));
+  let cache = byDecider.get(decider);
+  if (!cache) byDecider.set(decider, (cache = new LruCache(CACHED_STREAMS)));
+  return cache;
+}
+
+/**
+ * The stream's state and revision: the cached fold plus what came after it, or the whole stream. Events the store
+ * returns from another revision than asked (a stream that is not what the cache remembers) drop the cache entry.
+ */
+async function currentState<State, Event extends DomainEvent>(
+  store: EventStore,
+  streamId: string,
+  decider: Omit<DeciderLike<State, never, Event>, 'decide'>,
+  cache: LruCache<string, Folded<unknown>>,
+): Promise<Folded<State>> {
+  const cached = cache.get(streamId) as Folded<State> | undefined;
+  if (cached) {
+    const newer = await store.read(streamId, { fromRevision: cached.revision + 1 });
+    if (newer.length === 0 || newer[0].revision === cached.revision + 1) {
+      return { revision: cached.revision + newer.length, state: foldOnto(decider, cached.state, newer) };
+    }
+    cache.delete(streamId);
+  }
+  const history = await store.read(streamId);
+  return { revision: history.length - 1, state: foldHistory(decider, history) };
+}
 
 /** Up to this many ms (times the attempt number, at random) between attempts that lost a race to another process. */
 const CONFLICT_BACKOFF_MS = 10;
@@ -59,7 +104,10 @@ export interface DeciderLike<State, Command, Event extends DomainEvent> {
 
 /** A stream's events, upcast, folded into the decider's state: what a command is decided on. */
 export const foldHistory = <State, Event extends DomainEvent>(decider: Omit<DeciderLike<State, never, Event>, 'decide'>, history: readonly RecordedEvent[]): State =>
-  history.map((event) => upcast(event) as RecordedEvent as unknown as Event).reduce(decider.evolve, decider.initialState());
+  foldOnto(decider, decider.initialState(), history);
+
+const foldOnto = <State, Event extends DomainEvent>(decider: Omit<DeciderLike<State, never, Event>, 'decide'>, state: State, events: readonly RecordedEvent[]): State =>
+  events.map((event) => upcast(event) as RecordedEvent as unknown as Event).reduce(decider.evolve, state);
 
 /** The current state of a stream, as a command on it would be decided on (read models may lag; this does not). */
 export async function readState<State, Event extends DomainEvent>(
@@ -142,11 +190,15 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   context: CausationContext,
   { maxAttempts = 5, splitCommitsOverBytes }: HandleCommandOptions,
 ): Promise<HandledCommand<State>> {
+  const cache = stateCacheOf(store, decider);
+  // The state a command was decided on (folded from recorded events: the next command reads its own events back).
+  const keep = (revision: number, state: State): void => {
+    if (revision + 1 >= CACHED_FROM_EVENTS) cache.set(streamId, { revision, state });
+  };
   for (let attempt = 1; ; attempt += 1) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * attempt));
-    const history = await store.read(streamId);
-    const state = foldHistory(decider, history);
-    const revision = history.length - 1;
+    const { state, revision } = await currentState(store, streamId, decider, cache);
+    keep(revision, state);
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision };
     const envelopes = toEnvelopes(events, context);
