@@ -6,6 +6,7 @@ import { AuthorizationError, PermissionViolationError, connect, type NatsConnect
 import { Subjects, type Reply, type TaskCommandResult, type TriggerTaskResult } from '@sched/contracts';
 import { DEFAULT_STREAM_NAME } from '@sched/event-store';
 import { WORK_STREAM, type NatsRole } from '@sched/messaging';
+import { RETRY_TIMERS_BUCKET, RetryTimerStore, type RetryTimer } from '../../apps/timer/src/retries/retry-timer-store';
 import { spawnApp, type AppProcess } from '../support/app-process';
 import { startSecureTestNats, type SecureTestNats } from '../support/secure-nats';
 import { waitFor } from '../support/system';
@@ -114,5 +115,17 @@ describe('NATS users per role and subject permissions', () => {
     await expect(jsm.streams.purge(DEFAULT_STREAM_NAME)).rejects.toThrow(/purge not permitted/i);
     expect(await eventLogLastSeq()).toBe(before);
     expect((await jsm.streams.info(DEFAULT_STREAM_NAME)).config).toMatchObject({ deny_delete: true, deny_purge: true, max_age: 0 });
+  });
+
+  it('the timer user removes the retry timers it is done with (a purge of that key), and may not purge the work queue', async () => {
+    const timer = await secure.connectAs('timer');
+    const retries = await RetryTimerStore.open(timer);
+    const pending = { executionId: 'perm@1', attempt: 2, retryAtMs: Date.now() + 60_000 } as unknown as RetryTimer;
+    await retries.put(pending);
+    await retries.delete(pending);
+    expect(await retries.all()).toEqual([]);
+    expect((await jsm.streams.info(`KV_${RETRY_TIMERS_BUCKET}`)).state.messages).toBe(0);
+    const subject = `$JS.API.STREAM.PURGE.${WORK_STREAM}`;
+    expect((await deniedRequest(timer, subject, '{}')).message).toContain(`Permissions Violation for Publish to "${subject}"`);
   });
 });

@@ -1,4 +1,6 @@
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
+import { Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { WorkItem } from '@sched/messaging';
 
@@ -12,16 +14,28 @@ export interface RetryTimer extends WorkItem {
 const toKey = (executionId: string, attempt: number): string =>
   `${executionId.replace(/[@:=]/g, (c) => `=${c.charCodeAt(0).toString(16)}`)}.${attempt}`;
 
+const STREAM = `KV_${RETRY_TIMERS_BUCKET}`;
+
 /**
  * Pending retry timers, kept in NATS KV so that a retry scheduled before every process restarted still fires:
- * the timer writes one when it sees TaskRetried (before its checkpoint moves past the event) and deletes it once
- * the attempt's work item is on the queue.
+ * the timer writes one when it sees TaskRetried (before its checkpoint moves past the event) and removes it once
+ * the attempt's work item is on the queue. Removed by purging its key's subject, not by a KV delete: a delete
+ * leaves a marker for good, one per retry ever made, and every start read them all (1,669 after 37 minutes of a
+ * task failing half its runs, for 0-2 live timers).
  */
 export class RetryTimerStore {
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
+  ) {}
 
   static async open(nc: NatsConnection): Promise<RetryTimerStore> {
-    return new RetryTimerStore(await new Kvm(nc).create(RETRY_TIMERS_BUCKET, { history: 1 }));
+    const store = new RetryTimerStore(await new Kvm(nc).create(RETRY_TIMERS_BUCKET, { history: 1 }), await jetstreamManager(nc));
+    // Markers an earlier version left (a KV delete per retry): gone once, so that the start reads live timers only.
+    // (purgeDeletes is on nats.js's Bucket, which Kvm.create returns, but not on its KV interface.)
+    const bucket = store.kv as KV & { purgeDeletes(olderMillis?: number): Promise<unknown> };
+    await bucket.purgeDeletes(0).catch((error: unknown) => new Logger('RetryTimers').warn(`could not purge old delete markers: ${String(error)}`));
+    return store;
   }
 
   async put(timer: RetryTimer): Promise<void> {
@@ -29,7 +43,7 @@ export class RetryTimerStore {
   }
 
   async delete(timer: RetryTimer): Promise<void> {
-    await this.kv.delete(toKey(timer.executionId, timer.attempt));
+    await this.jsm.streams.purge(STREAM, { filter: `$KV.${RETRY_TIMERS_BUCKET}.${toKey(timer.executionId, timer.attempt)}` });
   }
 
   async all(): Promise<RetryTimer[]> {

@@ -1,4 +1,5 @@
 import { DEFAULT_STREAM_NAME } from '@sched/event-store';
+import { WORK_STREAM } from '../work-queue';
 
 /** Who connects to NATS. `standalone` is every service in one process (`npm start`): the union of the five. */
 export const NATS_ROLES = ['admin', 'gateway', 'timer', 'executor', 'projector', 'relay', 'workflow', 'client', 'standalone'] as const;
@@ -21,13 +22,16 @@ const INBOX = '_INBOX.>';
 /** JetStream API, acks and flow control, and KV puts: what any JetStream client library publishes to. */
 const JETSTREAM_CLIENT = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$KV.>'];
 /**
- * Erasing history through the API: deleting or purging a stream or one of its messages, and changing the event
- * log's config (a max age, or dropping deny-delete, would erase it by retention). Only admin may; the services
- * create the log once and leave an existing one as it is.
+ * Erasing history through the API: deleting a stream or one of its messages, purging the event log or the work
+ * queue, and changing the event log's config (a max age, or dropping deny-delete, would erase it by retention). Only
+ * admin may; the services create the log once and leave an existing one as it is. A KV bucket's keys may be purged
+ * (the timer purges each retry timer it is done with: a delete would leave a marker behind for good); the services
+ * may write any value there anyway.
  */
 export const ERASING_API_SUBJECTS = [
   '$JS.API.STREAM.DELETE.>',
-  '$JS.API.STREAM.PURGE.>',
+  `$JS.API.STREAM.PURGE.${DEFAULT_STREAM_NAME}`,
+  `$JS.API.STREAM.PURGE.${WORK_STREAM}`,
   '$JS.API.STREAM.MSG.DELETE.>',
   `$JS.API.STREAM.UPDATE.${DEFAULT_STREAM_NAME}`,
 ];
