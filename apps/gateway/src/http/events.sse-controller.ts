@@ -9,6 +9,12 @@ import { queryPayload } from './http-input';
 
 const KEEP_ALIVE_MS = 15_000;
 const RECONNECT_AFTER_MS = 2_000;
+/**
+ * A client this far behind (bytes written for it that its connection has not taken yet) is not reading: its stream
+ * ends, and EventSource reconnects with Last-Event-ID and resumes from the history. Without this, a stalled client
+ * held everything written for it in this process's memory, for as long as it stayed connected.
+ */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
 const eventStreamQuerySchema = subscribeOptionsSchema.omit({ fromPosition: true }).extend({
   /** Resume after this global position (the `id` of the last event received); 0 replays the whole history. */
@@ -69,7 +75,10 @@ export class EventsSseController implements OnModuleDestroy {
     this.open.add(close);
     request.on('close', close);
     try {
-      for await (const event of feed) response.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
+      for await (const event of feed) {
+        response.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
+        if (response.writableLength > MAX_UNSENT_BYTES) break;
+      }
     } catch (error) {
       // The feed retries what may pass; what ends it (a task nothing was recorded for, …) is said, then the stream closes.
       const body = SchedClientError.is(error)
