@@ -282,6 +282,8 @@ suite('dashboard in chromium', () => {
     const taskId = await createTask(system, { name: 'announced', executor: 'command', config: { argv: ['/bin/false'] }, maxRetries: 0, notify: { url: `${system.httpUrl}/api/health` } });
     const executionId = await trigger(system, taskId);
     await waitForEnd(system.store, `${executionId}:notify`);
+    // The page shows the read model: wait for it to hold the failure (on a loaded machine it lagged the log here).
+    await system.request(Subjects.query.executionGet, { executionId, minPosition: await system.store.headPosition() });
     await page.goto(`${system.httpUrl}/#/executions/${encodeURIComponent(executionId)}`);
     const notice = page.locator('#execution-header dd[data-field="notice"] a');
     await notice.waitFor({ timeout: 10_000 });

@@ -30,6 +30,7 @@ export class SchedNatsServer extends ServerNats {
   /** The subscription of each request subject served now (a subject the gate holds has none). */
   private readonly served = new Map<string, Subscription>();
   private readonly queue?: string;
+  private client?: NatsConnection;
   private stopFollowingGate?: () => void;
 
   constructor(
@@ -41,8 +42,20 @@ export class SchedNatsServer extends ServerNats {
     this.queue = options.queue;
   }
 
+  /**
+   * Nest's, but "listening" once nats-server has the subscriptions (a flush after them): a request sent the moment
+   * the app is up found no responders now and then (a test restarting the app saw it).
+   */
+  override start(callback: (error?: unknown) => void): void {
+    super.start((error?: unknown) => {
+      if (error || !this.client) return callback(error);
+      this.client.flush().then(() => callback(), callback);
+    });
+  }
+
   /** Nest's, with each subject subscribed only while the gate does not hold it (and again once it releases it). */
   override bindEvents(client: NatsConnection): void {
+    this.client = client;
     const sync = (): void => {
       for (const channel of this.messageHandlers.keys()) {
         const subscription = this.served.get(channel);
