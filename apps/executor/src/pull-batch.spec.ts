@@ -33,6 +33,19 @@ describe('pullBatch', () => {
     expect(tookMs).toBeLessThan(1_000);
   });
 
+  it('ends an open pull at once when abandoned (a teardown), before or while it waits', async () => {
+    const { consumer } = consumerThatGoesSilent(['a']);
+    const abandon = new AbortController();
+    const started = Date.now();
+    const pulling = pullBatch(consumer, 5, () => undefined, 10_000, abandon.signal);
+    setTimeout(() => abandon.abort(), 20);
+    await pulling;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const again = Date.now();
+    await pullBatch(consumer, 5, () => undefined, 10_000, abandon.signal); // already abandoned: no wait at all
+    expect(Date.now() - again).toBeLessThan(500);
+  });
+
   it('waits 2–2.5 s per pull by default, at random, so expiries fall at no fixed phase of the clock', () => {
     const expiries = Array.from({ length: 200 }, () => jitteredExpiry());
     expect(Math.min(...expiries)).toBeGreaterThanOrEqual(2_000);

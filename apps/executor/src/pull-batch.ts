@@ -19,14 +19,25 @@ export const jitteredExpiry = (waitMs = DEFAULT_EXECUTOR_PULL_WAIT_MS): number =
 
 /**
  * One pull of up to `max` messages, each handed to `each` as it arrives; resolves when the batch is complete, has
- * expired, or is overdue (see above). Errors (a disconnect, a deleted consumer) reject, for the caller to pull again.
+ * expired, or is overdue (see above), or `abandon` aborts (see ExecutorWorkerService.endPullsNow). Errors (a
+ * disconnect, a deleted consumer) reject, for the caller to pull again.
  */
-export async function pullBatch(consumer: Pick<Consumer, 'fetch'>, max: number, each: (msg: JsMsg) => void, expires = jitteredExpiry()): Promise<void> {
+export async function pullBatch(
+  consumer: Pick<Consumer, 'fetch'>,
+  max: number,
+  each: (msg: JsMsg) => void,
+  expires = jitteredExpiry(),
+  abandon?: AbortSignal,
+): Promise<void> {
   const batch = await consumer.fetch({ max_messages: max, expires });
   const overdue = setTimeout(() => batch.stop(), expires + FETCH_OVERDUE_MS);
+  const stop = (): void => batch.stop();
+  abandon?.addEventListener('abort', stop);
+  if (abandon?.aborted) stop();
   try {
     for await (const msg of batch) each(msg);
   } finally {
     clearTimeout(overdue);
+    abandon?.removeEventListener('abort', stop);
   }
 }
