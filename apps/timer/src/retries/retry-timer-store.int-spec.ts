@@ -33,10 +33,22 @@ describe('retry timers in NATS KV (real nats-server)', () => {
     expect(await messagesInBucket()).toBe(31);
 
     const store = await RetryTimerStore.open(nc);
-    expect(await messagesInBucket()).toBe(1); // the markers purged once, at open
+    expect((await store.all()).map((each) => each.executionId)).toEqual([timer(-1).executionId]);
+    expect(await messagesInBucket()).toBe(1); // the markers purged on the way
     for (let i = 0; i < 20; i += 1) await store.put(timer(i));
     for (let i = 0; i < 18; i += 1) await store.delete(timer(i));
     expect(await messagesInBucket()).toBe(3);
     expect((await store.all()).map((each) => each.executionId).sort()).toEqual([timer(-1), timer(18), timer(19)].map((each) => each.executionId).sort());
+  });
+
+  it('lists the pending timers while other timers are purged meanwhile (a KV watcher waited for good then)', async () => {
+    const store = await RetryTimerStore.open(nc);
+    const before = (await store.all()).length;
+    for (let i = 100; i < 400; i += 1) await store.put(timer(i));
+    const purging = Promise.all(Array.from({ length: 300 }, (_, i) => store.delete(timer(100 + i))));
+    const listed = await store.all();
+    await purging;
+    expect(listed.length).toBeLessThanOrEqual(before + 300);
+    expect((await store.all()).length).toBe(before);
   });
 });

@@ -15,13 +15,15 @@ const toKey = (executionId: string, attempt: number): string =>
   `${executionId.replace(/[@:=]/g, (c) => `=${c.charCodeAt(0).toString(16)}`)}.${attempt}`;
 
 const STREAM = `KV_${RETRY_TIMERS_BUCKET}`;
+const SUBJECT_PREFIX = `$KV.${RETRY_TIMERS_BUCKET}.`;
 
 /**
  * Pending retry timers, kept in NATS KV so that a retry scheduled before every process restarted still fires:
  * the timer writes one when it sees TaskRetried (before its checkpoint moves past the event) and removes it once
  * the attempt's work item is on the queue. Removed by purging its key's subject, not by a KV delete: a delete
  * leaves a marker for good, one per retry ever made, and every start read them all (1,669 after 37 minutes of a
- * task failing half its runs, for 0-2 live timers).
+ * task failing half its runs, for 0-2 live timers). Listed from the stream's subjects, not with a KV watcher: a
+ * watcher counts what it has to deliver when it starts, and another timer's purge meanwhile left it waiting for good.
  */
 export class RetryTimerStore {
   private constructor(
@@ -30,12 +32,7 @@ export class RetryTimerStore {
   ) {}
 
   static async open(nc: NatsConnection): Promise<RetryTimerStore> {
-    const store = new RetryTimerStore(await new Kvm(nc).create(RETRY_TIMERS_BUCKET, { history: 1 }), await jetstreamManager(nc));
-    // Markers an earlier version left (a KV delete per retry): gone once, so that the start reads live timers only.
-    // (purgeDeletes is on nats.js's Bucket, which Kvm.create returns, but not on its KV interface.)
-    const bucket = store.kv as KV & { purgeDeletes(olderMillis?: number): Promise<unknown> };
-    await bucket.purgeDeletes(0).catch((error: unknown) => new Logger('RetryTimers').warn(`could not purge old delete markers: ${String(error)}`));
-    return store;
+    return new RetryTimerStore(await new Kvm(nc).create(RETRY_TIMERS_BUCKET, { history: 1 }), await jetstreamManager(nc));
   }
 
   async put(timer: RetryTimer): Promise<void> {
@@ -43,16 +40,22 @@ export class RetryTimerStore {
   }
 
   async delete(timer: RetryTimer): Promise<void> {
-    await this.jsm.streams.purge(STREAM, { filter: `$KV.${RETRY_TIMERS_BUCKET}.${toKey(timer.executionId, timer.attempt)}` });
+    await this.purge(`${SUBJECT_PREFIX}${toKey(timer.executionId, timer.attempt)}`);
   }
 
+  /** Every pending timer; a delete marker an earlier version left is purged on the way. */
   async all(): Promise<RetryTimer[]> {
+    const info = await this.jsm.streams.info(STREAM, { subjects_filter: '>' });
     const timers: RetryTimer[] = [];
-    const keys = await this.kv.keys();
-    for await (const key of keys) {
-      const entry = await this.kv.get(key);
-      if (entry && entry.operation === 'PUT' && entry.length > 0) timers.push(entry.json<RetryTimer>());
+    for (const subject of Object.keys(info.state.subjects ?? {})) {
+      const entry = await this.kv.get(subject.slice(SUBJECT_PREFIX.length));
+      if (entry?.operation === 'PUT' && entry.length > 0) timers.push(entry.json<RetryTimer>());
+      else if (entry) await this.purge(subject).catch((error: unknown) => new Logger('RetryTimers').warn(`could not purge ${subject}: ${String(error)}`));
     }
     return timers;
+  }
+
+  private async purge(subject: string): Promise<void> {
+    await this.jsm.streams.purge(STREAM, { filter: subject });
   }
 }
