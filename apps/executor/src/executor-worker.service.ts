@@ -163,8 +163,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   }
 
   /**
-   * Ends the open pulls at once instead of letting them run out at shutdown (up to EXECUTOR_PULL_WAIT_MS). Not for a
-   * service that stops while others go on: a message nats-server 2.9 had handed to an ended pull then waits out the
+   * Ends the open pulls at once, and pulls no more, instead of letting them run out at shutdown (up to
+   * EXECUTOR_PULL_WAIT_MS); what runs goes on until the shutdown. Not for a service that stops while others go on: a message nats-server 2.9 had handed to an ended pull then waits out the
    * ack wait before it is delivered again (see pull-batch.ts). For a test's teardown, where nothing comes after.
    */
   endPullsNow(): void {
@@ -185,9 +185,10 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
    * finds none left (the other loop took it meanwhile) goes back for a moment rather than run over the limit.
    */
   private async pullLoop(source: ReopeningConsumer, kind: WorkSource, toWork: (msg: JsMsg) => Work | undefined): Promise<void> {
-    while (!this.stopping) {
+    // Abandoned pulls (endPullsNow) end the loop too: pulling again would end at once, again and again.
+    while (!this.stopping && !this.pullsAbandoned.signal.aborted) {
       const free = await this.slots.whenFree();
-      if (this.stopping) break;
+      if (this.stopping || this.pullsAbandoned.signal.aborted) break;
       try {
         await source.noteFloor();
         await pullBatch(source.consumer, free, (msg) => {
@@ -199,7 +200,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
           this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg, kind), (delayMs) => msg.nak(delayMs));
         }, jitteredExpiry(this.config.executorPullWaitMs), this.pullsAbandoned.signal);
       } catch (error) {
-        if (this.stopping) break;
+        if (this.stopping || this.pullsAbandoned.signal.aborted) break;
         // Disconnected or the server restarted: the consumer is durable, so just pull again shortly; unless it was
         // deleted, which no wait mends: then it is made again, from the last ack floor seen.
         this.logger.warn(`fetch failed: ${String(error)}`);
