@@ -32,7 +32,12 @@ for (const line of lines) {
   for (const key of Object.keys(totals)) totals[key] += counts[key];
 }
 fs.rmSync(path.dirname(summaryFile), { recursive: true, force: true });
-// A run that died before its reporter wrote (a crash, a bad flag) fails the whole even with nothing counted failed.
+// A run that died before its reporter wrote (a crash, process.exit in a test) counts as one failure: the closing
+// line must not read "0 failed" for a run that never finished.
+if (lines.length !== 2) {
+  totals.failed += 2 - lines.length;
+  process.stdout.write(`\n${2 - lines.length} of the 2 Jest runs ended without a summary (crashed or exited early)\n`);
+}
 const status = unit !== 0 || servers !== 0 || lines.length !== 2 ? 1 : 0;
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(status);

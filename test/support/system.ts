@@ -74,22 +74,13 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
       await store.close();
       await nc.close();
       // The whole system goes: its executors need not let their open pulls run out (~1.1 s a close).
-      for (const each of [app, ...restarts]) executorOf(each)?.endPullsNow();
+      if (!config.standaloneExecutorThread) for (const each of [app, ...restarts]) each.get(ExecutorWorkerService, { strict: false }).endPullsNow();
       for (const again of restarts) await again.close();
       await closeApp();
       await nats.cleanup();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** The app's executor, when it runs on the main thread (not on a thread of its own). */
-function executorOf(app: INestApplication): ExecutorWorkerService | undefined {
-  try {
-    return app.get(ExecutorWorkerService, { strict: false });
-  } catch {
-    return undefined;
-  }
 }
 
 export { waitFor } from './wait-for';
