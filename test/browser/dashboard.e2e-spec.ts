@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { ARTIFACTS_DIR, CHROMIUM_PATH, hasChromium, launchChromium, type TestBrowser } from '../support/browser';
 import { Subjects, type Page as ResultPage, type TaskView } from '@sched/contracts';
 import { createTask, trigger, waitForEnd, waitForHistory } from '../support/executions';
@@ -28,7 +28,10 @@ suite('dashboard in chromium', () => {
     page = await browser.context.newPage();
     page.on('pageerror', (error) => browserErrors.push(error.message));
     // The 401s before the token is given are how the page learns that it needs one.
-    page.on('console', (message) => message.type() === 'error' && !message.text().includes('401') && browserErrors.push(message.text()));
+    // A run's steps are asked for once its execution has started, and its run begins a moment later (the workflow
+    // app records it on that start): a 404 then is the page asking early; it reloads on the run's events.
+    const earlyRunRequest = (message: ConsoleMessage) => message.text().includes('404') && message.location().url.includes('/api/workflows/');
+    page.on('console', (message) => message.type() === 'error' && !message.text().includes('401') && !earlyRunRequest(message) && browserErrors.push(message.text()));
   });
   afterAll(async () => {
     await browser?.close();
@@ -271,6 +274,9 @@ suite('dashboard in chromium', () => {
     try {
       await page.getByRole('button', { name: 'Delete' }).click({ timeout: 10_000 });
       for (const executionId of [running, queued]) expect((await waitForEnd(system.store, executionId)).at(-1)?.type).toBe('TaskCancelled');
+      // The page goes back to the task list once the delete's reply is in, which may come after the cancels: the next
+      // test's navigation must not be overtaken by it.
+      await page.waitForFunction(`location.hash === '#/'`, undefined, { timeout: 10_000 });
     } finally {
       page.off('dialog', answer);
     }
@@ -286,7 +292,13 @@ suite('dashboard in chromium', () => {
     await system.request(Subjects.query.executionGet, { executionId, minPosition: await system.store.headPosition() });
     await page.goto(`${system.httpUrl}/#/executions/${encodeURIComponent(executionId)}`);
     const notice = page.locator('#execution-header dd[data-field="notice"] a');
-    await notice.waitFor({ timeout: 10_000 });
+    await notice.waitFor({ timeout: 10_000 }).catch(async (error: Error) => {
+      // What the page showed, and what the API says, to tell a rendering race from a read model that lacks it.
+      const header = await page.locator('#execution-header').textContent().catch(() => '(no header)');
+      const apiExecution = await system.request(Subjects.query.executionGet, { executionId });
+      const apiTask = await system.request(Subjects.query.taskGet, { taskId });
+      throw new Error(`${error.message}\nheader: ${header}\nexecution: ${JSON.stringify(apiExecution).slice(0, 600)}\ntask: ${JSON.stringify(apiTask).slice(0, 600)}\nbrowser errors: ${browserErrors.join(' | ')}`);
+    });
     await notice.click();
     await page.locator('#execution-header h1', { hasText: 'announced › notify' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('#execution-header dd[data-field="notice of"]').textContent()).toBe(executionId);

@@ -64,7 +64,8 @@ export class ExecutionDetailView {
 
   /** A workflow run's steps: the run's id is its execution's. */
   runOf(execution, minPosition) {
-    if (execution.executor !== 'workflow') return undefined;
+    // A run still due has no steps to show yet (its run begins when it starts: the page reloads then).
+    if (execution.executor !== 'workflow' || execution.status === 'due') return undefined;
     return get(`workflows/${encodeURIComponent(execution.executionId)}${query({ minPosition })}`).catch(() => undefined);
   }
 
