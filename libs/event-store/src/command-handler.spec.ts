@@ -1,6 +1,6 @@
 import type { EventEnvelope, TaskDefinition } from '@sched/contracts';
 import { taskDecider, type TaskCommand } from '@sched/domain';
-import { handleCommand } from './command-handler';
+import { handleCommand, readState } from './command-handler';
 import { WrongExpectedVersionError } from './errors';
 import type { AppendResult, ExpectedVersion } from './event-store.port';
 import { KeyedSerialQueue } from './keyed-serial-queue';
@@ -64,6 +64,10 @@ describe('handleCommand', () => {
     // Each read began after the revision the previous command was decided on (32+ events: kept), never at 0: the
     // last trigger was decided at 39 (its own event is 40), the next two at 41 (theirs).
     expect(store.readsFrom).toEqual([40, 42, 42]);
+    // readState reads the same way, the command's own event included.
+    const state = await readState(store, 'task-t1', taskDecider);
+    expect(state.status !== 'none' && state.triggeredExecutionIds.has('x-99')).toBe(true);
+    expect(store.readsFrom).toEqual([40, 42, 42, 42]);
   });
 
   it('serves a burst of commands on one stream in turn: every one lands, none answers CONFLICT', async () => {

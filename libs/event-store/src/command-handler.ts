@@ -21,8 +21,8 @@ import { LruCache } from './lru-cache';
 const streamQueues = new WeakMap<EventStore, KeyedSerialQueue>();
 
 /**
- * Per store and decider, the folded state of long streams as of a revision: a command reads and folds only what came
- * after it. A task triggered every second gains 86,400 events a day, each command on it read and folded them all.
+ * Per store and decider, the folded state of long streams as of a revision: a command (or readState) reads and folds
+ * only what came after it. A task triggered every second gains 86,400 events a day, each command on it read and folded them all.
  * Short streams (executions, most tasks) are not kept: they are read whole in one request and fold in microseconds.
  */
 const stateCaches = new WeakMap<EventStore, WeakMap<object, LruCache<string, Folded<unknown>>>>();
@@ -43,25 +43,32 @@ function stateCacheOf(store: EventStore, decider: object): LruCache<string, Fold
 }
 
 /**
- * The stream's state and revision: the cached fold plus what came after it, or the whole stream. Events the store
- * returns from another revision than asked (a stream that is not what the cache remembers) drop the cache entry.
+ * The stream's state and revision: the cached fold plus what came after it, or the whole stream; kept in the cache
+ * when the stream is long (folded from recorded events: a command reads its own events back next time). Events the
+ * store returns from another revision than asked (a stream that is not what the cache remembers) drop the entry.
  */
-async function currentState<State, Event extends DomainEvent>(
+async function foldedState<State, Event extends DomainEvent>(
   store: EventStore,
   streamId: string,
   decider: Omit<DeciderLike<State, never, Event>, 'decide'>,
-  cache: LruCache<string, Folded<unknown>>,
 ): Promise<Folded<State>> {
+  const cache = stateCacheOf(store, decider);
   const cached = cache.get(streamId) as Folded<State> | undefined;
+  let folded: Folded<State> | undefined;
   if (cached) {
     const newer = await store.read(streamId, { fromRevision: cached.revision + 1 });
     if (newer.length === 0 || newer[0].revision === cached.revision + 1) {
-      return { revision: cached.revision + newer.length, state: foldOnto(decider, cached.state, newer) };
+      folded = { revision: cached.revision + newer.length, state: foldOnto(decider, cached.state, newer) };
+    } else {
+      cache.delete(streamId);
     }
-    cache.delete(streamId);
   }
-  const history = await store.read(streamId);
-  return { revision: history.length - 1, state: foldHistory(decider, history) };
+  if (!folded) {
+    const history = await store.read(streamId);
+    folded = { revision: history.length - 1, state: foldHistory(decider, history) };
+  }
+  if (folded.revision + 1 >= CACHED_FROM_EVENTS) cache.set(streamId, folded);
+  return folded;
 }
 
 /** Up to this many ms (times the attempt number, at random) between attempts that lost a race to another process. */
@@ -115,7 +122,7 @@ export async function readState<State, Event extends DomainEvent>(
   streamId: string,
   decider: Omit<DeciderLike<State, never, Event>, 'decide'>,
 ): Promise<State> {
-  return foldHistory(decider, await store.read(streamId));
+  return (await foldedState(store, streamId, decider)).state;
 }
 
 /** An execution stream's first event, its TaskDue (upcast), or undefined when the stream is not an execution's. */
@@ -190,15 +197,9 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   context: CausationContext,
   { maxAttempts = 5, splitCommitsOverBytes }: HandleCommandOptions,
 ): Promise<HandledCommand<State>> {
-  const cache = stateCacheOf(store, decider);
-  // The state a command was decided on (folded from recorded events: the next command reads its own events back).
-  const keep = (revision: number, state: State): void => {
-    if (revision + 1 >= CACHED_FROM_EVENTS) cache.set(streamId, { revision, state });
-  };
   for (let attempt = 1; ; attempt += 1) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * attempt));
-    const { state, revision } = await currentState(store, streamId, decider, cache);
-    keep(revision, state);
+    const { state, revision } = await foldedState(store, streamId, decider);
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision };
     const envelopes = toEnvelopes(events, context);
