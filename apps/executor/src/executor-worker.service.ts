@@ -164,11 +164,17 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
 
   /**
    * Ends the open pulls at once, and pulls no more, instead of letting them run out at shutdown (up to
-   * EXECUTOR_PULL_WAIT_MS); what runs goes on until the shutdown. Not for a service that stops while others go on: a message nats-server 2.9 had handed to an ended pull then waits out the
-   * ack wait before it is delivered again (see pull-batch.ts). For a test's teardown, where nothing comes after.
+   * EXECUTOR_PULL_WAIT_MS); what runs goes on until the shutdown. Not for a service that stops while others go on:
+   * a message nats-server 2.9 had handed to an ended pull then waits out the ack wait before it is delivered again
+   * (see pull-batch.ts). For a test's teardown, where nothing comes after.
    */
   endPullsNow(): void {
     this.pullsAbandoned.abort();
+  }
+
+  /** Stopping, or pulls abandoned (endPullsNow: pulling again would end at once, again and again). */
+  private pullsOver(): boolean {
+    return this.stopping || this.pullsAbandoned.signal.aborted;
   }
 
   /** Executions this process runs right now (for tests and diagnostics). */
@@ -185,10 +191,9 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
    * finds none left (the other loop took it meanwhile) goes back for a moment rather than run over the limit.
    */
   private async pullLoop(source: ReopeningConsumer, kind: WorkSource, toWork: (msg: JsMsg) => Work | undefined): Promise<void> {
-    // Abandoned pulls (endPullsNow) end the loop too: pulling again would end at once, again and again.
-    while (!this.stopping && !this.pullsAbandoned.signal.aborted) {
+    while (!this.pullsOver()) {
       const free = await this.slots.whenFree();
-      if (this.stopping || this.pullsAbandoned.signal.aborted) break;
+      if (this.pullsOver()) break;
       try {
         await source.noteFloor();
         await pullBatch(source.consumer, free, (msg) => {
@@ -200,7 +205,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
           this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg, kind), (delayMs) => msg.nak(delayMs));
         }, jitteredExpiry(this.config.executorPullWaitMs), this.pullsAbandoned.signal);
       } catch (error) {
-        if (this.stopping || this.pullsAbandoned.signal.aborted) break;
+        if (this.pullsOver()) break;
         // Disconnected or the server restarted: the consumer is durable, so just pull again shortly; unless it was
         // deleted, which no wait mends: then it is made again, from the last ack floor seen.
         this.logger.warn(`fetch failed: ${String(error)}`);
