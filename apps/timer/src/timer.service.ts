@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import type { NatsConnection } from '@nats-io/transport-node';
 import { parseStreamId, upcast, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
 import { nextFiring } from '@sched/domain';
-import type { EventFilter, EventStore, EventSubscription } from '@sched/event-store';
+import { within, type EventFilter, type EventStore, type EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
 import { catchUpOccurrences, disabledWhileDown, resumedWhileDown } from './catch-up';
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
+import { TriggerCheckpoint } from './ha/trigger-checkpoint';
 import { fireOccurrence, scheduledOccurrence, skippedIfPaused, type Occurrence } from './occurrence-firer';
 import { ScheduledTasks, isSchedulable } from './scheduled-tasks';
 import { TimerDriver, systemClock, type Clock, type TimerEntry } from './scheduling';
@@ -14,6 +15,8 @@ import { TIMER_CLOCK } from './timer-clock';
 const TASK_EVENTS: EventFilter = { streamPrefixes: ['task-'] };
 const RETRY_DELAY_MS = 1_000;
 const WATERMARK_EVERY_MS = 500;
+/** A stopping timer's last checkpoint save does not wait out a NATS that is gone (the next start re-fires more). */
+const FINAL_SAVE_DEADLINE_MS = 2_000;
 /** Events that change when a task fires. */
 const RESCHEDULING = new Set(['TaskCreated', 'TaskUpdated', 'TaskPaused', 'TaskResumed', 'TaskDeleted', 'TaskDisabled', 'TaskEnabled']);
 /** Events after which a task fires again from now: what fell due before (or while it was disabled) is not missed. */
@@ -51,6 +54,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   /** See SchedConfig.timerFireAheadMs. */
   private readonly fireAheadMs: number;
   private leases?: PartitionLeases;
+  private triggerCheckpoint?: TriggerCheckpoint;
   private subscription?: EventSubscription;
   private following?: Promise<void>;
   private watermarkTimer?: NodeJS.Timeout;
@@ -72,9 +76,11 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     let last: number | undefined;
     const triggers: RecordedEvent[] = [];
+    this.triggerCheckpoint = await TriggerCheckpoint.open(this.nc);
+    const triggersFiredThrough = (await this.triggerCheckpoint.load(await this.store.headPosition())) ?? -1;
     for await (const event of this.store.readAll({ filter: TASK_EVENTS })) {
       this.apply(event);
-      if (event.type === 'TaskTriggered') triggers.push(event);
+      if (event.type === 'TaskTriggered' && event.position > triggersFiredThrough) triggers.push(event);
       last = event.position;
     }
     this.driver.start();
@@ -84,10 +90,15 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       { partitions: this.config.timerPartitions, ttlMs: this.config.timerLeaseTtlMs, renewEveryMs: Math.floor(this.config.timerLeaseTtlMs / 4) },
       { acquired: (p, watermark) => this.acquired(p, watermark), lost: (p) => this.lost(p) },
     );
-    this.watermarkTimer = setInterval(() => void this.leases?.saveWatermarks(this.watermark()).catch(() => undefined), WATERMARK_EVERY_MS);
+    this.watermarkTimer = setInterval(() => {
+      void this.leases?.saveWatermarks(this.watermark()).catch(() => undefined);
+      void this.triggerCheckpoint?.save().catch(() => undefined);
+    }, WATERMARK_EVERY_MS);
     this.logger.log(`loaded ${this.tasks.size} tasks; partitions ${this.leases.ownedPartitions().join(',') || 'none yet'}`);
-    // A trigger whose TaskDue was not appended before a crash fires now; the others are refused as already fired.
+    // A trigger after the checkpoint may have lost its TaskDue to a crash: it fires now (if it did not, the store
+    // refuses it as already fired). Those before it all had theirs.
     for (const trigger of triggers) await this.fireTrigger(trigger);
+    if (last !== undefined && !this.stopped) this.triggerCheckpoint.advance(last);
     this.subscription = this.store.subscribeAll({ from: last === undefined ? 'start' : { after: last }, filter: TASK_EVENTS });
     this.following = this.follow(this.subscription);
   }
@@ -100,6 +111,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.leases?.stop(finalWatermark);
     await this.subscription?.close();
     await this.following;
+    await within(this.triggerCheckpoint?.save() ?? Promise.resolve(), FINAL_SAVE_DEADLINE_MS, () => new Error('trigger checkpoint save timed out')).catch(() => undefined);
   }
 
   /** Tasks on this instance's timer right now (for tests and diagnostics). */
@@ -155,6 +167,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       if (taskId === undefined) continue;
       if (RESCHEDULING.has(event.type)) this.reschedule(taskId);
       if (event.type === 'TaskTriggered') await this.fireTrigger(event);
+      // A fire given up because we stop is not done: the next start fires it.
+      if (!this.stopped) this.triggerCheckpoint?.advance(event.position);
     }
   }
 
