@@ -2,7 +2,7 @@ import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { toTaskStreamId, type TaskDefinition } from '@sched/contracts';
 import { taskDecider } from '@sched/domain';
-import { MemoryEventStore, handleCommand, type EventStore } from '@sched/event-store';
+import { MemoryEventStore, handleCommand, toEnvelopes, type EventStore } from '@sched/event-store';
 import { loadConfig } from '@sched/messaging';
 import { startTestNats, type TestNats } from '../../../test/support/nats';
 import { waitFor } from '../../../test/support/wait-for';
@@ -90,12 +90,29 @@ describe('timer start after many manual triggers (real nats-server for the check
     }
   }, 60_000);
 
+  it('a trigger recorded twice (retried after its task forgot the id: TRIGGER_IDS_KEPT) runs once', async () => {
+    const store = new CountingStore();
+    await createTask(store, 'manual');
+    const timer = await startTimer(store, 'timer-d');
+    try {
+      await trigger(store, 'manual', 'retried-late');
+      await waitFor(async () => (await dues(store)).length === 1, 10_000, 'the first TaskDue');
+      const again = toEnvelopes([{ type: 'TaskTriggered', data: { taskId: 'manual', executionId: 'retried-late' } }], { correlationId: 'r', causationId: 'r', actor: 'test', nowMs: Date.now() });
+      await store.append(toTaskStreamId('manual'), again, { expected: 'any' });
+      await waitFor(() => store.executionAppends === 2, 10_000, 'the timer to fire the second TaskTriggered');
+      expect(await dues(store)).toEqual(['execution-retried-late']);
+    } finally {
+      await timer.onModuleDestroy();
+      await store.close();
+    }
+  }, 30_000);
+
   it('a checkpoint past the log head (another log, e.g. a fresh store) is not trusted: every trigger is re-fired', async () => {
     const watermarks = await new Kvm(nc).create(WATERMARKS_BUCKET, { history: 1 });
-    expect(Number((await watermarks.get('triggers'))?.string())).toBeGreaterThan(2_000); // left by the test above
     const store = new CountingStore();
     await createTask(store, 'manual');
     await trigger(store, 'manual', 'fresh-log');
+    await watermarks.put('triggers', String((await store.headPosition()) + 1_000_000));
     const timer = await startTimer(store, 'timer-c');
     try {
       expect(await dues(store)).toEqual(['execution-fresh-log']);

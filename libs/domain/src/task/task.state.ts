@@ -1,5 +1,5 @@
 import { applyTaskChanges, type TaskDefinition, type TaskEvent } from '@sched/contracts';
-import { GrowOnlySet } from './grow-only-set';
+import { RecentIdSet } from './recent-id-set';
 
 export type TaskState =
   | { readonly status: 'none' }
@@ -14,8 +14,8 @@ export type TaskState =
       readonly disabled?: boolean;
       readonly disableReason?: string;
       /**
-   * Execution ids triggered by hand (and `backfill:<id>`s, `paused-after:<executionId>`s), so a retried trigger,
-   * backfill or pause on failure acts once.
+   * The last TRIGGER_IDS_KEPT execution ids triggered by hand (and `backfill:<id>`s, `paused-after:<executionId>`s),
+   * so a retried trigger, backfill or pause on failure acts once.
    */
       readonly triggeredExecutionIds: ReadonlySet<string>;
     };
@@ -23,11 +23,21 @@ export type TaskState =
 /** A task that was created (it may since be paused or deleted). */
 export type KnownTaskState = Exclude<TaskState, { status: 'none' }>;
 
+/**
+ * How many of a task's latest trigger ids it remembers. A retry of a trigger (same commandId) acts once while fewer
+ * than this many other triggers of the task came after it; a later one records a second TaskTriggered, and its
+ * execution still runs once (the TaskDue is appended with "stream must not exist"). Bounds what folding a task
+ * holds: a task triggered every second had every id of its life in memory (~1.5 MB a week) in every command
+ * handler's kept state.
+ */
+export const TRIGGER_IDS_KEPT = 10_000;
+
 /** Shared by every task never triggered by hand: a Set per task costs ~200 bytes, times a million tasks. */
-const NO_TRIGGERS = GrowOnlySet.EMPTY;
+const NO_TRIGGERS = RecentIdSet.empty(TRIGGER_IDS_KEPT);
 
 /** The ids with one more: O(1) per event (a task triggered every second has tens of thousands of them). */
-const withTrigger = (ids: ReadonlySet<string>, id: string): ReadonlySet<string> => (ids instanceof GrowOnlySet ? ids : GrowOnlySet.of(ids)).with(id);
+const withTrigger = (ids: ReadonlySet<string>, id: string): ReadonlySet<string> =>
+  (ids instanceof RecentIdSet ? ids : RecentIdSet.of(ids, TRIGGER_IDS_KEPT)).with(id);
 
 export const initialTaskState = (): TaskState => ({ status: 'none' });
 
