@@ -4,7 +4,7 @@ import { startTestNats, type TestNats } from '../../../test/support/nats';
 import { waitFor } from '../../../test/support/system';
 import { connectNats } from './nats-connection';
 import { patchNatsRequestCancel } from './nats-request-patch';
-import { MIN_WRITE_INTERVAL_MS, patchNatsWriteCoalescing } from './nats-write-coalescing-patch';
+import { MIN_WRITE_INTERVAL_MS, isAwaited, patchNatsWriteCoalescing } from './nats-write-coalescing-patch';
 
 let nats: TestNats;
 let nc: NatsConnection;
@@ -43,8 +43,8 @@ describe('nats.js request patch (no Error built after an answer)', () => {
 
 /** Commands of one event-loop turn leave in one socket write; nothing is lost or reordered. */
 describe('nats.js write coalescing patch', () => {
-  /** Runs `sending` with every socket write of the connection timed; the times of the writes, in order. */
-  const writesDuring = async (sending: () => Promise<void>): Promise<number[]> => {
+  /** Runs `sending` with every socket write of the connection timed; the times of the writes, in order (so far). */
+  const writesDuring = async (sending: (writesSoFar: readonly number[]) => Promise<void>): Promise<number[]> => {
     const sender = (nc as unknown as { protocol: { transport: { send(frame: Uint8Array): void } } }).protocol.transport;
     const send = sender.send.bind(sender);
     const writesAt: number[] = [];
@@ -53,7 +53,7 @@ describe('nats.js write coalescing patch', () => {
       send(frame);
     };
     try {
-      await sending();
+      await sending(writesAt);
     } finally {
       sender.send = send;
     }
@@ -106,6 +106,41 @@ describe('nats.js write coalescing patch', () => {
     await nc.flush();
     expect(received).toEqual(sent);
     subscription.unsubscribe();
+  });
+
+  it('does not hold back a request or a reply: it leaves at the end of the turn, however recent the last write', async () => {
+    // A second connection answers, so the reply goes through the patch too.
+    const responder = await connectNats(nats.url, 'nats-patches-spec-responder');
+    try {
+      responder.subscribe('answer', { callback: (_error, msg) => void msg.respond(msg.data) });
+      await responder.flush();
+      const writesAt = await writesDuring(async (writesSoFar) => {
+        for (let i = 0; i < 20; i += 1) {
+          nc.publish('paced', 'x'); // a write not awaited: the request right after it would have waited for the interval
+          await new Promise((resolve) => setImmediate(resolve));
+          const before = performance.now();
+          const answered = nc.request('answer', `r${i}`, { timeout: 2_000 });
+          // setImmediate callbacks run in order: the request's flush, queued first, has run by the next one.
+          const writtenByNextImmediate = await new Promise<boolean>((resolve) => setImmediate(() => resolve(writesSoFar.some((at) => at >= before))));
+          expect(writtenByNextImmediate).toBe(true);
+          expect((await answered).string()).toBe(`r${i}`);
+        }
+      });
+      expect(writesAt.length).toBeGreaterThanOrEqual(20);
+    } finally {
+      await responder.close();
+    }
+  });
+
+  it('tells requests and replies from other publishes by their protocol line', () => {
+    expect(isAwaited('PUB $JS.API.STREAM.MSG.GET.SCHED _INBOX.abc.1 12\r\n')).toBe(true);
+    expect(isAwaited('HPUB es.task.t1 _INBOX.abc.2 40 120\r\n')).toBe(true);
+    expect(isAwaited('PUB _INBOX.client.7 33\r\n')).toBe(true); // a reply
+    expect(isAwaited('HPUB _INBOX.client.7 20 33\r\n')).toBe(true);
+    expect(isAwaited('PUB sched.evt.execution.t1.e1.TaskStarted 300\r\n')).toBe(false);
+    expect(isAwaited('HPUB sched.evt.task.t1 20 300\r\n')).toBe(false);
+    expect(isAwaited('PUB $JS.ACK.SCHED.dispatch.1.2.3.4.5 0\r\n')).toBe(false);
+    expect(isAwaited('SUB _INBOX.abc.* 1\r\n')).toBe(false);
   });
 
   it('writes what is still waiting when the connection is closed right after a publish', async () => {
