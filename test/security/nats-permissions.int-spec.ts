@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { AuthorizationError, PermissionViolationError, connect, type NatsConnection } from '@nats-io/transport-node';
 import { Subjects, type Reply, type TaskCommandResult, type TriggerTaskResult } from '@sched/contracts';
-import { DEFAULT_STREAM_NAME } from '@sched/event-store';
+import { DEFAULT_SNAPSHOT_BUCKET, DEFAULT_STREAM_NAME } from '@sched/event-store';
 import { WORK_STREAM, type NatsRole } from '@sched/messaging';
 import { RETRY_TIMERS_BUCKET, RetryTimerStore, type RetryTimer } from '../../apps/timer/src/retries/retry-timer-store';
 import { spawnApp, type AppProcess } from '../support/app-process';
@@ -95,7 +95,8 @@ describe('NATS users per role and subject permissions', () => {
   it('an executor may not send task commands or append to task streams', async () => {
     const executor = await secure.connectAs('executor');
     const before = await eventLogLastSeq();
-    for (const subject of [Subjects.cmd.taskCreate, Subjects.cmd.taskTrigger, Subjects.cmd.taskDelete, 'es.task.forged']) {
+    const snapshotOfATask = `$KV.${DEFAULT_SNAPSHOT_BUCKET}.${Buffer.from('task-x').toString('hex')}`;
+    for (const subject of [Subjects.cmd.taskCreate, Subjects.cmd.taskTrigger, Subjects.cmd.taskDelete, 'es.task.forged', snapshotOfATask]) {
       expect((await deniedRequest(executor, subject, JSON.stringify({ name: 'x', executor: 'noop' }))).message).toContain('Permissions Violation for Publish');
     }
     expect(await eventLogLastSeq()).toBe(before);

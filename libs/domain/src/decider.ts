@@ -7,6 +7,19 @@ export interface Decider<State, Command, Event extends DomainEvent> {
   readonly decide: (command: Command, state: State) => Event[];
   readonly evolve: (state: State, event: Event) => State;
   readonly initialState: () => State;
+  /** How its state is written into a snapshot and read back, for deciders of streams that grow long (the task's). */
+  readonly snapshots?: StateCodec<State>;
+}
+
+/**
+ * A state as JSON and back. `version` changes whenever evolve does (a snapshot folded by other rules is not used);
+ * `decode(encode(s))` must decide every command as `s` would.
+ */
+export interface StateCodec<State> {
+  readonly name: string;
+  readonly version: number;
+  readonly encode: (state: State) => unknown;
+  readonly decode: (encoded: unknown) => State;
 }
 
 export const fold = <State, Event extends DomainEvent>(

@@ -16,6 +16,7 @@ import { WrongExpectedVersionError } from './errors';
 import type { AppendResult, EventStore, ExpectedVersion } from './event-store.port';
 import { KeyedSerialQueue } from './keyed-serial-queue';
 import { LruCache } from './lru-cache';
+import { codecId, type SnapshotCodec } from './snapshots';
 
 /** Per store, the streams a command is being handled on in this process. */
 const streamQueues = new WeakMap<EventStore, KeyedSerialQueue>();
@@ -28,11 +29,22 @@ const streamQueues = new WeakMap<EventStore, KeyedSerialQueue>();
 const stateCaches = new WeakMap<EventStore, WeakMap<object, LruCache<string, Folded<unknown>>>>();
 const CACHED_FROM_EVENTS = 32;
 const CACHED_STREAMS = 1_000;
+/**
+ * A stream folded this many events past its last snapshot gets a new one (deciders with a codec, stores with
+ * snapshots): a process that has not folded it yet reads at most about this many events, not the whole stream.
+ */
+export const SNAPSHOT_EVERY_EVENTS = 1_000;
 
 interface Folded<State> {
   readonly revision: number;
   readonly state: State;
+  /** Id of the event at `revision` (what a snapshot of this state is checked against). */
+  readonly lastEventId: string | undefined;
+  /** Revision of the stream's newest snapshot this process knows of (-1: none). */
+  readonly snapshotAt: number;
 }
+
+type FoldingDecider<State, Event extends DomainEvent> = Omit<DeciderLike<State, never, Event>, 'decide'>;
 
 function stateCacheOf(store: EventStore, decider: object): LruCache<string, Folded<unknown>> {
   let byDecider = stateCaches.get(store);
@@ -43,32 +55,62 @@ function stateCacheOf(store: EventStore, decider: object): LruCache<string, Fold
 }
 
 /**
- * The stream's state and revision: the cached fold plus what came after it, or the whole stream; kept in the cache
- * when the stream is long (folded from recorded events: a command reads its own events back next time). Events the
- * store returns from another revision than asked (a stream that is not what the cache remembers) drop the entry.
+ * The stream's state and revision: the cached fold plus what came after it, else its snapshot plus what came after
+ * that, else the whole stream; kept in the cache when the stream is long (folded from recorded events: a command
+ * reads its own events back next time). Events the store returns from another revision than asked (a stream that is
+ * not what the cache remembers) drop the entry.
  */
-async function foldedState<State, Event extends DomainEvent>(
-  store: EventStore,
-  streamId: string,
-  decider: Omit<DeciderLike<State, never, Event>, 'decide'>,
-): Promise<Folded<State>> {
+async function foldedState<State, Event extends DomainEvent>(store: EventStore, streamId: string, decider: FoldingDecider<State, Event>): Promise<Folded<State>> {
   const cache = stateCacheOf(store, decider);
   const cached = cache.get(streamId) as Folded<State> | undefined;
   let folded: Folded<State> | undefined;
   if (cached) {
     const newer = await store.read(streamId, { fromRevision: cached.revision + 1 });
     if (newer.length === 0 || newer[0].revision === cached.revision + 1) {
-      folded = { revision: cached.revision + newer.length, state: foldOnto(decider, cached.state, newer) };
+      const { revision, state, lastEventId, snapshotAt } = cached;
+      folded = { revision: revision + newer.length, state: foldOnto(decider, state, newer), lastEventId: newer.at(-1)?.id ?? lastEventId, snapshotAt };
     } else {
       cache.delete(streamId);
     }
   }
+  folded ??= await fromSnapshot(store, streamId, decider);
   if (!folded) {
     const history = await store.read(streamId);
-    folded = { revision: history.length - 1, state: foldHistory(decider, history) };
+    folded = { revision: history.length - 1, state: foldHistory(decider, history), lastEventId: history.at(-1)?.id, snapshotAt: -1 };
   }
+  folded = snapshotIfDue(store, streamId, decider, folded);
   if (folded.revision + 1 >= CACHED_FROM_EVENTS) cache.set(streamId, folded);
   return folded;
+}
+
+/** The stream's snapshot and what came after it, when the snapshot is usable (see snapshots.ts). */
+async function fromSnapshot<State, Event extends DomainEvent>(store: EventStore, streamId: string, decider: FoldingDecider<State, Event>): Promise<Folded<State> | undefined> {
+  const codec = decider.snapshots;
+  if (!codec || !store.snapshots) return undefined;
+  const snapshot = await store.snapshots.load(streamId).catch(() => undefined);
+  if (snapshot?.codec !== codecId(codec)) return undefined;
+  // From the snapshot's own revision: its event must still be the one the snapshot was taken after.
+  const events = await store.read(streamId, { fromRevision: snapshot.revision });
+  if (events[0]?.revision !== snapshot.revision || events[0].id !== snapshot.eventId) return undefined;
+  let state: State;
+  try {
+    state = codec.decode(snapshot.state);
+  } catch {
+    return undefined;
+  }
+  const after = events.slice(1);
+  return { revision: snapshot.revision + after.length, state: foldOnto(decider, state, after), lastEventId: events.at(-1)!.id, snapshotAt: snapshot.revision };
+}
+
+/** Saves a snapshot in the background once the stream has grown SNAPSHOT_EVERY_EVENTS past the last one. */
+function snapshotIfDue<State, Event extends DomainEvent>(store: EventStore, streamId: string, decider: FoldingDecider<State, Event>, folded: Folded<State>): Folded<State> {
+  const codec = decider.snapshots;
+  const { revision, state, lastEventId, snapshotAt } = folded;
+  if (!codec || !store.snapshots || lastEventId === undefined || revision - snapshotAt < SNAPSHOT_EVERY_EVENTS) return folded;
+  const snapshot = { codec: codecId(codec), revision, eventId: lastEventId, state: codec.encode(state) };
+  // Best effort: a snapshot that is not saved costs the next new process a longer read, nothing else.
+  void store.snapshots.save(streamId, snapshot).catch(() => undefined);
+  return { ...folded, snapshotAt: revision };
 }
 
 /** Up to this many ms (times the attempt number, at random) between attempts that lost a race to another process. */
@@ -107,13 +149,15 @@ export interface DeciderLike<State, Command, Event extends DomainEvent> {
   decide(command: Command, state: State): Event[];
   evolve(state: State, event: Event): State;
   initialState(): State;
+  /** Given, long streams of this decider get snapshots in stores that keep them (snapshots.ts). */
+  readonly snapshots?: SnapshotCodec<State>;
 }
 
 /** A stream's events, upcast, folded into the decider's state: what a command is decided on. */
-export const foldHistory = <State, Event extends DomainEvent>(decider: Omit<DeciderLike<State, never, Event>, 'decide'>, history: readonly RecordedEvent[]): State =>
+export const foldHistory = <State, Event extends DomainEvent>(decider: FoldingDecider<State, Event>, history: readonly RecordedEvent[]): State =>
   foldOnto(decider, decider.initialState(), history);
 
-const foldOnto = <State, Event extends DomainEvent>(decider: Omit<DeciderLike<State, never, Event>, 'decide'>, state: State, events: readonly RecordedEvent[]): State =>
+const foldOnto = <State, Event extends DomainEvent>(decider: FoldingDecider<State, Event>, state: State, events: readonly RecordedEvent[]): State =>
   events.map((event) => upcast(event) as RecordedEvent as unknown as Event).reduce(decider.evolve, state);
 
 /** The current state of a stream, as a command on it would be decided on (read models may lag; this does not). */

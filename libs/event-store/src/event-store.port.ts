@@ -1,4 +1,5 @@
 import type { EventEnvelope, RecordedEvent } from '@sched/contracts';
+import type { SnapshotStore } from './snapshots';
 
 /**
  * What the writer believes about the stream:
@@ -106,6 +107,8 @@ export interface EventStore {
    * last commit); until then `endsAt` is false. Called where an executor will ask, so other processes pay nothing.
    */
   trackEnds?(): void;
+  /** Where folded states of long streams are kept between processes (snapshots.ts); none: streams are read whole. */
+  readonly snapshots?: SnapshotStore;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import { backfillSchedules, countOccurrences } from '../schedule/next-fires';
 import type { TaskCommand } from './task.commands';
 import { evolveTask, initialTaskState, isPausedAt, pausedAfterKey, type KnownTaskState, type TaskState } from './task.state';
 import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDisable, decideEnable, requireLive } from './task.rules';
+import { taskStateCodec } from './task.snapshot';
 
 
 /** Only the fields whose value really changes, so an update that changes nothing appends nothing. */
@@ -102,4 +103,5 @@ export const taskDecider: Decider<TaskState, TaskCommand, TaskEvent> = {
   decide: decideTask,
   evolve: evolveTask,
   initialState: initialTaskState,
+  snapshots: taskStateCodec,
 };

@@ -51,6 +51,7 @@ export const pausedAfterKey = (executionId: string): string => `paused-after:${e
 export const isPausedAt = (task: { readonly status: string; readonly pausedUntilMs?: number }, atMs: number): boolean =>
   task.status === 'paused' && !(task.pausedUntilMs !== undefined && task.pausedUntilMs <= atMs);
 
+/** Changing what this folds (or TaskState)? Bump taskStateCodec's version: snapshots of the old fold are then not used. */
 export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
   switch (event.type) {
     case 'TaskCreated':

@@ -12,6 +12,7 @@ import type {
   SubscribeAllOptions,
 } from '../event-store.port';
 import { LruCache } from '../lru-cache';
+import type { SnapshotStore } from '../snapshots';
 import { KeyedSerialQueue } from '../keyed-serial-queue';
 import { GENESIS_HASH, withChainedHashes } from './hash-chain';
 
@@ -81,6 +82,10 @@ export class HashChainingEventStore implements EventStore {
 
   trackEnds(): void {
     this.inner.trackEnds?.();
+  }
+
+  get snapshots(): SnapshotStore | undefined {
+    return this.inner.snapshots;
   }
 
   close(): Promise<void> {

@@ -25,11 +25,15 @@ import { LogReader } from './log-reader';
 import { LruCache } from '../lru-cache';
 import { ResilientCalls } from './resilient-calls';
 import { DEFAULT_SHARED_TAIL_OPTIONS, SharedTail, type SharedTailOptions } from './shared-tail';
+import type { SnapshotStore } from '../snapshots';
+import { KvSnapshotStore } from './kv-snapshot-store';
 
 export interface JetStreamEventStoreOptions {
   readonly streamName?: string;
   readonly replicas?: number;
   readonly checkpointBucket?: string;
+  /** The KV bucket of snapshots of long streams (default sched_snapshots). */
+  readonly snapshotBucket?: string;
   /** How many streams' last revision/sequence to remember for numeric expected versions. */
   readonly versionCacheSize?: number;
   /** Timeout of one JetStream request (a publish or an API call); a timed-out attempt is retried. */
@@ -84,6 +88,7 @@ export class JetStreamEventStore implements EventStore {
   private readonly tail: SharedTail;
   private checkpoints?: Promise<CheckpointStore>;
   private closed = false;
+  readonly snapshots: SnapshotStore;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -99,6 +104,7 @@ export class JetStreamEventStore implements EventStore {
     const eventsOf: LogMessageReader = (message) => logMessageEvents(message, onForeign, checkContracts);
     this.reader = new LogReader(js, jsm, this.calls, this.streamName, log.direct, eventsOf);
     this.tips = new LruCache(options.versionCacheSize ?? 100_000);
+    this.snapshots = new KvSnapshotStore(js, options.snapshotBucket);
     // Catching up is a bounded read: that one does use the filter on the server.
     const catchUp = (after: number, headSeq: number, filter: EventFilter | undefined) => this.reader.readRange(after, headSeq, filter);
     this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, eventsOf, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail });

@@ -16,6 +16,7 @@ import type {
 } from '../event-store.port';
 import { afterPosition, toPosition } from '../positions';
 import { parseStreamName, validateAppend } from '../stream-id';
+import { MemorySnapshotStore } from '../snapshots';
 
 /**
  * In-process event store for unit tests. Same rules as the real adapters (stream ids, positions
@@ -28,6 +29,7 @@ export class MemoryEventStore implements EventStore {
   private readonly checkpoints = new Map<string, number>();
   private readonly checkpointed = new Set<CheckpointedSubscription>();
   private commits = 0;
+  readonly snapshots = new MemorySnapshotStore();
   private wakeUps: Array<() => void> = [];
   private closed = false;
 

@@ -1,4 +1,4 @@
-import { DEFAULT_STREAM_NAME } from '@sched/event-store';
+import { DEFAULT_SNAPSHOT_BUCKET, DEFAULT_STREAM_NAME } from '@sched/event-store';
 import { WORK_STREAM } from '../work-queue';
 
 /** Who connects to NATS. `standalone` is every service in one process (`npm start`): the union of the five. */
@@ -36,6 +36,9 @@ export const ERASING_API_SUBJECTS = [
   `$JS.API.STREAM.UPDATE.${DEFAULT_STREAM_NAME}`,
 ];
 
+/** Writing a snapshot of a stream's folded state (a put, or the bucket's config). */
+const SNAPSHOT_WRITES = [`$KV.${DEFAULT_SNAPSHOT_BUCKET}.>`, `$JS.API.STREAM.UPDATE.KV_${DEFAULT_SNAPSHOT_BUCKET}`];
+
 const service = (publish: readonly string[], subscribe: readonly string[], denyPublish: readonly string[] = []): RolePermissions => ({
   publish: { allow: [...JETSTREAM_CLIENT, ...publish], deny: [...ERASING_API_SUBJECTS, ...denyPublish] },
   subscribe: { allow: [INBOX, ...subscribe] },
@@ -48,8 +51,9 @@ const SERVICES = {
   gateway: service(['es.>', 'sched.cmd.>', 'sched.query.>'], ['sched.cmd.>', 'sched.query.>', 'sched.evt.>']),
   // TaskDue on execution streams, durable retry timers onto the work queue.
   timer: service(['es.execution.>', 'sched.work.>'], []),
-  // Execution streams only (never a task's), and no commands: a compromised job host cannot create or change tasks.
-  executor: service(['es.execution.>'], ['sched.evt.execution.>'], ['sched.cmd.task.>']),
+  // Execution streams only (never a task's), and no commands: a compromised job host cannot create or change tasks,
+  // nor the snapshots commands on tasks are decided from (it never writes one: it decides on execution streams).
+  executor: service(['es.execution.>'], ['sched.evt.execution.>'], ['sched.cmd.task.>', ...SNAPSHOT_WRITES]),
   // A rebuild reaches one projector, which asks every instance on sched.cmd.projector.rebuild-each.
   projector: service(['sched.cmd.projector.>'], ['sched.query.>', 'sched.cmd.projector.>']),
   relay: service(['sched.evt.>', 'sched.work.>'], []),
