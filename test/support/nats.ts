@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { spawnNatsServer, type NatsServerHandle } from '../../libs/messaging/src/nats-server-process';
 
 export interface TestNats extends NatsServerHandle {
@@ -36,4 +37,18 @@ export async function startTestNats(extraArgs: readonly string[] = []): Promise<
       await rm(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A private nats-server and a plain connection to it, for the tests of the calling `describe` (started before them). */
+export function useTestNats(): { readonly nats: TestNats; readonly nc: NatsConnection } {
+  const context = {} as { nats: TestNats; nc: NatsConnection };
+  beforeAll(async () => {
+    context.nats = await startTestNats();
+    context.nc = await connect({ servers: context.nats.url });
+  });
+  afterAll(async () => {
+    await context.nc?.close();
+    await context.nats?.cleanup();
+  });
+  return context;
 }

@@ -1,10 +1,9 @@
 import { Kvm } from '@nats-io/kv';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { toTaskStreamId, type TaskDefinition } from '@sched/contracts';
 import { taskDecider } from '@sched/domain';
 import { MemoryEventStore, handleCommand, toEnvelopes, type EventStore } from '@sched/event-store';
 import { loadConfig } from '@sched/messaging';
-import { startTestNats, type TestNats } from '../../../test/support/nats';
+import { useTestNats } from '../../../test/support/nats';
 import { waitFor } from '../../../test/support/wait-for';
 import { WATERMARKS_BUCKET } from './ha/partition-leases';
 import { TimerService } from './timer.service';
@@ -43,20 +42,10 @@ async function dues(store: EventStore): Promise<string[]> {
  * those after the trigger checkpoint, which the timers keep in NATS KV.
  */
 describe('timer start after many manual triggers (real nats-server for the checkpoint)', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    nats = await startTestNats();
-    nc = await connect({ servers: nats.url });
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.cleanup();
-  });
+  const servers = useTestNats();
 
   const startTimer = async (store: EventStore, instanceId: string): Promise<TimerService> => {
-    const timer = new TimerService(store, nc, loadConfig({ NATS_URL: nats.url, INSTANCE_ID: instanceId, TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' }));
+    const timer = new TimerService(store, servers.nc, loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: instanceId, TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' }));
     await timer.onApplicationBootstrap();
     return timer;
   };
@@ -108,7 +97,7 @@ describe('timer start after many manual triggers (real nats-server for the check
   }, 30_000);
 
   it('a checkpoint past the log head (another log, e.g. a fresh store) is not trusted: every trigger is re-fired', async () => {
-    const watermarks = await new Kvm(nc).create(WATERMARKS_BUCKET, { history: 1 });
+    const watermarks = await new Kvm(servers.nc).create(WATERMARKS_BUCKET, { history: 1 });
     const store = new CountingStore();
     await createTask(store, 'manual');
     await trigger(store, 'manual', 'fresh-log');
