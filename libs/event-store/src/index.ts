@@ -7,7 +7,7 @@ export { parseStreamName, type StreamName } from './stream-id';
 export { LruCache } from './lru-cache';
 export { within } from './within';
 export * from './snapshots';
-export { DEFAULT_SNAPSHOT_BUCKET } from './jetstream/kv-snapshot-store';
+export { DEFAULT_SNAPSHOT_BUCKET, KvSnapshotStore } from './jetstream/kv-snapshot-store';
 export type { CheckpointStore } from './checkpointed-subscription';
 export { MemoryEventStore } from './memory/memory-event-store';
 export {

@@ -22,6 +22,7 @@ import { kurrentDbCheckpointStore } from './kurrentdb-checkpoint-store';
 import { toServerFilter } from './kurrentdb-filter';
 import { liveEvents } from './kurrentdb-live';
 import { fromPortPosition, toEventData, toPortPosition, toRecordedEvent, toRevision, toStreamState } from './kurrentdb-mapping';
+import type { SnapshotStore } from '../snapshots';
 
 export interface KurrentDbEventStoreOptions {
   /**
@@ -31,6 +32,8 @@ export interface KurrentDbEventStoreOptions {
   readonly namespace?: string;
   /** How long an operation keeps retrying an unavailable server before EventStoreUnavailableError. */
   readonly operationDeadlineMs?: number;
+  /** Where snapshots of long streams are kept (the apps: NATS KV, as with JetStream); none: streams are read whole. */
+  readonly snapshots?: SnapshotStore;
 }
 
 /** The event store on KurrentDB: native streams, native optimistic concurrency, $all for global order. */
@@ -43,6 +46,7 @@ export class KurrentDbEventStore implements EventStore {
   private readonly subscriptions = new Set<{ close(): Promise<void> }>();
   private checkpoints?: CheckpointStore;
   private closed = false;
+  readonly snapshots?: SnapshotStore;
 
   /** The store owns the client: close() disposes it. */
   constructor(
@@ -51,6 +55,7 @@ export class KurrentDbEventStore implements EventStore {
   ) {
     this.namespace = options.namespace ?? '';
     this.deadlineMs = options.operationDeadlineMs ?? DEFAULT_OPERATION_DEADLINE_MS;
+    this.snapshots = options.snapshots;
   }
 
   async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {

@@ -1,6 +1,7 @@
 import { InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import { MAX_EVENTS_PER_APPEND, type EventStore } from '../event-store.port';
 import { anEvent, drain, events, expectCommitOrder, streamId, type EventStoreFactory, type EventStoreFixture } from './fixtures';
+import { testSnapshots } from './snapshot.contract';
 import { testSubscriptions } from './subscription.contract';
 
 export type { EventStoreFactory, EventStoreFixture } from './fixtures';
@@ -167,5 +168,6 @@ export function testEventStore(name: string, factory: EventStoreFactory): void {
     });
 
     testSubscriptions(() => fixture);
+    testSnapshots(() => fixture);
   });
 }

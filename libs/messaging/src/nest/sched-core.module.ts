@@ -1,8 +1,10 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   HashChainingEventStore,
+  KvSnapshotStore,
   MemoryEventStore,
   createJetStreamEventStore,
   createKurrentDbEventStore,
@@ -23,8 +25,9 @@ async function createEventStore(config: SchedConfig, nc: NatsConnection): Promis
     case 'jetstream':
       return createJetStreamEventStore(nc, { replicas: config.replicas ?? 1, onForeignMessage: reportOncePerMessage((text) => new Logger('EventStore').error(text)) });
     case 'kurrentdb':
-      // Fails start-up with a message naming the URL when the server does not answer within a few seconds.
-      return createKurrentDbEventStore(config.kurrentDbUrl);
+      // Fails start-up with a message naming the URL when the server does not answer within a few seconds. Snapshots
+      // of long streams go to NATS KV, as with JetStream (they are checked against the log before use).
+      return createKurrentDbEventStore(config.kurrentDbUrl, { snapshots: new KvSnapshotStore(jetstream(nc)) });
     case 'memory':
       new Logger('EventStore').warn('EVENT_STORE=memory: events live in this process only and are lost on exit');
       return new MemoryEventStore();
