@@ -56,6 +56,29 @@ describe('RecentIdSet', () => {
     expect([...old].every((id) => ['a', 'b', 'c'].includes(id))).toBe(true);
   });
 
+  it('an older version adding what its line added next is that next version, without a copy', () => {
+    const base = RecentIdSet.of(['a', 'b'], 100);
+    const decided = base.with('c'); // a command's decision extends the line
+    const folded = base.with('c'); // the next command folds the same event, read back, onto the kept state
+    expect([...folded]).toEqual(['a', 'b', 'c']);
+    expect([...folded.with('d')]).toEqual(['a', 'b', 'c', 'd']);
+    expect([...decided]).toEqual(['a', 'b', 'c']);
+    expect([...base.with('x')]).toEqual(['a', 'b', 'x']); // another id: a line of its own
+  });
+
+  it("the command handler's pattern, each id added twice from the same version, 30,000 times, in well under a second", () => {
+    // Each copy of a full window (10,000 ids) took ~1 ms: a task's triggers fell from ~1,000/s to ~230/s by 10,000.
+    let kept = RecentIdSet.empty(10_000);
+    const started = performance.now();
+    for (let i = 0; i < 30_000; i += 1) {
+      kept.with(`run-${i}`); // the decision's new state, returned to the caller
+      kept = kept.with(`run-${i}`); // the kept state, folded with the recorded event
+    }
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(kept.size).toBe(10_000);
+    expect(kept.has('run-29999') && kept.has('run-20000') && !kept.has('run-19999')).toBe(true);
+  });
+
   it('reads as a set (forEach, entries) and writes as a sorted JSON array', () => {
     const set = RecentIdSet.of(['b', 'a'], 100);
     const seen: string[] = [];

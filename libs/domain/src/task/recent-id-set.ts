@@ -53,6 +53,10 @@ export class RecentIdSet implements ReadonlySet<string> {
   /** This set with `id` as its newest (this one when it holds it already). */
   with(id: string): RecentIdSet {
     if (this.has(id)) return this;
+    // An older version adding the id its line added next is that next version: no copy. The command handler does
+    // this on every command (its decision extends the kept state's line with the new event, then the next command
+    // folds the same event, read back, onto the kept state): a copy each time made a trigger O(ids kept).
+    if (this.end !== 0 && this.end < this.line.end && this.line.index.get(id) === this.end) return new RecentIdSet(this.line, this.end + 1, this.capacity);
     // The empty set starts a line of its own (a shared empty set must not hold on to its first user's line); an
     // older version does too, from a copy of what it sees.
     if (this.end === 0 || this.end !== this.line.end) {
