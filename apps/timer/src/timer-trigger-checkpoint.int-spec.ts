@@ -1,4 +1,5 @@
 import { Kvm } from '@nats-io/kv';
+import { Logger } from '@nestjs/common';
 import { toTaskStreamId, type TaskDefinition } from '@sched/contracts';
 import { taskDecider } from '@sched/domain';
 import { MemoryEventStore, handleCommand, toEnvelopes, type EventStore } from '@sched/event-store';
@@ -8,12 +9,14 @@ import { waitFor } from '../../../test/support/wait-for';
 import { WATERMARKS_BUCKET } from './ha/partition-leases';
 import { TimerService } from './timer.service';
 
-/** Counts the appends to execution streams: the timer's fires, refused ones too. */
+/** Counts the appends to execution streams (the timer's fires, refused ones too); those to `failing` fail. */
 class CountingStore extends MemoryEventStore {
   executionAppends = 0;
+  failing?: string;
 
   override async append(...args: Parameters<EventStore['append']>): ReturnType<EventStore['append']> {
     if (args[0].startsWith('execution-')) this.executionAppends += 1;
+    if (args[0] === this.failing) throw new Error('store unavailable for this stream (test)');
     return super.append(...args);
   }
 }
@@ -93,6 +96,35 @@ describe('timer start after many manual triggers (real nats-server for the check
     } finally {
       await timer.onModuleDestroy();
       await store.close();
+    }
+  }, 30_000);
+
+  it('a trigger still being fired holds the checkpoint below it, while later ones are recorded; the next start fires it', async () => {
+    Logger.overrideLogger(['error']); // the stuck fire warns once a second, by design
+    const store = new CountingStore();
+    store.failing = 'execution-stuck';
+    await createTask(store, 'manual');
+    const first = await startTimer(store, 'timer-e');
+    let stuckAt: number;
+    try {
+      for (const id of ['stuck', 'after-1', 'after-2']) await trigger(store, 'manual', id);
+      stuckAt = (await store.read(toTaskStreamId('manual'))).find((event) => (event.data as { executionId?: string }).executionId === 'stuck')!.position;
+      await waitFor(async () => (await dues(store)).length === 2, 10_000, 'the two later triggers to be recorded');
+      await new Promise((resolve) => setTimeout(resolve, 1_200)); // two checkpoint saves
+      const watermarks = await new Kvm(servers.nc).create(WATERMARKS_BUCKET, { history: 1 });
+      expect(Number((await watermarks.get('triggers'))!.string())).toBeLessThan(stuckAt);
+    } finally {
+      await first.onModuleDestroy();
+    }
+    store.failing = undefined;
+    const second = await startTimer(store, 'timer-f');
+    try {
+      await waitFor(async () => (await dues(store)).includes('execution-stuck'), 10_000, 'the stuck trigger fired at the next start');
+      expect((await dues(store)).sort()).toEqual(['execution-after-1', 'execution-after-2', 'execution-stuck']);
+    } finally {
+      await second.onModuleDestroy();
+      await store.close();
+      Logger.overrideLogger(['log', 'error', 'warn']);
     }
   }, 30_000);
 

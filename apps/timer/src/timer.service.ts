@@ -15,6 +15,11 @@ import { TIMER_CLOCK } from './timer-clock';
 const TASK_EVENTS: EventFilter = { streamPrefixes: ['task-'] };
 const RETRY_DELAY_MS = 1_000;
 const WATERMARK_EVERY_MS = 500;
+/**
+ * Manual triggers being fired at once, at most: one after the other, each waiting for its append, a timer fired
+ * ~1,600–2,500 triggers/s (for every task together: every timer fires every trigger).
+ */
+const TRIGGER_FIRES_IN_FLIGHT = 256;
 /** A stopping timer's last checkpoint save does not wait out a NATS that is gone (the next start re-fires more). */
 const FINAL_SAVE_DEADLINE_MS = 2_000;
 /** Events that change when a task fires. */
@@ -55,6 +60,12 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly fireAheadMs: number;
   private leases?: PartitionLeases;
   private triggerCheckpoint?: TriggerCheckpoint;
+  /** Trigger fires not recorded yet, by their TaskTriggered's position: the trigger checkpoint stays below them. */
+  private readonly triggerFires = new Map<number, Promise<void>>();
+  /** The last task event handled in log order (a trigger's fire started); -1 before the first. */
+  private handledThrough = -1;
+  /** The first trigger whose fire failed other than by the store (never seen): the checkpoint stays below it. */
+  private unfiredTrigger = Number.POSITIVE_INFINITY;
   private subscription?: EventSubscription;
   private following?: Promise<void>;
   private watermarkTimer?: NodeJS.Timeout;
@@ -92,13 +103,13 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     );
     this.watermarkTimer = setInterval(() => {
       void this.leases?.saveWatermarks(this.watermark()).catch(() => undefined);
-      void this.triggerCheckpoint?.save().catch(() => undefined);
+      void this.saveTriggerCheckpoint().catch(() => undefined);
     }, WATERMARK_EVERY_MS);
     this.logger.log(`loaded ${this.tasks.size} tasks; partitions ${this.leases.ownedPartitions().join(',') || 'none yet'}`);
     // A trigger after the checkpoint may have lost its TaskDue to a crash: it fires now (if it did not, the store
     // refuses it as already fired). Those before it all had theirs.
-    for (const trigger of triggers) await this.fireTrigger(trigger);
-    if (last !== undefined && !this.stopped) this.triggerCheckpoint.advance(last);
+    for (const trigger of triggers) await this.startTriggerFire(trigger);
+    this.handledThrough = last ?? -1;
     this.subscription = this.store.subscribeAll({ from: last === undefined ? 'start' : { after: last }, filter: TASK_EVENTS });
     this.following = this.follow(this.subscription);
   }
@@ -111,7 +122,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.leases?.stop(finalWatermark);
     await this.subscription?.close();
     await this.following;
-    await within(this.triggerCheckpoint?.save() ?? Promise.resolve(), FINAL_SAVE_DEADLINE_MS, () => new Error('trigger checkpoint save timed out')).catch(() => undefined);
+    await Promise.all(this.triggerFires.values()); // they end at their next retry once stopped
+    await within(this.saveTriggerCheckpoint(), FINAL_SAVE_DEADLINE_MS, () => new Error('trigger checkpoint save timed out')).catch(() => undefined);
   }
 
   /** Tasks on this instance's timer right now (for tests and diagnostics). */
@@ -166,10 +178,38 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       const taskId = this.apply(event);
       if (taskId === undefined) continue;
       if (RESCHEDULING.has(event.type)) this.reschedule(taskId);
-      if (event.type === 'TaskTriggered') await this.fireTrigger(event);
-      // A fire given up because we stop is not done: the next start fires it.
-      if (!this.stopped) this.triggerCheckpoint?.advance(event.position);
+      if (event.type === 'TaskTriggered') await this.startTriggerFire(event);
+      this.handledThrough = event.position;
     }
+  }
+
+  /**
+   * Fires a trigger without waiting for its append (up to TRIGGER_FIRES_IN_FLIGHT at once): their executions are
+   * independent. It stays in triggerFires until recorded; one given up because we stop stays for good, so the
+   * checkpoint never passes it and the next start fires it.
+   */
+  private async startTriggerFire(event: RecordedEvent): Promise<void> {
+    while (this.triggerFires.size >= TRIGGER_FIRES_IN_FLIGHT && !this.stopped) await Promise.race(this.triggerFires.values());
+    const fire = this.fireTrigger(event).then(
+      () => {
+        if (!this.stopped) this.triggerFires.delete(event.position);
+      },
+      (error: unknown) => {
+        // Not a store error (fire retries those): the checkpoint stays below it for good, the next start tries again.
+        this.logger.error(`trigger ${event.id} at ${event.position} not fired: ${String(error)}`);
+        this.unfiredTrigger = Math.min(this.unfiredTrigger, event.position);
+        this.triggerFires.delete(event.position);
+      },
+    );
+    this.triggerFires.set(event.position, fire);
+  }
+
+  /** Every trigger up to the last handled event is recorded, but for those still being fired. */
+  private async saveTriggerCheckpoint(): Promise<void> {
+    let firedThrough = Math.min(this.handledThrough, this.unfiredTrigger - 1);
+    for (const position of this.triggerFires.keys()) firedThrough = Math.min(firedThrough, position - 1);
+    if (firedThrough >= 0) this.triggerCheckpoint?.advance(firedThrough);
+    await this.triggerCheckpoint?.save();
   }
 
   private apply(event: RecordedEvent): string | undefined {
@@ -225,10 +265,12 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     const { taskId, executionId, config } = (upcast(event) as unknown as TaskTriggered & RecordedEvent).data;
     const task = this.tasks.get(taskId);
     if (!task || task.state.status === 'deleted') return;
+    // The task as of the trigger: its record changes with the events after it while this fire may be retried.
+    const { status, definition, triggeredExecutionIds } = task.state;
     await this.fire({
       taskId,
       executionId,
-      task: task.state,
+      task: { status, taskId, definition, triggeredExecutionIds },
       ...(config === undefined ? {} : { config }),
       taskRevision: event.revision,
       scheduledAtMs: Date.parse(event.metadata.occurredAt),
