@@ -10,9 +10,9 @@ const KEY = 'triggers';
  * trigger in history, each refused as already fired, one append after the other before following the log: a task
  * triggered every second for a week made each timer start wait ~600k appends.
  *
- * One key for every instance: each fires every trigger, in log order, so any position one saves is one it fired
- * everything through. Instances overwriting each other's values only ever make a start re-fire more (appends are
- * idempotent by execution id), never less.
+ * One key for every instance: each fires every trigger (starting them in log order, several at once) and saves only
+ * a position it fired everything through (below any trigger still being fired). Instances overwriting each other's
+ * values only ever make a start re-fire more (appends are idempotent by execution id), never less.
  */
 export class TriggerCheckpoint {
   private firedThrough?: number;
