@@ -26,9 +26,11 @@ const streamQueues = new WeakMap<EventStore, KeyedSerialQueue>();
  * only what came after it. A task triggered every second gains 86,400 events a day, each command on it read and folded them all.
  * Short streams (executions, most tasks) are not kept: they are read whole in one request and fold in microseconds.
  */
-const stateCaches = new WeakMap<EventStore, WeakMap<object, LruCache<string, Folded<unknown>>>>();
+const stateCaches = new WeakMap<EventStore, WeakMap<object, Kept>>();
 const CACHED_FROM_EVENTS = 32;
 const CACHED_STREAMS = 1_000;
+/** How many streams read whole and found too short for a snapshot are remembered, so their next read skips the lookup. */
+const SHORT_STREAMS = 10_000;
 /**
  * A stream folded this many events past its last snapshot gets a new one (deciders with a codec, stores with
  * snapshots): a process that has not folded it yet reads at most about this many events, not the whole stream.
@@ -46,12 +48,22 @@ interface Folded<State> {
 
 type FoldingDecider<State, Event extends DomainEvent> = Omit<DeciderLike<State, never, Event>, 'decide'>;
 
-function stateCacheOf(store: EventStore, decider: object): LruCache<string, Folded<unknown>> {
+/** What one store and decider keep in this process. */
+interface Kept {
+  readonly states: LruCache<string, Folded<unknown>>;
+  /**
+   * Streams read whole with fewer events than SNAPSHOT_EVERY_EVENTS: none has a snapshot (short streams are not in
+   * `states`, so without this each command on one asked the snapshot store first, in vain).
+   */
+  readonly short: LruCache<string, true>;
+}
+
+function keptOf(store: EventStore, decider: object): Kept {
   let byDecider = stateCaches.get(store);
   if (!byDecider) stateCaches.set(store, (byDecider = new WeakMap()));
-  let cache = byDecider.get(decider);
-  if (!cache) byDecider.set(decider, (cache = new LruCache(CACHED_STREAMS)));
-  return cache;
+  let kept = byDecider.get(decider);
+  if (!kept) byDecider.set(decider, (kept = { states: new LruCache(CACHED_STREAMS), short: new LruCache(SHORT_STREAMS) }));
+  return kept;
 }
 
 /**
@@ -61,7 +73,7 @@ function stateCacheOf(store: EventStore, decider: object): LruCache<string, Fold
  * not what the cache remembers) drop the entry.
  */
 async function foldedState<State, Event extends DomainEvent>(store: EventStore, streamId: string, decider: FoldingDecider<State, Event>): Promise<Folded<State>> {
-  const cache = stateCacheOf(store, decider);
+  const { states: cache, short } = keptOf(store, decider);
   const cached = cache.get(streamId) as Folded<State> | undefined;
   let folded: Folded<State> | undefined;
   if (cached) {
@@ -73,10 +85,12 @@ async function foldedState<State, Event extends DomainEvent>(store: EventStore, 
       cache.delete(streamId);
     }
   }
-  folded ??= await fromSnapshot(store, streamId, decider);
+  if (!folded && !short.get(streamId)) folded = await fromSnapshot(store, streamId, decider);
   if (!folded) {
     const history = await store.read(streamId);
     folded = { revision: history.length - 1, state: foldHistory(decider, history), lastEventId: history.at(-1)?.id, snapshotAt: -1 };
+    if (history.length < SNAPSHOT_EVERY_EVENTS) short.set(streamId, true);
+    else short.delete(streamId);
   }
   folded = snapshotIfDue(store, streamId, decider, folded);
   if (folded.revision + 1 >= CACHED_FROM_EVENTS) cache.set(streamId, folded);

@@ -52,6 +52,13 @@ describe('snapshots of long streams', () => {
     }
   });
 
+  it('a short stream is looked up in the snapshot store once, not on every command (it is not kept, and has none)', async () => {
+    const store = new MemoryEventStore();
+    await handleCommand(store, 'task-t1', taskDecider, { type: 'CreateTask', data: { taskId: 't1', definition, nowMs: Date.now() } }, context);
+    for (let i = 1; i <= 5; i += 1) await handleCommand(store, 'task-t1', taskDecider, trigger(`x-${i}`), context);
+    expect(store.snapshots.loads).toBe(1);
+  });
+
   it('a decider without a codec gets no snapshots', async () => {
     const store = new MemoryEventStore();
     const plain = { ...taskDecider, snapshots: undefined };

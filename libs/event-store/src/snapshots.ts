@@ -33,9 +33,11 @@ export const codecId = (codec: { readonly name: string; readonly version: number
 /** Snapshots in a Map (the in-memory store; tests). Stored as JSON, so what comes back is what a real store returns. */
 export class MemorySnapshotStore implements SnapshotStore {
   private readonly snapshots = new Map<string, string>();
+  loads = 0;
   saves = 0;
 
   async load(streamId: string): Promise<Snapshot | undefined> {
+    this.loads += 1;
     const json = this.snapshots.get(streamId);
     return json === undefined ? undefined : (JSON.parse(json) as Snapshot);
   }
