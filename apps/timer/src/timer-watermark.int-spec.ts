@@ -1,11 +1,10 @@
 import { Kvm } from '@nats-io/kv';
 import { Logger } from '@nestjs/common';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { toTaskStreamId, type TaskDefinition } from '@sched/contracts';
 import { taskDecider } from '@sched/domain';
 import { MemoryEventStore, handleCommand, type EventStore } from '@sched/event-store';
 import { loadConfig } from '@sched/messaging';
-import { startTestNats, type TestNats } from '../../../test/support/nats';
+import { useTestNats } from '../../../test/support/nats';
 import { waitFor } from '../../../test/support/wait-for';
 import { WATERMARKS_BUCKET } from './ha/partition-leases';
 import { TimerService } from './timer.service';
@@ -26,18 +25,8 @@ class FailingDues extends MemoryEventStore {
  * past the catch-up it was still retrying, so had it died then, its successor would have skipped that catch-up.
  */
 describe('timer watermark while fires are being appended (real nats-server for the leases)', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
-
-  beforeAll(async () => {
-    Logger.overrideLogger(['error']); // the retries warn once per fire per second, by design
-    nats = await startTestNats();
-    nc = await connect({ servers: nats.url });
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.cleanup();
-  });
+  const servers = useTestNats();
+  beforeAll(() => Logger.overrideLogger(['error'])); // the retries warn once per fire per second, by design
 
   it('stays at the partition watermark it took over until the catch-up fires are in, then moves on', async () => {
     const store = new FailingDues();
@@ -55,11 +44,11 @@ describe('timer watermark while fires are being appended (real nats-server for t
     await handleCommand(store, toTaskStreamId('caught-up'), taskDecider, { type: 'CreateTask', data: { taskId: 'caught-up', definition, nowMs: createdMs } }, meta);
     // The previous owner fired through 20 s ago: everything since is this timer's to catch up (misfires first).
     const previousMark = Date.now() - 20_000;
-    const watermarks = await new Kvm(nc).create(WATERMARKS_BUCKET, { history: 1 });
+    const watermarks = await new Kvm(servers.nc).create(WATERMARKS_BUCKET, { history: 1 });
     await watermarks.put('w.0', String(previousMark));
 
-    const config = loadConfig({ NATS_URL: nats.url, INSTANCE_ID: 'watermark-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' });
-    const timer = new TimerService(store, nc, config);
+    const config = loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: 'watermark-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' });
+    const timer = new TimerService(store, servers.nc, config);
     await timer.onApplicationBootstrap();
     try {
       expect(timer.ownedPartitions()).toEqual([0]);
