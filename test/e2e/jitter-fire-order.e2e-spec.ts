@@ -34,7 +34,13 @@ describe('jittered occurrences (e2e)', () => {
     const executionId = scheduledExecutionId(taskId, target.occurrence.atMs);
     const events = await waitForHistory(context.system.store, executionId, (history) => history.some((event) => event.type === 'TaskSucceeded'), 15_000, `${executionId} to run`);
     expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
-    expect(Date.parse((events[0].data as { notBefore?: string }).notBefore ?? '')).toBe(target.fireAtMs);
+    // Recorded ahead of its fire instant it carries that instant as notBefore; recorded after it (a slow restart on a
+    // loaded machine) it carries none. Either way it starts no sooner than its fire instant.
+    const [due, started] = events;
+    const notBefore = (due.data as { notBefore?: string }).notBefore;
+    if (notBefore !== undefined) expect(Date.parse(notBefore)).toBe(target.fireAtMs);
+    else expect(Date.parse(due.metadata.occurredAt)).toBeGreaterThanOrEqual(target.fireAtMs);
+    expect(Date.parse(started.metadata.occurredAt)).toBeGreaterThanOrEqual(target.fireAtMs);
   };
 
   it('next-fires lists the fires in the order they fire, jitter included, as the timer arms them', async () => {
