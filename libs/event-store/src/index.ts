@@ -19,11 +19,7 @@ export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream
 export { toSubject, toStreamId, isStreamStart, CorruptCommitError, reportOncePerMessage } from './jetstream/commit-codec';
 export { CONSUMER_NOT_FOUND, LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvents, type LogDispatch } from './jetstream/log-dispatch';
 export * from './hash-chain';
-export {
-  KurrentDbEventStore,
-  createKurrentDbEventStore,
-  type ConnectKurrentDbOptions,
-  type KurrentDbEventStoreOptions,
-} from './kurrentdb/kurrentdb-event-store';
-export { KurrentDbWorkDispatch, type KurrentDbWorkDispatchOptions, type KurrentDbWorkItem } from './kurrentdb/kurrentdb-work-dispatch';
+// Types only: the KurrentDB client loads when a KurrentDB store is connected (see load-kurrentdb).
+export type { KurrentDbEventStore, ConnectKurrentDbOptions, KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';
+export { createKurrentDbEventStore } from './kurrentdb/load-kurrentdb';
 export * from './transfer';
