@@ -20,14 +20,22 @@ describe('jittered occurrences (e2e)', () => {
     return reply.result;
   };
 
-  /** A task firing every 2 s with up to ~2 s of jitter, and its next fire at least `lagMs` after its nominal instant. */
+  /**
+   * A task firing every 2 s with up to ~2 s of jitter whose first occurrence over 500 ms away fires at least `lagMs`
+   * after its nominal instant. Jitter is a pure function of the task id and the instant, so the id is picked before
+   * the task is created (waiting for such an occurrence of a random id took ~5 s on average).
+   */
   async function jitteredTask(lagMs: number): Promise<{ taskId: string; target: Firing }> {
-    const taskId = `jit-${randomUUID().slice(0, 8)}`;
     const spec: ScheduleSpec = { type: 'interval', everyMs: 2000, offsetMs: 0, jitterMs: 1950 };
-    await ok(Subjects.cmd.taskCreate, { taskId, name: taskId, executor: 'noop', schedules: [{ type: 'interval', every: '2s', jitterMs: 1950 }] });
-    const target = nextFirings(taskId, [spec], Date.now(), Date.now() + 500, 40).find((firing) => firing.occurrence.atMs > Date.now() + 500 && firing.fireAtMs - firing.occurrence.atMs >= lagMs);
-    if (!target) throw new Error('no occurrence with that much jitter in the next 20');
-    return { taskId, target };
+    for (let attempt = 0; attempt < 1000; attempt += 1) {
+      const taskId = `jit-${randomUUID().slice(0, 8)}`;
+      const now = Date.now();
+      const target = nextFirings(taskId, [spec], now, now, 4).find((firing) => firing.occurrence.atMs > now + 500);
+      if (!target || target.fireAtMs - target.occurrence.atMs < lagMs) continue;
+      await ok(Subjects.cmd.taskCreate, { taskId, name: taskId, executor: 'noop', schedules: [{ type: 'interval', every: '2s', jitterMs: 1950 }] });
+      return { taskId, target };
+    }
+    throw new Error(`no task id in 1000 whose next occurrence fires ${lagMs} ms late`);
   }
 
   const ranOnce = async (taskId: string, target: Firing): Promise<void> => {
