@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
-import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SchedClientError } from '@sched/client';
 import { Command } from 'commander';
@@ -10,6 +9,7 @@ import type { CliContext } from '../context';
 import { DEFAULT_NATS_URL } from '../context';
 import { UsageError } from '../exit-codes';
 import { fields } from '../output';
+import { liveEntries } from './live-entries';
 
 interface StoreFlags {
   readonly store: string;
@@ -120,16 +120,4 @@ async function refuseWhileInUse(nc: NatsConnection): Promise<void> {
     `the target is in use: ${running} run against it, and would act on the imported events as they arrive; stop its services first (their entries expire within 30 s), or pass --force`,
     { executors, timers },
   );
-}
-
-/** The names a registry bucket holds (its keys under `prefix`, without it); none when the bucket does not exist. */
-async function liveEntries(nc: NatsConnection, bucket: string, prefix = ''): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    const kv = await new Kvm(nc).open(bucket);
-    for await (const key of await kv.keys(prefix ? `${prefix}>` : '>')) names.push(key.slice(prefix.length));
-  } catch {
-    // No such bucket: nothing ever registered there.
-  }
-  return names;
 }
