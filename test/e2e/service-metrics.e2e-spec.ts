@@ -36,11 +36,14 @@ describe('per-service /metrics (METRICS_PORT)', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
+  const urls = new Map<string, string>();
+
   async function startWithMetrics(app: string): Promise<string> {
     const port = await freePort();
     const process_ = spawnApp(app, { NATS_URL: nats.url, DATA_DIR: dataDir, INSTANCE_ID: app, LOG_LEVEL: 'warn', METRICS_PORT: String(port) });
     apps.push(process_);
     await process_.waitForOutput(`sched-${app} ready`, 60_000);
+    urls.set(app, `http://127.0.0.1:${port}`);
     return `http://127.0.0.1:${port}/metrics`;
   }
 
@@ -68,5 +71,22 @@ describe('per-service /metrics (METRICS_PORT)', () => {
     expect(relayMetrics).toMatch(/^sched_work_enqueued_total\{executor="noop"\} 1$/m);
     expect(relayMetrics).not.toMatch(/^sched_executions_total\{/m); // each process counts only what it did
     expect(relayMetrics).not.toMatch(/^sched_work_received_total\{/m);
+  }, 90_000);
+
+  it('each serves its own /health: 503 naming NATS and the store while nats-server is down, 200 once it is back', async () => {
+    const health = async (app: string) => {
+      const response = await fetch(`${urls.get(app)}/health`);
+      return { code: response.status, body: (await response.json()) as { status: string; instance: string; checks: Record<string, { status: string }> } };
+    };
+    for (const app of ['relay', 'executor']) {
+      expect(await health(app)).toMatchObject({ code: 200, body: { status: 'ok', instance: app, checks: { nats: { status: 'up' }, eventStore: { status: 'up' } } } });
+    }
+    await nats.stop();
+    for (const app of ['relay', 'executor']) {
+      const down = await waitFor(async () => { const answer = await health(app); return answer.code === 503 && answer; }, 15_000, `${app} to report NATS down`);
+      expect(down.body.checks).toMatchObject({ nats: { status: 'down' }, eventStore: { status: 'down' } });
+    }
+    await nats.restart();
+    for (const app of ['relay', 'executor']) await waitFor(async () => (await health(app)).code === 200, 20_000, `${app} healthy again`);
   }, 90_000);
 });

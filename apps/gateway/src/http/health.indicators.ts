@@ -3,15 +3,8 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SchedClient } from '@sched/client';
 import { MAX_PROJECTOR_LAG_SECONDS, Subjects, type ProjectorStatusView } from '@sched/contracts';
-import { within, type EventStore } from '@sched/event-store';
-import { EVENT_STORE, NATS_CONNECTION } from '@sched/messaging';
-
-const CHECK_TIMEOUT_MS = 2_000;
-
-const checked = <T>(promise: Promise<T>, what: string): Promise<T> =>
-  within(promise, CHECK_TIMEOUT_MS, () => new Error(`${what}: no answer within ${CHECK_TIMEOUT_MS} ms`));
-
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+import type { EventStore } from '@sched/event-store';
+import { EVENT_STORE, HEALTH_CHECK_TIMEOUT_MS, NATS_CONNECTION, checkEventStore, checkNats, errorMessage, type DependencyCheck } from '@sched/messaging';
 
 /** /health: NATS connected, the event store answering, the read models not too far behind the log. */
 @Injectable()
@@ -24,33 +17,27 @@ export class HealthIndicators {
   ) {}
 
   async nats() {
-    const check = this.indicators.check('nats');
-    if (this.nc.isClosed()) return check.down({ message: 'connection closed' });
-    try {
-      return check.up({ server: this.nc.getServer(), rttMs: await checked(this.nc.rtt(), 'nats') });
-    } catch (error) {
-      return check.down({ message: reason(error) });
-    }
+    return this.report('nats', await checkNats(this.nc));
   }
 
   async eventStore() {
-    const check = this.indicators.check('eventStore');
-    try {
-      return check.up({ head: await checked(this.store.headPosition(), 'event store') });
-    } catch (error) {
-      return check.down({ message: reason(error) });
-    }
+    return this.report('eventStore', await checkEventStore(this.store));
   }
 
   /** Asked over NATS like any query: the projector may run in another process. */
   async projector() {
     const check = this.indicators.check('projector');
     try {
-      const status = await this.client.request<ProjectorStatusView>(Subjects.query.projectorStatus, {}, CHECK_TIMEOUT_MS);
+      const status = await this.client.request<ProjectorStatusView>(Subjects.query.projectorStatus, {}, HEALTH_CHECK_TIMEOUT_MS);
       const data = { ...status, maxLagSeconds: MAX_PROJECTOR_LAG_SECONDS };
       return status.lagSeconds <= MAX_PROJECTOR_LAG_SECONDS ? check.up(data) : check.down(data);
     } catch (error) {
-      return check.down({ message: reason(error) });
+      return check.down({ message: errorMessage(error) });
     }
+  }
+
+  private report(name: string, { up, details }: DependencyCheck) {
+    const check = this.indicators.check(name);
+    return up ? check.up(details) : check.down(details);
   }
 }

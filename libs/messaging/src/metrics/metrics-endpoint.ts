@@ -1,15 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventStore } from '@sched/event-store';
 import type { SchedConfig } from '../config';
 import { BEARER_CHALLENGE, UNAUTHORIZED_REPLY, bearerTokenCheck } from '../security/bearer-token';
-import { SCHED_CONFIG } from '../tokens';
+import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
+import { processHealth } from './process-health';
 import { SchedMetrics } from './sched-metrics';
 
 /**
  * `GET /metrics` of a service that has no HTTP server of its own (timer, relay, executor, projector, workflow when run
  * as separate processes), on METRICS_HOST:METRICS_PORT, so Prometheus scrapes each one. Off unless METRICS_PORT is set.
- * Guarded by SCHED_API_TOKEN when set, like the gateway's /metrics. A bare node:http server: one route, no framework.
+ * Guarded by SCHED_API_TOKEN when set, like the gateway's /metrics. And `GET /health`, open like the gateway's: this
+ * process's NATS connection and event store (200 or 503), for a container's health check, which must ask the process
+ * it runs beside (a request over NATS is answered by any instance of the service). A bare node:http server, no framework.
  */
 @Injectable()
 export class MetricsEndpoint implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +25,8 @@ export class MetricsEndpoint implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(SCHED_CONFIG) private readonly config: SchedConfig,
     private readonly metrics: SchedMetrics,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {
     this.authorized = bearerTokenCheck(config.apiToken);
   }
@@ -54,8 +61,13 @@ export class MetricsEndpoint implements OnApplicationBootstrap, OnApplicationShu
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
+    if (request.method === 'GET' && path === '/health') {
+      const health = await processHealth(this.config.instanceId, this.nc, this.store);
+      response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(health));
+      return;
+    }
     if (request.method !== 'GET' || path !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is served here\n');
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics and GET /health are served here\n');
       return;
     }
     if (!this.authorized(request.headers.authorization)) {
