@@ -3,15 +3,32 @@ import {
   upcast,
   type ExecutionError,
   type ExecutionEvent,
+  type EventEnvelope,
   type ExecutionLogLine,
   type RecordedEvent,
   type TaskTimedOut,
 } from '@sched/contracts';
 import { executionDecider, type ExecutionCommand, type ExecutionState, type ItemCounts } from '@sched/domain';
-import { WrongExpectedVersionError, toEnvelopes, type EventStore } from '@sched/event-store';
+import { EventStoreUnavailableError, WrongExpectedVersionError, toEnvelopes, type EventStore } from '@sched/event-store';
 
 /** Appends that lose a version race this many times in a row give up (the caller drops the work). */
 const MAX_CONFLICT_RETRIES = 3;
+
+/** Between two tries of an outcome the store was unavailable for (each try itself waits ~15 s for a reconnect). */
+const OUTCOME_RETRY_PAUSE_MS = 1_000;
+
+/**
+ * How an attempt's outcome outlasts the store being unavailable: tried again, the same commit, for as long as
+ * `retryWhile` says (the process runs on), instead of being dropped after the store's ~15 s deadline (the attempt's
+ * work done and then run again as WorkerLost, or failed for good without retries left).
+ */
+export interface OutcomeDurability {
+  readonly retryWhile: () => boolean;
+  /** Told of each failed try (for a log line). */
+  readonly onRetry?: (error: EventStoreUnavailableError) => void;
+  /** Default OUTCOME_RETRY_PAUSE_MS. */
+  readonly pauseMs?: number;
+}
 
 export interface Progress {
   readonly percent: number;
@@ -46,6 +63,8 @@ export class ExecutionActor {
   onCancelRequested?: () => void;
   /** Called when a re-read finds the pause state changed (a pause requested, a resume). */
   onControlChanged?: () => void;
+  /** Unset: an outcome the store was unavailable for is given up at once (the caller decides). */
+  outcomeDurability?: OutcomeDurability;
 
   constructor(
     private readonly store: EventStore,
@@ -72,7 +91,11 @@ export class ExecutionActor {
 
   /** Folds the stream from the store (from the start, or after what it already folded). */
   async load(): Promise<ExecutionState> {
-    return this.fold(await this.store.read(toExecutionStreamId(this.executionId), { fromRevision: this.version + 1 }));
+    return this.fold(await this.readNew());
+  }
+
+  private readNew(): Promise<RecordedEvent[]> {
+    return this.store.read(toExecutionStreamId(this.executionId), { fromRevision: this.version + 1 });
   }
 
   /**
@@ -133,17 +156,17 @@ export class ExecutionActor {
   // Each outcome takes the attempt's last throttled progress (if any): recorded with it, in one commit.
 
   succeed(attempt: number, result: unknown, logs: readonly ExecutionLogLine[], lastProgress?: Progress): Promise<void> {
-    return this.send(this.withProgress(attempt, lastProgress, { type: 'CompleteAttempt', data: { attempt, result, nowMs: Date.now(), logs } }));
+    return this.sendOutcome(this.withProgress(attempt, lastProgress, { type: 'CompleteAttempt', data: { attempt, result, nowMs: Date.now(), logs } }));
   }
 
   fail(attempt: number, error: ExecutionError, logs: readonly ExecutionLogLine[] = [], lastProgress?: Progress): Promise<void> {
     const data = { attempt, error, nowMs: Date.now(), random: this.random(), logs };
-    return this.send(this.withProgress(attempt, lastProgress, { type: 'FailAttempt', data }));
+    return this.sendOutcome(this.withProgress(attempt, lastProgress, { type: 'FailAttempt', data }));
   }
 
   timeOut(attempt: number, timeout: TaskTimedOut['data']['timeout'], timeoutMs: number, logs: readonly ExecutionLogLine[] = [], lastProgress?: Progress): Promise<void> {
     const data = { attempt, timeout, timeoutMs, nowMs: Date.now(), random: this.random(), logs };
-    return this.send(this.withProgress(attempt, lastProgress, { type: 'TimeOutAttempt', data }));
+    return this.sendOutcome(this.withProgress(attempt, lastProgress, { type: 'TimeOutAttempt', data }));
   }
 
   /** The attempt's code reached a checkpoint while a pause is requested: ExecutionPaused (once). */
@@ -159,7 +182,7 @@ export class ExecutionActor {
   cancelAttempt(attempt: number, logs: readonly ExecutionLogLine[], lastProgress?: Progress): Promise<void> {
     return this.enqueue(async () => {
       await this.load();
-      await this.handle(this.withProgress(attempt, lastProgress, { type: 'CancelAttempt', data: { attempt, logs } }));
+      await this.handle(this.withProgress(attempt, lastProgress, { type: 'CancelAttempt', data: { attempt, logs } }), this.outcomeDurability);
     });
   }
 
@@ -180,23 +203,34 @@ export class ExecutionActor {
     return this.enqueue(() => this.handle(commands));
   }
 
+  /** An attempt's end: kept trying through an unavailable store (see OutcomeDurability). */
+  private sendOutcome(commands: readonly ExecutionCommand[]): Promise<void> {
+    return this.enqueue(() => this.handle(commands, this.outcomeDurability));
+  }
+
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
     const next = this.mailbox.then(work);
     this.mailbox = next.catch(() => undefined);
     return next;
   }
 
-  private async handle(commands: readonly ExecutionCommand[]): Promise<void> {
+  /**
+   * Decides and appends; on a version conflict reads what the other writer appended and decides again. With
+   * `durability`, an append the store was unavailable for is tried again with the same envelopes: if an earlier try
+   * did land, the store deduplicates it by its first event's id (within its 2-minute window) or, later, the conflict
+   * it meets finds that event in the stream: recorded, by this actor.
+   */
+  private async handle(commands: readonly ExecutionCommand[], durability?: OutcomeDurability): Promise<void> {
     const all = this.held.length === 0 ? commands : [...this.held, ...commands];
-    for (let round = 1; ; round += 1) {
-      const { state, events } = decideAll(all, this.state);
-      if (events.length === 0) return;
-      const envelopes = toEnvelopes(events, {
-        correlationId: this.correlationId,
-        causationId: this.causationId,
-        actor: `executor:${this.workerId}`,
-        nowMs: Date.now(),
-      });
+    let pending: { readonly state: ExecutionState; readonly envelopes: EventEnvelope[] } | undefined;
+    for (let conflicts = 0; ; ) {
+      if (!pending) {
+        const { state, events } = decideAll(all, this.state);
+        if (events.length === 0) return;
+        const envelopes = toEnvelopes(events, { correlationId: this.correlationId, causationId: this.causationId, actor: `executor:${this.workerId}`, nowMs: Date.now() });
+        pending = { state, envelopes };
+      }
+      const { state, envelopes } = pending;
       try {
         const result = await this.store.append(toExecutionStreamId(this.executionId), envelopes, { expected: this.version });
         this.state = state;
@@ -205,8 +239,20 @@ export class ExecutionActor {
         if (all !== commands) this.discardHeld();
         return;
       } catch (error) {
-        if (!WrongExpectedVersionError.is(error) || round >= MAX_CONFLICT_RETRIES) throw error;
-        await this.load(); // someone else appended: decide again on what they wrote
+        if (durability && error instanceof EventStoreUnavailableError && durability.retryWhile()) {
+          durability.onRetry?.(error);
+          await new Promise((resolve) => setTimeout(resolve, durability.pauseMs ?? OUTCOME_RETRY_PAUSE_MS));
+          continue;
+        }
+        if (!WrongExpectedVersionError.is(error) || ++conflicts >= MAX_CONFLICT_RETRIES) throw error;
+        const appended = await this.readNew(); // someone else appended: decide again on what they wrote
+        this.fold(appended);
+        if (appended.some((event) => event.id === envelopes[0].id)) {
+          // The other writer was this actor: an earlier try landed after the store had given up on it.
+          if (all !== commands) this.discardHeld();
+          return;
+        }
+        pending = undefined;
       }
     }
   }

@@ -330,6 +330,11 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const abort = new AttemptAbort();
     this.inFlight.set(item.executionId, abort);
     this.actors.set(item.executionId, actor);
+    // Its outcome outlasts an outage of the store: the work is done, running it again (as WorkerLost) would repeat it.
+    actor.outcomeDurability = {
+      retryWhile: () => !this.stopping,
+      onRetry: (error) => this.logger.warn(`${item.executionId} attempt ${item.attempt}: outcome not recorded yet, trying again: ${error.message}`),
+    };
     actor.onHeldCommitFailed = (error) => {
       if (isOwnershipLost(error)) this.abort(item.executionId, { kind: 'lost' });
       else this.logger.warn(`${item.executionId}: TaskStarted not recorded yet (retried with the next append): ${String(error)}`);
