@@ -114,7 +114,14 @@ describe('schedctl against the whole system', () => {
     const { executionId } = await json<{ executionId: string }>('task', 'trigger', taskId);
     const tail = await run('exec', 'tail', '--execution', executionId);
     expect(tail.code).toBe(0);
-    expect(tail.out.trim().split('\n').map((line) => line.trim().split(/\s+/)[4])).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
+    const typesIn = (out: string) => out.trim().split('\n').map((line) => line.trim().split(/\s+/)[4]);
+    expect(typesIn(tail.out)).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
+    // Its filters hold for one execution too (they were ignored): types, a count, a position to start after.
+    expect(typesIn((await run('exec', 'tail', '--execution', executionId, '--type', 'TaskStarted')).out)).toEqual(['TaskStarted']);
+    expect(typesIn((await run('exec', 'tail', '--execution', executionId, '--count', '2')).out)).toEqual(['TaskDue', 'TaskStarted']);
+    const [due] = await json<{ position: number }[]>('history', executionId);
+    expect(typesIn((await run('exec', 'tail', '--execution', executionId, '--from-position', String(due.position))).out)).toEqual(['TaskStarted', 'TaskSucceeded']);
+    expect(await run('exec', 'tail', '--execution', executionId, '--type', 'TaskStrated')).toMatchObject({ code: 1, err: expect.stringMatching(/VALIDATION.*TaskStarted/) });
 
     const execution = await run('exec', 'get', executionId);
     expect(execution.out).toMatch(/status:\s+succeeded/);

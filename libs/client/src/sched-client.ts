@@ -188,11 +188,7 @@ export class SchedClient {
    */
   subscribe(options: SubscribeOptions = {}): EventFeed {
     // Checked here, before anything subscribes: the feed filters types itself, so an unknown one would just never match.
-    try {
-      parsePayload(subscribeOptionsSchema, options, 'subscribe');
-    } catch (error) {
-      throw error instanceof SchedError ? new SchedClientError(error.code, error.message, error.details) : error;
-    }
+    checkSubscribeOptions(options);
     return new EventFeed(this.nc, (query) => this.historyPage(query), options).start();
   }
 
@@ -220,5 +216,14 @@ export class SchedClient {
   /** Any request-reply subject, for subjects newer than this SDK: same reply contract, same errors. */
   request<T>(subject: string, payload: unknown, timeoutMs = this.timeoutMs): Promise<T> {
     return requestReply<T>(this.nc, subject, payload, timeoutMs);
+  }
+}
+
+/** Throws what `subscribe` throws for these options (VALIDATION: an unknown event type names the closest one). */
+export function checkSubscribeOptions(options: SubscribeOptions): void {
+  try {
+    parsePayload(subscribeOptionsSchema, options, 'subscribe');
+  } catch (error) {
+    throw error instanceof SchedError ? new SchedClientError(error.code, error.message, error.details) : error;
   }
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Command, Option } from 'commander';
-import { SchedClientError, type FeedEvent } from '@sched/client';
+import { SchedClientError, checkSubscribeOptions, type FeedEvent } from '@sched/client';
 import { executionStatuses, toExecutionStreamId, type ExecutionStatus, type HistoryEntry, type TaskProgressed } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { positiveNumber, wholeNumber } from '../numeric-options';
@@ -38,24 +38,41 @@ class TailPrinter {
   }
 }
 
-/** Prints an execution's history so far, then follows it live until it is over. */
-async function tailExecution(ctx: CliContext, executionId: string): Promise<void> {
+/** What `exec tail` prints of the events it follows. */
+interface TailFilter {
+  readonly type?: readonly string[];
+  readonly fromPosition?: number;
+  readonly count?: number;
+}
+
+/**
+ * Prints an execution's history so far, then follows it live until it is over; with a filter, only the events it
+ * lets through (after `fromPosition`, of the `type`s), ending after `count` of them. The end is seen on every event.
+ */
+async function tailExecution(ctx: CliContext, executionId: string, filter: TailFilter): Promise<void> {
+  checkSubscribeOptions({ ...(filter.type ? { types: [...filter.type] } : {}) });
   const client = await ctx.client();
   const printer = new TailPrinter(ctx);
+  let printed = 0;
+  /** Prints `event` if the filter lets it through; whether the tail is over. */
+  const show = (event: HistoryEntry | FeedEvent): boolean => {
+    if (event.position > (filter.fromPosition ?? -1) && (filter.type === undefined || filter.type.includes(event.type))) {
+      printer.print(event);
+      printed += 1;
+    }
+    return isFinal(event) || (filter.count !== undefined && printed >= filter.count);
+  };
   const { taskId } = await client.getExecution({ executionId, minPosition: await client.headPosition() });
   let last = 0;
   for await (const event of client.history({ executionId })) {
-    printer.print(event);
     last = event.position;
-    if (isFinal(event)) return;
+    if (show(event)) return;
   }
   const feed = client.subscribe({ taskId, fromPosition: last });
   const streamId = toExecutionStreamId(executionId);
   try {
     for await (const event of feed) {
-      if (event.streamId !== streamId) continue;
-      printer.print(event);
-      if (isFinal(event)) return;
+      if (event.streamId === streamId && show(event)) return;
     }
   } finally {
     await feed.close();
@@ -144,7 +161,7 @@ export function execCommands(ctx: CliContext): Command {
     .option('--from-position <position>', 'replay history after this global position first', wholeNumber)
     .option('--count <n>', 'stop after this many events', positiveNumber)
     .action(async (flags: { execution?: string; task?: string; type?: string[]; fromPosition?: number; count?: number }) => {
-      if (flags.execution) return tailExecution(ctx, flags.execution);
+      if (flags.execution) return tailExecution(ctx, flags.execution, flags);
       const taskId = flags.task === undefined ? undefined : await ctx.taskIdOf(flags.task);
       // A task created later may take that id, so it is followed all the same; a mistyped name should not sit silent.
       if (flags.task !== undefined && taskId === flags.task && !(await ctx.taskExists(flags.task))) {
