@@ -1,4 +1,4 @@
-import { Subjects, type Page, type TaskView } from '@sched/contracts';
+import { Subjects, type NextFiresResult, type Page, type TaskView } from '@sched/contracts';
 import { historyOf, waitForEnd } from '../support/executions';
 import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
@@ -29,6 +29,15 @@ describe('pause until (e2e)', () => {
     expect(await listed('paused')).toContain(taskId);
     const view = await context.system.request<TaskView>(Subjects.query.taskGet, { taskId });
     expect(view).toMatchObject({ ok: true, result: { state: 'paused', pausedUntil: until, scheduleStatus: 'paused', nextFireAt: until } });
+    // next-fires marks the fires the pause swallows (it listed them as plain fires), and the ones from its end on not.
+    const next = await context.system.request<NextFiresResult>(Subjects.query.taskNextFires, { taskId, count: 8 });
+    const fires = next.ok ? next.result.fires : [];
+    const swallowed = fires.filter((fire) => Date.parse(fire.fireAt) < untilMs);
+    const running = fires.filter((fire) => Date.parse(fire.fireAt) >= untilMs);
+    expect([swallowed.length > 0, running.length > 0]).toEqual([true, true]);
+    expect(swallowed.map((fire) => fire.skipped)).toEqual(swallowed.map(() => 'paused'));
+    expect(running.map((fire) => fire.skipped)).toEqual(running.map(() => undefined));
+    expect((await schedctl('task', 'next', taskId)).out).toMatch(new RegExp(`${new Date(untilMs - 1000).toISOString().slice(11, 19)}Z \\(skipped: paused\\)`));
 
     // The fire a second before the end is skipped; the one at the end and the one after it run.
     const before = await waitForEnd(context.system.store, `${taskId}@${untilMs - 1000}`);

@@ -24,6 +24,11 @@ export interface NextFire {
   readonly at: string;
   /** When it will really fire: the nominal instant plus the task's deterministic jitter. */
   readonly fireAt: string;
+  /**
+   * 'paused': the task is paused at `fireAt` as things stand, so this fire is recorded as due and skipped, not run (a
+   * pause with an end skips the fires before it). Absent: it runs.
+   */
+  readonly skipped?: 'paused';
 }
 
 export interface NextFiresResult {

@@ -188,7 +188,7 @@ export function taskCommands(ctx: CliContext): Command {
           ? `task ${result.taskId} has no fires ahead: no schedules, or they ended (endAt, maxFires, a one-shot that fired); a trigger still runs it\n`
           : table(
               ['occurrence', 'fires at', ...(zone ? [`in ${zone}`] : [])],
-              result.fires.map((fire) => [when(fire.at), whenExactly(fire.fireAt), ...(zone ? [whenIn(fire.at, zone)] : [])]),
+              result.fires.map((fire) => [whenExactly(fire.at), `${whenExactly(fire.fireAt)}${fire.skipped ? ' (skipped: paused)' : ''}`, ...(zone ? [whenIn(fire.at, zone)] : [])]),
             ));
       ctx.print(result, human);
     });
