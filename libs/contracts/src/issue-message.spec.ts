@@ -59,3 +59,13 @@ describe('a field left out is named as required and missing, not as a wrong valu
     ]);
   });
 });
+
+describe('an instant without its zone', () => {
+  it('is refused saying a zone is needed (it was "Invalid ISO datetime"), in schedules and in commands alike', () => {
+    const create = { name: 'x', executor: 'noop', schedules: [{ type: 'once', at: '2027-01-01T09:00:00' }] };
+    expect(messagesOf(() => parsePayload(createTaskPayloadSchema, create, 'task.create'))).toEqual([
+      expect.stringMatching(/^schedules\.0\.at: expected an ISO 8601 instant with its zone, Z or an offset/),
+    ]);
+    expect(() => parsePayload(createTaskPayloadSchema, { ...create, schedules: [{ type: 'once', at: '2027-01-01T09:00:00+01:00' }] }, 'task.create')).not.toThrow();
+  });
+});

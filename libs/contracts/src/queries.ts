@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstantSchema } from './iso-instant';
 import { commandBase, idSchema, madeIdSchema } from './commands/task-commands';
 import { eventTypesSchema } from './events/event-type-filter';
 import { scheduleStatuses } from './schedule-status';
@@ -56,9 +57,9 @@ export const listExecutionsQuerySchema = z
     taskId: madeIdSchema.optional(),
     status: z.enum(executionStatuses).optional(),
     /** Scheduled at or after this instant. */
-    from: z.iso.datetime({ offset: true }).optional(),
+    from: isoInstantSchema.optional(),
     /** Scheduled before this instant. */
-    to: z.iso.datetime({ offset: true }).optional(),
+    to: isoInstantSchema.optional(),
   })
   .strict()
   // An empty range is a mistake (from and to swapped), said so rather than answered with nothing.
@@ -94,7 +95,7 @@ export const subscribeOptionsSchema = z
 
 /** State as of an instant: of a task (its own stream) or of one execution. */
 export const asOfQuerySchema = z
-  .object({ taskId: madeIdSchema.optional(), executionId: madeIdSchema.optional(), at: z.iso.datetime({ offset: true }) })
+  .object({ taskId: madeIdSchema.optional(), executionId: madeIdSchema.optional(), at: isoInstantSchema })
   .strict()
   .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' });
 

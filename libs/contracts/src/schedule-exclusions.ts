@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstantSchema } from './iso-instant';
 import { cronExpressionIssue, normalizeCronExpression, timezoneIssue } from './cron-expression';
 import { endsAfter } from './iso-time';
 
@@ -18,10 +19,10 @@ import { endsAfter } from './iso-time';
 export const MAX_EXCLUSIONS = 32;
 export const MAX_EXCLUDED_DATES = 400;
 
-const isoInstant = z.iso.datetime({ offset: true });
+
 const isoDate = z.iso.date({ message: 'must be a calendar date such as "2027-12-25"' });
 
-const windowExclusionSchema = z.object({ type: z.literal('window'), from: isoInstant, to: isoInstant });
+const windowExclusionSchema = z.object({ type: z.literal('window'), from: isoInstantSchema, to: isoInstantSchema });
 const datesExclusionSchema = z.object({
   type: z.literal('dates'),
   dates: z.array(isoDate).min(1).max(MAX_EXCLUDED_DATES),

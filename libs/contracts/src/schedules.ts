@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstantSchema } from './iso-instant';
 import { CRON_NICKNAMES, cronExpressionIssue, normalizeCronExpression, shortestCronGapMs, timezoneIssue } from './cron-expression';
 import { formatDurationMs, parseDurationMs } from './duration';
 import { normalizeExclusions, scheduleExclusionsInputSchema, scheduleExclusionsSchema, type ScheduleExclusionInput } from './schedule-exclusions';
@@ -10,7 +11,7 @@ export const MAX_INTERVAL_MS = 366 * 86_400_000;
 export const MAX_JITTER_MS = 3_600_000;
 export const DEFAULT_CRON_TIMEZONE = 'UTC';
 
-const isoInstant = z.iso.datetime({ offset: true });
+
 
 /**
  * Fields every schedule may carry. Instants stay ISO strings in events (readable history); the domain turns them into
@@ -18,8 +19,8 @@ const isoInstant = z.iso.datetime({ offset: true });
  * fire a little past endAt). maxFires counts the fires of this one spec; the timer applies it (it knows the count).
  */
 const commonFields = {
-  startAt: isoInstant.optional(),
-  endAt: isoInstant.optional(),
+  startAt: isoInstantSchema.optional(),
+  endAt: isoInstantSchema.optional(),
   jitterMs: z.number().int().min(0).max(MAX_JITTER_MS).optional(),
   maxFires: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   exclude: scheduleExclusionsSchema.optional(),
@@ -62,7 +63,7 @@ export type CronSchedule = z.infer<typeof cronScheduleSchema>;
 
 /** Stored form of a one-shot schedule: a single occurrence at `at`. */
 export const onceScheduleSchema = z
-  .object({ type: z.literal('once'), at: isoInstant, ...commonFields })
+  .object({ type: z.literal('once'), at: isoInstantSchema, ...commonFields })
   .refine(windowIsOrdered, windowRule());
 export type OnceSchedule = z.infer<typeof onceScheduleSchema>;
 
@@ -92,8 +93,8 @@ export const durationInput = (field: string) =>
 
 /** User input for the common fields: the stored names, but any ISO offset for instants and a duration for jitter. */
 const commonInputFields = {
-  startAt: isoInstant.optional(),
-  endAt: isoInstant.optional(),
+  startAt: isoInstantSchema.optional(),
+  endAt: isoInstantSchema.optional(),
   jitterMs: durationInput('jitterMs').optional(),
   maxFires: commonFields.maxFires,
   exclude: scheduleExclusionsInputSchema.optional(),
@@ -200,7 +201,7 @@ export const cronScheduleInputSchema = z
 
 /** `{ "type": "once", "at": "2030-01-01T09:00:00+01:00" }`. */
 export const onceScheduleInputSchema = z
-  .object({ type: z.literal('once'), at: isoInstant, ...commonInputFields })
+  .object({ type: z.literal('once'), at: isoInstantSchema, ...commonInputFields })
   .strict()
   .transform((input, ctx): OnceSchedule => {
     const common = commonOutput(input, ctx);

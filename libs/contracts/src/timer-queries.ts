@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstantSchema } from './iso-instant';
 import { idSchema } from './commands/task-commands';
 import { scheduleInputSchema } from './schedules';
 import { MAX_SCHEDULES_PER_TASK } from './task-definition';
@@ -13,7 +14,7 @@ export const nextFiresQuerySchema = z
     schedules: z.array(scheduleInputSchema).min(1).max(MAX_SCHEDULES_PER_TASK).optional(),
     count: z.number().int().min(1).max(1000).default(10),
     /** Start after this instant (default: now). */
-    after: z.iso.datetime({ offset: true }).optional(),
+    after: isoInstantSchema.optional(),
   })
   .strict()
   .refine((q) => Boolean(q.taskId) !== Boolean(q.schedules), { message: 'give exactly one of taskId, schedules' });

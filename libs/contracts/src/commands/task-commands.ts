@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstantSchema } from '../iso-instant';
 import { ID_PATTERN, ID_RULE, MADE_ID_PATTERN, MADE_ID_RULE } from '../streams';
 import { scheduleInputSchema } from '../schedules';
 import {
@@ -125,7 +126,7 @@ export type UpdateTaskPayload = z.output<typeof updateTaskPayloadSchema>;
 
 /** `until`: the pause lapses at this instant by itself (a snooze); it must lie in the future. */
 export const pauseTaskPayloadSchema = z
-  .object({ ...commandBase, taskId: idSchema, note: z.string().max(1000).optional(), until: z.iso.datetime({ offset: true }).optional() })
+  .object({ ...commandBase, taskId: idSchema, note: z.string().max(1000).optional(), until: isoInstantSchema.optional() })
   .strict();
 export const resumeTaskPayloadSchema = z.object({ ...commandBase, taskId: idSchema }).strict();
 /**
@@ -176,8 +177,8 @@ export const backfillTaskPayloadSchema = z
     ...commandBase,
     taskId: idSchema,
     // (from, to], as Temporal's schedule backfill takes its range.
-    from: z.iso.datetime({ offset: true }).describe('exclusive: the occurrences after this instant'),
-    to: z.iso.datetime({ offset: true }).describe('inclusive, and not in the future'),
+    from: isoInstantSchema.describe('exclusive: the occurrences after this instant'),
+    to: isoInstantSchema.describe('inclusive, and not in the future'),
   })
   .strict()
   .refine((payload) => endsAfter(payload.from, payload.to), { message: 'from must be before to', path: ['to'] });
