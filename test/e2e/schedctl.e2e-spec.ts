@@ -131,6 +131,8 @@ describe('schedctl against the whole system', () => {
     // For people, each row names its task (the execution id already holds the task's id).
     const table = await run('exec', 'list', '--task', taskId);
     expect(table.out).toMatch(new RegExp(`^${executionId}\\s+from-yaml\\s+succeeded`, 'm'));
+    // A name is trimmed when a task is created, and when it is looked up (it was NOT_FOUND with the spaces).
+    expect(await run('task', 'get', '  from-yaml  ')).toMatchObject({ code: 0, out: expect.stringContaining(taskId) });
 
     const history = await run('history', taskId);
     expect(history.out).toMatch(/TaskCreated[\s\S]*TaskPaused[\s\S]*TaskResumed[\s\S]*TaskTriggered[\s\S]*TaskSucceeded/);

@@ -32,8 +32,8 @@ export const listTasksQuerySchema = z
       .union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1).max(32)])
       .transform((tags) => (Array.isArray(tags) ? tags : [tags]))
       .optional(),
-    /** The task of this exact name (names are unique among tasks not deleted). */
-    name: z.string().min(1).optional(),
+    /** The task of this exact name (names are unique among tasks not deleted), trimmed as a created name is. */
+    name: z.string().trim().min(1).optional(),
     /** Tasks whose name, id or description holds this text, ignoring case. */
     search: z.string().trim().min(1).max(200).optional(),
     /**
