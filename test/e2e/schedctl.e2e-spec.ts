@@ -54,6 +54,7 @@ describe('schedctl against the whole system', () => {
       expect(result.err).toMatch(/option '--[a-z-]+ <\w+>' argument '[^']+' is invalid\. expected a whole number/);
     }
     expect(await run('exec', 'tail', '--count', '0')).toMatchObject({ code: 2, err: expect.stringContaining('expected a whole number from 1') });
+    expect(await run('task', 'next', 'any', '-n', '0')).toMatchObject({ code: 2, err: expect.stringContaining('expected a whole number from 1') });
     expect(await run('history', 'some-task', '--execution', 'some-execution')).toMatchObject({ code: 2, err: expect.stringContaining('not both') });
     // With --json, commander's own usage errors are the structured error too, and nothing else is written.
     for (const args of [['--json', 'task', 'list', '--limit', 'abc'], ['--json', 'no-such-command']]) {

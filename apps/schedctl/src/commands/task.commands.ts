@@ -3,7 +3,7 @@ import { REMOVABLE_TASK_FIELDS, overlapPolicies, parseDurationMs, scheduleStatus
 import type { CliContext } from '../context';
 import type { SchedClient } from '@sched/client';
 import { UsageError } from '../exit-codes';
-import { wholeNumber } from '../numeric-options';
+import { positiveNumber, wholeNumber } from '../numeric-options';
 import { table, when, whenExactly, whenIn } from '../output';
 import { asOfFields, localZoneOf, taskFields, taskTable } from '../render';
 import { asCreateInput, definitionFrom, parseJsonFlag, timeoutsInput, type DefinitionFlags } from '../task-input';
@@ -172,7 +172,7 @@ export function taskCommands(ctx: CliContext): Command {
   task
     .command('next <task>')
     .description("a task's next fire times (the timer's own computation, jitter included)")
-    .option('-n, --count <n>', 'how many', wholeNumber, 5)
+    .option('-n, --count <n>', 'how many (1 to 1000)', positiveNumber, 5)
     .option('--after <instant>', 'start after this instant (default: now)')
     .action(async (ref: string, flags: { count: number; after?: string }) => {
       let taskId = ref;
