@@ -88,16 +88,22 @@ export async function importHistory(store: EventStore, lines: AsyncIterable<stri
 
   let group: HistoryLine[] = [];
   let lineNumber = 0;
-  for await (const text of lines) {
-    lineNumber += 1;
-    if (text.trim() === '') continue;
-    const line = parseHistoryLine(text, lineNumber);
-    if (group.length > 0 && !sameCommit(group, line)) {
-      await flush(group);
-      group = [];
+  try {
+    for await (const text of lines) {
+      lineNumber += 1;
+      if (text.trim() === '') continue;
+      const line = parseHistoryLine(text, lineNumber);
+      if (group.length > 0 && !sameCommit(group, line)) {
+        await flush(group);
+        group = [];
+      }
+      group.push(line);
     }
-    group.push(line);
+    if (group.length > 0) await flush(group);
+  } catch (error) {
+    if (!(error instanceof HistoryTransferError) || appended === 0) throw error;
+    // What went in before the stop stays in (the log keeps every append): say so, and that a re-run resumes.
+    throw new HistoryTransferError(`${error.message} (stopped after appending ${appended} events: the lines before it are in the target; a corrected file imports the rest, skipping what is there)`);
   }
-  if (group.length > 0) await flush(group);
   return { appended, skipped, commits };
 }

@@ -92,6 +92,12 @@ describe('export / import of a full history', () => {
     await target.append(first.streamId, events(1), { expected: 'no_stream' });
     await expect(importHistory(target, linesOf(lines))).rejects.toThrow(HistoryTransferError);
     await expect(importHistory(new MemoryEventStore(), linesOf(['{"streamId":"task-1"}']))).rejects.toThrow(/line 1/);
+    // A bad line midway says how much went in before it (it stopped without saying so), and a corrected file resumes.
+    const halfway = new MemoryEventStore();
+    const broken = [...lines.slice(0, 4), '{"streamId":"task-1"}', ...lines.slice(4)];
+    await expect(importHistory(halfway, linesOf(broken))).rejects.toThrow(/^line 5: .* \(stopped after appending \d+ events: the lines before it are in the target/);
+    expect(await importHistory(halfway, linesOf(lines))).toMatchObject({ skipped: expect.any(Number) });
+    expect(await exported(halfway)).toEqual(lines);
   });
 
   it('refuses a target holding an event of the same id with other content (it was skipped as already imported)', async () => {
