@@ -19,7 +19,6 @@ import { endsAfter } from './iso-time';
 export const MAX_EXCLUSIONS = 32;
 export const MAX_EXCLUDED_DATES = 400;
 
-
 const isoDate = z.iso.date({ message: 'must be a calendar date such as "2027-12-25"' });
 
 const windowExclusionSchema = z.object({ type: z.literal('window'), from: isoInstantSchema, to: isoInstantSchema });

@@ -11,8 +11,6 @@ export const MAX_INTERVAL_MS = 366 * 86_400_000;
 export const MAX_JITTER_MS = 3_600_000;
 export const DEFAULT_CRON_TIMEZONE = 'UTC';
 
-
-
 /**
  * Fields every schedule may carry. Instants stay ISO strings in events (readable history); the domain turns them into
  * epoch ms. The window [startAt, endAt] is inclusive at both ends and bounds the *nominal* instants (jitter may push a
