@@ -1,8 +1,6 @@
-import { JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-
-const STREAM_NOT_FOUND = 10059;
 
 /**
  * The keys a registry bucket holds under `prefix` (without it), each one's latest value a put; none when the bucket
@@ -19,7 +17,7 @@ export async function liveEntries(nc: NatsConnection, bucket: string, prefix = '
     const info = await jsm.streams.info(`KV_${bucket}`, { subjects_filter: `${keyPrefix}${prefix}>` });
     subjects = Object.keys(info.state.subjects ?? {});
   } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) return []; // nothing ever registered
+    if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) return []; // nothing ever registered
     throw error;
   }
   const kv = await new Kvm(nc).open(bucket);

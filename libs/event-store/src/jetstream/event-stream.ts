@@ -1,5 +1,6 @@
 import {
   DiscardPolicy,
+  JetStreamApiCodes,
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
@@ -12,7 +13,6 @@ import { ALL_SUBJECTS } from './commit-codec';
 export const DEFAULT_STREAM_NAME = 'SCHED_EVENTS';
 /** Long enough to cover a client's retries of a publish whose outcome it did not learn. */
 const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
-const STREAM_NOT_FOUND = 10059;
 
 /** The event log: kept forever, never edited (no deletes, no purges), one subject per event stream. */
 export function eventStreamConfig(name: string, replicas: number): Partial<StreamConfig> & { name: string } {
@@ -63,7 +63,7 @@ export async function ensureEventStream(jsm: JetStreamManager, name: string, rep
     // Nothing to change: no update call, so a service whose NATS user may not update the log still starts.
     if (matches(existing, config)) return { direct: existing.allow_direct === true };
   } catch (error) {
-    if (!(error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND)) throw error;
+    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
     try {
       return { direct: (await jsm.streams.add(config)).config.allow_direct === true };
     } catch (addError) {

@@ -1,4 +1,4 @@
-import { JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventEnvelope, RecordedEvent } from '@sched/contracts';
 import { startCheckpointedSubscription, type CheckpointStore } from '../checkpointed-subscription';
@@ -58,7 +58,7 @@ interface StreamTip {
 }
 
 const NO_STREAM: StreamTip = { revision: -1, seq: 0 };
-const WRONG_LAST_SEQUENCE = 10071;
+const WRONG_LAST_SEQUENCE = JetStreamApiCodes.StreamWrongLastSequence;
 const ANY_VERSION_ATTEMPTS = 50;
 
 /** Creates (or updates) the event stream, then the store. */

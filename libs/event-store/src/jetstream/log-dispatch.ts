@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerConfig, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { RecordedEvent } from '@sched/contracts';
 import { SUBJECT_PREFIX, decodeCommit, isStreamStart, toRecordedEvents } from './commit-codec';
@@ -12,7 +12,7 @@ import { SUBJECT_PREFIX, decodeCommit, isStreamStart, toRecordedEvents } from '.
 export const LOG_DISPATCH_CONSUMER = 'sched-dispatch';
 const EXECUTION_SUBJECTS = `${SUBJECT_PREFIX}.execution.>`;
 /** JetStream's error code for a consumer that does not exist (never made, or deleted). */
-export const CONSUMER_NOT_FOUND = 10014;
+export const CONSUMER_NOT_FOUND = JetStreamApiCodes.ConsumerNotFound;
 /** Deliveries awaiting their ack at once, over all executors: in-flight attempts plus commits being passed over. */
 const MAX_ACK_PENDING = 10_000;
 
