@@ -14,7 +14,7 @@ import {
   type TaskEvent,
   type TaskUpdated,
 } from '@sched/contracts';
-import { evolveScheduleSetting, fold, isPausedAt, nextFirings, taskDecider, type ScheduleSetInstants, type ScheduleSetting } from '@sched/domain';
+import { evolveScheduleSetting, fold, isPausedAt, nextFirings, taskDecider, type ScheduleSetInstants, type ScheduleSetting, type TaskState } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -29,7 +29,7 @@ export class NextFiresController {
     const afterMs = query.after ? Date.parse(query.after) : Date.now();
     let schedules: readonly ScheduleSpec[] = query.schedules ?? [];
     let active = true;
-    let pausedAt = (_fireAtMs: number): boolean => false;
+    let task: TaskState | undefined;
     let schedulesSetAt: ScheduleSetInstants = afterMs;
     const taskId = query.taskId ?? 'preview';
     if (query.taskId) {
@@ -42,14 +42,14 @@ export class NextFiresController {
       // A paused task's fires are recorded as skipped, a disabled one's not at all: neither runs. A pause that ends
       // by itself (until) is over once its end has come.
       active = !isPausedAt(state, Date.now()) && !state.disabled;
-      // The timer records a fire due and skipped while the task is paused at its fire instant (skippedIfPaused).
-      pausedAt = (fireAtMs) => isPausedAt(state, fireAtMs);
+      task = state;
     }
     // In the order they fire (with jitter, not always their nominal order), as the timer arms them.
     const fires = nextFirings(taskId, schedules, schedulesSetAt, afterMs, query.count).map(({ occurrence, fireAtMs }) => ({
       at: new Date(occurrence.atMs).toISOString(),
       fireAt: new Date(fireAtMs).toISOString(),
-      ...(pausedAt(fireAtMs) ? { skipped: 'paused' as const } : {}),
+      // The timer records a fire due and skipped while the task is paused at its fire instant (skippedIfPaused).
+      ...(task && isPausedAt(task, fireAtMs) ? { skipped: 'paused' as const } : {}),
     }));
     return { ...(query.taskId ? { taskId: query.taskId } : {}), active, fires };
   }

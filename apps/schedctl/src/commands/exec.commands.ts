@@ -50,7 +50,7 @@ interface TailFilter {
  * lets through (after `fromPosition`, of the `type`s), ending after `count` of them. The end is seen on every event.
  */
 async function tailExecution(ctx: CliContext, executionId: string, filter: TailFilter): Promise<void> {
-  checkSubscribeOptions({ ...(filter.type ? { types: [...filter.type] } : {}) });
+  checkSubscribeOptions({ types: filter.type });
   const client = await ctx.client();
   const printer = new TailPrinter(ctx);
   let printed = 0;
