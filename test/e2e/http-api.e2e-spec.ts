@@ -168,6 +168,9 @@ describe('HTTP API', () => {
     expect(preview.fires.map((fire) => fire.at)).toEqual(['2030-01-07T08:00:00.000Z', '2030-01-14T08:00:00.000Z']);
     const bad = await context.http.post('/api/schedules/next-fires', { schedules: [{ type: 'cron', expression: 'every day' }] });
     expect(bad.status).toBe(422);
+    // A preview from now of a schedule that can never fire gets create's refusal, not an empty list.
+    const past = await context.http.post('/api/schedules/next-fires', { schedules: [{ type: 'once', at: '2020-01-01T00:00:00Z' }] });
+    expect([past.status, past.body]).toEqual([422, expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining('has passed') }) })]);
   });
 
   it('backfills a range', async () => {

@@ -87,4 +87,13 @@ describe('schedctl export / import', () => {
     const forced = await run(system.nats.url, 'import', file, '--force');
     expect(forced.appended + forced.skipped).toBeGreaterThan(0);
   });
+
+  it('a file that is not an export is a usage error (exit 2), as a bad task file is', async () => {
+    const file = path.join(dir, 'not-an-export.ndjson');
+    fs.writeFileSync(file, '{"streamId":"task-1"}\n');
+    let err = '';
+    const io = { out: () => undefined, err: (text: string) => void (err += text), interactive: false };
+    expect(await main(['--url', target.url, 'import', file], io)).toBe(2);
+    expect(err).toMatch(/^error: line 1: expected \{streamId, revision, id, type, data, metadata\[, commit\]\}/);
+  });
 });

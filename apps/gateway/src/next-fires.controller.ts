@@ -14,7 +14,7 @@ import {
   type TaskEvent,
   type TaskUpdated,
 } from '@sched/contracts';
-import { evolveScheduleSetting, fold, isPausedAt, nextFirings, taskDecider, type ScheduleSetInstants, type ScheduleSetting, type TaskState } from '@sched/domain';
+import { assertSchedulesCanFire, evolveScheduleSetting, fold, isPausedAt, nextFirings, taskDecider, type ScheduleSetInstants, type ScheduleSetting, type TaskState } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -43,6 +43,10 @@ export class NextFiresController {
       // by itself (until) is over once its end has come.
       active = !isPausedAt(state, Date.now()) && !state.disabled;
       task = state;
+    } else if (query.after === undefined) {
+      // A preview from now answers what a create with these schedules would: one that can never fire is refused
+      // with the reason, not answered with an empty list the create then refuses.
+      assertSchedulesCanFire(schedules, afterMs);
     }
     // In the order they fire (with jitter, not always their nominal order), as the timer arms them.
     const fires = nextFirings(taskId, schedules, schedulesSetAt, afterMs, query.count).map(({ occurrence, fireAtMs }) => ({

@@ -32,9 +32,12 @@ export class SchedClientError extends Error {
     if (refused || /Permissions Violation/.test(reason)) {
       return new SchedClientError(ErrorCode.UNAUTHORIZED, `${subject}: this NATS user may not send it (${reason})`, { reason }, subject);
     }
-    // No service listens on the subject at all: sched is not running on this NATS (or not yet), whichever query it was.
+    // No service listens on the subject at all: sched is not running on this NATS (or not yet), whichever query it
+    // was. The subject goes last: a read asks the log's head (sched.query.history) first, and a message that led
+    // with that subject read as if the user had asked for history.
     if (/no responders/i.test(reason)) {
-      return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: no sched service answers on this NATS server: is sched running, and NATS_URL / --url the server it uses? (${reason})`, { reason }, subject);
+      const message = `no sched service answers on this NATS server: is sched running, and NATS_URL / --url the server it uses? (no responders on ${subject})`;
+      return new SchedClientError(ErrorCode.UNAVAILABLE, message, { reason }, subject);
     }
     return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: no answer (${reason})`, { reason }, subject);
   }

@@ -3,7 +3,7 @@ import * as readline from 'node:readline';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SchedClientError } from '@sched/client';
 import { Command } from 'commander';
-import { createJetStreamEventStore, createKurrentDbEventStore, exportHistory, importHistory, type EventStore } from '@sched/event-store';
+import { HistoryTransferError, createJetStreamEventStore, createKurrentDbEventStore, exportHistory, importHistory, type EventStore } from '@sched/event-store';
 import { DEFAULT_KURRENTDB_URL, TIMER_LEASES_BUCKET, WORKERS_BUCKET, connectNats } from '@sched/messaging';
 import type { CliContext } from '../context';
 import { DEFAULT_NATS_URL } from '../context';
@@ -93,7 +93,10 @@ export function transferCommands(ctx: CliContext): Command[] {
       try {
         if (nc && !flags.force) await refuseWhileInUse(nc);
         const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
-        const summary = await importHistory(store, lines);
+        const summary = await importHistory(store, lines).catch((error: unknown) => {
+          // A line that is not a history line is the file's fault, as an unreadable task file is: a usage error (2).
+          throw error instanceof HistoryTransferError && error.malformed ? new UsageError(error.message) : error;
+        });
         ctx.print(summary, () => fields({ appended: summary.appended, skipped: summary.skipped, commits: summary.commits }));
       } finally {
         await close();

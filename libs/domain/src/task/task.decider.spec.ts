@@ -80,6 +80,11 @@ describe('task decider', () => {
       given(created).when({ type: 'PauseTask', data: { taskId, untilMs: nowMs, nowMs } }).thenThrows('VALIDATION', /until: .* has passed .* a pause must end in the future/);
       // The same pause again is no change; another end, or none, is recorded.
       given(created, snoozed).when({ type: 'PauseTask', data: { taskId, untilMs, nowMs } }).thenNothingHappened();
+      // A new note is recorded (with the same end); the same note, or none, is no change.
+      const noted: TaskEvent = { type: 'TaskPaused', data: { taskId, note: 'vendor outage', until: '2026-01-01T01:00:00.000Z' } };
+      given(created, snoozed).when({ type: 'PauseTask', data: { taskId, untilMs, note: 'vendor outage', nowMs } }).then(noted);
+      given(created, noted).when({ type: 'PauseTask', data: { taskId, untilMs, note: 'vendor outage', nowMs } }).thenNothingHappened();
+      given(created, noted).when({ type: 'PauseTask', data: { taskId, untilMs, nowMs } }).thenNothingHappened();
       given(created, snoozed).when({ type: 'PauseTask', data: { taskId, nowMs } }).then({ type: 'TaskPaused', data: { taskId } });
       given(created, paused).when({ type: 'PauseTask', data: { taskId, untilMs, nowMs } }).then(snoozed);
       // Lapsed: paused again (by hand or by a failure), though no event ended it.

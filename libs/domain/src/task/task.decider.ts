@@ -64,8 +64,9 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       }
       const paused = isPausedAt(task, nowMs);
       if (afterFailureOf !== undefined && (paused || task.triggeredExecutionIds.has(pausedAfterKey(afterFailureOf)))) return [];
-      // The same pause again is no change; a new end (or none) for a pause is recorded, as is a pause after one lapsed.
-      if (paused && task.pausedUntilMs === untilMs) return [];
+      // The same pause again is no change; a new end (or none) or a new note for a pause is recorded, as is a pause
+      // after one lapsed. A re-pause without a note keeps the note there is rather than recording its removal.
+      if (paused && task.pausedUntilMs === untilMs && (note === undefined || note === task.pauseNote)) return [];
       const data = { taskId, ...(note ? { note } : {}), ...(afterFailureOf === undefined ? {} : { afterFailureOf }), ...(untilMs === undefined ? {} : { until: isoTime(untilMs) }) };
       return [{ type: 'TaskPaused', data }];
     }

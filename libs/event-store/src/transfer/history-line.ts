@@ -15,9 +15,15 @@ export interface HistoryLine {
   readonly commit?: number;
 }
 
-/** Thrown on a line that is not a history line, or a history that does not fit the target store. */
+/**
+ * Thrown on a line that is not a history line (`malformed`: the file is at fault, a CLI's usage error), or a history
+ * that does not fit the target store.
+ */
 export class HistoryTransferError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly malformed = false,
+  ) {
     super(message);
     this.name = 'HistoryTransferError';
   }
@@ -33,7 +39,7 @@ export function parseHistoryLine(text: string, lineNumber: number): HistoryLine 
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new HistoryTransferError(`line ${lineNumber}: not JSON (${(error as Error).message})`);
+    throw new HistoryTransferError(`line ${lineNumber}: not JSON (${(error as Error).message})`, true);
   }
   const line = value as Partial<HistoryLine> | null;
   const valid =
@@ -47,6 +53,6 @@ export function parseHistoryLine(text: string, lineNumber: number): HistoryLine 
     typeof line.metadata === 'object' &&
     line.metadata !== null &&
     (line.commit === undefined || Number.isInteger(line.commit));
-  if (!valid) throw new HistoryTransferError(`line ${lineNumber}: expected {streamId, revision, id, type, data, metadata[, commit]}`);
+  if (!valid) throw new HistoryTransferError(`line ${lineNumber}: expected {streamId, revision, id, type, data, metadata[, commit]}`, true);
   return line as HistoryLine;
 }

@@ -103,7 +103,7 @@ export async function importHistory(store: EventStore, lines: AsyncIterable<stri
   } catch (error) {
     if (!(error instanceof HistoryTransferError) || appended === 0) throw error;
     // What went in before the stop stays in (the log keeps every append): say so, and that a re-run resumes.
-    throw new HistoryTransferError(`${error.message} (stopped after appending ${appended} events: the lines before it are in the target; a corrected file imports the rest, skipping what is there)`);
+    throw new HistoryTransferError(`${error.message} (stopped after appending ${appended} events: the lines before it are in the target; a corrected file imports the rest, skipping what is there)`, error.malformed);
   }
   return { appended, skipped, commits };
 }
