@@ -73,8 +73,9 @@ export async function startTestSystem(env: NodeJS.ProcessEnv = {}): Promise<Test
     close: async () => {
       await store.close();
       await nc.close();
-      // The whole system goes: its executors need not let their open pulls run out (~1.1 s a close).
-      if (!config.standaloneExecutorThread) for (const each of [app, ...restarts]) each.get(ExecutorWorkerService, { strict: false }).endPullsNow();
+      // The whole system goes: its executors need not let their open pulls run out (~1.1 s a close), nor give what
+      // still runs its shutdown grace (up to 5 s).
+      if (!config.standaloneExecutorThread) for (const each of [app, ...restarts]) each.get(ExecutorWorkerService, { strict: false }).abandonForTeardown();
       for (const again of restarts) await again.close();
       await closeApp();
       await nats.cleanup();

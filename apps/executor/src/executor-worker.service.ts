@@ -84,7 +84,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private workerLoss?: WorkerLossJudge;
   private cancelRequests?: Subscription;
   private stopping = false;
-  /** Aborted by endPullsNow: the open pulls end at once. */
+  /** Aborted by abandonForTeardown: the open pulls end at once. */
   private readonly pullsAbandoned = new AbortController();
   private loops: Promise<void>[] = [];
   private readonly stillEndsWith: StillEndsWith;
@@ -152,8 +152,9 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.early.close();
-    // What runs gets the grace to finish; past it, the rest is aborted below.
-    await within(this.slots.drained(), executorShutdownGraceMsOf(this.config), () => new Error('shutdown grace over')).catch(() => undefined);
+    // What runs gets the grace to finish (none at a test's teardown); past it, the rest is aborted below.
+    const graceMs = this.pullsAbandoned.signal.aborted ? 0 : executorShutdownGraceMsOf(this.config);
+    await within(this.slots.drained(), graceMs, () => new Error('shutdown grace over')).catch(() => undefined);
     for (const executionId of this.inFlight.keys()) this.abort(executionId, { kind: 'shutdown' });
     await this.slots.drained();
     await Promise.all(this.loops);
@@ -163,16 +164,16 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   }
 
   /**
-   * Ends the open pulls at once, and pulls no more, instead of letting them run out at shutdown (up to
-   * EXECUTOR_PULL_WAIT_MS); what runs goes on until the shutdown. Not for a service that stops while others go on:
-   * a message nats-server 2.9 had handed to an ended pull then waits out the ack wait before it is delivered again
-   * (see pull-batch.ts). For a test's teardown, where nothing comes after.
+   * For a test's teardown, where nothing comes after: ends the open pulls at once, and pulls no more, instead of
+   * letting them run out at shutdown (up to EXECUTOR_PULL_WAIT_MS), and the shutdown then aborts what runs without
+   * its grace. Not for a service that stops while others go on: a message nats-server 2.9 had handed to an ended
+   * pull then waits out the ack wait before it is delivered again (see pull-batch.ts).
    */
-  endPullsNow(): void {
+  abandonForTeardown(): void {
     this.pullsAbandoned.abort();
   }
 
-  /** Stopping, or pulls abandoned (endPullsNow: pulling again would end at once, again and again). */
+  /** Stopping, or pulls abandoned (abandonForTeardown: pulling again would end at once, again and again). */
   private pullsOver(): boolean {
     return this.stopping || this.pullsAbandoned.signal.aborted;
   }

@@ -19,7 +19,7 @@ export const jitteredExpiry = (waitMs = DEFAULT_EXECUTOR_PULL_WAIT_MS): number =
 
 /**
  * One pull of up to `max` messages, each handed to `each` as it arrives; resolves when the batch is complete, has
- * expired, or is overdue (see above), or `abandon` aborts (see ExecutorWorkerService.endPullsNow). Errors (a
+ * expired, or is overdue (see above), or `abandon` aborts (see ExecutorWorkerService.abandonForTeardown). Errors (a
  * disconnect, a deleted consumer) reject, for the caller to pull again.
  */
 export async function pullBatch(
