@@ -4,7 +4,7 @@ import { isExecutionEnd } from '../support/executions';
 import { waitFor } from '../support/system';
 import { executionAnomalies, sleep, startFaultSystem, type FaultSystem, type ServiceName } from './fault-system';
 
-const LOAD_MS = 30_000;
+const LOAD_MS = 20_000;
 const KILL_EVERY_MS = 2_000;
 /** A dead worker's attempt comes back after this (instead of 30 s), so the test can wait for every execution to end. */
 const ACK_WAIT_MS = '4000';
@@ -14,7 +14,7 @@ const KILL_CLOCK_SLACK_MS = 50;
 const errorTypeOf = (event: RecordedEvent): string | undefined => (event.data as { error?: { type: string } }).error?.type;
 
 /**
- * A 30 s mixed workload (1-second schedules, 2-second schedules of 1.5 s jobs that fail 30% of the time, with retries, and a
+ * A 20 s mixed workload (1-second schedules, 2-second schedules of 1.5 s jobs that fail 30% of the time, with retries, and a
  * stream of manual triggers) while a timer or an executor process is killed with SIGKILL every few seconds and a
  * fresh one started. Afterwards every due occurrence of every schedule exists exactly once, every execution
  * ended exactly once: succeeded, or (the flaky task only) failed for good after its retries, and every WorkerLost
