@@ -1,4 +1,4 @@
-import type { TaskDefinition } from '@sched/contracts';
+import { MISFIRE_THRESHOLD_MS, type TaskDefinition } from '@sched/contracts';
 import type { KnownTaskState } from '@sched/domain';
 import { catchUpOccurrences, disabledWhileDown, resumedWhileDown } from './catch-up';
 import { skippedIfPaused } from './occurrence-firer';
@@ -27,13 +27,13 @@ function pausedTask(untilMs?: number) {
 
 describe('catch-up of a paused task', () => {
   it('a pause without an end: every missed occurrence is one paused skip', () => {
-    const { occurrences } = catchUpOccurrences(taskId, pausedTask(), 2 * MINUTE, 30 * MINUTE);
+    const { occurrences } = catchUpOccurrences(taskId, pausedTask(), 2 * MINUTE, 30 * MINUTE, MISFIRE_THRESHOLD_MS);
     expect(occurrences).toHaveLength(1);
     expect(occurrences[0].skipped).toMatchObject({ reason: 'paused', missedCount: 27 });
   });
 
   it('a pause that lapsed meanwhile: the misses before its end are a paused skip, the rest the misfire policy (fire-once)', () => {
-    const { occurrences } = catchUpOccurrences(taskId, pausedTask(10 * MINUTE), 2 * MINUTE, 30 * MINUTE);
+    const { occurrences } = catchUpOccurrences(taskId, pausedTask(10 * MINUTE), 2 * MINUTE, 30 * MINUTE, MISFIRE_THRESHOLD_MS);
     expect(occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.skipped?.reason ?? 'fire'])).toEqual([
       [9, 'paused'],
       [29, 'fire'],
@@ -71,7 +71,7 @@ describe('catch-up of a paused task', () => {
     const tasks = new ScheduledTasks();
     tasks.apply(taskId, recorded(0, 'TaskCreated', { taskId, definition }, 0));
     const task = tasks.apply(taskId, recorded(1, 'TaskPaused', { taskId }, 10 * MINUTE)) as ScheduledTask & { state: KnownTaskState };
-    const { occurrences } = catchUpOccurrences(taskId, task, 2 * MINUTE, 30 * MINUTE);
+    const { occurrences } = catchUpOccurrences(taskId, task, 2 * MINUTE, 30 * MINUTE, MISFIRE_THRESHOLD_MS);
     // 3..10 fell due while it was active: fire-once coalesces them into one late fire; 11..29 are the pause's.
     expect(occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.skipped?.reason ?? 'fire'])).toEqual([
       [10, 'fire'],
@@ -86,9 +86,9 @@ describe('catch-up of a paused task', () => {
     tasks.apply(taskId, recorded(0, 'TaskCreated', { taskId, definition }, 0));
     const task = tasks.apply(taskId, recorded(1, 'TaskDisabled', { taskId }, 10 * MINUTE + 1)) as ScheduledTask & { state: KnownTaskState };
     expect(task.disabledAtMs).toBe(10 * MINUTE + 1);
-    const occurrences = disabledWhileDown(taskId, task, 2 * MINUTE, task.disabledAtMs!, 30 * MINUTE);
+    const occurrences = disabledWhileDown(taskId, task, 2 * MINUTE, task.disabledAtMs!, 30 * MINUTE, MISFIRE_THRESHOLD_MS);
     expect(occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.late?.coalesced?.count])).toEqual([[10, 8]]); // 3..10, fire-once
-    expect(disabledWhileDown(taskId, task, 11 * MINUTE, task.disabledAtMs!, 30 * MINUTE)).toEqual([]); // disabled before the watermark
+    expect(disabledWhileDown(taskId, task, 11 * MINUTE, task.disabledAtMs!, 30 * MINUTE, MISFIRE_THRESHOLD_MS)).toEqual([]); // disabled before the watermark
   });
 
   it('a task created, or given new schedules, after the watermark catches up nothing from before', () => {
@@ -102,6 +102,19 @@ describe('catch-up of a paused task', () => {
       [20, 5], // 16..20, its pause
     ]);
     tasks.apply(taskId, recorded(3, 'TaskUpdated', { taskId, changes: { schedules: [{ type: 'interval', everyMs: 2 * MINUTE, offsetMs: 0 }] } }, 24 * MINUTE + 1));
-    expect(catchUpOccurrences(taskId, task, 2 * MINUTE, 30 * MINUTE).occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.late?.coalesced?.count])).toEqual([[28, 2]]); // 26 and 28, none of the 2-minute instants before the update
+    expect(catchUpOccurrences(taskId, task, 2 * MINUTE, 30 * MINUTE, MISFIRE_THRESHOLD_MS).occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.late?.coalesced?.count])).toEqual([[28, 2]]); // 26 and 28, none of the 2-minute instants before the update
+  });
+});
+
+describe('the misfire threshold (TIMER_MISFIRE_THRESHOLD_MS)', () => {
+  it('what fell due more than the threshold ago goes through the misfire policy; the rest the caller fires as usual', () => {
+    const tasks = new ScheduledTasks();
+    const task = tasks.apply(taskId, recorded(0, 'TaskCreated', { taskId, definition }, 0)) as ScheduledTask & { state: KnownTaskState };
+    // 3..29 missed; the default 5 s: all of them coalesced (fire-once), normal firing from 29:55 on.
+    const byDefault = catchUpOccurrences(taskId, task, 2 * MINUTE, 30 * MINUTE, MISFIRE_THRESHOLD_MS);
+    expect([byDefault.normalFromMs, byDefault.occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.late?.coalesced?.count])]).toEqual([30 * MINUTE - 5_000, [[29, 27]]]);
+    // 10 minutes (a deployment where 10 minutes late is still on time): 3..20 coalesced, 21..29 fired by the caller.
+    const lenient = catchUpOccurrences(taskId, task, 2 * MINUTE, 30 * MINUTE, 10 * MINUTE);
+    expect([lenient.normalFromMs, lenient.occurrences.map((o) => [o.scheduledAtMs / MINUTE, o.late?.coalesced?.count])]).toEqual([20 * MINUTE, [[20, 18]]]);
   });
 });

@@ -1,20 +1,21 @@
-import { DEFAULT_MISFIRE, MISFIRE_THRESHOLD_MS, isoTime, type Misfire } from '@sched/contracts';
+import { DEFAULT_MISFIRE, isoTime, type Misfire } from '@sched/contracts';
 import { earliestSetInstant, planCatchUp, type KnownTaskState } from '@sched/domain';
 import { scheduledOccurrence, type Occurrence } from './occurrence-firer';
 import type { ScheduledTask } from './scheduled-tasks';
 
 /**
  * The occurrences to append for a task whose partition was not fired in (sinceMs, nowMs]: what fell due more than
- * MISFIRE_THRESHOLD_MS ago goes through the task's misfire policy (late fires, a coalesced fire, a recorded skip);
- * the caller fires the recent rest normally by scheduling from `normalFromMs`.
+ * `thresholdMs` (the timer's misfire threshold) ago goes through the task's misfire policy (late fires, a coalesced
+ * fire, a recorded skip); the caller fires the recent rest normally by scheduling from `normalFromMs`.
  */
 export function catchUpOccurrences(
   taskId: string,
   task: ScheduledTask & { state: KnownTaskState },
   sinceMs: number,
   nowMs: number,
+  thresholdMs: number,
 ): { occurrences: Occurrence[]; normalFromMs: number } {
-  const misfireUntil = nowMs - MISFIRE_THRESHOLD_MS;
+  const misfireUntil = nowMs - thresholdMs;
   if (sinceMs >= misfireUntil) return { occurrences: [], normalFromMs: sinceMs };
   return { occurrences: catchUpBetween(taskId, task, sinceMs, misfireUntil, nowMs), normalFromMs: misfireUntil };
 }
@@ -23,8 +24,15 @@ export function catchUpOccurrences(
  * A task disabled at `disabledAtMs` while no timer ran since `sinceMs`: what fell due before it was disabled is caught
  * up as for any task (it would have fired), nothing after (a disabled task fires nothing and records nothing).
  */
-export function disabledWhileDown(taskId: string, task: ScheduledTask & { state: KnownTaskState }, sinceMs: number, disabledAtMs: number, nowMs: number): Occurrence[] {
-  const untilMs = Math.min(disabledAtMs, nowMs - MISFIRE_THRESHOLD_MS);
+export function disabledWhileDown(
+  taskId: string,
+  task: ScheduledTask & { state: KnownTaskState },
+  sinceMs: number,
+  disabledAtMs: number,
+  nowMs: number,
+  thresholdMs: number,
+): Occurrence[] {
+  const untilMs = Math.min(disabledAtMs, nowMs - thresholdMs);
   return sinceMs >= untilMs ? [] : catchUpBetween(taskId, task, sinceMs, untilMs, nowMs);
 }
 

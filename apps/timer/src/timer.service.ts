@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { parseStreamId, upcast, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
+import { MISFIRE_THRESHOLD_MS, parseStreamId, upcast, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
 import { nextFiring } from '@sched/domain';
 import { within, type EventFilter, type EventStore, type EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
@@ -58,6 +58,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly actor: string;
   /** See SchedConfig.timerFireAheadMs. */
   private readonly fireAheadMs: number;
+  /** Catch-up fires later than this go through the task's misfire policy (TIMER_MISFIRE_THRESHOLD_MS). */
+  private readonly misfireThresholdMs: number;
   private leases?: PartitionLeases;
   private triggerCheckpoint?: TriggerCheckpoint;
   /** Trigger fires not recorded yet, by their TaskTriggered's position: the trigger checkpoint stays below them. */
@@ -80,6 +82,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.actor = `timer:${config.instanceId}`;
     this.fireAheadMs = config.timerFireAheadMs ?? 0;
+    this.misfireThresholdMs = config.timerMisfireThresholdMs ?? MISFIRE_THRESHOLD_MS;
     this.tasks = new ScheduledTasks((taskId) => partitionOf(taskId, config.timerPartitions));
     this.driver = new TimerDriver<Due>(this.clock, (entries) => this.onDue(entries));
   }
@@ -150,7 +153,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const [taskId, task] of this.tasks.inPartition(partition)) {
       // Disabled since the watermark: what fell due before, while it was on, was never fired (no timer ran).
       if (watermarkMs !== undefined && task.disabledAtMs !== undefined && task.disabledAtMs > watermarkMs && isSchedulable(task, { disabledToo: true })) {
-        for (const occurrence of disabledWhileDown(taskId, task, watermarkMs, task.disabledAtMs, now)) this.fireHeld(occurrence, watermarkMs);
+        for (const occurrence of disabledWhileDown(taskId, task, watermarkMs, task.disabledAtMs, now, this.misfireThresholdMs)) this.fireHeld(occurrence, watermarkMs);
       }
       if (!isSchedulable(task)) continue;
       // Resumed since the watermark: its pause, and what came before it, were never recorded (no timer ran).
@@ -160,7 +163,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       }
       // The partition's watermark says what its previous owner fired; a task resumed or created later starts there.
       const since = Math.max(watermarkMs ?? now, task.firedThrough ?? -Infinity);
-      const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, since, now);
+      const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, since, now, this.misfireThresholdMs);
       // Held at `since`: should this instance die before they are in, the next owner catches them up again.
       for (const occurrence of occurrences) this.fireHeld(occurrence, since);
       task.firedThrough = normalFromMs;

@@ -13,8 +13,13 @@ export type MisfirePolicyName = (typeof misfirePolicies)[number];
 
 export const MAX_CATCHUP_WINDOW_MS = 366 * 86_400_000;
 export const DEFAULT_MISFIRE = { policy: 'fire-once', catchupWindowMs: 3_600_000 } as const;
-/** A fire later than this is a misfire (handled by policy); anything sooner is just a late fire. */
+/**
+ * A fire later than this is a misfire (handled by policy); anything sooner is just a late fire. The default of the
+ * timer's TIMER_MISFIRE_THRESHOLD_MS (as Quartz's misfireThreshold, one value per timer deployment).
+ */
 export const MISFIRE_THRESHOLD_MS = 5_000;
+/** The smallest misfire threshold a timer takes: below it, an ordinary slow fire (a GC pause, a takeover) would count. */
+export const MIN_MISFIRE_THRESHOLD_MS = 1_000;
 
 export const misfireSchema = z.object({
   policy: z.enum(misfirePolicies),

@@ -50,6 +50,15 @@ describe('loadConfig: EXECUTOR_SHUTDOWN_GRACE_MS', () => {
   });
 });
 
+describe('loadConfig: TIMER_MISFIRE_THRESHOLD_MS', () => {
+  it('defaults to 5000 ms, takes 1000 to 3600000 and refuses the rest naming the range', () => {
+    expect([loadConfig({}).timerMisfireThresholdMs, loadConfig({ TIMER_MISFIRE_THRESHOLD_MS: '60000' }).timerMisfireThresholdMs]).toEqual([5_000, 60_000]);
+    for (const raw of ['999', '5s', '3600001']) {
+      expect(() => loadConfig({ TIMER_MISFIRE_THRESHOLD_MS: raw })).toThrow(new ConfigError(`TIMER_MISFIRE_THRESHOLD_MS must be an integer from 1000 to 3600000, got "${raw}"`));
+    }
+  });
+});
+
 describe('loadConfig: EXECUTOR_WARMUP', () => {
   it('defaults to 2000 no-op executions, takes 0 (off) and other counts', () => {
     expect(loadConfig({}).executorWarmUp).toBe(DEFAULT_EXECUTOR_WARMUP);

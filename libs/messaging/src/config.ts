@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MIN_MISFIRE_THRESHOLD_MS, MISFIRE_THRESHOLD_MS } from '@sched/contracts';
 import { loadNatsCredentials, type NatsCredentials } from './security/nats-credentials';
 
 export type EventStoreKind = 'jetstream' | 'kurrentdb' | 'memory';
@@ -51,6 +52,12 @@ export interface SchedConfig {
    * that stalls for less than this delays the record, not the start. Unset (a config built by hand): 0.
    */
   readonly timerFireAheadMs?: number;
+  /**
+   * A timer taking a partition over (start-up, an owner's death) fires what fell due more than this long ago by each
+   * task's misfire policy, the rest as plain late fires (TIMER_MISFIRE_THRESHOLD_MS, default 5000, 1000 to 3600000).
+   * Unset (a config built by hand): the default.
+   */
+  readonly timerMisfireThresholdMs?: number;
   /** NATS user/password, token or creds file and TLS files (NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS, NATS_TLS_*). */
   readonly natsCredentials?: NatsCredentials;
   /** JetStream replicas of the event log and the work queue (EVENT_STORE_REPLICAS: 1, or 3 on a 3-node cluster). */
@@ -169,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     timerPartitions: positiveInt(env, 'TIMER_PARTITIONS', 16),
     timerLeaseTtlMs: positiveInt(env, 'TIMER_LEASE_TTL_MS', 1200),
     timerFireAheadMs: intInRange(env, 'TIMER_FIRE_AHEAD_MS', 50, 0, MAX_TIMER_FIRE_AHEAD_MS),
+    timerMisfireThresholdMs: intInRange(env, 'TIMER_MISFIRE_THRESHOLD_MS', MISFIRE_THRESHOLD_MS, MIN_MISFIRE_THRESHOLD_MS, 3_600_000),
     natsCredentials: loadNatsCredentials(env),
     replicas: positiveInt(env, 'EVENT_STORE_REPLICAS', 1),
     commandReplyTtlMs: positiveInt(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000),
