@@ -32,10 +32,10 @@ export const listTasksQuerySchema = z
       .union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1).max(32)])
       .transform((tags) => (Array.isArray(tags) ? tags : [tags]))
       .optional(),
-    /** The task of this exact name (names are unique among tasks not deleted), trimmed as a created name is. */
-    name: z.string().trim().min(1).optional(),
-    /** Tasks whose name, id or description holds this text, ignoring case. */
-    search: z.string().trim().min(1).max(200).optional(),
+    /** The task of this exact name (names are unique among tasks not deleted), trimmed and NFC as a created name is. */
+    name: z.string().trim().normalize('NFC').min(1).optional(),
+    /** Tasks whose name, id or description holds this text, ignoring case (NFC, as names are stored). */
+    search: z.string().trim().normalize('NFC').min(1).max(200).optional(),
     /**
      * Tasks whose schedule status (computed at query time: `failed`, `overdue`, …) is this one, or one of these.
      * Read by walking the tasks in order, so a page of a rare status may read many tasks to fill.

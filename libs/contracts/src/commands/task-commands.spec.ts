@@ -1,3 +1,4 @@
+import { listTasksQuerySchema } from '../queries';
 import { createTaskPayloadSchema, updateTaskPayloadSchema } from './task-commands';
 
 describe('task command tags', () => {
@@ -22,5 +23,12 @@ describe('task command names', () => {
       expect(updateTaskPayloadSchema.safeParse({ taskId: 't-1', name }).success).toBe(false);
     }
     expect(createTaskPayloadSchema.parse({ name: '  Überweisung – nächtlich 🌙 ', executor: 'noop' }).name).toBe('Überweisung – nächtlich 🌙');
+  });
+
+  it('stores and looks names up in Unicode NFC: an accent typed decomposed (NFD) names the same task', () => {
+    const [composed, decomposed] = ['caf\u00e9 report', 'cafe\u0301 report'];
+    expect(createTaskPayloadSchema.parse({ name: decomposed, executor: 'noop' }).name).toBe(composed);
+    expect(updateTaskPayloadSchema.parse({ taskId: 't-1', name: decomposed }).name).toBe(composed);
+    expect(listTasksQuerySchema.parse({ name: decomposed, search: 'cafe\u0301' })).toMatchObject({ name: composed, search: 'caf\u00e9' });
   });
 });

@@ -40,9 +40,10 @@ export const commandBase = {
 };
 
 const definitionFields = {
-  // A name is a line in every list, table and log: no line breaks, tabs or other control characters.
+  // A name is a line in every list, table and log: no line breaks, tabs or other control characters. Unicode NFC, so
+  // "café" typed on a system that composes accents and on one that does not (NFD) is one name, not two tasks.
   // eslint-disable-next-line no-control-regex
-  name: z.string().trim().min(1).max(TASK_NAME_MAX).regex(/^[^\u0000-\u001f\u007f]*$/, { message: 'name cannot hold control characters (line breaks, tabs, NUL)' }),
+  name: z.string().trim().normalize('NFC').min(1).max(TASK_NAME_MAX).regex(/^[^\u0000-\u001f\u007f]*$/, { message: 'name cannot hold control characters (line breaks, tabs, NUL)' }),
   description: z.string().max(4000),
   executor: executorTypeSchema,
   // Checked on commands only: events already stored stay readable whatever the limit becomes.
