@@ -207,6 +207,12 @@ describe('schedctl against the whole system', () => {
     for (const ref of ['no task has this name', 'no-such-name']) {
       expect(await run('task', 'pause', ref)).toMatchObject({ code: 1, err: expect.stringContaining(`NOT_FOUND: no task has the id or name "${ref}"`) });
     }
+    // A deleted task's id: the server's answer (it was deleted), not "no task has the id or name".
+    const { taskId: deleted } = await json<{ taskId: string }>('task', 'create', '--name', 'deleted by id', '--executor', 'noop');
+    await json('task', 'delete', deleted);
+    for (const verb of ['pause', 'resume', 'trigger', 'delete']) {
+      expect(await run('task', verb, deleted)).toMatchObject({ code: 1, err: expect.stringContaining(`NOT_FOUND: Task ${deleted} was deleted`) });
+    }
     // A refusal that is not about the task stays what it was.
     expect(await run('task', 'backfill', name, '--from', 'yesterday', '--to', 'today')).toMatchObject({ code: 1, err: expect.stringContaining('VALIDATION') });
   });

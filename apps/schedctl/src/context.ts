@@ -82,7 +82,8 @@ export class CliContext {
       const named = await client.listTasks({ name: ref, limit: 1, minPosition: minPosition ?? (await client.headPosition()) });
       const taskId = named.items[0]?.taskId;
       if (taskId === undefined || taskId === ref) {
-        throw noTaskNamed(ref, error.subject);
+        // A deleted task's id: the server's "Task … was deleted" says more than "no task has that id or name".
+        throw error.details.deleted === true ? error : noTaskNamed(ref, error.subject);
       }
       return call(client, taskId);
     }
