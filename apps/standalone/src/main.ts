@@ -1,7 +1,7 @@
 import '../../register-aliases';
 import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { armShutdownDeadline, loadConfig, shutdownDeadlineMs } from '@sched/messaging';
+import { armShutdownDeadline, loadConfig, shutdownDeadlineMs, startupFailure } from '@sched/messaging';
 import { ensureNats } from './embedded-nats';
 import { startStandalone } from './standalone';
 
@@ -40,6 +40,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`sched: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`sched: failed to start: ${startupFailure(error)}`);
   process.exit(1);
 });

@@ -17,6 +17,8 @@ export interface NatsServerOptions {
    * the parent, which stops the server itself once it no longer needs it, instead of losing it mid-shutdown.
    */
   readonly detached?: boolean;
+  /** Without JetStream (default on): for tests of what a service says to a server that lacks it. */
+  readonly jetstream?: boolean;
 }
 
 /** A running nats-server child process. */
@@ -75,7 +77,7 @@ export async function spawnNatsServer(options: NatsServerOptions): Promise<NatsS
     new Promise<void>((resolve, reject) => {
       let stderr = '';
       let settled = false;
-      const args = ['-js', '-sd', options.storeDir, '-a', host, '-p', String(port), ...(options.extraArgs ?? [])];
+      const args = [...(options.jetstream === false ? [] : ['-js']), '-sd', options.storeDir, '-a', host, '-p', String(port), ...(options.extraArgs ?? [])];
       const proc = spawn(options.command ?? 'nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false });
       child = proc;
       exited = new Promise<void>((done) => proc.once('exit', () => done()));

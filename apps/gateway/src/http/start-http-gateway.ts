@@ -38,6 +38,7 @@ export async function startHttpGateway(
     bodyParser: false,
     // SSE streams and keep-alive sockets must not hold up app.close().
     forceCloseConnections: true,
+    abortOnError: false, // as startService: a start-up failure rejects, for the caller's one clear line
   });
   // Before connecting the microservice: it binds the (inherited) global filters as it connects.
   app.useGlobalFilters(new HttpErrorFilter());

@@ -7,6 +7,7 @@ import { SchedCoreModule } from './sched-core.module';
 import { SchedExceptionFilter } from './sched-exception.filter';
 import { ServingGate } from './serving-gate';
 import { armShutdownDeadline, shutdownDeadlineMs } from './shutdown-deadline';
+import { startupFailure } from './startup-failure';
 
 @Module({})
 class SchedServiceRootModule {}
@@ -37,6 +38,9 @@ export async function startService(
   const app = await NestFactory.createMicroservice(serviceRoot(config, features, gate), {
     ...schedNatsTransport(config, options.queue, gate),
     logger: options.logger ?? new PinoNestLogger(config.logLevel, options.queue),
+    // A provider that fails at start-up (no JetStream, say) rejects here, for the caller's one clear line, instead of
+    // Nest logging it and exiting the process itself.
+    abortOnError: false,
   });
   app.useGlobalFilters(new SchedExceptionFilter());
   if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
@@ -64,7 +68,7 @@ export function runServiceMain(queue: string, features: ReadonlyArray<Type | Dyn
     console.log(`${queue} ready (instance ${config.instanceId}, nats ${config.natsUrl}, store ${config.eventStore})`);
   };
   start().catch((error: unknown) => {
-    console.error(`${queue}: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`${queue}: failed to start: ${startupFailure(error)}`);
     process.exit(1);
   });
 }

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { spawnApp } from '../../../../test/support/app-process';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import { closedPort } from '../../../../test/support/ports';
+import { spawnNatsServer } from '../nats-server-process';
 
 /** Runs the gateway with `env` and waits for it to exit by itself; returns its exit code, output and run time. */
 async function startAndExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string; ms: number }> {
@@ -17,7 +21,7 @@ async function startAndExit(env: NodeJS.ProcessEnv): Promise<{ code: number | nu
   }
 }
 
-describe('EVENT_STORE selects the event store; a bad one stops start-up with a clear message', () => {
+describe('EVENT_STORE selects the event store; a bad one (or a server without JetStream) stops start-up with a clear message', () => {
   let nats: TestNats;
   beforeAll(async () => {
     nats = await startTestNats();
@@ -33,6 +37,19 @@ describe('EVENT_STORE selects the event store; a bad one stops start-up with a c
     expect(output).toContain(`KurrentDB event store unreachable at ${url}`);
     expect(output).not.toContain('sched-gateway ready');
     expect(ms).toBeLessThan(15_000);
+  });
+
+  it('exits non-zero saying how to turn JetStream on, against a nats-server without it', async () => {
+    const storeDir = await mkdtemp(path.join(os.tmpdir(), 'sched-nats-nojs-'));
+    const plain = await spawnNatsServer({ storeDir, jetstream: false });
+    try {
+      const { code, output } = await startAndExit({ NATS_URL: plain.url });
+      expect(code).toBe(1);
+      expect(output).toContain('sched-gateway: failed to start: jetstream is not enabled: the NATS server runs without JetStream, which holds sched\'s event log and work queue; start nats-server with -js');
+    } finally {
+      await plain.stop();
+      await rm(storeDir, { recursive: true, force: true });
+    }
   });
 
   it('exits non-zero naming EVENT_STORE and its valid values for an unknown store', async () => {

@@ -7,3 +7,4 @@ export * from './pino-logger';
 export * from './bootstrap';
 export * from './shutdown-deadline';
 export * from './serving-gate';
+export * from './startup-failure';
