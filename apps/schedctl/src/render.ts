@@ -155,8 +155,9 @@ export const executionFields = (e: ExecutionView, taskName?: string, waiting?: s
     'duration ms': e.durationMs,
     attempt: e.attempt,
     worker: e.workerId,
-    // A paused execution's ETA was the estimate before the pause: past or meaningless now, so it is left out.
-    progress: e.progress && progressText(e.status === 'paused' ? { ...e.progress, estimatedEndAt: undefined } : e.progress),
+    // Only a running execution's ETA means anything: a paused one's was the estimate before the pause, an ended one's
+    // the estimate before it ended (a cancel, a failure midway), so they are left out.
+    progress: e.progress && progressText(e.status === 'running' ? e.progress : { ...e.progress, estimatedEndAt: undefined }),
     result: e.result === undefined ? omittedNote(e, 'result') : JSON.stringify(e.result),
     error: errorText(e.error),
     ...(e.retryAt === undefined ? {} : { 'next attempt': `${e.attempt + 1} at ${when(e.retryAt)}` }),
