@@ -97,3 +97,25 @@ describe('standalone with STANDALONE_EXECUTOR_THREAD=false: the executor on the 
     expect(events.map((event) => event.type)).toEqual(['TaskDue', 'TaskStarted', 'TaskSucceeded']);
   });
 });
+
+describe('standalone with EVENT_STORE=memory: the executor on the main thread, where the events are', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ EVENT_STORE: 'memory', STANDALONE_EXECUTOR_THREAD: '' }); // the thread's default
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it('runs executions (a thread of its own held a second, empty store: every execution stayed due)', async () => {
+    expect(system.config.standaloneExecutorThread).toBe(false);
+    const taskId = await createTask(system, { executor: 'noop' });
+    const executionId = await trigger(system, taskId);
+    const view = await waitFor(async () => {
+      const reply = await system.request<ExecutionView>(Subjects.query.executionGet, { executionId });
+      return reply.ok && reply.result.status === 'succeeded' ? reply.result : undefined;
+    }, 10_000, 'the execution to succeed');
+    expect(view.attempt).toBe(1);
+  });
+});

@@ -24,6 +24,12 @@ describe('loadConfig: STANDALONE_EXECUTOR_THREAD', () => {
   it('rejects anything else with a clear error', () => {
     expect(() => loadConfig({ STANDALONE_EXECUTOR_THREAD: 'yes' })).toThrow(new ConfigError('STANDALONE_EXECUTOR_THREAD must be true or false, got "yes"'));
   });
+
+  it('is off with EVENT_STORE=memory (a thread of its own would hold a second, empty store), and refused on with it', () => {
+    expect(loadConfig({ EVENT_STORE: 'memory' }).standaloneExecutorThread).toBe(false);
+    expect(loadConfig({ EVENT_STORE: 'memory', STANDALONE_EXECUTOR_THREAD: 'false' }).standaloneExecutorThread).toBe(false);
+    expect(() => loadConfig({ EVENT_STORE: 'memory', STANDALONE_EXECUTOR_THREAD: 'true' })).toThrow(/^STANDALONE_EXECUTOR_THREAD=true cannot go with EVENT_STORE=memory: /);
+  });
 });
 
 describe('loadConfig: EXECUTOR_PULL_WAIT_MS', () => {

@@ -73,7 +73,7 @@ export interface SchedConfig {
   /** When set, every HTTP route but /health wants `Authorization: Bearer <apiToken>`. */
   readonly apiToken?: string;
   /**
-   * Standalone only (STANDALONE_EXECUTOR_THREAD, default true): the executor runs on a worker thread of its own, so
+   * Standalone only (STANDALONE_EXECUTOR_THREAD, default true but with EVENT_STORE=memory): the executor runs on a worker thread of its own, so
    * its starts share no event loop (nor heap) with the timer, projector and relay of a large system; `false` runs it
    * on the main thread with everything else.
    */
@@ -154,6 +154,18 @@ function logLevel(env: NodeJS.ProcessEnv): string {
   return level;
 }
 
+/**
+ * The standalone's executor thread: on by default, but not with EVENT_STORE=memory, whose events live in one
+ * thread's memory (a thread of its own would hold a second, empty store and never see a due execution).
+ */
+function executorThread(env: NodeJS.ProcessEnv, eventStore: EventStoreKind): boolean {
+  const on = flag(env, 'STANDALONE_EXECUTOR_THREAD', eventStore !== 'memory');
+  if (on && eventStore === 'memory') {
+    throw new ConfigError('STANDALONE_EXECUTOR_THREAD=true cannot go with EVENT_STORE=memory: the events live in the main thread\'s memory, which a thread of its own does not share; leave it unset (the executor then runs on the main thread)');
+  }
+  return on;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
   const eventStore = (env.EVENT_STORE ?? 'jetstream') as EventStoreKind;
   if (!EVENT_STORE_KINDS.includes(eventStore)) {
@@ -185,6 +197,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     ...(env.METRICS_PORT ? { metricsPort: env.METRICS_PORT === '0' ? 0 : positiveInt(env, 'METRICS_PORT', 0) } : {}),
     metricsHost: env.METRICS_HOST || '127.0.0.1',
     ...(env.SCHED_API_TOKEN ? { apiToken: apiToken(env.SCHED_API_TOKEN) } : {}),
-    standaloneExecutorThread: flag(env, 'STANDALONE_EXECUTOR_THREAD', true),
+    standaloneExecutorThread: executorThread(env, eventStore),
   };
 }
