@@ -58,19 +58,30 @@ export interface EventStreamFacts {
 /** Creates the stream, or brings an existing one to the wanted config; safe to run from every process at start. */
 export async function ensureEventStream(jsm: JetStreamManager, name: string, replicas: number): Promise<EventStreamFacts> {
   const config = eventStreamConfig(name, replicas);
+  let refused: JetStreamApiError | undefined;
   try {
     const existing = (await jsm.streams.info(name)).config;
     // Nothing to change: no update call, so a service whose NATS user may not update the log still starts.
     if (matches(existing, config)) return { direct: existing.allow_direct === true };
   } catch (error) {
-    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound)) throw error;
+    if (!isStreamNotFound(error)) throw error;
     try {
       return { direct: (await jsm.streams.add(config)).config.allow_direct === true };
     } catch (addError) {
       // Another process created it between our info and add: fall through to the update.
       if (!(addError instanceof JetStreamApiError)) throw addError;
+      refused = addError;
     }
   }
   const { name: _name, ...update } = config;
-  return { direct: (await jsm.streams.update(name, update)).config.allow_direct === true };
+  try {
+    return { direct: (await jsm.streams.update(name, update)).config.allow_direct === true };
+  } catch (error) {
+    // Still no stream: the server refused to create it (EVENT_STORE_REPLICAS over what a lone server holds, a
+    // limit of its account): that refusal is the reason, not "stream not found".
+    if (refused && isStreamNotFound(error)) throw new Error(`the server refused to create the event log stream ${name} (${replicas} replica${replicas === 1 ? '' : 's'}, EVENT_STORE_REPLICAS): ${refused.message}`);
+    throw error;
+  }
 }
+
+const isStreamNotFound = (error: unknown): boolean => error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;

@@ -35,6 +35,13 @@ describe('JetStream event store', () => {
     });
   });
 
+  it('says why when the server refuses to create the log (3 replicas on a lone server), not "stream not found"', async () => {
+    await t.jsm.streams.delete('SCHED_EVENTS'); // the one beforeEach created
+    await expect(createJetStreamEventStore(t.nc, { replicas: 3 })).rejects.toThrow(
+      /^the server refused to create the event log stream SCHED_EVENTS \(3 replicas, EVENT_STORE_REPLICAS\): replicas > 1 not supported in non-clustered mode/,
+    );
+  });
+
   it('keeps working on a log created without direct gets, which the services may not update', async () => {
     const { allow_direct: _direct, ...withoutDirect } = eventStreamConfig('SCHED_EVENTS', 1);
     await t.jsm.streams.delete('SCHED_EVENTS'); // the one beforeEach created
