@@ -102,6 +102,23 @@ describe('npm start with its embedded, permissioned nats-server', () => {
     }
   }, 90_000);
 
+  it('a start that fails stops the nats-server it started before it exits (the server outlived it)', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sched-embedded-'));
+    const natsUrl = `nats://127.0.0.1:${await freePort()}`;
+    // 3 replicas on the lone embedded server: refused once the server is up, when the event log is created.
+    const standalone = spawnApp('standalone', { NATS_URL: natsUrl, DATA_DIR: dataDir, HTTP_PORT: '0', LOG_LEVEL: 'warn', EVENT_STORE_REPLICAS: '3' });
+    const exited = new Promise<number | null>((resolve) => standalone.child.once('exit', (code) => resolve(code)));
+    try {
+      expect(await exited).toBe(1);
+      expect(standalone.output()).toMatch(/started nats-server with JetStream[\s\S]*sched: failed to start: the server refused to create the event log stream/);
+      // Refused, not "Authorization Violation" from a server still running with its generated users.
+      await expect(connect({ servers: natsUrl, reconnect: false, timeout: 1_000 })).rejects.toThrow('connection refused');
+    } finally {
+      await standalone.kill9();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('a second Ctrl-C while it stops exits at once (with NATS gone the shutdown waits up to its 20 s deadline)', async () => {
     const nats = await startTestNats();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sched-embedded-'));

@@ -2,13 +2,17 @@ import '../../register-aliases';
 import 'reflect-metadata';
 import * as fs from 'node:fs';
 import { armShutdownDeadline, loadConfig, shutdownDeadlineMs, startupFailure } from '@sched/messaging';
-import { ensureNats } from './embedded-nats';
+import { ensureNats, type NatsEndpoint } from './embedded-nats';
 import { startStandalone } from './standalone';
+
+/** The nats-server this process started (none when NATS_URL answered): it must not outlive the process. */
+let embedded: NatsEndpoint['embedded'];
 
 async function main(): Promise<void> {
   const config = loadConfig();
   fs.mkdirSync(config.dataDir, { recursive: true });
   const nats = await ensureNats(config.natsUrl, config.dataDir);
+  embedded = nats.embedded;
   if (nats.embedded) console.log(`started nats-server with JetStream at ${nats.url}, data in ${nats.embedded.storeDir}`);
   if (nats.authDir) console.log(`NATS users per role (gateway, timer, executor, projector, relay, client, admin): ${nats.authDir}/<role>.env`);
   const natsCredentials = nats.credentials ?? config.natsCredentials;
@@ -36,10 +40,11 @@ async function main(): Promise<void> {
   // this process), so it is this process that stops it, after the app.
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, () => void stop(signal));
-  armShutdownDeadline(signals, shutdownDeadlineMs(config));
+  armShutdownDeadline(signals, shutdownDeadlineMs(config), () => void nats.embedded?.stop());
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(`sched: failed to start: ${startupFailure(error)}`);
+  await embedded?.stop();
   process.exit(1);
 });

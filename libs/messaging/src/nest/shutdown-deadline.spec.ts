@@ -10,7 +10,7 @@ function runProcess(deadlineMs: number, onTerm: string): { status: number | null
   const script = `
     const { armShutdownDeadline } = require(${JSON.stringify(moduleFile)});
     process.on('SIGTERM', () => { ${onTerm} });
-    armShutdownDeadline(['SIGTERM'], ${deadlineMs});
+    armShutdownDeadline(['SIGTERM'], ${deadlineMs}, () => console.error('before exit'));
     setInterval(() => undefined, 1000);
     setTimeout(() => process.kill(process.pid, 'SIGTERM'), 50);
   `;
@@ -24,12 +24,14 @@ describe('armShutdownDeadline', () => {
     const run = runProcess(300, '/* a stop that waits on a server that is gone */');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('SIGTERM: not stopped within 300 ms');
+    expect(run.stderr).toContain('before exit'); // the standalone stops its embedded nats-server there
   });
 
   it('leaves a stop that finishes in time alone (its timer keeps nothing alive)', () => {
     const run = runProcess(10_000, 'setTimeout(() => process.exit(0), 100);');
     expect(run.status).toBe(0);
     expect(run.stderr).not.toContain('not stopped');
+    expect(run.stderr).not.toContain('before exit');
     expect(run.ms).toBeLessThan(5_000);
   });
 
