@@ -14,6 +14,7 @@ import { EVENT_STORE } from '@sched/messaging';
 import { LiveApplier } from './apply/live-applier';
 import { replayInWorker } from './rebuild/replay-in-worker';
 import { ReadModelStore } from './store/read-model.store';
+import { foreignCheckpoint } from './store/checkpoint-origin';
 
 export interface ProjectorOptions {
   /**
@@ -99,8 +100,18 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     this.current = store.checkpoint();
   }
 
-  onApplicationBootstrap(): void {
-    this.start();
+  /** Follows the log from the checkpoint, or rebuilds first when the read models are another log's (foreignCheckpoint). */
+  async onApplicationBootstrap(): Promise<void> {
+    const foreign = await foreignCheckpoint(this.eventStore, this.store.checkpointEvent()).catch((error: unknown) => {
+      this.logger.warn(`could not check that the read models are this log's (${String(error)}); following from their checkpoint`);
+      return undefined;
+    });
+    if (foreign === undefined) return this.start();
+    this.logger.warn(`${foreign}: the read models were built from another event log; rebuilding them from this one`);
+    // Emptied at once: no query may be answered from the other log's rows, nor a minPosition read by its positions.
+    this.store.reset();
+    this.current = 0;
+    void this.rebuild().catch((error: unknown) => this.logger.error(`rebuild of the read models failed: ${String(error)}`));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -21,16 +21,16 @@ import { WORKFLOW_RUN_COLUMNS, WORKFLOW_RUNS_DDL, recordToWorkflowRun, workflowR
 export const READ_MODELS_CHECKPOINT = 'read-models';
 
 const CHECKPOINTS_DDL = `
-  CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) STRICT;
+  CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, event_id TEXT) STRICT;
 `;
 /** The projected tables, in the order `reset` drops them; checkpoints go too, so a rebuild starts from position 0. */
 const READ_MODEL_TABLES = ['tasks', 'executions', 'attempts', 'task_stats', 'workflow_runs', 'checkpoints'] as const;
 /**
  * Bumped whenever a table's shape or what a projection writes changes: a database of another version is dropped on
  * open and rebuilt by replay (its checkpoint goes with it), instead of failing on a missing column or keeping rows
- * the projection would no longer write (7: a succeeded execution keeps no earlier attempt's error; 8: tasks keep when their schedules were set; 9: stats count cancelled and skipped executions; 10: executions keep when their next attempt is due, a cancelled attempt how long it ran; 12: a resumed run names the run that resumed it; 13: tasks keep per schedule when an update kept it; 14: a task's last execution keeps when its retry is due; 15: a task created disabled has its schedules set when first enabled).
+ * the projection would no longer write (7: a succeeded execution keeps no earlier attempt's error; 8: tasks keep when their schedules were set; 9: stats count cancelled and skipped executions; 10: executions keep when their next attempt is due, a cancelled attempt how long it ran; 12: a resumed run names the run that resumed it; 13: tasks keep per schedule when an update kept it; 14: a task's last execution keeps when its retry is due; 15: a task created disabled has its schedules set when first enabled; 16: the checkpoint keeps the id of its event, to tell the read models of another log).
  */
-export const READ_MODEL_SCHEMA_VERSION = 15;
+export const READ_MODEL_SCHEMA_VERSION = 16;
 
 /** Every table's rows in primary-key order: what a rebuild must reproduce exactly. */
 export interface ReadModelDump {
@@ -83,8 +83,13 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
 
   /** Global position of the last event applied (0 when nothing has been). */
   checkpoint(): number {
-    const row = this.statements.checkpoint.get(READ_MODELS_CHECKPOINT) as { position: number } | undefined;
-    return row?.position ?? 0;
+    return this.checkpointEvent()?.position ?? 0;
+  }
+
+  /** The last event applied, by position and id (undefined when nothing has been): see checkpoint-origin.ts. */
+  checkpointEvent(): { readonly position: number; readonly eventId?: string } | undefined {
+    const row = this.statements.checkpoint.get(READ_MODELS_CHECKPOINT) as { position: number; event_id: string | null } | undefined;
+    return row && { position: row.position, ...(row.event_id === null ? {} : { eventId: row.event_id }) };
   }
 
   task(taskId: string): TaskRow | null {
@@ -183,9 +188,9 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     for (const row of changes.attempts.values()) this.statements.upsertAttempt.run(attemptToRecord(row));
     for (const row of changes.stats.values()) this.statements.upsertStats.run(statsToRecord(row));
     for (const row of changes.workflowRuns.values()) this.statements.upsertWorkflowRun.run(workflowRunToRecord(row));
-    const position = fresh[fresh.length - 1].position;
-    this.statements.saveCheckpoint.run(READ_MODELS_CHECKPOINT, position);
-    return position;
+    const last = fresh[fresh.length - 1];
+    this.statements.saveCheckpoint.run(READ_MODELS_CHECKPOINT, last.position, last.id);
+    return last.position;
   }
 
   private dropTables(): void {
@@ -201,10 +206,10 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
   private prepare() {
     const db = this.db;
     return {
-      checkpoint: db.prepare('SELECT position FROM checkpoints WHERE name = ?'),
+      checkpoint: db.prepare('SELECT position, event_id FROM checkpoints WHERE name = ?'),
       saveCheckpoint: db.prepare(
-        'INSERT INTO checkpoints (name, position) VALUES (?, ?) ' +
-          'ON CONFLICT(name) DO UPDATE SET position = excluded.position',
+        'INSERT INTO checkpoints (name, position, event_id) VALUES (?, ?, ?) ' +
+          'ON CONFLICT(name) DO UPDATE SET position = excluded.position, event_id = excluded.event_id',
       ),
       task: db.prepare('SELECT * FROM tasks WHERE task_id = ?'),
       execution: db.prepare('SELECT * FROM executions WHERE execution_id = ?'),
