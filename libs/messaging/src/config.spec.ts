@@ -65,6 +65,23 @@ describe('loadConfig: TIMER_MISFIRE_THRESHOLD_MS', () => {
   });
 });
 
+describe('loadConfig: ports, the timer lease and the work ack wait', () => {
+  it('take their ranges and refuse the rest naming the variable (they failed later, in a library, without it)', () => {
+    expect(loadConfig({ HTTP_PORT: '0', METRICS_PORT: '65535', TIMER_LEASE_TTL_MS: '500', WORK_ACK_WAIT_MS: '4000' })).toMatchObject({ httpPort: 0, metricsPort: 65_535, timerLeaseTtlMs: 500, workAckWaitMs: 4_000 });
+    expect(loadConfig({})).toMatchObject({ httpPort: 8080, timerLeaseTtlMs: 1200, workAckWaitMs: 30_000 });
+    const refusals: Array<[string, string, string]> = [
+      ['HTTP_PORT', '70000', '0 to 65535'],
+      ['METRICS_PORT', '-1', '0 to 65535'],
+      ['TIMER_LEASE_TTL_MS', '50', '500 to 600000'],
+      ['WORK_ACK_WAIT_MS', '500', '1000 to 3600000'],
+      ['WORK_ACK_WAIT_MS', 'abc', '1000 to 3600000'],
+    ];
+    for (const [name, raw, range] of refusals) {
+      expect(() => loadConfig({ [name]: raw })).toThrow(new ConfigError(`${name} must be an integer from ${range}, got "${raw}"`));
+    }
+  });
+});
+
 describe('loadConfig: EXECUTOR_WARMUP', () => {
   it('defaults to 2000 no-op executions, takes 0 (off) and other counts', () => {
     expect(loadConfig({}).executorWarmUp).toBe(DEFAULT_EXECUTOR_WARMUP);

@@ -58,6 +58,8 @@ export interface SchedConfig {
    * Unset (a config built by hand): the default.
    */
   readonly timerMisfireThresholdMs?: number;
+  /** WORK_ACK_WAIT_MS as checked at start (the work queue reads the environment itself: see workAckWaitMs). */
+  readonly workAckWaitMs?: number;
   /** NATS user/password, token or creds file and TLS files (NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_CREDS, NATS_TLS_*). */
   readonly natsCredentials?: NatsCredentials;
   /** JetStream replicas of the event log and the work queue (EVENT_STORE_REPLICAS: 1, or 3 on a 3-node cluster). */
@@ -94,6 +96,18 @@ export const DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS = 5_000;
 export const executorShutdownGraceMsOf = (config: Pick<SchedConfig, 'executorShutdownGraceMs'>): number =>
   config.executorShutdownGraceMs ?? DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS;
 const MAX_EXECUTOR_WARMUP = 100_000;
+
+const MAX_PORT = 65_535;
+export const DEFAULT_WORK_ACK_WAIT_MS = 30_000;
+
+/**
+ * WORK_ACK_WAIT_MS: how long an unacked work item waits before it is delivered again (see work-queue.ts, which reads
+ * it once as it loads: module constants derive from it). loadConfig checks it too, so a bad value stops a start with
+ * one line naming it.
+ */
+export function workAckWaitMs(env: NodeJS.ProcessEnv): number {
+  return intInRange(env, 'WORK_ACK_WAIT_MS', DEFAULT_WORK_ACK_WAIT_MS, 1_000, 3_600_000);
+}
 
 /** The longest fire-ahead window: a pause recorded inside it no longer stops that fire (see timerFireAheadMs). */
 export const MAX_TIMER_FIRE_AHEAD_MS = 1_000;
@@ -186,15 +200,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     executorPullWaitMs: intInRange(env, 'EXECUTOR_PULL_WAIT_MS', DEFAULT_EXECUTOR_PULL_WAIT_MS, 1_000, 60_000),
     executorShutdownGraceMs: intInRange(env, 'EXECUTOR_SHUTDOWN_GRACE_MS', DEFAULT_EXECUTOR_SHUTDOWN_GRACE_MS, 0, 600_000),
     timerPartitions: positiveInt(env, 'TIMER_PARTITIONS', 16),
-    timerLeaseTtlMs: positiveInt(env, 'TIMER_LEASE_TTL_MS', 1200),
+    // Renewed every quarter of it; NATS KV keeps no key for less than 100 ms.
+    timerLeaseTtlMs: intInRange(env, 'TIMER_LEASE_TTL_MS', 1200, 500, 600_000),
     timerFireAheadMs: intInRange(env, 'TIMER_FIRE_AHEAD_MS', 50, 0, MAX_TIMER_FIRE_AHEAD_MS),
     timerMisfireThresholdMs: intInRange(env, 'TIMER_MISFIRE_THRESHOLD_MS', MISFIRE_THRESHOLD_MS, MIN_MISFIRE_THRESHOLD_MS, 3_600_000),
     natsCredentials: loadNatsCredentials(env),
     replicas: positiveInt(env, 'EVENT_STORE_REPLICAS', 1),
     commandReplyTtlMs: positiveInt(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000),
-    httpPort: env.HTTP_PORT === '0' ? 0 : positiveInt(env, 'HTTP_PORT', 8080),
+    httpPort: intInRange(env, 'HTTP_PORT', 8080, 0, MAX_PORT),
     httpHost: env.HTTP_HOST || '127.0.0.1',
-    ...(env.METRICS_PORT ? { metricsPort: env.METRICS_PORT === '0' ? 0 : positiveInt(env, 'METRICS_PORT', 0) } : {}),
+    ...(env.METRICS_PORT ? { metricsPort: intInRange(env, 'METRICS_PORT', 0, 0, MAX_PORT) } : {}),
+    workAckWaitMs: workAckWaitMs(env),
     metricsHost: env.METRICS_HOST || '127.0.0.1',
     ...(env.SCHED_API_TOKEN ? { apiToken: apiToken(env.SCHED_API_TOKEN) } : {}),
     standaloneExecutorThread: executorThread(env, eventStore),

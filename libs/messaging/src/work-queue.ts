@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { Subjects, WORKFLOW_EXECUTOR, type TaskDue } from '@sched/contracts';
 import { DEFAULT_STREAM_NAME, ensureLogDispatch, type LogDispatch } from '@sched/event-store';
-import type { SchedConfig } from './config';
+import { DEFAULT_WORK_ACK_WAIT_MS, workAckWaitMs, type SchedConfig } from './config';
 
 export const WORK_STREAM = 'SCHED_WORK';
 export const WORK_CONSUMER = 'sched-executors';
@@ -12,14 +12,15 @@ export const WORK_CONSUMER = 'sched-executors';
  * worker's attempt waits before it is recorded WorkerLost. Set once, when the queue is first created
  * (WORK_ACK_WAIT_MS; executors heartbeat at a third of it).
  */
-export const WORK_ACK_WAIT_MS = workAckWaitMs(process.env.WORK_ACK_WAIT_MS);
-
-function workAckWaitMs(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 30_000;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1_000) throw new Error(`WORK_ACK_WAIT_MS must be an integer of at least 1000, got "${raw}"`);
-  return value;
-}
+export const WORK_ACK_WAIT_MS = ((): number => {
+  try {
+    return workAckWaitMs(process.env);
+  } catch {
+    // Not thrown here, as the module loads (a stack trace before main runs): loadConfig, which every main runs
+    // first, refuses the value with one line naming it.
+    return DEFAULT_WORK_ACK_WAIT_MS;
+  }
+})();
 
 /** One unit of work: run `attempt` of an execution. The executor reads the execution's stream for everything else. */
 export const workItemSchema = z.object({
