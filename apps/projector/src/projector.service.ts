@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { ErrorCode, SchedError, type RecordedEvent } from '@sched/contracts';
+import { ErrorCode, SchedError, errorMessage, type RecordedEvent } from '@sched/contracts';
 import type { EventStore, EventSubscription } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { LiveApplier } from './apply/live-applier';
@@ -262,7 +262,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
   /** Whatever the worker applied stays (checkpointed); this thread goes on from there, only slower. */
   private workerFailed(error: unknown, stopped: AbortSignal): void {
     if (stopped.aborted) return; // told to stop: the worker's end is no failure
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     this.logger.warn(`rebuild worker failed (${reason}); applying the rest of the log in this thread`);
   }
 

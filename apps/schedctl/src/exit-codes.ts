@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { SchedClientError } from '@sched/client';
-import { ErrorCode } from '@sched/contracts';
+import { ErrorCode, errorMessage } from '@sched/contracts';
 
 /** What scripts can rely on. */
 export const ExitCode = {
@@ -47,7 +47,7 @@ export function describeError(raw: unknown, asJson = false): string {
   const error = normalized(raw);
   if (asJson) {
     const usage = error instanceof UsageError || (error instanceof CommanderError && error.exitCode !== 0);
-    const message = (error instanceof Error ? error.message : String(error)).replace(/^error: /, '');
+    const message = errorMessage(error).replace(/^error: /, '');
     const structured = SchedClientError.is(error)
       ? { code: error.code, message: error.message, details: error.details }
       : { code: usage ? 'USAGE' : 'ERROR', message, details: error instanceof CommanderError ? { commander: error.code } : {} };
@@ -57,5 +57,5 @@ export function describeError(raw: unknown, asJson = false): string {
     const issues = (error.details.issues as { path: string; message: string }[] | undefined) ?? [];
     return [`error ${error.code}: ${error.message}`, ...issues.map((issue) => `  ${issue.path || '(payload)'}: ${issue.message}`)].join('\n') + '\n';
   }
-  return `error: ${error instanceof Error ? error.message : String(error)}\n`;
+  return `error: ${errorMessage(error)}\n`;
 }

@@ -5,12 +5,13 @@
 import '../../register-aliases';
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '@sched/contracts';
 import { SchedMetrics, startService, type SchedConfig } from '@sched/messaging';
 import { ExecutorModule } from '../../executor/src/executor.module';
 import type { ExecutorThreadReply, ExecutorThreadRequest } from './executor-thread.module';
 
 const post = (message: ExecutorThreadReply): void => parentPort!.postMessage(message);
-const failure = (error: unknown): ExecutorThreadReply => ({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+const failure = (error: unknown): ExecutorThreadReply => ({ type: 'failed', message: errorMessage(error) });
 
 startService(workerData as SchedConfig, [ExecutorModule], { queue: 'sched', shutdownHooks: false }).then(
   (app) => {

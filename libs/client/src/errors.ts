@@ -1,5 +1,5 @@
 import { PermissionViolationError } from '@nats-io/transport-node';
-import { ErrorCode, type ErrorBody } from '@sched/contracts';
+import { ErrorCode, errorMessage, type ErrorBody } from '@sched/contracts';
 
 /**
  * Every failure the SDK reports: the server's `{ code, message, details }` as it was sent, UNAVAILABLE when no
@@ -22,7 +22,7 @@ export class SchedClientError extends Error {
   }
 
   static unavailable(subject: string, cause: unknown): SchedClientError {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = errorMessage(cause);
     // Refused by the server's permissions for this user: no retry will get an answer, so it is no outage.
     const refused = cause instanceof PermissionViolationError || (cause as { cause?: unknown } | undefined)?.cause instanceof PermissionViolationError;
     // The server refused the credentials at connect: no retry will get in either.

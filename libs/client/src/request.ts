@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ErrorCode, MAX_REQUEST_BYTES, oversizedRequest, type Reply } from '@sched/contracts';
+import { ErrorCode, MAX_REQUEST_BYTES, oversizedRequest, errorMessage, type Reply } from '@sched/contracts';
 import { SchedClientError } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -18,7 +18,7 @@ export async function requestReply<T>(nc: NatsConnection, subject: string, paylo
     text = (await nc.request(subject, body, { timeout: timeoutMs })).string();
   } catch (error) {
     // A server whose max_payload is below MAX_REQUEST_BYTES: the client refuses to send, which is no outage either.
-    if (/max_payload/.test(error instanceof Error ? error.message : String(error))) {
+    if (/max_payload/.test(errorMessage(error))) {
       throw SchedClientError.fromBody(oversizedRequest(subject, bytes, nc.info?.max_payload ?? bytes, 'max_payload'), subject);
     }
     throw SchedClientError.unavailable(subject, error);

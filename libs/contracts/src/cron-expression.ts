@@ -1,3 +1,4 @@
+import { errorMessage } from './errors';
 import { Cron } from 'croner';
 
 /** Returns why a time zone is unusable, or undefined. Intl is what croner itself converts with, so it is the judge. */
@@ -28,7 +29,7 @@ export function cronExpressionIssue(expression: string, timezone: string, requir
     if (requireMatch && cron.nextRun(new Date(0)) === null) return 'cron expression never matches any date';
     return undefined;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     // "0 9 * * 1-5 2030" reads as seconds first, so the year lands in the weekday: say how 6 fields are read.
     return fields === 6 ? `${message} (6 fields are read seconds first: second minute hour day month weekday; no year field)` : message;
   }

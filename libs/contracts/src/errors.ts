@@ -65,3 +65,6 @@ export const deletedNotFound = (what: string, id: string): SchedError =>
 
 export const invalidState = (message: string, details: Record<string, unknown> = {}): SchedError =>
   new SchedError(ErrorCode.INVALID_STATE, message, details);
+
+/** An Error's message, or the thrown value as text (a library may throw a string). */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

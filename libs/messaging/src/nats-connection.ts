@@ -1,3 +1,4 @@
+import { errorMessage } from '@sched/contracts';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import './nats-request-patch';
 import './nats-write-coalescing-patch';
@@ -8,7 +9,7 @@ export class NatsUnreachableError extends Error {
     readonly url: string,
     override readonly cause?: unknown,
   ) {
-    super(`NATS unreachable at ${url}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`NATS unreachable at ${url}: ${errorMessage(cause)}`);
     this.name = 'NatsUnreachableError';
   }
 }

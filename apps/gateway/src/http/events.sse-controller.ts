@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTa
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { SchedClient, SchedClientError } from '@sched/client';
-import { ErrorCode, parsePayload, subscribeOptionsSchema } from '@sched/contracts';
+import { ErrorCode, parsePayload, subscribeOptionsSchema, errorMessage } from '@sched/contracts';
 import { ApiQueryFields } from './api-docs.decorators';
 import { queryPayload } from './http-input';
 
@@ -83,7 +83,7 @@ export class EventsSseController implements OnModuleDestroy {
       // The feed retries what may pass; what ends it (a task nothing was recorded for, …) is said, then the stream closes.
       const body = SchedClientError.is(error)
         ? { code: error.code, message: error.message, details: error.details }
-        : { code: ErrorCode.INTERNAL, message: error instanceof Error ? error.message : String(error), details: {} };
+        : { code: ErrorCode.INTERNAL, message: errorMessage(error), details: {} };
       if (!response.writableEnded) response.write(`event: error\ndata: ${JSON.stringify(body)}\n\n`);
     } finally {
       close();

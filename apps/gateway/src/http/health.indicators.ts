@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { SchedClient } from '@sched/client';
-import { MAX_PROJECTOR_LAG_SECONDS, Subjects, type ProjectorStatusView } from '@sched/contracts';
+import { MAX_PROJECTOR_LAG_SECONDS, Subjects, errorMessage, type ProjectorStatusView } from '@sched/contracts';
 import type { EventStore } from '@sched/event-store';
-import { EVENT_STORE, HEALTH_CHECK_TIMEOUT_MS, NATS_CONNECTION, checkEventStore, checkNats, errorMessage, type DependencyCheck } from '@sched/messaging';
+import { EVENT_STORE, HEALTH_CHECK_TIMEOUT_MS, NATS_CONNECTION, checkEventStore, checkNats, type DependencyCheck } from '@sched/messaging';
 
 /** /health: NATS connected, the event store answering, the read models not too far behind the log. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { SchedClientError } from '@sched/client';
-import { ErrorCode, HTTP_STATUS_BY_CODE, MAX_JSON_DEPTH, errorReply, nestsDeeperThan, type ErrorBody } from '@sched/contracts';
+import { ErrorCode, HTTP_STATUS_BY_CODE, MAX_JSON_DEPTH, errorReply, nestsDeeperThan, errorMessage, type ErrorBody } from '@sched/contracts';
 import { SchedExceptionFilter, toErrorBody } from '@sched/messaging';
 import { routedPath } from './api-token.middleware';
 
@@ -55,7 +55,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 export function bodyParserErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
   const { status, body, limit, length } = error as { status?: unknown; body?: unknown; limit?: unknown; length?: unknown };
   if (status !== 400 && status !== 413 && status !== 415) return next(error);
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   if (status === 413) {
     // The same shape as a NATS payload over MAX_REQUEST_BYTES (the HTTP parser stops at the same bound).
     const message = `request body is ${String(length)} bytes, over the limit of ${String(limit)} (MAX_REQUEST_BYTES)`;

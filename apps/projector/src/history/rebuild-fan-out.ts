@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ErrorCode, SchedError, Subjects, type RebuildInstanceView, type RebuildView } from '@sched/contracts';
+import { ErrorCode, SchedError, Subjects, errorMessage, type RebuildInstanceView, type RebuildView } from '@sched/contracts';
 import { NATS_CONNECTION, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
 import { ProjectorInstances } from '../instances/projector-instances';
 import { ProjectorService } from '../projector.service';
@@ -58,7 +58,7 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
       const reply = await nc.request(Subjects.admin.projectorRebuildEach, JSON.stringify({ instanceId }), { timeout: REBUILD_TIMEOUT_MS });
       return reply.json<RebuildInstanceView>();
     } catch (error) {
-      return { instanceId, events: 0, position: 0, durationMs: 0, error: `no answer (${error instanceof Error ? error.message : String(error)})` };
+      return { instanceId, events: 0, position: 0, durationMs: 0, error: `no answer (${errorMessage(error)})` };
     }
   }
 
@@ -78,7 +78,7 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
       const { events, position, durationMs } = await this.instances.whileNotReady('rebuild', () => this.projector.rebuild());
       return { instanceId, events, position, durationMs: Math.round(durationMs) };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       this.logger.error(`rebuild failed: ${reason}`);
       return { instanceId, events: 0, position: 0, durationMs: 0, error: reason };
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@sched/contracts';
 import { sleep } from '../abortable-sleep';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
@@ -26,7 +27,7 @@ export class ConnectionLostError extends Error {
 }
 
 export function toUnavailable(what: string, error: unknown): EventStoreUnavailableError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new EventStoreUnavailableError(`event store unavailable (${what}): ${reason}`, error);
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@sched/contracts';
 import {
   CancelledError,
   DeadlineExceededError,
@@ -50,7 +51,7 @@ export function toPortError(error: unknown, context: ErrorContext): unknown {
   }
   if (isTransientKurrentError(error) || error instanceof CancelledError) {
     // The Rust bridge's errors carry only their name as message: say what it means.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const reason = error instanceof Error && (message === '' || message === error.name) ? `${error.name}: no connection to the server` : message;
     return new EventStoreUnavailableError(`event store unavailable (kurrentdb ${context.what}): ${reason}`, error);
   }

@@ -1,5 +1,5 @@
 import { BACKWARDS, END, KurrentDBClient, StreamNotFoundError, type AppendResult as ClientAppendResult } from '@kurrent/kurrentdb-client';
-import type { EventEnvelope, RecordedEvent } from '@sched/contracts';
+import { errorMessage, type EventEnvelope, type RecordedEvent } from '@sched/contracts';
 import { startCheckpointedSubscription, type CheckpointStore } from '../checkpointed-subscription';
 import { EventStoreUnavailableError, InvalidAppendError } from '../errors';
 import { matchesFilter } from '../event-filter';
@@ -212,7 +212,7 @@ export async function createKurrentDbEventStore(url: string, options: ConnectKur
     await withTimeout(probe.headPosition(), timeoutMs + 1000, 'connect');
   } catch (error) {
     await client.dispose().catch(() => undefined);
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new EventStoreUnavailableError(`KurrentDB event store unreachable at ${where}: ${reason}`, error);
   }
   return store;

@@ -1,3 +1,4 @@
+import { errorMessage } from '@sched/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { within, type EventStore } from '@sched/event-store';
 
@@ -12,7 +13,6 @@ export interface DependencyCheck {
 const checked = <T>(promise: Promise<T>, what: string): Promise<T> =>
   within(promise, HEALTH_CHECK_TIMEOUT_MS, () => new Error(`${what}: no answer within ${HEALTH_CHECK_TIMEOUT_MS} ms`));
 
-export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** This process's NATS connection: open, and a round trip to its server answered. */
 export async function checkNats(nc: NatsConnection): Promise<DependencyCheck> {
