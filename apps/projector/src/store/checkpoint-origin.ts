@@ -11,7 +11,7 @@ export async function foreignCheckpoint(store: EventStore, checkpoint: { readonl
   if (checkpoint === undefined || checkpoint.position === 0) return undefined;
   const head = await store.headPosition();
   if (head < checkpoint.position) return `the read models are at position ${checkpoint.position}, the log ends at ${head}`;
-  // A checkpoint written before its event id was kept has nothing to compare: taken as it is.
+  // A checkpoint without an event id (every write keeps one since schema 16) has nothing to compare: taken as it is.
   if (checkpoint.eventId === undefined) return undefined;
   for await (const event of store.readAll({ from: { after: checkpoint.position - 1 } })) {
     if (event.position === checkpoint.position && event.id === checkpoint.eventId) return undefined;
