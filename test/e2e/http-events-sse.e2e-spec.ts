@@ -59,6 +59,10 @@ describe('HTTP event stream (SSE)', () => {
     const stream = await connect(`?taskId=${taskId}&lastEventId=0&types=TaskCreated,TaskSucceeded`);
     const received = events(await stream.waitFor(hasEnded(executionId), 10_000, 'history then the success'));
     expect(received.map((event) => event.type)).toEqual(['TaskCreated', 'TaskSucceeded']);
+    // Unfiltered, replayed events name their task as live ones do (the dashboard's task page keeps them by it).
+    const whole = await connect(`?lastEventId=0&types=TaskCreated,TaskSucceeded`);
+    const all = events(await whole.waitFor(hasEnded(executionId), 10_000, 'the whole history'));
+    expect(all.filter((event) => event.streamId.endsWith(executionId) || event.streamId === `task-${taskId}`).map((event) => event.taskId)).toEqual([taskId, taskId]);
   });
 
   it('ends a replay of a task nothing was recorded for with an error event (NOT_FOUND); from now, waits for the task to be created', async () => {

@@ -162,6 +162,11 @@ export interface HistoryEntry {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: Record<string, unknown>;
+  /**
+   * The task whose stream, execution or workflow run this is (a workflow step's execution: `<taskId>:<stepId>`), as
+   * live events carry it; absent when the read models do not know the stream (yet).
+   */
+  readonly taskId?: string;
 }
 
 /** One page of `sched.query.history`. */

@@ -1,23 +1,22 @@
 import { jsonBytes, type HistoryEntry, type RecordedEvent } from '@sched/contracts';
 import { fitItems } from '../queries/reply-budget';
 
-export const toHistoryEntry = ({ streamId, revision, position, id, type, data, metadata }: RecordedEvent): HistoryEntry => ({
-  streamId,
-  revision,
-  position,
-  id,
-  type,
-  data,
-  metadata,
-});
+/** The entry of one event; `taskId` when known (see HistoryEntry.taskId). */
+export const toHistoryEntry = ({ streamId, revision, position, id, type, data, metadata }: RecordedEvent, taskId?: string): HistoryEntry =>
+  taskId === undefined ? { streamId, revision, position, id, type, data, metadata } : { streamId, revision, position, id, type, data, metadata, taskId };
 
 /**
  * Takes events (in position order) while they fit the count and the byte budget; always at least one, so a page
  * makes progress (an event is never cut: it was one message of the store, so it fits a reply). `more` says whether
  * anything was left out.
  */
-export function fitPage(sorted: readonly RecordedEvent[], limit: number, maxBytes: number): { entries: HistoryEntry[]; more: boolean } {
-  const { taken, more } = fitItems(sorted.map(toHistoryEntry), limit, maxBytes, jsonBytes);
+export function fitPage(
+  sorted: readonly RecordedEvent[],
+  limit: number,
+  maxBytes: number,
+  taskIdOf: (streamId: string) => string | undefined = () => undefined,
+): { entries: HistoryEntry[]; more: boolean } {
+  const { taken, more } = fitItems(sorted.map((event) => toHistoryEntry(event, taskIdOf(event.streamId))), limit, maxBytes, jsonBytes);
   return { entries: taken, more };
 }
 

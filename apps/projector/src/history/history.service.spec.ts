@@ -81,6 +81,23 @@ describe('HistoryService: a workflow task', () => {
     expect(later.some((event) => event.streamId.endsWith('r1'))).toBe(false);
   });
 
+  it('names each entry\'s task, as live events do: the task asked for, or (the whole log) each stream\'s own', async () => {
+    expect(new Set((await pages(500)).map((event) => event.taskId))).toEqual(new Set(['wf']));
+    const whole = await history.page(historyQuerySchema.parse({ limit: 1000 }));
+    const taskOf = new Map(whole.events.map((event) => [event.streamId, event.taskId]));
+    expect(Object.fromEntries(taskOf)).toEqual({
+      'task-wf': 'wf',
+      'execution-r1': 'wf',
+      'workflow-r1': 'wf',
+      'execution-r1:a': 'wf:a', // a step's execution: its pseudo task, as the relay names it
+      'task-other': 'other',
+      'execution-o1': 'other',
+      'execution-r2': 'wf',
+      'workflow-r2': 'wf',
+      'execution-r2:a': 'wf:a',
+    });
+  });
+
   it('audit verify walks the run streams too', async () => {
     const report = await history.verify({ taskId: 'wf' });
     expect(report).toMatchObject({ ok: true, streams: 5, events: expected.length });

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  parseStreamId,
+  runIdOfStream,
   toExecutionStreamId,
   toTaskStreamId,
   toWorkflowStreamId,
@@ -52,7 +54,8 @@ export class HistoryService {
     } else {
       candidates = await this.logAfter(after, head, query.limit, query.types);
     }
-    const { entries, more } = fitPage(candidates.events, query.limit, this.budget.bytes());
+    const taskIdOf = query.taskId ? () => query.taskId : this.taskIdsOfStreams();
+    const { entries, more } = fitPage(candidates.events, query.limit, this.budget.bytes(), taskIdOf);
     const last = entries[entries.length - 1];
     return more || candidates.unread ? { events: entries, nextCursor: last?.position ?? after, head } : { events: entries, head };
   }
@@ -101,6 +104,25 @@ export class HistoryService {
       { streamId: toTaskStreamId(taskId), start: 0 },
       ...rows.map(({ kind, id, start }) => ({ streamId: kind === 'execution' ? toExecutionStreamId(id) : toWorkflowStreamId(id), start })),
     ];
+  }
+
+  /**
+   * The task each stream belongs to, as the relay names it on live events: a task stream's own id, an execution's or
+   * a workflow run's task from the read models (one lookup per stream of the page).
+   */
+  private taskIdsOfStreams(): (streamId: string) => string | undefined {
+    const known = new Map<string, string | undefined>();
+    const lookUp = (streamId: string): string | undefined => {
+      const stream = parseStreamId(streamId);
+      if (stream?.category === 'task') return stream.id;
+      if (stream?.category === 'execution') return this.store.execution(stream.id)?.taskId;
+      const runId = runIdOfStream(streamId);
+      return runId === undefined ? undefined : this.store.workflowRun(runId)?.taskId;
+    };
+    return (streamId) => {
+      if (!known.has(streamId)) known.set(streamId, lookUp(streamId));
+      return known.get(streamId);
+    };
   }
 
   /** The whole log after `after` up to the head, one more event than the page so the caller knows there is more. */
