@@ -4,7 +4,7 @@ import type { ConsoleMessage, Page } from 'playwright-core';
 import { ARTIFACTS_DIR, CHROMIUM_PATH, hasChromium, launchChromium, type TestBrowser } from '../support/browser';
 import { Subjects, type Page as ResultPage, type TaskView } from '@sched/contracts';
 import { createTask, trigger, waitForEnd, waitForHistory } from '../support/executions';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 import { createWorkflow, shell, waitForRunEnd } from '../support/workflows';
 
 const TOKEN = 'dashboard-token';
@@ -422,5 +422,34 @@ suite('dashboard in chromium', () => {
     await page.waitForFunction(`document.querySelectorAll('#tasks-panel tr[data-task-id]').length === ${total}`, undefined, { timeout: 10_000 });
     expect(await rows.count()).toBe(total);
     expect(await page.getByRole('button', { name: 'Show 200 more' }).count()).toBe(0);
+  });
+
+  it("shows a task's history past its first 2,000 events on demand, saying how many it shows (it stopped there in silence)", async () => {
+    const taskId = await createTask(system, { name: 'long history', executor: 'noop', schedules: [{ type: 'interval', every: '1m' }] });
+    const hour = 3_600_000;
+    const to = new Date(Math.floor(Date.now() / hour) * hour - hour).toISOString();
+    const from = new Date(Date.parse(to) - 12 * hour).toISOString(); // 720 executions: ~2,160 events
+    expect(await system.request(Subjects.cmd.taskBackfill, { taskId, from, to })).toMatchObject({ ok: true, result: { occurrences: 720 } });
+    const stats = async () => {
+      const reply = await system.request<{ finished: number }>(Subjects.query.stats, { taskId, minPosition: await system.store.headPosition() });
+      return reply.ok && reply.result.finished === 720;
+    };
+    await waitFor(stats, 30_000, 'the 720 backfilled executions to end');
+    let total = 0;
+    for (let after: number | undefined; ; ) {
+      const reply = await system.request<{ events: unknown[]; nextCursor?: number }>(Subjects.query.history, { taskId, afterPosition: after, limit: 1000 });
+      total += reply.ok ? reply.result.events.length : 0;
+      if (!reply.ok || reply.result.nextCursor === undefined) break;
+      after = reply.result.nextCursor;
+    }
+    expect(total).toBeGreaterThan(2_000);
+    await page.goto(`${system.httpUrl}/#/tasks/${encodeURIComponent(taskId)}`);
+    const more = page.locator('#history-more');
+    await more.getByText('2000 events shown').waitFor({ timeout: 10_000 });
+    await more.getByRole('button', { name: 'Load newer' }).click();
+    await more.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.locator('#history li').count()).toBe(total);
+    // Newest first: the top entry is the last execution's end.
+    expect(await page.locator('#history li').first().textContent()).toContain('TaskSucceeded');
   });
 });

@@ -86,22 +86,44 @@ export class TaskDetailView {
         : el('p', { class: 'muted' }, 'Each event carries sha256(previous hash + the event); an edited, forged or deleted event breaks the chain.'));
   }
 
+  /**
+   * The history from its start, HISTORY_PAGES pages at a time (the query pages forward only), newest first. When
+   * more follows, a marker above them says how many are shown and loads the next pages in place: below the live
+   * events that arrived meanwhile, above the older ones (it used to stop at 2,000 without a word).
+   */
   async loadHistory() {
+    this.positions = undefined; // live events join the timeline once its first pages are in
+    this.timeline.replaceChildren();
+    this.more = el('li', { class: 'muted', id: 'history-more' });
+    await this.loadHistoryAfter(undefined);
+  }
+
+  async loadHistoryAfter(afterPosition) {
     const events = [];
-    let afterPosition;
+    let cursor = afterPosition;
     for (let page = 0; page < HISTORY_PAGES; page += 1) {
-      const result = await get(`tasks/${encodeURIComponent(this.taskId)}/history${query({ afterPosition, limit: 500 })}`);
+      const result = await get(`tasks/${encodeURIComponent(this.taskId)}/history${query({ afterPosition: cursor, limit: 500 })}`);
       events.push(...result.events);
-      if (result.nextCursor === undefined) break;
-      afterPosition = result.nextCursor;
+      cursor = result.nextCursor;
+      if (cursor === undefined) break;
     }
-    this.positions = new Set(events.map((event) => event.position));
-    this.timeline.replaceChildren(...events.map(historyItem).reverse());
+    const known = this.positions ?? new Set();
+    const fresh = events.filter((event) => !known.has(event.position));
+    for (const event of fresh) known.add(event.position);
+    // Newest first, right under the marker (the first time: into the empty timeline), above what was loaded before.
+    const anchor = this.more.isConnected ? this.more.nextSibling : null;
+    for (const item of fresh.map(historyItem).reverse()) this.timeline.insertBefore(item, anchor);
+    this.positions = known;
+    if (cursor === undefined) return this.more.remove();
+    this.more.replaceChildren(`${known.size} events shown, up to position ${cursor}; newer ones follow `,
+      el('button', { type: 'button', class: 'small', onclick: () => void this.loadHistoryAfter(cursor) }, 'Load newer'));
+    if (!this.more.isConnected) this.timeline.insertBefore(this.more, this.timeline.firstChild);
   }
 
   /** A live event of this task: on top of the history, into the executions, and the header once the read model has it. */
   onEvent(event) {
-    if (event.taskId !== this.taskId) return;
+    // By its task id (replayed after a reconnect too), or by the task's own stream should a replay not name it.
+    if (event.taskId !== this.taskId && event.streamId !== `task-${this.taskId}`) return;
     this.executions.onEvent(event);
     if (this.positions && !this.positions.has(event.position)) {
       this.positions.add(event.position);
