@@ -74,6 +74,18 @@ describe('HTTP auth, health, metrics and OpenAPI', () => {
     expect(routes.filter((route) => !documented.includes(route))).toEqual([]);
     expect(routes).toEqual(expect.arrayContaining(['POST /api/tasks', 'GET /api/events', 'GET /health', 'GET /metrics']));
     expect(Object.keys(document.components.schemas.CreateTaskInput.properties ?? {})).toEqual(expect.arrayContaining(['name', 'executor', 'schedules']));
+    // What the routes really take and answer (a bug hunt found these documented otherwise).
+    const raw = document as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>;
+      components: { schemas: Record<string, { additionalProperties?: unknown; properties?: Record<string, { pattern?: string }> }>; securitySchemes: Record<string, { bearerFormat?: string }> };
+    };
+    expect(raw.components.schemas.CommandInput).toMatchObject({ additionalProperties: false, properties: { commandId: { pattern: expect.any(String) } } });
+    expect(raw.components.securitySchemes.bearer.bearerFormat).toBeUndefined(); // an opaque token, not a JWT
+    expect(raw.paths['/api/tasks/{taskId}'].delete.requestBody?.content['application/json'].schema.$ref).toBe('#/components/schemas/DeleteTaskInput');
+    expect(raw.paths['/api/executions/{executionId}/cancel'].post.requestBody?.content['application/json'].schema.$ref).toBe('#/components/schemas/CancelExecutionInput');
+    expect(Object.keys(raw.paths['/api/events'].get.responses)).toEqual(expect.arrayContaining(['200', '401', '422']));
+    expect(Object.keys(raw.paths['/metrics'].get.responses)).toEqual(expect.arrayContaining(['200', '401']));
+    expect(Object.keys(raw.paths['/api/tasks/{taskId}/trigger'].post.responses)).toEqual(expect.arrayContaining(['413', '415', '422']));
   });
 
   it('counts fires, lateness, outcomes and durations on /metrics, with queue depth and projection lag', async () => {

@@ -9,6 +9,8 @@ const ERROR_STATUS_TEXT: Record<number, string> = {
   401: 'UNAUTHORIZED: SCHED_API_TOKEN is set and the bearer token is missing or wrong',
   404: 'NOT_FOUND',
   409: 'CONFLICT or INVALID_STATE',
+  413: 'BAD_REQUEST: the body is over MAX_REQUEST_BYTES',
+  415: 'BAD_REQUEST: the body is in a charset or encoding the server cannot read',
   422: 'VALIDATION: the payload breaks the contract; details.issues names each field',
   503: 'UNAVAILABLE: no service answered on NATS in time',
 };
@@ -75,7 +77,7 @@ export function CommandRoute(
   return applyDecorators(
     Post(path),
     HttpCode(status),
-    ApiRoute(summary, subject, { status, errors: options.errors ?? [400, 404, 409, 422] }),
+    ApiRoute(summary, subject, { status, errors: [...(options.errors ?? [400, 404, 409, 422]), ...(options.body === null ? [] : [413, 415])] }),
     ...pathIds(path),
     ...(options.body === null ? [] : [ApiJsonBody(options.body ?? 'CommandInput', options.bodyRequired ?? false)]),
   );

@@ -47,6 +47,7 @@ export class EventsSseController implements OnModuleDestroy {
   })
   @ApiResponse({ status: 200, description: 'text/event-stream' })
   @ApiResponse({ status: 422, description: 'VALIDATION' })
+  @ApiResponse({ status: 401, description: 'UNAUTHORIZED: SCHED_API_TOKEN is set and the bearer token is missing or wrong' })
   async stream(
     @Query() query: Record<string, unknown>,
     @Headers('last-event-id') lastEventId: string | undefined,

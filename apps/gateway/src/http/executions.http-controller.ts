@@ -32,7 +32,7 @@ export class ExecutionsHttpController {
     return this.client.getExecution({ ...queryPayload(query, { numeric: ['minPosition'] }), executionId } as never);
   }
 
-  @CommandRoute('executions/:executionId/cancel', 'Cancel an execution (a running one is aborted by its executor)', Subjects.cmd.executionCancel, { body: 'ReasonInput' })
+  @CommandRoute('executions/:executionId/cancel', 'Cancel an execution (a running one is aborted by its executor)', Subjects.cmd.executionCancel, { body: 'CancelExecutionInput' })
   cancel(@Param('executionId') executionId: string, @Body() body: unknown) {
     return this.client.cancelExecution(bodyWith(body, { executionId }) as never);
   }

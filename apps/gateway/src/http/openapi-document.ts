@@ -15,7 +15,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'With SCHED_API_TOKEN set, send `Authorization: Bearer <token>`.',
     )
     .setVersion('1')
-    .addBearerAuth()
+    // An opaque shared secret (SCHED_API_TOKEN), not a JWT (the builder's default bearerFormat).
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'SCHED_API_TOKEN, sent as it is' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...contractSchemas() } } as OpenAPIObject['components'];

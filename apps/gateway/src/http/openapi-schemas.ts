@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   backfillTaskPayloadSchema,
   cancelExecutionPayloadSchema,
+  commandBase,
   createTaskPayloadSchema,
   deleteTaskPayloadSchema,
   triggerTaskPayloadSchema,
@@ -56,7 +57,7 @@ export function contractSchemas(): Record<string, JsonSchema> {
     TriggerTaskInput: inputSchema(triggerTaskPayloadSchema, ['taskId']),
     BackfillTaskInput: inputSchema(backfillTaskPayloadSchema, ['taskId']),
     ReasonInput: inputSchema(disableTaskPayloadSchema, ['taskId']),
-    CommandInput: { type: 'object', properties: { commandId: { type: 'string' }, correlationId: { type: 'string' } } },
+    CommandInput: inputSchema(z.object(commandBase).strict()),
     CancelExecutionInput: inputSchema(cancelExecutionPayloadSchema, ['executionId']),
     NextFiresPreviewInput: inputSchema(nextFiresQuerySchema, ['taskId']),
     ErrorReply: errorBody,

@@ -36,6 +36,7 @@ export class OpsController {
   @ApiBearerAuth()
   @ApiProduces('text/plain')
   @ApiResponse({ status: 200, description: 'Prometheus text exposition format' })
+  @ApiResponse({ status: 401, description: 'UNAUTHORIZED: SCHED_API_TOKEN is set and the bearer token is missing or wrong' })
   async scrape(@Res() response: Response): Promise<void> {
     const { contentType, body } = await this.metrics.exposition();
     response.status(200).type(contentType).send(body);

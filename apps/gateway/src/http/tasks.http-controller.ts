@@ -52,7 +52,8 @@ export class TasksHttpController {
   }
 
   @Delete('tasks/:taskId')
-  @ApiRoute('Delete a task', Subjects.cmd.taskDelete, { errors: [404, 409, 422] })
+  @ApiRoute('Delete a task', Subjects.cmd.taskDelete, { errors: [404, 409, 422, 413, 415] })
+  @ApiJsonBody('DeleteTaskInput', false)
   @ApiIdParam('taskId')
   @ApiQueryFields({ reason: { type: 'string' }, cancelPending: { type: 'boolean', description: "also cancel the task's executions not over yet" } })
   remove(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>, @Body() body: unknown) {
