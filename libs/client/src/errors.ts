@@ -39,7 +39,10 @@ export class SchedClientError extends Error {
       const message = `no sched service answers on this NATS server: is sched running, and NATS_URL / --url the server it uses? (no responders on ${subject})`;
       return new SchedClientError(ErrorCode.UNAVAILABLE, message, { reason }, subject);
     }
-    return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: no answer (${reason})`, { reason }, subject);
+    // A service listens (else: no responders) but did not answer in time: busy with other requests, or stopping.
+    const timedOut = /timeout/i.test(reason);
+    const why = timedOut ? 'no answer in time: the services are busy (retry later) or stopping' : 'no answer';
+    return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: ${why} (${reason})`, { reason }, subject);
   }
 
   static is(value: unknown, code?: ErrorCode): value is SchedClientError {
