@@ -106,11 +106,18 @@ export class ExecutionDetailView {
     ];
   }
 
+  /** Every page of its one stream (progress reports can take an execution past one page; it stopped at 500). */
   async loadHistory() {
-    const result = await get(`executions/${encodeURIComponent(this.executionId)}/history${query({ limit: 500 })}`).catch(() => ({ events: [] }));
-    this.positions = new Set(result.events.map((event) => event.position));
-    this.config = result.events[0]?.type === 'TaskDue' ? result.events[0].data.config : undefined;
-    this.timeline.replaceChildren(...result.events.map(historyItem).reverse());
+    const events = [];
+    let afterPosition;
+    do {
+      const result = await get(`executions/${encodeURIComponent(this.executionId)}/history${query({ afterPosition, limit: 500 })}`).catch(() => ({ events: [] }));
+      events.push(...result.events);
+      afterPosition = result.nextCursor;
+    } while (afterPosition !== undefined);
+    this.positions = new Set(events.map((event) => event.position));
+    this.config = events[0]?.type === 'TaskDue' ? events[0].data.config : undefined;
+    this.timeline.replaceChildren(...events.map(historyItem).reverse());
   }
 
   /** Its own events, its run's, and its steps' (`<runId>:<stepId>`): progress in place, the rest reloads. */
