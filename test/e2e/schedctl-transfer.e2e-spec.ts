@@ -82,7 +82,7 @@ describe('schedctl export / import', () => {
     let err = '';
     const io = { out: () => undefined, err: (text: string) => void (err += text), interactive: false };
     expect(await main(['--url', system.nats.url, 'import', file], io)).toBe(1);
-    expect(err).toMatch(/CONFLICT: the target is in use: executors test and timers test run against it, .* stop its services first .*, or pass --force/);
+    expect(err).toMatch(/CONFLICT: the target is in use: executors test, workflow services test and timers test run against it, .* stop its services first .*, or pass --force/);
     expect(await system.store.headPosition()).toBe(before);
     const forced = await run(system.nats.url, 'import', file, '--force');
     expect(forced.appended + forced.skipped).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ import {
   executorShutdownGraceMsOf,
   notBeforeOf,
   openLogDispatch,
+  WorkerRegistry,
   type SchedConfig,
   type WorkSource,
 } from '@sched/messaging';
@@ -33,7 +34,7 @@ import { jitteredExpiry, pullBatch } from './pull-batch';
 import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
 import { WorkerLossJudge } from './limits/worker-loss';
-import { WorkerRegistry } from './limits/worker-registry';
+
 import { TypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { attemptRuns, triageWorkItem } from './work-item-triage';

@@ -21,7 +21,7 @@ import {
   type WorkflowState,
 } from '@sched/domain';
 import { handleCommand, type CausationContext, type EventStore } from '@sched/event-store';
-import { MAX_TIMER_FIRE_AHEAD_MS, notBeforeOf } from '@sched/messaging';
+import { MAX_TIMER_FIRE_AHEAD_MS, notBeforeOf, workflowWorkerId } from '@sched/messaging';
 import { commandExecution, isSettled, scheduleExecution, type ExecutionCommandFor } from './execution-writes';
 
 /**
@@ -60,7 +60,7 @@ export class WorkflowEffects {
   ) {}
 
   cause(event: RecordedEvent): CausationContext {
-    return { correlationId: event.metadata.correlationId, causationId: event.id, actor: `workflow:${this.workerId}`, nowMs: Date.now() };
+    return { correlationId: event.metadata.correlationId, causationId: event.id, actor: workflowWorkerId(this.workerId), nowMs: Date.now() };
   }
 
   /** A workflow task's TaskDue: the run's execution starts (attempt 1), then the run itself. */
@@ -71,7 +71,7 @@ export class WorkflowEffects {
     const waitMs = (notBeforeOf(due) ?? 0) - Date.now();
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, MAX_TIMER_FIRE_AHEAD_MS)));
     const start: ExecutionCommandFor = (state) =>
-      state.status === 'due' && state.attempt === 0 ? { type: 'StartAttempt', data: { attempt: 1, workerId: `workflow:${this.workerId}`, nowMs: Date.now() } } : undefined;
+      state.status === 'due' && state.attempt === 0 ? { type: 'StartAttempt', data: { attempt: 1, workerId: workflowWorkerId(this.workerId), nowMs: Date.now() } } : undefined;
     await commandExecution(this.store, runId, start, this.cause(event));
     const parent = await this.executionState(runId);
     if (parent.status !== 'running') return; // cancelled before it started: no run

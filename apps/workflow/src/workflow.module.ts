@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WorkflowCommandsController } from './resume/workflow-commands.controller';
 import { WorkflowResumeService } from './resume/workflow-resume.service';
 import { FailureNotices } from './failure-notices.service';
+import { WorkflowLiveness } from './workflow-liveness';
 import { WorkflowProcessManager } from './workflow-process-manager.service';
 
 /**
@@ -10,7 +11,7 @@ import { WorkflowProcessManager } from './workflow-process-manager.service';
  */
 @Module({
   controllers: [WorkflowCommandsController],
-  providers: [WorkflowProcessManager, WorkflowResumeService, FailureNotices],
+  providers: [WorkflowProcessManager, WorkflowResumeService, FailureNotices, WorkflowLiveness],
   exports: [WorkflowProcessManager],
 })
 export class WorkflowModule {}

@@ -8,3 +8,4 @@ export * from './idempotency';
 export * from './security';
 export * from './metrics';
 export * from './kv-registries';
+export * from './worker-registry';

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { SchedClientError } from '@sched/client';
 import { Command } from 'commander';
 import { HistoryTransferError, createJetStreamEventStore, createKurrentDbEventStore, exportHistory, importHistory, type EventStore } from '@sched/event-store';
-import { DEFAULT_KURRENTDB_URL, TIMER_LEASES_BUCKET, WORKERS_BUCKET, connectNats } from '@sched/messaging';
+import { DEFAULT_KURRENTDB_URL, TIMER_LEASES_BUCKET, WORKERS_BUCKET, connectNats, workerIdOfKey, workflowWorkerId } from '@sched/messaging';
 import type { CliContext } from '../context';
 import { DEFAULT_NATS_URL } from '../context';
 import { UsageError } from '../exit-codes';
@@ -112,15 +112,21 @@ export function transferCommands(ctx: CliContext): Command[] {
  * leases; both expire once the process is gone).
  */
 async function refuseWhileInUse(nc: NatsConnection): Promise<void> {
-  const executors = await liveEntries(nc, WORKERS_BUCKET);
+  const workers = (await liveEntries(nc, WORKERS_BUCKET)).map(workerIdOfKey);
+  const workflowPrefix = workflowWorkerId('');
+  const executors = workers.filter((id) => !id.startsWith(workflowPrefix));
+  const workflows = workers.filter((id) => id.startsWith(workflowPrefix)).map((id) => id.slice(workflowPrefix.length));
   const timers = await liveEntries(nc, TIMER_LEASES_BUCKET, 'm.'); // a timer's membership key, m.<instance>
-  if (executors.length === 0 && timers.length === 0) return;
-  const running = [executors.length > 0 ? `executors ${executors.join(', ')}` : '', timers.length > 0 ? `timers ${timers.join(', ')}` : '']
-    .filter(Boolean)
-    .join(' and ');
+  const running = [
+    executors.length > 0 ? `executors ${executors.join(', ')}` : '',
+    workflows.length > 0 ? `workflow services ${workflows.join(', ')}` : '',
+    timers.length > 0 ? `timers ${timers.join(', ')}` : '',
+  ].filter(Boolean);
+  if (running.length === 0) return;
+  const listed = running.length === 1 ? running[0] : `${running.slice(0, -1).join(', ')} and ${running[running.length - 1]}`;
   throw new SchedClientError(
     'CONFLICT',
-    `the target is in use: ${running} run against it, and would act on the imported events as they arrive; stop its services first (their entries expire within 30 s), or pass --force`,
-    { executors, timers },
+    `the target is in use: ${listed} run against it, and would act on the imported events as they arrive; stop its services first (their entries expire within 30 s), or pass --force`,
+    { executors, workflows, timers },
   );
 }

@@ -1,11 +1,10 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { WORKERS_BUCKET, WORK_ACK_WAIT_MS } from '@sched/messaging';
+import { WORKERS_BUCKET, workerKeyOf as keyOf } from './kv-registries';
+import { WORK_ACK_WAIT_MS } from './work-queue';
 
 /** A worker that stops refreshing its entry is gone after this long: the ack wait, the floor of a redelivery too. */
 export const WORKER_TTL_MS = WORK_ACK_WAIT_MS;
-/** KV keys allow only `[-/_=.a-zA-Z0-9]`; a worker id (INSTANCE_ID) may hold anything: the rest as `=` + 4 hex digits. */
-const keyOf = (workerId: string): string => workerId.replace(/[^-_.a-zA-Z0-9]/g, (c) => `=${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * Which executor workers are alive: each refreshes a key of its own (its worker id → when it last did, for people) in

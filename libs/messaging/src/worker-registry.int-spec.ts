@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startTestNats, type TestNats } from '../../../../test/support/nats';
-import { waitFor } from '../../../../test/support/system';
+import { startTestNats, type TestNats } from '../../../test/support/nats';
+import { waitFor } from '../../../test/support/system';
 import { WorkerRegistry } from './worker-registry';
 
 /** Two registries on separate connections stand for two executor processes, against a real nats-server's KV. */
