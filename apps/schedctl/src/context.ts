@@ -44,6 +44,11 @@ export class CliContext {
     return natsCredentialOptions({ ...credentials, ...(generated ? { user: generated.user, password: generated.password } : {}) });
   }
 
+  /** `--timeout` when given on the command line: a rebuild waits up to 10 minutes otherwise, not the 10 s default. */
+  givenTimeoutMs(): number | undefined {
+    return this.program.getOptionValueSource('timeout') === 'cli' ? this.program.opts<{ timeout: number }>().timeout : undefined;
+  }
+
   client(): Promise<SchedClient> {
     const { timeout } = this.program.opts<{ timeout: number }>();
     this.connecting ??= SchedClient.connect(this.natsUrl(), {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorCode, SchedError, Subjects, errorMessage, type RebuildInstanceView, type RebuildView } from '@sched/contracts';
@@ -5,8 +6,12 @@ import { NATS_CONNECTION, SCHED_CONFIG, type SchedConfig } from '@sched/messagin
 import { ProjectorInstances } from '../instances/projector-instances';
 import { ProjectorService } from '../projector.service';
 
-/** One instance's rebuild may take this long (an instance that died mid-rebuild never answers). */
+/** One instance's rebuild may take this long. */
 const REBUILD_TIMEOUT_MS = 30 * 60_000;
+/** While one rebuilds, the roll is called this often: an instance that died mid-rebuild never answers its request. */
+const ALIVE_CHECK_EVERY_MS = 2_000;
+/** Missing from this many roll calls in a row: gone (one roll call may miss a busy instance). */
+const MISSED_ROLL_CALLS = 2;
 
 /**
  * `sched.cmd.projector.rebuild` reaches one projector (a queue group), but every instance keeps read models of its
@@ -54,11 +59,26 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async rebuildThere(nc: NatsConnection, instanceId: string): Promise<RebuildInstanceView> {
+    const failed = (error: string): RebuildInstanceView => ({ instanceId, events: 0, position: 0, durationMs: 0, error });
+    const settled = new AbortController();
     try {
-      const reply = await nc.request(Subjects.admin.projectorRebuildEach, JSON.stringify({ instanceId }), { timeout: REBUILD_TIMEOUT_MS });
-      return reply.json<RebuildInstanceView>();
+      const asked = nc.request(Subjects.admin.projectorRebuildEach, JSON.stringify({ instanceId }), { timeout: REBUILD_TIMEOUT_MS });
+      const reply = await Promise.race([asked.then((msg) => msg.json<RebuildInstanceView>()), this.gone(instanceId, settled.signal).then(() => failed('it stopped answering the roll call during its rebuild (it died, or lost NATS)'))]);
+      return reply;
     } catch (error) {
-      return { instanceId, events: 0, position: 0, durationMs: 0, error: `no answer (${errorMessage(error)})` };
+      return failed(`no answer (${errorMessage(error)})`);
+    } finally {
+      settled.abort();
+    }
+  }
+
+  /** Resolves once `instanceId` has missed MISSED_ROLL_CALLS roll calls in a row; never, once `settled` aborts. */
+  private async gone(instanceId: string, settled: AbortSignal): Promise<void> {
+    for (let missed = 0; missed < MISSED_ROLL_CALLS; ) {
+      await sleep(ALIVE_CHECK_EVERY_MS, undefined, { signal: settled }).catch(() => undefined);
+      if (settled.aborted) return new Promise<void>(() => undefined);
+      const present = (await this.instances.rollCall().catch(() => [])).some((instance) => instance.instanceId === instanceId);
+      missed = present ? 0 : missed + 1;
     }
   }
 

@@ -4,6 +4,7 @@ import { ServingGate, loadConfig } from '@sched/messaging';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import type { ProjectionLagProbe } from '../lag/projection-lag.probe';
 import type { ProjectorService } from '../projector.service';
+import { RebuildFanOut } from '../history/rebuild-fan-out';
 import { ProjectorInstances } from './projector-instances';
 
 /** A projector whose catch-up at start ends when the test says so. */
@@ -95,5 +96,22 @@ describe('projector instances: a roll call, and read-model queries held while ta
     lag.seconds = 2;
     await lagging; // its next check (5 s on) finds it back
     expect(behind.gate.isHeld(Subjects.query.stats)).toBe(false);
+  }, 20_000);
+
+  it('a rebuild of every instance gives up on one that died during its rebuild, naming it (it waited 30 minutes)', async () => {
+    const first = await instance('first', Promise.resolve());
+    const doomed = await instance('doomed', Promise.resolve());
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The doomed instance takes its rebuild request and never answers: it dies, and leaves the roll call with it.
+    const doomedNc = connections[connections.length - 1];
+    doomedNc.subscribe(Subjects.admin.projectorRebuildEach, { callback: () => doomed.instances.onModuleDestroy() });
+    const projector = { rebuild: async () => ({ events: 0, position: 0, durationMs: 1 }) } as unknown as ProjectorService;
+    const fanOut = new RebuildFanOut(projector, first.instances, loadConfig({ NATS_URL: nats.url, INSTANCE_ID: 'first' }), connections[0]);
+    const startedAt = Date.now();
+    await expect(fanOut.rebuildAll()).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: 'rebuild failed on doomed (it stopped answering the roll call during its rebuild (it died, or lost NATS))',
+    });
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
   }, 20_000);
 });

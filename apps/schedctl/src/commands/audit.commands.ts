@@ -71,9 +71,9 @@ export function replayCommands(ctx: CliContext): Command[] {
     });
 
   const rebuild = new Command('rebuild')
-    .description('drop the read models and replay the whole log into them')
+    .description('drop the read models and replay the whole log into them (waits up to 10 minutes, or --timeout)')
     .action(async () => {
-      const result = await (await ctx.client()).rebuildReadModels();
+      const result = await (await ctx.client()).rebuildReadModels(ctx.givenTimeoutMs());
       const line = ({ instanceId, events, durationMs, position }: RebuildInstanceView): string => {
         const perSecond = durationMs > 0 ? Math.round((events / durationMs) * 1000) : events;
         return `  ${instanceId}: ${events} events in ${durationMs} ms (${perSecond} events/s), at position ${position}\n`;
