@@ -1,5 +1,6 @@
 import { SchedClientError } from '@sched/client';
 import { ErrorCode } from '@sched/contracts';
+import { NatsUnreachableError } from '@sched/messaging';
 import { ExitCode, describeError, exitCodeOf } from './exit-codes';
 
 describe('schedctl exit codes', () => {
@@ -14,5 +15,11 @@ describe('schedctl exit codes', () => {
     const refused = new Error('Permissions Violation for Publish to "$JS.API.INFO"');
     expect(exitCodeOf(refused)).toBe(ExitCode.ERROR);
     expect(JSON.parse(describeError(refused, true))).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.stringContaining('$JS.API.INFO: this NATS user may not send it'), details: expect.any(Object) } });
+  });
+
+  it('NATS not there, met outside the client (export and import connect themselves), is UNAVAILABLE: exit 3, as for every command', () => {
+    const unreachable = new NatsUnreachableError('nats://127.0.0.1:1', new Error('connection refused'));
+    expect(exitCodeOf(unreachable)).toBe(ExitCode.UNAVAILABLE);
+    expect(JSON.parse(describeError(unreachable, true))).toEqual({ error: { code: 'UNAVAILABLE', message: 'NATS unreachable at nats://127.0.0.1:1: connection refused', details: { url: 'nats://127.0.0.1:1' } } });
   });
 });

@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { SchedClientError } from '@sched/client';
 import { ErrorCode, errorMessage } from '@sched/contracts';
+import { NatsUnreachableError } from '@sched/messaging';
 
 /** What scripts can rely on. */
 export const ExitCode = {
@@ -20,10 +21,13 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export class UsageError extends Error {}
 
 /**
- * A NATS refusal that did not come through the client's requests (export and import talk to JetStream directly) is
- * what the client would have made of it: UNAUTHORIZED for a permission the user lacks, so scripts see one code.
+ * A NATS failure that did not come through the client's requests (export and import talk to JetStream directly) is
+ * what the client would have made of it: UNAUTHORIZED for a permission the user lacks, UNAVAILABLE for a server that
+ * is not there, so scripts see one code.
  */
 function normalized(error: unknown): unknown {
+  // export and import connect themselves: NATS not there is UNAVAILABLE (exit 3), as for every other command.
+  if (error instanceof NatsUnreachableError) return new SchedClientError(ErrorCode.UNAVAILABLE, error.message, { url: error.url }, 'connect');
   if (SchedClientError.is(error) || !(error instanceof Error) || !/Permissions Violation|Authorization Violation/.test(error.message)) return error;
   const subject = /to "([^"]+)"/.exec(error.message)?.[1] ?? 'NATS';
   return SchedClientError.unavailable(subject, error);
