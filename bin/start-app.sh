@@ -1,5 +1,5 @@
 #!/bin/sh
-# Starts one compiled app ($APP: standalone, gateway, timer, executor, projector, relay) with the young generation
+# Starts one compiled app ($APP: standalone, gateway, timer, executor, projector, relay, workflow) with the young generation
 # that suits it (npm start, npm run start:app and the Docker image all start apps through here).
 # 64 MiB semi-spaces: under load the objects of in-flight executions then rarely survive a scavenge (GC ~21% -> ~16%
 # of the standalone's CPU over 20k no-op executions). The executor alone keeps V8's default (16 MiB): its live set

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { replayCommands } from './commands/audit.commands';
 import { execCommands } from './commands/exec.commands';
+import { natsAuthCommand } from './commands/nats-auth.command';
 import { executorsCommand, statsCommand } from './commands/stats.commands';
 import { taskCommands } from './commands/task.commands';
 import { transferCommands } from './commands/transfer.commands';
@@ -26,7 +27,7 @@ function buildProgram(io: CliIo, asJson: boolean): { program: Command; ctx: CliC
       `\nExit codes: ${ExitCode.OK} ok, ${ExitCode.ERROR} error reply, ${ExitCode.USAGE} usage, ${ExitCode.UNAVAILABLE} unavailable, ${ExitCode.AUDIT_FAILED} audit found a broken link`,
     );
   const ctx = new CliContext(io, program);
-  for (const command of [taskCommands(ctx), execCommands(ctx), workflowCommands(ctx), statsCommand(ctx), executorsCommand(ctx), ...replayCommands(ctx), ...transferCommands(ctx)]) program.addCommand(command);
+  for (const command of [taskCommands(ctx), execCommands(ctx), workflowCommands(ctx), statsCommand(ctx), executorsCommand(ctx), ...replayCommands(ctx), ...transferCommands(ctx), natsAuthCommand(ctx)]) program.addCommand(command);
   // Subcommands inherit the output and the no-exit behaviour.
   const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: asJson ? () => undefined : io.err });
