@@ -32,7 +32,10 @@ export class HealthIndicators {
       const data = { ...status, maxLagSeconds: MAX_PROJECTOR_LAG_SECONDS };
       return status.lagSeconds <= MAX_PROJECTOR_LAG_SECONDS ? check.up(data) : check.down(data);
     } catch (error) {
-      return check.down({ message: errorMessage(error) });
+      // No responders: this gateway answers, so sched runs; it is the projectors that are not there.
+      const reason = (error as { details?: { reason?: string } }).details?.reason ?? '';
+      const message = /no responders/i.test(reason) ? `no projector answers ${Subjects.query.projectorStatus}: none runs, or none is connected to NATS` : errorMessage(error);
+      return check.down({ message });
     }
   }
 
