@@ -63,8 +63,8 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
     const settled = new AbortController();
     try {
       const asked = nc.request(Subjects.admin.projectorRebuildEach, JSON.stringify({ instanceId }), { timeout: REBUILD_TIMEOUT_MS });
-      const reply = await Promise.race([asked.then((msg) => msg.json<RebuildInstanceView>()), this.gone(instanceId, settled.signal).then(() => failed('it stopped answering the roll call during its rebuild (it died, or lost NATS)'))]);
-      return reply;
+      const died = this.gone(instanceId, settled.signal).then(() => failed('it stopped answering the roll call during its rebuild (it died, or lost NATS)'));
+      return await Promise.race([asked.then((msg) => msg.json<RebuildInstanceView>()), died]);
     } catch (error) {
       return failed(`no answer (${errorMessage(error)})`);
     } finally {
