@@ -9,3 +9,4 @@ export * from './security';
 export * from './metrics';
 export * from './kv-registries';
 export * from './worker-registry';
+export * from './worker-liveness';

@@ -5,11 +5,16 @@
 /**
  * Workers: worker id → when it last refreshed; entries expire after the work ack wait (apps/executor/src/limits/worker-registry.ts).
  * Executors register as their INSTANCE_ID, workflow services as `workflow:<INSTANCE_ID>` (the worker id their
- * attempts record).
+ * attempts record), timers as `timer:<INSTANCE_ID>`.
  */
 export const WORKERS_BUCKET = 'sched_workers';
 /** The worker id workflow services run their runs' executions under. */
 export const workflowWorkerId = (instanceId: string): string => `workflow:${instanceId}`;
+/**
+ * A timer's entry in the worker registry: its partition leases lapse after 1.2 s (fast takeover), too short to tell
+ * whether a timer runs against a store from one look (a busy moment of its process would hide it).
+ */
+export const timerWorkerId = (instanceId: string): string => `timer:${instanceId}`;
 
 /** KV keys allow only `[-/_=.a-zA-Z0-9]`; a worker id (INSTANCE_ID) may hold anything: the rest as `=` + 4 hex digits. */
 export const workerKeyOf = (workerId: string): string =>

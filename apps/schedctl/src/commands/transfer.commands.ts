@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { SchedClientError } from '@sched/client';
 import { Command } from 'commander';
 import { HistoryTransferError, createJetStreamEventStore, createKurrentDbEventStore, exportHistory, importHistory, type EventStore } from '@sched/event-store';
-import { DEFAULT_KURRENTDB_URL, TIMER_LEASES_BUCKET, WORKERS_BUCKET, connectNats, workerIdOfKey, workflowWorkerId } from '@sched/messaging';
+import { DEFAULT_KURRENTDB_URL, TIMER_LEASES_BUCKET, WORKERS_BUCKET, connectNats, timerWorkerId, workerIdOfKey, workflowWorkerId } from '@sched/messaging';
 import type { CliContext } from '../context';
 import { DEFAULT_NATS_URL } from '../context';
 import { UsageError } from '../exit-codes';
@@ -113,10 +113,12 @@ export function transferCommands(ctx: CliContext): Command[] {
  */
 async function refuseWhileInUse(nc: NatsConnection): Promise<void> {
   const workers = (await liveEntries(nc, WORKERS_BUCKET)).map(workerIdOfKey);
-  const workflowPrefix = workflowWorkerId('');
-  const executors = workers.filter((id) => !id.startsWith(workflowPrefix));
-  const workflows = workers.filter((id) => id.startsWith(workflowPrefix)).map((id) => id.slice(workflowPrefix.length));
-  const timers = await liveEntries(nc, TIMER_LEASES_BUCKET, 'm.'); // a timer's membership key, m.<instance>
+  const [workflowPrefix, timerPrefix] = [workflowWorkerId(''), timerWorkerId('')];
+  const named = (prefix: string): string[] => workers.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+  const executors = workers.filter((id) => !id.startsWith(workflowPrefix) && !id.startsWith(timerPrefix));
+  const workflows = named(workflowPrefix);
+  // A timer's worker entry (30 s), or its lease-bucket membership (m.<instance>, 1.2 s: a timer of an older version).
+  const timers = [...new Set([...named(timerPrefix), ...(await liveEntries(nc, TIMER_LEASES_BUCKET, 'm.'))])].sort();
   const running = [
     executors.length > 0 ? `executors ${executors.join(', ')}` : '',
     workflows.length > 0 ? `workflow services ${workflows.join(', ')}` : '',
