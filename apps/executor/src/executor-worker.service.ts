@@ -34,7 +34,6 @@ import { jitteredExpiry, pullBatch } from './pull-batch';
 import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
 import { TaskSlotLeases } from './limits/task-slot-leases';
 import { WorkerLossJudge } from './limits/worker-loss';
-
 import { TypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
 import { attemptRuns, triageWorkItem } from './work-item-triage';

@@ -3,7 +3,7 @@
  * (schedctl import refuses a target that has live entries in either).
  */
 /**
- * Workers: worker id → when it last refreshed; entries expire after the work ack wait (apps/executor/src/limits/worker-registry.ts).
+ * Workers: worker id → when it last refreshed; entries expire after the work ack wait (worker-registry.ts).
  * Executors register as their INSTANCE_ID, workflow services as `workflow:<INSTANCE_ID>` (the worker id their
  * attempts record), timers as `timer:<INSTANCE_ID>`.
  */

@@ -1,10 +1,6 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { WORK_ACK_WAIT_MS } from './work-queue';
 import { WorkerRegistry } from './worker-registry';
-
-/** Refreshed well inside the registry's TTL (the work ack wait), as executors refresh theirs. */
-const REFRESH_EVERY_MS = Math.min(5_000, Math.floor(WORK_ACK_WAIT_MS / 3));
 
 /**
  * Keeps a service's worker id alive in the worker registry while it runs (entries lapse 30 s after it stops), for
@@ -21,7 +17,7 @@ export class WorkerLiveness implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     this.registry = await WorkerRegistry.open(this.nc, this.workerId);
-    this.registry.start(REFRESH_EVERY_MS);
+    this.registry.start();
   }
 
   onModuleDestroy(): void {

@@ -5,10 +5,13 @@ import { WORK_ACK_WAIT_MS } from './work-queue';
 
 /** A worker that stops refreshing its entry is gone after this long: the ack wait, the floor of a redelivery too. */
 export const WORKER_TTL_MS = WORK_ACK_WAIT_MS;
+/** How often a worker refreshes its entry by default: well inside the TTL. */
+export const WORKER_REFRESH_EVERY_MS = Math.min(5_000, Math.floor(WORKER_TTL_MS / 3));
 
 /**
- * Which executor workers are alive: each refreshes a key of its own (its worker id → when it last did, for people) in
- * a KV bucket whose entries expire after WORKER_TTL_MS. It answers the one question a work item cannot: a first
+ * Which workers are alive (executors; workflow services and timers too, through WorkerLiveness): each refreshes a key
+ * of its own (its worker id → when it last did, for people) in a KV bucket whose entries expire after WORKER_TTL_MS.
+ * For executors it answers the one question a work item cannot: a first
  * delivery of an execution whose stream says another worker runs it is normally a duplicate publish (the worker
  * holds its own delivery, which comes back should it die), but a history imported from another store holds attempts
  * whose workers ran against that store: nothing here will ever end them or bring their deliveries back.
@@ -33,7 +36,7 @@ export class WorkerRegistry {
   }
 
   /** Keeps this worker's entry fresh every `intervalMs` (well inside the TTL); a failed refresh is tried at the next. */
-  start(intervalMs: number): void {
+  start(intervalMs = WORKER_REFRESH_EVERY_MS): void {
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), intervalMs);
     this.timer.unref();
   }
