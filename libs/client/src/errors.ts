@@ -37,12 +37,17 @@ export class SchedClientError extends Error {
     // with that subject read as if the user had asked for history.
     if (/no responders/i.test(reason)) {
       const message = `no sched service answers on this NATS server: is sched running, and NATS_URL / --url the server it uses? (no responders on ${subject})`;
-      return new SchedClientError(ErrorCode.UNAVAILABLE, message, { reason }, subject);
+      return new SchedClientError(ErrorCode.UNAVAILABLE, message, { reason, unanswered: 'no-responders' }, subject);
     }
     // A service listens (else: no responders) but did not answer in time: busy with other requests, or stopping.
     const timedOut = /timeout/i.test(reason);
     const why = timedOut ? 'no answer in time: the services are busy (retry later) or stopping' : 'no answer';
-    return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: ${why} (${reason})`, { reason }, subject);
+    return new SchedClientError(ErrorCode.UNAVAILABLE, `${subject}: ${why} (${reason})`, { reason, unanswered: timedOut ? 'timeout' : 'other' }, subject);
+  }
+
+  /** Whether nothing listens on the request's subject at all (UNAVAILABLE for no responders), not a slow answer. */
+  static noResponders(value: unknown): boolean {
+    return SchedClientError.is(value, ErrorCode.UNAVAILABLE) && value.details.unanswered === 'no-responders';
   }
 
   static is(value: unknown, code?: ErrorCode): value is SchedClientError {

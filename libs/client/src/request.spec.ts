@@ -41,6 +41,7 @@ describe('requestReply', () => {
     const error = await rejection(requestReply(nc, 'sched.query.task.list', {}));
     // Something listens (else: no responders): it is busy or stopping, which the message says rather than "no sched".
     expect([error.code, error.message]).toEqual([ErrorCode.UNAVAILABLE, 'sched.query.task.list: no answer in time: the services are busy (retry later) or stopping (TIMEOUT)']);
+    expect(SchedClientError.noResponders(error)).toBe(false);
   });
 
   it('credentials the server refuses at connect are UNAUTHORIZED (no retry gets in), not UNAVAILABLE', () => {
@@ -52,5 +53,6 @@ describe('requestReply', () => {
     const { nc } = fakeConnection(() => Promise.reject(new Error("no responders: 'sched.query.history'")));
     const error = await rejection(requestReply(nc, 'sched.query.history', {}));
     expect([error.code, error.message]).toEqual([ErrorCode.UNAVAILABLE, expect.stringMatching(/^no sched service answers on this NATS server: is sched running.*\(no responders on sched\.query\.history\)$/)]);
+    expect(SchedClientError.noResponders(error)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { SchedClient } from '@sched/client';
+import { SchedClient, SchedClientError } from '@sched/client';
 import { MAX_PROJECTOR_LAG_SECONDS, Subjects, errorMessage, type ProjectorStatusView } from '@sched/contracts';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE, HEALTH_CHECK_TIMEOUT_MS, NATS_CONNECTION, checkEventStore, checkNats, type DependencyCheck } from '@sched/messaging';
@@ -33,8 +33,7 @@ export class HealthIndicators {
       return status.lagSeconds <= MAX_PROJECTOR_LAG_SECONDS ? check.up(data) : check.down(data);
     } catch (error) {
       // No responders: this gateway answers, so sched runs; it is the projectors that are not there.
-      const reason = (error as { details?: { reason?: string } }).details?.reason ?? '';
-      const message = /no responders/i.test(reason) ? `no projector answers ${Subjects.query.projectorStatus}: none runs, or none is connected to NATS` : errorMessage(error);
+      const message = SchedClientError.noResponders(error) ? `no projector answers ${Subjects.query.projectorStatus}: none runs, or none is connected to NATS` : errorMessage(error);
       return check.down({ message });
     }
   }
