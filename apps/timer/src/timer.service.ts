@@ -85,6 +85,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.misfireThresholdMs = config.timerMisfireThresholdMs ?? MISFIRE_THRESHOLD_MS;
     this.tasks = new ScheduledTasks((taskId) => partitionOf(taskId, config.timerPartitions));
     this.driver = new TimerDriver<Due>(this.clock, (entries) => this.onDue(entries));
+    this.metrics?.timerRuns();
   }
 
   async onApplicationBootstrap(): Promise<void> {

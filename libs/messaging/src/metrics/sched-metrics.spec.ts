@@ -41,6 +41,11 @@ describe('SchedMetrics', () => {
 
   it('an app with no projector reports no projection lag or position (a 0 read as "caught up" in a sum or a min)', async () => {
     const { body } = await new SchedMetrics({ defaultMetrics: false }).exposition();
+    // Nor one with no timer a fire lateness histogram (all zeros, as if every fire were on time).
+    expect(body).not.toContain('sched_fire_lateness_seconds');
+    const withTimer = new SchedMetrics({ defaultMetrics: false });
+    withTimer.timerRuns();
+    expect(valueOf((await withTimer.exposition()).body, 'sched_fire_lateness_seconds_count')).toBe(0);
     expect(body).not.toContain('sched_projection_lag_seconds');
     expect(valueOf(body, 'sched_projection_lag_seconds')).toBeUndefined();
     expect(valueOf(body, 'sched_projection_position')).toBeUndefined();

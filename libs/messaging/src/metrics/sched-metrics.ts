@@ -72,12 +72,8 @@ export class SchedMetrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
-  private readonly lateness = new Histogram({
-    name: 'sched_fire_lateness_seconds',
-    help: 'How long after its (jittered) due instant an on-time scheduled fire was committed (0 when committed ahead of it: TIMER_FIRE_AHEAD_MS)',
-    buckets: SECONDS_BUCKETS,
-    registers: [this.registry],
-  });
+  /** Registered once a timer runs here (see timerRuns): an app without one reports no lateness, not a histogram of zeros. */
+  private lateness?: Histogram;
   private readonly attempts = new Counter({
     name: 'sched_executions_total',
     help: 'Attempts that ended in this process, by outcome and executor type',
@@ -167,10 +163,21 @@ export class SchedMetrics {
     return this.lagRead.value;
   }
 
+  /** A timer runs in this process: its fire lateness is reported from now on (empty until it fires). */
+  timerRuns(): Histogram {
+    this.lateness ??= new Histogram({
+      name: 'sched_fire_lateness_seconds',
+      help: 'How long after its (jittered) due instant an on-time scheduled fire was committed (0 when committed ahead of it: TIMER_FIRE_AHEAD_MS)',
+      buckets: SECONDS_BUCKETS,
+      registers: [this.registry],
+    });
+    return this.lateness;
+  }
+
   /** The timer committed `count` TaskDue; `latenessMs` for an on-time scheduled fire (commit time − due instant). */
   fired(kind: FireKind, options: { readonly latenessMs?: number; readonly count?: number } = {}): void {
     this.fires.inc({ kind }, options.count ?? 1);
-    if (options.latenessMs !== undefined) this.lateness.observe(Math.max(0, options.latenessMs) / 1000);
+    if (options.latenessMs !== undefined) this.timerRuns().observe(Math.max(0, options.latenessMs) / 1000);
   }
 
   /** The executor recorded the end of an attempt that ran for `durationMs` (undefined: it never started). */
