@@ -75,6 +75,12 @@ describe('HTTP API', () => {
     expect(history.events.map((event) => event.type)).toEqual(['TaskCreated', 'TaskSucceeded']);
     const executionHistory = resultOf(await context.http.get<{ events: Array<{ type: string }> }>(`/api/executions/${encodeURIComponent(executionId)}/history`));
     expect(executionHistory.events[0].type).toBe('TaskDue');
+    // Backward: the latest first, and the page's cursor is the next page's beforePosition.
+    type Backward = { events: Array<{ type: string; position: number }>; nextCursor?: number };
+    const latest = resultOf(await context.http.get<Backward>(`/api/tasks/${taskId}/history?direction=backward&limit=1`));
+    expect(latest.events.map((event) => event.type)).toEqual(['TaskSucceeded']);
+    const older = resultOf(await context.http.get<Backward>(`/api/tasks/${taskId}/history?direction=backward&limit=1&beforePosition=${latest.nextCursor}`));
+    expect(older.events[0].position).toBeLessThan(latest.events[0].position);
     expect(resultOf(await context.http.get<{ ok: boolean; events: number }>(`/api/tasks/${taskId}/audit`))).toMatchObject({ ok: true });
     expect(resultOf(await context.http.get(`/api/executions/${encodeURIComponent(executionId)}/audit`))).toMatchObject({ ok: true, streams: 1 });
     const asOf = resultOf(await context.http.get<{ state: { status: string } }>(`/api/tasks/${taskId}/as-of?at=${new Date().toISOString()}`));
@@ -218,6 +224,7 @@ describe('HTTP API', () => {
       ['a bad instant', () => context.http.get('/api/tasks/some-task/as-of?at=yesterday'), 422, 'VALIDATION'],
       ['the state as of an instant of a task never recorded', () => context.http.get('/api/tasks/no-such-task/as-of?at=2030-01-01T00:00:00Z'), 404, 'NOT_FOUND'],
       ['an unknown route', () => context.http.get('/api/nothing-here'), 404, 'NOT_FOUND'],
+      ['history backward after a cursor', () => context.http.get('/api/history?direction=backward&afterPosition=5'), 422, 'VALIDATION'],
       ['history of a mistyped event type', () => context.http.get('/api/history?types=TaskSucceeded,TaskSucceded'), 422, 'VALIDATION'],
       ['live events of an unknown type', () => context.http.get('/api/events?types=Finished'), 422, 'VALIDATION'],
       // An empty filter is no "no filter": the whole log (or every task) would answer a query for one task.

@@ -148,6 +148,11 @@ describe('schedctl against the whole system', () => {
       'TaskStarted',
       'TaskSucceeded',
     ]);
+    // --last reads from the latest back and shows them in commit order, as the whole history ends.
+    const typesOf = (out: string) => out.trim().split('\n').map((line) => line.trim().split(/\s+/)[4]);
+    expect(typesOf((await run('history', executionId, '--last', '2')).out)).toEqual(['TaskStarted', 'TaskSucceeded']);
+    expect(typesOf((await run('history', taskId, '--last', '3')).out)).toEqual(typesOf(history.out).slice(-3));
+    expect(await run('history', taskId, '--last', '2', '--after', '1')).toMatchObject({ code: 2, err: expect.stringContaining('--after or --last') });
     expect(await run('audit', 'verify', executionId)).toMatchObject({ code: 0, out: expect.stringMatching(/OK: every hash chain holds\s+streams:\s+1\s+events:\s+3/) });
     const neither = 'no-such-task-or-execution';
     for (const args of [['history', neither], ['audit', 'verify', neither], ['history', '--execution', neither], ['exec', 'list', '--task', neither]]) {

@@ -161,14 +161,18 @@ export class SchedClient {
     return (await this.historyPage({ afterPosition: Number.MAX_SAFE_INTEGER, limit: 1 })).head;
   }
 
-  /** Every event of a task / an execution / the log, in commit order, page by page (large histories never hit max payload). */
-  async *history(input: Omit<HistoryQueryInput, 'afterPosition'> & { afterPosition?: number } = {}): AsyncGenerator<HistoryEntry> {
-    let afterPosition = input.afterPosition;
+  /**
+   * Every event of a task / an execution / the log, in commit order, page by page (large histories never hit max
+   * payload); with `direction: 'backward'`, the latest first (stop when you have seen enough).
+   */
+  async *history(input: HistoryQueryInput = {}): AsyncGenerator<HistoryEntry> {
+    const cursorField = input.direction === 'backward' ? 'beforePosition' : 'afterPosition';
+    let cursor = input[cursorField];
     for (;;) {
-      const page = await this.historyPage({ ...input, afterPosition });
+      const page = await this.historyPage({ ...input, [cursorField]: cursor });
       yield* page.events;
       if (page.nextCursor === undefined) return;
-      afterPosition = page.nextCursor;
+      cursor = page.nextCursor;
     }
   }
 

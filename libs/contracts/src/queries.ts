@@ -69,19 +69,32 @@ export const listExecutionsQuerySchema = z
   });
 /**
  * One page of history: the events of a task (its stream and every execution of it), of one execution, or (neither
- * given) of the whole log, in commit order, strictly after `afterPosition` (the previous page's `nextCursor`).
+ * given) of the whole log. Forward (the default): in commit order, strictly after `afterPosition` (the previous
+ * page's `nextCursor`). Backward: the latest first, strictly before `beforePosition` (the previous page's
+ * `nextCursor`; absent: from the head), as KurrentDB reads a stream backwards: what a screen of recent activity needs.
  */
 export const historyQuerySchema = z
   .object({
     taskId: madeIdSchema.optional(),
     executionId: madeIdSchema.optional(),
+    direction: z.enum(['forward', 'backward']).default('forward'),
     afterPosition: z.number().int().nonnegative().optional(),
+    beforePosition: z.number().int().positive().optional(),
     /** Most events in the page; the server may return fewer to stay under the NATS max payload. */
     limit: z.number().int().min(1).max(5000).default(500),
     types: eventTypesSchema.optional(),
   })
   .strict()
-  .refine((q) => !(q.taskId && q.executionId), { message: 'give at most one of taskId, executionId' });
+  .refine((q) => !(q.taskId && q.executionId), { message: 'give at most one of taskId, executionId' })
+  // A cursor of the other direction would be silently ignored: a page from the wrong end of the history.
+  .refine((q) => q.direction === 'forward' || q.afterPosition === undefined, {
+    message: 'afterPosition pages forward: give beforePosition with direction backward',
+    path: ['afterPosition'],
+  })
+  .refine((q) => q.direction === 'backward' || q.beforePosition === undefined, {
+    message: 'beforePosition pages backward: give it with direction "backward"',
+    path: ['beforePosition'],
+  });
 
 /** What a live feed follows (the client SDK's `subscribe`; the HTTP event stream takes the same but `lastEventId`). */
 export const subscribeOptionsSchema = z

@@ -171,8 +171,9 @@ export interface HistoryEntry {
 
 /** One page of `sched.query.history`. */
 export interface HistoryPage {
+  /** In commit order; backward pages latest first. */
   readonly events: readonly HistoryEntry[];
-  /** Pass as `afterPosition` for the next page; absent on the last page. */
+  /** Pass as `afterPosition` (forward) or `beforePosition` (backward) for the next page; absent on the last page. */
   readonly nextCursor?: number;
   /** The log's head when the page was read: the history is complete up to here. */
   readonly head: number;

@@ -7,12 +7,14 @@ import { queryPayload } from './http-input';
 import { ReplyInterceptor } from './reply.interceptor';
 
 const HISTORY_FIELDS = {
-  afterPosition: { type: 'integer', description: "the previous page's nextCursor" },
+  direction: { type: 'string', enum: ['forward', 'backward'], description: 'forward (default): in commit order; backward: the latest first' },
+  afterPosition: { type: 'integer', description: "forward: the previous page's nextCursor" },
+  beforePosition: { type: 'integer', description: "backward: the previous page's nextCursor (absent: from the latest event)" },
   limit: { type: 'integer', description: '1..5000, default 500' },
   types: { type: 'string', description: 'event types, comma-separated' },
 } as const;
 const AS_OF_FIELDS = { at: { type: 'string', description: 'ISO instant' } } as const;
-const HISTORY_INPUT = { numeric: ['afterPosition', 'limit'], lists: ['types'] } as const;
+const HISTORY_INPUT = { numeric: ['afterPosition', 'beforePosition', 'limit'], lists: ['types'] } as const;
 
 type Subject = { readonly taskId: string } | { readonly executionId: string } | Record<string, never>;
 
@@ -23,7 +25,7 @@ type Subject = { readonly taskId: string } | { readonly executionId: string } | 
 export class HistoryHttpController {
   constructor(private readonly client: SchedClient) {}
 
-  @QueryRoute('history', 'Events of the whole log (or of ?taskId / ?executionId), in commit order, paged', Subjects.query.history, {
+  @QueryRoute('history', 'Events of the whole log (or of ?taskId / ?executionId), in commit order or latest first, paged', Subjects.query.history, {
     errors: [404, 422], // 404: a taskId or executionId nothing was ever recorded for
     query: { ...HISTORY_FIELDS, taskId: { type: 'string' }, executionId: { type: 'string' } },
   })
@@ -31,7 +33,7 @@ export class HistoryHttpController {
     return this.page(query, {});
   }
 
-  @QueryRoute('tasks/:taskId/history', 'Every event of a task and its executions, in commit order, paged', Subjects.query.history, { query: HISTORY_FIELDS })
+  @QueryRoute('tasks/:taskId/history', 'Every event of a task and its executions, in commit order or latest first, paged', Subjects.query.history, { query: HISTORY_FIELDS })
   taskHistory(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>) {
     return this.page(query, { taskId });
   }

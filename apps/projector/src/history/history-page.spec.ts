@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@sched/contracts';
 import { EventFactory } from '../testing/event-factory';
 import { replyByteBudget } from '../queries/reply-budget';
-import { fitPage, mergeStreams } from './history-page';
+import { fitPage, mergeStreams, readLogBackward } from './history-page';
 
 describe('history pages', () => {
   it('fitPage stops at the byte budget (never below one event) and says more is left', () => {
@@ -22,13 +22,52 @@ describe('history pages', () => {
     add(log.created('t'));
     for (let i = 0; i < 5; i++) add(log.due('t', `e${i}`));
     for (let i = 0; i < 5; i++) add(log.started(`e${i}`));
-    const starts = [...byStream.entries()].map(([streamId, events]) => ({ streamId, start: streamId.startsWith('task-') ? 0 : events[0].position }));
+    const starts = [...byStream.entries()].map(([streamId, events]) => ({ streamId, reach: streamId.startsWith('task-') ? 0 : events[0].position }));
     const read: string[] = [];
     const reader = async (id: string) => (read.push(id), byStream.get(id)!);
-    const page = await mergeStreams(starts, reader, 0, 3, () => true);
+    const page = await mergeStreams(starts, reader, { direction: 'forward', cursor: 0, limit: 3 }, () => true);
     expect(page.events.slice(0, 3).map((e) => e.type)).toEqual(['TaskCreated', 'TaskDue', 'TaskDue']);
     expect(page.unread).toBe(true);
     // e2 starts after the 3rd event (e1's TaskDue): it and later executions cannot be on this page.
     expect(read).toEqual(['task-t', 'execution-e0', 'execution-e1']);
+  });
+
+  it('mergeStreams backward returns the latest events before the cursor, reading only streams that end late enough', async () => {
+    const log = new EventFactory();
+    const byStream = new Map<string, RecordedEvent[]>();
+    const add = (event: RecordedEvent) => byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+    add(log.created('t'));
+    for (let i = 0; i < 5; i++) {
+      add(log.due('t', `e${i}`));
+      add(log.started(`e${i}`));
+    }
+    const ends = [...byStream.entries()]
+      .map(([streamId, events]) => ({ streamId, reach: streamId.startsWith('task-') ? Number.MAX_SAFE_INTEGER : events[events.length - 1].position }))
+      .sort((a, b) => b.reach - a.reach);
+    const read: string[] = [];
+    const reader = async (id: string) => (read.push(id), byStream.get(id)!);
+    const page = await mergeStreams(ends, reader, { direction: 'backward', cursor: Number.MAX_SAFE_INTEGER, limit: 3 }, () => true);
+    expect(page.events.slice(0, 3).map((e) => `${e.type} ${e.streamId}`)).toEqual([
+      'TaskStarted execution-e4',
+      'TaskDue execution-e4',
+      'TaskStarted execution-e3',
+    ]);
+    expect(page.unread).toBe(true);
+    expect(read).toEqual(['task-t', 'execution-e4', 'execution-e3']);
+  });
+
+  it('readLogBackward widens its window until it holds the page, or reaches the start', async () => {
+    const log = new EventFactory();
+    const events = Array.from({ length: 50 }, (_, i) => log.created(`t${i}`));
+    const windows: number[] = [];
+    const readAfter = async function* (after: number) {
+      windows.push(after);
+      yield* events.filter((event) => event.position > after);
+    };
+    const before = events[40].position;
+    const page = await readLogBackward(readAfter, before, 5, 1);
+    expect(page.map((e) => e.position)).toEqual(events.slice(34, 40).reverse().map((e) => e.position));
+    expect(windows.length).toBeGreaterThan(1);
+    expect(await readLogBackward(readAfter, events[3].position, 5, 1)).toEqual(events.slice(0, 3).reverse());
   });
 });

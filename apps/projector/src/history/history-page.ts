@@ -20,34 +20,71 @@ export function fitPage(
   return { entries: taken, more };
 }
 
-/** Where a stream starts in the log: streams are merged in this order. */
-export interface StreamStart {
+/**
+ * A stream to merge, with where it reaches the page's side of the log: paging forward, where it starts (its first
+ * event); backward, where it ends (its latest). Streams are merged in that order.
+ */
+export interface StreamReach {
   readonly streamId: string;
-  readonly start: number;
+  readonly reach: number;
+}
+
+/** A page of history: which way it reads from its cursor, and how many events it holds at most. */
+export interface PageSpec {
+  readonly direction: 'forward' | 'backward';
+  readonly cursor: number;
+  readonly limit: number;
+}
+
+/** Positive when position `a` comes after `b` in a page of this direction (backward: latest first). */
+export const pageOrder = (direction: PageSpec['direction']): ((a: number, b: number) => number) =>
+  direction === 'forward' ? (a, b) => a - b : (a, b) => b - a;
+
+/**
+ * Merges the events of several streams on the page's side of `cursor` (after it forward, before it backward) into
+ * the first `limit` in page order (by position; backward: latest first), one more when there is more, reading as few
+ * streams as it can: once `limit` events are in hand, a stream that only reaches past the last of them cannot
+ * contribute to this page.
+ */
+export async function mergeStreams(
+  streams: readonly StreamReach[],
+  read: (streamId: string) => Promise<RecordedEvent[]>,
+  page: PageSpec,
+  keep: (event: RecordedEvent) => boolean,
+): Promise<{ events: RecordedEvent[]; unread: boolean }> {
+  const { cursor, limit } = page;
+  const comesAfter = pageOrder(page.direction);
+  const byPage = (a: RecordedEvent, b: RecordedEvent): number => comesAfter(a.position, b.position);
+  let collected: RecordedEvent[] = [];
+  for (const stream of streams) {
+    if (collected.length >= limit && comesAfter(stream.reach, collected[limit - 1].position) > 0) return { events: collected, unread: true };
+    const events = (await read(stream.streamId)).filter((event) => comesAfter(event.position, cursor) > 0 && keep(event));
+    collected.push(...events);
+    // Keep one more than the page: it tells the caller there is a next page.
+    if (collected.length >= limit) collected = collected.sort(byPage).slice(0, limit + 1);
+  }
+  return { events: collected.sort(byPage), unread: false };
 }
 
 /**
- * Merges the events after `after` of several streams (sorted by where they start) into the first `limit` in
- * position order, reading as few streams as it can: once `limit` events are in hand, a stream that starts after the
- * last of them cannot contribute to this page.
+ * The latest `limit` + 1 events of the whole log before `before`, latest first. The log reads forward only, so this
+ * reads windows ending at `before` that grow fourfold until one holds enough events or reaches the log's start;
+ * only the last `limit` + 1 of a window are kept, so a wide window costs reading time, never memory.
  */
-export async function mergeStreams(
-  streams: readonly StreamStart[],
-  read: (streamId: string) => Promise<RecordedEvent[]>,
-  after: number,
+export async function readLogBackward(
+  readAfter: (after: number) => AsyncIterable<RecordedEvent>,
+  before: number,
   limit: number,
-  keep: (event: RecordedEvent) => boolean,
-): Promise<{ events: RecordedEvent[]; unread: boolean }> {
-  let collected: RecordedEvent[] = [];
-  for (let i = 0; i < streams.length; i++) {
-    if (collected.length >= limit && streams[i].start > collected[limit - 1].position) return { events: collected, unread: true };
-    const events = (await read(streams[i].streamId)).filter((event) => event.position > after && keep(event));
-    collected.push(...events);
-    if (collected.length >= limit) {
-      collected.sort((a, b) => a.position - b.position);
-      // Keep one more than the page: it tells the caller there is a next page.
-      collected = collected.slice(0, limit + 1);
+  firstSpan: number,
+): Promise<RecordedEvent[]> {
+  for (let span = firstSpan; ; span *= 4) {
+    const from = Math.max(0, before - span);
+    const window: RecordedEvent[] = [];
+    for await (const event of readAfter(from)) {
+      if (event.position >= before) break;
+      window.push(event);
+      if (window.length > 2 * (limit + 1)) window.splice(0, window.length - (limit + 1));
     }
+    if (window.length > limit || from === 0) return window.slice(-(limit + 1)).reverse();
   }
-  return { events: collected.sort((a, b) => a.position - b.position), unread: false };
 }

@@ -13,15 +13,36 @@ import {
   type HistoryQuery,
   type RecordedEvent,
 } from '@sched/contracts';
-import { CorruptCommitError, auditStreams, toPosition, type EventStore } from '@sched/event-store';
+import { CorruptCommitError, MAX_EVENTS_PER_APPEND, auditStreams, commitSequenceOf, toPosition, type EventFilter, type EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { ProjectorService } from '../projector.service';
 import { MIN_POSITION_WAIT_MS } from '../queries/read-your-writes';
 import { ReplyBudget } from '../queries/reply-budget';
 import { ReadModelStore } from '../store/read-model.store';
-import { fitPage, mergeStreams, type StreamStart } from './history-page';
+import { fitPage, mergeStreams, pageOrder, readLogBackward, type PageSpec, type StreamReach } from './history-page';
 /** Streams an audit reads at once. */
 const AUDIT_PARALLELISM = 16;
+/** A stream read (a round trip or more) costs about as much as reading this many events of the log in a row. */
+const STREAM_READ_COST = 20;
+/** Events in an execution's stream, about: TaskDue, TaskStarted, and its end. */
+const EVENTS_PER_STREAM = 3;
+
+/**
+ * What reading a task's page stream by stream costs, in log events: every stream that reaches across the cursor
+ * (none can be left out by where it starts or ends), and those that begin within the page.
+ */
+function mergeCost(streams: readonly StreamReach[], page: PageSpec, head: number): number {
+  const comesAfter = pageOrder(page.direction);
+  const straddling = streams.filter((stream) => comesAfter(page.cursor, Math.min(stream.reach, head)) >= 0).length;
+  return STREAM_READ_COST * (straddling + page.limit / EVENTS_PER_STREAM);
+}
+
+/** About what share of the log's events on the page's side of the cursor are the task's (1 after a backfill). */
+function taskDensity(streamCount: number, page: PageSpec, head: number): number {
+  const [from, to] = page.direction === 'forward' ? [page.cursor, head] : [0, page.cursor];
+  const commits = Math.max(1, commitSequenceOf(to) - commitSequenceOf(from));
+  return Math.min(1, (streamCount * EVENTS_PER_STREAM) / commits);
+}
 
 /**
  * The audit side of the log: history pages, hash-chain verification. Events come from the event store; the read
@@ -38,31 +59,68 @@ export class HistoryService {
 
   async page(query: HistoryQuery): Promise<HistoryPage> {
     const head = await this.eventStore.headPosition();
-    const after = query.afterPosition ?? 0;
     const types = query.types && query.types.length > 0 ? new Set(query.types) : undefined;
     const keep = (event: RecordedEvent): boolean => !types || types.has(event.type);
+    const backward = query.direction === 'backward';
+    // Forward pages start after the cursor; backward pages end before it (by default: past the head, so from the latest).
+    const cursor = backward ? (query.beforePosition ?? head + 1) : (query.afterPosition ?? 0);
+    const fromTheStart = backward ? query.beforePosition === undefined : cursor === 0;
+    const page = { direction: query.direction, cursor, limit: query.limit };
     let candidates: { events: RecordedEvent[]; unread: boolean };
     if (query.taskId) {
-      const streams = await this.streamsOfTask(query.taskId, head, after);
-      // A task with no stream and no executions never existed: a mistyped id must not read as an empty history.
-      if (after === 0 && streams.length === 1 && (await this.eventStore.read(streams[0].streamId)).length === 0) throw notFound('Task', query.taskId);
-      candidates = await mergeStreams(streams, (id) => this.eventStore.read(id), after, query.limit, keep);
+      candidates = await this.taskPage(query.taskId, page, head, keep, fromTheStart);
     } else if (query.executionId) {
       const events = await this.eventStore.read(toExecutionStreamId(query.executionId));
       if (events.length === 0) throw notFound('Execution', query.executionId);
-      candidates = { events: events.filter((event) => event.position > after && keep(event)), unread: false };
+      const kept = events.filter((event) => (backward ? event.position < cursor : event.position > cursor) && keep(event));
+      candidates = { events: backward ? kept.reverse() : kept, unread: false };
     } else {
-      candidates = await this.logAfter(after, head, query.limit, query.types);
+      candidates = { events: await this.scanLog(page, head, keep, types ? { eventTypes: [...types] } : undefined), unread: false };
     }
     const taskIdOf = query.taskId ? () => query.taskId : this.taskIdsOfStreams();
     const { entries, more } = fitPage(candidates.events, query.limit, this.budget.bytes(), taskIdOf);
     const last = entries[entries.length - 1];
-    return more || candidates.unread ? { events: entries, nextCursor: last?.position ?? after, head } : { events: entries, head };
+    return more || candidates.unread ? { events: entries, nextCursor: last?.position ?? cursor, head } : { events: entries, head };
+  }
+
+  /**
+   * A page of a task's history, up to the head read before its streams were listed: a commit made since to a stream
+   * read early would be missing while one read late is in, and the next page, after the latter, would skip the former.
+   * Streams that reach across the cursor cannot be left out by where they start or end: where the task's events are
+   * dense in the log (a backfill's thousands of executions, all due early, all ending late) the log itself is read
+   * from the cursor, keeping the task's events, instead of every such stream in full for every page.
+   */
+  private async taskPage(taskId: string, page: PageSpec, head: number, keep: (event: RecordedEvent) => boolean, fromTheStart: boolean) {
+    const streams = await this.streamsOfTask(taskId, head, page.direction === 'forward' ? { after: page.cursor } : { before: page.cursor });
+    // A task with no stream and no executions never existed: a mistyped id must not read as an empty history.
+    if (fromTheStart && streams.length === 1 && (await this.eventStore.read(streams[0].streamId)).length === 0) throw notFound('Task', taskId);
+    if (mergeCost(streams, page, head) <= page.limit / taskDensity(streams.length, page, head)) {
+      return mergeStreams(streams, (id) => this.eventStore.read(id), page, (event) => event.position <= head && keep(event));
+    }
+    const ofTask = new Set(streams.map((stream) => stream.streamId));
+    return { events: await this.scanLog(page, head, (event) => ofTask.has(event.streamId) && keep(event)), unread: false };
+  }
+
+  /** The page's events from the log itself, up to the head (forward from the cursor, or backward before it). */
+  private async scanLog(page: PageSpec, head: number, keep: (event: RecordedEvent) => boolean, filter?: EventFilter): Promise<RecordedEvent[]> {
+    const store = this.eventStore;
+    const readAfter = async function* (after: number): AsyncGenerator<RecordedEvent> {
+      for await (const event of store.readAll({ from: { after }, filter })) {
+        if (event.position > head) return;
+        if (keep(event)) yield event;
+      }
+    };
+    if (page.direction === 'backward') return readLogBackward(readAfter, page.cursor, page.limit, (page.limit + 1) * MAX_EVENTS_PER_APPEND);
+    const events: RecordedEvent[] = [];
+    if (page.cursor >= head) return events;
+    // One more than the page, so the caller knows there is more.
+    for await (const event of readAfter(page.cursor)) if (events.push(event) > page.limit) break;
+    return events;
   }
 
   async verify(query: AuditVerifyQuery): Promise<AuditReport> {
     const streamIds = query.taskId
-      ? (await this.streamsOfTask(query.taskId, await this.eventStore.headPosition(), 0)).map((stream) => stream.streamId)
+      ? (await this.streamsOfTask(query.taskId, await this.eventStore.headPosition(), { after: 0 })).map((stream) => stream.streamId)
       : [toExecutionStreamId(query.executionId!)];
     const streams: (RecordedEvent[] | BrokenLink)[] = [];
     for (let i = 0; i < streamIds.length; i += AUDIT_PARALLELISM) {
@@ -88,21 +146,24 @@ export class HistoryService {
   }
 
   /**
-   * The task's own stream, then every execution and workflow run of it with an event after `after`, by where each
-   * starts (its TaskDue, its WorkflowStarted). Waits until the read models include the head, so every execution
-   * and run committed before the query is known. A step's execution belongs to its pseudo task, not to this one.
+   * The task's own stream, then every execution and workflow run of it with an event after `after` (or one that
+   * started before `before`), with where each reaches that side of the log: where it starts (its TaskDue, its
+   * WorkflowStarted) after a cursor, where it ends (its latest event) before one; the task's own stream reaches
+   * anywhere, so it is read first either way. Waits until the read models include the head, so every execution and
+   * run committed before the query is known. A step's execution belongs to its pseudo task, not to this one.
    */
-  private async streamsOfTask(taskId: string, head: number, after: number): Promise<StreamStart[]> {
+  private async streamsOfTask(taskId: string, head: number, range: { after: number } | { before: number }): Promise<StreamReach[]> {
     await this.projector.waitForPosition(head, MIN_POSITION_WAIT_MS);
+    const forward = 'after' in range;
+    const [executions, runs, bound] = forward
+      ? ['due_position AS reach FROM executions WHERE task_id = ? AND position > ?', 'start_position FROM workflow_runs WHERE task_id = ? AND position > ?', range.after]
+      : ['position AS reach FROM executions WHERE task_id = ? AND due_position < ?', 'position FROM workflow_runs WHERE task_id = ? AND start_position < ?', range.before];
     const rows = this.store.db
-      .prepare(
-        "SELECT 'execution' AS kind, execution_id AS id, due_position AS start FROM executions WHERE task_id = ? AND position > ? " +
-          "UNION ALL SELECT 'workflow', run_id, start_position FROM workflow_runs WHERE task_id = ? AND position > ? ORDER BY start",
-      )
-      .all(taskId, after, taskId, after) as { kind: 'execution' | 'workflow'; id: string; start: number }[];
+      .prepare(`SELECT 'execution' AS kind, execution_id AS id, ${executions} UNION ALL SELECT 'workflow', run_id, ${runs} ORDER BY reach ${forward ? 'ASC' : 'DESC'}`)
+      .all(taskId, bound, taskId, bound) as { kind: 'execution' | 'workflow'; id: string; reach: number }[];
     return [
-      { streamId: toTaskStreamId(taskId), start: 0 },
-      ...rows.map(({ kind, id, start }) => ({ streamId: kind === 'execution' ? toExecutionStreamId(id) : toWorkflowStreamId(id), start })),
+      { streamId: toTaskStreamId(taskId), reach: forward ? 0 : Number.MAX_SAFE_INTEGER },
+      ...rows.map(({ kind, id, reach }) => ({ streamId: kind === 'execution' ? toExecutionStreamId(id) : toWorkflowStreamId(id), reach })),
     ];
   }
 
@@ -123,17 +184,5 @@ export class HistoryService {
       if (!known.has(streamId)) known.set(streamId, lookUp(streamId));
       return known.get(streamId);
     };
-  }
-
-  /** The whole log after `after` up to the head, one more event than the page so the caller knows there is more. */
-  private async logAfter(after: number, head: number, limit: number, types?: readonly string[]): Promise<{ events: RecordedEvent[]; unread: boolean }> {
-    const events: RecordedEvent[] = [];
-    if (after >= head) return { events, unread: false };
-    const filter = types && types.length > 0 ? { eventTypes: types } : undefined;
-    for await (const event of this.eventStore.readAll({ from: { after }, filter })) {
-      events.push(event);
-      if (events.length > limit) break;
-    }
-    return { events, unread: false };
   }
 }

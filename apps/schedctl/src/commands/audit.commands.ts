@@ -3,7 +3,7 @@ import { SchedClientError } from '@sched/client';
 import type { AuditReport, HistoryEntry, RebuildInstanceView } from '@sched/contracts';
 import type { CliContext } from '../context';
 import { ExitCode, UsageError } from '../exit-codes';
-import { wholeNumber } from '../numeric-options';
+import { positiveNumber, wholeNumber } from '../numeric-options';
 import { fields, table } from '../output';
 import { historyLine } from '../render';
 
@@ -41,14 +41,28 @@ export function replayCommands(ctx: CliContext): Command[] {
     .option('--execution <executionId>')
     .option('--type <type>', 'only this event type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--after <position>', 'start after this global position', wholeNumber)
-    .action(async (ref: string | undefined, flags: { execution?: string; type?: string[]; after?: number }) => {
+    .option('--last <count>', 'only the latest <count> events (still in commit order)', positiveNumber)
+    .action(async (ref: string | undefined, flags: { execution?: string; type?: string[]; after?: number; last?: number }) => {
       if (ref !== undefined && flags.execution !== undefined) throw new UsageError('history takes a task (or an execution id) or --execution, not both');
+      if (flags.after !== undefined && flags.last !== undefined) throw new UsageError('history takes --after or --last, not both');
       const events: HistoryEntry[] = [];
+      const show = (event: HistoryEntry): void => {
+        if (ctx.asJson) events.push(event);
+        else ctx.io.out(historyLine(event));
+      };
       const print = async (target: Partial<Target>): Promise<void> => {
-        for await (const event of (await ctx.client()).history({ ...target, types: flags.type, afterPosition: flags.after })) {
-          if (ctx.asJson) events.push(event);
-          else ctx.io.out(historyLine(event));
+        const client = await ctx.client();
+        if (flags.last === undefined) {
+          for await (const event of client.history({ ...target, types: flags.type, afterPosition: flags.after })) show(event);
+          return;
         }
+        // Read from the latest back (a long history is not read from its start), shown oldest first as without --last.
+        const latest: HistoryEntry[] = [];
+        for await (const event of client.history({ ...target, types: flags.type, direction: 'backward', limit: Math.min(flags.last, 5000) })) {
+          latest.push(event);
+          if (latest.length === flags.last) break;
+        }
+        latest.reverse().forEach(show);
       };
       // An unknown id fails on the first page, before anything is printed.
       await (ref === undefined ? print({ executionId: flags.execution }) : forTaskOrExecution(ctx, ref, print));

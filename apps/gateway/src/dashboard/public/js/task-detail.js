@@ -87,22 +87,23 @@ export class TaskDetailView {
   }
 
   /**
-   * The history from its start, HISTORY_PAGES pages at a time (the query pages forward only), newest first. When
-   * more follows, a marker above them says how many are shown and loads the next pages in place: below the live
-   * events that arrived meanwhile, above the older ones (it used to stop at 2,000 without a word).
+   * The latest HISTORY_PAGES pages of the history, newest first (the query pages backward from the head). When older
+   * events remain, a marker under them says how many are shown and loads older pages in place. Live events that
+   * arrive while the pages load are held and put on top once they are in (none is lost between the two).
    */
   async loadHistory() {
-    this.positions = undefined; // live events join the timeline once its first pages are in
+    this.positions = undefined;
+    this.held = [];
     this.timeline.replaceChildren();
     this.more = el('li', { class: 'muted', id: 'history-more' });
-    await this.loadHistoryAfter(undefined);
+    await this.loadHistoryBefore(undefined);
   }
 
-  async loadHistoryAfter(afterPosition) {
+  async loadHistoryBefore(beforePosition) {
     const events = [];
-    let cursor = afterPosition;
+    let cursor = beforePosition;
     for (let page = 0; page < HISTORY_PAGES; page += 1) {
-      const result = await get(`tasks/${encodeURIComponent(this.taskId)}/history${query({ afterPosition: cursor, limit: 500 })}`);
+      const result = await get(`tasks/${encodeURIComponent(this.taskId)}/history${query({ direction: 'backward', beforePosition: cursor, limit: 500 })}`);
       events.push(...result.events);
       cursor = result.nextCursor;
       if (cursor === undefined) break;
@@ -110,14 +111,22 @@ export class TaskDetailView {
     const known = this.positions ?? new Set();
     const fresh = events.filter((event) => !known.has(event.position));
     for (const event of fresh) known.add(event.position);
-    // Newest first, right under the marker (the first time: into the empty timeline), above what was loaded before.
-    const anchor = this.more.isConnected ? this.more.nextSibling : null;
-    for (const item of fresh.map(historyItem).reverse()) this.timeline.insertBefore(item, anchor);
-    this.positions = known;
+    // Newest first, above the marker (the first time: into the empty timeline), under what was loaded before.
+    for (const item of fresh.map(historyItem)) this.timeline.insertBefore(item, this.more.isConnected ? this.more : null);
+    if (!this.positions) {
+      this.positions = known;
+      for (const event of this.held.splice(0)) this.showLive(event);
+    }
     if (cursor === undefined) return this.more.remove();
-    this.more.replaceChildren(`${known.size} events shown, up to position ${cursor}; newer ones follow `,
-      el('button', { type: 'button', class: 'small', onclick: () => void this.loadHistoryAfter(cursor) }, 'Load newer'));
-    if (!this.more.isConnected) this.timeline.insertBefore(this.more, this.timeline.firstChild);
+    this.more.replaceChildren(`${known.size} events shown, the latest back to position ${cursor} `,
+      el('button', { type: 'button', class: 'small', onclick: () => void this.loadHistoryBefore(cursor) }, 'Load older'));
+    if (!this.more.isConnected) this.timeline.append(this.more);
+  }
+
+  showLive(event) {
+    if (this.positions.has(event.position)) return;
+    this.positions.add(event.position);
+    this.timeline.prepend(historyItem(event));
   }
 
   /** A live event of this task: on top of the history, into the executions, and the header once the read model has it. */
@@ -125,10 +134,8 @@ export class TaskDetailView {
     // By its task id (replayed after a reconnect too), or by the task's own stream should a replay not name it.
     if (event.taskId !== this.taskId && event.streamId !== `task-${this.taskId}`) return;
     this.executions.onEvent(event);
-    if (this.positions && !this.positions.has(event.position)) {
-      this.positions.add(event.position);
-      this.timeline.prepend(historyItem(event));
-    }
+    if (this.positions) this.showLive(event);
+    else this.held?.push(event);
     if (event.type === 'TaskProgressed') return;
     this.reloadHeader(event.position);
   }
