@@ -1,6 +1,7 @@
 import { scheduleInputSchema, scheduleSpecSchema, type ScheduleSpec } from '@sched/contracts';
 import { assertSchedulesCanFire } from '../task/task.rules';
 import { countOccurrences, nextFires, remainingOccurrences } from './next-fires';
+import { coversWholeRange } from './exclusions';
 import { MAX_EXCLUDED_STRETCHES, nextFireAfter, occurrencesBetween } from './schedule.occurrences';
 
 const spec = (input: unknown): ScheduleSpec => scheduleInputSchema.parse(input);
@@ -119,6 +120,29 @@ describe('schedule exclusions: occurrences', () => {
     expect(occurrencesBetween(sixFields, at('2027-01-01T00:00:08Z'), at('2027-01-01T00:00:21Z'), 10).map((ms) => new Date(ms).getUTCSeconds())).toEqual([
       9, 20, 21,
     ]);
+  });
+
+  it('any spelling of a whole field jumps as `*` does: December excluded (any of 3 ways) takes an every-minute schedule to January', () => {
+    for (const expression of ['* * * 12 *', '*/1 * * 12 *', '0-59 * * 12 *', '0-29,30-59 0-23 * 12 *']) {
+      const everyMinute = spec({ type: 'interval', every: '1m', exclude: [{ type: 'cron', expression }] });
+      // It stopped for good (no next fire: the search ran out of steps a minute at a time), and a December set refused it.
+      expect([expression, nextFireAfter(everyMinute, at('2027-11-30T23:59:30Z'))]).toEqual([expression, at('2028-01-01T00:00:00Z')]);
+      expect(() => assertSchedulesCanFire([everyMinute], at('2027-12-05T00:00:00Z'))).not.toThrow();
+    }
+    // A nightly two-hour blackout of an every-second schedule written with a seconds range, as with `*`.
+    for (const expression of ['0-59 * 2-3 * * *', '* * 2-3 * * *', '*/1 0-59 2-3 * * *']) {
+      const everySecond = spec({ type: 'interval', every: '1s', exclude: [{ type: 'cron', expression }] });
+      expect([expression, nextFireAfter(everySecond, at('2027-01-01T01:59:59Z'))]).toEqual([expression, at('2027-01-01T04:00:00Z')]);
+    }
+    // Not whole: minute 0 only is one minute, every other hour skips the odd ones.
+    const everySecond = spec({ type: 'interval', every: '1s', exclude: [{ type: 'cron', expression: '0-58 */2 * * *' }] });
+    expect(nextFireAfter(everySecond, at('2027-01-01T00:00:00Z'))).toBe(at('2027-01-01T00:59:00Z'));
+  });
+
+  it('coversWholeRange reads lists, ranges and steps', () => {
+    expect(['*', '?', '*/1', '0-59', '0/1', '0-29,30-59', '0-59/1', '0,1-58,59'].map((field) => coversWholeRange(field, 0, 59))).toEqual(Array(8).fill(true));
+    expect(['*/2', '1-59', '0-58', '0-29,31-59', 'L', '5/1', 'MON', '0-59/0'].map((field) => coversWholeRange(field, 0, 59))).toEqual(Array(8).fill(false));
+    expect(coversWholeRange('0-23', 0, 23)).toBe(true);
   });
 
   it('excluded occurrences are not fires: maxFires counts the ones that fire', () => {

@@ -34,8 +34,31 @@ function datesExcludedUntil(exclusion: DatesExclusion, atMs: number): number | u
 }
 
 /**
- * A cron exclusion covers each whole minute it matches (each second, for 6 fields). Where its finer fields are all
- * `*`, a match covers the whole enclosing hour or day, which is where the stretch is taken to end.
+ * Whether a cron field matches every value from `min` to `max`: `*`, `?`, and any list of numbers, ranges and steps
+ * that adds up to all of them (`0-59`, `0-29,30-59`, a `*` with step 1). Names, `L`, `W` and `#` never do in the fields asked.
+ */
+export function coversWholeRange(field: string, min: number, max: number): boolean {
+  if (field === '*' || field === '?') return true;
+  const seen = new Set<number>();
+  for (const part of field.split(',')) {
+    const match = /^(?:(\*)|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!match) return false;
+    const [, star, from, to, step] = match;
+    const first = star ? min : Number(from);
+    // "5/15" runs from 5 to the end of the range, as croner reads it.
+    const last = star || (to === undefined && step !== undefined) ? max : Number(to ?? from);
+    const by = step === undefined ? 1 : Number(step);
+    if (by < 1) return false;
+    for (let value = first; value <= last; value += by) seen.add(value);
+  }
+  for (let value = min; value <= max; value++) if (!seen.has(value)) return false;
+  return true;
+}
+
+/**
+ * A cron exclusion covers each whole minute it matches (each second, for 6 fields). Where its finer fields match
+ * every value (`*`, or a spelling of it: `0-59`, `*` with step 1), a match covers the whole enclosing minute, hour or day,
+ * which is where the stretch is taken to end: a search past a month of excluded days is 31 steps, not 44,640.
  */
 function cronExcludedUntil(exclusion: CronExclusion, atMs: number): number | undefined {
   const fields = exclusion.expression.split(' ');
@@ -44,9 +67,10 @@ function cronExcludedUntil(exclusion: CronExclusion, atMs: number): number | und
   const unitStart = atMs - (((atMs % unitMs) + unitMs) % unitMs);
   if (!cronFor(exclusion.expression, exclusion.timezone).match(new Date(unitStart))) return undefined;
   const [minute, hour] = seconds ? fields.slice(1, 3) : fields.slice(0, 2);
-  const wholeMinutes = !seconds || fields[0] === '*';
-  if (wholeMinutes && minute === '*' && hour === '*') return nextLocalMidnight(atMs, exclusion.timezone);
-  if (wholeMinutes && minute === '*') return nextLocalHour(atMs, exclusion.timezone);
+  const wholeMinutes = !seconds || coversWholeRange(fields[0], 0, 59);
+  const wholeHours = wholeMinutes && coversWholeRange(minute, 0, 59);
+  if (wholeHours && coversWholeRange(hour, 0, 23)) return nextLocalMidnight(atMs, exclusion.timezone);
+  if (wholeHours) return nextLocalHour(atMs, exclusion.timezone);
   return wholeMinutes ? unitStart - (unitStart % MINUTE_MS) + MINUTE_MS : unitStart + unitMs;
 }
 
