@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { CreateTaskInput } from '@sched/client';
-import type { ExecutionTimeouts } from '@sched/contracts';
+import type { ExecutionTimeouts, ScheduleSpec } from '@sched/contracts';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from './exit-codes';
 
@@ -83,29 +83,70 @@ function exclusionsFrom(flags: DefinitionFlags): unknown[] | undefined {
   return exclude.length > 0 ? exclude : undefined;
 }
 
-/** Schedules from the flags: --every (with --offset), --cron (with --tz), --at, and raw --schedule JSON. */
-function schedulesFrom(flags: DefinitionFlags): unknown[] | undefined {
+/** A stored schedule as input again (the task's own, which an update changes a part of). */
+export function scheduleInput(spec: ScheduleSpec): Record<string, unknown> {
+  if (spec.type !== 'interval') return { ...spec };
+  const { everyMs, offsetMs, ...rest } = spec;
+  return { ...rest, every: everyMs, ...(offsetMs ? { offset: offsetMs } : {}) };
+}
+
+/** What a schedule says besides when it fires: bounds, jitter, maxFires, exclusions. */
+function commonParts(spec: ScheduleSpec): Record<string, unknown> {
+  const { startAt, endAt, jitterMs, maxFires, exclude } = spec;
+  return Object.fromEntries(Object.entries({ startAt, endAt, jitterMs, maxFires, exclude }).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * Schedules from the flags: --every (with --offset), --cron (with --tz), --at, and raw --schedule JSON. On update
+ * (`kept`: the task's schedules), flags change a part and keep the rest: --tz or --exclude-* alone change the task's
+ * schedules' zone (cron ones) or exclusions; --every/--cron/--at replacing the task's one schedule keep what they do
+ * not say of it (its zone for a cron, its bounds, jitter, maxFires and exclusions). A task with several schedules has
+ * them all replaced by the new ones, as a raw --schedule always does.
+ */
+function schedulesFrom(flags: DefinitionFlags, kept?: readonly ScheduleSpec[]): unknown[] | undefined {
+  if (flags.offset !== undefined && !flags.every) throw new UsageError('--offset shifts the --every schedule: give --every too');
+  const exclude = exclusionsFrom(flags);
+  const built: Array<Record<string, unknown>> = [];
+  if (flags.every) built.push({ type: 'interval', every: flags.every, ...(flags.offset ? { offset: flags.offset } : {}) });
+  if (flags.cron) built.push({ type: 'cron', expression: flags.cron, ...(flags.tz ? { timezone: flags.tz } : {}) });
+  if (flags.at) built.push({ type: 'once', at: flags.at });
+  const raw = (flags.schedule ?? []).map((text) => parseJsonFlag('schedule', text) as Record<string, unknown>);
+  if (kept !== undefined && built.length === 0 && raw.length === 0) return changedParts(flags, kept, exclude);
   // A modifier without the schedule it modifies would be dropped without a word (a cron left in UTC).
-  const excluding = (flags.excludeDates?.length ?? 0) + (flags.excludeCron?.length ?? 0) > 0;
-  if (flags.tz !== undefined && !flags.cron && !excluding) {
+  if (flags.tz !== undefined && !flags.cron && !exclude) {
     throw new UsageError('--tz is the time zone of --cron and of --exclude-dates/--exclude-cron: give one of them too (or a --schedule with its timezone)');
   }
-  if (flags.offset !== undefined && !flags.every) throw new UsageError('--offset shifts the --every schedule: give --every too');
-  const schedules: Array<Record<string, unknown>> = [];
-  if (flags.every) schedules.push({ type: 'interval', every: flags.every, ...(flags.offset ? { offset: flags.offset } : {}) });
-  if (flags.cron) schedules.push({ type: 'cron', expression: flags.cron, ...(flags.tz ? { timezone: flags.tz } : {}) });
-  if (flags.at) schedules.push({ type: 'once', at: flags.at });
-  const exclude = exclusionsFrom(flags);
-  if (exclude && schedules.length === 0) throw new UsageError('--exclude-* leave instants out of --every, --cron or --at: give one of them too (a --schedule carries its own "exclude")');
-  if (exclude) for (const schedule of schedules) schedule.exclude = exclude;
-  for (const raw of flags.schedule ?? []) schedules.push(parseJsonFlag('schedule', raw) as Record<string, unknown>);
+  if (exclude && built.length === 0) throw new UsageError('--exclude-* leave instants out of --every, --cron or --at: give one of them too (a --schedule carries its own "exclude")');
+  const [only] = kept?.length === 1 ? kept : [];
+  for (const schedule of built) {
+    if (only) Object.assign(schedule, { ...commonParts(only), ...schedule });
+    if (only?.type === 'cron' && schedule.type === 'cron' && flags.tz === undefined) schedule.timezone = only.timezone;
+    if (exclude) schedule.exclude = exclude;
+  }
+  const schedules = [...built, ...raw];
   return schedules.length > 0 ? schedules : undefined;
+}
+
+/** An update's --tz and --exclude-* without a new schedule: the task's schedules with those parts changed. */
+function changedParts(flags: DefinitionFlags, kept: readonly ScheduleSpec[], exclude: unknown[] | undefined): unknown[] | undefined {
+  if (flags.tz === undefined && !exclude) return undefined;
+  if (kept.length === 0) throw new UsageError('the task has no schedule for --tz or --exclude-* to change: give --every, --cron or --at');
+  if (!exclude && !kept.some((spec) => spec.type === 'cron')) {
+    throw new UsageError('--tz alone changes the zone of the task\'s cron schedules, and it has none (with --exclude-* it is their zone)');
+  }
+  return kept.map((spec) => ({
+    ...scheduleInput(spec),
+    ...(flags.tz !== undefined && spec.type === 'cron' ? { timezone: flags.tz } : {}),
+    ...(exclude ? { exclude } : {}),
+  }));
 }
 
 /** What an update keeps of the task where a flag changes one part of a field (the task's own values, as input). */
 export interface KeptParts {
   readonly timeouts?: Record<string, unknown>;
   readonly notify?: Record<string, unknown>;
+  /** The task's schedules: given, the schedule flags change them as an update does (see schedulesFrom). */
+  readonly schedules?: readonly ScheduleSpec[];
 }
 
 /**
@@ -122,7 +163,7 @@ export function definitionFrom(flags: DefinitionFlags, kept: KeptParts = {}): Re
     description: flags.description,
     executor: flags.executor,
     config: flags.config === undefined ? undefined : parseJsonFlag('config', flags.config),
-    schedules: schedulesFrom(flags),
+    schedules: schedulesFrom(flags, kept.schedules),
     tags: flags.tag && flags.tag.length > 0 ? flags.tag : undefined,
     maxRetries: flags.maxRetries,
     retryInterval: flags.retryInterval,

@@ -105,20 +105,20 @@ export function taskCommands(ctx: CliContext): Command {
     .addOption(new Option('--unset <field>', 'take an optional part of the task away (repeatable)').choices(REMOVABLE_TASK_FIELDS).argParser(collectChoice(REMOVABLE_TASK_FIELDS)))
     .action(async (ref: string, flags: DefinitionFlags & { unset?: RemovableTaskField[] }) => {
       const unset = flags.unset ?? [];
-      const definition = definitionFrom(flags);
+      // What the flags set, checked before anything is sent (the zone and exclusion flags change the task's schedules).
+      const definition = definitionFrom({ ...flags, tz: undefined, excludeDates: undefined, excludeCron: undefined, excludeWindow: undefined });
       const both = unset.find((field) => definition[field] !== undefined);
       if (both) throw new UsageError(`--unset ${both} takes ${both} away: it cannot be set in the same update`);
       const replacing = Array.isArray(definition.schedules) ? definition.schedules.length : undefined;
       let dropped = 0;
       const update = await ctx.forTask(ref, async (client, taskId) => {
-        // --attempt-timeout and --notify-url change one part alone: the task's other timeouts and notice headers stay;
-        // new schedules replace them all, which is said when there were more.
-        const partial = flags.attemptTimeout !== undefined || flags.notifyUrl !== undefined || replacing !== undefined;
-        const current = partial ? await client.getTask({ taskId, minPosition: await client.headPosition() }) : undefined;
-        dropped = replacing === undefined || !current ? 0 : Math.max(0, current.schedules.length - replacing);
-        const keeps = current && (flags.attemptTimeout !== undefined || flags.notifyUrl !== undefined);
-        const input = keeps ? definitionFrom(flags, { timeouts: timeoutsInput(current.timeouts), notify: current.notify }) : definition;
-        return client.updateTask({ ...input, ...Object.fromEntries(unset.map((field) => [field, null])), taskId });
+        // A flag that changes one part of a field keeps the rest: --attempt-timeout the other timeouts, --notify-url the
+        // notices' headers, --tz or --exclude-* the schedules, --cron the replaced schedule's zone and exclusions. New
+        // schedules replace all of a task's several, which is said.
+        const current = await client.getTask({ taskId, minPosition: await client.headPosition() });
+        dropped = replacing === undefined ? 0 : Math.max(0, current.schedules.length - replacing);
+        const kept = { timeouts: timeoutsInput(current.timeouts), notify: current.notify, schedules: current.schedules };
+        return client.updateTask({ ...definitionFrom(flags, kept), ...Object.fromEntries(unset.map((field) => [field, null])), taskId });
       });
       if (dropped > 0 && update.events.length > 0 && !ctx.asJson) {
         ctx.io.err(`note: the schedules given replace all of the task's: ${replacing} now, ${replacing! + dropped} before (repeat the ones to keep, e.g. with --schedule)\n`);
