@@ -4,6 +4,7 @@ import { toEnvelopes } from '@sched/event-store';
 import type { AppProcess } from '../support/app-process';
 import { ExecutionTracker } from '../support/execution-tracker';
 import { startFaultSystem, type FaultSystem } from './fault-system';
+import { waitFor } from '../support/wait-for';
 
 const EXECUTIONS = 200;
 const EXECUTORS = 3;
@@ -54,7 +55,8 @@ describe('executor crash recovery (kill -9)', () => {
     const replacements: Promise<AppProcess>[] = [];
     for (let kill = 0; kill < KILLS; kill += 1) {
       await new Promise((resolve) => setTimeout(resolve, kill === 0 ? FIRST_KILL_AFTER_MS : KILL_EVERY_MS));
-      await system.running('executor')[0].kill9();
+      // The oldest ready one: a replacement still starting (a slow machine) is left to start.
+      await (await waitFor(() => system.running('executor')[0], 90_000, 'a ready executor to kill')).kill9();
       replacements.push(system.start('executor'));
     }
     await Promise.all(replacements);

@@ -21,7 +21,7 @@ export interface FaultSystem {
   readonly store: EventStore;
   /** Starts one more process of a service (a fresh instance id) and waits for its ready line. */
   start(service: ServiceName): Promise<AppProcess>;
-  /** The live processes of a service. */
+  /** The live processes of a service that are ready (one still starting is not yet a victim: its start would fail). */
   running(service: ServiceName): AppProcess[];
   /** Requests that requestUntilAnswered had to send again (no answer in time: an outage). */
   retries(): number;
@@ -38,15 +38,17 @@ export interface FaultSystem {
 export async function startFaultSystem(services: readonly ServiceName[] = ALL_SERVICES, env: NodeJS.ProcessEnv = {}): Promise<FaultSystem> {
   const nats = await startTestNats();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sched-fault-'));
-  const apps: Array<{ service: ServiceName; app: AppProcess }> = [];
+  const apps: Array<{ service: ServiceName; app: AppProcess; ready: boolean }> = [];
   let started = 0;
   let retried = 0;
   const start = async (service: ServiceName): Promise<AppProcess> => {
     started += 1;
     const instance = `${service}-${started}`;
     const app = spawnApp(service, { NATS_URL: nats.url, DATA_DIR: dataDir, INSTANCE_ID: instance, LOG_LEVEL: 'warn', HTTP_PORT: '0', TIMER_PARTITIONS: '4', EXECUTOR_PULL_WAIT_MS: '1000', ...env }, instance);
-    apps.push({ service, app });
+    const entry = { service, app, ready: false };
+    apps.push(entry);
     await app.waitForOutput(`sched-${service} ready`, 90_000);
+    entry.ready = true;
     return app;
   };
   await Promise.all(services.map(start));
@@ -61,7 +63,7 @@ export async function startFaultSystem(services: readonly ServiceName[] = ALL_SE
     store,
     start,
     retries: () => retried,
-    running: (service) => apps.filter((entry) => entry.service === service && alive(entry.app)).map((entry) => entry.app),
+    running: (service) => apps.filter((entry) => entry.service === service && entry.ready && alive(entry.app)).map((entry) => entry.app),
     requestUntilAnswered: async <T>(subject: string, payload: Record<string, unknown>, deadlineMs = 30_000) => {
       const body = JSON.stringify(subject.startsWith('sched.cmd.') ? { commandId: randomUUID(), ...payload } : payload);
       const deadline = Date.now() + deadlineMs;
