@@ -15,8 +15,8 @@ export const toTaskNameStreamId = (name: string): string =>
   `${TASK_NAME_STREAM_PREFIX}${createHash('sha256').update(name, 'utf8').digest('hex')}`;
 
 /**
- * A claim whose task stream does not exist yet belongs to a create under way for this long; after it, the create is
- * taken to have crashed between its claim and its TaskCreated, and the name is free again.
+ * A claim its holder's stream does not show yet belongs to a create or rename under way for this long; after it, the
+ * command is taken to have crashed between its claim and its TaskCreated or TaskUpdated, and the name is free again.
  */
 export const CLAIM_GRACE_MS = 30_000;
 const MAX_ROUNDS = 5;
@@ -25,8 +25,9 @@ const MAX_ROUNDS = 5;
  * Unique task names without a multi-stream transaction. Each name has a reservation stream; a create or rename
  * claims the name there BEFORE it writes the task stream, appending with the expected version of what it read:
  * of two racing claims exactly one is appended, the other re-reads, finds the name held and is a CONFLICT. The task
- * stream stays the truth: a reservation whose holder no longer has that name (deleted, renamed, or never created
- * because its create crashed, after CLAIM_GRACE_MS) is stale and taken over, so a lost release never locks a name.
+ * stream stays the truth: a reservation whose holder does not have that name (deleted; renamed away, or never created
+ * or renamed to it because its command crashed, after CLAIM_GRACE_MS) is stale and taken over, so a lost release
+ * never locks a name.
  */
 @Injectable()
 export class TaskNameRegistry {
@@ -78,11 +79,15 @@ export class TaskNameRegistry {
     }
   }
 
-  /** The holder's own stream decides: it holds the name while it exists undeleted under that name. */
+  /**
+   * The holder's own stream decides: it holds the name while it exists undeleted under that name, or, within the
+   * grace of a fresh claim, while its create or rename may still be on its way (a rename claims before its
+   * TaskUpdated, so the stream still has the old name: judged stale, a create of the same name got it too).
+   */
   private async stillHolds(holder: string, name: string, claimedAtMs: number, nowMs: number): Promise<boolean> {
     const task = await readState(this.store, toTaskStreamId(holder), taskDecider);
-    if (task.status === 'none') return nowMs - claimedAtMs < CLAIM_GRACE_MS;
-    return task.status !== 'deleted' && task.definition.name === name;
+    if (task.status === 'deleted') return false;
+    return (task.status !== 'none' && task.definition.name === name) || nowMs - claimedAtMs < CLAIM_GRACE_MS;
   }
 }
 
