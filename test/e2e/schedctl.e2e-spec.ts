@@ -55,6 +55,11 @@ describe('schedctl against the whole system', () => {
     }
     expect(await run('exec', 'tail', '--count', '0')).toMatchObject({ code: 2, err: expect.stringContaining('expected a whole number from 1') });
     expect(await run('task', 'next', 'any', '-n', '0')).toMatchObject({ code: 2, err: expect.stringContaining('expected a whole number from 1') });
+    // A page of none was the server's VALIDATION (exit 1) after "0, 1, 2, …" was offered.
+    for (const list of [['task', 'list'], ['exec', 'list'], ['workflow', 'list']]) {
+      expect(await run(...list, '--limit', '0')).toMatchObject({ code: 2, err: expect.stringContaining('expected a whole number from 1') });
+    }
+    expect(await run('history', 'some-task', '--last', '0')).toMatchObject({ code: 2, err: expect.stringContaining('expected a whole number from 1') });
     expect(await run('history', 'some-task', '--execution', 'some-execution')).toMatchObject({ code: 2, err: expect.stringContaining('not both') });
     // With --json, commander's own usage errors are the structured error too, and nothing else is written.
     for (const args of [['--json', 'task', 'list', '--limit', 'abc'], ['--json', 'no-such-command']]) {

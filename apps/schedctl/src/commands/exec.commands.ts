@@ -89,7 +89,7 @@ export function execCommands(ctx: CliContext): Command {
     .addOption(new Option('--status <status>').choices(executionStatuses))
     .option('--from <instant>', 'scheduled at or after')
     .option('--to <instant>', 'scheduled before')
-    .option('--limit <n>', 'page size', wholeNumber, 50)
+    .option('--limit <n>', 'page size (1 to 500)', positiveNumber, 50)
     .option('--cursor <cursor>')
     .action(async (flags: { task?: string; status?: ExecutionStatus; from?: string; to?: string; limit: number; cursor?: string }) => {
       const { client, minPosition } = await ctx.consistentRead();

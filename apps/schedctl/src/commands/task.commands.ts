@@ -68,7 +68,7 @@ export function taskCommands(ctx: CliContext): Command {
     .option('--tag <tag>', 'tasks with this tag (repeat it: with every one of them)', collect)
     .addOption(new Option('--status <status>', 'tasks whose schedule status is this one (repeat it: any of them)').choices(scheduleStatuses).argParser(collectChoice(scheduleStatuses)))
     .option('--search <text>', 'tasks whose name, id or description holds this text (ignoring case)')
-    .option('--limit <n>', 'page size', wholeNumber, 50)
+    .option('--limit <n>', 'page size (1 to 500)', positiveNumber, 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page')
     .option('--all', 'every page')
     .action(async (flags: { state?: TaskView['state']; executor?: string; tag?: string[]; status?: ScheduleStatus[]; search?: string; limit: number; cursor?: string; all?: boolean }) => {

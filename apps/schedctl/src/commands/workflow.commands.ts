@@ -9,7 +9,7 @@ import {
   type WorkflowRunView,
 } from '@sched/contracts';
 import type { CliContext } from '../context';
-import { wholeNumber } from '../numeric-options';
+import { positiveNumber } from '../numeric-options';
 import { taskNames } from '../task-names';
 import { workflowRunTable, workflowRunText } from '../render-workflow';
 
@@ -31,7 +31,7 @@ export function workflowCommands(ctx: CliContext): Command {
     .description('list runs, newest first')
     .option('--task <task>', 'workflow task id or name')
     .addOption(new Option('--status <status>').choices(workflowRunStatuses))
-    .option('--limit <n>', 'page size', wholeNumber, 50)
+    .option('--limit <n>', 'page size (1 to 500)', positiveNumber, 50)
     .option('--cursor <cursor>')
     .action(async (flags: { task?: string; status?: WorkflowRunStatus; limit: number; cursor?: string }) => {
       const { client, minPosition } = await ctx.consistentRead();
