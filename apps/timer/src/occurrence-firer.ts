@@ -35,8 +35,9 @@ export type FireOutcome = 'fired' | 'already-fired';
  * Appends an occurrence's TaskDue as the first event of its execution stream, with expected "no stream": if another
  * timer (or this one, before a restart) already fired it, the store says so and nothing is appended twice.
  * No read first: a new occurrence's stream is empty by definition, the decider is given the initial state.
+ * `signal`: aborted when it is no longer this timer's to fire (the store then sends it no more).
  */
-export async function fireOccurrence(store: EventStore, occurrence: Occurrence, actor: string): Promise<FireOutcome> {
+export async function fireOccurrence(store: EventStore, occurrence: Occurrence, actor: string, signal?: AbortSignal): Promise<FireOutcome> {
   const { taskId, executionId, task } = occurrence;
   const events = executionDecider.decide(
     {
@@ -59,7 +60,7 @@ export async function fireOccurrence(store: EventStore, occurrence: Occurrence, 
   if (occurrence.skipped) events.push({ type: 'TaskSkipped', data: occurrence.skipped });
   const envelopes = toEnvelopes(events, { ...occurrence.cause, actor, nowMs: Date.now() });
   try {
-    await store.append(toExecutionStreamId(executionId), envelopes, { expected: 'no_stream' });
+    await store.append(toExecutionStreamId(executionId), envelopes, { expected: 'no_stream', signal });
     return 'fired';
   } catch (error) {
     if (WrongExpectedVersionError.is(error)) return 'already-fired';

@@ -6,15 +6,19 @@ import { MemoryEventStore, handleCommand, type EventStore } from '@sched/event-s
 import { loadConfig } from '@sched/messaging';
 import { useTestNats } from '../../../test/support/nats';
 import { waitFor } from '../../../test/support/wait-for';
-import { WATERMARKS_BUCKET } from './ha/partition-leases';
+import { LEASES_BUCKET, WATERMARKS_BUCKET } from './ha/partition-leases';
 import { TimerService } from './timer.service';
 
 /** A store whose TaskDue appends fail while `failing` is set (the event store down for the timer's fires only). */
 class FailingDues extends MemoryEventStore {
   failing = true;
+  failedDues = 0;
 
   override async append(...args: Parameters<EventStore['append']>): ReturnType<EventStore['append']> {
-    if (this.failing && args[0].startsWith('execution-')) throw new Error('store unavailable (test)');
+    if (this.failing && args[0].startsWith('execution-')) {
+      this.failedDues += 1;
+      throw new Error('store unavailable (test)');
+    }
     return super.append(...args);
   }
 }
@@ -64,6 +68,38 @@ describe('timer watermark while fires are being appended (real nats-server for t
       const fired = new Set<string>();
       for await (const event of store.readAll({ filter: { eventTypes: ['TaskDue'] } })) fired.add(event.streamId);
       expect(fired.size).toBeGreaterThanOrEqual(19);
+    } finally {
+      await timer.onModuleDestroy();
+      await store.close();
+    }
+  });
+
+  it('gives up the fires it was retrying once its partition has moved to another timer (both ran and skipped them)', async () => {
+    const store = new FailingDues();
+    const nowMs = Date.now();
+    const definition: TaskDefinition = { name: 'moved', description: '', executor: 'noop', config: {}, schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }], tags: [] };
+    await handleCommand(store, toTaskStreamId('moved'), taskDecider, { type: 'CreateTask', data: { taskId: 'moved', definition, nowMs } }, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs });
+    const config = loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: 'moving-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' });
+    const timer = new TimerService(store, servers.nc, config);
+    await timer.onApplicationBootstrap();
+    try {
+      // Fires fail (the store is down for them) and are retried each second...
+      await waitFor(() => store.failedDues > 0, 5_000, 'a fire to fail');
+      // ...until another timer holds the partition: this one's next renewal fails, and it lets the partition go.
+      const leases = await new Kvm(servers.nc).open(LEASES_BUCKET);
+      await leases.delete('p.0');
+      await leases.create('p.0', 'other-timer');
+      const renewing = setInterval(() => void leases.put('p.0', 'other-timer').catch(() => undefined), 300); // it keeps it
+      try {
+        await waitFor(() => timer.ownedPartitions().length === 0, 5_000, 'the partition to be lost');
+        store.failing = false;
+        await new Promise((resolve) => setTimeout(resolve, 2_500)); // two retry rounds
+      } finally {
+        clearInterval(renewing);
+      }
+      const fired: string[] = [];
+      for await (const event of store.readAll({ filter: { eventTypes: ['TaskDue'] } })) fired.push(event.streamId);
+      expect(fired).toEqual([]); // the other timer's catch-up fires them, or skips them by the task's misfire policy
     } finally {
       await timer.onModuleDestroy();
       await store.close();

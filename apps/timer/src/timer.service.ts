@@ -48,7 +48,12 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Timer');
   private readonly tasks: ScheduledTasks;
   /** Partitions whose lease this instance holds (kept here: the first acquisitions happen while leases start). */
-  private readonly owned = new Set<number>();
+  /**
+   * The partitions this instance owns, each with the signal its fires carry: aborted when the partition is lost, so a
+   * fire waiting out an outage is not recorded once the next owner has taken over (its catch-up, from the watermark,
+   * fires or skips those instants by the task's misfire policy: both did, a run and a skip of the same instant).
+   */
+  private readonly owned = new Map<number, AbortController>();
   /**
    * Fires being appended right now, each with the highest watermark that still makes a next owner fire it again
    * (appends are idempotent by execution id): the watermark stays at or below each until its append is done.
@@ -136,7 +141,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   ownedPartitions(): number[] {
-    return [...this.owned].sort((a, b) => a - b);
+    return [...this.owned.keys()].sort((a, b) => a - b);
   }
 
   /** Everything due up to here was fired: the earliest entry not yet fired (or being appended) bounds it. */
@@ -149,7 +154,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private acquired(partition: number, watermarkMs: number | undefined): void {
-    this.owned.add(partition);
+    this.owned.get(partition)?.abort();
+    this.owned.set(partition, new AbortController());
     const now = this.clock.now();
     for (const [taskId, task] of this.tasks.inPartition(partition)) {
       // Disabled since the watermark: what fell due before, while it was on, was never fired (no timer ran).
@@ -173,6 +179,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private lost(partition: number): void {
+    this.owned.get(partition)?.abort();
     this.owned.delete(partition);
     for (const [taskId] of this.tasks.inPartition(partition)) this.driver.cancel(taskId);
   }
@@ -295,17 +302,23 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
    * `dueMs`: the instant an on-time fire was due, for the lateness metric.
    */
   private async fire(occurrence: Occurrence, dueMs?: number): Promise<void> {
-    while (!this.stopped) {
+    // A trigger is every timer's to fire; a scheduled occurrence is its partition owner's (see `owned`).
+    const signal = occurrence.reason === 'trigger' ? undefined : this.owned.get(partitionOf(occurrence.taskId, this.config.timerPartitions))?.signal;
+    for (let attempt = occurrence; !this.stopped && !signal?.aborted; ) {
       try {
-        if ((await fireOccurrence(this.store, occurrence, this.actor)) === 'fired') {
-          this.metrics?.fired(fireKind(occurrence), { latenessMs: dueMs === undefined ? undefined : this.clock.now() - dueMs });
+        if ((await fireOccurrence(this.store, attempt, this.actor, signal)) === 'fired') {
+          this.metrics?.fired(fireKind(attempt), { latenessMs: dueMs === undefined ? undefined : this.clock.now() - dueMs });
         }
         return;
       } catch (error) {
+        if (signal?.aborted) break;
         this.logger.warn(`could not fire ${occurrence.executionId}, retrying: ${String(error)}`);
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        // Past its instant now: recorded as due, no longer "ahead of it".
+        if (attempt.notBeforeMs !== undefined && attempt.notBeforeMs <= this.clock.now()) attempt = { ...attempt, notBeforeMs: undefined };
       }
     }
+    if (signal?.aborted) this.logger.log(`gave up firing ${occurrence.executionId}: its partition moved to another timer, which catches it up`);
   }
 }
 

@@ -77,10 +77,19 @@ export interface ReadAllOptions {
   readonly filter?: EventFilter;
 }
 
+export interface AppendOptions {
+  readonly expected: ExpectedVersion;
+  /**
+   * Aborted: the append is no longer wanted, so a store retrying it through an outage does not send it again (it
+   * fails with EventStoreUnavailableError). An attempt already sent may still land: this stops retries, nothing more.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** The event store port. Adapters: memory (tests), jetstream (default), kurrentdb. */
 export interface EventStore {
   /** Appends the events atomically: all or none, contiguous in the stream, one global commit. */
-  append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult>;
+  append(streamId: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult>;
   /** Every event of the stream from `fromRevision`, in order; [] when the stream does not exist. */
   read(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Every matching event in the log from `from` up to the head at the time of the call, then ends. */

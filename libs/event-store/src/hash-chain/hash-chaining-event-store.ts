@@ -6,6 +6,7 @@ import type {
   CheckpointedSubscriptionOptions,
   EventStore,
   EventSubscription,
+  AppendOptions,
   ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
@@ -45,8 +46,8 @@ export class HashChainingEventStore implements EventStore {
     this.tips = new LruCache(cacheSize);
   }
 
-  append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
-    return this.queues.run(streamId, () => this.appendChained(streamId, events, options.expected));
+  append(streamId: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
+    return this.queues.run(streamId, () => this.appendChained(streamId, events, options.expected, options.signal));
   }
 
   async read(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
@@ -92,12 +93,12 @@ export class HashChainingEventStore implements EventStore {
     return this.inner.close();
   }
 
-  private async appendChained(streamId: string, events: readonly EventEnvelope[], expected: ExpectedVersion): Promise<AppendResult> {
+  private async appendChained(streamId: string, events: readonly EventEnvelope[], expected: ExpectedVersion, signal?: AbortSignal): Promise<AppendResult> {
     for (let attempt = 1; ; attempt++) {
       const tip = expected === 'any' ? await this.currentTip(streamId) : await this.tipAt(streamId, expected);
       const chained = withChainedHashes(tip.hash, events);
       try {
-        const result = await this.inner.append(streamId, chained, { expected: tip.revision < 0 ? 'no_stream' : tip.revision });
+        const result = await this.inner.append(streamId, chained, { expected: tip.revision < 0 ? 'no_stream' : tip.revision, signal });
         // A duplicate append (same first event id) may return an earlier commit: only trust what we can vouch for.
         if (result.nextExpectedVersion === tip.revision + events.length) {
           this.remember(streamId, { revision: result.nextExpectedVersion, hash: chained[chained.length - 1].metadata.hash! });

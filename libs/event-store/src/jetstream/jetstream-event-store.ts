@@ -10,6 +10,7 @@ import type {
   EventFilter,
   EventStore,
   EventSubscription,
+  AppendOptions,
   ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
@@ -110,7 +111,7 @@ export class JetStreamEventStore implements EventStore {
     this.tail = new SharedTail(js, this.calls, this.streamName, catchUp, eventsOf, { ...DEFAULT_SHARED_TAIL_OPTIONS, ...options.sharedTail });
   }
 
-  async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
+  async append(streamId: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
     validateAppend(streamId, events);
     const subject = toSubject(streamId);
     if (this.pendingHeads.size > 0) await Promise.allSettled([...this.pendingHeads]);
@@ -118,7 +119,7 @@ export class JetStreamEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       const tip = await this.expectedTip(streamId, subject, expected);
       try {
-        return await this.publish(streamId, subject, events, tip);
+        return await this.publish(streamId, subject, events, tip, options.signal);
       } catch (error) {
         if (!(error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)) throw error;
         this.tips.delete(streamId);
@@ -211,13 +212,13 @@ export class JetStreamEventStore implements EventStore {
     return tip;
   }
 
-  private async publish(streamId: string, subject: string, events: readonly EventEnvelope[], tip: StreamTip): Promise<AppendResult> {
+  private async publish(streamId: string, subject: string, events: readonly EventEnvelope[], tip: StreamTip, signal?: AbortSignal): Promise<AppendResult> {
     const body = encodeCommit(tip.revision + 1, tip.seq, events);
     const maxPayload = this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
     if (body.length > maxPayload) throw new InvalidAppendError(`append to ${streamId}: ${body.length} bytes, max ${maxPayload}`);
     // The first event's id dedupes a retried publish whose first attempt did land (retries keep the same headers).
     const publishOptions = { msgID: events[0].id, expect: { lastSubjectSequence: tip.seq } };
-    const ack = await this.calls.run('append', () => this.js.publish(subject, body, publishOptions));
+    const ack = await this.calls.run('append', () => this.js.publish(subject, body, publishOptions), undefined, signal);
     let stored: CommitBody = { r: tip.revision + 1, e: events };
     if (ack.duplicate) {
       // Our own earlier attempt, or an id appended before: the stored commit tells which.

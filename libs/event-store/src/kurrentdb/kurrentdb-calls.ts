@@ -17,9 +17,11 @@ export function withTimeout<T>(attempt: Promise<T>, ms: number, what: string): P
  * throws the port's error (toPortError). An append retried after a lost answer is safe: KurrentDB recognises event
  * ids it already wrote with the same expected version and answers as for the first write (idempotent append).
  */
-export async function withRetries<T>(op: () => Promise<T>, context: ErrorContext, deadlineMs: number): Promise<T> {
+export async function withRetries<T>(op: () => Promise<T>, context: ErrorContext, deadlineMs: number, signal?: AbortSignal): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (let attempt = 0; ; attempt++) {
+    // No longer wanted (see AppendOptions.signal): not sent again.
+    if (signal?.aborted) throw new EventStoreUnavailableError(`event store unavailable (${context.what}): aborted`);
     try {
       return await withTimeout(op(), Math.max(1, deadline - Date.now()), context.what);
     } catch (error) {

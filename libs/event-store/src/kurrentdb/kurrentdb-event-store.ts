@@ -9,6 +9,7 @@ import type {
   CheckpointedSubscriptionOptions,
   EventStore,
   EventSubscription,
+  AppendOptions,
   ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
@@ -58,7 +59,7 @@ export class KurrentDbEventStore implements EventStore {
     this.snapshots = options.snapshots;
   }
 
-  async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
+  async append(streamId: string, events: readonly EventEnvelope[], options: AppendOptions): Promise<AppendResult> {
     validateAppend(streamId, events);
     if (streamId.startsWith('$')) throw new InvalidAppendError(`invalid stream id "${streamId}": '$' streams are KurrentDB's own`);
     if (this.pendingHeads.size > 0) await Promise.allSettled([...this.pendingHeads]);
@@ -68,6 +69,7 @@ export class KurrentDbEventStore implements EventStore {
       () => this.client.appendToStream(name, events.map(toEventData), { streamState: toStreamState(expected) }),
       { what: 'append', streamId, expected },
       this.deadlineMs,
+      options.signal,
     );
     // The answer carries the log position of the last event written, which is its $all position (kurrentdb-mapping.ts).
     const position = result.position ? toPortPosition(result.position) : await this.lastPositionOf(name, streamId);

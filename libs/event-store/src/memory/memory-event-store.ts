@@ -1,6 +1,6 @@
 import type { EventEnvelope, RecordedEvent } from '@sched/contracts';
 import { startCheckpointedSubscription, type CheckpointStore } from '../checkpointed-subscription';
-import { WrongExpectedVersionError } from '../errors';
+import { EventStoreUnavailableError, WrongExpectedVersionError } from '../errors';
 import { matchesFilter } from '../event-filter';
 import type {
   AppendResult,
@@ -8,6 +8,7 @@ import type {
   CheckpointedSubscriptionOptions,
   EventStore,
   EventSubscription,
+  AppendOptions,
   ExpectedVersion,
   ReadAllOptions,
   ReadStreamOptions,
@@ -36,9 +37,10 @@ export class MemoryEventStore implements EventStore {
   async append(
     streamId: string,
     events: readonly EventEnvelope[],
-    options: { expected: ExpectedVersion },
+    options: AppendOptions,
   ): Promise<AppendResult> {
     validateAppend(streamId, events);
+    if (options.signal?.aborted) throw new EventStoreUnavailableError('event store unavailable (append): aborted');
     // Everything below is synchronous: the check and the commit cannot interleave with another append.
     const stream = this.streams.get(streamId) ?? [];
     const actual = stream.length - 1;

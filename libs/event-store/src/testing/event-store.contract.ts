@@ -1,4 +1,4 @@
-import { InvalidAppendError, WrongExpectedVersionError } from '../errors';
+import { EventStoreUnavailableError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import { MAX_EVENTS_PER_APPEND, type EventStore } from '../event-store.port';
 import { anEvent, drain, events, expectCommitOrder, streamId, type EventStoreFactory, type EventStoreFixture } from './fixtures';
 import { testSnapshots } from './snapshot.contract';
@@ -50,6 +50,13 @@ export function testEventStore(name: string, factory: EventStoreFactory): void {
         const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => store.append(id, events(1), { expected: 'no_stream' })));
         expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
         expect(await store.read(id)).toHaveLength(1);
+      });
+
+      it('does not send an append that is no longer wanted (its signal aborted): unavailable, nothing appended', async () => {
+        const id = streamId();
+        const signal = AbortSignal.abort();
+        await expect(store.append(id, events(1), { expected: 'no_stream', signal })).rejects.toBeInstanceOf(EventStoreUnavailableError);
+        expect(await store.read(id)).toEqual([]);
       });
 
       it('checks a numeric expected version and reports the actual one', async () => {
