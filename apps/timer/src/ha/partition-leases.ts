@@ -149,14 +149,21 @@ export class PartitionLeases {
     const free = shuffle([...Array(this.options.partitions).keys()].filter((p) => !this.owned.has(p)));
     for (const partition of free) {
       if (wanted <= 0 || this.stopped) return;
+      let revision: number;
       try {
-        const revision = await this.leases.create(`p.${partition}`, this.instanceId);
-        this.owned.set(partition, revision);
-        wanted -= 1;
+        revision = await this.leases.create(`p.${partition}`, this.instanceId);
+      } catch {
+        continue; // held by someone else
+      }
+      this.owned.set(partition, revision);
+      wanted -= 1;
+      try {
         const watermark = await this.watermarks.get(`w.${partition}`);
         this.listener.acquired(partition, watermark?.length ? Number(watermark.string()) : undefined);
       } catch {
-        // Held by someone else.
+        // Taken, but where its previous owner got to is unknown: given back rather than held unfired (it was kept and
+        // renewed, its tasks never fired, and the watermark saved for it moved past what nobody fired).
+        await this.release(partition);
       }
     }
   }
