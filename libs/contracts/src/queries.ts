@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isoInstantSchema } from './iso-instant';
 import { commandBase, idSchema, madeIdSchema } from './commands/task-commands';
 import { eventTypesSchema } from './events/event-type-filter';
+import { TASK_NAME_EVENT_SCHEMAS } from './events/task-name-events';
 import { scheduleStatuses } from './schedule-status';
 import { endsAfter } from './iso-time';
 
@@ -100,7 +101,12 @@ export const historyQuerySchema = z
 export const subscribeOptionsSchema = z
   .object({
     taskId: madeIdSchema.optional(),
-    types: eventTypesSchema.optional(),
+    types: eventTypesSchema
+      .refine((types) => !types.some((type) => type in TASK_NAME_EVENT_SCHEMAS), {
+        error: (issue) =>
+          `${(issue.input as string[]).find((type) => type in TASK_NAME_EVENT_SCHEMAS)} is recorded on a name's reservation stream, which is not published live: read it with history`,
+      })
+      .optional(),
     /** Replay the history after this global position first, then go live. */
     fromPosition: z.number().int().nonnegative().optional(),
   })

@@ -1,3 +1,4 @@
+import { WORKFLOW_STREAM_PREFIX } from './workflow/workflow-ids';
 /**
  * Stream names. Ids become NATS subject tokens (es.<category>.<id>, sched.evt.execution.<taskId>.<executionId>...),
  * so they may not contain '.', '*', '>' or whitespace.
@@ -31,3 +32,11 @@ export function parseStreamId(streamId: string): { category: StreamCategory; id:
   }
   return undefined;
 }
+
+/**
+ * Whether the relay publishes a stream's events live (`sched.evt.*`): a task's, an execution's, a workflow run's.
+ * A name's reservation stream (`taskname-…`) is bookkeeping of the name registry: in the log and its history, never
+ * live, so a feed leaves it out of what it replays too (else a reconnect showed events the live feed never had).
+ */
+export const isPublishedLive = (streamId: string): boolean =>
+  parseStreamId(streamId) !== undefined || streamId.startsWith(WORKFLOW_STREAM_PREFIX);

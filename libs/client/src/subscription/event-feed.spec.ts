@@ -104,4 +104,12 @@ describe('EventFeed', () => {
     expect(queries.at(-1)).toMatchObject({ taskId: 'wf', afterPosition: 2 });
     expect(feed.stats()).toEqual({ live: 2, history: 2 });
   });
+
+  it("replays what the live feed has and no more: a name's reservation stream is in the log, never live", async () => {
+    log.push(entry('taskname-abc', 0, 1, 'TaskNameClaimed'), entry('task-t', 0, 2, 'TaskCreated'), entry('execution-t@1', 0, 3, 'TaskDue'));
+    const feed = new EventFeed(new FakeConnection() as unknown as NatsConnection, history, { fromPosition: 0 }).start();
+    const received: FeedEvent[] = [];
+    for await (const event of feed) if (received.push(event) === 2) break;
+    expect(received.map((event) => event.type)).toEqual(['TaskCreated', 'TaskDue']);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ErrorCode, Subjects, type HistoryEntry, type HistoryPage, type HistoryQueryInput } from '@sched/contracts';
+import { ErrorCode, Subjects, isPublishedLive, type HistoryEntry, type HistoryPage, type HistoryQueryInput } from '@sched/contracts';
 import { SchedClientError } from '../errors';
 import { AsyncQueue } from './async-queue';
 import { StreamRevisions } from './stream-revisions';
@@ -121,6 +121,7 @@ export class EventFeed implements AsyncIterable<FeedEvent> {
   }
 
   private deliver(event: FeedEvent, source: 'live' | 'history' = 'live'): void {
+    if (!isPublishedLive(event.streamId)) return; // what the live feed never has, a replay leaves out too
     if (this.revisions.classify(event.streamId, event.revision) === 'duplicate') return;
     this.delivered[source] += 1;
     this.revisions.record(event.streamId, event.revision, event.position);

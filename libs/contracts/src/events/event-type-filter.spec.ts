@@ -23,5 +23,10 @@ describe('event type filters', () => {
     expect(messages(historyQuerySchema.safeParse({ types: ['TaskDeu'] }))).toEqual(['types.0: "TaskDeu" is not an event type (did you mean "TaskDue"?)']);
     expect(subscribeOptionsSchema.safeParse({ types: ['Nope'] }).success).toBe(false);
     expect(subscribeOptionsSchema.safeParse({ taskId: 't', types: ['TaskDue'], fromPosition: 0 }).success).toBe(true);
+    // A live feed of a type the relay never publishes would wait forever: said, and history offered instead.
+    expect(messages(subscribeOptionsSchema.safeParse({ types: ['TaskDue', 'TaskNameClaimed'] }))).toEqual([
+      "types: TaskNameClaimed is recorded on a name's reservation stream, which is not published live: read it with history",
+    ]);
+    expect(historyQuerySchema.safeParse({ types: ['TaskNameClaimed'] }).success).toBe(true);
   });
 });
