@@ -29,10 +29,29 @@ export function cronExpressionIssue(expression: string, timezone: string, requir
     if (requireMatch && cron.nextRun(new Date(0)) === null) return 'cron expression never matches any date';
     return undefined;
   } catch (error) {
-    const message = errorMessage(error);
+    const message = inCronTerms(errorMessage(error));
     // "0 9 * * 1-5 2030" reads as seconds first, so the year lands in the weekday: say how 6 fields are read.
     return fields === 6 ? `${message} (6 fields are read seconds first: second minute hour day month weekday; no year field)` : message;
   }
+}
+
+/** Each field's range as cron writes it; croner counts days and months from 0 in its messages. */
+const FIELD_RANGES: Readonly<Record<string, { readonly name: string; readonly min: number; readonly max: number; readonly fromZero?: boolean }>> = {
+  second: { name: 'second', min: 0, max: 59 },
+  minute: { name: 'minute', min: 0, max: 59 },
+  hour: { name: 'hour', min: 0, max: 23 },
+  day: { name: 'day of month', min: 1, max: 31, fromZero: true },
+  month: { name: 'month', min: 1, max: 12, fromZero: true },
+  dayOfWeek: { name: 'day of week', min: 0, max: 7 },
+};
+
+/** croner's "Invalid value for day: 31" (for a 32) as "day of month 32 is out of range (1-31)". */
+function inCronTerms(message: string): string {
+  const match = /Invalid value for (\w+): (-?\d+)/.exec(message);
+  const range = match ? FIELD_RANGES[match[1]] : undefined;
+  if (!match || !range) return message;
+  const value = Number(match[2]) + (range.fromZero ? 1 : 0);
+  return `${range.name} ${value} is out of range (${range.min}-${range.max})`;
 }
 
 /** Fires sampled to find an expression's shortest gap (what "its period" is for a jitter). */

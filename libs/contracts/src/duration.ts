@@ -15,13 +15,20 @@ const WHOLE_MS = /^\d+$/;
  * milliseconds. Returns undefined for anything else so schemas can report a precise message.
  */
 export function parseDurationMs(value: string | number): number | undefined {
+  const ms = exactDurationMs(value);
+  return ms === undefined ? undefined : typeof value === 'number' ? ms : Math.round(ms);
+}
+
+/** As parseDurationMs, without rounding a fraction of a millisecond ("1.0004s" is 1000.4). */
+export function exactDurationMs(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   const text = value.trim();
   if (WHOLE_MS.test(text)) return Number(text);
   if (!DURATION.test(text)) return undefined;
   let ms = 0;
   for (const [, amount, unit] of text.matchAll(DURATION_PART)) ms += Number(amount) * UNIT_MS[unit];
-  return Math.round(ms);
+  // "1.1s" is 1100.0000000000002 in floating point: that is no fraction of a millisecond anyone wrote.
+  return Math.abs(ms - Math.round(ms)) < 1e-6 ? Math.round(ms) : ms;
 }
 
 /** 90_000 → "1m30s", 5_400_000 → "1h30m", 1500 → "1s500ms": a compound parseDurationMs reads back to the same ms. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoInstantSchema } from './iso-instant';
 import { CRON_NICKNAMES, cronExpressionIssue, normalizeCronExpression, shortestCronGapMs, timezoneIssue } from './cron-expression';
-import { formatDurationMs, parseDurationMs } from './duration';
+import { exactDurationMs, formatDurationMs } from './duration';
 import { normalizeExclusions, scheduleExclusionsInputSchema, scheduleExclusionsSchema, type ScheduleExclusionInput } from './schedule-exclusions';
 
 export { CRON_NICKNAMES, cronExpressionIssue, timezoneIssue };
@@ -78,8 +78,13 @@ export type ScheduleCommon = Pick<ScheduleSpec, keyof typeof commonFields>;
 /** A duration field of user input ("500ms", "30s", or whole ms) → milliseconds. Shared with the execution policy inputs. */
 export const durationInput = (field: string) =>
   z.union([z.string(), z.number()]).transform((value, ctx) => {
-    const ms = parseDurationMs(value);
-    if (ms === undefined || ms < 0 || !Number.isInteger(ms)) {
+    const ms = exactDurationMs(value);
+    // Stored in whole milliseconds: a finer duration would be changed without a word ("1.0004s" stored as 1s).
+    if (ms !== undefined && ms >= 0 && !Number.isInteger(ms)) {
+      ctx.addIssue({ code: 'custom', message: `${field} is finer than a millisecond (${JSON.stringify(value)}): durations are whole milliseconds` });
+      return z.NEVER;
+    }
+    if (ms === undefined || ms < 0) {
       ctx.addIssue({
         code: 'custom',
         message: `${field} must be a duration like "500ms", "30s", "5m", "1h30m", "1d" or a whole number of milliseconds`,

@@ -57,14 +57,20 @@ describe('schedule input → stored spec', () => {
   });
 
   it('reports bad cron expressions with croner’s message, and bad zones', () => {
-    expect(issues({ type: 'cron', expression: '61 9 * * *' })).toEqual(['expression: CronPattern: Invalid value for minute: 61']);
+    expect(issues({ type: 'cron', expression: '61 9 * * *' })).toEqual(['expression: minute 61 is out of range (0-59)']);
+    // A duration finer than the millisecond it is stored in is refused, not rounded without a word; "1.1s" is no such.
+    expect(issues({ type: 'interval', every: '1.0004s' })).toEqual(['every: every is finer than a millisecond ("1.0004s"): durations are whole milliseconds']);
+    expect(issues({ type: 'interval', every: '1.1s' })).toEqual([]);
+    // Days and months as cron counts them (croner's message said "day: 31" for a 32, "month: -1" for a 0).
+    expect(issues({ type: 'cron', expression: '0 0 32 * *' })).toEqual(['expression: day of month 32 is out of range (1-31)']);
+    expect(issues({ type: 'cron', expression: '0 0 1 0 *' })).toEqual(['expression: month 0 is out of range (1-12)']);
     expect(issues({ type: 'cron', expression: '@reboot' })).toEqual([
       'expression: cron expression must have 5 fields (minute hour day month weekday) or 6 (seconds first), or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, got 1',
     ]);
     expect(issues({ type: 'cron', expression: '0 0 * * * * 2030' })[0]).toMatch(/must have 5 fields .* got 7/);
     // Six fields are read seconds first: a year in the sixth is a weekday out of range, and the message says why.
     expect(issues({ type: 'cron', expression: '0 9 * * 1-5 2030' })).toEqual([
-      'expression: CronPattern: Invalid value for dayOfWeek: 2030 (6 fields are read seconds first: second minute hour day month weekday; no year field)',
+      'expression: day of week 2030 is out of range (0-7) (6 fields are read seconds first: second minute hour day month weekday; no year field)',
     ]);
     expect(issues({ type: 'cron', expression: '0 0 30 2 *' })).toEqual(['expression: cron expression never matches any date']);
     expect(issues({ type: 'cron', expression: '0 9 * * *', timezone: 'Mars/Olympus' })[0]).toMatch(/^timezone: "Mars\/Olympus" is not an IANA/);
