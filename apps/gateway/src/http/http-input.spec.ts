@@ -11,6 +11,11 @@ describe('queryPayload', () => {
     expect(queryPayload({ limit: 'many' }, { numeric: ['limit'] })).toEqual({ limit: 'many' });
   });
 
+  it('takes an instant whose + offset the query string decoded to a space as the + it was', () => {
+    expect(queryPayload({ after: '2030-01-01T10:00:00 01:00', at: '2030-01-01T10:00 0530' })).toEqual({ after: '2030-01-01T10:00:00+01:00', at: '2030-01-01T10:00+0530' });
+    expect(queryPayload({ search: 'nightly 01:00', after: '2030-01-01T10:00:00-01:00' })).toEqual({ search: 'nightly 01:00', after: '2030-01-01T10:00:00-01:00' });
+  });
+
   it('reads lists as comma-separated or repeated keys', () => {
     expect(queryPayload({ types: 'TaskDue,TaskSucceeded' }, { lists: ['types'] })).toEqual({ types: ['TaskDue', 'TaskSucceeded'] });
     expect(queryPayload({ types: ['TaskDue', 'TaskFailed,TaskSkipped'] }, { lists: ['types'] })).toEqual({ types: ['TaskDue', 'TaskFailed', 'TaskSkipped'] });

@@ -7,6 +7,11 @@
 import { ErrorCode, SchedError } from '@sched/contracts';
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
+/**
+ * An ISO instant whose `+` offset came through a query string unescaped: form decoding makes a `+` a space
+ * (`?after=2030-01-01T10:00:00+01:00` arrived as "…T10:00:00 01:00" and was refused, the error's own example form).
+ */
+const DECODED_PLUS_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/;
 
 /** `?taskId=` is no filter the client meant to leave off: answering with everything would mislead, so it is refused. */
 const emptyParameter = (key: string): SchedError =>
@@ -44,7 +49,7 @@ export function queryPayload(
     } else if (options.numeric?.includes(key) && typeof raw === 'string' && NUMBER.test(raw)) {
       payload[key] = Number(raw);
     } else {
-      payload[key] = raw;
+      payload[key] = typeof raw === 'string' ? raw.replace(DECODED_PLUS_OFFSET, '$1+$2') : raw;
     }
   }
   return payload;
