@@ -21,6 +21,8 @@ const SAVE_EVERY_MS = 100;
 const RETRY_MIN_MS = 20;
 const RETRY_MAX_MS = 5000;
 const DEFAULT_MAX_PENDING = 256;
+/** How often an idle subscription moves its checkpoint to where the log has been read (see readThrough). */
+const IDLE_ADVANCE_MS = 1000;
 
 /**
  * At-least-once, in-order delivery on top of subscribeAll: the handler runs serially; the checkpoint is the position
@@ -51,6 +53,7 @@ export async function startCheckpointedSubscription(
   let saving: Promise<void> = Promise.resolve();
   let closed = false;
   let current: EventSubscription | undefined;
+  let currentWindow: PendingWindow | undefined;
   let wakeRetry: (() => void) | undefined;
 
   const save = (): Promise<void> => {
@@ -78,6 +81,19 @@ export async function startCheckpointedSubscription(
     else if (!saveTimer) saveTimer = setTimeout(() => void save(), SAVE_EVERY_MS);
   };
 
+  /**
+   * Waiting with nothing pending, past every event it was handed: the checkpoint moves to where the log has been read
+   * (a filter that matches little, a retry or a failure, kept it at its last match: a restart read the whole log).
+   */
+  const advanceWhileIdle = (): void => {
+    const through = current?.readThrough?.();
+    if (through === undefined || !currentWindow?.idle || through <= (lastProcessed ?? initialAfter)) return;
+    lastProcessed = through;
+    void save();
+  };
+  const idleAdvance = setInterval(advanceWhileIdle, IDLE_ADVANCE_MS);
+  idleAdvance.unref();
+
   const pause = (ms: number): Promise<void> =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -98,6 +114,7 @@ export async function startCheckpointedSubscription(
   /** Feeds one subscription to the handler until it ends, the handler (or its pending work) fails or we close. */
   const deliver = async (subscription: EventSubscription): Promise<void> => {
     const window = new PendingWindow(completed);
+    currentWindow = window;
     let failed: { error: unknown; event: RecordedEvent } | undefined;
     try {
       for await (const event of subscription) {
@@ -143,6 +160,7 @@ export async function startCheckpointedSubscription(
     close: async () => {
       if (closed) return running;
       closed = true;
+      clearInterval(idleAdvance);
       wakeRetry?.();
       await current?.close();
       await running;

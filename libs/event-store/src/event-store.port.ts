@@ -39,6 +39,12 @@ export interface SubscribeAllOptions {
 /** A live subscription: every matching event once, in commit order, until closed. Reconnects by itself. */
 export interface EventSubscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
+  /**
+   * A position every matching event at or before which has been handed out, read while the subscription waits for
+   * more (undefined: not known). A filter that matches little would otherwise leave a checkpoint where its last
+   * match was, and a restart read the whole log again from there.
+   */
+  readThrough?(): number | undefined;
 }
 
 export interface CheckpointedSubscriptionOptions {

@@ -34,6 +34,11 @@ export class PendingWindow {
     this.entries.push(entry);
   }
 
+  /** Nothing pending: every event added has completed. */
+  get idle(): boolean {
+    return this.entries.length === 0;
+  }
+
   /** Waits until fewer than `max` events are pending, or one failed. */
   async waitBelow(max: number): Promise<void> {
     while (this.entries.length >= max && !this.failure) await this.entries[0].done;

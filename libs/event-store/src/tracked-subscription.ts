@@ -9,9 +9,11 @@ export function trackSubscription(
   generator: AsyncGenerator<RecordedEvent>,
   controller: AbortController,
   registry: Set<{ close(): Promise<void> }>,
+  readThrough?: () => number | undefined,
 ): EventSubscription {
   const subscription: EventSubscription = {
     [Symbol.asyncIterator]: () => generator,
+    ...(readThrough ? { readThrough } : {}),
     close: async () => {
       controller.abort();
       registry.delete(subscription);

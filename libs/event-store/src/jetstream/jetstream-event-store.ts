@@ -155,8 +155,9 @@ export class JetStreamEventStore implements EventStore {
     const after = from === 'end' ? this.fixHead().then(lastPositionOfCommit) : Promise.resolve(afterPosition(from));
     after.catch(() => undefined); // surfaces when iterated; never an unhandled rejection
     const controller = new AbortController();
-    const generator = this.live(after, filter, controller.signal);
-    return trackSubscription(generator, controller, this.subscriptions);
+    const progress: { readThrough?: number } = {};
+    const generator = this.live(after, filter, controller.signal, progress);
+    return trackSubscription(generator, controller, this.subscriptions, () => progress.readThrough);
   }
 
   async subscribeCheckpointed(options: CheckpointedSubscriptionOptions): Promise<CheckpointedSubscription> {
@@ -248,9 +249,9 @@ export class JetStreamEventStore implements EventStore {
     return head;
   }
 
-  private async *live(after: Promise<number>, filter: EventFilter | undefined, signal: AbortSignal): AsyncGenerator<RecordedEvent> {
+  private async *live(after: Promise<number>, filter: EventFilter | undefined, signal: AbortSignal, progress: { readThrough?: number }): AsyncGenerator<RecordedEvent> {
     if (this.closed) throw new EventStoreUnavailableError('event store closed');
     const start = await after;
-    if (!signal.aborted) yield* this.tail.subscribe(start, filter, signal);
+    if (!signal.aborted) yield* this.tail.subscribe(start, filter, signal, progress);
   }
 }

@@ -82,6 +82,7 @@ export class MemoryEventStore implements EventStore {
   subscribeAll(options: SubscribeAllOptions): EventSubscription {
     let next = this.indexAfter(this.resolve(options.from));
     let closed = false;
+    let readThrough: number | undefined;
     let stop: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const generator = (async function* (this: MemoryEventStore) {
@@ -91,11 +92,13 @@ export class MemoryEventStore implements EventStore {
           if (matchesFilter(event, options.filter)) yield event;
         }
         if (closed) return;
+        if (next > 0) readThrough = this.log[next - 1].position; // every match up to here handed out
         await Promise.race([stopped, new Promise<void>((resolve) => this.wakeUps.push(resolve))]);
       }
     }).call(this);
     return {
       [Symbol.asyncIterator]: () => generator,
+      readThrough: () => readThrough,
       close: async () => {
         closed = true;
         stop();

@@ -112,6 +112,33 @@ export function testSubscriptions(current: () => EventStoreFixture): void {
       expect(second).toEqual([...later, marker]);
     });
 
+    it('moves its checkpoint to where the log was read while nothing matches, so a restart does not read it all again', async () => {
+      const { store } = current();
+      const probe = store.subscribeAll({ from: 'start' });
+      const tracksReading = typeof probe.readThrough === 'function';
+      await probe.close();
+      const handled: number[] = [];
+      const name = `rare${Date.now()}`;
+      const options = { name, from: 'start', filter: { eventTypes: ['Rare'] } } as const;
+      const subscription = await store.subscribeCheckpointed({ ...options, handler: async (event) => void handled.push(event.position) });
+      await store.append(streamId('rare'), events(1, 'Rare'), { expected: 'no_stream' });
+      await waitFor(() => handled.length === 1, () => 'the one matching event');
+      await interleave(store, [streamId('task'), streamId('execution')], 6); // none of them matches
+      const head = await store.headPosition();
+      // At the head or past it (where the commit holding the head ends); an adapter whose subscriptions do not say how
+      // far they read keeps the checkpoint at the last match.
+      const moved = (): boolean => (tracksReading ? (subscription.lastProcessed() ?? 0) >= head : subscription.lastProcessed() === handled[0]);
+      await waitFor(moved, () => `the checkpoint ${tracksReading ? `at ${head} or past it` : `at ${handled[0]}`}, got ${subscription.lastProcessed()}`, 5_000);
+      await subscription.close();
+      // Reopened from there, the next match comes, and nothing before it.
+      const again: number[] = [];
+      const reopened = await store.subscribeCheckpointed({ ...options, handler: async (event) => void again.push(event.position) });
+      const next = await store.append(streamId('rare'), events(1, 'Rare'), { expected: 'no_stream' });
+      await waitFor(() => again.length > 0, () => 'the next matching event');
+      await reopened.close();
+      expect(again).toEqual([next.position]);
+    });
+
     it('redelivers an event whose handler failed, then goes on in order', async () => {
       const { store } = current();
       const attempts: string[] = [];
