@@ -67,18 +67,25 @@ export class EventsSseController implements OnModuleDestroy {
     response.write(`retry: ${RECONNECT_AFTER_MS}\n\n`);
     const feed = this.client.subscribe({ taskId: input.taskId, types: input.types, fromPosition: input.lastEventId });
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    let stalled = false;
     const close = (): void => {
       clearInterval(keepAlive);
       this.open.delete(close);
       void feed.close();
-      if (!response.writableEnded) response.end();
+      // A client that stopped reading would keep the socket, its kernel send buffer and what Node holds for it
+      // (~8 MB each) until it went away: it is cut off. One that read everything is ended as a stream should be.
+      if (stalled) response.destroy();
+      else if (!response.writableEnded) response.end();
     };
     this.open.add(close);
     request.on('close', close);
     try {
       for await (const event of feed) {
         response.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
-        if (response.writableLength > MAX_UNSENT_BYTES) break;
+        if (response.writableLength > MAX_UNSENT_BYTES) {
+          stalled = true;
+          break;
+        }
       }
     } catch (error) {
       // The feed retries what may pass; what ends it (a task nothing was recorded for, …) is said, then the stream closes.

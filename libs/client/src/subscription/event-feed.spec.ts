@@ -12,8 +12,20 @@ class FakeConnection {
     return { unsubscribe: () => this.callbacks.delete(subject) };
   }
 
-  status(): AsyncIterable<{ type: string }> {
-    return { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<{ type: string }>>(() => undefined) }) };
+  /** Status iterators handed out and not stopped (nats.js keeps each listening until stopped). */
+  watching = 0;
+
+  status(): AsyncIterable<{ type: string }> & { stop(): void } {
+    this.watching += 1;
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<IteratorResult<{ type: string }>>((resolve) => (stop = () => resolve({ done: true, value: undefined })));
+    return {
+      [Symbol.asyncIterator]: () => ({ next: () => stopped }),
+      stop: () => {
+        this.watching -= 1;
+        stop();
+      },
+    };
   }
 
   /** Delivers to the subscription of that subject (wildcards and all): the fake does no subject matching. */
@@ -111,5 +123,13 @@ describe('EventFeed', () => {
     const received: FeedEvent[] = [];
     for await (const event of feed) if (received.push(event) === 2) break;
     expect(received.map((event) => event.type)).toEqual(['TaskCreated', 'TaskDue']);
+  });
+
+  it("stops watching the connection's status when closed: 300 closed feeds held 300 listeners and all they had", async () => {
+    const nc = new FakeConnection();
+    const feeds = Array.from({ length: 3 }, () => new EventFeed(nc as unknown as NatsConnection, history, {}).start());
+    expect(nc.watching).toBe(3);
+    await Promise.all(feeds.map((feed) => feed.close()));
+    expect(nc.watching).toBe(0);
   });
 });

@@ -53,6 +53,8 @@ export class EventFeed implements AsyncIterable<FeedEvent> {
   private pending?: { from?: number };
   private closed = false;
   private readonly delivered = { live: 0, history: 0 };
+  /** The connection's status events, stopped when the feed closes (else they held every closed feed in memory). */
+  private status?: AsyncIterable<{ type: string }> & { stop?: () => void };
 
   constructor(
     private readonly nc: NatsConnection,
@@ -91,6 +93,7 @@ export class EventFeed implements AsyncIterable<FeedEvent> {
     if (this.closed) return;
     this.closed = true;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.status?.stop?.();
     this.queue.end();
   }
 
@@ -132,7 +135,8 @@ export class EventFeed implements AsyncIterable<FeedEvent> {
 
   /** A dropped connection may lose live messages: buffer from the drop, catch up through history once back. */
   private async watchConnection(): Promise<void> {
-    for await (const status of this.nc.status()) {
+    this.status = this.nc.status();
+    for await (const status of this.status) {
       if (this.closed) return;
       if (status.type === 'disconnect') this.buffer ??= [];
       if (status.type === 'reconnect') void this.catchUp();
