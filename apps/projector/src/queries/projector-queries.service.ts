@@ -23,7 +23,7 @@ import { filteredKeysetPage, keysetPage, Where, type KeysetOrder } from './keyse
 import { overallStats, stepCounts } from './overall-stats';
 import { caughtUpTo, findOne } from './read-your-writes';
 import { ReplyBudget } from './reply-budget';
-import { liveCountsOf, toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
+import { liveCountsOf, taskScheduleStatus, toAttemptView, toExecutionView, toStatsView, toTaskView } from './views';
 
 const TASK_ORDER: KeysetOrder = { table: 'tasks', sortColumn: 'created_at', idColumn: 'task_id', direction: 'ASC' };
 const EXECUTION_ORDER: KeysetOrder = {
@@ -66,7 +66,7 @@ export class ProjectorQueries {
     const statuses = query.status;
     const fit = { maxBytes: this.budget.bytes(), shrink: fitTaskView };
     if (statuses === undefined) return keysetPage(this.store.db, TASK_ORDER, page, toView, fit);
-    const keep = (task: TaskView) => task.scheduleStatus !== undefined && statuses.includes(task.scheduleStatus);
+    const keep = (r: TaskRecord) => statuses.includes(taskScheduleStatus(recordToTask(r), nowMs));
     return filteredKeysetPage(this.store.db, TASK_ORDER, page, toView, keep, fit);
   }
 

@@ -4,7 +4,7 @@ import { ProjectorHarness } from '../testing/projector-harness';
 
 /** task.list by schedule status: computed per task at query time, so filtered after SQL, page by page. */
 describe('task.list by schedule status', () => {
-  const TASKS = 1_234; // more than two of the filter's 500-row batches
+  const TASKS = 1_234; // six of the filter's 200-row batches, and more
   let h: ProjectorHarness;
   beforeAll(async () => {
     h = new ProjectorHarness();
@@ -52,5 +52,29 @@ describe('task.list by schedule status', () => {
       code: 'VALIDATION',
       message: 'task.list: status: status must be one of disabled, paused, pending, running, succeeded, failed, delayed, overdue, ended, or a list of them',
     });
+  });
+
+  it('gives the event loop turns while it reads every row for a status none has (it held the timer\'s thread)', async () => {
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      turns += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const page = await h.controller.listTasks({ status: 'failed', limit: 50 });
+    counting = false;
+    expect(page.items).toEqual([]);
+    expect(turns).toBeGreaterThanOrEqual(6); // one between each two batches of rows
+  });
+
+  it('lists each task under the status its view shows', async () => {
+    const listed = await pages({ status: ['paused', 'pending', 'delayed', 'ended', 'succeeded', 'overdue'], limit: 500 });
+    const views = (await pages({ limit: 500 })).ids.length;
+    expect(listed.ids).toHaveLength(views);
+    for (const status of ['paused', 'pending'] as const) {
+      const page = await h.controller.listTasks({ status, limit: 100 });
+      expect(page.items.every((task) => task.scheduleStatus === status)).toBe(true);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { AttemptView, ExecutionView, TaskStatsView, TaskView } from '@sched/contracts';
+import type { AttemptView, ExecutionView, ScheduleStatus, TaskStatsView, TaskView } from '@sched/contracts';
 import type { AttemptRow, ExecutionRow, TaskRow, TaskStatsRow } from '../projections';
 import { isPausedAt } from '@sched/domain';
 import { nextFireInstantOf, scheduleStatusOf } from './schedule-status';
@@ -19,6 +19,16 @@ export function effectiveTaskRow(row: TaskRow, nowMs: number): TaskRow {
   const lapsed = row.state === 'paused' && !isPausedAt({ status: row.state, pausedUntilMs: row.pausedUntil }, nowMs);
   if (!lapsed) return row;
   return { ...row, state: 'active', pauseNote: undefined, pausedUntil: undefined, activeSince: row.pausedUntil };
+}
+
+/**
+ * A stored task's schedule status now, as its view says it (see toTaskView): its next fire is computed only when the
+ * status depends on it, so a status filter over many tasks pays for what it reads.
+ */
+export function taskScheduleStatus(stored: TaskRow, nowMs: number): ScheduleStatus {
+  const row = effectiveTaskRow(stored, nowMs);
+  // The view's next fire for the rows that get this far (active and enabled): with jitter, as the timer arms it.
+  return scheduleStatusOf(row, nowMs, () => nextFireInstantOf(row, nowMs));
 }
 
 export function toTaskView(stored: TaskRow, nowMs: number): TaskView {

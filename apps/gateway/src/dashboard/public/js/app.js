@@ -67,7 +67,8 @@ class TasksPage {
     this.tasks = new TasksView(actions);
     this.executions = new ExecutionsView({ taskNames: this.taskNames, actions });
     this.node = el('div', { style: 'display: grid; gap: 20px' }, this.tasks.node, this.executions.node);
-    this.reloadTasks = reloader((minPosition) => this.tasks.load(minPosition), 250);
+    // At most once a second: a status filter reads every task on the server.
+    this.reloadTasks = reloader((minPosition) => this.tasks.load(minPosition), 250, 1000);
   }
 
   async load(minPosition) {

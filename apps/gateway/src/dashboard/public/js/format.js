@@ -111,20 +111,40 @@ export function toast(message, bad = false) {
 }
 
 /**
- * Debounced reloads after live events: `load(minPosition)` once they stop coming for `delayMs`, read at least at the
- * newest event's position (its effect must show). Returns the function to call with each event's position.
+ * Reloads after live events: `load(minPosition)` `delayMs` after an event, read at least at the newest event's
+ * position (its effect must show); never two at once, and at most one every `minIntervalMs`. Events that come while
+ * one runs make one more after it. (A debounce never reloaded under events less than `delayMs` apart, and loads
+ * overlapped: a task table filtered by status, which reads every task, ran back to back.) Returns the function to
+ * call with each event's position.
  */
-export function reloader(load, delayMs) {
+export function reloader(load, delayMs, minIntervalMs = delayMs) {
   let timer;
   let pending = 0;
+  let wanted = false;
+  let running = false;
+  let startedAt = -Infinity;
+  const run = () => {
+    timer = undefined;
+    if (running) return;
+    const minPosition = pending;
+    pending = 0;
+    wanted = false;
+    running = true;
+    startedAt = Date.now();
+    void load(minPosition)
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+        if (wanted) schedule();
+      });
+  };
+  const schedule = () => {
+    if (timer === undefined && !running) timer = setTimeout(run, Math.max(delayMs, startedAt + minIntervalMs - Date.now()));
+  };
   return (position) => {
-    pending = Math.max(pending, position);
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const minPosition = pending;
-      pending = 0;
-      void load(minPosition).catch(() => undefined);
-    }, delayMs);
+    pending = Math.max(pending, position ?? 0);
+    wanted = true;
+    schedule();
   };
 }
 
