@@ -66,8 +66,14 @@ describe('history pages', () => {
     };
     const before = events[40].position;
     const page = await readLogBackward(readAfter, before, 5, 1);
-    expect(page.map((e) => e.position)).toEqual(events.slice(34, 40).reverse().map((e) => e.position));
+    expect(page.events.map((e) => e.position)).toEqual(events.slice(34, 40).reverse().map((e) => e.position));
+    expect(page.resumeAt).toBeUndefined();
     expect(windows.length).toBeGreaterThan(1);
-    expect(await readLogBackward(readAfter, events[3].position, 5, 1)).toEqual(events.slice(0, 3).reverse());
+    expect(await readLogBackward(readAfter, events[3].position, 5, 1)).toEqual({ events: events.slice(0, 3).reverse() });
+    // Out of time: what the first window found, and the next page resumes before it.
+    const span = before - events[30].position; // a first window of 10 events, for a page of 20
+    const hurried = await readLogBackward(readAfter, before, 20, span, Date.now() - 1);
+    expect(hurried.events.map((e) => e.position)).toEqual(events.slice(31, 40).reverse().map((e) => e.position));
+    expect(hurried.resumeAt).toBe(events[30].position + 1);
   });
 });

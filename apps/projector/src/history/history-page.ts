@@ -66,25 +66,38 @@ export async function mergeStreams(
   return { events: collected.sort(byPage), unread: false };
 }
 
+/** What a read of the log found, and where the next page resumes when it stopped early (its time was up). */
+export interface LogScan {
+  readonly events: RecordedEvent[];
+  readonly resumeAt?: number;
+}
+
 /**
  * The latest `limit` + 1 events of the whole log before `before`, latest first. The log reads forward only, so this
  * reads windows ending at `before` that grow fourfold until one holds enough events or reaches the log's start;
- * only the last `limit` + 1 of a window are kept, so a wide window costs reading time, never memory.
+ * only the last `limit` + 1 of a window are kept, so a wide window costs reading time, never memory. A window that
+ * would take longer than the time left is not started: what the last one found comes back, and the next page
+ * resumes before it (`resumeAt`).
  */
 export async function readLogBackward(
   readAfter: (after: number) => AsyncIterable<RecordedEvent>,
   before: number,
   limit: number,
   firstSpan: number,
-): Promise<RecordedEvent[]> {
+  deadlineMs = Number.POSITIVE_INFINITY,
+): Promise<LogScan> {
   for (let span = firstSpan; ; span *= 4) {
     const from = Math.max(0, before - span);
     const window: RecordedEvent[] = [];
+    const startedAt = Date.now();
     for await (const event of readAfter(from)) {
       if (event.position >= before) break;
       window.push(event);
       if (window.length > 2 * (limit + 1)) window.splice(0, window.length - (limit + 1));
     }
-    if (window.length > limit || from === 0) return window.slice(-(limit + 1)).reverse();
+    const latestFirst = window.slice(-(limit + 1)).reverse();
+    if (window.length > limit || from === 0) return { events: latestFirst };
+    // The next window reads four times as much: started only if it can end in time.
+    if (Date.now() + 4 * (Date.now() - startedAt) > deadlineMs) return { events: latestFirst, resumeAt: from + 1 };
   }
 }

@@ -112,6 +112,26 @@ describe('HistoryService: a workflow task', () => {
     expect((await pagesBackward({ executionId: 'r1' }, 1)).map(key)).toEqual(r1.map(key));
   });
 
+  it('answers a page that ran out of time with what it found and where the next goes on, forward and backward', async () => {
+    history.scanTimeMs = -1; // every check finds the time up
+    const whole: RecordedEvent[] = [];
+    for await (const event of h.eventStore.readAll()) whole.push(event);
+    for (const direction of ['forward', 'backward'] as const) {
+      const seen: string[] = [];
+      let pages = 0;
+      for (let cursor: number | undefined; ; pages++) {
+        const page = await history.page(historyQuerySchema.parse({ direction, [direction === 'forward' ? 'afterPosition' : 'beforePosition']: cursor, types: ['WorkflowStarted', 'TaskCreated'], limit: 1000 }));
+        seen.push(...page.events.map(key));
+        if (page.nextCursor === undefined) break;
+        cursor = page.nextCursor;
+      }
+      const expectedTypes = whole.filter((event) => ['WorkflowStarted', 'TaskCreated'].includes(event.type)).map(key);
+      expect(seen).toEqual(direction === 'forward' ? expectedTypes : [...expectedTypes].reverse());
+      // Forward, each page stops when its time is up; backward, a window is read whole (this log: one window).
+      if (direction === 'forward') expect(pages).toBeGreaterThan(3);
+    }
+  });
+
   it('refuses a cursor of the other direction, and an unknown task backward as forward', async () => {
     expect(() => historyQuerySchema.parse({ afterPosition: 5, direction: 'backward' })).toThrow(/afterPosition pages forward/);
     expect(() => historyQuerySchema.parse({ beforePosition: 5 })).toThrow(/beforePosition pages backward/);

@@ -19,9 +19,11 @@ import { ProjectorService } from '../projector.service';
 import { MIN_POSITION_WAIT_MS } from '../queries/read-your-writes';
 import { ReplyBudget } from '../queries/reply-budget';
 import { ReadModelStore } from '../store/read-model.store';
-import { fitPage, mergeStreams, pageOrder, readLogBackward, type PageSpec, type StreamReach } from './history-page';
+import { fitPage, mergeStreams, pageOrder, readLogBackward, type LogScan, type PageSpec, type StreamReach } from './history-page';
 /** Streams an audit reads at once. */
 const AUDIT_PARALLELISM = 16;
+/** How long a history page reads the log before it answers with what it found and where to go on (nextCursor). */
+export const SCAN_TIME_MS = 2_000;
 /** A stream read (a round trip or more) costs about as much as reading this many events of the log in a row. */
 const STREAM_READ_COST = 20;
 /** Events in an execution's stream, about: TaskDue, TaskStarted, and its end. */
@@ -50,6 +52,9 @@ function taskDensity(streamCount: number, page: PageSpec, head: number): number 
  */
 @Injectable()
 export class HistoryService {
+  /** How long a page reads the log (see SCAN_TIME_MS); tests shorten it. */
+  scanTimeMs = SCAN_TIME_MS;
+
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     private readonly store: ReadModelStore,
@@ -66,7 +71,7 @@ export class HistoryService {
     const cursor = backward ? (query.beforePosition ?? head + 1) : (query.afterPosition ?? 0);
     const fromTheStart = backward ? query.beforePosition === undefined : cursor === 0;
     const page = { direction: query.direction, cursor, limit: query.limit };
-    let candidates: { events: RecordedEvent[]; unread: boolean };
+    let candidates: LogScan & { unread?: boolean };
     if (query.taskId) {
       candidates = await this.taskPage(query.taskId, page, head, keep, fromTheStart);
     } else if (query.executionId) {
@@ -75,12 +80,14 @@ export class HistoryService {
       const kept = events.filter((event) => (backward ? event.position < cursor : event.position > cursor) && keep(event));
       candidates = { events: backward ? kept.reverse() : kept, unread: false };
     } else {
-      candidates = { events: await this.scanLog(page, head, keep, types ? { eventTypes: [...types] } : undefined), unread: false };
+      candidates = await this.scanLog(page, head, keep, types ? { eventTypes: [...types] } : undefined);
     }
     const taskIdOf = query.taskId ? () => query.taskId : this.taskIdsOfStreams();
     const { entries, more } = fitPage(candidates.events, query.limit, this.budget.bytes(), taskIdOf);
     const last = entries[entries.length - 1];
-    return more || candidates.unread ? { events: entries, nextCursor: last?.position ?? cursor, head } : { events: entries, head };
+    if (more || candidates.unread) return { events: entries, nextCursor: last?.position ?? cursor, head };
+    // The scan ran out of time before the page was full: the next page goes on from where it got to.
+    return candidates.resumeAt === undefined ? { events: entries, head } : { events: entries, nextCursor: candidates.resumeAt, head };
   }
 
   /**
@@ -98,24 +105,34 @@ export class HistoryService {
       return mergeStreams(streams, (id) => this.eventStore.read(id), page, (event) => event.position <= head && keep(event));
     }
     const ofTask = new Set(streams.map((stream) => stream.streamId));
-    return { events: await this.scanLog(page, head, (event) => ofTask.has(event.streamId) && keep(event)), unread: false };
+    return this.scanLog(page, head, (event) => ofTask.has(event.streamId) && keep(event));
   }
 
-  /** The page's events from the log itself, up to the head (forward from the cursor, or backward before it). */
-  private async scanLog(page: PageSpec, head: number, keep: (event: RecordedEvent) => boolean, filter?: EventFilter): Promise<RecordedEvent[]> {
+  /**
+   * The page's events from the log itself, up to the head (forward from the cursor, or backward before it), for at
+   * most SCAN_TIME_MS: a filter that matches little reads far (`types` of something rare: the whole log, 370 MiB,
+   * past the caller's timeout and on for 45 s after it). Out of time, it says where the next page resumes.
+   */
+  private async scanLog(page: PageSpec, head: number, keep: (event: RecordedEvent) => boolean, filter?: EventFilter): Promise<LogScan> {
     const store = this.eventStore;
-    const readAfter = async function* (after: number): AsyncGenerator<RecordedEvent> {
+    const deadline = Date.now() + this.scanTimeMs;
+    let scanned = page.cursor;
+    let outOfTime = false;
+    // Forward, a read stops when the time is up; backward, each window is read whole (its latest events are last).
+    const readAfter = async function* (after: number, stopInTime = false): AsyncGenerator<RecordedEvent> {
       for await (const event of store.readAll({ from: { after }, filter })) {
         if (event.position > head) return;
+        scanned = event.position;
         if (keep(event)) yield event;
+        if (stopInTime && Date.now() > deadline) return void (outOfTime = true);
       }
     };
-    if (page.direction === 'backward') return readLogBackward(readAfter, page.cursor, page.limit, (page.limit + 1) * MAX_EVENTS_PER_APPEND);
+    if (page.direction === 'backward') return readLogBackward(readAfter, page.cursor, page.limit, (page.limit + 1) * MAX_EVENTS_PER_APPEND, deadline);
     const events: RecordedEvent[] = [];
-    if (page.cursor >= head) return events;
+    if (page.cursor >= head) return { events };
     // One more than the page, so the caller knows there is more.
-    for await (const event of readAfter(page.cursor)) if (events.push(event) > page.limit) break;
-    return events;
+    for await (const event of readAfter(page.cursor, true)) if (events.push(event) > page.limit) break;
+    return outOfTime && events.length <= page.limit ? { events, resumeAt: scanned } : { events };
   }
 
   async verify(query: AuditVerifyQuery): Promise<AuditReport> {
