@@ -132,4 +132,30 @@ describe('EventFeed', () => {
     await Promise.all(feeds.map((feed) => feed.close()));
     expect(nc.watching).toBe(0);
   });
+
+  it('holds a bounded backlog for a consumer that falls behind, and brings what it let go from history, in order', async () => {
+    const nc = new FakeConnection();
+    const all: HistoryEntry[] = [];
+    const paged = async (query: HistoryQueryInput): Promise<HistoryPage> => {
+      const head = all.at(-1)?.position ?? 0;
+      const after = query.afterPosition ?? 0;
+      const events = all.filter((event) => event.position > after).slice(0, query.limit ?? 500);
+      const last = events.at(-1);
+      return last && last.position < head ? { events, nextCursor: last.position, head } : { events, head };
+    };
+    const feed = new EventFeed(nc as unknown as NatsConnection, paged, {}).start();
+    await settle(); // caught up to the (empty) head: live from here
+    let peak = 0;
+    for (let i = 1; i <= 30_000; i++) {
+      const event = entry(`execution-e${i % 50}`, Math.floor((i - 1) / 50), i * 1000, 'TaskProgressed');
+      all.push(event);
+      nc.deliver(Subjects.evt.all, event);
+      peak = Math.max(peak, feed.backlog());
+    }
+    expect(peak).toBeLessThanOrEqual(20_001); // the queue and the held live events, each bounded (was 30,000 and on)
+    const positions: number[] = [];
+    for await (const event of feed) if (positions.push(event.position) === all.length) break;
+    expect(positions).toEqual(all.map((event) => event.position));
+    expect(feed.stats().history).toBeGreaterThan(0);
+  });
 });
