@@ -13,7 +13,7 @@ import {
   type HistoryQuery,
   type RecordedEvent,
 } from '@sched/contracts';
-import { CorruptCommitError, MAX_EVENTS_PER_APPEND, auditStreams, commitSequenceOf, toPosition, type EventFilter, type EventStore } from '@sched/event-store';
+import { CorruptCommitError, MAX_EVENTS_PER_APPEND, auditStreams, commitSequenceOf, toPosition, type EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { ProjectorService } from '../projector.service';
 import { MIN_POSITION_WAIT_MS } from '../queries/read-your-writes';
@@ -80,7 +80,8 @@ export class HistoryService {
       const kept = events.filter((event) => (backward ? event.position < cursor : event.position > cursor) && keep(event));
       candidates = { events: backward ? kept.reverse() : kept, unread: false };
     } else {
-      candidates = await this.scanLog(page, head, keep, types ? { eventTypes: [...types] } : undefined);
+      // `keep` judges the types, not the store's filter: the scan must see every event to stop when its time is up.
+      candidates = await this.scanLog(page, head, keep);
     }
     const taskIdOf = query.taskId ? () => query.taskId : this.taskIdsOfStreams();
     const { entries, more } = fitPage(candidates.events, query.limit, this.budget.bytes(), taskIdOf);
@@ -113,14 +114,14 @@ export class HistoryService {
    * most SCAN_TIME_MS: a filter that matches little reads far (`types` of something rare: the whole log, 370 MiB,
    * past the caller's timeout and on for 45 s after it). Out of time, it says where the next page resumes.
    */
-  private async scanLog(page: PageSpec, head: number, keep: (event: RecordedEvent) => boolean, filter?: EventFilter): Promise<LogScan> {
+  private async scanLog(page: PageSpec, head: number, keep: (event: RecordedEvent) => boolean): Promise<LogScan> {
     const store = this.eventStore;
     const deadline = Date.now() + this.scanTimeMs;
     let scanned = page.cursor;
     let outOfTime = false;
     // Forward, a read stops when the time is up; backward, each window is read whole (its latest events are last).
     const readAfter = async function* (after: number, stopInTime = false): AsyncGenerator<RecordedEvent> {
-      for await (const event of store.readAll({ from: { after }, filter })) {
+      for await (const event of store.readAll({ from: { after } })) {
         if (event.position > head) return;
         scanned = event.position;
         if (keep(event)) yield event;
