@@ -47,11 +47,11 @@ interface Due {
 export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Timer');
   private readonly tasks: ScheduledTasks;
-  /** Partitions whose lease this instance holds (kept here: the first acquisitions happen while leases start). */
   /**
-   * The partitions this instance owns, each with the signal its fires carry: aborted when the partition is lost, so a
-   * fire waiting out an outage is not recorded once the next owner has taken over (its catch-up, from the watermark,
-   * fires or skips those instants by the task's misfire policy: both did, a run and a skip of the same instant).
+   * Partitions whose lease this instance holds (kept here: the first acquisitions happen while leases start), each
+   * with the signal its fires carry: aborted when the partition is lost, so a fire waiting out an outage is not
+   * recorded once the next owner has taken over (its catch-up, from the watermark, fires or skips those instants by
+   * the task's misfire policy: both did, a run and a skip of the same instant).
    */
   private readonly owned = new Map<number, AbortController>();
   /**
