@@ -6,6 +6,8 @@ import { taskButtons } from './tasks-view.js';
 import { executionHref } from './workflow-steps.js';
 
 const HISTORY_PAGES = 4;
+/** Past this many executions the audit waits for its button: it reads every stream of the task (60,000: over 10 s). */
+const AUTO_AUDIT_MAX_EXECUTIONS = 5_000;
 
 /** One task: its state and stats, its executions (live), the audit verification and its full event history. */
 export class TaskDetailView {
@@ -29,8 +31,9 @@ export class TaskDetailView {
   async load(minPosition) {
     const header = this.loadHeader(minPosition).catch((error) => this.showHeaderError(error));
     // An id no task has: the audit and the history say so too (NOT_FOUND), instead of "verifying…" left standing.
-    const audit = this.verify().catch((error) =>
-      this.audit.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Audit')), el('p', { class: 'error', id: 'audit-error' }, errorText(error))));
+    const audit = header
+      .then(() => ((this.task?.counts.total ?? 0) > AUTO_AUDIT_MAX_EXECUTIONS ? this.offerAudit() : this.verify()))
+      .catch((error) => this.audit.replaceChildren(el('div', { class: 'panel-head' }, el('h2', {}, 'Audit')), el('p', { class: 'error', id: 'audit-error' }, errorText(error))));
     const history = this.loadHistory().catch((error) => this.timeline.replaceChildren(el('li', { class: 'error' }, errorText(error))));
     await Promise.all([header, this.executions.load(minPosition), audit, history]);
   }
@@ -69,6 +72,14 @@ export class TaskDetailView {
         stat(rate, 'success rate'),
         stat(elapsed(stats.avgDurationMs) || '—', 'avg duration'),
         stat(elapsed(stats.p95DurationMs) || '—', 'p95 duration')));
+  }
+
+  /** A task with many executions: its audit on demand, saying what it costs (each page view ran it). */
+  offerAudit() {
+    this.audit.replaceChildren(
+      el('div', { class: 'panel-head' }, el('h2', {}, 'Audit'),
+        el('button', { type: 'button', class: 'small', id: 'audit-verify', onclick: () => void this.verify().catch((error) => this.audit.append(el('p', { class: 'error' }, errorText(error)))) }, 'Verify')),
+      el('p', { class: 'muted' }, `${this.task.counts.total} executions: verifying reads every stream of the task, which takes a while.`));
   }
 
   /** Recomputes the hash chains of every stream of the task (GET tasks/:id/audit). */
