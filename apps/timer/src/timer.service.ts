@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MISFIRE_THRESHOLD_MS, parseStreamId, upcast, type RecordedEvent, type TaskTriggered } from '@sched/contracts';
-import { nextFiring } from '@sched/domain';
+import { excludedSearchEnd, nextFiring } from '@sched/domain';
 import { within, type EventFilter, type EventStore, type EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
 import { catchUpOccurrences, disabledWhileDown, resumedWhileDown } from './catch-up';
@@ -34,6 +34,8 @@ interface Due {
   readonly alsoNominalMs?: readonly number[];
   /** The instant it fires at (the nominal one plus the schedule's jitter); the entry is due fireAheadMs before. */
   readonly fireAtMs: number;
+  /** No fire: the search for the next one stopped here (see excludedSearchEnd) and goes on from here. */
+  readonly searchOnly?: true;
 }
 
 /**
@@ -246,7 +248,10 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     const after = task.firedThrough ?? this.clock.now();
     const next = nextFiring(taskId, task.state.definition.schedules, task.schedulesSetAt, after);
     if (!next) {
-      this.driver.cancel(taskId);
+      // None found is not "ended" when a search gave up in a long excluded stretch: look again from where it got to.
+      const searchOnMs = excludedSearchEnd(task.state.definition.schedules, after);
+      if (searchOnMs === undefined) this.driver.cancel(taskId);
+      else this.driver.schedule(taskId, searchOnMs, { taskId, nominalMs: searchOnMs, fireAtMs: searchOnMs, searchOnly: true });
       return;
     }
     const [first, ...others] = next.occurrences.map((occurrence) => occurrence.atMs);
@@ -261,6 +266,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       // Progress is a fire instant: everything firing up to here is handled (see firingsFrom).
       task.firedThrough = value.fireAtMs;
       this.reschedule(value.taskId);
+      if (value.searchOnly) continue; // nothing fires up to here: only the search goes on
       for (const nominalMs of value.alsoNominalMs ? [value.nominalMs, ...value.alsoNominalMs] : [value.nominalMs]) {
         const scheduled = scheduledOccurrence(value.taskId, task, nominalMs);
         // Recorded ahead of its instant (or a wake that came late): the executors start it at the instant, not before.

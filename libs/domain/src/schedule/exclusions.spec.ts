@@ -2,7 +2,7 @@ import { scheduleInputSchema, scheduleSpecSchema, type ScheduleSpec } from '@sch
 import { assertSchedulesCanFire } from '../task/task.rules';
 import { countOccurrences, nextFires, remainingOccurrences } from './next-fires';
 import { coversWholeRange } from './exclusions';
-import { MAX_EXCLUDED_STRETCHES, nextFireAfter, occurrencesBetween } from './schedule.occurrences';
+import { MAX_EXCLUDED_STRETCHES, excludedSearchEnd, nextFireAfter, occurrencesBetween, searchNextFire } from './schedule.occurrences';
 
 const spec = (input: unknown): ScheduleSpec => scheduleInputSchema.parse(input);
 const issues = (input: unknown) => {
@@ -137,6 +137,24 @@ describe('schedule exclusions: occurrences', () => {
     // Not whole: minute 0 only is one minute, every other hour skips the odd ones.
     const everySecond = spec({ type: 'interval', every: '1s', exclude: [{ type: 'cron', expression: '0-58 */2 * * *' }] });
     expect(nextFireAfter(everySecond, at('2027-01-01T00:00:00Z'))).toBe(at('2027-01-01T00:59:00Z'));
+  });
+
+  it('a search that gives up in a long excluded stretch says how far it got, and goes on from there', () => {
+    // Two exclusions a second at a time (seconds 0-58, and 59) black out two hours: 60 stretches a minute.
+    const blackout = spec({
+      type: 'interval',
+      every: '1s',
+      exclude: [{ type: 'cron', expression: '0-58 * 0-1 1 1 *' }, { type: 'cron', expression: '59 * 0-1 1 1 *' }],
+    });
+    const first = searchNextFire(blackout, at('2028-01-01T00:00:00Z'));
+    expect(first).toEqual({ searchedThroughMs: at('2028-01-01T01:23:20.999Z') }); // 5,000 stretches in, nothing fires
+    expect(nextFireAfter(blackout, at('2028-01-01T00:00:00Z'))).toBeUndefined();
+    expect(excludedSearchEnd([blackout], at('2028-01-01T00:00:00Z'))).toBe(at('2028-01-01T01:23:20.999Z'));
+    expect(searchNextFire(blackout, at('2028-01-01T01:23:20.999Z'))).toEqual({ atMs: at('2028-01-01T02:00:00Z') });
+    // A schedule that ended is no search to go on with.
+    const once = spec({ type: 'once', at: '2028-01-01T00:00:00Z', exclude: [{ type: 'dates', dates: ['2029-01-01'] }] });
+    expect(searchNextFire(once, at('2028-06-01T00:00:00Z'))).toEqual({ ended: true });
+    expect(excludedSearchEnd([once], at('2028-06-01T00:00:00Z'))).toBeUndefined();
   });
 
   it('coversWholeRange reads lists, ranges and steps', () => {

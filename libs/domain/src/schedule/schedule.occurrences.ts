@@ -52,18 +52,45 @@ export const MAX_EXCLUDED_STRETCHES = 5000;
  * Occurrences are whole milliseconds for every spec type, so "at or after startAt" is "strictly after startAt - 1".
  */
 export function nextFireAfter(spec: ScheduleSpec, afterMs: number): number | undefined {
+  const found = searchNextFire(spec, afterMs);
+  return 'atMs' in found ? found.atMs : undefined;
+}
+
+/**
+ * What the search for the next occurrence found: the occurrence, the schedule's end, or, after
+ * MAX_EXCLUDED_STRETCHES excluded stretches in a row, how far it got (`searchedThroughMs`: nothing fires up to
+ * there; whether something does after it is unknown, so whoever must know searches again from there).
+ */
+export type FireSearch = { readonly atMs: number } | { readonly ended: true } | { readonly searchedThroughMs: number };
+
+export function searchNextFire(spec: ScheduleSpec, afterMs: number): FireSearch {
   const { startMs, endMs } = scheduleWindow(spec);
   let cursor = startMs > afterMs ? startMs - 1 : afterMs;
   for (let step = 0; step < MAX_EXCLUDED_STRETCHES; step++) {
-    if (cursor >= endMs) return undefined;
+    if (cursor >= endMs) return { ended: true };
     const next = unboundedAfter(spec, cursor);
-    if (next === undefined || next > endMs) return undefined;
+    if (next === undefined || next > endMs) return { ended: true };
     const until = spec.exclude === undefined ? undefined : excludedUntil(spec.exclude, next);
-    if (until === undefined) return next;
+    if (until === undefined) return { atMs: next };
     // Search on from the end of the stretch: "strictly after until - 1" lets an occurrence at `until` itself fire.
     cursor = Math.max(until - 1, next);
   }
-  return undefined;
+  return { searchedThroughMs: cursor };
+}
+
+/**
+ * Where to look again for a fire of these schedules when none was found after `afterMs` only because a search
+ * passed MAX_EXCLUDED_STRETCHES excluded stretches (the earliest such point), or undefined when they have ended.
+ * The timer arms a wake-up there: a schedule excluded a second at a time for hours was dropped as ended, for good.
+ */
+export function excludedSearchEnd(specs: readonly ScheduleSpec[], afterMs: number): number | undefined {
+  let earliest: number | undefined;
+  for (const spec of specs) {
+    if (spec.exclude === undefined) continue;
+    const found = searchNextFire(spec, afterMs);
+    if ('searchedThroughMs' in found && (earliest === undefined || found.searchedThroughMs < earliest)) earliest = found.searchedThroughMs;
+  }
+  return earliest;
 }
 
 /**
