@@ -39,16 +39,45 @@ export async function startTestNats(extraArgs: readonly string[] = []): Promise<
   };
 }
 
-/** A private nats-server and a plain connection to it, for the tests of the calling `describe` (started before them). */
-export function useTestNats(): { readonly nats: TestNats; readonly nc: NatsConnection } {
-  const context = {} as { nats: TestNats; nc: NatsConnection };
+/**
+ * A private nats-server for the tests of the calling `describe` (started before them), and `connect()` for as many
+ * plain connections to it as they need (each standing for a process of its own), all closed after them.
+ */
+export function useTestNatsConnections(): { readonly nats: TestNats; connect(): Promise<NatsConnection> } {
+  const connections: NatsConnection[] = [];
+  let nats: TestNats | undefined;
   beforeAll(async () => {
-    context.nats = await startTestNats();
-    context.nc = await connect({ servers: context.nats.url });
+    nats = await startTestNats();
   });
   afterAll(async () => {
-    await context.nc?.close();
-    await context.nats?.cleanup();
+    await Promise.all(connections.map((nc) => nc.close()));
+    await nats?.cleanup();
   });
-  return context;
+  return {
+    get nats() {
+      return nats!;
+    },
+    connect: async () => {
+      const nc = await connect({ servers: nats!.url });
+      connections.push(nc);
+      return nc;
+    },
+  };
+}
+
+/** A private nats-server and a plain connection to it, for the tests of the calling `describe` (started before them). */
+export function useTestNats(): { readonly nats: TestNats; readonly nc: NatsConnection } {
+  const servers = useTestNatsConnections();
+  let nc: NatsConnection | undefined;
+  beforeAll(async () => {
+    nc = await servers.connect();
+  });
+  return {
+    get nats() {
+      return servers.nats;
+    },
+    get nc() {
+      return nc!;
+    },
+  };
 }

@@ -1,26 +1,12 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startTestNats, type TestNats } from '../../../test/support/nats';
+import { useTestNatsConnections } from '../../../test/support/nats';
 import { waitFor } from '../../../test/support/system';
 import { WorkerRegistry } from './worker-registry';
 
 /** Two registries on separate connections stand for two executor processes, against a real nats-server's KV. */
 describe('worker registry (NATS KV, entries expire)', () => {
   const TTL_MS = 1_500;
-  let nats: TestNats;
-  const connections: NatsConnection[] = [];
-  const open = async (workerId: string) => {
-    const nc = await connect({ servers: nats.url });
-    connections.push(nc);
-    return WorkerRegistry.open(nc, workerId, TTL_MS);
-  };
-
-  beforeAll(async () => {
-    nats = await startTestNats();
-  });
-  afterAll(async () => {
-    await Promise.all(connections.map((nc) => nc.close()));
-    await nats?.cleanup();
-  });
+  const servers = useTestNatsConnections();
+  const open = async (workerId: string) => WorkerRegistry.open(await servers.connect(), workerId, TTL_MS);
 
   it('a worker is alive while it refreshes, gone once it stops for the TTL; ids of any shape are keys', async () => {
     const refreshing = await open('host-1/worker #7:ünïcode');

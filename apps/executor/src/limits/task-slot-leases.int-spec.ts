@@ -1,28 +1,14 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { startTestNats, type TestNats } from '../../../../test/support/nats';
+import { useTestNatsConnections } from '../../../../test/support/nats';
 import { TASK_SLOT_LEASE_MS, TaskSlotLeases, queuedRecheckMs } from './task-slot-leases';
 import { typeConcurrency } from '@sched/messaging';
 import { TypeLimits } from './type-limits';
 
 /** Two lease holders on separate connections stand for two executor processes. */
 describe('task slot leases (maxConcurrent across processes, NATS KV)', () => {
-  let nats: TestNats;
-  const connections: NatsConnection[] = [];
+  const servers = useTestNatsConnections();
   let now = 1_000_000;
   const clock = () => now;
-  const process = async () => {
-    const nc = await connect({ servers: nats.url });
-    connections.push(nc);
-    return TaskSlotLeases.open(nc, clock);
-  };
-
-  beforeAll(async () => {
-    nats = await startTestNats();
-  });
-  afterAll(async () => {
-    await Promise.all(connections.map((nc) => nc.close()));
-    await nats?.cleanup();
-  });
+  const process = async () => TaskSlotLeases.open(await servers.connect(), clock);
 
   it('two processes together hold at most maxConcurrent slots of a task', async () => {
     const [a, b] = [await process(), await process()];
