@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '@sched/contracts';
-import { liveStreamOf, liveSubject } from './live-event';
+import { liveStreamOf, type RecordedEvent } from '@sched/contracts';
+import { liveSubject } from './live-event';
 
 const event = (streamId: string, type: string): RecordedEvent => ({
   streamId,

@@ -1,6 +1,5 @@
-import type { RecordedEvent } from '@sched/contracts';
+import { liveStreamOf, type LiveStream, type RecordedEvent } from '@sched/contracts';
 import { LruCache, type EventStore } from '@sched/event-store';
-import { liveStreamOf, type LiveStream } from './live-event';
 
 /** Streams remembered (most recently used kept); a forgotten one costs one read when its next event comes. */
 const MAX_ENTRIES = 100_000;

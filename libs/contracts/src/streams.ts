@@ -1,4 +1,4 @@
-import { WORKFLOW_STREAM_PREFIX } from './workflow/workflow-ids';
+import { runIdOfStream } from './workflow/workflow-ids';
 /**
  * Stream names. Ids become NATS subject tokens (es.<category>.<id>, sched.evt.execution.<taskId>.<executionId>...),
  * so they may not contain '.', '*', '>' or whitespace.
@@ -33,10 +33,23 @@ export function parseStreamId(streamId: string): { category: StreamCategory; id:
   return undefined;
 }
 
+/** The streams the relay publishes live (`sched.evt.*`): a task's, an execution's, a workflow run's (`id` = its id). */
+export interface LiveStream {
+  readonly kind: 'task' | 'execution' | 'workflow';
+  readonly id: string;
+}
+
+/** The live stream `streamId` is, or undefined for one the relay does not publish. */
+export function liveStreamOf(streamId: string): LiveStream | undefined {
+  const runId = runIdOfStream(streamId);
+  if (runId !== undefined) return { kind: 'workflow', id: runId };
+  const stream = parseStreamId(streamId);
+  return stream && { kind: stream.category, id: stream.id };
+}
+
 /**
- * Whether the relay publishes a stream's events live (`sched.evt.*`): a task's, an execution's, a workflow run's.
- * A name's reservation stream (`taskname-…`) is bookkeeping of the name registry: in the log and its history, never
- * live, so a feed leaves it out of what it replays too (else a reconnect showed events the live feed never had).
+ * Whether the relay publishes a stream's events live. A name's reservation stream (`taskname-…`) is bookkeeping of
+ * the name registry: in the log and its history, never live, so a feed leaves it out of what it replays too (else a
+ * reconnect showed events the live feed never had).
  */
-export const isPublishedLive = (streamId: string): boolean =>
-  parseStreamId(streamId) !== undefined || streamId.startsWith(WORKFLOW_STREAM_PREFIX);
+export const isPublishedLive = (streamId: string): boolean => liveStreamOf(streamId) !== undefined;
