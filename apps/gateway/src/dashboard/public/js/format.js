@@ -112,39 +112,26 @@ export function toast(message, bad = false) {
 
 /**
  * Reloads after live events: `load(minPosition)` `delayMs` after an event, read at least at the newest event's
- * position (its effect must show); never two at once, and at most one every `minIntervalMs`. Events that come while
- * one runs make one more after it. (A debounce never reloaded under events less than `delayMs` apart, and loads
- * overlapped: a task table filtered by status, which reads every task, ran back to back.) Returns the function to
- * call with each event's position.
+ * position (its effect must show), and at most one start every `minIntervalMs`; an event after a load started makes
+ * one more. (A debounce never reloaded under events less than `delayMs` apart; a task table filtered by status,
+ * which reads every task, reloaded back to back.) A load that has not answered does not hold the next one back (one
+ * gated on it waited out every slow answer, past what a test allowed; the task table keeps the answer of the load
+ * started last). Returns the function to call with each event's position.
  */
 export function reloader(load, delayMs, minIntervalMs = delayMs) {
   let timer;
   let pending = 0;
-  let wanted = false;
-  let running = false;
   let startedAt = -Infinity;
   const run = () => {
     timer = undefined;
-    if (running) return;
     const minPosition = pending;
     pending = 0;
-    wanted = false;
-    running = true;
     startedAt = Date.now();
-    void load(minPosition)
-      .catch(() => undefined)
-      .finally(() => {
-        running = false;
-        if (wanted) schedule();
-      });
-  };
-  const schedule = () => {
-    if (timer === undefined && !running) timer = setTimeout(run, Math.max(delayMs, startedAt + minIntervalMs - Date.now()));
+    void Promise.resolve(load(minPosition)).catch(() => undefined);
   };
   return (position) => {
     pending = Math.max(pending, position ?? 0);
-    wanted = true;
-    schedule();
+    timer ??= setTimeout(run, Math.max(delayMs, startedAt + minIntervalMs - Date.now()));
   };
 }
 
