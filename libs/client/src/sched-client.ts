@@ -81,6 +81,7 @@ export type ListWorkflowRunsInput = z.input<typeof listWorkflowRunsQuerySchema>;
 export type StatsInput = z.input<typeof statsQuerySchema> & { readonly taskId: string };
 export type AsOfInput = { readonly taskId: string; readonly at: string | Date } | { readonly executionId: string; readonly at: string | Date };
 export type AuditInput = { readonly taskId: string } | { readonly executionId: string };
+export type AuditPageInput = { readonly taskId: string; readonly afterPosition?: number } | { readonly executionId: string };
 
 export interface SchedClientOptions {
   /** Per request (default 10 s); a request without an answer in time fails with UNAVAILABLE. */
@@ -152,7 +153,24 @@ export class SchedClient {
     const at = new Date(input.at);
     return this.request<AsOfView>(Subjects.query.asOf, { ...input, at: Number.isNaN(at.getTime()) ? String(input.at) : at.toISOString() });
   };
-  auditVerify = (input: AuditInput) => this.request<AuditReport>(Subjects.query.auditVerify, input);
+  /** One answer of an audit: a task's is a page (its `nextCursor`, when set, is the next page's `afterPosition`). */
+  auditVerifyPage = (input: AuditPageInput) => this.request<AuditReport>(Subjects.query.auditVerify, input);
+
+  /**
+   * The whole audit of a task (every page, added up: broken links in position order) or of one execution; `signal`
+   * stops it between pages (a caller that went away leaves no audit running on).
+   */
+  async auditVerify(input: AuditInput, options: { readonly signal?: AbortSignal } = {}): Promise<AuditReport> {
+    let report = await this.auditVerifyPage(input);
+    while (report.nextCursor !== undefined) {
+      options.signal?.throwIfAborted();
+      const next = await this.auditVerifyPage({ ...input, afterPosition: report.nextCursor });
+      const broken = [...report.broken, ...next.broken].sort((a, b) => a.position - b.position);
+      const sum = (field: 'streams' | 'events' | 'unhashed') => report[field] + next[field];
+      report = { ok: report.ok && next.ok, streams: sum('streams'), events: sum('events'), unhashed: sum('unhashed'), broken, ...(next.nextCursor === undefined ? {} : { nextCursor: next.nextCursor }) };
+    }
+    return report;
+  }
   /** Drops the read models and replays the log into them; resolves when they are back at the head. */
   rebuildReadModels = (timeoutMs = 10 * 60_000) => this.request<RebuildView>(Subjects.admin.projectorRebuild, {}, timeoutMs);
 

@@ -123,10 +123,18 @@ export const statsQuerySchema = z
   .object({ taskId: madeIdSchema.optional(), minPosition: page.minPosition })
   .strict();
 
+/**
+ * A task's audit answers a page at a time: the streams it verified within its time, in the order they start in the
+ * log, and `nextCursor` (where the last one starts) to go on with as `afterPosition`. An execution is one stream.
+ */
 export const auditVerifyQuerySchema = z
-  .object({ taskId: madeIdSchema.optional(), executionId: madeIdSchema.optional() })
+  .object({ taskId: madeIdSchema.optional(), executionId: madeIdSchema.optional(), afterPosition: z.number().int().nonnegative().optional() })
   .strict()
-  .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' });
+  .refine((q) => Boolean(q.taskId) !== Boolean(q.executionId), { message: 'give exactly one of taskId, executionId' })
+  .refine((q) => q.taskId !== undefined || q.afterPosition === undefined, {
+    message: "afterPosition pages a task's audit: an execution's is one stream",
+    path: ['afterPosition'],
+  });
 
 /** Takes only what every command takes (its commandId makes a retried rebuild answer once, as any command). */
 export const rebuildCommandSchema = z.object({ ...commandBase }).strict();

@@ -199,9 +199,11 @@ export interface BrokenLink {
   /**
    * hash-mismatch: edited (or forged); hash-missing: hash removed; revision-gap: events before it are gone;
    * not-an-event: a message on the stream's subject that is no event commit (`revision` -1, `eventId` empty: it
-   * has neither), so the stream cannot be read past it.
+   * has neither), so the stream cannot be read past it; stream-missing: the read models know the stream (an
+   * execution or workflow run of the task) but the log holds none of its events (`revision` -1, `eventId` empty,
+   * `position` where it started).
    */
-  readonly reason: 'hash-mismatch' | 'hash-missing' | 'revision-gap' | 'not-an-event';
+  readonly reason: 'hash-mismatch' | 'hash-missing' | 'revision-gap' | 'not-an-event' | 'stream-missing';
   readonly expected: string;
   readonly actual?: string;
 }
@@ -215,6 +217,12 @@ export interface AuditReport {
   readonly unhashed: number;
   /** The first broken link per broken stream, in position order. */
   readonly broken: readonly BrokenLink[];
+  /**
+   * A task's audit that ran out of its time (or of room for broken links) before its last stream: the counts and
+   * links are of the streams verified so far; ask again with this as `afterPosition` for the rest (the SDK's
+   * `auditVerify` does, and adds the pages up).
+   */
+  readonly nextCursor?: number;
 }
 
 /** `sched.cmd.projector.rebuild`: the instance that answered, and every projector instance that rebuilt. */

@@ -13,15 +13,14 @@ import {
   type HistoryQuery,
   type RecordedEvent,
 } from '@sched/contracts';
-import { CorruptCommitError, MAX_EVENTS_PER_APPEND, auditStreams, commitSequenceOf, toPosition, type EventStore } from '@sched/event-store';
+import { CorruptCommitError, MAX_EVENTS_PER_APPEND, commitSequenceOf, toPosition, type EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { ProjectorService } from '../projector.service';
 import { MIN_POSITION_WAIT_MS } from '../queries/read-your-writes';
 import { ReplyBudget } from '../queries/reply-budget';
 import { ReadModelStore } from '../store/read-model.store';
+import { AUDIT_MAX_BROKEN, AUDIT_TIME_MS, auditPage } from './audit-page';
 import { fitPage, mergeStreams, pageOrder, readLogBackward, type LogScan, type PageSpec, type StreamReach } from './history-page';
-/** Streams an audit reads at once. */
-const AUDIT_PARALLELISM = 16;
 /** How long a history page reads the log before it answers with what it found and where to go on (nextCursor). */
 export const SCAN_TIME_MS = 2_000;
 /** A stream read (a round trip or more) costs about as much as reading this many events of the log in a row. */
@@ -54,6 +53,8 @@ function taskDensity(streamCount: number, page: PageSpec, head: number): number 
 export class HistoryService {
   /** How long a page reads the log (see SCAN_TIME_MS); tests shorten it. */
   scanTimeMs = SCAN_TIME_MS;
+  /** How long an audit request verifies streams (see AUDIT_TIME_MS); tests shorten it. */
+  auditTimeMs = AUDIT_TIME_MS;
 
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -136,26 +137,34 @@ export class HistoryService {
     return outOfTime && events.length <= page.limit ? { events, resumeAt: scanned } : { events };
   }
 
+  /**
+   * Recomputes the hash chains of a task's streams (a page at a time, see auditPage) or of one execution's. A stream
+   * the read models know (the task, an execution, a run) but the log lacks altogether is broken too; nothing known
+   * and nothing in the log is NOT_FOUND: an audit of a mistyped id must not answer "every hash chain holds".
+   */
   async verify(query: AuditVerifyQuery): Promise<AuditReport> {
-    const streamIds = query.taskId
-      ? (await this.streamsOfTask(query.taskId, await this.eventStore.headPosition(), { after: 0 })).map((stream) => stream.streamId)
-      : [toExecutionStreamId(query.executionId!)];
-    const streams: (RecordedEvent[] | BrokenLink)[] = [];
-    for (let i = 0; i < streamIds.length; i += AUDIT_PARALLELISM) {
-      streams.push(...(await Promise.all(streamIds.slice(i, i + AUDIT_PARALLELISM).map((id) => this.readForAudit(id)))));
+    const limits = { timeMs: this.auditTimeMs, maxBroken: AUDIT_MAX_BROKEN };
+    const read = (streamId: string) => this.readForAudit(streamId);
+    const head = await this.eventStore.headPosition();
+    if (query.executionId) {
+      await this.projector.waitForPosition(head, MIN_POSITION_WAIT_MS);
+      const streamId = toExecutionStreamId(query.executionId);
+      const known = this.store.execution(query.executionId) !== null;
+      const report = await auditPage([{ streamId, reach: 0 }], read, limits, known ? undefined : streamId);
+      if (report.streams === 0) throw notFound('Execution', query.executionId);
+      return report;
     }
-    const recorded = streams.filter((events): events is RecordedEvent[] => Array.isArray(events) && events.length > 0);
-    const unreadable = streams.filter((stream): stream is BrokenLink => !Array.isArray(stream));
-    // Nothing to verify is no verdict: an audit of a mistyped id must not answer "every hash chain holds".
-    if (recorded.length === 0 && unreadable.length === 0) throw query.taskId ? notFound('Task', query.taskId) : notFound('Execution', query.executionId!);
-    const report = auditStreams(recorded);
-    if (unreadable.length === 0) return report;
-    const broken = [...report.broken, ...unreadable].sort((a, b) => a.position - b.position);
-    return { ...report, ok: false, streams: report.streams + unreadable.length, broken };
+    const taskId = query.taskId!;
+    const after = query.afterPosition ?? -1;
+    const streams = (await this.streamsOfTask(taskId, head, { after: 0 })).filter((stream) => stream.reach > after);
+    const known = this.store.task(taskId) !== null;
+    const report = await auditPage(streams, read, limits, known ? undefined : toTaskStreamId(taskId));
+    if (report.streams === 0 && query.afterPosition === undefined) throw notFound('Task', taskId);
+    return report;
   }
 
   /** A stream's events, or the message on its subject that is no event commit (the store refuses to read past it). */
-  private readForAudit(streamId: string): Promise<RecordedEvent[] | BrokenLink> {
+  private readForAudit(streamId: string): Promise<readonly RecordedEvent[] | BrokenLink> {
     return this.eventStore.read(streamId).catch((error: unknown) => {
       if (!(error instanceof CorruptCommitError)) throw error;
       const position = toPosition(error.seq, 0);
