@@ -83,4 +83,13 @@ describe('messages on the log that are no event commits (e2e)', () => {
     expect(await system.store.headPosition()).toBe(before);
     expect(await system.store.read(`task-${taskId}`)).toHaveLength(1);
   });
+
+  it('a command with no reply subject is dropped unhandled (JetStream can be made to deliver a stored body that way)', async () => {
+    const before = await system.store.headPosition();
+    system.nc.publish(Subjects.cmd.taskCreate, JSON.stringify({ name: 'sent with no reply subject', executor: 'noop' }));
+    await system.nc.flush();
+    expect(await system.request(Subjects.query.taskList, {})).toMatchObject({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await system.store.headPosition()).toBe(before);
+  });
 });

@@ -1,5 +1,5 @@
 import { MAX_JSON_DEPTH, MAX_REQUEST_BYTES, Subjects, type ExecutionView, type Page, type TaskCommandResult, type TaskView, type TriggerTaskResult } from '@sched/contracts';
-import { resultOf } from '../support/http';
+import { requestWithHeaders, resultOf } from '../support/http';
 import { useSystemWithHttp, waitFor } from '../support/system';
 
 /** The HTTP face of the gateway: every command and query, the same validation and errors as NATS, HTTP statuses. */
@@ -203,6 +203,22 @@ describe('HTTP API', () => {
     // Over MAX_REQUEST_BYTES: 413 with the limit's details, as on NATS.
     const huge = await context.http.raw('POST', '/api/tasks', JSON.stringify({ name: 'x', executor: 'noop', description: 'y'.repeat(MAX_REQUEST_BYTES) }));
     expect(huge).toMatchObject({ status: 413, body: { ok: false, error: { code: 'BAD_REQUEST', details: { limit: 'MAX_REQUEST_BYTES', max: MAX_REQUEST_BYTES, actual: expect.any(Number) } } } });
+  });
+
+  it('refuses what a page of another site makes a browser send, and a request naming a host not its own (DNS rebinding): 403, nothing appended', async () => {
+    const base = context.system.httpUrl;
+    const head = await context.system.store.headPosition();
+    // A cross-site no-cors fetch: text/plain needs no preflight, and bodies are read as JSON whatever their type.
+    const attack = JSON.stringify({ name: 'csrf', executor: 'command', config: { argv: ['true'] } });
+    const crossSite = await requestWithHeaders(base, 'POST', '/api/tasks', { origin: 'https://evil.example', 'content-type': 'text/plain;charset=UTF-8' }, attack);
+    expect([crossSite.status, JSON.parse(crossSite.body).error.code]).toEqual([403, 'FORBIDDEN']);
+    const rebound = await requestWithHeaders(base, 'GET', '/api/tasks', { host: `attacker.example:${new URL(base).port}` });
+    expect([rebound.status, JSON.parse(rebound.body).error.message]).toEqual([403, expect.stringContaining('"attacker.example"')]);
+    expect(await context.system.store.headPosition()).toBe(head);
+    // The dashboard's own requests (same origin) go through, and no page may frame it.
+    const own = await requestWithHeaders(base, 'POST', '/api/tasks', { origin: base, 'content-type': 'application/json' }, JSON.stringify({ name: 'same-origin', executor: 'noop' }));
+    expect(own.status).toBe(201);
+    expect(own.headers['x-frame-options']).toBe('DENY');
   });
 
   it('gives the NATS reply\'s error, mapped to an HTTP status, and appends nothing', async () => {

@@ -102,6 +102,21 @@ describe('NATS users per role and subject permissions', () => {
     expect(await eventLogLastSeq()).toBe(before);
   });
 
+  it('an executor cannot have JetStream deliver a body it stored to a command subject: a message with no reply subject is no request', async () => {
+    const executor = await secure.connectAs('executor');
+    // The trick needs a bucket the executor may write and the JetStream API: a direct get "answered" to the command
+    // subject, which the server publishes with no reply subject.
+    expect(await (await client.request(Subjects.cmd.taskCreate, JSON.stringify({ commandId: 'makes-the-bucket', name: 'makes-the-bucket', executor: 'noop' }))).json<Reply<unknown>>()).toMatchObject({ ok: true });
+    const before = await eventLogLastSeq();
+    await executor.request('$KV.sched_command_replies.forged', JSON.stringify({ name: 'forged-by-executor', executor: 'noop' }));
+    executor.publish('$JS.API.DIRECT.GET.KV_sched_command_replies', JSON.stringify({ last_by_subj: '$KV.sched_command_replies.forged' }), { reply: Subjects.cmd.taskCreate });
+    await executor.flush();
+    // The gateway has seen the forged message once a later request through it is answered.
+    expect(await (await client.request(Subjects.query.taskList, '{}')).json<Reply<unknown>>()).toMatchObject({ ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await eventLogLastSeq()).toBe(before);
+  });
+
   it('no service user may delete or purge the event log, delete its messages or change its config', async () => {
     const before = await eventLogLastSeq();
     for (const role of SERVICES) {
@@ -110,6 +125,9 @@ describe('NATS users per role and subject permissions', () => {
         const subject = `$JS.API.${api}.${DEFAULT_STREAM_NAME}`;
         expect((await deniedRequest(nc, subject, JSON.stringify({ seq: 1 }))).message).toContain(`Permissions Violation for Publish to "${subject}"`);
       }
+      // Nor shrink the work queue's limits, which would drop what is queued by retention.
+      const workUpdate = `$JS.API.STREAM.UPDATE.${WORK_STREAM}`;
+      expect((await deniedRequest(nc, workUpdate, JSON.stringify({ name: WORK_STREAM, max_msgs: 1 }))).message).toContain(`Permissions Violation for Publish to "${workUpdate}"`);
     }
     // Even admin, who may call the API, cannot erase: the stream itself denies deletes and purges.
     await expect(jsm.streams.deleteMessage(DEFAULT_STREAM_NAME, 1)).rejects.toThrow(/message delete not permitted/i);

@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { Reply } from '@sched/contracts';
 
 export interface HttpReply<T = unknown> {
@@ -35,4 +36,17 @@ export function httpClient(baseUrl: string, token?: string) {
 export function resultOf<T>(reply: HttpReply<T>): T {
   if (!reply.body.ok) throw new Error(`HTTP ${reply.status}: ${JSON.stringify(reply.body.error)}`);
   return reply.body.result;
+}
+
+/** One request with exactly these headers (fetch will not send a Host or Origin of the caller's choosing). */
+export function requestWithHeaders(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(new URL(path, baseUrl), { method, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }

@@ -16,6 +16,8 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
   /** HTTP: SCHED_API_TOKEN is set and the bearer token is missing or wrong. The SDK: NATS refused the request for this user. */
   UNAUTHORIZED: 'UNAUTHORIZED',
+  /** HTTP: a request a page of another site made a browser send, or naming a host the gateway does not answer to. */
+  FORBIDDEN: 'FORBIDDEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -28,6 +30,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   INTERNAL: 500,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
 };
 
 export interface ErrorBody {

@@ -115,3 +115,23 @@ describe('EXECUTOR_TYPE_CONCURRENCY', () => {
     expect(() => loadConfig({ EXECUTOR_TYPE_CONCURRENCY: 'bad' })).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: numbers in decimal, HTTP_ALLOWED_HOSTS, COMMAND_ID_TTL_MS', () => {
+  it('takes decimal digits only: hex, exponents and spaces are no port or count anyone means', () => {
+    expect(loadConfig({ HTTP_PORT: '16085' }).httpPort).toBe(16085);
+    for (const raw of ['0x3F55', ' 16085', '1e3', '16085 ']) expect(() => loadConfig({ HTTP_PORT: raw })).toThrow(/HTTP_PORT must be an integer/);
+    expect(() => loadConfig({ EXECUTOR_CONCURRENCY: '0x10' })).toThrow(/EXECUTOR_CONCURRENCY must be a positive integer/);
+  });
+
+  it('reads allowed host names, lower-cased, or *; refuses URLs and ports', () => {
+    expect(loadConfig({}).httpAllowedHosts).toBeUndefined();
+    expect(loadConfig({ HTTP_ALLOWED_HOSTS: 'Sched.Example.com, 10.0.0.5,[fd00::1]' }).httpAllowedHosts).toEqual(['sched.example.com', '10.0.0.5', 'fd00::1']);
+    expect(loadConfig({ HTTP_ALLOWED_HOSTS: '*' }).httpAllowedHosts).toEqual(['*']);
+    for (const raw of ['https://sched.example.com', 'sched.example.com:443']) expect(() => loadConfig({ HTTP_ALLOWED_HOSTS: raw })).toThrow(/HTTP_ALLOWED_HOSTS takes host names/);
+  });
+
+  it('keeps a command id at most a year (a max age past ~9.2e12 ms overflowed JetStream and every command failed)', () => {
+    expect(loadConfig({ COMMAND_ID_TTL_MS: String(365 * 86_400_000) }).commandReplyTtlMs).toBe(365 * 86_400_000);
+    expect(() => loadConfig({ COMMAND_ID_TTL_MS: '100000000000000000000' })).toThrow(/COMMAND_ID_TTL_MS must be an integer from 1000 to 31536000000/);
+  });
+});

@@ -69,6 +69,8 @@ export interface SchedConfig {
   /** HTTP API, dashboard, /metrics and /health of the gateway (and standalone); port 0 picks a free one (tests). */
   readonly httpPort: number;
   readonly httpHost: string;
+  /** HTTP_ALLOWED_HOSTS: host names requests may name besides loopback ones (behind a reverse proxy); `*`: any. */
+  readonly httpAllowedHosts?: readonly string[];
   /** `GET /metrics` of a service without HTTP of its own (METRICS_PORT; unset: none; 0: a free port) on METRICS_HOST. */
   readonly metricsPort?: number;
   readonly metricsHost: string;
@@ -98,6 +100,8 @@ export const executorShutdownGraceMsOf = (config: Pick<SchedConfig, 'executorShu
 const MAX_EXECUTOR_WARMUP = 100_000;
 
 const MAX_PORT = 65_535;
+/** COMMAND_ID_TTL_MS at most: a year. */
+const MAX_COMMAND_ID_TTL_MS = 365 * 24 * 60 * 60 * 1000;
 export const DEFAULT_WORK_ACK_WAIT_MS = 30_000;
 
 /**
@@ -113,10 +117,15 @@ export function workAckWaitMs(env: NodeJS.ProcessEnv): number {
 export const MAX_TIMER_FIRE_AHEAD_MS = 1_000;
 
 /** An integer from `min` to `max`, or `fallback` when unset. */
+/** Decimal digits only: Number() also takes `0x3F55`, `1e3` and spaces around, which no one means as a port or a count. */
+function integerOf(raw: string): number {
+  return /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+}
+
 function intInRange(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  const value = integerOf(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
@@ -134,9 +143,17 @@ function flag(env: NodeJS.ProcessEnv, name: string, unset: boolean): boolean {
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
+  const value = integerOf(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+/** HTTP_ALLOWED_HOSTS: host names, comma-separated (no ports, no schemes), or `*`. */
+function allowedHosts(raw: string): string[] {
+  const names = raw.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const bad = names.find((name) => name !== '*' && !/^[a-z0-9.-]+$|^\[?[0-9a-f:]+\]?$/.test(name));
+  if (bad !== undefined) throw new ConfigError(`HTTP_ALLOWED_HOSTS takes host names, comma-separated (e.g. "sched.example.com,10.0.0.5"), or "*"; got "${bad}"`);
+  return names.map((name) => name.replace(/^\[|\]$/g, ''));
 }
 
 /** A bearer token is compared trimmed as it arrives: one with spaces around it could never match, so it is refused. */
@@ -206,9 +223,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     timerMisfireThresholdMs: intInRange(env, 'TIMER_MISFIRE_THRESHOLD_MS', MISFIRE_THRESHOLD_MS, MIN_MISFIRE_THRESHOLD_MS, 3_600_000),
     natsCredentials: loadNatsCredentials(env),
     replicas: positiveInt(env, 'EVENT_STORE_REPLICAS', 1),
-    commandReplyTtlMs: positiveInt(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000),
+    // At most a year: JetStream keeps a max age in nanoseconds, and past ~9.2e12 ms it overflows (every command failed).
+    commandReplyTtlMs: intInRange(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000, 1_000, MAX_COMMAND_ID_TTL_MS),
     httpPort: intInRange(env, 'HTTP_PORT', 8080, 0, MAX_PORT),
     httpHost: env.HTTP_HOST || '127.0.0.1',
+    ...(env.HTTP_ALLOWED_HOSTS ? { httpAllowedHosts: allowedHosts(env.HTTP_ALLOWED_HOSTS) } : {}),
     ...(env.METRICS_PORT ? { metricsPort: intInRange(env, 'METRICS_PORT', 0, 0, MAX_PORT) } : {}),
     workAckWaitMs: workAckWaitMs(env),
     metricsHost: env.METRICS_HOST || '127.0.0.1',

@@ -38,7 +38,7 @@ const errorBody: JsonSchema = {
       properties: {
         code: {
           type: 'string',
-          enum: ['BAD_REQUEST', 'VALIDATION', 'NOT_FOUND', 'CONFLICT', 'INVALID_STATE', 'UNAVAILABLE', 'INTERNAL', 'UNAUTHORIZED'],
+          enum: ['BAD_REQUEST', 'VALIDATION', 'NOT_FOUND', 'CONFLICT', 'INVALID_STATE', 'UNAVAILABLE', 'INTERNAL', 'UNAUTHORIZED', 'FORBIDDEN'],
         },
         message: { type: 'string' },
         details: { type: 'object', additionalProperties: true },

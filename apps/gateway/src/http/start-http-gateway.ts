@@ -15,6 +15,7 @@ import {
 } from '@sched/messaging';
 import { dashboardDirectory } from '../dashboard/dashboard-directory';
 import { apiTokenMiddleware } from './api-token.middleware';
+import { crossSiteGuard } from './cross-site-guard.middleware';
 import { HttpApiModule } from './http-api.module';
 import { HttpErrorFilter, bodyParserErrors, overNestedBodies, queryOnBodyRoutes } from './http-error.filter';
 import { buildOpenApiDocument } from './openapi-document';
@@ -43,6 +44,7 @@ export async function startHttpGateway(
   // Before connecting the microservice: it binds the (inherited) global filters as it connects.
   app.useGlobalFilters(new HttpErrorFilter());
   app.connectMicroservice(schedNatsTransport(config, options.queue, gate), { inheritAppConfig: true });
+  app.use(crossSiteGuard({ httpHost: config.httpHost, allowedHosts: config.httpAllowedHosts }));
   app.use(apiTokenMiddleware(config.apiToken));
   // Every body is read as JSON whatever its content type: `curl -d '{…}'` without a header sends a form type, and a
   // body passed over would reach validation as "name: expected string, received undefined".

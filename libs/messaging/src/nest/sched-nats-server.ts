@@ -81,9 +81,16 @@ export class SchedNatsServer extends ServerNats {
    * is dropped unanswered and unhandled: services may answer any reply subject (`allow_responses`), and NATS checks
    * no one's right to name one, so a client could have had a reply stored in the log as a task's next commit (that
    * stream then refused every read). Real callers reply to an inbox (`_INBOX.` or their own prefix).
+   * A message with no reply subject at all is dropped too: every handler here answers a request, and JetStream's
+   * API can be made to deliver a stored message to any subject without one (a direct get of a KV value a role may
+   * write, "answered" to `sched.cmd.task.create`), which let the executor's credential create tasks it may not.
    */
   override async handleMessage(channel: string, natsMsg: { readonly reply?: string; readonly subject: string } & object): Promise<unknown> {
-    if (natsMsg.reply !== undefined && FORBIDDEN_REPLY.test(natsMsg.reply)) {
+    if (natsMsg.reply === undefined || natsMsg.reply === '') {
+      this.logger.warn(`dropped a message on ${natsMsg.subject}: it has no reply subject (commands and queries are requests)`);
+      return undefined;
+    }
+    if (FORBIDDEN_REPLY.test(natsMsg.reply)) {
       this.logger.warn(`dropped a request on ${natsMsg.subject}: its reply subject ${natsMsg.reply} is one sched reads, not an inbox`);
       return undefined;
     }

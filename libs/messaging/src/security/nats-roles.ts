@@ -23,7 +23,8 @@ const INBOX = '_INBOX.>';
 const JETSTREAM_CLIENT = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$KV.>'];
 /**
  * Erasing history through the API: deleting a stream or one of its messages, purging the event log or the work
- * queue, and changing the event log's config (a max age, or dropping deny-delete, would erase it by retention). Only
+ * queue, and changing the event log's or the work queue's config (a max age, or dropping deny-delete, would erase
+ * by retention). Only
  * admin may; the services create the log once and leave an existing one as it is. A KV bucket's keys may be purged
  * (the timer purges each retry timer it is done with: a delete would leave a marker behind for good); the services
  * may write any value there anyway.
@@ -34,6 +35,8 @@ export const ERASING_API_SUBJECTS = [
   `$JS.API.STREAM.PURGE.${WORK_STREAM}`,
   '$JS.API.STREAM.MSG.DELETE.>',
   `$JS.API.STREAM.UPDATE.${DEFAULT_STREAM_NAME}`,
+  // The work queue's too: a max_msgs or max_age set on it drops queued retries and first attempts by retention.
+  `$JS.API.STREAM.UPDATE.${WORK_STREAM}`,
 ];
 
 /** Writing a snapshot of a stream's folded state (a put, or the bucket's config). */
