@@ -8,6 +8,9 @@ import { itemProgressFields } from './progress-estimate';
 
 type Running = KnownExecutionState & { startedAtMs: number };
 
+/** The error type a workflow run's execution fails with when steps failed (apps/workflow). */
+const WORKFLOW_FAILED = 'WorkflowFailed';
+
 /** The attempt is the one running: also while it is paused at a checkpoint (its code may still end it). */
 function requireRunningAttempt(state: ExecutionState, attempt: number): Running {
   const held = state.status === 'running' || isAttachedPause(state);
@@ -38,13 +41,17 @@ function failureEvents(state: KnownExecutionState, failure: Failure): ExecutionE
     type: 'TaskFailed',
     data: { attempt, error, durationMs, endedAt: isoTime(nowMs), final, ...withLogs(failure.logs) },
   });
-  if (state.cancelRequested) {
+  // A workflow run's failure is the run's verdict, recorded on its own stream: a cancel that came after the run had
+  // failed (its service had not ended the execution yet) found nothing to cancel there, so it must not turn the
+  // execution into a cancelled one beside a failed run (and keep the failure notice from going out).
+  if (state.cancelRequested && error.type !== WORKFLOW_FAILED) {
     return [failed(false), { type: 'TaskCancelled', data: { attempt, ...(state.cancelReason ? { reason: state.cancelReason } : {}) } }];
   }
-  // A paused attempt that fails for a reason worth retrying stays paused: the resume starts the next attempt.
-  if (state.status === 'paused' && error.retryable) return [failed(false)];
   const next = afterFailure(state.due, attempt, error, nowMs, failure.random ?? NO_JITTER_RANDOM);
   if (next.kind === 'final') return [failed(true)];
+  // A paused attempt that fails for a reason worth retrying, with an attempt left, stays paused: the resume starts
+  // the next one. With none left it fails for good (a step without retry runs at most once).
+  if (state.status === 'paused') return [failed(false)];
   return [failed(false), { type: 'TaskRetried', data: { attempt: attempt + 1, retryAt: isoTime(next.retryAtMs) } }];
 }
 

@@ -64,6 +64,10 @@ describe('execution decider: pause, resume, terminate', () => {
       given(dueWith({ retry: policy() }), started(1, 2000), pauseRequested, paused)
         .when({ type: 'FailAttempt', data: { attempt: 1, error: lost, nowMs: 5000 } })
         .then(failed(1, lost, 2000, 5000, false)));
+    it('a lost worker with no attempt left ends it for good: a step without retry runs at most once', () =>
+      given(dueWith({ retry: policy({ maxAttempts: 1 }) }), started(1, 2000), pauseRequested, paused)
+        .when({ type: 'FailAttempt', data: { attempt: 1, error: lost, nowMs: 5000 } })
+        .then(failed(1, lost, 2000, 5000, true)));
     it('a failure that is not retryable still ends it', () =>
       given(dueWith({ retry: policy() }), started(1, 2000), pauseRequested, paused)
         .when({ type: 'FailAttempt', data: { attempt: 1, error: { ...boom, retryable: false }, nowMs: 5000 } })

@@ -80,6 +80,13 @@ describe('execution decider: cancel', () => {
       .when({ type: 'FailAttempt', data: { attempt: 1, error: boom, nowMs: 2100 } })
       .then(failed(1, boom, 2000, 2100, false), { type: 'TaskCancelled', data: { attempt: 1, reason: 'not needed' } }));
 
+  it("a workflow run's failure stands over a cancel that came after the run had failed: the run and its execution agree", () => {
+    const runFailed = { type: 'WorkflowFailed', message: 'steps failed: a', retryable: false };
+    given(dueWith(), started(1, 2000), requested)
+      .when({ type: 'FailAttempt', data: { attempt: 1, error: runFailed, nowMs: 2100 } })
+      .then(failed(1, runFailed, 2000, 2100, true));
+  });
+
   it('cancelling a finished execution is INVALID_STATE', () =>
     given(dueWith(), started(1, 2000), { type: 'TaskSucceeded', data: { attempt: 1, durationMs: 1, endedAt: new Date(2001).toISOString() } })
       .when(cancel('c1'))
