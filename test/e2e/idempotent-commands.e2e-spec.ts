@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Subjects, type Reply, type TaskCommandResult } from '@sched/contracts';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -81,6 +82,18 @@ describe('idempotent commands by commandId', () => {
     const other: Reply<unknown> = await system.request(Subjects.cmd.taskCreate, { name: 'second', executor: 'noop', commandId });
     expect(other).toMatchObject({ ok: false, error: { code: 'CONFLICT', details: { commandId, subject: Subjects.cmd.taskCreate } } });
     expect(await appendedBy(commandId)).toEqual(appended);
+  });
+
+  it('a reply bucket deleted while the app runs is made again by the next command (every one answered INTERNAL until a restart)', async () => {
+    const created = await system.request<TaskCommandResult>(Subjects.cmd.taskCreate, { name: 'outlives its bucket', executor: 'noop', commandId: randomUUID() });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    const { taskId: ownTaskId } = created.result;
+    expect(await system.request(Subjects.cmd.taskPause, { taskId: ownTaskId, commandId: randomUUID() })).toMatchObject({ ok: true });
+    await (await jetstreamManager(system.nc)).streams.delete('KV_sched_command_replies');
+    const after = { taskId: ownTaskId, commandId: randomUUID() };
+    const resumed = await system.request(Subjects.cmd.taskResume, after);
+    expect(resumed).toMatchObject({ ok: true, result: { events: ['TaskResumed'] } });
+    expect(await system.request(Subjects.cmd.taskResume, after)).toEqual(resumed); // remembered in the new bucket
   });
 
   it('a rejected command is not remembered: fixed and sent again with the same commandId, it runs', async () => {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
+import { nanos } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export const COMMAND_REPLIES_BUCKET = 'sched_command_replies';
@@ -34,8 +36,20 @@ export class CommandReplyCache {
     private readonly now: () => number,
   ) {}
 
-  static async open(nc: NatsConnection, ttlMs: number, replicas = 1, now: () => number = Date.now): Promise<CommandReplyCache> {
-    return new CommandReplyCache(await new Kvm(nc).create(COMMAND_REPLIES_BUCKET, { history: 1, ttl: ttlMs, replicas }), now);
+  /**
+   * Opens (or makes) the bucket with `ttlMs` as its max age. A bucket made earlier with another one is changed to it
+   * (`onTtlChanged` is told): KV's create takes an existing bucket as it is, so a new COMMAND_ID_TTL_MS was ignored
+   * and a retry after the shorter retention replayed a stale reply.
+   */
+  static async open(nc: NatsConnection, ttlMs: number, replicas = 1, now: () => number = Date.now, onTtlChanged?: (fromMs: number) => void): Promise<CommandReplyCache> {
+    const kv = await new Kvm(nc).create(COMMAND_REPLIES_BUCKET, { history: 1, ttl: ttlMs, replicas });
+    const { ttl: kept, streamInfo } = await kv.status();
+    if (kept !== ttlMs) {
+      // KV's own rule for a new bucket: the duplicate window no longer than the max age, at most 2 minutes.
+      await (await jetstreamManager(nc)).streams.update(streamInfo.config.name, { max_age: nanos(ttlMs), duplicate_window: nanos(Math.min(ttlMs, 120_000)) });
+      onTtlChanged?.(kept);
+    }
+    return new CommandReplyCache(kv, now);
   }
 
   static keyOf(subject: string, commandId: string): string {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { from, lastValueFrom, type Observable } from 'rxjs';
@@ -6,7 +6,7 @@ import { ErrorCode, ID_PATTERN, SchedError } from '@sched/contracts';
 import { canonicalJson } from '@sched/event-store';
 import type { SchedConfig } from '../config';
 import { NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
-import { CommandReplyCache } from './command-reply-cache';
+import { COMMAND_REPLIES_BUCKET, CommandReplyCache, type Begin } from './command-reply-cache';
 
 /** Every subject under this prefix is a command: present ones and those added later are covered alike. */
 export const COMMAND_SUBJECT_PREFIX = 'sched.cmd.';
@@ -20,6 +20,7 @@ const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 @Injectable()
 export class IdempotentCommandsInterceptor implements NestInterceptor {
   private cache?: Promise<CommandReplyCache>;
+  private readonly logger = new Logger('IdempotentCommands');
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -35,12 +36,38 @@ export class IdempotentCommandsInterceptor implements NestInterceptor {
     return from(this.once(subject, commandId, payload, next));
   }
 
+  /**
+   * The bucket, opened once; opened again after a failure (a failed open, or a bucket deleted while the process
+   * runs: every command with a commandId answered INTERNAL until a restart).
+   */
+  private openCache(): Promise<CommandReplyCache> {
+    const ttlMs = this.config.commandReplyTtlMs ?? DEFAULT_TTL_MS;
+    const changed = (fromMs: number) => this.logger.warn(`${COMMAND_REPLIES_BUCKET}: max age ${fromMs} ms changed to ${ttlMs} ms (COMMAND_ID_TTL_MS)`);
+    const opening = (this.cache ??= CommandReplyCache.open(this.nc, ttlMs, this.config.replicas ?? 1, Date.now, changed));
+    opening.catch(() => this.forget(opening));
+    return opening;
+  }
+
+  private forget(cache: Promise<CommandReplyCache>): void {
+    if (this.cache === cache) this.cache = undefined;
+  }
+
+  private async begin(key: string, fingerprint: string): Promise<{ cache: CommandReplyCache; begun: Begin }> {
+    const opening = this.openCache();
+    const cache = await opening;
+    try {
+      return { cache, begun: await cache.begin(key, fingerprint) };
+    } catch {
+      this.forget(opening); // the bucket may be gone: open (and so make) it again, once
+      const again = await this.openCache();
+      return { cache: again, begun: await again.begin(key, fingerprint) };
+    }
+  }
+
   private async once(subject: string, commandId: string, payload: unknown, next: CallHandler): Promise<unknown> {
-    this.cache ??= CommandReplyCache.open(this.nc, this.config.commandReplyTtlMs ?? DEFAULT_TTL_MS, this.config.replicas ?? 1);
-    const cache = await this.cache;
     const key = CommandReplyCache.keyOf(subject, commandId);
     const fingerprint = canonicalJson(payload);
-    const begun = await cache.begin(key, fingerprint);
+    const { cache, begun } = await this.begin(key, fingerprint);
     if (begun.kind === 'replay') return begun.result;
     if (begun.kind === 'mismatch') {
       throw new SchedError(ErrorCode.CONFLICT, `commandId ${commandId} was already used for a different ${subject} command`, {
