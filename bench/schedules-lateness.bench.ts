@@ -101,7 +101,7 @@ async function schedRun(placement: ExecutorPlacement): Promise<SchedRun> {
       : undefined;
   await executor?.waitForOutput('sched-executor ready', 60_000);
   const modules = standaloneModules(config).filter((module) => placement !== 'process' || module !== ExecutorModule);
-  const app = await startHttpGateway(config, modules, { queue: 'sched', shutdownHooks: false, logger: false });
+  const app = await startHttpGateway(config, modules, { name: 'sched', shutdownHooks: false, logger: false });
   // The executor's metrics: its own process's endpoint, or the app's registry (which adds a worker thread's).
   const scrape = async (): Promise<string> =>
     executor ? (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text() : (await app.get(SchedMetrics).exposition()).body;

@@ -13,7 +13,7 @@ import type { ExecutorThreadReply, ExecutorThreadRequest } from './executor-thre
 const post = (message: ExecutorThreadReply): void => parentPort!.postMessage(message);
 const failure = (error: unknown): ExecutorThreadReply => ({ type: 'failed', message: errorMessage(error) });
 
-startService(workerData as SchedConfig, [ExecutorModule], { queue: 'sched', shutdownHooks: false }).then(
+startService(workerData as SchedConfig, [ExecutorModule], { name: 'sched', shutdownHooks: false }).then(
   (app) => {
     const metrics = app.get(SchedMetrics, { strict: false });
     parentPort!.on('message', (request: ExecutorThreadRequest) => {

@@ -22,5 +22,5 @@ export function startStandalone(
   config: SchedConfig,
   options: Partial<StartServiceOptions> = {},
 ): Promise<INestApplication> {
-  return startHttpGateway(config, standaloneModules(config), { queue: 'sched', ...options });
+  return startHttpGateway(config, standaloneModules(config), { name: 'sched', ...options });
 }

@@ -32,7 +32,7 @@ export async function startHttpGateway(
   features: ReadonlyArray<Type | DynamicModule>,
   options: StartServiceOptions,
 ): Promise<INestApplication> {
-  const logger = options.logger ?? new PinoNestLogger(config.logLevel, options.queue);
+  const logger = options.logger ?? new PinoNestLogger(config.logLevel, options.name);
   const gate = new ServingGate();
   const app = await NestFactory.create<NestExpressApplication>(serviceRoot(config, [...features, HttpApiModule], gate), new ExpressAdapter(), {
     logger,
@@ -43,7 +43,7 @@ export async function startHttpGateway(
   });
   // Before connecting the microservice: it binds the (inherited) global filters as it connects.
   app.useGlobalFilters(new HttpErrorFilter());
-  app.connectMicroservice(schedNatsTransport(config, options.queue, gate), { inheritAppConfig: true });
+  app.connectMicroservice(schedNatsTransport(config, options.name, gate), { inheritAppConfig: true });
   app.use(crossSiteGuard({ httpHost: config.httpHost, allowedHosts: config.httpAllowedHosts }));
   app.use(apiTokenMiddleware(config.apiToken));
   // Every body is read as JSON whatever its content type: `curl -d '{…}'` without a header sends a form type, and a

@@ -21,8 +21,8 @@ export function serviceRoot(config: SchedConfig, features: ReadonlyArray<Type | 
 }
 
 export interface StartServiceOptions {
-  /** NATS queue group of the service's request handlers. */
-  readonly queue: string;
+  /** The service's name (sched-gateway, …): its NATS connection's and its logger's (its handlers' queue group is REQUEST_QUEUE_GROUP). */
+  readonly name: string;
   /** Install SIGTERM/SIGINT handlers that close the app (off in tests that close it themselves). */
   readonly shutdownHooks?: boolean;
   readonly logger?: PinoNestLogger | false;
@@ -36,8 +36,8 @@ export async function startService(
 ): Promise<INestMicroservice> {
   const gate = new ServingGate();
   const app = await NestFactory.createMicroservice(serviceRoot(config, features, gate), {
-    ...schedNatsTransport(config, options.queue, gate),
-    logger: options.logger ?? new PinoNestLogger(config.logLevel, options.queue),
+    ...schedNatsTransport(config, options.name, gate),
+    logger: options.logger ?? new PinoNestLogger(config.logLevel, options.name),
     // A provider that fails at start-up (no JetStream, say) rejects here, for the caller's one clear line, instead of
     // Nest logging it and exiting the process itself.
     abortOnError: false,
@@ -59,16 +59,16 @@ export type ServiceStarter = (
  * The whole `main.ts` of a service: load the config, start, and on a start-up failure print one clear line and
  * exit non-zero instead of a stack trace or a hang.
  */
-export function runServiceMain(queue: string, features: ReadonlyArray<Type | DynamicModule>, starter: ServiceStarter = startService): void {
+export function runServiceMain(name: string, features: ReadonlyArray<Type | DynamicModule>, starter: ServiceStarter = startService): void {
   const start = async (): Promise<void> => {
     const config = loadConfig();
-    await starter(config, features, { queue });
+    await starter(config, features, { name });
     armShutdownDeadline(['SIGTERM', 'SIGINT'], shutdownDeadlineMs(config));
     // Tests and supervisors wait for this line.
-    console.log(`${queue} ready (instance ${config.instanceId}, nats ${config.natsUrl}, store ${config.eventStore})`);
+    console.log(`${name} ready (instance ${config.instanceId}, nats ${config.natsUrl}, store ${config.eventStore})`);
   };
   start().catch((error: unknown) => {
-    console.error(`${queue}: failed to start: ${startupFailure(error)}`);
+    console.error(`${name}: failed to start: ${startupFailure(error)}`);
     process.exit(1);
   });
 }

@@ -6,13 +6,20 @@ import { PlainJsonReplySerializer } from './reply.serializer';
 import { SchedNatsServer } from './sched-nats-server';
 import type { ServingGate } from './serving-gate';
 
-/** Nest's NATS transport speaking our plain JSON contract, with each service in its own queue group. */
-export function schedNatsTransport(config: SchedConfig, queue: string, gate?: ServingGate): MicroserviceOptions {
+/**
+ * The one queue group of every request handler, whichever app hosts it. Each subject has one handler (one module),
+ * so every instance that serves it, a service of its own or a standalone, shares it: with a group per app, a
+ * standalone and a separate gateway on one NATS both ran every command (5 triggers made 10 executions).
+ */
+export const REQUEST_QUEUE_GROUP = 'sched';
+
+/** Nest's NATS transport speaking our plain JSON contract; `appName` names the connection (`<app>:<instance>`). */
+export function schedNatsTransport(config: SchedConfig, appName: string, gate?: ServingGate): MicroserviceOptions {
   return {
     strategy: new SchedNatsServer({
       servers: config.natsUrl.split(','),
-      name: `${queue}:${config.instanceId}`,
-      queue,
+      name: `${appName}:${config.instanceId}`,
+      queue: REQUEST_QUEUE_GROUP,
       serializer: new PlainJsonReplySerializer(),
       deserializer: new PlainJsonRequestDeserializer(),
       maxReconnectAttempts: -1,

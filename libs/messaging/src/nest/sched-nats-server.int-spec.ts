@@ -35,6 +35,20 @@ class GatedController {
 @Module({ controllers: [GatedController] })
 class GatedModule {}
 
+/** Handled requests of `counted.request`, across every app hosting CountingController. */
+let handled = 0;
+
+@Controller()
+class CountingController {
+  @MessagePattern('counted.request')
+  count(): { handled: number } {
+    return { handled: ++handled };
+  }
+}
+
+@Module({ controllers: [CountingController] })
+class CountingModule {}
+
 describe('SchedNatsServer (real nats-server, stopped and started again)', () => {
   jest.setTimeout(30_000);
   let nats: TestNats;
@@ -62,6 +76,25 @@ describe('SchedNatsServer (real nats-server, stopped and started again)', () => 
       expect(statuses).toEqual(expect.arrayContaining(['disconnected', 'reconnecting', 'connected']));
     } finally {
       await app.close();
+    }
+  });
+
+  it('apps of different names hosting one handler (a standalone beside a gateway) share its queue group: a request runs once', async () => {
+    const apps = await Promise.all(['sched', 'sched-gateway'].map(async (name) => {
+      const config = loadConfig({ NATS_URL: nats.url, LOG_LEVEL: 'error', INSTANCE_ID: name });
+      const app = await NestFactory.createMicroservice(CountingModule, { ...schedNatsTransport(config, name), logger: false });
+      await app.listen();
+      return app;
+    }));
+    const nc = await connect({ servers: nats.url });
+    try {
+      for (let i = 0; i < 10; i++) await nc.request('counted.request', '{}', { timeout: 2_000 });
+      await nc.flush();
+      await new Promise((resolve) => setTimeout(resolve, 100)); // a second group's copy would be handled by now
+      expect(handled).toBe(10);
+    } finally {
+      await nc.close();
+      await Promise.all(apps.map((app) => app.close()));
     }
   });
 
