@@ -109,6 +109,24 @@ describe('bad input on every command subject', () => {
     }
   });
 
+  it('a lone UTF-16 surrogate in any string is VALIDATION naming the field, appended nowhere (names with one collided)', async () => {
+    // Raw JSON escapes, as a client sends them: "\ud800" and "\udbff" are two names, both U+FFFD once UTF-8 encoded.
+    const sent: Array<[string, string, string]> = [
+      [Subjects.cmd.taskCreate, '{"name":"\\ud800","executor":"noop"}', 'name'],
+      [Subjects.cmd.taskCreate, '{"name":"\\udbff","executor":"noop"}', 'name'],
+      [Subjects.cmd.taskUpdate, `{"taskId":"${taskId}","name":"x\\udc00"}`, 'name'],
+      [Subjects.cmd.taskCreate, '{"name":"y","executor":"noop","config":{"a":["ok","\\ud83d"]}}', 'config.a.1'],
+      [Subjects.cmd.taskPause, `{"taskId":"${taskId}","note":"\\udfff"}`, 'note'],
+    ];
+    for (const [subject, raw, path] of sent) {
+      const reply = (await expectRejected(subject, () => system.requestRaw(subject, raw), 'VALIDATION')) as { error: { details: { issues: Array<{ path: string }> } } };
+      expect({ raw, issues: reply.error.details.issues }).toEqual({ raw, issues: [{ path, message: expect.stringContaining('lone UTF-16 surrogate') }] });
+    }
+    // A well-formed pair (an emoji, escaped) is a character like any other.
+    const pair = await system.requestRaw(Subjects.cmd.taskCreate, '{"name":"\\ud83d\\ude00","executor":"noop"}');
+    expect(pair).toMatchObject({ ok: true });
+  });
+
   it('and a valid command still works afterwards', async () => {
     const reply = await system.request<TaskCommandResult>(Subjects.cmd.taskPause, { taskId, note: 'done testing' });
     expect(reply).toMatchObject({ ok: true, result: { taskId, events: ['TaskPaused'] } });
