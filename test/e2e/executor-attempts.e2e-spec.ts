@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { MAX_RESULT_BYTES, jsonBytes } from '@sched/contracts';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createTask, trigger, typesOf, waitForEnd } from '../support/executions';
 
@@ -12,6 +14,7 @@ describe('executor attempts end to end', () => {
   let server: http.Server;
   let base: string;
   const hits = new Map<string, number>();
+  const blob = randomBytes(400 * 1024);
 
   beforeAll(async () => {
     // Answers /flaky/<n>/<id> with 503 n times per id, then 200; /status/<code> with that code.
@@ -20,6 +23,7 @@ describe('executor attempts end to end', () => {
       hits.set(url, (hits.get(url) ?? 0) + 1);
       const big = /^\/big\/(\d+)$/.exec(url);
       if (big) return void res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(Number(big[1])));
+      if (url === '/blob.bin') return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(blob);
       const flaky = /^\/flaky\/(\d+)\//.exec(url);
       const status = flaky ? (hits.get(url)! <= Number(flaky[1]) ? 503 : 200) : Number(/status\/(\d+)/.exec(url)?.[1] ?? 200);
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -60,13 +64,26 @@ describe('executor attempts end to end', () => {
     expect(events[2].data).toMatchObject({ final: true, error: { type: 'HttpError', retryable: false } });
   });
 
-  it('a result too big to store fails the attempt at once, saying so; http bodies are capped below that by default', async () => {
+  it('a result too big to store fails the attempt at once, saying so; http bodies are cut to fit it', async () => {
     const capped = await createTask(system, { executor: 'http', config: { url: `${base}/big/3000000` } });
     const cappedEnd = (await waitForEnd(system.store, await trigger(system, capped))).at(-1)!;
     expect(cappedEnd).toMatchObject({ type: 'TaskSucceeded', data: { result: { status: 200, truncated: true } } });
     expect(((cappedEnd.data as { result: { body: string } }).result.body).length).toBe(512 * 1024);
 
-    const tooBig = await createTask(system, { executor: 'http', config: { url: `${base}/big/1000000`, maxResponseBytes: 1_000_000 }, retry: fastRetry });
+    // Past the default cap, an http body is cut to fit MAX_RESULT_BYTES rather than failing the attempt for good.
+    const cut = await createTask(system, { executor: 'http', config: { url: `${base}/big/1000000`, maxResponseBytes: 1_000_000 } });
+    const cutEnd = (await waitForEnd(system.store, await trigger(system, cut))).at(-1)!;
+    expect(cutEnd).toMatchObject({ type: 'TaskSucceeded', data: { result: { status: 200, truncated: true } } });
+    expect(jsonBytes((cutEnd.data as { result: unknown }).result)).toBeLessThanOrEqual(MAX_RESULT_BYTES);
+
+    // 400 KiB of random bytes decoded as UTF-8 and escaped made 968,751 bytes: ResultTooLarge, for good, on attempt 1.
+    const binary = await createTask(system, { executor: 'http', config: { url: `${base}/blob.bin` }, retry: fastRetry });
+    const binaryEnd = (await waitForEnd(system.store, await trigger(system, binary))).at(-1)!;
+    expect(binaryEnd).toMatchObject({ type: 'TaskSucceeded', data: { attempt: 1, result: { bodyEncoding: 'base64', truncated: false } } });
+    expect(Buffer.from((binaryEnd.data as { result: { body: string } }).result.body, 'base64').equals(blob)).toBe(true);
+
+    const print = `process.stdout.write('x'.repeat(1_000_000))`;
+    const tooBig = await createTask(system, { executor: 'command', config: { argv: [process.execPath, '-e', print], maxOutputBytes: 1_000_000 }, retry: fastRetry });
     const events = await waitForEnd(system.store, await trigger(system, tooBig), 10_000);
     expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskFailed']);
     expect(events[2].data).toMatchObject({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_RESULT_BYTES, jsonBytes } from '@sched/contracts';
 import { ExecutorError, type ExecutionContext, type TaskExecutor } from '../task-executor';
 import { durationMsField } from './duration-config';
 
@@ -39,8 +40,10 @@ const httpConfigSchema = z
     /** A string is sent as is; anything else as JSON (with a JSON content type unless one is set). */
     body: z.unknown().optional(),
     timeout: durationMsField('timeout', 100, 3_600_000).default(30_000),
-    /** Response bodies longer than this are cut (and marked truncated). */
-    // The body is the result: 512 KiB by default stays under MAX_RESULT_BYTES (a bigger result fails the attempt).
+    /**
+     * Bytes of the response read: a longer body is cut (and marked truncated). The body kept in the result is cut
+     * further, whatever this is, where its form there (escaped text, base64) would not fit MAX_RESULT_BYTES.
+     */
     maxResponseBytes: z.number().int().min(0).max(10 * 1024 * 1024).default(512 * 1024),
   })
   .strict()
@@ -50,7 +53,11 @@ type HttpConfig = z.output<typeof httpConfigSchema>;
 export interface HttpResult {
   readonly status: number;
   readonly contentType?: string;
+  /** Text (JSON parsed, when the response is JSON, whole and fits), or base64 with `bodyEncoding`. */
   readonly body: unknown;
+  /** Set for a body that is not text (its media type says so, or its bytes are not in its charset): base64 of its bytes. */
+  readonly bodyEncoding?: 'base64';
+  /** The body kept is not the whole response: cut at maxResponseBytes, or to fit MAX_RESULT_BYTES. */
   readonly truncated: boolean;
 }
 
@@ -67,8 +74,8 @@ function requestInit(config: HttpConfig, signal: AbortSignal): RequestInit {
   return { method: config.method, headers, body, signal, redirect: 'follow' };
 }
 
-async function readCapped(response: Response, capBytes: number): Promise<{ text: string; truncated: boolean }> {
-  if (!response.body) return { text: '', truncated: false };
+async function readCapped(response: Response, capBytes: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  if (!response.body) return { bytes: Buffer.alloc(0), truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -79,19 +86,94 @@ async function readCapped(response: Response, capBytes: number): Promise<{ text:
     size += value.length;
     if (size > capBytes) {
       await reader.cancel();
-      return { text: Buffer.concat(chunks).subarray(0, capBytes).toString('utf8'), truncated: true };
+      return { bytes: Buffer.concat(chunks).subarray(0, capBytes), truncated: true };
     }
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+  return { bytes: Buffer.concat(chunks), truncated: false };
 }
 
-function parseBody(text: string, contentType: string | undefined, truncated: boolean): unknown {
-  if (truncated || !contentType?.includes('json')) return text;
+/**
+ * Media types whose bodies are text: text/*, and JSON, XML, YAML, CSV, script, forms (`+json` and `x-ndjson` kin
+ * too). A type taken for text whose bytes are not text (a zip whose type names "xml") is still carried as base64.
+ */
+const TEXTUAL_TYPE = /^text\/|^[^/]+\/.*(json|xml|yaml|toml|csv|javascript|ecmascript|x-www-form-urlencoded|graphql|sql)/;
+
+/** A Content-Type's media type (lower case, without parameters) and charset, when it has them. */
+function mediaTypeOf(contentType: string | undefined): { type?: string; charset?: string } {
+  if (!contentType) return {};
+  const type = contentType.split(';', 1)[0].trim().toLowerCase() || undefined;
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  return { type, charset };
+}
+
+/**
+ * The body as text when it is text: a textual media type (or none) and bytes that are all characters of its charset
+ * (UTF-8 unless it names another one TextDecoder knows). A body cut at maxResponseBytes may end inside a character:
+ * that piece is dropped. Anything else (an image, a zip, Latin-1 bytes sent as UTF-8) is not text: undefined.
+ */
+function decodeText(bytes: Buffer, contentType: string | undefined, truncated: boolean): string | undefined {
+  const { type, charset } = mediaTypeOf(contentType);
+  if (bytes.length === 0) return '';
+  if (type !== undefined && !TEXTUAL_TYPE.test(type)) return undefined;
   try {
-    return JSON.parse(text);
+    return new TextDecoder(charset ?? 'utf-8', { fatal: true }).decode(bytes, { stream: truncated });
   } catch {
-    return text;
+    return undefined; // bytes not in the charset, or a charset TextDecoder does not know
   }
+}
+
+/** Bytes of one character of the BMP (or a lone surrogate) in a string's JSON form, as UTF-8. */
+function jsonCharBytes(code: number): number {
+  if (code === 0x22 || code === 0x5c || code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d) return 2;
+  if (code < 0x20) return 6; // \u00XX
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  if (code >= 0xd800 && code <= 0xdfff) return 6; // a lone surrogate: \udXXX
+  return 3;
+}
+
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
+/** The longest start of `text`, on a character boundary, whose JSON form (quotes included) is at most `maxBytes`. */
+export function cutToJsonBytes(text: string, maxBytes: number): string {
+  if (jsonBytes(text) <= maxBytes) return text;
+  let size = 2;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const pair = isHighSurrogate(code) && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1));
+    const bytes = pair ? 4 : jsonCharBytes(code);
+    if (size + bytes > maxBytes) return text.slice(0, i);
+    size += bytes;
+    if (pair) i++;
+  }
+  return text;
+}
+
+/**
+ * The body as the result carries it, fitting MAX_RESULT_BYTES beside the rest of the result: JSON parsed (a JSON
+ * response, whole, whose parsed form fits); text, cut where its escaped form would not fit; or base64 of its bytes,
+ * cut likewise. Every cut is marked truncated, as the cut at maxResponseBytes is.
+ */
+function resultOf(status: number, contentType: string | undefined, read: { bytes: Buffer; truncated: boolean }, text: string | undefined): HttpResult {
+  const head = { status, ...(contentType ? { contentType } : {}) };
+  const encoding = text === undefined ? { bodyEncoding: 'base64' as const } : {};
+  // Room for the body's JSON (its quotes too): what the result holds beside an empty body, with `truncated: false`.
+  const budget = MAX_RESULT_BYTES - jsonBytes({ ...head, body: '', ...encoding, truncated: false }) + jsonBytes('');
+  if (text === undefined) {
+    const keep = Math.min(read.bytes.length, Math.floor(Math.max(0, budget - 2) / 4) * 3);
+    return { ...head, body: read.bytes.subarray(0, keep).toString('base64'), ...encoding, truncated: read.truncated || keep < read.bytes.length };
+  }
+  if (!read.truncated && mediaTypeOf(contentType).type?.includes('json')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (jsonBytes(parsed) <= budget) return { ...head, body: parsed, truncated: false };
+    } catch {
+      // not JSON after all: the text
+    }
+  }
+  const kept = cutToJsonBytes(text, budget);
+  return { ...head, body: kept, truncated: read.truncated || kept.length < text.length };
 }
 
 /** Why the request or the reading of its response failed: the timeout, the attempt's abort, or the network. */
@@ -106,7 +188,7 @@ async function call({ config, signal, logger }: ExecutionContext<HttpConfig>): P
   // One timeout for the headers and the body: both phases fail the same way (type Timeout), whichever it cut.
   const timeout = AbortSignal.timeout(config.timeout);
   let response: Response;
-  let read: { text: string; truncated: boolean };
+  let read: { bytes: Buffer; truncated: boolean };
   try {
     response = await fetch(config.url, requestInit(config, AbortSignal.any([signal, timeout])));
     read = await readCapped(response, config.maxResponseBytes);
@@ -114,14 +196,14 @@ async function call({ config, signal, logger }: ExecutionContext<HttpConfig>): P
     throw requestError(error, config, timeout, signal);
   }
   const contentType = response.headers.get('content-type') ?? undefined;
-  const { text, truncated } = read;
+  const text = decodeText(read.bytes, contentType, read.truncated);
   logger.info(`${config.method} ${config.url} → ${response.status}`);
   if (response.status >= 400) {
     const retryable = response.status >= 500 || RETRYABLE_4XX.has(response.status);
-    const excerpt = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+    const excerpt = text === undefined ? `(${read.bytes.length} bytes, not text)` : text.length > 300 ? `${text.slice(0, 300)}…` : text;
     throw new ExecutorError(`HTTP ${response.status} ${response.statusText}${excerpt ? `: ${excerpt}` : ''}`, 'HttpError', retryable);
   }
-  return { status: response.status, ...(contentType ? { contentType } : {}), body: parseBody(text, contentType, truncated), truncated };
+  return resultOf(response.status, contentType, read, text);
 }
 
 /** One HTTP request; 5xx, 408, 429, timeouts and network errors are retryable, other 4xx are not. */
