@@ -203,6 +203,22 @@ describe('HTTP API', () => {
     // Over MAX_REQUEST_BYTES: 413 with the limit's details, as on NATS.
     const huge = await context.http.raw('POST', '/api/tasks', JSON.stringify({ name: 'x', executor: 'noop', description: 'y'.repeat(MAX_REQUEST_BYTES) }));
     expect(huge).toMatchObject({ status: 413, body: { ok: false, error: { code: 'BAD_REQUEST', details: { limit: 'MAX_REQUEST_BYTES', max: MAX_REQUEST_BYTES, actual: expect.any(Number) } } } });
+    // Chunked, so with no length up front: what was read says how much at least (the message read "undefined bytes").
+    const chunked = await requestWithHeaders(context.system.httpUrl, 'POST', '/api/tasks', { 'transfer-encoding': 'chunked' }, JSON.stringify({ name: 'x', executor: 'noop', description: 'y'.repeat(MAX_REQUEST_BYTES) }));
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body).error).toMatchObject({ message: expect.stringMatching(/over the limit of \d+ bytes \(MAX_REQUEST_BYTES\): \d+ read before stopping/), details: { atLeast: expect.any(Number) } });
+  });
+
+  it('holds its routes to the NATS contract: blank bodies are {}, a body the path id makes too large is 413, audit and rebuild check what they are given', async () => {
+    const { taskId } = await createTask({ name: 'contract-edges', executor: 'manual' });
+    expect(await context.http.raw('POST', `/api/tasks/${taskId}/pause`, '  \n')).toMatchObject({ status: 200, body: { ok: true } });
+    // Within the HTTP limit, over it once the path's taskId is added to the command: 413 as for any body too large (was 400).
+    const atLimit = JSON.stringify({ commandId: 'x'.repeat(100), payload: 'y'.repeat(MAX_REQUEST_BYTES - 150) });
+    expect(Buffer.byteLength(atLimit)).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+    expect(await context.http.raw('POST', `/api/tasks/${taskId}/trigger`, atLimit)).toMatchObject({ status: 413, body: { error: { details: { limit: 'MAX_REQUEST_BYTES' } } } });
+    expect(await context.http.get(`/api/tasks/${taskId}/audit?bogus=1`)).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION' } } });
+    expect(await context.http.get(`/api/tasks/${taskId}/audit`)).toMatchObject({ status: 200, body: { ok: true, result: { ok: true } } });
+    expect(await context.http.post('/api/read-models/rebuild', { bogus: 1 })).toMatchObject({ status: 422, body: { error: { code: 'VALIDATION' } } });
   });
 
   it('refuses what a page of another site makes a browser send, and a request naming a host not its own (DNS rebinding): 403, nothing appended', async () => {

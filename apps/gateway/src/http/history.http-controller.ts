@@ -1,8 +1,8 @@
-import { Controller, Param, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Param, Query, Res, UseInterceptors } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
-import { SchedClient } from '@sched/client';
-import { Subjects } from '@sched/contracts';
+import { SchedClient, type AuditInput } from '@sched/client';
+import { Subjects, type RebuildView } from '@sched/contracts';
 import { CommandRoute, QueryRoute } from './api-docs.decorators';
 import { queryPayload } from './http-input';
 import { ReplyInterceptor } from './reply.interceptor';
@@ -16,6 +16,9 @@ const HISTORY_FIELDS = {
 } as const;
 const AS_OF_FIELDS = { at: { type: 'string', description: 'ISO instant' } } as const;
 const HISTORY_INPUT = { numeric: ['afterPosition', 'beforePosition', 'limit'], lists: ['types'] } as const;
+const AUDIT_INPUT = { numeric: ['afterPosition'] } as const;
+/** As the SDK's rebuildReadModels: a rebuild answers once every instance is back at the head. */
+const REBUILD_TIMEOUT_MS = 10 * 60_000;
 
 type Subject = { readonly taskId: string } | { readonly executionId: string } | Record<string, never>;
 
@@ -45,20 +48,21 @@ export class HistoryHttpController {
   }
 
   @QueryRoute('tasks/:taskId/audit', "Recompute the hash chains of a task's streams; names the first broken link", Subjects.query.auditVerify)
-  verifyTask(@Param('taskId') taskId: string, @Res({ passthrough: true }) response: Response) {
+  verifyTask(@Param('taskId') taskId: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response) {
     // Page after page (a task with 60k executions takes ~20 s): none is asked for once the caller has gone (the
     // response closes then, or once it is sent: aborting after the last page is harmless).
     const gone = new AbortController();
     response.once('close', () => gone.abort());
-    return this.client.auditVerify({ taskId }, { signal: gone.signal }).catch((error: unknown) => {
+    // The query's own fields are checked by audit.verify (an unknown one is VALIDATION, as on every other route).
+    return this.client.auditVerify({ ...queryPayload(query, AUDIT_INPUT), taskId } as AuditInput, { signal: gone.signal }).catch((error: unknown) => {
       if (gone.signal.aborted) return null; // nobody to tell, and no error of ours to log
       throw error;
     });
   }
 
   @QueryRoute('executions/:executionId/audit', "Recompute the hash chain of an execution's stream", Subjects.query.auditVerify)
-  verifyExecution(@Param('executionId') executionId: string) {
-    return this.client.auditVerify({ executionId });
+  verifyExecution(@Param('executionId') executionId: string, @Query() query: Record<string, unknown>) {
+    return this.client.auditVerify({ ...queryPayload(query, AUDIT_INPUT), executionId } as AuditInput);
   }
 
   @QueryRoute('tasks/:taskId/as-of', 'The task as it was at an instant, folded from its events', Subjects.query.asOf, { query: AS_OF_FIELDS })
@@ -71,9 +75,10 @@ export class HistoryHttpController {
     return this.asOf(query, { executionId });
   }
 
-  @CommandRoute('read-models/rebuild', 'Drop the read models and replay the log into them; answers when back at the head', Subjects.admin.projectorRebuild, { body: null, errors: [] })
-  rebuild() {
-    return this.client.rebuildReadModels();
+  @CommandRoute('read-models/rebuild', 'Drop the read models and replay the log into them; answers when back at the head', Subjects.admin.projectorRebuild, { errors: [400, 422] })
+  rebuild(@Body() body: Record<string, unknown>) {
+    // The body as on NATS (a commandId makes a retried rebuild answer once; anything else is VALIDATION).
+    return this.client.request<RebuildView>(Subjects.admin.projectorRebuild, body ?? {}, REBUILD_TIMEOUT_MS);
   }
 
   private page(query: Record<string, unknown>, subject: Subject) {

@@ -44,7 +44,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     if (response.headersSent) return response.end();
-    return response.status(HTTP_STATUS_BY_CODE[body.code]).json(errorReply(body));
+    // A body within the HTTP limit can still make a command over it (the path's id is added to it): 413 all the same.
+    const tooLarge = body.code === ErrorCode.BAD_REQUEST && body.details.limit === 'MAX_REQUEST_BYTES';
+    return response.status(tooLarge ? 413 : HTTP_STATUS_BY_CODE[body.code]).json(errorReply(body));
   }
 }
 
@@ -52,14 +54,24 @@ export class HttpErrorFilter implements ExceptionFilter {
  * Express error middleware after the JSON body parser: a body that is not JSON (400), too large (413) or in a charset
  * or encoding it cannot read (415) is BAD_REQUEST.
  */
-export function bodyParserErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
-  const { status, body, limit, length } = error as { status?: unknown; body?: unknown; limit?: unknown; length?: unknown };
+export function bodyParserErrors(error: unknown, request: Request, response: Response, next: NextFunction): void {
+  const { status, body, limit, length, received } = error as { status?: unknown; body?: unknown; limit?: unknown; length?: unknown; received?: unknown };
   if (status !== 400 && status !== 413 && status !== 415) return next(error);
+  // Blank (spaces, a line break) is no body, as an empty one is and as NATS takes it: `{}`.
+  if (status === 400 && typeof body === 'string' && body.trim() === '') {
+    request.body = {};
+    return next();
+  }
   const reason = errorMessage(error);
   if (status === 413) {
-    // The same shape as a NATS payload over MAX_REQUEST_BYTES (the HTTP parser stops at the same bound).
-    const message = `request body is ${String(length)} bytes, over the limit of ${String(limit)} (MAX_REQUEST_BYTES)`;
-    return void response.status(413).json(errorReply({ code: ErrorCode.BAD_REQUEST, message, details: { limit: 'MAX_REQUEST_BYTES', max: limit, actual: length } }));
+    // The same shape as a NATS payload over MAX_REQUEST_BYTES (the HTTP parser stops at the same bound). A chunked
+    // or compressed body has no length up front: what was read before the parser stopped is a lower bound.
+    const known = typeof length === 'number';
+    const message = known
+      ? `request body is ${length} bytes, over the limit of ${String(limit)} (MAX_REQUEST_BYTES)`
+      : `request body is over the limit of ${String(limit)} bytes (MAX_REQUEST_BYTES): ${String(received)} read before stopping`;
+    const size = known ? { actual: length } : { atLeast: received };
+    return void response.status(413).json(errorReply({ code: ErrorCode.BAD_REQUEST, message, details: { limit: 'MAX_REQUEST_BYTES', max: limit, ...size } }));
   }
   // JSON, but not an object or array (`null`, `3`, `"x"`): the parser calls it "not valid JSON", which it is.
   const message =
