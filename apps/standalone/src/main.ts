@@ -1,7 +1,7 @@
 import '../../register-aliases';
 import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { armShutdownDeadline, loadConfig, shutdownDeadlineMs, startupFailure } from '@sched/messaging';
+import { NATS_ROLES, armShutdownDeadline, loadConfig, shutdownDeadlineMs, startupFailure } from '@sched/messaging';
 import { ensureNats, type NatsEndpoint } from './embedded-nats';
 import { startStandalone } from './standalone';
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const nats = await ensureNats(config.natsUrl, config.dataDir);
   embedded = nats.embedded;
   if (nats.embedded) console.log(`started nats-server with JetStream at ${nats.url}, data in ${nats.embedded.storeDir}`);
-  if (nats.authDir) console.log(`NATS users per role (gateway, timer, executor, projector, relay, client, admin): ${nats.authDir}/<role>.env`);
+  if (nats.authDir) console.log(`NATS users per role (${NATS_ROLES.join(', ')}): ${nats.authDir}/<role>.env`);
   const natsCredentials = nats.credentials ?? config.natsCredentials;
   const app = await startStandalone({ ...config, natsUrl: nats.url, natsCredentials }, { shutdownHooks: false });
   console.log(`sched is running on ${nats.url} (event store: ${config.eventStore}, read models: ${config.sqlitePath})`);
