@@ -71,25 +71,40 @@ describe('executor shutdown while an attempt outlasts the grace period', () => {
   }, 20_000);
 });
 
+const pidFile = path.join(os.tmpdir(), `sched-stubborn-${process.pid}`);
+/** Each ignores SIGTERM and writes its pid (to a file per run, SCHED_RUN: `<name>-<test>`) once it does. */
+const stubbornProcesses = [
+  { name: 'command', who: 'the command itself', script: `trap "" TERM; echo $$ > ${pidFile}.$SCHED_RUN; sleep 30` },
+  // The command dies on SIGTERM and its output closes at once, while its child lives on: before, the attempt was
+  // recorded then, the child's SIGKILL called off and its group forgotten (it outlived even the executor process).
+  {
+    name: 'background',
+    who: 'a process the command started in the background, its output sent elsewhere',
+    script: `sh -c 'trap "" TERM; echo $$ > ${pidFile}.$SCHED_RUN; exec sleep 30' >/dev/null 2>&1 </dev/null & exec sleep 60`,
+  },
+];
+
 /**
- * A command that ignores SIGTERM: its attempt ends (cancelled, or by the shutdown) only once its process group is
- * gone (SIGKILL after killGrace), so its retry never runs beside it. Before, the outcome was recorded at once and a
- * stopping process exited before its SIGKILL: the command ran on, orphaned, next to its retry.
+ * A command that ignores SIGTERM, or starts a process that does: its attempt ends (cancelled, or by the shutdown)
+ * only once its process group is gone (SIGKILL after killGrace), so its retry never runs beside it. Before, the
+ * outcome was recorded at once and a stopping process exited before its SIGKILL: the command ran on, orphaned,
+ * next to its retry.
  */
-describe('aborted commands are stopped before their attempt is recorded', () => {
+describe.each(stubbornProcesses)('aborted commands are stopped before their attempt is recorded (SIGTERM ignored by $who)', ({ name, script }) => {
   const context = useSystemWithHeldHttp({ EXECUTOR_SHUTDOWN_GRACE_MS: '500' });
-  const pidFile = path.join(os.tmpdir(), `sched-stubborn-${process.pid}`);
-  const stubborn = { argv: ['sh', '-c', `trap "" TERM; echo $$ > ${pidFile}.$SCHED_RUN; sleep 30`], env: {}, killGrace: '700ms' };
+  const stubborn = { argv: ['sh', '-c', script], env: {}, killGrace: '700ms' };
+  afterAll(() => ['cancelled', 'shutdown'].forEach((test) => fs.rmSync(`${pidFile}.${name}-${test}`, { force: true })));
   const alive = isProcessAlive;
-  const pidOf = (run: string): Promise<number> =>
+  const pidOf = (test: string): Promise<number> =>
     waitFor(() => {
-      const text = fs.existsSync(`${pidFile}.${run}`) ? fs.readFileSync(`${pidFile}.${run}`, 'utf8').trim() : '';
+      const file = `${pidFile}.${name}-${test}`;
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
       return text ? Number(text) : undefined;
-    }, 10_000, `the ${run} command's pid`);
+    }, 10_000, `the ${test} command's pid`);
 
   it('a cancel is recorded once the command is gone, killed after its killGrace', async () => {
     const { system } = context;
-    const taskId = await createTask(system, { executor: 'command', config: { ...stubborn, env: { SCHED_RUN: 'cancelled' } } });
+    const taskId = await createTask(system, { executor: 'command', config: { ...stubborn, env: { SCHED_RUN: `${name}-cancelled` } } });
     const executionId = await trigger(system, taskId);
     const pid = await pidOf('cancelled');
     // Started (its start committed): a cancel of a due execution is recorded at once, nothing of it running yet.
@@ -101,7 +116,7 @@ describe('aborted commands are stopped before their attempt is recorded', () => 
 
   it('a stopping executor kills the command before it exits, and records the attempt ended by the shutdown', async () => {
     const { system } = context;
-    const taskId = await createTask(system, { executor: 'command', config: { ...stubborn, env: { SCHED_RUN: 'shutdown' } } });
+    const taskId = await createTask(system, { executor: 'command', config: { ...stubborn, env: { SCHED_RUN: `${name}-shutdown` } } });
     const executionId = await trigger(system, taskId);
     const pid = await pidOf('shutdown');
     await system.closeApp();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 
 /**
  * The process groups of the commands running in this process. Each command runs in a group of its own (detached, so
@@ -65,3 +66,33 @@ export function untrackGroup(pid: number): void {
   if (!liveGroups.delete(pid)) return;
   watchdog?.stdin?.write(`-${pid}\n`);
 }
+
+/**
+ * Whether a process of the group still runs. Signal 0 says whether the group has members, but an exited member is
+ * one until it is reaped, and an orphan is reaped by init: slowly in some containers, never where the executor is
+ * PID 1 itself (the Docker image). On Linux, a group whose members are all zombies has nothing left running;
+ * elsewhere (no /proc) a member is taken to run.
+ */
+export async function groupRuns(pgid: number): Promise<boolean> {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // ESRCH: no member left
+  }
+  let pids: string[];
+  try {
+    pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return true;
+  }
+  const states = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then(stateInGroup(pgid), () => undefined)));
+  return states.some((state) => state !== undefined && state !== 'Z');
+}
+
+/** From /proc/<pid>/stat ("pid (comm) state ppid pgrp …", comm may hold spaces and parentheses): the state if in `pgid`. */
+const stateInGroup =
+  (pgid: number) =>
+  (stat: string): string | undefined => {
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(pgrp) === pgid ? state : undefined;
+  };

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { ExecutorError, type ExecutionContext, type TaskExecutor } from '../task-executor';
 import { BoundedOutput } from './bounded-output';
-import { trackGroup, untrackGroup } from './command-groups';
+import { groupRuns, trackGroup, untrackGroup } from './command-groups';
 import { durationMsField } from './duration-config';
 
 /** A string the OS can take (spawn refuses one with a NUL byte, at every attempt): refused with the config instead. */
@@ -58,6 +59,14 @@ const tail = (text: string, chars = 500): string => {
 
 /** How long after its leader exits a command's output may stay open before the log says what the attempt waits for. */
 const OUTPUT_HELD_WARNING_MS = 1_000;
+/** How often a stopped command's group is looked at once its output closed, until no process of it runs. */
+const GROUP_POLL_MS = 50;
+/**
+ * How long a group may still show a running process after its SIGKILL before the attempt ends without it: nothing
+ * survives SIGKILL, but a process stuck in the kernel dies only when it leaves it, and without /proc a zombie no init
+ * reaps looks alive. Well within the runtime's wait for a stopped attempt (killGrace, at most 60 s, and 5 s).
+ */
+const KILLED_GROUP_WAIT_MS = 2_000;
 
 function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
@@ -74,6 +83,7 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
 
     let stopReason: 'timeout' | 'aborted' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let killedAt: number | undefined;
     const signalGroup = (sig: NodeJS.Signals): void => {
       try {
         process.kill(-child.pid!, sig);
@@ -82,13 +92,17 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
       }
     };
     // The group is signalled even when its leader has exited: a process it started in the background may live on
-    // (and hold its output open, so 'close' waits for it); only 'close' (cleanup) means there is nothing left to stop.
+    // (and hold its output open, so 'close' waits for it, or not, its output sent elsewhere); after a stop, only an
+    // empty group (groupStopped) means there is nothing left to stop.
     const stop = (reason: 'timeout' | 'aborted'): void => {
       if (stopReason) return;
       stopReason = reason;
       logger.warn(`stopping the command (${reason}): SIGTERM, SIGKILL after ${config.killGrace}ms`);
       signalGroup('SIGTERM');
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), config.killGrace);
+      killTimer = setTimeout(() => {
+        killedAt = Date.now();
+        signalGroup('SIGKILL');
+      }, config.killGrace);
     };
     const timeoutTimer = config.timeout === undefined ? undefined : setTimeout(() => stop('timeout'), config.timeout);
     const onAbort = (): void => stop('aborted');
@@ -103,6 +117,21 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
         logger.warn(`${program} ${how}, but a process it started still holds its output open: the attempt waits for it (a timeout or a cancel stops the whole group)`);
       }, OUTPUT_HELD_WARNING_MS);
     });
+
+    // A stopped attempt ends with its group, not with its leader's output: a process started with its output sent
+    // elsewhere (`worker >log 2>&1 &`) may ignore SIGTERM or take its time, and would run on beside the retry. It
+    // gets the rest of killGrace, then SIGKILL; the group stays tracked (killed if this process exits) until then.
+    const groupStopped = async (pgid: number): Promise<void> => {
+      if (!(await groupRuns(pgid))) return;
+      logger.warn(`${program} exited, but processes it started still run: the attempt waits for them (SIGKILL ${config.killGrace}ms after the SIGTERM)`);
+      do {
+        if (killedAt !== undefined && Date.now() - killedAt >= KILLED_GROUP_WAIT_MS) {
+          logger.warn(`processes of the command's group still run ${KILLED_GROUP_WAIT_MS}ms after their SIGKILL: the attempt ends without waiting for them`);
+          return;
+        }
+        await sleep(GROUP_POLL_MS);
+      } while (await groupRuns(pgid));
+    };
 
     const cleanup = (): void => {
       if (child.pid !== undefined) untrackGroup(child.pid);
@@ -120,7 +149,7 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
       const notRunnable = error.code === 'ENOENT' || error.code === 'EACCES';
       reject(new ExecutorError(`cannot run ${program}: ${error.message}`, notRunnable ? 'CommandNotFound' : 'CommandError', !notRunnable));
     });
-    child.once('close', (code, exitSignal) => {
+    const settle = (code: number | null, exitSignal: NodeJS.Signals | null): void => {
       cleanup();
       const result = { exitCode: code ?? -1, stdout: stdout.text(), stderr: stderr.text(), stdoutTruncated: stdout.truncated, stderrTruncated: stderr.truncated };
       logger.info(`exited with ${code === null ? `signal ${exitSignal}` : `code ${code}`}`);
@@ -130,6 +159,11 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
       if (result.stdout) logger.info(`stdout: ${tail(result.stdout)}`);
       const how = code === null ? `was killed by ${exitSignal}` : `exited with code ${code}`;
       reject(new ExecutorError(`${program} ${how}${result.stderr ? `: ${tail(result.stderr)}` : ''}`, 'CommandFailed', true));
+    };
+    child.once('close', (code, exitSignal) => {
+      if (stopReason === undefined || child.pid === undefined) return settle(code, exitSignal);
+      clearTimeout(heldOpenTimer); // its output is closed: what the attempt waits for now, groupStopped says
+      void groupStopped(child.pid).then(() => settle(code, exitSignal));
     });
   });
 }
