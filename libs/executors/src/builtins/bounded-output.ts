@@ -1,3 +1,5 @@
+import { tailToJsonBytes } from './json-fit';
+
 /** Keeps the last `capBytes` of a byte stream (the end of a log says most about how it ended) and counts the rest. */
 export class BoundedOutput {
   private chunks: Buffer[] = [];
@@ -21,6 +23,19 @@ export class BoundedOutput {
 
   text(): string {
     const all = Buffer.concat(this.chunks);
-    return all.subarray(Math.max(0, all.length - this.capBytes)).toString('utf8');
+    let from = Math.max(0, all.length - this.capBytes);
+    // A cut inside a character: start at the next one (its tail bytes would decode as U+FFFD).
+    if (from > 0) while (from < all.length && (all[from] & 0xc0) === 0x80) from++;
+    return all.subarray(from).toString('utf8');
+  }
+
+  /**
+   * The end kept, cut further where its JSON form would be over `maxJsonBytes`: output of control characters or
+   * invalid bytes is 3 to 6 times its size as JSON, so two 64 KiB streams could make a result over MAX_RESULT_BYTES.
+   */
+  tail(maxJsonBytes: number): { readonly text: string; readonly truncated: boolean } {
+    const text = this.text();
+    const kept = tailToJsonBytes(text, maxJsonBytes);
+    return { text: kept, truncated: this.truncated || kept.length < text.length };
   }
 }

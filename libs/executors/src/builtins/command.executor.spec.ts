@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MAX_RESULT_BYTES } from '@sched/contracts';
 import { commandExecutor, type CommandResult } from './command.executor';
 import { runExecutor } from '../testing/run-executor';
 import { isProcessAlive } from '../../../../test/support/process-alive';
@@ -48,6 +49,18 @@ describe('command executor', () => {
   it('keeps only the last maxOutputBytes of the output', async () => {
     const { result } = runExecutor<CommandResult>(commandExecutor, sh('printf 0123456789abcdef', { maxOutputBytes: 6 }));
     await expect(result).resolves.toMatchObject({ stdout: 'abcdef', stdoutTruncated: true });
+  });
+
+  it('keeps output whose JSON is many times its size (control characters, invalid bytes) within MAX_RESULT_BYTES, its end, whole characters', async () => {
+    // 64 KiB of NULs on each stream: \u0000 is 6 bytes as JSON, 786 KiB together (the attempt failed ResultTooLarge).
+    const { result } = runExecutor<CommandResult>(commandExecutor, sh("head -c 65536 /dev/zero; head -c 65536 /dev/zero >&2; printf 'end'"));
+    const done = await result;
+    expect(Buffer.byteLength(JSON.stringify(done))).toBeLessThanOrEqual(MAX_RESULT_BYTES);
+    expect(done).toMatchObject({ exitCode: 0, stdoutTruncated: true, stderrTruncated: true });
+    expect(done.stdout.endsWith('\u0000end')).toBe(true);
+    // Cut inside a character by maxOutputBytes: the kept end starts at the next whole one, not with U+FFFD.
+    const cut = await runExecutor<CommandResult>(commandExecutor, sh("printf 'ééé'", { maxOutputBytes: 5 })).result;
+    expect(cut).toMatchObject({ stdout: 'éé', stdoutTruncated: true });
   });
 
   it('on timeout: SIGTERM, then SIGKILL after the grace period when the command ignores it', async () => {

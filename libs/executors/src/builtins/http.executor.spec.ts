@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_RESULT_BYTES, jsonBytes } from '@sched/contracts';
-import { FETCH_BAD_PORTS, cutToJsonBytes, httpExecutor, type HttpResult } from './http.executor';
+import { FETCH_BAD_PORTS, httpExecutor, type HttpResult } from './http.executor';
+import { cutToJsonBytes } from './json-fit';
 import { runExecutor } from '../testing/run-executor';
 
 /** A local server whose routes answer with a status, or hang (for timeouts). */

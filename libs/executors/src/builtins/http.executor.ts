@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_RESULT_BYTES, jsonBytes } from '@sched/contracts';
 import { ExecutorError, type ExecutionContext, type TaskExecutor } from '../task-executor';
 import { durationMsField } from './duration-config';
+import { cutToJsonBytes } from './json-fit';
 
 /**
  * Ports fetch refuses to connect to ("bad port", the Fetch standard's list, as Node's fetch has it; 0 from its later
@@ -120,34 +121,6 @@ function decodeText(bytes: Buffer, contentType: string | undefined, truncated: b
   } catch {
     return undefined; // bytes not in the charset, or a charset TextDecoder does not know
   }
-}
-
-/** Bytes of one character of the BMP (or a lone surrogate) in a string's JSON form, as UTF-8. */
-function jsonCharBytes(code: number): number {
-  if (code === 0x22 || code === 0x5c || code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d) return 2;
-  if (code < 0x20) return 6; // \u00XX
-  if (code < 0x80) return 1;
-  if (code < 0x800) return 2;
-  if (code >= 0xd800 && code <= 0xdfff) return 6; // a lone surrogate: \udXXX
-  return 3;
-}
-
-const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
-const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
-
-/** The longest start of `text`, on a character boundary, whose JSON form (quotes included) is at most `maxBytes`. */
-export function cutToJsonBytes(text: string, maxBytes: number): string {
-  if (jsonBytes(text) <= maxBytes) return text;
-  let size = 2;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const pair = isHighSurrogate(code) && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1));
-    const bytes = pair ? 4 : jsonCharBytes(code);
-    if (size + bytes > maxBytes) return text.slice(0, i);
-    size += bytes;
-    if (pair) i++;
-  }
-  return text;
 }
 
 /**
