@@ -52,6 +52,7 @@ describe('workflow config validation (the catalog\'s workflow executor)', () => 
     ['a nested workflow', { steps: [{ id: 'a', executor: 'workflow' }] }, 'config.steps.0.executor', /cannot be a workflow/],
     ['a reference to a step that is not upstream', { steps: [{ id: 'a', executor: 'noop' }, { id: 'b', executor: 'noop', config: { x: '${steps.a.result}' } }] }, 'config.steps.1.config', /"a" is not upstream of it/],
     ['text that is no step reference (error is no part of one)', { steps: [{ id: 'a', executor: 'noop' }, { id: 'b', executor: 'noop', dependsOn: ['a'], config: { x: 'why: ${steps.a.error}' } }] }, 'config.steps.1.config', /has \$\{steps\.a\.error\}, which is no step reference: write \$\{steps\.<step>\.result\}/],
+    ['a reference in a key (keys are not substituted)', { steps: [{ id: 'a', executor: 'noop' }, { id: 'b', executor: 'noop', dependsOn: ['a'], config: { x: { '${steps.zz.result}': 1 } } }] }, 'config.steps.1.config', /has \$\{steps\.zz\.result\} in a key \(references are substituted in string values only\)/],
     ['a reference without its closing brace', { steps: [{ id: 'a', executor: 'noop' }, { id: 'b', executor: 'noop', dependsOn: ['a'], config: { x: '${steps.a.result' } }] }, 'config.steps.1.config', /no step reference/],
     ['a step named notify', { steps: [{ id: 'notify', executor: 'noop' }] }, 'config.steps.0.id', /kept for the run's failure notice/],
     ['no steps', { steps: [] }, 'config.steps', /at least|>=1|too small/i],

@@ -32,11 +32,15 @@ const REFERENCE_LIKE = /\$\{steps\.[^}]*\}?/g;
 
 /**
  * Every `${steps.…}` in a config's strings that is not a step reference (`${steps.load.error}`, `${steps.a.resultx}`,
- * no closing brace): such text would be sent as it is, where its writer meant a value.
+ * no closing brace), and every one in a key: such text would be sent as it is, where its writer meant a value.
  */
 export function malformedReferencesInConfig(value: unknown): string[] {
   if (typeof value === 'string') return [...value.matchAll(REFERENCE_LIKE)].map((match) => match[0]).filter((text) => referencesIn(text).length !== 1 || referencesIn(text)[0].text !== text);
   if (Array.isArray(value)) return value.flatMap(malformedReferencesInConfig);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(malformedReferencesInConfig);
+  if (value !== null && typeof value === 'object') {
+    // Keys are never substituted: a reference there would be sent as written (and one to no step went unnoticed).
+    const inKeys = Object.keys(value).flatMap((key) => [...key.matchAll(REFERENCE_LIKE)].map((match) => `${match[0]} in a key (references are substituted in string values only)`));
+    return [...inKeys, ...Object.values(value).flatMap(malformedReferencesInConfig)];
+  }
   return [];
 }
