@@ -3,10 +3,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { MAX_RESULT_BYTES, jsonBytes } from '@sched/contracts';
+import { commitSequenceOf } from '@sched/event-store';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createTask, trigger, typesOf, waitForEnd } from '../support/executions';
 
 const EXAMPLE_EXECUTOR = path.resolve(__dirname, '..', '..', 'examples', 'executors', 'checksum.executor.js');
+const BIG_RESULT_EXECUTOR = path.resolve(__dirname, '..', 'support', 'big-result.executor.js');
 
 /** Built-in executors, retries with backoff, timeouts, progress and logs, through the whole system. */
 describe('executor attempts end to end', () => {
@@ -31,7 +33,7 @@ describe('executor attempts end to end', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    process.env.EXECUTOR_MODULES = EXAMPLE_EXECUTOR;
+    process.env.EXECUTOR_MODULES = `${EXAMPLE_EXECUTOR},${BIG_RESULT_EXECUTOR}`;
     system = await startTestSystem();
   });
   afterAll(async () => {
@@ -82,8 +84,7 @@ describe('executor attempts end to end', () => {
     expect(binaryEnd).toMatchObject({ type: 'TaskSucceeded', data: { attempt: 1, result: { bodyEncoding: 'base64', truncated: false } } });
     expect(Buffer.from((binaryEnd.data as { result: { body: string } }).result.body, 'base64').equals(blob)).toBe(true);
 
-    const print = `process.stdout.write('x'.repeat(1_000_000))`;
-    const tooBig = await createTask(system, { executor: 'command', config: { argv: [process.execPath, '-e', print], maxOutputBytes: 1_000_000 }, retry: fastRetry });
+    const tooBig = await createTask(system, { executor: 'big-result', config: { bytes: 1_000_000 }, retry: fastRetry });
     const events = await waitForEnd(system.store, await trigger(system, tooBig), 10_000);
     expect(typesOf(events)).toEqual(['TaskDue', 'TaskStarted', 'TaskFailed']);
     expect(events[2].data).toMatchObject({
@@ -108,6 +109,16 @@ describe('executor attempts end to end', () => {
     const failed = (await waitForEnd(system.store, await trigger(system, bad))).at(-1)!;
     expect(failed.data).toMatchObject({ final: true, error: { type: 'CommandFailed', message: expect.stringContaining('code 4: oops') } });
     expect((failed.data as { logs: Array<{ message: string }> }).logs.map((line) => line.message)).toContain('exited with code 4');
+  });
+
+  it('an attempt with effects outside sched is recorded started before its code runs; a no-op start rides with its outcome', async () => {
+    // A command's start is its own commit, before the command is spawned: a crash in between leaves TaskStarted without
+    // an end (WorkerLost), never a run the log does not show. A no-op, which changes nothing anywhere, keeps the one commit.
+    const command = await waitForEnd(system.store, await trigger(system, await createTask(system, { executor: 'command', config: { argv: ['/bin/true'] } })));
+    const noop = await waitForEnd(system.store, await trigger(system, await createTask(system, { executor: 'noop' })));
+    const commitOf = (events: typeof command, type: string) => commitSequenceOf(events.find((event) => event.type === type)!.position);
+    expect(commitOf(command, 'TaskStarted')).toBeLessThan(commitOf(command, 'TaskSucceeded'));
+    expect(commitOf(noop, 'TaskStarted')).toBe(commitOf(noop, 'TaskSucceeded'));
   });
 
   it('startToClose: TaskTimedOut, the attempt is aborted, then the retry policy applies', async () => {

@@ -56,8 +56,9 @@ const RUNTIME_ERROR_REDELIVERY_MS = 1_000;
 /** An executor may call heartbeat() in a tight loop; the work queue needs an in-progress ack once in a while only. */
 const HEARTBEAT_ACK_MIN_INTERVAL_MS = 1_000;
 /**
- * Group commit (ARCHITECTURE.md, write budget): an attempt that ends within this window commits TaskStarted and its
- * outcome in one append; a longer one commits TaskStarted when the window closes. startedAt is unaffected.
+ * Group commit (ARCHITECTURE.md, write budget): an attempt of an effect-free executor that ends within this window
+ * commits TaskStarted and its outcome in one append; a longer one commits TaskStarted when the window closes.
+ * startedAt is unaffected.
  */
 const GROUP_COMMIT_MS = 25;
 
@@ -319,7 +320,9 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const executorType = due.executor;
     const executor = this.registry.get(executorType);
     const startingMs = Date.now(); // TaskStarted.startedAt: start() stamps the time of the call
-    await actor.start(item.attempt, GROUP_COMMIT_MS);
+    // Held for group commit only where running the attempt again changes nothing outside sched (see effectFree): a
+    // crash in the window would leave a run the log never shows, and its redelivery would run it again.
+    await actor.start(item.attempt, executor?.effectFree ? GROUP_COMMIT_MS : 0);
     this.observeScheduleToStart(work, due, startingMs);
     const startedMs = Date.now();
     if (!executor) {

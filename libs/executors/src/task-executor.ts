@@ -64,6 +64,14 @@ export interface TaskExecutor<Config = Record<string, unknown>> {
    * pending, and a heartbeat timeout is refused when the task is set (it would time out every longer attempt).
    */
   readonly neverPauses?: boolean;
+  /**
+   * True when running an attempt has no effect outside sched (noop, sleep, manual, example): its start may then be
+   * held back and committed with its outcome, one commit for a short attempt (ARCHITECTURE.md's write budget), since
+   * an attempt run again after a crash in that window changes nothing anywhere. Every other executor's start is
+   * committed before its code runs: a process killed in the window ran an http POST or a command that the log never
+   * showed, and its redelivery ran it again as the same attempt (a step without retry ran twice).
+   */
+  readonly effectFree?: boolean;
 }
 
 /**

@@ -23,6 +23,7 @@ export const exampleExecutor: TaskExecutor<ExampleConfig> = {
   type: 'example',
   description: 'Processes `steps` items over `duration` with item progress, then succeeds with probability `successRate`.',
   configSchema: exampleConfigSchema as unknown as z.ZodType<ExampleConfig>,
+  effectFree: true,
   async execute({ config, signal, progressItems, logger }) {
     const durationMs = config.duration ?? DEFAULT_DURATION_MS;
     const stepMs = durationMs / config.steps;

@@ -15,6 +15,7 @@ export const manualExecutor: TaskExecutor<ManualConfig> = {
   type: 'manual',
   description: 'Runs only by trigger and succeeds with the configured `result`.',
   configSchema: manualConfigSchema,
+  effectFree: true,
   async execute({ config, execution, logger }) {
     if (execution.reason !== 'trigger') {
       throw new ExecutorError('manual tasks run only when triggered, not on a schedule', 'NotTriggered', false);

@@ -6,6 +6,7 @@ export const noopExecutor: TaskExecutor<Record<string, unknown>> = {
   type: 'noop',
   description: 'Does nothing and succeeds at once.',
   configSchema: z.record(z.string(), z.unknown()),
+  effectFree: true,
   execute: async () => undefined,
   neverPauses: true,
 };

@@ -27,6 +27,7 @@ export const sleepExecutor: TaskExecutor<SleepConfig> = {
   type: 'sleep',
   description: 'Sleeps for `duration`, reporting progress `steps` times.',
   configSchema: sleepConfigSchema as unknown as z.ZodType<SleepConfig>,
+  effectFree: true,
   async execute({ config, signal, progress }) {
     const stepMs = config.durationMs / config.steps;
     for (let step = 1; step <= config.steps; step += 1) {
