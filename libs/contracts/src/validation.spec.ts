@@ -86,3 +86,14 @@ describe('strings that are not well-formed Unicode (a lone UTF-16 surrogate) are
     expect(illFormedStrings(deep)).toHaveLength(1);
   });
 });
+
+describe('a "__proto__" key anywhere in a payload', () => {
+  it('is VALIDATION naming its path (it was dropped without a word from a config: no copy keeps it)', () => {
+    const payload = JSON.parse('{"name":"n","executor":"noop","config":{"a":{"__proto__":{"x":1}}}}') as unknown;
+    expect(refusal(() => parsePayload(createTaskPayloadSchema, payload, 'task.create')).issues).toEqual([
+      { path: 'config.a.__proto__', message: 'key "__proto__" is not allowed (it would be dropped, not kept)' },
+    ]);
+    // "constructor" and "prototype" are plain keys JSON and copies keep: taken.
+    expect(parsePayload(createTaskPayloadSchema, { name: 'n', executor: 'noop', config: { constructor: 1, prototype: 2 } }, 'task.create').config).toEqual({ constructor: 1, prototype: 2 });
+  });
+});

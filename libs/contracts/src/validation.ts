@@ -28,7 +28,8 @@ const showLoneSurrogates = (text: string): string =>
   text.replace(/[\uD800-\uDFFF]/gu, (surrogate) => `\\u${surrogate.charCodeAt(0).toString(16)}`);
 
 /**
- * Every string of a decoded payload, at any depth, keys too, that is not well-formed Unicode: one holding a lone
+ * Every string of a decoded payload, at any depth, keys too, that is not well-formed Unicode (and every `__proto__`
+ * key, which no copy keeps): one holding a lone
  * UTF-16 surrogate (JSON's `"\ud800"` decodes to one). UTF-8 has no form for it: SQLite, a hash of a task's name,
  * every encoder on the way writes U+FFFD in its place, so the read models disagreed with the log and distinct names
  * collided. Found without recursion, in document order.
@@ -52,6 +53,9 @@ export function illFormedStrings(payload: unknown): ValidationIssue[] {
   while (stack.length > 0) {
     const [value, place] = stack.pop()!;
     if (place.key !== undefined && !place.key.isWellFormed()) issues.push({ path: pathOf(place), message: `key ${message(place.key)}` });
+    // JSON.parse makes `__proto__` a key like any other, but every copy made by assignment (schema parsing, a spread
+    // of a config) sets the prototype with it instead: the key vanished without a word. Refused, as no field has it.
+    if (place.key === '__proto__') issues.push({ path: pathOf(place), message: 'key "__proto__" is not allowed (it would be dropped, not kept)' });
     if (typeof value === 'string') {
       if (!value.isWellFormed()) issues.push({ path: pathOf(place), message: message(value) });
     } else if (value !== null && typeof value === 'object' && !seen.has(value)) {
