@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createTaskPayloadSchema, updateTaskPayloadSchema } from './commands/task-commands';
 import { ErrorCode, SchedError } from './errors';
 import { listTasksQuerySchema } from './queries';
-import { illFormedStrings, parsePayload } from './validation';
+import { unstorableParts, parsePayload } from './validation';
 
 /** What parsePayload threw: its code, message and issues. */
 function refusal(run: () => unknown): { code: string; message: string; issues: Array<{ path: string; message: string }> } {
@@ -73,17 +73,17 @@ describe('strings that are not well-formed Unicode (a lone UTF-16 surrogate) are
   it('takes well-formed text: pairs (an emoji, astral characters), U+FFFD itself, every plane', () => {
     const name = 'a😀 𝄞 \ufffd \u{10ffff} é';
     expect(parsePayload(createTaskPayloadSchema, { name, executor: 'noop', config: { '😀': ['\ud83d\ude00'] } }, 'task.create')).toMatchObject({ name });
-    expect(illFormedStrings({ a: [name, { [name]: name }], b: 1, c: null, d: true })).toEqual([]);
+    expect(unstorableParts({ a: [name, { [name]: name }], b: 1, c: null, d: true })).toEqual([]);
   });
 
   it('walks a payload that shares an object, or holds itself, once (no recursion, no endless loop)', () => {
     const shared = { text: '\ud800' };
     const cyclic: Record<string, unknown> = { a: shared, b: shared };
     cyclic.self = cyclic;
-    expect(illFormedStrings(cyclic)).toEqual([{ path: 'a.text', message: expect.any(String) }]);
+    expect(unstorableParts(cyclic)).toEqual([{ path: 'a.text', message: expect.any(String) }]);
     let deep: unknown = '\udc00';
     for (let i = 0; i < 10_000; i++) deep = [deep];
-    expect(illFormedStrings(deep)).toHaveLength(1);
+    expect(unstorableParts(deep)).toHaveLength(1);
   });
 });
 
@@ -95,5 +95,14 @@ describe('a "__proto__" key anywhere in a payload', () => {
     ]);
     // "constructor" and "prototype" are plain keys JSON and copies keep: taken.
     expect(parsePayload(createTaskPayloadSchema, { name: 'n', executor: 'noop', config: { constructor: 1, prototype: 2 } }, 'task.create').config).toEqual({ constructor: 1, prototype: 2 });
+  });
+});
+
+describe('a number too large for a double', () => {
+  it('is VALIDATION naming its path (JSON.parse made it Infinity, stored as null)', () => {
+    const payload = JSON.parse('{"name":"n","executor":"noop","config":{"n":1e400}}') as unknown;
+    expect(refusal(() => parsePayload(createTaskPayloadSchema, payload, 'task.create')).issues).toEqual([
+      { path: 'config.n', message: 'a number too large for a double (it would be stored as null)' },
+    ]);
   });
 });

@@ -29,12 +29,12 @@ const showLoneSurrogates = (text: string): string =>
 
 /**
  * Every string of a decoded payload, at any depth, keys too, that is not well-formed Unicode (and every `__proto__`
- * key, which no copy keeps): one holding a lone
+ * key, which no copy keeps; every number too large for a double): one holding a lone
  * UTF-16 surrogate (JSON's `"\ud800"` decodes to one). UTF-8 has no form for it: SQLite, a hash of a task's name,
  * every encoder on the way writes U+FFFD in its place, so the read models disagreed with the log and distinct names
  * collided. Found without recursion, in document order.
  */
-export function illFormedStrings(payload: unknown): ValidationIssue[] {
+export function unstorableParts(payload: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const message = (text: string): string => {
     const chars = [...text]; // by code point: a lone surrogate is one of them
@@ -56,7 +56,10 @@ export function illFormedStrings(payload: unknown): ValidationIssue[] {
     // JSON.parse makes `__proto__` a key like any other, but every copy made by assignment (schema parsing, a spread
     // of a config) sets the prototype with it instead: the key vanished without a word. Refused, as no field has it.
     if (place.key === '__proto__') issues.push({ path: pathOf(place), message: 'key "__proto__" is not allowed (it would be dropped, not kept)' });
-    if (typeof value === 'string') {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      // `1e400` parses as Infinity, which JSON writes as null: the stored config would not be the one sent.
+      issues.push({ path: pathOf(place), message: 'a number too large for a double (it would be stored as null)' });
+    } else if (typeof value === 'string') {
       if (!value.isWellFormed()) issues.push({ path: pathOf(place), message: message(value) });
     } else if (value !== null && typeof value === 'object' && !seen.has(value)) {
       seen.add(value);
@@ -90,11 +93,11 @@ export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown, w
       received: payload === null ? 'null' : Array.isArray(payload) ? 'array' : typeof payload,
     });
   }
-  const illFormed = illFormedStrings(payload);
+  const unstorable = unstorableParts(payload);
   const result = schema.safeParse(payload);
-  if (result.success && illFormed.length === 0) return result.data;
+  if (result.success && unstorable.length === 0) return result.data;
   const issues: ValidationIssue[] = [
-    ...illFormed,
+    ...unstorable,
     ...(result.error?.issues ?? []).map((issue) => ({
       path: issue.path.map((key) => showLoneSurrogates(String(key))).join('.'),
       message: showLoneSurrogates(issueMessage(schema, payload, issue)),
