@@ -9,7 +9,8 @@ const EXECUTION_ID = 'paused-lost@1';
 /**
  * Real processes: a timer (it dispatches retries), a relay and two executors. An `example` execution is paused mid-run; the executor holding it is
  * killed with SIGKILL. After the work queue's ack wait the other executor gets the item back and records the paused
- * attempt as lost (TaskFailed{WorkerLost}, not final, no retry: the execution stays paused). Resume then starts a
+ * attempt as lost (TaskFailed{WorkerLost}, not final since its policy has attempts left, no retry yet: the execution
+ * stays paused). Resume then starts a
  * new attempt (ExecutionResumed + TaskRetried in one commit), which the surviving executor runs to success.
  */
 describe('resume of a paused execution whose worker is gone', () => {
@@ -42,6 +43,8 @@ describe('resume of a paused execution whose worker is gone', () => {
       scheduledAt: new Date().toISOString(),
       reason: 'trigger',
       taskRevision: 0,
+      // Attempts left: a lost paused attempt then waits for the resume (with none left it ends the execution).
+      retry: { maxAttempts: 3, backoff: 'fixed', initialIntervalMs: 100, multiplier: 1, maxIntervalMs: 100, jitter: 0, nonRetryableErrorTypes: [] },
     };
     const events = executionDecider.decide({ type: 'ScheduleExecution', data: due }, executionDecider.initialState());
     await system.store.append(toExecutionStreamId(EXECUTION_ID), toEnvelopes(events, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: Date.now() }), { expected: 'no_stream' });
