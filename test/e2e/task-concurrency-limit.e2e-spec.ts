@@ -65,11 +65,11 @@ describe('per-task concurrency limit across two executor processes', () => {
     const to = new Date(Date.now() - 10 * 60_000).toISOString(); // 600 occurrences, queued behind one slot
     expect(await system.request(Subjects.cmd.taskBackfill, { taskId: busy, from, to })).toMatchObject({ ok: true });
     await waitFor(() => [...tracker.histories.values()].some((events) => events.some((event) => event.type === 'TaskStarted' && event.streamId.includes(busy))), 15_000, 'the first of the queue to start');
-    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the queue settles into its redeliveries
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the queue settles into its lines
     const probe = await trigger(system, await createTask(system, { executor: 'noop' }));
     const triggeredAt = Date.now();
-    // Every queued item came back each second (a compare-and-set on the task's one key each), and the consumer, which
-    // serves redeliveries first, held the probe back for minutes; far back in the queue they now come back seldom.
+    // Every queued item came back by itself (a compare-and-set on the task's one key each), and the probe waited
+    // behind them for minutes; now they wait in their task's line in each executor, only its first asking.
     await waitFor(() => tracker.ended().includes(probe), 10_000, 'the probe to run');
     console.log(`a task's queue of 600: another task's execution ran ${Date.now() - triggeredAt} ms after its trigger`);
     expect((await system.request(Subjects.cmd.taskDelete, { taskId: busy, cancelPending: true })).ok).toBe(true);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { concurrencyLimitOf } from '@sched/contracts';
+import { concurrencyLimitOf, type TaskDue } from '@sched/contracts';
 import type { KnownExecutionState } from '@sched/domain';
 import { DEFAULT_STREAM_NAME, LOG_DISPATCH_CONSUMER, within, type EventStore } from '@sched/event-store';
 import { ExecutorRegistry } from '@sched/executors';
@@ -28,7 +28,8 @@ import { listenForCancelRequests } from './cancel-listener';
 import { listenForControlRequests } from './control-listener';
 import { EarlyStarts } from './early-starts';
 import { ExecutionActor } from './execution-actor';
-import { onTaskBusy } from './limits/overlap';
+import { linePlaceOf, onTaskBusy } from './limits/overlap';
+import { QueueLines, type LineWaiter } from './limits/queue-lines';
 import { ReopeningConsumer } from './reopening-consumer';
 import { jitteredExpiry, pullBatch } from './pull-batch';
 import { ConcurrencyLimits, type RunPermit } from './limits/concurrency-limits';
@@ -50,6 +51,8 @@ const KEEP_ALIVE_INTERVAL_MS = Math.min(5_000, Math.floor(WORK_ACK_WAIT_MS / 3))
 const WORKER_LOSS_GRACE_MS = 2 * KEEP_ALIVE_INTERVAL_MS;
 /** An item refused by a concurrency limit comes back after this long (it stays due meanwhile). */
 const LIMITED_REDELIVERY_MS = 1_000;
+/** In-progress acks of the items waiting in a task's line here (see QueueLines): a third of the ack wait. */
+const LINE_KEEP_ALIVE_MS = Math.floor(WORK_ACK_WAIT_MS / 3);
 /** An item that arrived when the other source had just taken the last slot comes back after this long. */
 const NO_SLOT_REDELIVERY_MS = 100;
 const RUNTIME_ERROR_REDELIVERY_MS = 1_000;
@@ -76,6 +79,8 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   private readonly slots: Slots;
   /** Items recorded ahead of their instant (the timer's fire-ahead window), waiting for it without a slot. */
   private readonly early = new EarlyStarts();
+  /** Executions of overlap-queue tasks waiting for a task slot, held here in their task's line. */
+  private readonly lines = new QueueLines(LINE_KEEP_ALIVE_MS);
   private readonly inFlight = new Map<string, AttemptAbort>();
   /** The actors of the attempts running here: a pause or resume request makes one re-read its stream. */
   private readonly actors = new Map<string, ExecutionActor>();
@@ -153,6 +158,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.early.close();
+    this.lines.close();
     // What runs gets the grace to finish (none at a test's teardown); past it, the rest is aborted below.
     const graceMs = this.pullsAbandoned.signal.aborted ? 0 : executorShutdownGraceMsOf(this.config);
     await within(this.slots.drained(), graceMs, () => new Error('shutdown grace over')).catch(() => undefined);
@@ -204,7 +210,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
           // Shutdown began while this pull was open: start nothing more (its appends would race the connection's
           // close once the running attempts drained); the server delivers it again, to another executor.
           if (this.stopping) return void msg.nak();
-          this.early.hold(notBeforeOf(work.item), () => this.begin(work, msg, kind), (delayMs) => msg.nak(delayMs));
+          this.early.hold(notBeforeOf(work.item), () => this.receive(work, msg, kind), (delayMs) => msg.nak(delayMs));
         }, jitteredExpiry(this.config.executorPullWaitMs), this.pullsAbandoned.signal);
       } catch (error) {
         if (this.pullsOver()) break;
@@ -220,20 +226,51 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     }
   }
 
-  private begin(work: Work, msg: JsMsg, source: WorkSource): void {
-    if (!this.slots.tryTake()) {
-      msg.nak(NO_SLOT_REDELIVERY_MS);
-      return;
-    }
+  /**
+   * A first attempt from the log of a task with a limit under overlap queue enters its task's line as it arrives,
+   * before its stream is read: behind others of its task it waits there, so a backlog behind a task's limit costs no
+   * read, no executor slot and no write to the task's key per item, and the items behind it in the consumer (other
+   * tasks' work) are reached at once. Any other item, or one of the line that asks now, is handled at once.
+   */
+  private receive(work: Work, msg: JsMsg, source: WorkSource): void {
     this.metrics?.workReceived(work.item.executor, source);
-    void this.process(work, msg).finally(() => this.slots.release());
+    const due = work.firstCommit?.[0]?.type === 'TaskDue' ? (work.firstCommit[0].data as TaskDue['data']) : undefined;
+    const place = due === undefined ? undefined : linePlaceOf(due, work.item.attempt);
+    const waiter = place === undefined ? undefined : this.waiterOf(work, msg, source, place);
+    if (waiter !== undefined && !this.lines.enter(work.item.taskId, waiter)) return;
+    this.begin(work, msg, source, waiter);
   }
 
-  private async process(work: Work, msg: JsMsg): Promise<void> {
+  /**
+   * The item as it waits in its task's line: its turn handles it again, reading its stream then (the commit it came
+   * with is let go: held by thousands, it was most of their memory).
+   */
+  private waiterOf(work: Work, msg: JsMsg, source: WorkSource, placeMs: number): LineWaiter {
+    const held: Work = { item: work.item, receivedAtMs: work.receivedAtMs };
+    const waiter: LineWaiter = {
+      executionId: work.item.executionId,
+      placeMs,
+      ask: () => this.begin(held, msg, source, waiter),
+      keepAlive: () => msg.working(),
+      putBack: () => msg.nak(),
+    };
+    return waiter;
+  }
+
+  private begin(work: Work, msg: JsMsg, source: WorkSource, waiter?: LineWaiter): void {
+    if (!this.slots.tryTake()) {
+      if (waiter) this.lines.wait(work.item.taskId, waiter, NO_SLOT_REDELIVERY_MS);
+      else msg.nak(NO_SLOT_REDELIVERY_MS);
+      return;
+    }
+    void this.process(work, msg, source, waiter).finally(() => this.slots.release());
+  }
+
+  private async process(work: Work, msg: JsMsg, source: WorkSource, waiter?: LineWaiter): Promise<void> {
     const { item } = work;
-    if (this.inFlight.has(item.executionId)) return; // redelivered while we run it: the running attempt acks it
     try {
-      await this.handle(work, msg);
+      if (this.inFlight.has(item.executionId)) return; // redelivered while we run it: the running attempt acks it
+      await this.handle(work, msg, source, waiter);
     } catch (error) {
       if (isOwnershipLost(error)) {
         // Another executor wrote to this execution first: it owns the attempt, we drop the work cleanly.
@@ -242,10 +279,13 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       }
       this.logger.error(`execution ${item.executionId} failed in the runtime: ${String(error)}`);
       msg.nak(RUNTIME_ERROR_REDELIVERY_MS);
+    } finally {
+      // Whatever became of it (it left, or it runs and already settled), the next in its task's line may ask.
+      this.lines.settle(item.taskId, item.executionId);
     }
   }
 
-  private async handle(work: Work, msg: JsMsg): Promise<void> {
+  private async handle(work: Work, msg: JsMsg, source: WorkSource, lineWaiter?: LineWaiter): Promise<void> {
     const { item } = work;
     const actor = new ExecutionActor(this.store, item.executionId, this.config.instanceId);
     const seed = seedOf(work, msg.info, Date.now(), this.stillEndsWith);
@@ -256,7 +296,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         msg.term();
         return;
       case 'drop':
-        // Ended while it waited (cancelled, say): its waiting place under buffer-one or cancel-other is free now.
+        // Ended while it waited (cancelled, say): its place under queue, buffer-one or cancel-other is free now.
         if (state.status !== 'none' && this.limits && concurrencyLimitOf(state.due) !== undefined) await this.limits.taskSlots.leaveWaiting(state.due.taskId, item.executionId).catch(() => undefined);
         msg.ack();
         return;
@@ -282,6 +322,10 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         break;
     }
     const { due } = state as KnownExecutionState;
+    // Overlap queue: one of the task's executions here asks for its slot at a time, the rest wait in line.
+    const place = linePlaceOf(due, item.attempt);
+    const waiter = place === undefined ? undefined : (lineWaiter ?? this.waiterOf(work, msg, source, place));
+    if (waiter !== undefined && !this.lines.enter(item.taskId, waiter)) return;
     const permit = await this.limits!.tryAcquire(due, item.attempt);
     if ('refused' in permit) {
       const actorName = `executor:${this.config.instanceId}`;
@@ -290,15 +334,19 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         await actor.skip(overlap.skip);
         this.metrics?.attemptEnded('skipped', due.executor);
         msg.ack();
+      } else if (waiter !== undefined) {
+        this.lines.wait(item.taskId, waiter, permit.retryInMs ?? LIMITED_REDELIVERY_MS);
       } else {
         msg.nak(permit.retryInMs ?? LIMITED_REDELIVERY_MS);
       }
       return;
     }
+    this.lines.settle(item.taskId, item.executionId); // it runs: the next in its task's line asks at once
     try {
       await this.runStarted(actor, work, msg, permit);
     } finally {
       await permit.release();
+      this.lines.wake(item.taskId);
     }
   }
 

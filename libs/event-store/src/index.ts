@@ -17,7 +17,7 @@ export {
 } from './jetstream/jetstream-event-store';
 export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream';
 export { toSubject, toStreamId, isStreamStart, CorruptCommitError, reportOncePerMessage } from './jetstream/commit-codec';
-export { CONSUMER_NOT_FOUND, LOG_DISPATCH_CONSUMER, ensureLogDispatch, streamStartEvents, type LogDispatch } from './jetstream/log-dispatch';
+export { CONSUMER_NOT_FOUND, DISPATCH_MAX_ACK_PENDING, LOG_DISPATCH_CONSUMER, ensureLogDispatch, raiseMaxAckPending, streamStartEvents, type LogDispatch } from './jetstream/log-dispatch';
 export * from './hash-chain';
 // Types only: the KurrentDB client loads when a KurrentDB store is connected (see load-kurrentdb).
 export type { KurrentDbEventStore, ConnectKurrentDbOptions, KurrentDbEventStoreOptions } from './kurrentdb/kurrentdb-event-store';

@@ -2,7 +2,7 @@ import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, jetstreamManage
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { Subjects, WORKFLOW_EXECUTOR, type TaskDue } from '@sched/contracts';
-import { DEFAULT_STREAM_NAME, ensureLogDispatch, type LogDispatch } from '@sched/event-store';
+import { DEFAULT_STREAM_NAME, DISPATCH_MAX_ACK_PENDING, ensureLogDispatch, raiseMaxAckPending, type LogDispatch } from '@sched/event-store';
 import { DEFAULT_WORK_ACK_WAIT_MS, workAckWaitMs, type SchedConfig } from './config';
 
 export const WORK_STREAM = 'SCHED_WORK';
@@ -84,11 +84,12 @@ export async function ensureWorkQueue(
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
     ack_wait: WORK_ACK_WAIT_MS * 1_000_000,
-    max_ack_pending: 10_000,
+    max_ack_pending: DISPATCH_MAX_ACK_PENDING,
     filter_subject: Subjects.work.all,
   };
   const existing = await jsm.consumers.info(WORK_STREAM, WORK_CONSUMER).catch(() => undefined);
   if (!existing) await jsm.consumers.add(WORK_STREAM, consumerConfig).catch(() => undefined);
+  else await raiseMaxAckPending(jsm, WORK_STREAM, WORK_CONSUMER, existing.config);
   return jsm;
 }
 

@@ -58,3 +58,11 @@ export function slotOrderOf(due: TaskDue['data'], attempt: number): SlotOrder {
       return {};
   }
 }
+
+/**
+ * The place an execution waits in its task's line in this process (see QueueLines): its instant under queue with a
+ * limit, else undefined (no limit, or another policy: those come back by themselves).
+ */
+export function linePlaceOf(due: TaskDue['data'], attempt: number): number | undefined {
+  return concurrencyLimitOf(due) === undefined ? undefined : slotOrderOf(due, attempt).queuedAtMs;
+}

@@ -72,6 +72,18 @@ describe('task slot leases (maxConcurrent across processes, NATS KV)', () => {
     expect(await b.acquire('t5', 1, 'later', { queuedAtMs: 300 })).toBeDefined();
   });
 
+  it('a queued execution that ended while it waited (cancelled) gives its place up at once', async () => {
+    const a = await process();
+    const running = await a.acquire('t5b', 1, 'running', { queuedAtMs: 100 });
+    expect(await a.acquire('t5b', 1, 'cancelled', { queuedAtMs: 200 })).toBeUndefined();
+    expect(await a.acquire('t5b', 1, 'x_cancelled', { queuedAtMs: 250 })).toBeUndefined(); // its id ends like the other's
+    await running!.release();
+    await a.leaveWaiting('t5b', 'cancelled');
+    expect(await a.acquire('t5b', 1, 'later', { queuedAtMs: 300 })).toBeUndefined(); // x_cancelled still waits before it
+    await a.leaveWaiting('t5b', 'x_cancelled');
+    expect(await a.acquire('t5b', 1, 'later', { queuedAtMs: 300 })).toBeDefined();
+  });
+
   it('with max 2, one free slot goes to the first queued, not to a later one', async () => {
     const a = await process();
     const holders = [await a.acquire('t6', 2, 'r1', { queuedAtMs: 1 }), await a.acquire('t6', 2, 'r2', { queuedAtMs: 2 })];

@@ -30,9 +30,9 @@ const MAX_QUEUED_RECHECK_MS = 30_000;
 
 /**
  * How soon an execution queued with `ahead` others before it for `max` slots asks again: within a second near the
- * head, less often further back, where no slot can be its for a while. A backlog of hundreds asking every second
- * (each a compare-and-set on the task's one key) kept the executors busy with it, and the consumer, which serves
- * redeliveries first, held back every other task's first attempts behind them.
+ * head, less often further back, where no slot can be its for a while. Only the first of each executor's line asks
+ * (QueueLines), so `ahead` counts the other executors' firsts: a backlog of hundreds each asking by itself (a
+ * compare-and-set on the task's one key each) kept the executors busy with it, and other tasks' work waited.
  */
 export const queuedRecheckMs = (ahead: number, max: number): number => Math.min(MAX_QUEUED_RECHECK_MS, Math.max(1_000, Math.round((ahead / (2 * max)) * 1_000)));
 
@@ -49,6 +49,8 @@ const waitingKey = (orderMs: number, executionId: string): string => `${WAITING}
 /** The waiting place of an execution other than `executionId`: a freed slot is owed to it first. */
 const waitsOther = (id: string, executionId: string): boolean => id.startsWith(WAITING) && !id.endsWith(`_${executionId}`);
 const isWaitingPlace = (id: string): boolean => id.startsWith(WAITING);
+/** The queue place of `executionId` (see queuedKey), whatever its instant. */
+const isQueuedPlaceOf = (id: string, executionId: string): boolean => id.startsWith(QUEUED) && id.length === queuedKey(0, executionId).length && id.endsWith(`_${executionId}`);
 
 /** KV keys allow only `[-/_=.a-zA-Z0-9]`; task ids may also hold '@' and ':'. */
 const toKey = (taskId: string): string => taskId.replace(/[@:=]/g, (c) => `=${c.charCodeAt(0).toString(16)}`);
@@ -159,10 +161,10 @@ export class TaskSlotLeases {
     });
   }
 
-  /** An execution that ended while it waited (cancelled, skipped) gives its waiting place up at once. */
+  /** An execution that ended while it waited (cancelled, skipped) gives its waiting place, or its queue place, up at once. */
   async leaveWaiting(taskId: string, executionId: string): Promise<void> {
     await this.change(toKey(taskId), (holders) => {
-      const mine = Object.keys(holders).filter((id) => isWaitingPlace(id) && !waitsOther(id, executionId));
+      const mine = Object.keys(holders).filter((id) => (isWaitingPlace(id) && !waitsOther(id, executionId)) || isQueuedPlaceOf(id, executionId));
       return mine.length === 0 ? undefined : Object.fromEntries(Object.entries(holders).filter(([id]) => !mine.includes(id)));
     });
   }

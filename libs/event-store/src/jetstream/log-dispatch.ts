@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerConfig, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import type { RecordedEvent } from '@sched/contracts';
+import { MAX_BACKFILL_OCCURRENCES, type RecordedEvent } from '@sched/contracts';
 import { SUBJECT_PREFIX, decodeCommit, isStreamStart, toRecordedEvents } from './commit-codec';
 
 /**
@@ -13,8 +13,14 @@ export const LOG_DISPATCH_CONSUMER = 'sched-dispatch';
 const EXECUTION_SUBJECTS = `${SUBJECT_PREFIX}.execution.>`;
 /** JetStream's error code for a consumer that does not exist (never made, or deleted). */
 export const CONSUMER_NOT_FOUND = JetStreamApiCodes.ConsumerNotFound;
-/** Deliveries awaiting their ack at once, over all executors: in-flight attempts plus commits being passed over. */
-const MAX_ACK_PENDING = 10_000;
+/**
+ * Deliveries awaiting their ack at once, over all executors: attempts in flight, commits being passed over, and the
+ * executions each executor holds in its tasks' lines (overlap queue, behind maxConcurrent) until their turn. Room for
+ * five full backfills behind a limit with the rest of the work still delivered; each held execution costs its
+ * executor ~3 KB. At 10,000, one backfill filled it, and no other task's execution was delivered until one of the
+ * backfill's ended. The work queue's consumer has the same.
+ */
+export const DISPATCH_MAX_ACK_PENDING = 5 * MAX_BACKFILL_OCCURRENCES;
 
 /** Where log dispatch begins: TaskDue commits at this sequence and after are the consumer's, earlier ones the relay's. */
 export interface LogDispatch {
@@ -44,7 +50,7 @@ export async function ensureLogDispatch(jsm: JetStreamManager, streamName: strin
       opt_start_seq: lastSeq + 1,
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(ackWaitMs),
-      max_ack_pending: MAX_ACK_PENDING,
+      max_ack_pending: DISPATCH_MAX_ACK_PENDING,
     });
     return startOf(created.config);
   } catch (error) {
@@ -57,7 +63,9 @@ export async function ensureLogDispatch(jsm: JetStreamManager, streamName: strin
 
 async function consumerInfo(jsm: JetStreamManager, streamName: string): Promise<LogDispatch | undefined> {
   try {
-    return startOf((await jsm.consumers.info(streamName, LOG_DISPATCH_CONSUMER)).config);
+    const { config } = await jsm.consumers.info(streamName, LOG_DISPATCH_CONSUMER);
+    await raiseMaxAckPending(jsm, streamName, LOG_DISPATCH_CONSUMER, config);
+    return startOf(config);
   } catch (error) {
     if (error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND) return undefined;
     throw error;
@@ -71,4 +79,13 @@ async function consumerInfo(jsm: JetStreamManager, streamName: string): Promise<
 export function streamStartEvents(message: { readonly subject: string; readonly seq: number; readonly data: Uint8Array }): RecordedEvent[] | undefined {
   if (!isStreamStart(message.data)) return undefined;
   return toRecordedEvents(message.subject, message.seq, decodeCommit(message.subject, message.seq, message.data));
+}
+
+/**
+ * A consumer made with a smaller max_ack_pending (before DISPATCH_MAX_ACK_PENDING grew) is given the new one; it
+ * keeps the old where the server refuses the update (it works as before).
+ */
+export async function raiseMaxAckPending(jsm: JetStreamManager, streamName: string, consumerName: string, config: Partial<ConsumerConfig>): Promise<void> {
+  if ((config.max_ack_pending ?? 0) >= DISPATCH_MAX_ACK_PENDING) return;
+  await jsm.consumers.update(streamName, consumerName, { max_ack_pending: DISPATCH_MAX_ACK_PENDING }).catch(() => undefined);
 }
