@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { MAX_RESULT_BYTES } from '@sched/contracts';
 import { ExecutorError, type ExecutionContext, type TaskExecutor } from '../task-executor';
-import { BoundedOutput } from './bounded-output';
+import { BoundedOutput, fitOutputs } from './bounded-output';
 import { groupRuns, trackGroup, untrackGroup } from './command-groups';
 import { durationMsField } from './duration-config';
 
@@ -59,8 +59,8 @@ const tail = (text: string, chars = 500): string => {
 };
 
 /** How long after its leader exits a command's output may stay open before the log says what the attempt waits for. */
-/** Room for each of stdout and stderr as JSON in the result: half of MAX_RESULT_BYTES, less the rest of the result. */
-const OUTPUT_JSON_BYTES = Math.floor((MAX_RESULT_BYTES - 256) / 2);
+/** Room for stdout and stderr together as JSON in the result: MAX_RESULT_BYTES less the rest of the result. */
+const OUTPUT_JSON_BYTES = MAX_RESULT_BYTES - 256;
 const OUTPUT_HELD_WARNING_MS = 1_000;
 /** How often a stopped command's group is looked at once its output closed, until no process of it runs. */
 const GROUP_POLL_MS = 50;
@@ -154,7 +154,7 @@ function run({ config, signal, logger }: ExecutionContext<CommandConfig>): Promi
     });
     const settle = (code: number | null, exitSignal: NodeJS.Signals | null): void => {
       cleanup();
-      const [out, err] = [stdout.tail(OUTPUT_JSON_BYTES), stderr.tail(OUTPUT_JSON_BYTES)];
+      const [out, err] = fitOutputs(stdout, stderr, OUTPUT_JSON_BYTES);
       const result = { exitCode: code ?? -1, stdout: out.text, stderr: err.text, stdoutTruncated: out.truncated, stderrTruncated: err.truncated };
       logger.info(`exited with ${code === null ? `signal ${exitSignal}` : `code ${code}`}`);
       if (stopReason === 'timeout') return reject(new ExecutorError(`command timed out after ${config.timeout}ms`, 'Timeout', true));
