@@ -24,6 +24,7 @@ import {
 import { attemptOutcomeLabel } from './attempt-metrics';
 import { AttemptAbort, type AbortReason } from './attempt-abort';
 import { isOwnershipLost, runAttempt } from './attempt-runner';
+import { atMostEvery, superviseAttempt } from './attempt-supervision';
 import { listenForCancelRequests } from './cancel-listener';
 import { listenForControlRequests } from './control-listener';
 import { EarlyStarts } from './early-starts';
@@ -37,8 +38,8 @@ import { TaskSlotLeases } from './limits/task-slot-leases';
 import { WorkerLossJudge } from './limits/worker-loss';
 import { TypeLimits } from './limits/type-limits';
 import { Slots } from './slots';
-import { attemptRuns, triageWorkItem } from './work-item-triage';
-import { warmUpExecutionPath, warmUpNatsClient } from './warm-up';
+import { triageWorkItem } from './work-item-triage';
+import { warmUpExecutor } from './warm-up';
 import { seedOf, stillEndsWithIn, workFromLog, workFromQueue, type StillEndsWith, type Work } from './work-sources';
 
 /**
@@ -107,7 +108,7 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.warmUp();
+    await warmUpExecutor(this.registry, this.nc, this.config.instanceId, this.config.executorWarmUp ?? 0, GROUP_COMMIT_MS, this.logger);
     const typeLimits = new TypeLimits(this.config.executorTypeConcurrency);
     const unknown = Object.keys(this.config.executorTypeConcurrency).filter((type) => !this.registry.get(type));
     if (unknown.length > 0) this.logger.warn(`EXECUTOR_TYPE_CONCURRENCY names ${unknown.join(', ')}, which no executor here runs (these run: ${this.registry.types().join(', ')})`);
@@ -134,25 +135,6 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       });
       this.loops.push(this.pullLoop(log, 'log', (msg) => workFromLog(msg, malformed)));
     }
-  }
-
-  /**
-   * See warmUpExecutionPath and warmUpNatsClient: before any work is taken. A failure is logged and start-up goes
-   * on (they only warm): an error when the execution path itself is broken, a warning when the server did not answer.
-   */
-  private async warmUp(): Promise<void> {
-    const count = this.config.executorWarmUp ?? 0;
-    if (count === 0) return;
-    const startMs = Date.now();
-    const ran = await warmUpExecutionPath(this.registry, this.config.instanceId, count, GROUP_COMMIT_MS).catch((error: unknown) => {
-      this.logger.error(`warm-up: ${String(error)} (the executor starts anyway)`);
-      return 0;
-    });
-    const answered = await warmUpNatsClient(this.nc, count).catch((error: unknown) => {
-      this.logger.warn(`warm-up: a JetStream account-info request failed, the rest skipped: ${String(error)}`);
-      return 0;
-    });
-    this.logger.log(`warmed up in ${Date.now() - startMs} ms: ${ran} no-op executions in memory, ${answered} JetStream account-info requests`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -382,25 +364,17 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
     const abort = new AttemptAbort();
     this.inFlight.set(item.executionId, abort);
     this.actors.set(item.executionId, actor);
-    // Its outcome outlasts an outage of the store: the work is done, running it again (as WorkerLost) would repeat it.
-    actor.outcomeDurability = {
-      retryWhile: () => !this.stopping,
-      onRetry: (error) => this.logger.warn(`${item.executionId} attempt ${item.attempt}: outcome not recorded yet, trying again: ${error.message}`),
-    };
-    actor.onHeldCommitFailed = (error) => {
-      if (isOwnershipLost(error)) this.abort(item.executionId, { kind: 'lost' });
-      else this.logger.warn(`${item.executionId}: TaskStarted not recorded yet (retried with the next append): ${String(error)}`);
-    };
-    const keepAlive = setInterval(() => {
-      msg.working();
-      void permit.refresh();
-      // Another executor recorded this attempt's end (WorkerLost, say, while NATS was out): stop its work, which
-      // would otherwise run on beside the retry.
-      void actor
-        .sync()
-        .then(() => (attemptRuns(actor.current) && (actor.current as KnownExecutionState).attempt === item.attempt) || this.abort(item.executionId, { kind: 'lost' }))
-        .catch(() => undefined);
-    }, KEEP_ALIVE_INTERVAL_MS);
+    const stopKeepAlive = superviseAttempt({
+      actor,
+      executionId: item.executionId,
+      attempt: item.attempt,
+      msg,
+      permit,
+      keepAliveMs: KEEP_ALIVE_INTERVAL_MS,
+      retryOutcomeWhile: () => !this.stopping,
+      lost: () => this.abort(item.executionId, { kind: 'lost' }),
+      warn: (message) => this.logger.warn(message),
+    });
     try {
       const outcome = await runAttempt({
         actor,
@@ -415,21 +389,11 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
       if (outcome === 'shutdown') msg.nak();
       else msg.ack();
     } finally {
-      clearInterval(keepAlive);
+      stopKeepAlive();
       // Shut down or lost before its start was committed: nothing of this attempt is recorded, it runs again.
       actor.discardHeld();
       this.inFlight.delete(item.executionId);
       this.actors.delete(item.executionId);
     }
   }
-}
-
-function atMostEvery(intervalMs: number, action: () => void): () => void {
-  let lastMs = Number.NEGATIVE_INFINITY;
-  return () => {
-    const now = Date.now();
-    if (now - lastMs < intervalMs) return;
-    lastMs = now;
-    action();
-  };
 }

@@ -78,3 +78,28 @@ export async function warmUpNatsClient(nc: NatsConnection, count: number): Promi
   }
   return answered;
 }
+
+/**
+ * Both warm-ups, `count` each, before any work is taken (none for 0). A failure is logged and start-up goes on (they
+ * only warm): an error when the execution path itself is broken, a warning when the server did not answer.
+ */
+export async function warmUpExecutor(
+  registry: ExecutorRegistry,
+  nc: NatsConnection,
+  workerId: string,
+  count: number,
+  groupCommitMs: number,
+  logger: { log(message: string): void; warn(message: string): void; error(message: string): void },
+): Promise<void> {
+  if (count === 0) return;
+  const startMs = Date.now();
+  const ran = await warmUpExecutionPath(registry, workerId, count, groupCommitMs).catch((error: unknown) => {
+    logger.error(`warm-up: ${String(error)} (the executor starts anyway)`);
+    return 0;
+  });
+  const answered = await warmUpNatsClient(nc, count).catch((error: unknown) => {
+    logger.warn(`warm-up: a JetStream account-info request failed, the rest skipped: ${String(error)}`);
+    return 0;
+  });
+  logger.log(`warmed up in ${Date.now() - startMs} ms: ${ran} no-op executions in memory, ${answered} JetStream account-info requests`);
+}
