@@ -3,7 +3,6 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_RESULT_BYTES, jsonBytes } from '@sched/contracts';
 import { FETCH_BAD_PORTS, httpExecutor, type HttpResult } from './http.executor';
-import { cutToJsonBytes } from './json-fit';
 import { runExecutor } from '../testing/run-executor';
 
 /** A local server whose routes answer with a status, or hang (for timeouts). */
@@ -171,31 +170,6 @@ describe('http executor', () => {
     it('an error response that is not text says its size rather than quoting bytes', async () => {
       const { result } = runExecutor(httpExecutor, { url: serve('error.bin', Buffer.from([0xff, 0xfe, 0x00]), 'application/octet-stream', 500) });
       await expect(result).rejects.toMatchObject({ type: 'HttpError', message: 'HTTP 500 Internal Server Error: (3 bytes, not text)' });
-    });
-  });
-
-  describe('cutToJsonBytes', () => {
-    it('keeps the longest start whose JSON fits, never splitting a character', () => {
-      expect(cutToJsonBytes('abc', 5)).toBe('abc');
-      expect(cutToJsonBytes('abcd', 5)).toBe('abc');
-      expect(cutToJsonBytes('a"b', 4)).toBe('a');
-      expect(cutToJsonBytes('a"b', 5)).toBe('a"');
-      expect(cutToJsonBytes('a\u0000', 8)).toBe('a');
-      expect(cutToJsonBytes('a\u0000', 9)).toBe('a\u0000');
-      expect(cutToJsonBytes('a😀', 6)).toBe('a');
-      expect(cutToJsonBytes('a😀', 7)).toBe('a😀');
-      expect(cutToJsonBytes('a\ud800', 8)).toBe('a');
-      expect(cutToJsonBytes('a\ud800', 9)).toBe('a\ud800');
-    });
-
-    it('its count is JSON.stringify\'s, for every kind of character', () => {
-      const text = 'a"\\\b\f\n\r\t\u0000\u001f\u007fé€😀\u2028\ud800x\udc00';
-      for (let max = 2; max <= jsonBytes(text) + 1; max++) {
-        const kept = cutToJsonBytes(text, max);
-        expect(jsonBytes(kept)).toBeLessThanOrEqual(max);
-        const next = text.slice(0, kept.length + (text.codePointAt(kept.length)! > 0xffff ? 2 : 1));
-        if (kept.length < text.length) expect(jsonBytes(next)).toBeGreaterThan(max);
-      }
     });
   });
 
