@@ -224,7 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
     natsCredentials: loadNatsCredentials(env),
     replicas: positiveInt(env, 'EVENT_STORE_REPLICAS', 1),
     // At most a year: JetStream keeps a max age in nanoseconds, and past ~9.2e12 ms it overflows (every command failed).
-    commandReplyTtlMs: intInRange(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000, 1_000, MAX_COMMAND_ID_TTL_MS),
+    // At least a minute: a running command's claim (renewed every 10 s) lives in the same bucket and must outlive it.
+    commandReplyTtlMs: intInRange(env, 'COMMAND_ID_TTL_MS', 24 * 60 * 60 * 1000, 60_000, MAX_COMMAND_ID_TTL_MS),
     httpPort: intInRange(env, 'HTTP_PORT', 8080, 0, MAX_PORT),
     httpHost: env.HTTP_HOST || '127.0.0.1',
     ...(env.HTTP_ALLOWED_HOSTS ? { httpAllowedHosts: allowedHosts(env.HTTP_ALLOWED_HOSTS) } : {}),

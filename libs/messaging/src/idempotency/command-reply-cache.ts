@@ -79,6 +79,16 @@ export class CommandReplyCache {
     }
   }
 
+  /**
+   * The claim's holder, while its command still runs, moves the claim's end on (compare-and-set on its revision):
+   * a command running past COMMAND_CLAIM_MS (a rebuild, a delete cancelling many executions) had its claim count as
+   * abandoned, and a duplicate ran it again beside it. The new revision, or undefined when the claim is no longer its.
+   */
+  async renew(key: string, fingerprint: string, revision: number): Promise<number | undefined> {
+    const claim = JSON.stringify({ state: 'claimed', fingerprint, until: this.now() + COMMAND_CLAIM_MS } satisfies Entry);
+    return this.tryWrite(() => this.kv.update(key, claim, revision));
+  }
+
   /** Keeps the result for retries; only the claim's holder gets here. */
   async complete(key: string, fingerprint: string, result: unknown): Promise<void> {
     await this.kv.put(key, JSON.stringify({ state: 'done', fingerprint, result } satisfies Entry));

@@ -6,7 +6,7 @@ import { ErrorCode, ID_PATTERN, SchedError } from '@sched/contracts';
 import { canonicalJson } from '@sched/event-store';
 import type { SchedConfig } from '../config';
 import { NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
-import { COMMAND_REPLIES_BUCKET, CommandReplyCache, type Begin } from './command-reply-cache';
+import { COMMAND_CLAIM_MS, COMMAND_REPLIES_BUCKET, CommandReplyCache, type Begin } from './command-reply-cache';
 
 /** Every subject under this prefix is a command: present ones and those added later are covered alike. */
 export const COMMAND_SUBJECT_PREFIX = 'sched.cmd.';
@@ -76,11 +76,18 @@ export class IdempotentCommandsInterceptor implements NestInterceptor {
       });
     }
     let result: unknown;
+    // Held for as long as the command runs, however long: renewed every third of the claim's life.
+    let revision = begun.revision;
+    const renewal = setInterval(() => {
+      void cache.renew(key, fingerprint, revision).then((next) => (revision = next ?? revision), () => undefined);
+    }, COMMAND_CLAIM_MS / 3);
     try {
       result = await lastValueFrom(next.handle(), { defaultValue: null });
     } catch (error) {
       await cache.release(key).catch(() => undefined);
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
     await cache.complete(key, fingerprint, result);
     return result;
