@@ -156,7 +156,8 @@ export class HistoryService {
     }
     const taskId = query.taskId!;
     const after = query.afterPosition ?? -1;
-    const streams = (await this.streamsOfTask(taskId, head, { after: 0 })).filter((stream) => stream.reach > after);
+    // Rows past the cursor only (a stream that starts after it has an event after it): each page reads its own.
+    const streams = (await this.streamsOfTask(taskId, head, { after: Math.max(0, after) })).filter((stream) => stream.reach > after);
     const known = this.store.task(taskId) !== null;
     const report = await auditPage(streams, read, limits, known ? undefined : toTaskStreamId(taskId));
     if (report.streams === 0 && query.afterPosition === undefined) throw notFound('Task', taskId);
