@@ -22,5 +22,7 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: { '^@sched/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testTimeout: 30000,
+  // it.concurrent: files whose tests mostly wait (for fires, sleeps, backoffs) run them all side by side.
+  maxConcurrency: 10,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

@@ -33,7 +33,7 @@ describe('pausing, resuming and terminating running executions', () => {
     return reply.result;
   };
 
-  it('pause: the code waits at its next progress report; resume: the same attempt goes on and succeeds', async () => {
+  it.concurrent('pause: the code waits at its next progress report; resume: the same attempt goes on and succeeds', async () => {
     const executionId = await startExample();
     expect(await control('Pause', executionId, { reason: 'look at it' })).toMatchObject({ ok: true, result: { events: ['ExecutionPauseRequested'] } });
     expect(await control('Pause', executionId)).toMatchObject({ ok: true, result: { events: [] } }); // already asked
@@ -58,7 +58,7 @@ describe('pausing, resuming and terminating running executions', () => {
     expect(await view(executionId)).toMatchObject({ status: 'succeeded', attempt: 1 });
   });
 
-  it('item progress: processed/total, current item, percent and an estimated end in the event, the read model and exec tail', async () => {
+  it.concurrent('item progress: processed/total, current item, percent and an estimated end in the event, the read model and exec tail', async () => {
     const executionId = await startExample();
     const progressed = await waitForHistory(
       system.store,
@@ -84,7 +84,7 @@ describe('pausing, resuming and terminating running executions', () => {
     expect(out).toMatch(/10\/10 items \(item 10\)/);
   });
 
-  it('terminate: a paused execution is aborted at once and ends TaskCancelled; so is a running one', async () => {
+  it.concurrent('terminate: a paused execution is aborted at once and ends TaskCancelled; so is a running one', async () => {
     const paused = await startExample();
     await control('Pause', paused);
     await waitForHistory(system.store, paused, has('ExecutionPaused'), 3_000, 'ExecutionPaused');

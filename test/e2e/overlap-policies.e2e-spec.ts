@@ -5,7 +5,10 @@ import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 const ended = (events: RecordedEvent[]): boolean => events.some(isExecutionEnd);
 const outcome = (events: RecordedEvent[]): string => events.find(isExecutionEnd)?.type ?? 'running';
 
-/** Overlap policies when the previous execution of a task still runs (maxConcurrent 1 by default with a policy). */
+/**
+ * Overlap policies when the previous execution of a task still runs (maxConcurrent 1 by default with a policy).
+ * The tests run side by side, each on a task of its own: most of their time is waiting for sleeps to end.
+ */
 describe('overlap policies', () => {
   let system: TestSystem;
 
@@ -16,7 +19,7 @@ describe('overlap policies', () => {
     await system?.close();
   });
 
-  it('buffer-one: the first to find the task busy waits and runs after; a third arriving meanwhile is skipped', async () => {
+  it.concurrent('buffer-one: the first to find the task busy waits and runs after; a third arriving meanwhile is skipped', async () => {
     const taskId = await createTask(system, { name: 'buffer one', executor: 'sleep', config: { duration: '1500ms', steps: 1 }, overlap: 'buffer-one' });
     const first = await trigger(system, taskId);
     await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 5_000, 'started');
@@ -37,7 +40,7 @@ describe('overlap policies', () => {
     expect(stats).toMatchObject({ ok: true, result: { finished: 3, succeeded: 2, failed: 0, cancelled: 0, skipped: 1 } });
   });
 
-  it('cancel-other: a new execution cancels the running one (recorded on its stream) and then runs', async () => {
+  it.concurrent('cancel-other: a new execution cancels the running one (recorded on its stream) and then runs', async () => {
     const taskId = await createTask(system, { name: 'cancel other', executor: 'sleep', config: { duration: '20s', steps: 20 }, overlap: 'cancel-other' });
     const first = await trigger(system, taskId);
     await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 5_000, 'started');
@@ -55,7 +58,7 @@ describe('overlap policies', () => {
     return started && Date.parse((started.data as { startedAt: string }).startedAt);
   };
 
-  it('buffer-one: the waiting execution gets the freed slot, not one arriving just as it frees', async () => {
+  it.concurrent('buffer-one: the waiting execution gets the freed slot, not one arriving just as it frees', async () => {
     const taskId = await createTask(system, { name: 'buffer one, then a newcomer', executor: 'sleep', config: { duration: '1500ms', steps: 1 }, overlap: 'buffer-one' });
     const first = await trigger(system, taskId);
     await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 5_000, 'started');
@@ -70,7 +73,7 @@ describe('overlap policies', () => {
     else expect(startedAt(c)).toBeGreaterThan(startedAt(b)!);
   });
 
-  it('cancel-other: the newest replaces the others; an older one waiting is skipped and never cancels its replacement', async () => {
+  it.concurrent('cancel-other: the newest replaces the others; an older one waiting is skipped and never cancels its replacement', async () => {
     const taskId = await createTask(system, { name: 'cancel other, newest wins', executor: 'sleep', config: { duration: '20s', steps: 20 }, overlap: 'cancel-other' });
     const first = await trigger(system, taskId);
     await waitForHistory(system.store, first, (events) => events.some((e) => e.type === 'TaskStarted'), 5_000, 'started');
@@ -98,7 +101,7 @@ describe('overlap policies', () => {
     return starts;
   };
 
-  it('cancel-other on a 1 s schedule of a longer job: the newest keeps replacing the running one, it never locks up', async () => {
+  it.concurrent('cancel-other on a 1 s schedule of a longer job: the newest keeps replacing the running one, it never locks up', async () => {
     const taskId = await createTask(system, { name: 'cancel other every second', executor: 'sleep', config: { duration: '2500ms', steps: 5 }, overlap: 'cancel-other', maxRetries: 0, schedules: [{ type: 'interval', every: '1s' }] });
     // Each fire either replaces the running one or, finding the slot free, runs at once: about every other one starts.
     // Locked up, none would start after the first.
@@ -107,7 +110,7 @@ describe('overlap policies', () => {
     await system.request(Subjects.cmd.taskDelete, { taskId, cancelPending: true });
   });
 
-  it('buffer-one on a 1 s schedule: retries still get a slot beside the one waiting', async () => {
+  it.concurrent('buffer-one on a 1 s schedule: retries still get a slot beside the one waiting', async () => {
     const taskId = await createTask(system, { name: 'buffer one with retries', executor: 'command', config: { argv: ['sh', '-c', 'sleep 1; exit 1'] }, overlap: 'buffer-one', maxRetries: 1, retryInterval: '1s', schedules: [{ type: 'interval', every: '1s' }] });
     await waitFor(async () => (await startsOf(taskId)).find((event) => (event.data as { attempt: number }).attempt === 2), 15_000, 'a second attempt to start');
     await system.request(Subjects.cmd.taskDelete, { taskId, cancelPending: true });

@@ -14,7 +14,7 @@ describe('pause on failure (e2e)', () => {
   const taskEvents = (taskId: string) => context.system.store.read(`task-${taskId}`);
   const pausesOf = async (taskId: string): Promise<RecordedEvent[]> => (await taskEvents(taskId)).filter((event) => event.type === 'TaskPaused');
 
-  it('a scheduled run that fails for good pauses the task, once, naming it; the fires after it are recorded skipped', async () => {
+  it.concurrent('a scheduled run that fails for good pauses the task, once, naming it; the fires after it are recorded skipped', async () => {
     const created = await schedctl(
       '--json', 'task', 'create', '--name', 'fails every second', '--executor', 'command', '--config', '{"argv":["false"]}',
       '--every', '1s', '--max-retries', '0', '--pause-on-failure',
@@ -48,7 +48,7 @@ describe('pause on failure (e2e)', () => {
     await schedctl('task', 'delete', taskId);
   });
 
-  it('after a resume the next failure pauses it again; a task without it, or with it turned off, is not paused', async () => {
+  it.concurrent('after a resume the next failure pauses it again; a task without it, or with it turned off, is not paused', async () => {
     const pausing = await createTask(context.system, { name: 'pauses', executor: 'command', config: { argv: ['false'] }, retry: { maxAttempts: 1 }, pauseOnFailure: true });
     const first = await trigger(context.system, pausing);
     await waitFor(async () => ((await pausesOf(pausing)).length === 1 ? true : undefined), 10_000, 'the first pause');
@@ -78,7 +78,7 @@ describe('pause on failure (e2e)', () => {
     expect(task).toMatchObject({ ok: true, result: { state: 'active', pauseOnFailure: false } });
   });
 
-  it('turned off while an execution waits to be retried: its failure for good pauses nothing (the task as it is then)', async () => {
+  it.concurrent('turned off while an execution waits to be retried: its failure for good pauses nothing (the task as it is then)', async () => {
     const { system } = context;
     const taskId = await createTask(system, {
       name: 'changed its mind',

@@ -25,7 +25,7 @@ describe('per-task concurrency limit across two executor processes', () => {
     await system?.close();
   });
 
-  it(`${RUNS} triggers of a task with maxConcurrent ${MAX_CONCURRENT}: never more than ${MAX_CONCURRENT} run at once, all succeed`, async () => {
+  it.concurrent(`${RUNS} triggers of a task with maxConcurrent ${MAX_CONCURRENT}: never more than ${MAX_CONCURRENT} run at once, all succeed`, async () => {
     const taskId = await createTask(system, { executor: 'sleep', config: { duration: '600ms', steps: 1 }, maxConcurrent: MAX_CONCURRENT });
     const executionIds: string[] = [];
     for (let run = 0; run < RUNS; run += 1) executionIds.push(await trigger(system, taskId)); // one task stream: in turn
@@ -43,7 +43,7 @@ describe('per-task concurrency limit across two executor processes', () => {
     expect(peak).toBe(MAX_CONCURRENT); // the limit was actually reached (the runs queued behind it)
   });
 
-  it('overlap "queue" (the default): waiting executions run in the order they were triggered', async () => {
+  it.concurrent('overlap "queue" (the default): waiting executions run in the order they were triggered', async () => {
     const taskId = await createTask(system, { executor: 'sleep', config: { duration: '2s', steps: 1 }, maxConcurrent: 1 });
     const executionIds: string[] = [];
     for (let run = 0; run < 4; run += 1) {
@@ -58,7 +58,7 @@ describe('per-task concurrency limit across two executor processes', () => {
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
   });
 
-  it("a long queue behind one task's limit does not hold up other tasks' executions", async () => {
+  it.concurrent("a long queue behind one task's limit does not hold up other tasks' executions", async () => {
     const busy = await createTask(system, { executor: 'sleep', config: { duration: '60s', steps: 1 }, maxConcurrent: 1, schedules: [{ type: 'interval', every: '1s' }] });
     expect((await system.request(Subjects.cmd.taskPause, { taskId: busy })).ok).toBe(true);
     const from = new Date(Date.now() - 20 * 60_000).toISOString();
@@ -75,7 +75,7 @@ describe('per-task concurrency limit across two executor processes', () => {
     expect((await system.request(Subjects.cmd.taskDelete, { taskId: busy, cancelPending: true })).ok).toBe(true);
   });
 
-  it('overlap "skip": a trigger while maxConcurrent executions run ends TaskSkipped at once', async () => {
+  it.concurrent('overlap "skip": a trigger while maxConcurrent executions run ends TaskSkipped at once', async () => {
     const taskId = await createTask(system, { executor: 'sleep', config: { duration: '3s', steps: 1 }, maxConcurrent: 1, overlap: 'skip' });
     const running = await trigger(system, taskId);
     await waitFor(() => tracker.histories.get(running)?.some((event) => event.type === 'TaskStarted'), 10_000, 'the first run to start');

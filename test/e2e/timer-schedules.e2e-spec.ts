@@ -13,6 +13,8 @@ import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 
 type DueEvent = RecordedEvent & { data: TaskDue['data'] };
 
+// The tests run side by side (each on a task of its own, reading only its own fires): most of their time is
+// waiting for fires a second or more apart, ~25 s one after the other.
 describe('timer schedules end to end (whole system, real nats-server)', () => {
   let system: TestSystem;
 
@@ -37,7 +39,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     return dues;
   }
 
-  it('a 6-field cron in a time zone fires every second, at whole seconds, with the nominal instant in its id', async () => {
+  it.concurrent('a 6-field cron in a time zone fires every second, at whole seconds, with the nominal instant in its id', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, {
       name: 'cron every second',
       executor: 'noop',
@@ -56,7 +58,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     await command(Subjects.cmd.taskDelete, { taskId });
   });
 
-  it('a one-shot fires once at its instant', async () => {
+  it.concurrent('a one-shot fires once at its instant', async () => {
     const at = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000).toISOString();
     const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'once', executor: 'noop', schedules: [{ type: 'once', at }] });
     const [due] = await waitFor(async () => (await duesOf(taskId)).length === 1 && duesOf(taskId), 4_000, 'the one-shot');
@@ -65,7 +67,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect(await duesOf(taskId)).toHaveLength(1);
   });
 
-  it('next-fires answers from the same code as the timer, for a task and for a preview', async () => {
+  it.concurrent('next-fires answers from the same code as the timer, for a task and for a preview', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, {
       name: 'hourly',
       executor: 'noop',
@@ -90,7 +92,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect((await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId })).active).toBe(false);
   });
 
-  it('pause records each fire as skipped (no run), resume runs them again, update reschedules at once', async () => {
+  it.concurrent('pause records each fire as skipped (no run), resume runs them again, update reschedules at once', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, {
       name: 'pausable',
       executor: 'noop',
@@ -120,7 +122,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect(Date.parse(next.fires[0].at) % 3_600_000).toBe(0);
   });
 
-  it("an update's new schedules start at the update: none of their occurrences before it fire", async () => {
+  it.concurrent("an update's new schedules start at the update: none of their occurrences before it fire", async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, {
       name: 'yearly, then every second',
       executor: 'noop',
@@ -137,7 +139,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     await command(Subjects.cmd.taskDelete, { taskId });
   });
 
-  it('backfill fires the past occurrences that never fired, once, and not those that did', async () => {
+  it.concurrent('backfill fires the past occurrences that never fired, once, and not those that did', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, {
       name: 'backfilled',
       executor: 'noop',
@@ -182,7 +184,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect(history[0].type).toBe('TaskDue');
   });
 
-  it('a trigger fires one execution with the command id, even when the command is retried', async () => {
+  it.concurrent('a trigger fires one execution with the command id, even when the command is retried', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'manual', executor: 'noop' });
     const first = await command<{ executionId: string }>(Subjects.cmd.taskTrigger, { taskId, commandId: 'run-42' });
     const again = await command<{ executionId: string; events: string[] }>(Subjects.cmd.taskTrigger, { taskId, commandId: 'run-42' });
@@ -193,7 +195,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect(due.data).toMatchObject({ executionId: 'run-42', reason: 'trigger' });
   });
 
-  it('maxFires: a 1-second schedule with maxFires 2 fires twice and stops', async () => {
+  it.concurrent('maxFires: a 1-second schedule with maxFires 2 fires twice and stops', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, {
       name: 'twice',
       executor: 'noop',
@@ -205,7 +207,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     expect((await command<NextFiresResult>(Subjects.query.taskNextFires, { taskId })).fires).toEqual([]);
   });
 
-  it('maxFires: a task created disabled gets its fires once it is enabled (they were used up while it was disabled)', async () => {
+  it.concurrent('maxFires: a task created disabled gets its fires once it is enabled (they were used up while it was disabled)', async () => {
     const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'later', executor: 'noop', enabled: false, schedules: [{ type: 'interval', every: '1s', maxFires: 2 }] });
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     await command(Subjects.cmd.taskEnable, { taskId });
@@ -217,7 +219,7 @@ describe('timer schedules end to end (whole system, real nats-server)', () => {
     await command(Subjects.cmd.taskDelete, { taskId });
   });
 
-  it('maxFires: an update adding a schedule beside it does not give the kept one its fires again', async () => {
+  it.concurrent('maxFires: an update adding a schedule beside it does not give the kept one its fires again', async () => {
     const everySecond = { type: 'interval', every: '1s', maxFires: 3 };
     const { taskId } = await command(Subjects.cmd.taskCreate, { name: 'three', executor: 'noop', schedules: [everySecond] });
     await waitFor(async () => (await duesOf(taskId)).length >= 2, 4_000, 'two fires');

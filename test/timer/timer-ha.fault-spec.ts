@@ -5,16 +5,20 @@ import { secondsBetween, sleep, startTimerHarness, type TimerHarness } from './t
  * watch 1-second schedules fire for tens of seconds.
  */
 describe('timer HA over a real nats-server', () => {
-  let harness: TimerHarness;
+  /**
+   * Each test on a harness of its own (its own nats-server and timers), side by side: they spend their time
+   * watching the clock (~30 s one after the other).
+   */
+  const withHarness = (test: (harness: TimerHarness) => Promise<void>) => async (): Promise<void> => {
+    const harness = await startTimerHarness();
+    try {
+      await test(harness);
+    } finally {
+      await harness.close();
+    }
+  };
 
-  beforeEach(async () => {
-    harness = await startTimerHarness();
-  });
-  afterEach(async () => {
-    await harness.close();
-  });
-
-  it('two timer processes fire 1-second schedules for 5 s: zero duplicates, zero missed', async () => {
+  it.concurrent('two timer processes fire 1-second schedules for 5 s: zero duplicates, zero missed', withHarness(async (harness) => {
     const tasks = Array.from({ length: 12 }, (_, i) => `every-second-${i}`);
     for (const taskId of tasks) await harness.createTask(taskId, {});
     const a = await harness.startTimer('timer-a');
@@ -40,9 +44,9 @@ describe('timer HA over a real nats-server', () => {
     expect(dues.every(({ commit }) => commit.filter((e) => e.type === 'TaskDue').length === 1)).toBe(true);
     const actors = new Set(dues.map(({ due }) => due.metadata.actor));
     expect(actors).toEqual(new Set(['timer:timer-a', 'timer:timer-b']));
-  }, 60_000);
+  }), 60_000);
 
-  it('kill -9 of one owner: the other takes its partitions within 2 s and nothing is missed', async () => {
+  it.concurrent('kill -9 of one owner: the other takes its partitions within 2 s and nothing is missed', withHarness(async (harness) => {
     // Offsets spread the 16 tasks over the second, so whatever gap the takeover leaves, some occurrence falls in it
     // and its lateness measures the takeover time.
     const tasks = Array.from({ length: 16 }, (_, i) => `survivor-${i}`);
@@ -71,9 +75,9 @@ describe('timer HA over a real nats-server', () => {
     }
     console.log(`takeover after kill -9: worst fire lateness ${worstLateness} ms`);
     expect(worstLateness).toBeLessThan(2_000);
-  }, 60_000);
+  }), 60_000);
 
-  it('after every timer was down, each task catches up by its misfire policy, recorded as events', async () => {
+  it.concurrent('after every timer was down, each task catches up by its misfire policy, recorded as events', withHarness(async (harness) => {
     await harness.createTask('fire-all', { misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 } });
     await harness.createTask('fire-once', { misfire: { policy: 'fire-once', catchupWindowMs: 3_600_000 } });
     await harness.createTask('skip', { misfire: { policy: 'skip', catchupWindowMs: 3_600_000 } });
@@ -115,5 +119,5 @@ describe('timer HA over a real nats-server', () => {
     const spent = of('spent').map(({ due }) => due.data);
     expect(spent.length).toBeLessThanOrEqual(2);
     expect(spent.filter((due) => due.coalesced !== undefined || (due.lateByMs ?? 0) > 2_000)).toEqual([]);
-  }, 60_000);
+  }), 60_000);
 });
