@@ -3,9 +3,6 @@ import { main } from '../../apps/schedctl/src/cli';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 import { createTask, historyOf, trigger, typesOf, waitForEnd, waitForHistory } from '../support/executions';
 
-// commander 15 is ESM-only and not among the packages jest.config.js transforms: load it through SWC here.
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /** Issue 10, items 3, 4 and 7: pause / resume / terminate a running execution; item progress with an ETA. */
 describe('pausing, resuming and terminating running executions', () => {
   let system: TestSystem;

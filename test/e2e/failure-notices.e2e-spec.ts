@@ -5,9 +5,6 @@ import { main } from '../../apps/schedctl/src/cli';
 import { createTask, historyOf, trigger, typesOf, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 interface Received {
   readonly path: string;
   readonly authorization?: string;

@@ -3,9 +3,6 @@ import { createTask, trigger, waitForEnd } from '../support/executions';
 import { waitFor } from '../support/system';
 import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /** A task's pauseOnFailure (Temporal's pause_on_failure): an execution failing for good pauses the task. */
 describe('pause on failure (e2e)', () => {
   const context = useSystemWithSchedctl();

@@ -2,9 +2,6 @@ import { Subjects, type NextFiresResult, type Page, type TaskView } from '@sched
 import { historyOf, waitForEnd } from '../support/executions';
 import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /** A pause with an end (a snooze): the fires before it are skipped, from it on the task fires again, no resume needed. */
 describe('pause until (e2e)', () => {
   const context = useSystemWithSchedctl();

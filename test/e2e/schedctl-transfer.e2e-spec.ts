@@ -9,8 +9,6 @@ import { createTask, isExecutionEnd, trigger, waitForHistory } from '../support/
 import { startTestNats, type TestNats } from '../support/nats';
 import { startTestSystem, type TestSystem } from '../support/system';
 
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 const everything = async (store: EventStore): Promise<RecordedEvent[]> => {
   const events: RecordedEvent[] = [];
   for await (const event of store.readAll()) events.push(event);

@@ -4,9 +4,6 @@ import * as path from 'node:path';
 import { main } from '../../apps/schedctl/src/cli';
 import { startTestSystem, waitFor, type TestSystem } from '../support/system';
 
-// commander 15 is ESM-only and not among the packages jest.config.js transforms: load it through SWC here.
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 interface Run {
   readonly code: number;
   readonly out: string;

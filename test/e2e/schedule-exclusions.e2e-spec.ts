@@ -2,9 +2,6 @@ import { Subjects, type NextFiresResult } from '@sched/contracts';
 import { historyOf, waitForEnd } from '../support/executions';
 import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /** A schedule's exclusions, end to end: the timer does not fire excluded instants, the query and schedctl say so. */
 describe('schedule exclusions (e2e)', () => {
   const context = useSystemWithSchedctl();

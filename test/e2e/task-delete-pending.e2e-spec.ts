@@ -2,9 +2,6 @@ import { Subjects } from '@sched/contracts';
 import { createTask, historyOf, trigger, waitForEnd, waitForHistory } from '../support/executions';
 import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /**
  * A deleted task's executions not over yet still run (as a deleted Temporal schedule's workflows do), unless the
  * delete asks to cancel them: `task.delete {cancelPending}` (`schedctl task delete --cancel-pending`, HTTP

@@ -2,9 +2,6 @@ import { Subjects, type TaskView } from '@sched/contracts';
 import { createTask, trigger, waitForEnd } from '../support/executions';
 import { useSystemWithSchedctl } from '../support/schedctl-cli';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /** An update takes optional parts of a task away with null (before, a notice URL once set could not be removed). */
 describe('task update takes optional fields away (e2e)', () => {
   const context = useSystemWithSchedctl();

@@ -3,9 +3,6 @@ import { main } from '../../apps/schedctl/src/cli';
 import { createTask, waitForEnd } from '../support/executions';
 import { startTestSystem, type TestSystem } from '../support/system';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /** A trigger may give its run a config of its own: the task's with a JSON Merge Patch applied; the task is unchanged. */
 describe('trigger with a configPatch (e2e)', () => {
   let system: TestSystem;

@@ -9,9 +9,6 @@ import { createWorkflow, dataOf, runEvents, runSteps, shell, waitForRunEnd } fro
 import { waitFor } from '../support/system';
 import { WorkflowProcessManager } from '../../apps/workflow/src/workflow-process-manager.service';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /** Most steps running at once, replayed from the run's decisions. */
 function maxRunning(events: readonly RecordedEvent[]): number {
   let running = 0;

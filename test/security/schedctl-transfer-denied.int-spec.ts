@@ -4,9 +4,6 @@ import * as path from 'node:path';
 import { runSchedctl } from '../support/schedctl-cli';
 import { startSecureTestNats, type SecureTestNats } from '../support/secure-nats';
 
-// commander 15 is ESM-only: load it through SWC (as test/e2e/schedctl.e2e-spec.ts does).
-jest.mock('commander', () => jest.requireActual<typeof import('../support/esm-package')>('../support/esm-package').requireEsmPackage('commander'));
-
 /** `schedctl export` as a user without JetStream rights: refused at once, and it leaves no emptied file behind. */
 describe('schedctl export without the rights to read the log', () => {
   let secure: SecureTestNats;

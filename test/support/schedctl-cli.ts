@@ -9,8 +9,8 @@ export interface CliRun {
 }
 
 /**
- * `schedctl --url <url> ...args` through the CLI's entry point, its output captured. A spec using it loads
- * commander (ESM-only) through SWC with `jest.mock('commander', …)`, as test/e2e/schedctl.e2e-spec.ts does.
+ * `schedctl --url <url> ...args` through the CLI's entry point, its output captured (commander, ESM-only, is among
+ * the packages jest.config.js transforms to CommonJS).
  */
 export async function runSchedctl(url: string, args: readonly string[]): Promise<CliRun> {
   let out = '';

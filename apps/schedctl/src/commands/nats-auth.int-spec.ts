@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { spawnNatsServer } from '@sched/messaging';
 import { main } from '../cli';
-jest.mock('commander', () => jest.requireActual<typeof import('../../../../test/support/esm-package')>('../../../../test/support/esm-package').requireEsmPackage('commander'));
 
 const envOf = (file: string): Record<string, string> =>
   Object.fromEntries(fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));

@@ -1,7 +1,6 @@
 import { Subjects } from '@sched/contracts';
 import { useTestNats } from '../../../../test/support/nats';
 import { main } from '../cli';
-jest.mock('commander', () => jest.requireActual<typeof import('../../../../test/support/esm-package')>('../../../../test/support/esm-package').requireEsmPackage('commander'));
 
 /** `schedctl rebuild` waits up to 10 minutes for the rebuilds, unless told otherwise with --timeout. */
 describe('schedctl rebuild --timeout (real nats-server)', () => {
