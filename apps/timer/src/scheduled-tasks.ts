@@ -19,6 +19,12 @@ export class ScheduledTask implements KnownTaskState {
    * instant, not a nominal one, so a jittered occurrence firing after it is never lost (fire-order.ts).
    */
   firedThrough?: number;
+  /**
+   * When it last became active (created, resumed, enabled): a partition taken over catches it up from here at the
+   * earliest. Not firedThrough: that moves on as fires are armed, before they are recorded, so a timer losing its
+   * partition in an outage and taking it back caught up only after the fires the outage stopped (they were lost).
+   */
+  activeFromMs?: number;
   /** TaskDisabled without a TaskEnabled since: off the timer. */
   disabled?: boolean;
   /** When the schedules were set (created, or updated: per schedule once an update kept some): maxFires counts from here. */

@@ -105,4 +105,89 @@ describe('timer watermark while fires are being appended (real nats-server for t
       await store.close();
     }
   });
+
+  it('takes back a partition it lost in an outage and fires what the outage stopped (before: lost for good)', async () => {
+    const store = new FailingDues();
+    const nowMs = Date.now();
+    const definition: TaskDefinition = {
+      name: 'outage',
+      description: '',
+      executor: 'noop',
+      config: {},
+      schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
+      tags: [],
+      misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 },
+    };
+    await handleCommand(store, toTaskStreamId('outage'), taskDecider, { type: 'CreateTask', data: { taskId: 'outage', definition, nowMs } }, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs });
+    const config = loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: 'outage-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' });
+    const timer = new TimerService(store, servers.nc, config);
+    await timer.onApplicationBootstrap();
+    try {
+      await waitFor(() => store.failedDues > 0, 5_000, 'a fire to fail');
+      const firstFailedMs = Date.now();
+      // The partition goes to another timer while the fires fail (its renewals failed in an outage, say)...
+      const leases = await new Kvm(servers.nc).open(LEASES_BUCKET);
+      await leases.delete('p.0');
+      await leases.create('p.0', 'other-timer');
+      const renewing = setInterval(() => void leases.put('p.0', 'other-timer').catch(() => undefined), 300);
+      try {
+        await waitFor(() => timer.ownedPartitions().length === 0, 5_000, 'the partition to be lost');
+        await new Promise((resolve) => setTimeout(resolve, 2_000)); // more seconds fall due meanwhile
+      } finally {
+        clearInterval(renewing);
+      }
+      // ...which lets it go before it caught anything up: this timer takes it back, the store answering again.
+      store.failing = false;
+      await leases.delete('p.0');
+      await waitFor(() => timer.ownedPartitions().length === 1, 5_000, 'the partition to come back');
+      const backMs = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const fired = new Set<number>();
+      for await (const event of store.readAll({ filter: { eventTypes: ['TaskDue'] } })) fired.add(Date.parse((event.data as { scheduledAt: string }).scheduledAt));
+      const seconds: number[] = [];
+      for (let s = Math.ceil(firstFailedMs / 1000) * 1000; s <= backMs; s += 1000) seconds.push(s);
+      expect(seconds.filter((s) => !fired.has(s))).toEqual([]);
+    } finally {
+      await timer.onModuleDestroy();
+      await store.close();
+    }
+  });
+
+  it('goes through the misfire policy for what it slept through when woken past the threshold (a stalled process)', async () => {
+    const store = new FailingDues();
+    store.failing = false;
+    const nowMs = Date.now();
+    const definition: TaskDefinition = {
+      name: 'stalled',
+      description: '',
+      executor: 'noop',
+      config: {},
+      schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
+      tags: [],
+      misfire: { policy: 'skip', catchupWindowMs: 3_600_000 },
+    };
+    await handleCommand(store, toTaskStreamId('stalled'), taskDecider, { type: 'CreateTask', data: { taskId: 'stalled', definition, nowMs } }, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs });
+    const config = loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: 'stall-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '10000', TIMER_MISFIRE_THRESHOLD_MS: '1500' });
+    const timer = new TimerService(store, servers.nc, config);
+    await timer.onApplicationBootstrap();
+    try {
+      await waitFor(async () => (await store.headPosition()) > 0, 5_000, 'a first fire');
+      const stalledFrom = Date.now();
+      while (Date.now() < stalledFrom + 5_000); // the event loop blocked 5 s: the timer wakes 4-5 s late
+      const wokeAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const commits = new Map<string, string[]>();
+      const dues = new Map<string, number>();
+      for await (const event of store.readAll({ filter: { streamPrefixes: ['execution-'] } })) {
+        commits.set(event.streamId, [...(commits.get(event.streamId) ?? []), event.type]);
+        if (event.type === 'TaskDue') dues.set(event.streamId, Date.parse((event.data as { scheduledAt: string }).scheduledAt));
+      }
+      // Every instant it slept through by more than the threshold is in one recorded skip, none fired on its own.
+      const overdue = [...dues].filter(([, at]) => at > stalledFrom && at < wokeAt - 1_500);
+      expect(overdue.map(([stream]) => commits.get(stream))).toEqual([['TaskDue', 'TaskSkipped']]);
+    } finally {
+      await timer.onModuleDestroy();
+      await store.close();
+    }
+  });
 });

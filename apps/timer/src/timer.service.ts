@@ -8,7 +8,7 @@ import { catchUpOccurrences, disabledWhileDown, resumedWhileDown } from './catch
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
 import { TriggerCheckpoint } from './ha/trigger-checkpoint';
 import { fireOccurrence, scheduledOccurrence, skippedIfPaused, type Occurrence } from './occurrence-firer';
-import { ScheduledTasks, isSchedulable } from './scheduled-tasks';
+import { ScheduledTasks, isSchedulable, type ScheduledTask } from './scheduled-tasks';
 import { TimerDriver, systemClock, type Clock, type TimerEntry } from './scheduling';
 import { TIMER_CLOCK } from './timer-clock';
 
@@ -170,14 +170,22 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       if (watermarkMs !== undefined && resumedAtMs !== undefined && resumedAtMs > watermarkMs && task.state.status === 'active') {
         for (const occurrence of resumedWhileDown(taskId, task, watermarkMs, pausedAtMs ?? watermarkMs, resumedAtMs, now)) this.fireHeld(occurrence, watermarkMs);
       }
-      // The partition's watermark says what its previous owner fired; a task resumed or created later starts there.
-      const since = Math.max(watermarkMs ?? now, task.firedThrough ?? -Infinity);
-      const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, since, now, this.misfireThresholdMs);
-      // Held at `since`: should this instance die before they are in, the next owner catches them up again.
-      for (const occurrence of occurrences) this.fireHeld(occurrence, since);
-      task.firedThrough = normalFromMs;
-      this.reschedule(taskId);
+      // The partition's watermark says what its previous owner (maybe this instance) recorded; a task resumed or
+      // created later starts there.
+      this.catchUp(taskId, task, Math.max(watermarkMs ?? now, task.activeFromMs ?? -Infinity));
     }
+  }
+
+  /**
+   * Fires what fell due in (sinceMs, now] by the task's misfire policy (late fires, one coalesced fire, a recorded
+   * skip) where it is over the misfire threshold late, and schedules the rest as usual.
+   */
+  private catchUp(taskId: string, task: ScheduledTask, sinceMs: number): void {
+    const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, sinceMs, this.clock.now(), this.misfireThresholdMs);
+    // Held at `sinceMs`: should this instance die before they are in, the next owner catches them up again.
+    for (const occurrence of occurrences) this.fireHeld(occurrence, sinceMs);
+    task.firedThrough = normalFromMs;
+    this.reschedule(taskId);
   }
 
   private lost(partition: number): void {
@@ -234,7 +242,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       // A task that (re)becomes active starts from the instant it did (the same anchor maxFires counts from, and the
       // same on every timer): what fell due before is not missed; what fell due since, while this event was on its
       // way, is fired now.
-      task.firedThrough = Date.parse(event.metadata.occurredAt);
+      task.firedThrough = task.activeFromMs = Date.parse(event.metadata.occurredAt);
     }
     return taskId;
   }
@@ -263,6 +271,12 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const { value, dueMs } of entries) {
       const task = this.tasks.get(value.taskId);
       if (!isSchedulable(task)) continue;
+      if (!value.searchOnly && this.clock.now() - value.fireAtMs > this.misfireThresholdMs) {
+        // Woken this late (the process was stopped or starved, the clock jumped): what it slept through is a misfire
+        // like a timer's outage, so it goes through the task's policy rather than firing one by one, each late.
+        this.catchUp(value.taskId, task, task.firedThrough ?? value.fireAtMs - 1);
+        continue;
+      }
       // Progress is a fire instant: everything firing up to here is handled (see firingsFrom).
       task.firedThrough = value.fireAtMs;
       this.reschedule(value.taskId);
