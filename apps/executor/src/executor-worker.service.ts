@@ -199,7 +199,11 @@ export class ExecutorWorkerService implements OnApplicationBootstrap, OnModuleDe
         // Disconnected or the server restarted: the consumer is durable, so just pull again shortly; unless it was
         // deleted, which no wait mends: then it is made again, from the last ack floor seen.
         this.logger.warn(`fetch failed: ${String(error)}`);
-        if (await source.reopenIfDeleted().catch(() => false)) {
+        const reopened = await source.reopenIfDeleted(error).catch((reopenError: unknown) => {
+          this.logger.warn(`the ${kind} consumer could not be made again: ${String(reopenError)}`);
+          return false;
+        });
+        if (reopened) {
           this.logger.warn(`the ${kind} consumer was deleted: made again, delivering what may not have been done`);
           continue;
         }

@@ -32,14 +32,34 @@ export class ReopeningConsumer {
     if (info) this.ackFloor = info.ack_floor.stream_seq;
   }
 
-  /** After a failed pull: true when the consumer was gone and is made again (the caller pulls from it at once). */
-  async reopenIfDeleted(): Promise<boolean> {
-    const missing = await this.current.info(false).then(
-      () => false,
-      (error: unknown) => error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND,
-    );
-    if (!missing) return false;
+  /**
+   * After a failed pull: true when the consumer was gone and is made again (the caller pulls from it at once).
+   * `pullError` is what the pull failed with: nats-server 2.9 tells an open pull "consumer deleted" before it takes
+   * the consumer off its stream, so an info asked at once still finds it; after that answer this waits (up to
+   * DELETION_WAIT_MS) for the consumer to be gone rather than take it for alive (seen: the executor then pulled from
+   * the deleted consumer for good, "heartbeats missed" every second, and nothing new was dispatched).
+   */
+  async reopenIfDeleted(pullError?: unknown): Promise<boolean> {
+    const deadline = isDeletedStatus(pullError) ? Date.now() + DELETION_WAIT_MS : 0;
+    while (!(await this.missing())) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     this.current = await this.open(this.ackFloor);
     return true;
   }
+
+  private missing(): Promise<boolean> {
+    return this.current.info(false).then(
+      () => false,
+      (error: unknown) => error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND,
+    );
+  }
 }
+
+/** How long a consumer the server said was deleted may still answer its info (the server is removing it). */
+const DELETION_WAIT_MS = 5_000;
+
+/** nats.js's JetStreamStatusError for the 409 "consumer deleted" (the class is not on the package's public exports). */
+const isDeletedStatus = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'JetStreamStatusError' && (error as { code?: unknown }).code === 409 && /consumer deleted/i.test(error.message);
