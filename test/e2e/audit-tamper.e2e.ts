@@ -85,4 +85,38 @@ describe('audit: hash-chained streams and tamper evidence', () => {
       : { revision: 2, eventId: events[1].id, reason: 'revision-gap', expected: 'revision 1' }; // it dropped them
     expect(report.broken[0]).toMatchObject({ streamId: toTaskStreamId(taskId), ...expected });
   }, 45_000);
+
+  /**
+   * A commit published around the store onto the subject, claiming a revision the stream already has and naming an
+   * earlier commit as its previous, with hashes chained right: every read follows the chain back from the last
+   * commit, so the commits it skips are gone from reads and the chain holds. Before, the audit answered OK (and the
+   * execution read as failed).
+   */
+  it('a commit that re-uses a revision and skips commits (hashes chained right) is named off-chain', async () => {
+    // A task of its own: the one above was edited on disk.
+    const { taskId: other } = await client.createTask({ name: 'audit-rewrite', executor: 'noop' });
+    const { executionId: rewritten } = await client.triggerTask({ taskId: other });
+    const streamId = toExecutionStreamId(rewritten);
+    const original = await waitFor(async () => {
+      const events = await system.store.read(streamId);
+      return events.some((e) => e.type === 'TaskSucceeded') && events;
+    }, 10_000, 'the execution');
+    const due = original[0];
+    const dueSeq = Math.floor(due.position / 1000);
+    const failed: EventEnvelope = {
+      id: 'rewritten-outcome',
+      type: 'TaskFailed',
+      data: { attempt: 1, error: { type: 'Forged', message: 'rewritten outcome', retryable: false }, final: true, durationMs: 1, endedAt: new Date().toISOString() },
+      metadata: { ...due.metadata, hash: undefined },
+    };
+    failed.metadata.hash = chainHash(due.metadata.hash!, failed);
+    const forgedSeq = (await jetstream(system.nc).publish(toSubject(streamId), encodeCommit(1, dueSeq, [failed]))).seq;
+    expect((await system.store.read(streamId)).map((e) => e.id)).toEqual([due.id, 'rewritten-outcome']); // what reads see
+
+    const report = await client.auditVerify({ executionId: rewritten });
+    expect(report.ok).toBe(false);
+    expect(report.broken).toEqual([
+      expect.objectContaining({ streamId, position: forgedSeq * 1000, reason: 'off-chain', actual: `revision 1 after commit ${dueSeq}` }),
+    ]);
+  });
 });

@@ -201,9 +201,11 @@ export interface BrokenLink {
    * not-an-event: a message on the stream's subject that is no event commit (`revision` -1, `eventId` empty: it
    * has neither), so the stream cannot be read past it; stream-missing: the read models know the stream (an
    * execution or workflow run of the task) but the log holds none of its events (`revision` -1, `eventId` empty,
-   * `position` where it started).
+   * `position` where it started); off-chain: a commit on the stream's subject that does not continue the commit
+   * before it (it repeats or skips revisions, or names another previous commit: published around the store, it
+   * hides the commits it skips from every other read, whatever their hashes; `revision` -1, `eventId` empty).
    */
-  readonly reason: 'hash-mismatch' | 'hash-missing' | 'revision-gap' | 'not-an-event' | 'stream-missing';
+  readonly reason: 'hash-mismatch' | 'hash-missing' | 'revision-gap' | 'not-an-event' | 'stream-missing' | 'off-chain';
   readonly expected: string;
   readonly actual?: string;
 }

@@ -19,6 +19,14 @@ export interface AppendResult {
 export interface ReadStreamOptions {
   /** First revision to return (default 0). */
   readonly fromRevision?: number;
+  /**
+   * For audit: every commit stored for the stream, in log order, each checked to continue the one before it (its
+   * first revision next, naming that commit as its previous); one that does not is refused (OffChainCommitError).
+   * A plain read follows the chain of commits back from the last, so a commit published around the store that
+   * repeats a revision and names an earlier commit hides those it skips from every read, hash chain intact.
+   * Stores whose appends only the store itself makes (memory, KurrentDB) read as usual.
+   */
+  readonly verbatim?: boolean;
 }
 
 /** Server-side where the adapter can, client-side otherwise; events must match every given criterion. */

@@ -16,7 +16,7 @@ export {
   type JetStreamEventStoreOptions,
 } from './jetstream/jetstream-event-store';
 export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream';
-export { toSubject, toStreamId, isStreamStart, CorruptCommitError, reportOncePerMessage } from './jetstream/commit-codec';
+export { toSubject, toStreamId, isStreamStart, CorruptCommitError, OffChainCommitError, reportOncePerMessage } from './jetstream/commit-codec';
 export { CONSUMER_NOT_FOUND, DISPATCH_MAX_ACK_PENDING, LOG_DISPATCH_CONSUMER, ensureLogDispatch, raiseMaxAckPending, streamStartEvents, type LogDispatch } from './jetstream/log-dispatch';
 export * from './hash-chain';
 // Types only: the KurrentDB client loads when a KurrentDB store is connected (see load-kurrentdb).

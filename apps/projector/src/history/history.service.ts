@@ -13,7 +13,7 @@ import {
   type HistoryQuery,
   type RecordedEvent,
 } from '@sched/contracts';
-import { CorruptCommitError, MAX_EVENTS_PER_APPEND, commitSequenceOf, toPosition, type EventStore } from '@sched/event-store';
+import { CorruptCommitError, MAX_EVENTS_PER_APPEND, OffChainCommitError, commitSequenceOf, toPosition, type EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 import { ProjectorService } from '../projector.service';
 import { MIN_POSITION_WAIT_MS } from '../queries/read-your-writes';
@@ -164,12 +164,17 @@ export class HistoryService {
     return report;
   }
 
-  /** A stream's events, or the message on its subject that is no event commit (the store refuses to read past it). */
+  /**
+   * A stream's events, every commit stored for it (verbatim: one published around the store cannot hide others), or
+   * the message on its subject that is no event commit or does not continue the stream (the read stops there).
+   */
   private readForAudit(streamId: string): Promise<readonly RecordedEvent[] | BrokenLink> {
-    return this.eventStore.read(streamId).catch((error: unknown) => {
-      if (!(error instanceof CorruptCommitError)) throw error;
-      const position = toPosition(error.seq, 0);
-      return { streamId, revision: -1, eventId: '', position, reason: 'not-an-event', expected: 'an event commit', actual: error.message };
+    const at = (seq: number, reason: BrokenLink['reason'], expected: string, actual: string): BrokenLink =>
+      ({ streamId, revision: -1, eventId: '', position: toPosition(seq, 0), reason, expected, actual });
+    return this.eventStore.read(streamId, { verbatim: true }).catch((error: unknown) => {
+      if (error instanceof CorruptCommitError) return at(error.seq, 'not-an-event', 'an event commit', error.message);
+      if (error instanceof OffChainCommitError) return at(error.seq, 'off-chain', error.expected, error.actual);
+      throw error;
     });
   }
 

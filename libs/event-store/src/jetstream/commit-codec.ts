@@ -66,6 +66,23 @@ export class CorruptCommitError extends Error {
   }
 }
 
+/**
+ * A commit on a stream's subject that does not continue the commit before it on that subject: it repeats or skips
+ * revisions, or names another commit as its previous (published around the store, which always appends after the
+ * stream's last commit). Thrown by verbatim reads (audit).
+ */
+export class OffChainCommitError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly seq: number,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`commit ${seq} on ${subject} does not continue the stream: expected ${expected}, found ${actual}`);
+    this.name = 'OffChainCommitError';
+  }
+}
+
 /** Told of each message of the log that is not an event commit, where a read of the whole log passes over it. */
 export type ForeignMessageHandler = (error: CorruptCommitError) => void;
 

@@ -132,6 +132,7 @@ export class JetStreamEventStore implements EventStore {
   async read(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const subject = toSubject(streamId);
     const from = options.fromRevision ?? 0;
+    if (options.verbatim) return this.reader.readVerbatim(subject, from);
     const last = await this.reader.lastCommit(subject);
     if (!last) return [];
     this.remember(streamId, { revision: lastRevision(last.commit), seq: last.message.seq });

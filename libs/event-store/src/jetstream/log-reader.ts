@@ -1,10 +1,10 @@
-import type { JetStreamClient, JetStreamManager, JsMsg, MsgRequest, StoredMsg } from '@nats-io/jetstream';
+import type { DirectMsgRequest, JetStreamClient, JetStreamManager, JsMsg, MsgRequest, StoredMsg } from '@nats-io/jetstream';
 import type { RecordedEvent } from '@sched/contracts';
 import { matchesFilter } from '../event-filter';
 import type { EventFilter } from '../event-store.port';
 import { commitSequenceOf, lastPositionOfCommit, toPosition } from '../positions';
 import { orderedMessages } from './commit-reader';
-import { CorruptCommitError, decodeCommit, recordedEventsOf, toRecordedEvents, type CommitBody, type LogMessageReader } from './commit-codec';
+import { CorruptCommitError, OffChainCommitError, decodeCommit, recordedEventsOf, toRecordedEvents, type CommitBody, type LogMessageReader } from './commit-codec';
 import type { ResilientCalls } from './resilient-calls';
 import { serverFilterSubject } from './server-filter';
 
@@ -99,6 +99,29 @@ export class LogReader {
     return events;
   }
 
+  /**
+   * Every commit on the stream's subject, first to last (one direct get each), checked to chain: each starts at the
+   * revision after the previous one's events and names its sequence as `p` (ReadStreamOptions.verbatim). One after
+   * commits that are gone (later revisions, a previous commit no longer there) is read on: the events then skip
+   * revisions, which the hash chain's check names (revision-gap).
+   */
+  async readVerbatim(subject: string, from: number): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    let [revision, previousSeq] = [0, 0];
+    for (let message = await this.get('read stream', { next_by_subj: subject, seq: 1 }); message; ) {
+      const { commit } = decoded(message);
+      // Commits gone before it (deleted, or dropped by the server as corrupt): a revision gap, which the audit names.
+      const afterLoss = commit.r > revision && (commit.p ?? previousSeq) > previousSeq;
+      if (!afterLoss && (commit.r !== revision || (commit.p ?? previousSeq) !== previousSeq)) {
+        throw new OffChainCommitError(subject, message.seq, `revision ${revision} after commit ${previousSeq}`, `revision ${commit.r} after commit ${commit.p ?? '(none)'}`);
+      }
+      for (const event of toRecordedEvents(message.subject, message.seq, commit)) if (event.revision >= from) events.push(event);
+      [revision, previousSeq] = [commit.r + commit.e.length, message.seq];
+      message = await this.get('read stream', { next_by_subj: subject, seq: message.seq + 1 });
+    }
+    return events;
+  }
+
   /** Matching events with a position after `after`, up to the commit `headSeq`; then ends. */
   async *readRange(after: number, headSeq: number, filter?: EventFilter): AsyncGenerator<RecordedEvent> {
     const startSeq = Math.max(1, commitSequenceOf(after));
@@ -127,8 +150,9 @@ export class LogReader {
     return events.filter((event) => event.position > after && matchesFilter(event, filter));
   }
 
-  private get(what: string, query: MsgRequest): Promise<StoredMsg | null> {
-    const messages = this.direct ? this.jsm.direct : this.jsm.streams;
-    return this.calls.run(what, () => messages.getMessage(this.streamName, query));
+  private get(what: string, query: DirectMsgRequest): Promise<StoredMsg | null> {
+    // The API's get takes next_by_subj too (nats-server 2.9), though nats.js types it for direct gets only.
+    const get = this.direct ? () => this.jsm.direct.getMessage(this.streamName, query) : () => this.jsm.streams.getMessage(this.streamName, query as MsgRequest);
+    return this.calls.run(what, get);
   }
 }
