@@ -8,7 +8,7 @@ const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /**
  * What a query's result may take: most of max_payload, leaving room for the reply envelope. A reply over
- * max_payload is never sent, and whoever asked waits for its timeout (UNAVAILABLE) instead of an answer.
+ * max_payload cannot be sent: SchedNatsServer answers an INTERNAL error naming its size instead of the result.
  */
 export const replyByteBudget = (maxPayload: number): number => Math.max(64 * 1024, Math.floor(maxPayload * 0.8) - 4096);
 

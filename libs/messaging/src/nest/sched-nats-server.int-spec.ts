@@ -49,6 +49,18 @@ class CountingController {
 @Module({ controllers: [CountingController] })
 class CountingModule {}
 
+@Controller()
+class HugeReplyController {
+  /** 2 MB: twice nats-server's default max_payload. */
+  @MessagePattern('huge.reply')
+  huge(): { text: string } {
+    return { text: 'x'.repeat(2 * 1024 * 1024) };
+  }
+}
+
+@Module({ controllers: [HugeReplyController] })
+class HugeReplyModule {}
+
 describe('SchedNatsServer (real nats-server, stopped and started again)', () => {
   jest.setTimeout(30_000);
   let nats: TestNats;
@@ -121,6 +133,27 @@ describe('SchedNatsServer (real nats-server, stopped and started again)', () => 
       gate.release('rebuild');
       await waitFor(async () => (await ask('gate.free')).includes('free one'), 5_000, 'served again');
       expect(await ask('gate.held')).toContain('held one');
+    } finally {
+      await nc.close();
+      await app.close();
+    }
+  });
+
+  it('answers a reply over max_payload with a structured error naming its size and the limit, at once', async () => {
+    const config = loadConfig({ NATS_URL: nats.url, LOG_LEVEL: 'error', INSTANCE_ID: 'huge-test' });
+    const app = await NestFactory.createMicroservice(HugeReplyModule, { ...schedNatsTransport(config, 'huge-test'), logger: false });
+    await app.listen();
+    const nc = await connect({ servers: nats.url });
+    try {
+      const started = Date.now();
+      const reply = (await nc.request('huge.reply', '{}', { timeout: 5_000 })).json<{ ok: boolean; error: { code: string; message: string; details: Record<string, unknown> } }>();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      const max = nc.info!.max_payload;
+      expect(reply).toEqual({
+        ok: false,
+        error: { code: 'INTERNAL', message: expect.stringMatching(new RegExp(`^huge\\.reply: the reply of \\d+ bytes is over the NATS max_payload of ${max} bytes`)), details: { limit: 'max_payload', max, actual: expect.any(Number), subject: 'huge.reply' } },
+      });
+      expect(reply.error.details.actual).toBeGreaterThan(2 * 1024 * 1024);
     } finally {
       await nc.close();
       await app.close();

@@ -1,5 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ServerNats, type NatsOptions, type NatsStatus } from '@nestjs/microservices';
+import { ServerNats, type NatsContext, type NatsOptions, type NatsStatus } from '@nestjs/microservices';
+import { oversizedReply } from './reply.serializer';
 import { ServingGate } from './serving-gate';
 
 /** Reply subjects no request may name: the event log, sched's own subjects, the JetStream, KV and system APIs. */
@@ -17,6 +18,13 @@ interface NatsStatusEvent {
   readonly error?: unknown;
   readonly added?: readonly string[];
   readonly deleted?: readonly string[];
+}
+
+/** What getPublisher needs of a received message (Nest's NatsMsg type is an alias of `any`). */
+interface NatsReplyable {
+  readonly subject: string;
+  readonly reply?: string;
+  respond(data: string, options: { headers?: never }): boolean;
 }
 
 /**
@@ -95,6 +103,27 @@ export class SchedNatsServer extends ServerNats {
       return undefined;
     }
     return super.handleMessage(channel, natsMsg as never);
+  }
+
+  /**
+   * Nest's, but a reply over the connection's max_payload is answered with a structured error naming its size and
+   * the limit: nats.js refuses to publish it, so the caller heard nothing and, after its whole timeout, took the
+   * silence for UNAVAILABLE ("busy, retry later") though no retry could ever fit (an as-of of ~1.3 MB: 30 s, then
+   * UNAVAILABLE). Every query and command reply of every app passes here.
+   */
+  override getPublisher(natsMsg: NatsReplyable, id: string, _ctx: NatsContext): (response: object) => unknown {
+    if (!natsMsg.reply) return () => undefined;
+    return (response) => {
+      let outgoing = this.serializer.serialize({ ...response, id }) as { data: string; headers?: unknown };
+      const max = this.client?.info?.max_payload;
+      const bytes = Buffer.byteLength(outgoing.data);
+      if (max !== undefined && bytes > max) {
+        const err = oversizedReply(natsMsg.subject, bytes, max);
+        this.logger.error(err.message);
+        outgoing = this.serializer.serialize({ id, status: 'error', err }) as typeof outgoing;
+      }
+      return natsMsg.respond(outgoing.data, { headers: outgoing.headers as never });
+    };
   }
 
   override async handleStatusUpdates(client: { status(): AsyncIterable<NatsStatusEvent> }): Promise<void> {
