@@ -35,6 +35,20 @@ describe('execution actor', () => {
     expect(await types(store)).toEqual(['TaskDue', 'TaskStarted', 'TaskCancelRequested', 'TaskProgressed', 'TaskCancelled']);
   });
 
+  it("stamps its events no earlier than the stream's last one (a gateway whose clock is a minute ahead asked to cancel)", async () => {
+    const store = await scheduled();
+    const actor = new ExecutionActor(store, 'e1', 'w');
+    await actor.load();
+    await actor.start(1);
+    const ahead = Date.now() + 60_000;
+    const request = toEnvelopes([{ type: 'TaskCancelRequested', data: { reason: 'stop' } }], { ...cause, nowMs: ahead });
+    await store.append(toExecutionStreamId('e1'), request, { expected: 1 });
+    await actor.progress(1, { percent: 10 }); // conflicts, reads the request, decides and stamps again
+    await actor.cancelAttempt(1, []);
+    const stamps = (await store.read(toExecutionStreamId('e1'))).slice(2).map((event) => [event.type, Date.parse(event.metadata.occurredAt)]);
+    expect(stamps).toEqual([['TaskCancelRequested', ahead], ['TaskProgressed', ahead], ['TaskCancelled', ahead]]);
+  });
+
   it('the last progress and the success are one commit', async () => {
     const store = await scheduled();
     const actor = new ExecutionActor(store, 'e1', 'w');

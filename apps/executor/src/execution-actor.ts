@@ -9,7 +9,7 @@ import {
   type TaskTimedOut,
 } from '@sched/contracts';
 import { executionDecider, type ExecutionCommand, type ExecutionState, type ItemCounts } from '@sched/domain';
-import { EventStoreUnavailableError, WrongExpectedVersionError, toEnvelopes, type EventStore } from '@sched/event-store';
+import { EventStoreUnavailableError, WrongExpectedVersionError, occurredAtMs, toEnvelopes, type EventStore } from '@sched/event-store';
 
 /** Appends that lose a version race this many times in a row give up (the caller drops the work). */
 const MAX_CONFLICT_RETRIES = 3;
@@ -53,6 +53,8 @@ export class ExecutionActor {
   private version = -1;
   private correlationId = '';
   private causationId = '';
+  /** When the stream's last event occurred: this actor's events are stamped no earlier (toEnvelopes says why). */
+  private lastOccurredAtMs: number | undefined;
   private mailbox: Promise<unknown> = Promise.resolve();
   /** A start held back for group commit: decided, not yet appended (see start). */
   private held: ExecutionCommand[] = [];
@@ -227,7 +229,7 @@ export class ExecutionActor {
       if (!pending) {
         const { state, events } = decideAll(all, this.state);
         if (events.length === 0) return;
-        const envelopes = toEnvelopes(events, { correlationId: this.correlationId, causationId: this.causationId, actor: `executor:${this.workerId}`, nowMs: Date.now() });
+        const envelopes = toEnvelopes(events, { correlationId: this.correlationId, causationId: this.causationId, actor: `executor:${this.workerId}`, nowMs: Date.now() }, this.lastOccurredAtMs);
         pending = { state, envelopes };
       }
       const { state, envelopes } = pending;
@@ -236,6 +238,7 @@ export class ExecutionActor {
         this.state = state;
         this.version = result.nextExpectedVersion;
         this.causationId = envelopes[envelopes.length - 1].id;
+        this.lastOccurredAtMs = Date.parse(envelopes[envelopes.length - 1].metadata.occurredAt);
         if (all !== commands) this.discardHeld();
         return;
       } catch (error) {
@@ -262,6 +265,7 @@ export class ExecutionActor {
     this.version = event.revision;
     if (event.type === 'TaskDue') this.correlationId = event.metadata.correlationId;
     this.causationId = event.id;
+    this.lastOccurredAtMs = occurredAtMs(event);
   }
 }
 

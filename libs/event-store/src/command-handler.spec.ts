@@ -20,8 +20,9 @@ class RacedStore extends MemoryEventStore {
   override async append(streamId: string, events: readonly EventEnvelope[], options: { expected: ExpectedVersion }): Promise<AppendResult> {
     if (this.races > 0 && typeof options.expected === 'number') {
       this.races -= 1;
-      // Another trigger of the same task, by someone else.
-      const other = { ...events[0], id: `${events[0].id}-other`, data: { ...(events[0].data as object), executionId: `other-${this.races}` } };
+      // Another trigger of the same task, by someone else, whose clock is 1 s ahead.
+      const occurredAt = new Date(Date.parse(events[0].metadata.occurredAt) + 1_000).toISOString();
+      const other = { ...events[0], id: `${events[0].id}-other`, data: { ...(events[0].data as object), executionId: `other-${this.races}` }, metadata: { ...events[0].metadata, occurredAt } };
       await super.append(streamId, [other], { expected: 'any' });
     }
     return super.append(streamId, events, options);
@@ -94,6 +95,30 @@ describe('handleCommand', () => {
     expect(store.commitSizes).toEqual([1, 1]); // TaskCreated (over the budget alone), then TaskDisabled
     expect(result.revision).toBe(1);
     expect((await store.read('task-t2')).map((event) => [event.type, event.revision])).toEqual([['TaskCreated', 0], ['TaskDisabled', 1]]);
+  });
+
+  it("stamps events no earlier than the stream's last one, whatever the command's clock said (occurredAt never goes back along a stream)", async () => {
+    const store = new RacedStore(0);
+    const base = Date.parse('2030-01-01T00:00:00.000Z');
+    const at = (ms: number) => ({ ...context, nowMs: base + ms });
+    await handleCommand(store, 'task-t1', taskDecider, create, at(0));
+    // Another gateway, whose clock is 2.6 s ahead, triggers between each of ours (short stream, then kept past 32 events).
+    for (let i = 0; i < 40; i += 1) {
+      const revision = (await store.read('task-t1')).length - 1;
+      const theirs = { id: `theirs-${i}`, type: 'TaskTriggered', data: { taskId: 't1', executionId: `theirs-${i}` }, metadata: { ...context, occurredAt: new Date(base + i * 10 + 2_600).toISOString(), schemaVersion: 1 } };
+      await store.append('task-t1', [theirs], { expected: revision });
+      await handleCommand(store, 'task-t1', taskDecider, trigger(i), at(i * 10 + 5));
+    }
+    // And a command that loses a race is stamped again, after the event it lost to (RacedStore's is 1 s after ours).
+    (store as unknown as { races: number }).races = 1;
+    const late = { ...context, nowMs: base + 1_000 };
+    const raced = await handleCommand(store, 'task-t1', taskDecider, trigger(100), late);
+    expect(raced.revision).toBe(82);
+    expect(raced.appended[0].metadata.occurredAt).toBe(new Date(base + 390 + 2_600 + 1_000).toISOString());
+    const times = (await store.read('task-t1')).map((event) => Date.parse(event.metadata.occurredAt));
+    const backwards = times.filter((time, i) => i > 0 && time < times[i - 1]);
+    expect(backwards).toEqual([]);
+    expect(times[2]).toBe(base + 2_600); // ours (nowMs +5) after theirs (+2,600): stamped as theirs, not before it
   });
 
   it('gives up with WrongExpectedVersion after maxAttempts lost races', async () => {

@@ -42,6 +42,8 @@ interface Folded<State> {
   readonly state: State;
   /** Id of the event at `revision` (what a snapshot of this state is checked against). */
   readonly lastEventId: string | undefined;
+  /** When the event at `revision` occurred (epoch ms): the next event is stamped no earlier (see toEnvelopes). */
+  readonly lastOccurredAtMs: number | undefined;
   /** Revision of the stream's newest snapshot this process knows of (-1: none). */
   readonly snapshotAt: number;
 }
@@ -79,8 +81,15 @@ async function foldedState<State, Event extends DomainEvent>(store: EventStore, 
   if (cached) {
     const newer = await store.read(streamId, { fromRevision: cached.revision + 1 });
     if (newer.length === 0 || newer[0].revision === cached.revision + 1) {
-      const { revision, state, lastEventId, snapshotAt } = cached;
-      folded = { revision: revision + newer.length, state: foldOnto(decider, state, newer), lastEventId: newer.at(-1)?.id ?? lastEventId, snapshotAt };
+      const { revision, state, lastEventId, lastOccurredAtMs, snapshotAt } = cached;
+      const last = newer.at(-1);
+      folded = {
+        revision: revision + newer.length,
+        state: foldOnto(decider, state, newer),
+        lastEventId: last?.id ?? lastEventId,
+        lastOccurredAtMs: last ? occurredAtMs(last) : lastOccurredAtMs,
+        snapshotAt,
+      };
     } else {
       cache.delete(streamId);
     }
@@ -88,7 +97,8 @@ async function foldedState<State, Event extends DomainEvent>(store: EventStore, 
   if (!folded && !short.get(streamId)) folded = await fromSnapshot(store, streamId, decider);
   if (!folded) {
     const history = await store.read(streamId);
-    folded = { revision: history.length - 1, state: foldHistory(decider, history), lastEventId: history.at(-1)?.id, snapshotAt: -1 };
+    const last = history.at(-1);
+    folded = { revision: history.length - 1, state: foldHistory(decider, history), lastEventId: last?.id, lastOccurredAtMs: last && occurredAtMs(last), snapshotAt: -1 };
     if (history.length < SNAPSHOT_EVERY_EVENTS) short.set(streamId, true);
     else short.delete(streamId);
   }
@@ -113,7 +123,8 @@ async function fromSnapshot<State, Event extends DomainEvent>(store: EventStore,
     return undefined;
   }
   const after = events.slice(1);
-  return { revision: snapshot.revision + after.length, state: foldOnto(decider, state, after), lastEventId: events.at(-1)!.id, snapshotAt: snapshot.revision };
+  const last = events.at(-1)!;
+  return { revision: snapshot.revision + after.length, state: foldOnto(decider, state, after), lastEventId: last.id, lastOccurredAtMs: occurredAtMs(last), snapshotAt: snapshot.revision };
 }
 
 /** Saves a snapshot in the background once the stream has grown SNAPSHOT_EVERY_EVENTS past the last one. */
@@ -138,9 +149,18 @@ export interface CausationContext {
   readonly nowMs: number;
 }
 
-/** Wraps domain events into validated, versioned envelopes ready to append. */
-export function toEnvelopes(events: readonly DomainEvent[], context: CausationContext): EventEnvelope[] {
-  const occurredAt = isoTime(context.nowMs);
+/** When a recorded event occurred, in epoch ms. */
+export const occurredAtMs = (event: RecordedEvent): number => Date.parse(event.metadata.occurredAt);
+
+/**
+ * Wraps domain events into validated, versioned envelopes ready to append, stamped `context.nowMs` or, when that is
+ * earlier, `notBeforeMs`: the time the stream's last event occurred. A command keeps the time it arrived through its
+ * turn in the stream's queue and its conflict retries, and processes' clocks differ, so without this a stream's
+ * events were recorded up to 2.6 s out of time order (two gateways triggering one task), and as-of, which folds a
+ * stream up to its first event after the instant, left out events that occurred before it.
+ */
+export function toEnvelopes(events: readonly DomainEvent[], context: CausationContext, notBeforeMs?: number): EventEnvelope[] {
+  const occurredAt = isoTime(notBeforeMs === undefined || Number.isNaN(notBeforeMs) ? context.nowMs : Math.max(context.nowMs, notBeforeMs));
   return events.map((event) => {
     assertValidEventData(event.type, event.data);
     const schemaVersion = isSchedEventType(event.type) ? EVENT_SCHEMA_VERSIONS[event.type] : 1;
@@ -257,10 +277,11 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
 ): Promise<HandledCommand<State>> {
   for (let attempt = 1; ; attempt += 1) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * attempt));
-    const { state, revision } = await foldedState(store, streamId, decider);
+    const { state, revision, lastOccurredAtMs } = await foldedState(store, streamId, decider);
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, appended: [], revision };
-    const envelopes = toEnvelopes(events, context);
+    // Stamped per attempt: appended with the expected revision, so never before the event it comes after.
+    const envelopes = toEnvelopes(events, context, lastOccurredAtMs);
     let expected: ExpectedVersion = revision < 0 ? 'no_stream' : revision;
     try {
       let result: AppendResult | undefined;

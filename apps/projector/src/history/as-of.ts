@@ -7,7 +7,9 @@ const toJsonState = (state: object): Record<string, unknown> =>
 
 /**
  * Time travel: the domain state of one stream as of `at`, folded with the domain's own evolve from the stream's
- * events that occurred at or before it (a prefix of the stream: events are appended in the order they occurred).
+ * events that occurred at or before it: a prefix of the stream, as every writer stamps an event no earlier than the
+ * one before it (toEnvelopes). Events recorded before that was so may be up to seconds out of order; the fold stops
+ * at the first one after `at` rather than folding a state that never was (a later event without its predecessor).
  */
 export function stateAsOf(streamId: string, events: readonly RecordedEvent[], at: string): AsOfView {
   const atMs = Date.parse(at);
