@@ -59,7 +59,7 @@ describe('history, time travel and rebuild over the whole system', () => {
 
   it('time travel: the task as of before its update, and an execution as of before it started', async () => {
     const before = await client.asOf({ taskId, at: afterUpdate });
-    expect(before).toMatchObject({ revision: 1, state: { status: 'active', definition: { description: 'v2' }, triggeredExecutionIds: [] } });
+    expect(before).toMatchObject({ revision: 1, state: { status: 'active', definition: { description: 'v2' }, triggeredExecutionIdCount: 0 } });
     const created = await client.historyPage({ taskId, limit: 1 });
     const atCreation = await client.asOf({ taskId, at: created.events[0].metadata.occurredAt as string });
     expect(atCreation).toMatchObject({ revision: 0, state: { definition: { description: '' } } });

@@ -187,6 +187,10 @@ export interface AsOfView {
   readonly revision: number;
   readonly position: number;
   readonly occurredAt?: string;
+  /**
+   * The domain state in JSON (sets as sorted arrays). A task's kept trigger ids are only counted, as
+   * `triggeredExecutionIdCount`: each is a TaskTriggered in its history.
+   */
   readonly state: Record<string, unknown>;
 }
 

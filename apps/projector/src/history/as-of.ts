@@ -1,9 +1,20 @@
 import { parseStreamId, upcast, type AsOfView, type ExecutionEvent, type RecordedEvent, type TaskEvent } from '@sched/contracts';
-import { evolveExecution, evolveTask, initialExecutionState, initialTaskState } from '@sched/domain';
+import { evolveExecution, evolveTask, initialExecutionState, initialTaskState, type TaskState } from '@sched/domain';
 
 /** Sets become sorted arrays so the state reads the same in JSON. */
 const toJsonState = (state: object): Record<string, unknown> =>
   JSON.parse(JSON.stringify(state, (_key, value: unknown) => (value instanceof Set ? [...value].sort() : value))) as Record<string, unknown>;
+
+/**
+ * A task's state as shown: its kept trigger ids (the decider's memory that makes a retried trigger act once, up to
+ * 10,000 ids of up to 128 characters) as their count. All of them made a reply of ~1.3 MB, over a NATS message, so
+ * the as-of of a much-triggered task never answered; each trigger is a TaskTriggered in its history.
+ */
+function taskStateView(state: TaskState): object {
+  if (state.status === 'none') return state;
+  const { triggeredExecutionIds, ...rest } = state;
+  return { ...rest, triggeredExecutionIdCount: triggeredExecutionIds.size };
+}
 
 /**
  * Time travel: the domain state of one stream as of `at`, folded with the domain's own evolve from the stream's
@@ -21,7 +32,7 @@ export function stateAsOf(streamId: string, events: readonly RecordedEvent[], at
   const last = prefix[prefix.length - 1];
   const state =
     parseStreamId(streamId)?.category === 'task'
-      ? prefix.reduce((s, e) => evolveTask(s, e as unknown as TaskEvent), initialTaskState())
+      ? taskStateView(prefix.reduce((s, e) => evolveTask(s, e as unknown as TaskEvent), initialTaskState()))
       : prefix.reduce((s, e) => evolveExecution(s, e as unknown as ExecutionEvent), initialExecutionState());
   return {
     streamId,
