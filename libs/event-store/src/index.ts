@@ -15,6 +15,7 @@ export {
   createJetStreamEventStore,
   type JetStreamEventStoreOptions,
 } from './jetstream/jetstream-event-store';
+export { isTransient } from './jetstream/resilient-calls';
 export { DEFAULT_STREAM_NAME, eventStreamConfig } from './jetstream/event-stream';
 export { toSubject, toStreamId, isStreamStart, CorruptCommitError, OffChainCommitError, reportOncePerMessage } from './jetstream/commit-codec';
 export { CONSUMER_NOT_FOUND, DISPATCH_MAX_ACK_PENDING, LOG_DISPATCH_CONSUMER, ensureLogDispatch, raiseMaxAckPending, streamStartEvents, type LogDispatch } from './jetstream/log-dispatch';

@@ -1,7 +1,16 @@
 import { Catch, Logger, type ArgumentsHost, type RpcExceptionFilter } from '@nestjs/common';
 import { throwError, type Observable } from 'rxjs';
 import { ErrorCode, SchedError, type ErrorBody } from '@sched/contracts';
-import { CorruptCommitError, EventStoreUnavailableError, WrongExpectedVersionError } from '@sched/event-store';
+import { ClosedConnectionError, ConnectionError, DrainingConnectionError } from '@nats-io/transport-node';
+import { CorruptCommitError, EventStoreUnavailableError, WrongExpectedVersionError, isTransient } from '@sched/event-store';
+
+/**
+ * A NATS request that timed out or a connection lost or closing under it (the command-id store's KV after an append,
+ * a read of the log): the outcome is unknown and the same request may well succeed a moment later. These answered
+ * INTERNAL ("a fault, do not retry") during a nats-server restart, though the trigger was in the log.
+ */
+const isNatsOutage = (error: unknown): boolean =>
+  isTransient(error) || error instanceof ClosedConnectionError || error instanceof DrainingConnectionError || error instanceof ConnectionError;
 
 /** The one place where thrown errors become structured `{ code, message, details }` bodies. */
 export function toErrorBody(error: unknown): ErrorBody {
@@ -15,6 +24,13 @@ export function toErrorBody(error: unknown): ErrorBody {
   }
   if (error instanceof EventStoreUnavailableError) {
     return { code: ErrorCode.UNAVAILABLE, message: 'the event store is unavailable, try again', details: {} };
+  }
+  if (isNatsOutage(error)) {
+    return {
+      code: ErrorCode.UNAVAILABLE,
+      message: 'NATS did not answer in time (or the connection was lost): the outcome is unknown, retry with the same commandId',
+      details: { reason: error instanceof Error ? error.name : String(error) },
+    };
   }
   if (error instanceof CorruptCommitError) {
     // Something other than sched wrote on this stream's subject: its stream cannot be read past that message.
