@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, ty
 import type { NatsContext } from '@nestjs/microservices';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { ErrorCode, ID_PATTERN, SchedError } from '@sched/contracts';
+import { ErrorCode, ID_PATTERN, SchedError, errorMessage } from '@sched/contracts';
 import { canonicalJson } from '@sched/event-store';
 import type { SchedConfig } from '../config';
 import { NATS_CONNECTION, SCHED_CONFIG } from '../tokens';
@@ -89,8 +89,27 @@ export class IdempotentCommandsInterceptor implements NestInterceptor {
     } finally {
       clearInterval(renewal);
     }
-    await cache.complete(key, fingerprint, result);
+    await cache.complete(key, fingerprint, result).catch((error: unknown) => {
+      this.logger.warn(`${subject} ${commandId}: its reply could not be stored for retries (${errorMessage(error)}); trying again`);
+      void this.completeLater(cache, key, fingerprint, result, `${subject} ${commandId}`);
+    });
     return result;
+  }
+
+  /**
+   * The command is applied by the time its reply is stored, so a store that fails (its KV put timing out in a
+   * nats-server restart) must not fail the reply: that answered INTERNAL, the claim lapsed unanswered, and a retry
+   * ran the command again and answered `{"events":[]}`, "nothing happened" (bug hunt M F6). The caller gets its
+   * result and the put is tried again while the claim still holds duplicates off, so they replay it.
+   */
+  private async completeLater(cache: CommandReplyCache, key: string, fingerprint: string, result: unknown, what: string): Promise<void> {
+    const deadline = Date.now() + COMMAND_CLAIM_MS;
+    for (let pauseMs = 250; Date.now() < deadline; pauseMs = Math.min(pauseMs * 2, 2_000)) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      const stored = await cache.complete(key, fingerprint, result).then(() => true, () => false);
+      if (stored) return;
+    }
+    this.logger.error(`${what}: its reply could not be stored within ${COMMAND_CLAIM_MS} ms; a retry runs it again (and appends nothing)`);
   }
 }
 
