@@ -8,7 +8,7 @@ import { transferCommands } from './commands/transfer.commands';
 import { workflowCommands } from './commands/workflow.commands';
 import { CliContext, DEFAULT_NATS_URL } from './context';
 import { ExitCode, describeError, exitCodeOf } from './exit-codes';
-import { wholeNumber } from './numeric-options';
+import { timeoutMs } from './numeric-options';
 import { processIo, type CliIo } from './output';
 
 /**
@@ -20,7 +20,7 @@ function buildProgram(io: CliIo, asJson: boolean): { program: Command; ctx: CliC
     .description('control the sched task scheduler over NATS')
     .option('--url <url>', `NATS server (default $NATS_URL or ${DEFAULT_NATS_URL})`)
     .option('--json', 'machine-readable JSON output')
-    .option('--timeout <ms>', 'per-request timeout', wholeNumber, 10_000)
+    .option('--timeout <ms>', 'per-request timeout', timeoutMs, 10_000)
     .showHelpAfterError()
     .addHelpText(
       'after',

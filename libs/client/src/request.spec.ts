@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ErrorCode, MAX_REQUEST_BYTES } from '@sched/contracts';
 import { SchedClientError } from './errors';
-import { requestReply } from './request';
+import { MAX_TIMEOUT_MS, requestReply } from './request';
 
 /** A connection that records what it was asked to send and fails or answers as told. */
 function fakeConnection(answer: () => Promise<{ string(): string }>, maxPayload = 1024 * 1024) {
@@ -17,6 +17,16 @@ const rejection = (promise: Promise<unknown>): Promise<SchedClientError> =>
   );
 
 describe('requestReply', () => {
+  it('refuses a timeout no Node timer keeps (over 2^31 - 1 ms fired at once: every request was UNAVAILABLE), sending nothing', async () => {
+    const { nc, sent } = fakeConnection(() => Promise.resolve({ string: () => '{"ok":true,"result":1}' }));
+    for (const timeoutMs of [MAX_TIMEOUT_MS + 1, 3_000_000_000, 0, 1.5]) {
+      const error = await rejection(requestReply(nc, 'sched.cmd.projector.rebuild', {}, timeoutMs));
+      expect(error).toMatchObject({ code: ErrorCode.VALIDATION, details: { timeoutMs, max: MAX_TIMEOUT_MS } });
+    }
+    expect(sent).toEqual([]);
+    await expect(requestReply(nc, 'sched.query.stats', {}, MAX_TIMEOUT_MS)).resolves.toBe(1);
+  });
+
   it('refuses a body over MAX_REQUEST_BYTES before sending it: BAD_REQUEST with the limit, as the server says it', async () => {
     const { nc, sent } = fakeConnection(() => Promise.resolve({ string: () => '{"ok":true,"result":1}' }));
     const config = { blob: 'x'.repeat(1_500_000) };

@@ -3,6 +3,15 @@ import { ErrorCode, MAX_REQUEST_BYTES, oversizedRequest, errorMessage, type Repl
 import { SchedClientError } from './errors';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** The longest wait a Node timer keeps: past it Node fires at once (1 ms), so every request failed UNAVAILABLE. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A timeout Node can keep, or VALIDATION saying so (nothing is sent). */
+export function checkTimeout(timeoutMs: number, subject: string): void {
+  if (Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS) return;
+  const message = `${subject}: timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (about 24.8 days, the longest a timer waits); got ${timeoutMs}`;
+  throw new SchedClientError(ErrorCode.VALIDATION, message, { timeoutMs, max: MAX_TIMEOUT_MS }, subject);
+}
 
 /**
  * One request-reply: the reply's result, or a SchedClientError (the server's error, or UNAVAILABLE). A body over
@@ -10,6 +19,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
  * max_payload could not even reach it, and no retry would change that.
  */
 export async function requestReply<T>(nc: NatsConnection, subject: string, payload: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
+  checkTimeout(timeoutMs, subject);
   const body = JSON.stringify(payload ?? {});
   const bytes = Buffer.byteLength(body, 'utf8');
   if (bytes > MAX_REQUEST_BYTES) throw SchedClientError.fromBody(oversizedRequest(subject, bytes), subject);

@@ -52,7 +52,7 @@ import {
   type cancelWorkflowPayloadSchema,
 } from '@sched/contracts';
 import { SchedClientError } from './errors';
-import { DEFAULT_TIMEOUT_MS, requestReply } from './request';
+import { DEFAULT_TIMEOUT_MS, checkTimeout, requestReply } from './request';
 import { EventFeed, type FeedEvent, type SubscribeOptions } from './subscription/event-feed';
 
 /** What callers send: the schemas' input types, so defaults may be left out and durations given as text. */
@@ -105,6 +105,7 @@ export class SchedClient {
   /** Connects to a NATS URL (reconnecting forever), or uses a connection the caller owns. */
   static async connect(target: string | NatsConnection, options: SchedClientOptions = {}): Promise<SchedClient> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    checkTimeout(timeoutMs, 'connect');
     if (typeof target !== 'string') return new SchedClient(target, false, timeoutMs);
     try {
       const base = { servers: target, name: options.name ?? 'sched-client', maxReconnectAttempts: -1, reconnectTimeWait: 250 };
