@@ -1,5 +1,14 @@
 import { ConfigError, DEFAULT_EXECUTOR_WARMUP, MAX_TIMER_FIRE_AHEAD_MS, loadConfig } from './config';
 
+describe('empty variables', () => {
+  it('take an empty EVENT_STORE, DATA_DIR, NATS_URL, SQLITE_PATH or INSTANCE_ID as unset (EVENT_STORE= refused to start, DATA_DIR= meant the working directory)', () => {
+    const config = loadConfig({ EVENT_STORE: '', DATA_DIR: '', NATS_URL: '', SQLITE_PATH: '', INSTANCE_ID: '' });
+    const defaults = loadConfig({});
+    expect(config).toMatchObject({ eventStore: 'jetstream', dataDir: defaults.dataDir, natsUrl: defaults.natsUrl, sqlitePath: defaults.sqlitePath });
+    expect(config.instanceId).not.toBe('');
+  });
+});
+
 describe('loadConfig: TIMER_FIRE_AHEAD_MS', () => {
   it('defaults to 50 ms, takes 0 (off) up to the maximum', () => {
     expect(loadConfig({}).timerFireAheadMs).toBe(50);

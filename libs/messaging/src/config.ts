@@ -198,18 +198,19 @@ function executorThread(env: NodeJS.ProcessEnv, eventStore: EventStoreKind): boo
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedConfig {
-  const eventStore = (env.EVENT_STORE ?? 'jetstream') as EventStoreKind;
+  // Set but empty is unset, as for every other variable (`EVENT_STORE=` refused to start; `DATA_DIR=` meant the cwd).
+  const eventStore = (env.EVENT_STORE || 'jetstream') as EventStoreKind;
   if (!EVENT_STORE_KINDS.includes(eventStore)) {
     throw new ConfigError(`EVENT_STORE must be one of ${EVENT_STORE_KINDS.join(', ')}, got "${env.EVENT_STORE}"`);
   }
-  const dataDir = path.resolve(env.DATA_DIR ?? '.data');
+  const dataDir = path.resolve(env.DATA_DIR || '.data');
   return {
-    natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     eventStore,
     kurrentDbUrl: env.KURRENTDB_URL || DEFAULT_KURRENTDB_URL,
     dataDir,
-    sqlitePath: env.SQLITE_PATH ?? path.join(dataDir, 'read-models.sqlite'),
-    instanceId: env.INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
+    sqlitePath: env.SQLITE_PATH || path.join(dataDir, 'read-models.sqlite'),
+    instanceId: env.INSTANCE_ID || `${os.hostname()}-${process.pid}`,
     logLevel: logLevel(env),
     executorConcurrency: positiveInt(env, 'EXECUTOR_CONCURRENCY', 16),
     executorTypeConcurrency: typeConcurrency(env.EXECUTOR_TYPE_CONCURRENCY),
