@@ -1,5 +1,22 @@
 import { errorMessage } from './errors';
-import { Cron } from 'croner';
+import { Cron, type CronOptions } from 'croner';
+
+/**
+ * How sched reads every cron expression, the same for the timer, validation and the jitter check, so what is accepted
+ * is what fires. `fixedTimeRule` is the DST rule described in libs/domain's cron.occurrences.ts.
+ *
+ * Day of month and day of week combine as in Vixie cron (entry.c marks a field that BEGINS with `*` as unrestricted;
+ * cron.c then ANDs the two): only when neither begins with `*` does a day matching either fire. Croner ORs whenever
+ * neither field is exactly `*`, so `0 0 *\/2 * MON` would fire on every odd day and every Monday rather than on odd-dated
+ * Mondays; `domAndDow` is set per expression to get Vixie's reading. `?` counts as `*` (croner reads it so).
+ */
+export function cronOptionsFor(expression: string): CronOptions {
+  const fields = expression.trim().split(/\s+/);
+  // Fewer than 5 fields: a nickname (croner expands it; every one has a `*` day field) or an error croner reports.
+  const [dayOfMonth, dayOfWeek] = fields.length === 6 ? [fields[3], fields[5]] : [fields[2] ?? '', fields[4] ?? ''];
+  const unrestricted = (field: string) => field.startsWith('*') || field.startsWith('?');
+  return { paused: true, mode: '5-or-6-parts', fixedTimeRule: 'no-wildcard', domAndDow: unrestricted(dayOfMonth) || unrestricted(dayOfWeek) };
+}
 
 /** Returns why a time zone is unusable, or undefined. Intl is what croner itself converts with, so it is the judge. */
 export function timezoneIssue(timezone: string): string | undefined {
@@ -25,7 +42,7 @@ export function cronExpressionIssue(expression: string, timezone: string, requir
     return `cron expression must have 5 fields (minute hour day month weekday) or 6 (seconds first)${nicknames}, got ${fields}`;
   }
   try {
-    const cron = new Cron(expression, { timezone, paused: true, mode: '5-or-6-parts' });
+    const cron = new Cron(expression, { ...cronOptionsFor(expression), timezone });
     if (requireMatch && cron.nextRun(new Date(0)) === null) return 'cron expression never matches any date';
     return undefined;
   } catch (error) {
@@ -63,7 +80,7 @@ const GAP_SAMPLES = 64;
  * earlier one, and costs the timer that many occurrences looked at per fire (a 1 h jitter on every second: 3,600).
  */
 export function shortestCronGapMs(expression: string, timezone: string, fromMs: number): number | undefined {
-  const runs = new Cron(expression, { timezone, paused: true, mode: '5-or-6-parts' }).nextRuns(GAP_SAMPLES, new Date(fromMs));
+  const runs = new Cron(expression, { ...cronOptionsFor(expression), timezone }).nextRuns(GAP_SAMPLES, new Date(fromMs));
   let shortest: number | undefined;
   for (let i = 1; i < runs.length; i++) {
     const gap = runs[i].getTime() - runs[i - 1].getTime();

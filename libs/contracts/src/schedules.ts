@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { isoInstantSchema } from './iso-instant';
-import { CRON_NICKNAMES, cronExpressionIssue, normalizeCronExpression, shortestCronGapMs, timezoneIssue } from './cron-expression';
+import { CRON_NICKNAMES, cronExpressionIssue, cronOptionsFor, normalizeCronExpression, shortestCronGapMs, timezoneIssue } from './cron-expression';
 import { exactDurationMs, formatDurationMs } from './duration';
 import { normalizeExclusions, scheduleExclusionsInputSchema, scheduleExclusionsSchema, type ScheduleExclusionInput } from './schedule-exclusions';
 
-export { CRON_NICKNAMES, cronExpressionIssue, timezoneIssue };
+export { CRON_NICKNAMES, cronExpressionIssue, cronOptionsFor, timezoneIssue };
 
 export const MIN_INTERVAL_MS = 1000;
 export const MAX_INTERVAL_MS = 366 * 86_400_000;

@@ -1,4 +1,4 @@
-import type { CronSchedule } from '@sched/contracts';
+import { cronOptionsFor, type CronSchedule } from '@sched/contracts';
 import { Cron, type CronOptions } from 'croner';
 
 /**
@@ -19,9 +19,9 @@ import { Cron, type CronOptions } from 'croner';
  * This is (close to) the Vixie cron rule, man 8 cron: "Only jobs that run at a particular time (not specified as
  * @hourly, nor with '*' in the hour or minute specifier) are affected"; croner implements it as
  * `fixedTimeRule: 'no-wildcard'`. Croner's default ('single-value') would treat `30 2,14 * * *` as
- * interval-like and drop its 02:30 run on the spring-forward day, which is why the option is set explicitly.
+ * interval-like and drop its 02:30 run on the spring-forward day, which is why the option is set explicitly (in
+ * cronOptionsFor, with Vixie's day-of-month/day-of-week rule, shared with validation so both read expressions alike).
  */
-const CRON_OPTIONS: CronOptions = { paused: true, mode: '5-or-6-parts', fixedTimeRule: 'no-wildcard' };
 
 /** Parsing a pattern costs ~15 µs and many tasks share an expression, so Cron objects are shared (bounded cache). */
 const MAX_CACHED = 10_000;
@@ -48,7 +48,7 @@ export function cronFor(expression: string, timezone: string): Cron {
   let cron = cache.get(key);
   if (cron === undefined) {
     const zone: CronOptions = isUtc(timezone) ? { utcOffset: 0 } : { timezone };
-    cron = new Cron(expression, { ...CRON_OPTIONS, ...zone });
+    cron = new Cron(expression, { ...cronOptionsFor(expression), ...zone });
     // Evict the oldest entry: a Map iterates in insertion order, so this is FIFO, good enough for a guard rail.
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
     cache.set(key, cron);

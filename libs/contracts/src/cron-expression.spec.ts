@@ -1,0 +1,22 @@
+import { cronExpressionIssue, cronOptionsFor, shortestCronGapMs } from './cron-expression';
+
+const DAY_MS = 86_400_000;
+
+describe('cron expressions: validation reads them as the timer does', () => {
+  it('ANDs day of month and day of week when either begins with * or ?, ORs them when both are restricted', () => {
+    expect(cronOptionsFor('0 0 */2 * MON').domAndDow).toBe(true);
+    expect(cronOptionsFor('0 0 0 1 * */2').domAndDow).toBe(true);
+    expect(cronOptionsFor('0 0 ? * MON#1').domAndDow).toBe(true);
+    expect(cronOptionsFor('0 0 1-7 * MON').domAndDow).toBe(false);
+    expect(cronOptionsFor('0 0 0 L * 5').domAndDow).toBe(false);
+  });
+
+  it('measures the period of 0 0 */2 * MON (odd-dated Mondays) as a week (31 March and 7 April 2025 are both odd-dated Mondays), not one day', () => {
+    expect(shortestCronGapMs('0 0 */2 * MON', 'UTC', Date.parse('2025-06-01T00:00:00Z'))).toBe(7 * DAY_MS);
+  });
+
+  it('refuses an expression whose day fields can never both match (1 February is never its month\'s fifth Monday)', () => {
+    expect(cronExpressionIssue('0 0 */31 2 MON#5', 'UTC', true)).toBe('cron expression never matches any date');
+    expect(cronExpressionIssue('0 0 */2 * MON', 'UTC', true)).toBeUndefined();
+  });
+});
