@@ -113,6 +113,23 @@ describe('schedule exclusions: occurrences', () => {
     ]);
   });
 
+  it('an excluded hour ends where the zone\'s next hour begins, across 30- and 45-minute DST shifts', () => {
+    const tenMinutely = (timezone: string, hour: number) =>
+      spec({ type: 'cron', expression: '*/10 * * * *', timezone, exclude: [{ type: 'cron', expression: `* ${hour} * * *` }] });
+    // 2025-10-05 Lord_Howe: 01:59 +10:30 (15:29Z) is followed by 02:30 +11 (15:30Z); 02:30 was excluded with hour 1.
+    expect(occurrencesBetween(tenMinutely('Australia/Lord_Howe', 1), at('2025-10-04T14:20:00Z'), at('2025-10-04T15:50:00Z'), 20).map(iso)).toEqual([
+      '2025-10-04T15:30:00.000Z', // 02:30 +11
+      '2025-10-04T15:40:00.000Z',
+      '2025-10-04T15:50:00.000Z',
+    ]);
+    // 2025-09-28 Chatham: 02:44 +12:45 (13:59Z) is followed by 03:45 +13:45 (14:00Z).
+    expect(occurrencesBetween(tenMinutely('Pacific/Chatham', 2), at('2025-09-27T13:00:00Z'), at('2025-09-27T14:20:00Z'), 20).map(iso)).toEqual([
+      '2025-09-27T13:05:00.000Z', // 01:50 +12:45: the schedule's minutes are local, on :05, :15, ... UTC here
+      '2025-09-27T14:05:00.000Z', // 03:50 +13:45
+      '2025-09-27T14:15:00.000Z', // 04:00 +13:45
+    ]);
+  });
+
   it('minute and second exclusions cover just those', () => {
     const everySecond = spec({ type: 'interval', every: '1s', exclude: [{ type: 'cron', expression: '30 * * * *' }] });
     expect(nextFireAfter(everySecond, at('2027-01-01T00:29:59Z'))).toBe(at('2027-01-01T00:31:00Z'));

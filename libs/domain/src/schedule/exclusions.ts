@@ -1,5 +1,6 @@
 import type { CronExclusion, DatesExclusion, ScheduleExclusion } from '@sched/contracts';
 import { cronFor } from './cron.occurrences';
+import { localUnitEnd } from './local-time';
 
 /**
  * Whether an instant falls in a schedule's exclusions, and if so, how far the excluded stretch around it reaches, so
@@ -20,17 +21,8 @@ function localDate(atMs: number, timezone: string): string {
   return format.format(atMs);
 }
 
-/** The first instant of the next local day (croner knows the zone's transitions, midnights skipped by DST included). */
-function nextLocalMidnight(atMs: number, timezone: string): number {
-  return cronFor('0 0 * * *', timezone).nextRun(new Date(atMs))!.getTime();
-}
-
-function nextLocalHour(atMs: number, timezone: string): number {
-  return cronFor('0 * * * *', timezone).nextRun(new Date(atMs))!.getTime();
-}
-
 function datesExcludedUntil(exclusion: DatesExclusion, atMs: number): number | undefined {
-  return exclusion.dates.includes(localDate(atMs, exclusion.timezone)) ? nextLocalMidnight(atMs, exclusion.timezone) : undefined;
+  return exclusion.dates.includes(localDate(atMs, exclusion.timezone)) ? localUnitEnd(atMs, exclusion.timezone, 'day') : undefined;
 }
 
 /**
@@ -69,8 +61,8 @@ function cronExcludedUntil(exclusion: CronExclusion, atMs: number): number | und
   const [minute, hour] = seconds ? fields.slice(1, 3) : fields.slice(0, 2);
   const wholeMinutes = !seconds || coversWholeRange(fields[0], 0, 59);
   const wholeHours = wholeMinutes && coversWholeRange(minute, 0, 59);
-  if (wholeHours && coversWholeRange(hour, 0, 23)) return nextLocalMidnight(atMs, exclusion.timezone);
-  if (wholeHours) return nextLocalHour(atMs, exclusion.timezone);
+  if (wholeHours && coversWholeRange(hour, 0, 23)) return localUnitEnd(atMs, exclusion.timezone, 'day');
+  if (wholeHours) return localUnitEnd(atMs, exclusion.timezone, 'hour');
   return wholeMinutes ? unitStart - (unitStart % MINUTE_MS) + MINUTE_MS : unitStart + unitMs;
 }
 
