@@ -14,7 +14,7 @@ import {
   type TaskEvent,
   type TaskUpdated,
 } from '@sched/contracts';
-import { assertSchedulesCanFire, evolveScheduleSetting, fold, isPausedAt, nextFirings, taskDecider, type ScheduleSetInstants, type ScheduleSetting, type TaskState } from '@sched/domain';
+import { assertCountableAfter, assertSchedulesCanFire, evolveScheduleSetting, fold, isPausedAt, nextFirings, taskDecider, type ScheduleSetInstants, type ScheduleSetting, type TaskState } from '@sched/domain';
 import type { EventStore } from '@sched/event-store';
 import { EVENT_STORE } from '@sched/messaging';
 
@@ -39,6 +39,8 @@ export class NextFiresController {
       if (state.status === 'none') throw notFound('Task', query.taskId);
       if (state.status === 'deleted') throw deletedNotFound('Task', query.taskId);
       schedules = state.definition.schedules;
+      // A preview counts no fires (its schedules are set at `after`); a task's maxFires counts them up to `after`.
+      assertCountableAfter(schedules, afterMs, Date.now());
       // A paused task's fires are recorded as skipped, a disabled one's not at all: neither runs. A pause that ends
       // by itself (until) is over once its end has come.
       active = !isPausedAt(state, Date.now()) && !state.disabled;

@@ -20,6 +20,13 @@ export const nextFiresQuerySchema = z
   .refine((q) => Boolean(q.taskId) !== Boolean(q.schedules), { message: 'give exactly one of taskId, schedules' });
 export type NextFiresQuery = z.output<typeof nextFiresQuerySchema>;
 
+/**
+ * How far ahead of now a next-fires `after` may lie for a task whose schedules count maxFires (other than a plain
+ * interval, counted by arithmetic): the fires spent by then are counted one occurrence at a time (a day of a cron
+ * every second is 86,400, ~0.2-0.4 s of the gateway's loop; a week took 2.5 s and held up every other query).
+ */
+export const MAX_NEXT_FIRES_COUNTED_AHEAD_MS = 86_400_000;
+
 export interface NextFire {
   /** The nominal instant: the occurrence's identity (its execution id is `<taskId>@<epoch ms of this>`). */
   readonly at: string;

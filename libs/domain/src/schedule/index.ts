@@ -5,3 +5,4 @@ export * from './next-fires';
 export * from './fire-order';
 export * from './misfire';
 export * from './set-instants';
+export * from './fired-counts';

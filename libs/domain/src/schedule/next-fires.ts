@@ -1,5 +1,6 @@
-import type { ScheduleSpec } from '@sched/contracts';
-import { firesRemaining, nextFireAfter, scheduleWindow } from './schedule.occurrences';
+import type { IntervalSchedule, ScheduleSpec } from '@sched/contracts';
+import { firesRemaining, isPlainInterval, nextFireAfter, scheduleWindow } from './schedule.occurrences';
+import { countSinceSet, countsByWalking } from './fired-counts';
 import { earliestSetInstant, setInstantOf, type ScheduleSetInstants } from './set-instants';
 
 /**
@@ -72,7 +73,7 @@ export const backfillSchedules = (specs: readonly ScheduleSpec[]): ScheduleSpec[
 
 /** Occurrences in (fromMs, toMs], counting at most `limit`. */
 export function countOccurrences(specs: readonly ScheduleSpec[], fromMs: number, toMs: number, limit: number): number {
-  if (specs.length === 1 && specs[0].type === 'interval' && specs[0].exclude === undefined) return Math.min(intervalCount(specs[0], fromMs, toMs), limit, specs[0].maxFires ?? Infinity);
+  if (specs.length === 1 && isPlainInterval(specs[0])) return Math.min(intervalCount(specs[0], fromMs, toMs), limit, specs[0].maxFires ?? Infinity);
   let count = 0;
   let cursor = fromMs;
   while (count < limit) {
@@ -88,7 +89,7 @@ export function countOccurrences(specs: readonly ScheduleSpec[], fromMs: number,
  * An interval's occurrences in (fromMs, toMs] within its window, by arithmetic: the read models ask how often a
  * schedule with maxFires has fired on every query of its task, and a 1 s interval fires 86,400 times a day.
  */
-function intervalCount(spec: Extract<ScheduleSpec, { type: 'interval' }>, fromMs: number, toMs: number): number {
+function intervalCount(spec: IntervalSchedule, fromMs: number, toMs: number): number {
   const { startMs, endMs } = scheduleWindow(spec);
   const lo = Math.max(fromMs, startMs - 1);
   const hi = Math.min(toMs, endMs);
@@ -103,9 +104,12 @@ function intervalCount(spec: Extract<ScheduleSpec, { type: 'interval' }>, fromMs
  * timer instance agrees on it. Specs without maxFires get 0 (and cost nothing).
  */
 export function firedCountsSince(specs: readonly ScheduleSpec[], setAt: ScheduleSetInstants, afterMs: number): number[] {
-  return specs.map((spec, i) =>
-    spec.maxFires === undefined ? 0 : countOccurrences([spec], Math.min(setInstantOf(setAt, i), afterMs), afterMs, spec.maxFires),
-  );
+  return specs.map((spec, i) => {
+    if (spec.maxFires === undefined) return 0;
+    // A plain interval is counted by arithmetic at once; anything else walks on from where it was last counted.
+    if (countsByWalking(spec)) return countSinceSet(spec, setInstantOf(setAt, i), afterMs, spec.maxFires);
+    return countOccurrences([spec], Math.min(setInstantOf(setAt, i), afterMs), afterMs, spec.maxFires);
+  });
 }
 
 /**

@@ -17,6 +17,9 @@ export function scheduleWindow(spec: ScheduleCommon): { readonly startMs: number
   };
 }
 
+/** An interval without exclusions: its occurrences are a grid, so they are counted by arithmetic. */
+export const isPlainInterval = (spec: ScheduleSpec): spec is IntervalSchedule => spec.type === 'interval' && spec.exclude === undefined;
+
 /** First `offsetMs + k * everyMs` strictly after `afterMs` (any integer k: the grid is anchored on the epoch). */
 function intervalAfter(spec: IntervalSchedule, afterMs: number): number {
   return spec.offsetMs + (Math.floor((afterMs - spec.offsetMs) / spec.everyMs) + 1) * spec.everyMs;
