@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { ErrorCode, SchedError, Subjects, errorMessage, type RebuildInstanceView, type RebuildView } from '@sched/contracts';
 import { NATS_CONNECTION, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
-import { ProjectorInstances } from '../instances/projector-instances';
+import { ProjectorInstances, type ProjectorInstance } from '../instances/projector-instances';
 import { ProjectorService } from '../projector.service';
 
 /** One instance's rebuild may take this long. */
@@ -12,6 +12,15 @@ const REBUILD_TIMEOUT_MS = 30 * 60_000;
 const ALIVE_CHECK_EVERY_MS = 2_000;
 /** Missing from this many roll calls in a row: gone (one roll call may miss a busy instance). */
 const MISSED_ROLL_CALLS = 2;
+const STOPPED_ANSWERING = 'it stopped answering the roll call during its rebuild (it died, or lost NATS)';
+/** Not asked again: a process that died mid-rebuild may die again; the caller sees which, and can rebuild again. */
+const RESTARTED = 'it restarted during its rebuild (the process now answering under its id was not asked to rebuild)';
+
+/** On `sched.cmd.projector.rebuild-each`: the process named rebuilds (any process under the id, without `incarnation`). */
+interface RebuildEachRequest {
+  readonly instanceId: string;
+  readonly incarnation?: string;
+}
 
 /**
  * `sched.cmd.projector.rebuild` reaches one projector (a queue group), but every instance keeps read models of its
@@ -47,8 +56,8 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
   /** Rebuilds every live projector instance's read models, one after the other; answers when all are done. */
   async rebuildAll(): Promise<RebuildView> {
     const all: RebuildInstanceView[] = [];
-    for (const { instanceId } of await this.instances.rollCall()) {
-      all.push(instanceId === this.config.instanceId || !this.nc ? await this.rebuildHere() : await this.rebuildThere(this.nc, instanceId));
+    for (const listed of await this.instances.rollCall()) {
+      all.push(listed.instanceId === this.config.instanceId || !this.nc ? await this.rebuildHere() : await this.rebuildThere(this.nc, listed));
     }
     const failed = all.filter((instance) => instance.error !== undefined);
     if (failed.length > 0) {
@@ -58,13 +67,17 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
     return { events: own.events, position: own.position, durationMs: own.durationMs, instances: all };
   }
 
-  private async rebuildThere(nc: NatsConnection, instanceId: string): Promise<RebuildInstanceView> {
+  private async rebuildThere(nc: NatsConnection, listed: ProjectorInstance): Promise<RebuildInstanceView> {
+    const { instanceId } = listed;
     const failed = (error: string): RebuildInstanceView => ({ instanceId, events: 0, position: 0, durationMs: 0, error });
     const settled = new AbortController();
     try {
-      const asked = nc.request(Subjects.admin.projectorRebuildEach, JSON.stringify({ instanceId }), { timeout: REBUILD_TIMEOUT_MS });
-      const died = this.gone(instanceId, settled.signal).then(() => failed('it stopped answering the roll call during its rebuild (it died, or lost NATS)'));
-      return await Promise.race([asked.then((msg) => msg.json<RebuildInstanceView>()), died]);
+      // The process asked is the one answering now: the one listed may have restarted during the rebuilds before.
+      const asked = (await this.instances.rollCall().catch(() => [])).find((instance) => instance.instanceId === instanceId) ?? listed;
+      const request: RebuildEachRequest = { instanceId, incarnation: asked.incarnation };
+      const answer = nc.request(Subjects.admin.projectorRebuildEach, JSON.stringify(request), { timeout: REBUILD_TIMEOUT_MS });
+      const died = this.gone(asked, settled.signal).then(failed);
+      return await Promise.race([answer.then((msg) => msg.json<RebuildInstanceView>()), died]);
     } catch (error) {
       return failed(`no answer (${errorMessage(error)})`);
     } finally {
@@ -72,24 +85,32 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Resolves once `instanceId` has missed MISSED_ROLL_CALLS roll calls in a row; never, once `settled` aborts. */
-  private async gone(instanceId: string, settled: AbortSignal): Promise<void> {
+  /**
+   * Resolves with why, once the process asked has missed MISSED_ROLL_CALLS roll calls in a row, or another process
+   * answers under its instance id (it restarted: the new one never got the request); never, once `settled` aborts.
+   */
+  private async gone(asked: ProjectorInstance, settled: AbortSignal): Promise<string> {
     for (let missed = 0; missed < MISSED_ROLL_CALLS; ) {
       await sleep(ALIVE_CHECK_EVERY_MS, undefined, { signal: settled }).catch(() => undefined);
-      if (settled.aborted) return new Promise<void>(() => undefined);
-      const present = (await this.instances.rollCall().catch(() => [])).some((instance) => instance.instanceId === instanceId);
-      missed = present ? 0 : missed + 1;
+      if (settled.aborted) return new Promise<string>(() => undefined);
+      const now = (await this.instances.rollCall().catch(() => [])).find((instance) => instance.instanceId === asked.instanceId);
+      if (now && now.incarnation !== asked.incarnation) return RESTARTED;
+      missed = now ? 0 : missed + 1;
     }
+    return STOPPED_ANSWERING;
   }
 
   private async rebuildIfNamed(msg: Msg): Promise<void> {
-    let named: { instanceId?: unknown } | null;
+    let named: Partial<Record<keyof RebuildEachRequest, unknown>> | null;
     try {
-      named = msg.json<{ instanceId?: unknown } | null>();
+      named = msg.json<Partial<Record<keyof RebuildEachRequest, unknown>> | null>();
     } catch {
       return; // not ours to answer: only projectors publish here
     }
-    if (named?.instanceId === this.config.instanceId) msg.respond(JSON.stringify(await this.rebuildHere()));
+    if (named?.instanceId !== this.config.instanceId) return;
+    // Asked of an earlier process under this id (see gone): the coordinator counts that one as failed, not this one.
+    if (named.incarnation !== undefined && named.incarnation !== this.instances.self().incarnation) return;
+    msg.respond(JSON.stringify(await this.rebuildHere()));
   }
 
   private async rebuildHere(): Promise<RebuildInstanceView> {

@@ -12,6 +12,9 @@ function projectorCaughtUpAt(caughtUp: Promise<void>): ProjectorService {
   return { headPosition: async () => 1_000, waitForPosition: () => caughtUp } as unknown as ProjectorService;
 }
 
+/** A projector whose rebuild is over at once. */
+const rebuiltAtOnce = { rebuild: async () => ({ events: 0, position: 0, durationMs: 1 }) } as unknown as ProjectorService;
+
 describe('projector instances: a roll call, and read-model queries held while tables fill up (real nats-server)', () => {
   let nats: TestNats;
   const connections: NatsConnection[] = [];
@@ -43,12 +46,12 @@ describe('projector instances: a roll call, and read-model queries held while ta
     const alone = await instance('first', Promise.resolve());
     await new Promise((resolve) => setTimeout(resolve, 400)); // its catch-up (none: caught up) is over
     expect(alone.gate.isHeld(Subjects.query.taskList)).toBe(false);
-    expect(await alone.instances.rollCall()).toEqual([{ instanceId: 'first', ready: true }]);
+    expect(await alone.instances.rollCall()).toMatchObject([{ instanceId: 'first', ready: true }]);
 
     let caughtUp!: () => void;
     const joining = await instance('second', new Promise<void>((resolve) => (caughtUp = resolve)));
     await new Promise((resolve) => setTimeout(resolve, 400)); // the roll call it made at its start
-    expect(await alone.instances.rollCall()).toEqual([
+    expect(await alone.instances.rollCall()).toMatchObject([
       { instanceId: 'first', ready: true },
       { instanceId: 'second', ready: false },
     ]);
@@ -98,20 +101,54 @@ describe('projector instances: a roll call, and read-model queries held while ta
     expect(behind.gate.isHeld(Subjects.query.stats)).toBe(false);
   }, 20_000);
 
-  it('a rebuild of every instance gives up on one that died during its rebuild, naming it (it waited 30 minutes)', async () => {
+  /**
+   * `first` coordinates a rebuild of every instance; `doomed` takes its rebuild request and never answers: `dies`
+   * says how it goes. Resolves with the error the rebuild ends with, long before REBUILD_TIMEOUT_MS (30 minutes).
+   */
+  async function rebuildWhileDoomedDies(dies: (doomed: ProjectorInstances) => Promise<unknown>): Promise<unknown> {
     const first = await instance('first', Promise.resolve());
     const doomed = await instance('doomed', Promise.resolve());
     await new Promise((resolve) => setTimeout(resolve, 400));
-    // The doomed instance takes its rebuild request and never answers: it dies, and leaves the roll call with it.
-    const doomedNc = connections[connections.length - 1];
-    doomedNc.subscribe(Subjects.admin.projectorRebuildEach, { callback: () => doomed.instances.onModuleDestroy() });
-    const projector = { rebuild: async () => ({ events: 0, position: 0, durationMs: 1 }) } as unknown as ProjectorService;
-    const fanOut = new RebuildFanOut(projector, first.instances, loadConfig({ NATS_URL: nats.url, INSTANCE_ID: 'first' }), connections[0]);
+    connections[connections.length - 1].subscribe(Subjects.admin.projectorRebuildEach, { callback: () => void dies(doomed.instances) });
+    const fanOut = new RebuildFanOut(rebuiltAtOnce, first.instances, loadConfig({ NATS_URL: nats.url, INSTANCE_ID: 'first' }), connections[0]);
     const startedAt = Date.now();
-    await expect(fanOut.rebuildAll()).rejects.toMatchObject({
+    const error = await fanOut.rebuildAll().then(() => undefined, (failure: unknown) => failure);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+    return error;
+  }
+
+  it('a rebuild of every instance gives up on one that died during its rebuild, naming it (it waited 30 minutes)', async () => {
+    // It dies, and leaves the roll call with it.
+    expect(await rebuildWhileDoomedDies(async (doomed) => doomed.onModuleDestroy())).toMatchObject({
       code: 'INTERNAL',
       message: 'rebuild failed on doomed (it stopped answering the roll call during its rebuild (it died, or lost NATS))',
     });
-    expect(Date.now() - startedAt).toBeLessThan(10_000);
   }, 20_000);
+
+  it('a rebuild of every instance names one that restarted during its rebuild under the same id (it waited 30 minutes)', async () => {
+    // A container restarted in place keeps its default id (`<hostname>-<pid>`, pid 1): the new process answers the
+    // roll call under it at once, but never got the request.
+    const restarted = async (doomed: ProjectorInstances) => {
+      doomed.onModuleDestroy();
+      await instance('doomed', Promise.resolve());
+    };
+    expect(await rebuildWhileDoomedDies(restarted)).toMatchObject({
+      code: 'INTERNAL',
+      message: 'rebuild failed on doomed (it restarted during its rebuild (the process now answering under its id was not asked to rebuild))',
+    });
+  }, 20_000);
+
+  it('a rebuild request meant for an earlier process under the same id is not taken up by the one answering now', async () => {
+    const now = await instance('same-id', Promise.resolve());
+    const fanOut = new RebuildFanOut(rebuiltAtOnce, now.instances, loadConfig({ NATS_URL: nats.url, INSTANCE_ID: 'same-id' }), connections[0]);
+    fanOut.onApplicationBootstrap();
+    try {
+      const ask = (incarnation?: string) => connections[0].request(Subjects.admin.projectorRebuildEach, JSON.stringify({ instanceId: 'same-id', incarnation }), { timeout: 500 });
+      await expect(ask('an-earlier-process')).rejects.toThrow(); // no answer: the coordinator counts that process as gone
+      expect((await ask(now.instances.self().incarnation)).json()).toMatchObject({ instanceId: 'same-id', events: 0 });
+      expect((await ask()).json()).toMatchObject({ instanceId: 'same-id' }); // from a coordinator older than incarnations
+    } finally {
+      fanOut.onModuleDestroy();
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { MAX_PROJECTOR_LAG_SECONDS, Subjects } from '@sched/contracts';
@@ -8,6 +9,12 @@ import { ProjectorService } from '../projector.service';
 /** What each projector instance says of itself on `sched.cmd.projector.instances`. */
 export interface ProjectorInstance {
   readonly instanceId: string;
+  /**
+   * Random per process (per start): a restarted process keeps its instance id (a container's default
+   * `<hostname>-<pid>` has pid 1 every time), so only this tells a rebuild coordinator that the process it asked is
+   * gone. Absent from a projector older than it.
+   */
+  readonly incarnation?: string;
   /** Its tables are caught up: not rebuilding, not catching up after its start. */
   readonly ready: boolean;
 }
@@ -41,6 +48,7 @@ const READY_AGAIN_LAG_SECONDS = 5;
 export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projector');
   private readonly notReady = new Set<string>();
+  private readonly incarnation = randomUUID();
   private subscription?: Subscription;
   private lagCheck?: NodeJS.Timeout;
 
@@ -86,7 +94,7 @@ export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestr
   }
 
   self(): ProjectorInstance {
-    return { instanceId: this.config.instanceId, ready: this.notReady.size === 0 };
+    return { instanceId: this.config.instanceId, incarnation: this.incarnation, ready: this.notReady.size === 0 };
   }
 
   /** Every live projector instance (this one too), by instance id. */
