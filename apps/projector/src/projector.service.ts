@@ -97,7 +97,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     @Optional() @Inject(PROJECTOR_OPTIONS) options?: Partial<ProjectorOptions>,
   ) {
     this.options = { ...DEFAULT_PROJECTOR_OPTIONS, ...options };
-    this.current = store.checkpoint();
+    this.moveTo(store.checkpoint());
   }
 
   /** Follows the log from the checkpoint, or rebuilds first when the read models are another log's (foreignCheckpoint). */
@@ -110,7 +110,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     this.logger.warn(`${foreign}: the read models were built from another event log; rebuilding them from this one`);
     // Emptied at once: no query may be answered from the other log's rows, nor a minPosition read by its positions.
     this.store.reset();
-    this.current = 0;
+    this.moveTo(0);
     void this.rebuild().catch((error: unknown) => this.logger.error(`rebuild of the read models failed: ${String(error)}`));
   }
 
@@ -216,7 +216,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     const started = performance.now();
     await this.stop();
     this.store.reset({ deferIndexes: true });
-    this.current = 0;
+    this.moveTo(0);
     const appliedBefore = this.applied;
     const file = this.store.file();
     const stopped = (this.rebuildStop = new AbortController()).signal;
@@ -254,7 +254,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
       signal,
       onApplied: (position, events) => {
         this.applied += events;
-        this.advanceTo(position);
+        this.moveTo(position);
       },
     });
   }
@@ -284,7 +284,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
     while (this.applying) await this.applying; // a batch of the previous subscription still lands: read after it
     this.pending = [];
     this.failure = undefined;
-    this.current = this.store.checkpoint();
+    this.moveTo(this.store.checkpoint());
     const from = this.current > 0 ? { after: this.current } : ('start' as const);
     const subscription = (this.subscription = this.eventStore.subscribeAll({ from }));
     try {
@@ -368,11 +368,16 @@ export class ProjectorService implements OnApplicationBootstrap, OnModuleDestroy
 
   private committed(events: number, position: number): void {
     this.applied += events;
-    this.advanceTo(position);
+    this.moveTo(position);
   }
 
-  /** The read models now include `position`: queries waiting for it (or less) go ahead. */
-  private advanceTo(position: number): void {
+  /**
+   * The read models now include `position` (0: emptied): queries waiting for it (or less) go ahead. Every change of
+   * `current` goes through here: `follow` re-reading a checkpoint that a batch moved though its result was lost
+   * (a failure after the commit) set it directly, and whoever waited for it (a minPosition query, a rebuild's or the
+   * start's catch-up, so the instance's readiness) waited for the next batch: on an idle log, for ever.
+   */
+  private moveTo(position: number): void {
     this.current = position;
     for (const waiter of this.waiters) {
       if (waiter.position > this.current) continue;
