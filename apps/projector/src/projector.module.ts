@@ -23,7 +23,7 @@ import { WorkflowQueries } from './queries/workflow-queries.service';
   providers: [
     {
       provide: ReadModelStore,
-      useFactory: (config: SchedConfig) => ReadModelStore.open(config.sqlitePath),
+      useFactory: (config: SchedConfig) => ReadModelStore.open(config.sqlitePath, { onlyProjector: true }),
       inject: [SCHED_CONFIG],
     },
     ProjectorService,

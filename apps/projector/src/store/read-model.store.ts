@@ -12,6 +12,7 @@ import {
   recordToExecution,
   type ExecutionRecord,
 } from './executions.table';
+import { lockForOneProjector } from './sole-projector-lock';
 import { upsertSql } from './sql';
 import { TASK_STATS_COLUMNS, TASK_STATS_DDL, recordToStats, statsToRecord, type TaskStatsRecord } from './task-stats.table';
 import { TASK_COLUMNS, TASKS_DDL, recordToTask, taskToRecord, type TaskRecord } from './tasks.table';
@@ -54,7 +55,11 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
   /** better-sqlite3 transactions are synchronous: no other event-loop work can interleave with a batch. */
   readonly applyBatch: (events: readonly RecordedEvent[]) => number;
 
-  constructor(readonly db: Database.Database) {
+  constructor(
+    readonly db: Database.Database,
+    /** Releases lockForOneProjector's lock on close, when `open` took it. */
+    private readonly unlock?: () => void,
+  ) {
     db.pragma('journal_mode = WAL'); // readers on other connections never block the projector's writes, nor it them
     // WAL + NORMAL: no fsync per commit. A power cut may lose the last batches but never corrupts the file, and
     // since the checkpoint is lost with them, those events are simply projected again.
@@ -71,9 +76,20 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
     this.applyBatch = db.transaction((events: readonly RecordedEvent[]) => this.applyInTransaction(events));
   }
 
-  static open(file: string): ReadModelStore {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    return new ReadModelStore(new Database(file));
+  /**
+   * `onlyProjector`: the app's own store, which no other projector process may share (see lockForOneProjector); not
+   * the apply and rebuild workers' connections, which are the same projector's.
+   */
+  static open(file: string, options: { onlyProjector?: boolean } = {}): ReadModelStore {
+    if (file === ':memory:') return new ReadModelStore(new Database(file));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const unlock = options.onlyProjector ? lockForOneProjector(file) : undefined;
+    try {
+      return new ReadModelStore(new Database(file), unlock);
+    } catch (error) {
+      unlock?.();
+      throw error;
+    }
   }
 
   /** The database file, or undefined for an in-memory database (which no other connection can open). */
@@ -171,6 +187,7 @@ export class ReadModelStore implements RowSource, OnApplicationShutdown {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.unlock?.();
   }
 
   onApplicationShutdown(): void {
