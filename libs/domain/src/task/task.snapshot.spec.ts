@@ -30,4 +30,13 @@ describe('taskStateCodec', () => {
     expect(roundTrip(initialTaskState())).toEqual({ status: 'none' });
     expect(() => taskStateCodec.decode({ status: 'active', taskId: 't', definition })).toThrow(TypeError);
   });
+
+  it('refuses a state no fold could have made (the bucket is writable by other services): no definition, an unknown status, a bad field', () => {
+    const good = { status: 'active', taskId: 't', definition, triggeredExecutionIds: [] };
+    expect(taskStateCodec.decode(good)).toMatchObject({ status: 'active', taskId: 't' });
+    const { definition: _dropped, ...noDefinition } = good;
+    for (const bad of [noDefinition, { ...good, status: 'running' }, { ...good, taskId: 7 }, { ...good, definition: { ...definition, schedules: 'hourly' } }, { ...good, pausedUntilMs: 'soon' }, { ...good, disabled: 'yes' }]) {
+      expect(() => taskStateCodec.decode(bad)).toThrow(TypeError);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { taskDefinitionSchema } from '@sched/contracts';
 import type { StateCodec } from '../decider';
 import { RecentIdSet } from './recent-id-set';
 import { TRIGGER_IDS_KEPT, type TaskState } from './task.state';
@@ -13,9 +14,28 @@ export const taskStateCodec: StateCodec<TaskState> = {
   encode: (state) => (state.status === 'none' ? state : { ...state, triggeredExecutionIds: [...state.triggeredExecutionIds] }),
   decode: (encoded) => {
     const state = encoded as TaskState & { triggeredExecutionIds?: unknown };
-    if (state.status === 'none') return state;
-    const ids = state.triggeredExecutionIds;
+    if (state?.status === 'none') return state;
+    const ids = state?.triggeredExecutionIds;
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new TypeError('task snapshot without its trigger ids');
+    const problem = snapshotProblem(state);
+    if (problem) throw new TypeError(`task snapshot ${problem}`);
     return { ...state, triggeredExecutionIds: RecentIdSet.of(ids, TRIGGER_IDS_KEPT) };
   },
 };
+
+/**
+ * What makes a snapshot's state no task a fold could have made, or undefined. The snapshot bucket is writable by
+ * every service but the executor, and a parseable state without its definition made every update of the task
+ * INTERNAL (a TypeError in the command handler) and stayed in each gateway's memory until it restarted; a snapshot
+ * refused here is not used (the stream is folded from its events).
+ */
+function snapshotProblem(state: { readonly [key: string]: unknown }): string | undefined {
+  if (!['active', 'paused', 'deleted'].includes(state.status as string)) return `has no known status (${String(state.status)})`;
+  if (typeof state.taskId !== 'string') return 'has no task id';
+  const definition = taskDefinitionSchema.safeParse(state.definition);
+  if (!definition.success) return `holds no valid task definition (${definition.error.issues[0]?.path.join('.') || 'definition'})`;
+  for (const key of ['pausedUntilMs'] as const) if (state[key] !== undefined && typeof state[key] !== 'number') return `has a ${key} that is no number`;
+  for (const key of ['disabled'] as const) if (state[key] !== undefined && typeof state[key] !== 'boolean') return `has a ${key} that is no boolean`;
+  for (const key of ['pauseNote', 'disableReason'] as const) if (state[key] !== undefined && typeof state[key] !== 'string') return `has a ${key} that is no text`;
+  return undefined;
+}
