@@ -10,6 +10,7 @@ set -e
 case "$APP" in
   '') echo "start-app: set APP (standalone, gateway, timer, executor, projector, relay, workflow)" >&2; exit 2 ;;
   executor) semi_space_mb=16 ;;
-  *) semi_space_mb=64 ;;
+  standalone|gateway|timer|projector|relay|workflow) semi_space_mb=64 ;;
+  *) echo "start-app: APP must be one of standalone, gateway, timer, executor, projector, relay, workflow (got \"$APP\")" >&2; exit 2 ;;
 esac
 exec node --max-semi-space-size="${SEMI_SPACE_MB:-$semi_space_mb}" "dist/apps/$APP/src/main.js"

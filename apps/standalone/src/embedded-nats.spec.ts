@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '@sched/messaging';
-import { ensureNats } from './embedded-nats';
+import { ensureNats, natsAuthOff } from './embedded-nats';
 
 describe('ensureNats', () => {
   it('a list of servers none of which answers is a clear configuration error (it was "Invalid URL")', async () => {
@@ -14,5 +14,13 @@ describe('ensureNats', () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('NATS_AUTH', () => {
+  it('is off only when it says off; unset, empty and on leave auth on; anything else is refused (false and 0 left it on silently)', () => {
+    expect(natsAuthOff('off')).toBe(true);
+    for (const on of [undefined, '', 'on']) expect(natsAuthOff(on)).toBe(false);
+    for (const unclear of ['false', '0', 'OFF', 'no']) expect(() => natsAuthOff(unclear)).toThrow(/NATS_AUTH must be on or off/);
   });
 });

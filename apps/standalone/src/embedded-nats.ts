@@ -32,10 +32,21 @@ function onPath(binary: string): string | undefined {
 }
 
 /**
+ * NATS_AUTH: `off`, or `on` / unset / empty. Anything else is refused: `NATS_AUTH=false` or `0` left auth on without
+ * a word, where whoever set it meant it off.
+ */
+export function natsAuthOff(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'on') return false;
+  if (value === 'off') return true;
+  throw new ConfigError(`NATS_AUTH must be on or off (unset: on), got "${value}"`);
+}
+
+/**
  * `npm start` on a fresh machine: use the NATS at NATS_URL when one answers; otherwise start a local nats-server
  * with JetStream and its data under DATA_DIR/nats; otherwise say how to get one.
  */
 export async function ensureNats(natsUrl: string, dataDir: string): Promise<NatsEndpoint> {
+  const authOff = natsAuthOff(process.env.NATS_AUTH);
   if (await answers(natsUrl)) return { url: natsUrl };
   // A list of servers (a cluster) that does not answer is never one to start here: say so, as for a remote one.
   const url = natsUrl.includes(',') ? undefined : new URL(natsUrl.includes('://') ? natsUrl : `nats://${natsUrl}`);
@@ -51,7 +62,7 @@ export async function ensureNats(natsUrl: string, dataDir: string): Promise<Nats
   const storeDir = path.join(dataDir, 'nats');
   fs.mkdirSync(storeDir, { recursive: true });
   // Users per role with subject permissions, unless NATS_AUTH=off (a throwaway local setup).
-  const auth = process.env.NATS_AUTH === 'off' ? undefined : ensureNatsAuthFiles(path.join(dataDir, 'nats-auth'));
+  const auth = authOff ? undefined : ensureNatsAuthFiles(path.join(dataDir, 'nats-auth'));
   const extraArgs = auth ? ['-c', auth.configFile] : [];
   const embedded = await spawnNatsServer({ host: '127.0.0.1', port: Number(url?.port || 4222), storeDir, extraArgs, detached: true });
   if (!auth) return { url: embedded.url, embedded };
