@@ -32,24 +32,7 @@ export async function startTimerHarness(): Promise<TimerHarness> {
       await timer.waitForOutput('sched-timer ready');
       return timer;
     },
-    async createTask(taskId, definition) {
-      const full: TaskDefinition = {
-        name: taskId,
-        description: '',
-        executor: 'noop',
-        config: {},
-        schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
-        tags: [],
-        ...definition,
-      };
-      const nowMs = Date.now();
-      await handleCommand(store, toTaskStreamId(taskId), taskDecider, { type: 'CreateTask', data: { taskId, definition: full, nowMs } }, {
-        correlationId: taskId,
-        causationId: taskId,
-        actor: 'test',
-        nowMs,
-      });
-    },
+    createTask: (taskId, definition) => createEverySecondTask(store, taskId, definition),
     async dues() {
       const byStream = new Map<string, RecordedEvent[]>();
       for await (const event of store.readAll({ filter: { streamPrefixes: ['execution-'] } })) {
@@ -68,6 +51,21 @@ export async function startTimerHarness(): Promise<TimerHarness> {
       await nats.cleanup();
     },
   };
+}
+
+/** A task of a 1 s interval (unless `definition` says otherwise), created in `store` at `createdMs` (now). */
+export async function createEverySecondTask(store: EventStore, taskId: string, definition: Partial<TaskDefinition> = {}, createdMs = Date.now()): Promise<void> {
+  const full: TaskDefinition = {
+    name: taskId,
+    description: '',
+    executor: 'noop',
+    config: {},
+    schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
+    tags: [],
+    ...definition,
+  };
+  const context = { correlationId: taskId, causationId: taskId, actor: 'test', nowMs: createdMs };
+  await handleCommand(store, toTaskStreamId(taskId), taskDecider, { type: 'CreateTask', data: { taskId, definition: full, nowMs: createdMs } }, context);
 }
 
 /** The whole seconds in [fromMs, toMs]. */

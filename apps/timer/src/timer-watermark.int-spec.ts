@@ -1,11 +1,10 @@
 import { Kvm } from '@nats-io/kv';
 import { Logger } from '@nestjs/common';
-import { toTaskStreamId, type TaskDefinition } from '@sched/contracts';
-import { taskDecider } from '@sched/domain';
-import { MemoryEventStore, handleCommand, type EventStore } from '@sched/event-store';
+import { MemoryEventStore, type EventStore } from '@sched/event-store';
 import { loadConfig } from '@sched/messaging';
 import { useTestNats } from '../../../test/support/nats';
 import { waitFor } from '../../../test/support/wait-for';
+import { createEverySecondTask } from '../../../test/timer/timer-harness';
 import { LEASES_BUCKET, WATERMARKS_BUCKET } from './ha/partition-leases';
 import { TimerService } from './timer.service';
 
@@ -23,6 +22,13 @@ class FailingDues extends MemoryEventStore {
   }
 }
 
+/** A timer owning the one partition, started on `store` (leases on the test's nats-server). */
+async function startTimer(store: EventStore, nats: { readonly url: string }, nc: ConstructorParameters<typeof TimerService>[1], env: Record<string, string>): Promise<TimerService> {
+  const timer = new TimerService(store, nc, loadConfig({ NATS_URL: nats.url, TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200', ...env }));
+  await timer.onApplicationBootstrap();
+  return timer;
+}
+
 /**
  * The watermark a timer saves tells the next owner of a partition what was fired. Fires still being appended must
  * hold it back, catch-up fires as much as on-time ones: before, a timer taking a partition over saved a watermark
@@ -34,26 +40,12 @@ describe('timer watermark while fires are being appended (real nats-server for t
 
   it('stays at the partition watermark it took over until the catch-up fires are in, then moves on', async () => {
     const store = new FailingDues();
-    const createdMs = Date.now() - 30_000;
-    const definition: TaskDefinition = {
-      name: 'caught up',
-      description: '',
-      executor: 'noop',
-      config: {},
-      schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
-      tags: [],
-      misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 },
-    };
-    const meta = { correlationId: 'c', causationId: 'c', actor: 'test', nowMs: createdMs };
-    await handleCommand(store, toTaskStreamId('caught-up'), taskDecider, { type: 'CreateTask', data: { taskId: 'caught-up', definition, nowMs: createdMs } }, meta);
+    await createEverySecondTask(store, 'caught-up', { misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 } }, Date.now() - 30_000);
     // The previous owner fired through 20 s ago: everything since is this timer's to catch up (misfires first).
     const previousMark = Date.now() - 20_000;
     const watermarks = await new Kvm(servers.nc).create(WATERMARKS_BUCKET, { history: 1 });
     await watermarks.put('w.0', String(previousMark));
-
-    const config = loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: 'watermark-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' });
-    const timer = new TimerService(store, servers.nc, config);
-    await timer.onApplicationBootstrap();
+    const timer = await startTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'watermark-test' });
     try {
       expect(timer.ownedPartitions()).toEqual([0]);
       // Several saves (every 500 ms) while every append fails: none passes what the previous owner had fired.
@@ -76,12 +68,8 @@ describe('timer watermark while fires are being appended (real nats-server for t
 
   it('gives up the fires it was retrying once its partition has moved to another timer (both ran and skipped them)', async () => {
     const store = new FailingDues();
-    const nowMs = Date.now();
-    const definition: TaskDefinition = { name: 'moved', description: '', executor: 'noop', config: {}, schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }], tags: [] };
-    await handleCommand(store, toTaskStreamId('moved'), taskDecider, { type: 'CreateTask', data: { taskId: 'moved', definition, nowMs } }, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs });
-    const config = loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: 'moving-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' });
-    const timer = new TimerService(store, servers.nc, config);
-    await timer.onApplicationBootstrap();
+    await createEverySecondTask(store, 'moved');
+    const timer = await startTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'moving-test' });
     try {
       // Fires fail (the store is down for them) and are retried each second...
       await waitFor(() => store.failedDues > 0, 5_000, 'a fire to fail');
@@ -108,20 +96,8 @@ describe('timer watermark while fires are being appended (real nats-server for t
 
   it('takes back a partition it lost in an outage and fires what the outage stopped (before: lost for good)', async () => {
     const store = new FailingDues();
-    const nowMs = Date.now();
-    const definition: TaskDefinition = {
-      name: 'outage',
-      description: '',
-      executor: 'noop',
-      config: {},
-      schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
-      tags: [],
-      misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 },
-    };
-    await handleCommand(store, toTaskStreamId('outage'), taskDecider, { type: 'CreateTask', data: { taskId: 'outage', definition, nowMs } }, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs });
-    const config = loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: 'outage-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200' });
-    const timer = new TimerService(store, servers.nc, config);
-    await timer.onApplicationBootstrap();
+    await createEverySecondTask(store, 'outage', { misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 } });
+    const timer = await startTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'outage-test' });
     try {
       await waitFor(() => store.failedDues > 0, 5_000, 'a fire to fail');
       const firstFailedMs = Date.now();
@@ -156,20 +132,8 @@ describe('timer watermark while fires are being appended (real nats-server for t
   it('goes through the misfire policy for what it slept through when woken past the threshold (a stalled process)', async () => {
     const store = new FailingDues();
     store.failing = false;
-    const nowMs = Date.now();
-    const definition: TaskDefinition = {
-      name: 'stalled',
-      description: '',
-      executor: 'noop',
-      config: {},
-      schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0 }],
-      tags: [],
-      misfire: { policy: 'skip', catchupWindowMs: 3_600_000 },
-    };
-    await handleCommand(store, toTaskStreamId('stalled'), taskDecider, { type: 'CreateTask', data: { taskId: 'stalled', definition, nowMs } }, { correlationId: 'c', causationId: 'c', actor: 'test', nowMs });
-    const config = loadConfig({ NATS_URL: servers.nats.url, INSTANCE_ID: 'stall-test', TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '10000', TIMER_MISFIRE_THRESHOLD_MS: '1000' });
-    const timer = new TimerService(store, servers.nc, config);
-    await timer.onApplicationBootstrap();
+    await createEverySecondTask(store, 'stalled', { misfire: { policy: 'skip', catchupWindowMs: 3_600_000 } });
+    const timer = await startTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'stall-test', TIMER_LEASE_TTL_MS: '10000', TIMER_MISFIRE_THRESHOLD_MS: '1000' });
     try {
       await waitFor(async () => (await store.headPosition()) > 0, 5_000, 'a first fire');
       const stalledFrom = Date.now();
