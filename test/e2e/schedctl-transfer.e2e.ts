@@ -47,6 +47,20 @@ describe('schedctl export / import', () => {
     );
   });
 
+  it('an export of an empty log says so on stderr, naming where else events may be (it reported 0 exported in silence)', async () => {
+    const empty = await startTestNats();
+    try {
+      let [out, err] = ['', ''];
+      const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t), interactive: false };
+      expect(await main(['--url', empty.url, '--json', 'export', '--out', path.join(dir, 'empty.ndjson')], io)).toBe(0);
+      expect(JSON.parse(out)).toMatchObject({ events: 0 });
+      expect(err).toContain(`the event log at ${empty.url} holds no events`);
+      expect(err).toContain('EVENT_STORE=memory');
+    } finally {
+      await empty.cleanup();
+    }
+  });
+
   it('moves the full history with its order, ids, metadata and hash chains; a second import appends nothing', async () => {
     const taskId = await createTask(system, { name: 'exported', executor: 'noop' });
     for (let i = 0; i < 3; i += 1) {

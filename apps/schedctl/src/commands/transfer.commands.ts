@@ -61,6 +61,11 @@ function openOutput(file: string): { out: fs.WriteStream; finish(): Promise<void
   return { out, finish };
 }
 
+/** What an export of an empty log says on stderr. */
+export const emptyLogNote = (where: string): string =>
+  `note: the event log at ${where} holds no events: nothing exported. A system run with EVENT_STORE=memory keeps its ` +
+  'events in its own memory (nothing to export); one on KurrentDB is exported with --store kurrentdb.\n';
+
 const storeOptions = (command: Command): Command =>
   command
     .option('--store <kind>', 'jetstream (the --url NATS server) or kurrentdb', 'jetstream')
@@ -78,6 +83,9 @@ export function transferCommands(ctx: CliContext): Command[] {
         const output = flags.out === undefined ? undefined : openOutput(flags.out);
         const summary = await exportHistory(store, output?.out ?? process.stdout);
         if (output) await output.finish();
+        // Not an error (a new system has no events yet), but an empty log is also what a system whose events are
+        // elsewhere leaves here: say where else they could be rather than report success in silence.
+        if (summary.events === 0) ctx.io.err(emptyLogNote(flags.store === 'kurrentdb' ? 'the KurrentDB server' : ctx.natsUrl()));
         if (flags.out) ctx.print(summary, () => fields({ exported: summary.events, 'last position': summary.lastPosition, file: flags.out }));
       } finally {
         await close();
