@@ -150,6 +150,19 @@ describe('task decider', () => {
     it('refuses a range without occurrences', () => given(created).when(backfill(10_100, 10_900)).thenThrows('VALIDATION', /no occurrence/));
     it('refuses more than the limit', () =>
       given(created).when(backfill(0, 20_000_000, 30_000_000)).thenThrows('VALIDATION', /at most/));
+    it('names the field of each refusal in details.issues, as every other VALIDATION does', () => {
+      const issuesOf = (from: number, to: number, now?: number) => {
+        try {
+          taskDecider.decide(backfill(from, to, now), taskDecider.evolve(taskDecider.initialState(), created));
+        } catch (error) {
+          return (error as { details: Record<string, unknown> }).details.issues;
+        }
+        throw new Error('expected a refusal');
+      };
+      expect(issuesOf(10_000, 200_000)).toEqual([{ path: 'to', message: 'a backfill cannot reach into the future' }]);
+      expect(issuesOf(10_100, 10_900)).toEqual([{ path: 'from', message: 'the task has no occurrence in that range' }]);
+      expect(issuesOf(0, 20_000_000, 30_000_000)).toEqual([expect.objectContaining({ path: 'to', message: expect.stringMatching(/at most/) })]);
+    });
     it('counts every occurrence in the range, maxFires or not (it counted 1 for maxFires 1, then fired all of them)', () => {
       const once: TaskEvent = { type: 'TaskCreated', data: { taskId, definition: { ...definition, schedules: [{ type: 'interval', everyMs: 1000, offsetMs: 0, maxFires: 1 }] } } };
       given(once).when(backfill(10_000, 15_000)).then(expect.objectContaining({ data: expect.objectContaining({ occurrences: 5 }) }));

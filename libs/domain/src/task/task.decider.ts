@@ -21,13 +21,14 @@ function effectiveChanges(current: TaskDefinition, changes: Partial<TaskDefiniti
 function decideBackfill(task: KnownTaskState, data: Extract<TaskCommand, { type: 'BackfillTask' }>['data']): TaskEvent[] {
   const { taskId, backfillId, fromMs, toMs, nowMs } = data;
   if (task.triggeredExecutionIds.has(`backfill:${backfillId}`)) return [];
-  if (toMs > nowMs) throw new SchedError(ErrorCode.VALIDATION, 'a backfill cannot reach into the future', { to: new Date(toMs).toISOString() });
+  // `issues` naming the field, as every other VALIDATION has (these had only { to }, { limit } or nothing).
+  const invalid = (path: 'from' | 'to', message: string, details: Record<string, unknown> = {}) =>
+    new SchedError(ErrorCode.VALIDATION, message, { ...details, issues: [{ path, message }] });
+  if (toMs > nowMs) throw invalid('to', 'a backfill cannot reach into the future', { to: new Date(toMs).toISOString() });
   const occurrences = countOccurrences(backfillSchedules(task.definition.schedules), fromMs, toMs, MAX_BACKFILL_OCCURRENCES + 1);
-  if (occurrences === 0) throw new SchedError(ErrorCode.VALIDATION, 'the task has no occurrence in that range', {});
+  if (occurrences === 0) throw invalid('from', 'the task has no occurrence in that range');
   if (occurrences > MAX_BACKFILL_OCCURRENCES) {
-    throw new SchedError(ErrorCode.VALIDATION, `a backfill may fire at most ${MAX_BACKFILL_OCCURRENCES} occurrences; split the range`, {
-      limit: MAX_BACKFILL_OCCURRENCES,
-    });
+    throw invalid('to', `a backfill may fire at most ${MAX_BACKFILL_OCCURRENCES} occurrences; split the range`, { limit: MAX_BACKFILL_OCCURRENCES });
   }
   return [{ type: 'BackfillRequested', data: { taskId, backfillId, from: isoTime(fromMs), to: isoTime(toMs), occurrences } }];
 }
