@@ -65,10 +65,12 @@ suite('dashboard in chromium', () => {
     await form.locator('#next-fires-preview li').first().waitFor();
     expect(await form.locator('#next-fires-preview li').count()).toBe(5);
     await shot('1-task-form-cron-preview');
-    // Swap the cron schedule for a 2-second interval, so the test sees it fire.
+    // Swap the cron schedule for a 3-second interval, so the test sees it fire. Its 1.5 s runs leave the task's last
+    // execution succeeded for ~1.5 s of every 3 (with 2 s, ~0.45 s: the next TaskDue comes 50 ms ahead, and a page
+    // refreshed under load missed that window five times running, once).
     await form.locator('.schedule-row').getByRole('button', { name: 'Remove' }).click();
     await form.getByRole('button', { name: '+ Interval' }).click();
-    await form.locator('input[name="every"]').fill('2s');
+    await form.locator('input[name="every"]').fill('3s');
     await form.locator('#next-fires-preview li').first().waitFor();
     await form.getByRole('button', { name: 'Create task' }).click();
     await page.locator('#task-dialog').waitFor({ state: 'hidden' });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * Whether a process with this pid exists and runs (signal 0 checks without sending anything). A zombie is not
@@ -10,15 +10,21 @@ export function isProcessAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  return !isZombie(pid);
+  return !isZombieOrGone(pid);
 }
 
-/** Linux: the state field of /proc/<pid>/stat (after the parenthesised command name) is Z; elsewhere: unknown, no. */
-function isZombie(pid: number): boolean {
+const HAS_PROC = existsSync('/proc/self/stat');
+
+/**
+ * Linux: the state field of /proc/<pid>/stat (after the parenthesised command name) is Z (or X), or the process was
+ * reaped between the signal check and this read (no stat file: it was reported alive, a test failed once); elsewhere:
+ * unknown, no.
+ */
+function isZombieOrGone(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch (error) {
+    return HAS_PROC && (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }
