@@ -29,13 +29,14 @@ export const taskStateCodec: StateCodec<TaskState> = {
  * INTERNAL (a TypeError in the command handler) and stayed in each gateway's memory until it restarted; a snapshot
  * refused here is not used (the stream is folded from its events).
  */
+/** The optional fields of a known task's state, by the kind of value each holds. */
+const OPTIONAL_FIELD_KINDS: Record<string, 'number' | 'boolean' | 'string'> = { pausedUntilMs: 'number', disabled: 'boolean', pauseNote: 'string', disableReason: 'string' };
+
 function snapshotProblem(state: { readonly [key: string]: unknown }): string | undefined {
   if (!['active', 'paused', 'deleted'].includes(state.status as string)) return `has no known status (${String(state.status)})`;
   if (typeof state.taskId !== 'string') return 'has no task id';
   const definition = taskDefinitionSchema.safeParse(state.definition);
   if (!definition.success) return `holds no valid task definition (${definition.error.issues[0]?.path.join('.') || 'definition'})`;
-  for (const key of ['pausedUntilMs'] as const) if (state[key] !== undefined && typeof state[key] !== 'number') return `has a ${key} that is no number`;
-  for (const key of ['disabled'] as const) if (state[key] !== undefined && typeof state[key] !== 'boolean') return `has a ${key} that is no boolean`;
-  for (const key of ['pauseNote', 'disableReason'] as const) if (state[key] !== undefined && typeof state[key] !== 'string') return `has a ${key} that is no text`;
-  return undefined;
+  const wrongKind = Object.entries(OPTIONAL_FIELD_KINDS).find(([key, kind]) => state[key] !== undefined && typeof state[key] !== kind);
+  return wrongKind && `has a ${wrongKind[0]} that is no ${wrongKind[1]}`;
 }
