@@ -18,8 +18,8 @@ function delivered(subject: string, data: Uint8Array) {
   return { msg, settled };
 }
 
-const due = (executor: string): EventEnvelope =>
-  anEvent('TaskDue', { taskId: 't1', executionId: 't1@1000', executor, config: {}, scheduledAt: new Date(1000).toISOString(), reason: 'schedule', taskRevision: 0 });
+const due = (executor: string, policy: { maxConcurrent?: number; overlap?: 'skip' } = {}): EventEnvelope =>
+  anEvent('TaskDue', { taskId: 't1', executionId: 't1@1000', executor, config: {}, scheduledAt: new Date(1000).toISOString(), reason: 'schedule', taskRevision: 0, ...policy });
 
 describe('work sources', () => {
   const malformed: JsMsg[] = [];
@@ -38,8 +38,18 @@ describe('work sources', () => {
     expect(settled).toEqual([]);
   });
 
-  it('a fresh first delivery from the log is started from its commit; a redelivery, an old one or a queued item is read first', () => {
+  it('a first delivery from the log is started from its commit, however old; a redelivery or a queued item is read first', () => {
     const { msg } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop')]));
+    const work = workFromLog(msg, onMalformed)!;
+    const nowMs = 1_700_000_000_000;
+    expect(seedOf(work, { deliveryCount: 1, timestampNanos: (nowMs - 3) * 1e6 }, nowMs)).toBe(work.firstCommit);
+    expect(seedOf(work, { deliveryCount: 1, timestampNanos: (nowMs - 3_600_000) * 1e6 }, nowMs)).toBe(work.firstCommit);
+    expect(seedOf(work, { deliveryCount: 2, timestampNanos: nowMs * 1e6 }, nowMs)).toBeUndefined();
+    expect(seedOf({ item: work.item, receivedAtMs: nowMs }, { deliveryCount: 1, timestampNanos: nowMs * 1e6 }, nowMs)).toBeUndefined();
+  });
+
+  it.each([{ maxConcurrent: 2 }, { overlap: 'skip' as const }])('a first delivery of a task sharing slots (%j) is started from its commit only when fresh', (policy) => {
+    const { msg } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop', policy)]));
     const work = workFromLog(msg, onMalformed)!;
     const nowMs = 1_700_000_000_000;
     const storedAt = (ms: number) => ms * 1e6;
@@ -50,8 +60,8 @@ describe('work sources', () => {
     expect(seedOf({ item: work.item, receivedAtMs: nowMs }, { deliveryCount: 1, timestampNanos: storedAt(nowMs) }, nowMs)).toBeUndefined();
   });
 
-  it('an old first delivery is started from its commit when the store vouches the stream still ends with it', () => {
-    const { msg } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop')]));
+  it('an old first delivery of a task sharing slots is started from its commit when the store vouches the stream still ends with it', () => {
+    const { msg } = delivered('es.execution.t1@1000', encodeCommit(0, 0, [due('noop', { maxConcurrent: 1 })]));
     const work = workFromLog(msg, onMalformed)!;
     const nowMs = 1_700_000_000_000;
     const old = { deliveryCount: 1, timestampNanos: (nowMs - 60_000) * 1e6 };

@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import type { RecordedEvent, TaskDue } from '@sched/contracts';
+import { concurrencyLimitOf, type RecordedEvent, type TaskDue } from '@sched/contracts';
 import { streamStartEvents, type EventStore } from '@sched/event-store';
 import { firstAttemptOf, workItemSchema, type WorkItem } from '@sched/messaging';
 
@@ -12,13 +12,14 @@ export interface Work {
 }
 
 /**
- * A first delivery stored this recently is started from the commit it carries, with no read of the stream first:
- * anything appended since (a cancel racing the start) makes the start's append conflict, and the actor then reads
- * and decides again, as after any stale read; a cancel also reaches the running attempt live and aborts it, as it
- * does during the group-commit hold. The bound keeps that window to a second at most (a fresh delivery takes a few
- * ms). A backlog (executors were down or busy, executions may have been cancelled meanwhile) is read before anything
- * runs, unless the store's live tail vouches that nothing was appended to the stream up to a second ago: the same
- * window, without a read per execution when a burst of due executions queues up.
+ * A first delivery is started from the commit it carries, with no read of the stream first: anything appended since
+ * (a cancel racing the start, or waiting in a backlog) makes the start's append conflict, and the actor then reads
+ * and decides again, as after any stale read. Nothing outside sched happens before that append: an attempt with
+ * effects records its start first, and one held for group commit has none (a cancel also reaches it live).
+ * Only a task with a concurrency limit or an overlap policy acts on another execution before its start is appended
+ * (cancel-other cancels the running one, a slot is taken): its first delivery is read first unless it was stored
+ * this recently (a fresh delivery takes a few ms), or the store's live tail vouches that nothing was appended to the
+ * stream up to this long ago.
  */
 export const SEED_MAX_AGE_MS = 1_000;
 
@@ -71,8 +72,8 @@ export function workFromLog(msg: JsMsg, onMalformed: (msg: JsMsg) => void): Work
 export type StillEndsWith = (events: readonly RecordedEvent[]) => boolean;
 
 /**
- * The events the attempt may start from without reading its stream: a first delivery's when it is fresh
- * (SEED_MAX_AGE_MS) or when `stillEndsWith` vouches for it.
+ * The events the attempt may start from without reading its stream: a first delivery's, when its task shares no
+ * slots with others (see SEED_MAX_AGE_MS), or when it is fresh or `stillEndsWith` vouches for it.
  */
 export function seedOf(
   work: Work,
@@ -82,6 +83,7 @@ export function seedOf(
 ): readonly RecordedEvent[] | undefined {
   const events = work.firstCommit;
   if (events === undefined || delivery.deliveryCount !== 1) return undefined;
+  if (concurrencyLimitOf(events[0].data as TaskDue['data']) === undefined) return events;
   const storedMs = delivery.timestampNanos / 1e6; // the server's clock: on another host, skew moves the bound
   return nowMs - storedMs <= SEED_MAX_AGE_MS || stillEndsWith(events) ? events : undefined;
 }
