@@ -44,8 +44,10 @@ describe('reserved ids (e2e)', () => {
     const taken = await system.request(Subjects.cmd.taskTrigger, { taskId: second, commandId: shared });
     expect(taken).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining(`execution ${shared} exists, of task ${first}`) } });
     expect(await system.store.headPosition()).toBe(before);
+    // Acted once: answered with what the trigger appended then (its events carry the execution id as causation).
     const again = await system.request(Subjects.cmd.taskTrigger, { taskId: first, commandId: shared });
-    expect(again).toMatchObject({ ok: true, result: { executionId: shared, events: [] } });
+    expect(again).toMatchObject({ ok: true, result: { executionId: shared, events: ['TaskTriggered'] } });
+    expect(await system.store.headPosition()).toBe(before);
   });
 
   it('a workflow step named notify is VALIDATION: <runId>:notify is the failure notice', async () => {

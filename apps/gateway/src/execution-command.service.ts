@@ -96,11 +96,10 @@ export class ExecutionCommandService {
   ): Promise<ExecutionCommandResult> {
     const commandId = payload.commandId ?? randomUUID();
     const { executionId } = payload;
-    const handled = await handleCommand(this.store, toExecutionStreamId(executionId), executionDecider, command(commandId), {
-      correlationId: payload.correlationId ?? commandId,
-      causationId: commandId,
-      actor: 'user:nats',
-      nowMs: Date.now(),
+    const context = { correlationId: payload.correlationId ?? commandId, causationId: commandId, actor: 'user:nats', nowMs: Date.now() };
+    // A retry (same commandId) after a copy whose reply was lost answers what that copy appended.
+    const handled = await handleCommand(this.store, toExecutionStreamId(executionId), executionDecider, command(commandId), context, {
+      answerEarlierCopy: payload.commandId !== undefined,
     });
     return {
       executionId,

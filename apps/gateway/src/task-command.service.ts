@@ -37,7 +37,13 @@ import { retryForCreate, retryForUpdate } from './seed-retry';
 interface CommandMeta {
   readonly commandId?: string;
   readonly correlationId?: string;
+  /** The commandId was made here, not given by the caller: no retry can come with it (see withCommandId). */
+  readonly idMadeHere?: boolean;
 }
+
+/** The command's meta with a command id for sure: the caller's, or a new one. */
+const withCommandId = <M extends CommandMeta>(payload: M): M & CommandMeta & { readonly commandId: string } =>
+  payload.commandId === undefined ? { ...payload, commandId: randomUUID(), idMadeHere: true } : { ...payload, commandId: payload.commandId };
 
 /** Turns validated command payloads into domain commands and runs them through the task decider. */
 @Injectable()
@@ -77,11 +83,13 @@ export class TaskCommandService {
     // The instant the task is recorded at (TaskCreated's occurredAt): its schedules fire what comes after it.
     const nowMs = Date.now();
     assertSchedulesCanFire(definition.schedules, nowMs);
+    const meta = withCommandId(payload);
+    const command: TaskCommand = { type: 'CreateTask', data: { taskId, definition, enabled: payload.enabled, nowMs } };
     if ((await this.currentState(taskId)).status !== 'none') {
+      // A retry of the create that made it (its reply lost) answers that create; anything else is the decider's CONFLICT.
+      if (!meta.idMadeHere) return this.run(meta, command);
       throw new SchedError(ErrorCode.CONFLICT, `task ${taskId} already exists`, { taskId });
     }
-    const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
-    const command: TaskCommand = { type: 'CreateTask', data: { taskId, definition, enabled: payload.enabled, nowMs } };
     return this.names.withClaim(definition.name, taskId, this.context(meta), () => this.run(meta, command));
   }
 
@@ -108,7 +116,7 @@ export class TaskCommandService {
     const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes, removed, nowMs } };
     if (changes.name === undefined || changes.name === current.name) return this.run(payload, command);
     // A rename claims the new name first and releases the old one once the task stream says so.
-    const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
+    const meta = withCommandId(payload);
     const context = this.context(meta);
     return this.names.withClaim(changes.name, taskId, context, async () => {
       const result = await this.run(meta, command);
@@ -136,7 +144,7 @@ export class TaskCommandService {
 
   async delete(payload: DeleteTaskPayload): Promise<DeleteTaskResult> {
     const name = (await this.currentDefinition(payload.taskId))?.name;
-    const meta = { ...payload, commandId: payload.commandId ?? randomUUID() };
+    const meta = withCommandId(payload);
     const { taskId, reason, cancelPending } = payload;
     const result = await this.run(meta, { type: 'DeleteTask', data: { taskId, reason, cancelPending } });
     // After the delete is recorded; a release that fails leaves a stale reservation, taken over by the next claim.
@@ -150,11 +158,12 @@ export class TaskCommandService {
 
   async trigger(payload: TriggerTaskPayload): Promise<TriggerTaskResult> {
     // The execution id is the command id, so retrying the same command cannot start a second execution.
-    const executionId = payload.commandId ?? randomUUID();
+    const meta = withCommandId(payload);
+    const executionId = meta.commandId;
     await this.assertExecutionIdFree(executionId, payload.taskId);
     const config = payload.configPatch === undefined ? undefined : await this.patchedConfig(payload.taskId, payload.configPatch);
     const result = await this.run(
-      { ...payload, commandId: executionId },
+      meta,
       { type: 'TriggerTask', data: { taskId: payload.taskId, executionId, ...(config === undefined ? {} : { config }) } },
     );
     return { ...result, executionId };
@@ -197,14 +206,15 @@ export class TaskCommandService {
 
   async backfill(payload: BackfillTaskPayload): Promise<BackfillTaskResult> {
     // The backfill id is the command id, so a retried backfill command fires its range once.
-    const backfillId = payload.commandId ?? randomUUID();
+    const meta = withCommandId(payload);
+    const backfillId = meta.commandId;
     const command: TaskCommand = {
       type: 'BackfillTask',
       data: { taskId: payload.taskId, backfillId, fromMs: Date.parse(payload.from), toMs: Date.parse(payload.to), nowMs: Date.now() },
     };
-    const { appended, ...result } = await this.runWithEvents({ ...payload, commandId: backfillId }, command);
+    const { appended, ...result } = await this.runWithEvents(meta, command);
     const requested = appended.find((event) => event.type === 'BackfillRequested')?.data as BackfillRequested['data'] | undefined;
-    // A retried command appends nothing: its occurrences were counted (and fired) the first time.
+    // A retry answers its first copy's BackfillRequested (handleCommand finds it); one whose copy is not found, 0.
     return { ...result, backfillId, occurrences: requested?.occurrences ?? 0 };
   }
 
@@ -233,7 +243,9 @@ export class TaskCommandService {
   ): Promise<TaskCommandResult & { appended: readonly EventEnvelope[] }> {
     // A command decided on an instant is recorded at that instant (see assertSchedulesCanFire).
     const nowMs = 'nowMs' in command.data ? command.data.nowMs : Date.now();
-    const handled = await handleCommand(this.store, toTaskStreamId(command.data.taskId), taskDecider, command, this.context(meta, nowMs));
+    // A retry (same commandId) after a copy whose reply was lost answers what that copy appended.
+    const answerEarlierCopy = meta.commandId !== undefined && !meta.idMadeHere;
+    const handled = await handleCommand(this.store, toTaskStreamId(command.data.taskId), taskDecider, command, this.context(meta, nowMs), { answerEarlierCopy });
     return {
       taskId: command.data.taskId,
       revision: handled.revision,

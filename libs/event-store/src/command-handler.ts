@@ -12,6 +12,7 @@ import {
   type TaskDue,
   toExecutionStreamId,
 } from '@sched/contracts';
+import { findEarlierCopy } from './earlier-copy';
 import { WrongExpectedVersionError } from './errors';
 import type { AppendResult, EventStore, ExpectedVersion } from './event-store.port';
 import { KeyedSerialQueue } from './keyed-serial-queue';
@@ -226,6 +227,12 @@ export interface HandleCommandOptions {
    * between the commits leaves the rest to the command's redelivery, which must decide exactly that.
    */
   readonly splitCommitsOverBytes?: number;
+  /**
+   * The context's causationId is the id the caller gave the command, and a retry carries it again: when the decider
+   * decides nothing or refuses, the events an earlier copy appended (found by that id, earlier-copy.ts) are the
+   * answer, as that copy's reply would have been. Its reply is lost when its append landed but the ack did not.
+   */
+  readonly answerEarlierCopy?: boolean;
 }
 
 /**
@@ -273,13 +280,25 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   decider: DeciderLike<State, Command, Event>,
   command: Command,
   context: CausationContext,
-  { maxAttempts = 5, splitCommitsOverBytes }: HandleCommandOptions,
+  { maxAttempts = 5, splitCommitsOverBytes, answerEarlierCopy = false }: HandleCommandOptions,
 ): Promise<HandledCommand<State>> {
   for (let attempt = 1; ; attempt += 1) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * attempt));
     const { state, revision, lastOccurredAtMs } = await foldedState(store, streamId, decider);
-    const events = decider.decide(command, state);
-    if (events.length === 0) return { state, appended: [], revision };
+    const earlierCopy = async (): Promise<HandledCommand<State> | undefined> => {
+      const found = answerEarlierCopy ? await findEarlierCopy(store, streamId, context, revision) : undefined;
+      return found && { state, appended: found.events, revision: found.revision, position: found.position };
+    };
+    let events: Event[];
+    try {
+      events = decider.decide(command, state);
+    } catch (refusal) {
+      // Refused on a state the earlier copy made (the task it created exists, the one it deleted is gone).
+      const earlier = await earlierCopy();
+      if (earlier) return earlier;
+      throw refusal;
+    }
+    if (events.length === 0) return (await earlierCopy()) ?? { state, appended: [], revision };
     // Stamped per attempt: appended with the expected revision, so never before the event it comes after.
     const envelopes = toEnvelopes(events, context, lastOccurredAtMs);
     let expected: ExpectedVersion = revision < 0 ? 'no_stream' : revision;
