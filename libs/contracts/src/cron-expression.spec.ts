@@ -20,3 +20,18 @@ describe('cron expressions: validation reads them as the timer does', () => {
     expect(cronExpressionIssue('0 0 */2 * MON', 'UTC', true)).toBeUndefined();
   });
 });
+
+describe('cron expressions: refusals in our words, never croner\'s raw text', () => {
+  it.each([
+    ['0 0 * * FOO', /^day of week "FOO" is not a cron value/],
+    ['a 0 * * *', /^minute "a" is not a cron value/],
+    ['x 0 0 * * *', /^second "x" is not a cron value/],
+    ['*/0 * * * *', /^cron expression "\*\/0 \* \* \* \*" cannot be read: syntax error, illegal stepping: 0$/],
+    ['0 0 5-1 * *', /^cron expression "0 0 5-1 \* \*" cannot be read: from value is larger than to value: '5-1'$/],
+    ['0 0 32 * *', /^day of month 32 is out of range \(1-31\)$/],
+  ])('%s', (expression, message) => {
+    const issue = cronExpressionIssue(expression, 'UTC', true);
+    expect(issue).toMatch(message);
+    expect(issue).not.toMatch(/CronPattern/);
+  });
+});

@@ -46,7 +46,7 @@ export function cronExpressionIssue(expression: string, timezone: string, requir
     if (requireMatch && cron.nextRun(new Date(0)) === null) return 'cron expression never matches any date';
     return undefined;
   } catch (error) {
-    const message = inCronTerms(errorMessage(error));
+    const message = inCronTerms(errorMessage(error), expression);
     // "0 9 * * 1-5 2030" reads as seconds first, so the year lands in the weekday: say how 6 fields are read.
     return fields === 6 ? `${message} (6 fields are read seconds first: second minute hour day month weekday; no year field)` : message;
   }
@@ -62,13 +62,28 @@ const FIELD_RANGES: Readonly<Record<string, { readonly name: string; readonly mi
   dayOfWeek: { name: 'day of week', min: 0, max: 7 },
 };
 
-/** croner's "Invalid value for day: 31" (for a 32) as "day of month 32 is out of range (1-31)". */
-function inCronTerms(message: string): string {
+/** The fields of a 6-field expression (a 5-field one lacks the first), in order, as messages name them. */
+const FIELD_NAMES = ['second', 'minute', 'hour', 'day of month', 'month', 'day of week'];
+
+/**
+ * croner's messages in our words, naming the field or the expression: "Invalid value for day: 31" (for a 32) as "day
+ * of month 32 is out of range (1-31)", "configuration entry 5 (FOO) contains illegal characters" as "day of week
+ * "FOO" ..."; any other (croner's own wording, "CronPattern: Syntax error, illegal stepping: 0") after the expression,
+ * its text kept for the detail it gives. They went out raw, prefix and all.
+ */
+function inCronTerms(message: string, expression: string): string {
   const match = /Invalid value for (\w+): (-?\d+)/.exec(message);
   const range = match ? FIELD_RANGES[match[1]] : undefined;
-  if (!match || !range) return message;
-  const value = Number(match[2]) + (range.fromZero ? 1 : 0);
-  return `${range.name} ${value} is out of range (${range.min}-${range.max})`;
+  if (match && range) {
+    const value = Number(match[2]) + (range.fromZero ? 1 : 0);
+    return `${range.name} ${value} is out of range (${range.min}-${range.max})`;
+  }
+  // croner numbers its entries from the seconds (0), which it adds itself to a 5-field expression.
+  const illegal = /configuration entry (\d+) \((.*)\) contains illegal characters/.exec(message);
+  const field = illegal ? FIELD_NAMES[Number(illegal[1])] : undefined;
+  if (illegal && field) return `${field} "${illegal[2]}" is not a cron value (numbers, names such as MON or JAN, and * , - / ? L #)`;
+  const detail = message.replace(/^CronPattern:\s*/, '').replace(/\.$/, '');
+  return `cron expression "${expression.trim()}" cannot be read: ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`;
 }
 
 /** Fires sampled to find an expression's shortest gap (what "its period" is for a jitter). */
