@@ -61,7 +61,7 @@ describe('pause until (e2e)', () => {
     const { taskId } = JSON.parse(created.out) as { taskId: string };
     const before = await context.system.store.headPosition();
     const past = await context.system.request(Subjects.cmd.taskPause, { taskId, until: '2020-01-01T00:00:00Z' });
-    expect(past).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/^until: .* has passed/), details: { issues: [{ path: 'until' }] } } });
+    expect(past).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/^task\.pause: until: .* has passed/), details: { issues: [{ path: 'until' }] } } });
     const both = await schedctl('task', 'pause', taskId, '--for', '1h', '--until', '2030-01-01T00:00:00Z');
     expect(both).toMatchObject({ code: 2, err: expect.stringContaining('give --until or --for, not both') });
     const bad = await schedctl('task', 'pause', taskId, '--for', 'soon');

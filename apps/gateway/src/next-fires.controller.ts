@@ -48,7 +48,7 @@ export class NextFiresController {
     } else if (query.after === undefined) {
       // A preview from now answers what a create with these schedules would: one that can never fire is refused
       // with the reason, not answered with an empty list the create then refuses.
-      assertSchedulesCanFire(schedules, afterMs);
+      assertSchedulesCanFire('task.next-fires', schedules, afterMs);
     }
     // In the order they fire (with jitter, not always their nominal order), as the timer arms them.
     const fires = nextFirings(taskId, schedules, schedulesSetAt, afterMs, query.count).map(({ occurrence, fireAtMs }) => ({

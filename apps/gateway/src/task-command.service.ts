@@ -79,10 +79,10 @@ export class TaskCommandService {
     };
     this.catalog.validate(definition.executor, definition.config);
     this.catalog.assertHeartbeatFits(definition.executor, definition.timeouts);
-    assertSchedulesAllowed(definition);
+    assertSchedulesAllowed('task.create', definition);
     // The instant the task is recorded at (TaskCreated's occurredAt): its schedules fire what comes after it.
     const nowMs = Date.now();
-    assertSchedulesCanFire(definition.schedules, nowMs);
+    assertSchedulesCanFire('task.create', definition.schedules, nowMs);
     const meta = withCommandId(payload);
     const command: TaskCommand = { type: 'CreateTask', data: { taskId, definition, enabled: payload.enabled, nowMs } };
     if ((await this.currentState(taskId)).status !== 'none') {
@@ -109,10 +109,10 @@ export class TaskCommandService {
     if (changes.executor !== undefined || changes.timeouts !== undefined) {
       this.catalog.assertHeartbeatFits(changes.executor ?? current.executor, removed.includes('timeouts') ? undefined : changes.timeouts ?? current.timeouts);
     }
-    assertSchedulesAllowed({ executor: changes.executor ?? current.executor, schedules: changes.schedules ?? current.schedules });
+    assertSchedulesAllowed('task.update', { executor: changes.executor ?? current.executor, schedules: changes.schedules ?? current.schedules });
     // Judged here too, as on create: a rename claims its name before the decider sees the schedules.
     const nowMs = Date.now();
-    if (changes.schedules) assertSchedulesCanFire(changes.schedules, nowMs, current.schedules);
+    if (changes.schedules) assertSchedulesCanFire('task.update', changes.schedules, nowMs, current.schedules);
     const command: TaskCommand = { type: 'UpdateTask', data: { taskId, changes, removed, nowMs } };
     if (changes.name === undefined || changes.name === current.name) return this.run(payload, command);
     // A rename claims the new name first and releases the old one once the task stream says so.

@@ -144,7 +144,7 @@ describe('schedule exclusions: occurrences', () => {
       const everyMinute = spec({ type: 'interval', every: '1m', exclude: [{ type: 'cron', expression }] });
       // It stopped for good (no next fire: the search ran out of steps a minute at a time), and a December set refused it.
       expect([expression, nextFireAfter(everyMinute, at('2027-11-30T23:59:30Z'))]).toEqual([expression, at('2028-01-01T00:00:00Z')]);
-      expect(() => assertSchedulesCanFire([everyMinute], at('2027-12-05T00:00:00Z'))).not.toThrow();
+      expect(() => assertSchedulesCanFire('task.create', [everyMinute], at('2027-12-05T00:00:00Z'))).not.toThrow();
     }
     // A nightly two-hour blackout of an every-second schedule written with a seconds range, as with `*`.
     for (const expression of ['0-59 * 2-3 * * *', '* * 2-3 * * *', '*/1 0-59 2-3 * * *']) {
@@ -196,11 +196,11 @@ describe('schedule exclusions: occurrences', () => {
   it('a schedule whose every occurrence is excluded is refused when set, naming exclude', () => {
     const mondays = spec({ type: 'cron', expression: '0 9 * * MON', exclude: [{ type: 'cron', expression: '* * * * MON' }] });
     expect(nextFireAfter(mondays, at('2027-01-01T00:00:00Z'))).toBeUndefined();
-    expect(() => assertSchedulesCanFire([mondays], at('2027-01-01T00:00:00Z'))).toThrow(
+    expect(() => assertSchedulesCanFire('task.create', [mondays], at('2027-01-01T00:00:00Z'))).toThrow(
       expect.objectContaining({ details: { issues: [expect.objectContaining({ path: 'schedules.0.exclude' })] } }),
     );
     const once = spec({ type: 'once', at: '2027-05-01T10:00:00Z', exclude: [{ type: 'dates', dates: ['2027-05-01'] }] });
-    expect(() => assertSchedulesCanFire([once], at('2027-01-01T00:00:00Z'))).toThrow(/schedules\.0\.exclude: excludes every occurrence/);
+    expect(() => assertSchedulesCanFire('task.create', [once], at('2027-01-01T00:00:00Z'))).toThrow(/schedules\.0\.exclude: excludes every occurrence/);
     expect(MAX_EXCLUDED_STRETCHES).toBeGreaterThanOrEqual(3650);
   });
 });

@@ -23,7 +23,7 @@ function decideBackfill(task: KnownTaskState, data: Extract<TaskCommand, { type:
   if (task.triggeredExecutionIds.has(`backfill:${backfillId}`)) return [];
   // `issues` naming the field, as every other VALIDATION has (these had only { to }, { limit } or nothing).
   const invalid = (path: 'from' | 'to', message: string, details: Record<string, unknown> = {}) =>
-    new SchedError(ErrorCode.VALIDATION, message, { ...details, issues: [{ path, message }] });
+    new SchedError(ErrorCode.VALIDATION, `task.backfill: ${path}: ${message}`, { ...details, issues: [{ path, message }] });
   if (toMs > nowMs) throw invalid('to', 'a backfill cannot reach into the future', { to: new Date(toMs).toISOString() });
   const occurrences = countOccurrences(backfillSchedules(task.definition.schedules), fromMs, toMs, MAX_BACKFILL_OCCURRENCES + 1);
   if (occurrences === 0) throw invalid('from', 'the task has no occurrence in that range');
@@ -36,22 +36,24 @@ function decideBackfill(task: KnownTaskState, data: Extract<TaskCommand, { type:
 export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] {
   const { taskId } = command.data;
   switch (command.type) {
-    case 'CreateTask':
+    case 'CreateTask': {
       if (state.status !== 'none') {
         throw new SchedError(ErrorCode.CONFLICT, `task ${taskId} already exists`, { taskId });
       }
-      assertSchedulesAllowed(command.data.definition);
-      assertSchedulesCanFire(command.data.definition.schedules, command.data.nowMs);
+      const { definition } = command.data;
+      assertSchedulesAllowed('task.create', definition);
+      assertSchedulesCanFire('task.create', definition.schedules, command.data.nowMs);
       return [
-        { type: 'TaskCreated', data: { taskId, definition: command.data.definition } },
+        { type: 'TaskCreated', data: { taskId, definition } },
         ...(command.data.enabled === false ? [{ type: 'TaskDisabled', data: { taskId } } as const] : []),
       ];
+    }
     case 'UpdateTask': {
       const task = requireLive(state, taskId);
       const changes = effectiveChanges(task.definition, command.data.changes);
       const removed = (command.data.removed ?? []).filter((field) => task.definition[field] !== undefined);
-      assertSchedulesAllowed({ ...task.definition, ...changes });
-      if (changes.schedules) assertSchedulesCanFire(changes.schedules, command.data.nowMs, task.definition.schedules);
+      assertSchedulesAllowed('task.update', { ...task.definition, ...changes });
+      if (changes.schedules) assertSchedulesCanFire('task.update', changes.schedules, command.data.nowMs, task.definition.schedules);
       if (Object.keys(changes).length === 0 && removed.length === 0) return [];
       return [{ type: 'TaskUpdated', data: { taskId, changes, ...(removed.length > 0 ? { removed } : {}) } }];
     }
@@ -59,7 +61,7 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       const task = requireLive(state, taskId);
       const { note, afterFailureOf, untilMs, nowMs } = command.data;
       if (untilMs !== undefined && untilMs <= nowMs) {
-        throw new SchedError(ErrorCode.VALIDATION, `until: ${isoTime(untilMs)} has passed (now ${isoTime(nowMs)}): a pause must end in the future`, {
+        throw new SchedError(ErrorCode.VALIDATION, `task.pause: until: ${isoTime(untilMs)} has passed (now ${isoTime(nowMs)}): a pause must end in the future`, {
           issues: [{ path: 'until', message: 'must lie in the future' }],
         });
       }

@@ -6,10 +6,13 @@ import type { KnownTaskState, TaskState } from './task.state';
 /** The executor type that only ever runs when triggered by hand. */
 export const MANUAL_EXECUTOR = 'manual';
 
-/** A `manual` task runs only when triggered: a schedule on it is a mistake, refused before anything is appended. */
-export function assertSchedulesAllowed(definition: Pick<TaskDefinition, 'executor' | 'schedules'>): void {
+/**
+ * A `manual` task runs only when triggered: a schedule on it is a mistake, refused before anything is appended.
+ * `what` (the command, "task.create") starts the message, as it starts the command's other VALIDATION messages.
+ */
+export function assertSchedulesAllowed(what: string, definition: Pick<TaskDefinition, 'executor' | 'schedules'>): void {
   if (definition.executor === MANUAL_EXECUTOR && definition.schedules.length > 0) {
-    throw new SchedError(ErrorCode.VALIDATION, 'a manual task cannot have a schedule: it runs only when triggered', {
+    throw new SchedError(ErrorCode.VALIDATION, `${what}: a manual task cannot have a schedule: it runs only when triggered`, {
       issues: [{ path: 'schedules', message: 'must be empty for executor "manual"' }],
     });
   }
@@ -20,9 +23,9 @@ export function assertSchedulesAllowed(definition: Pick<TaskDefinition, 'executo
  * cron that never matches again) is refused: the timer fires a schedule's occurrences after the instant it was set,
  * so it would sit on the task and never run, where whoever set it meant it to. `kept`: schedules the task already
  * had, which an update may carry over unchanged (a one-shot that fired long ago). `nowMs` is the instant the change
- * is recorded at, so "can fire" here is exactly what the timer will fire.
+ * is recorded at, so "can fire" here is exactly what the timer will fire. `what` starts the message (see assertSchedulesAllowed).
  */
-export function assertSchedulesCanFire(schedules: readonly ScheduleSpec[], nowMs: number, kept: readonly ScheduleSpec[] = []): void {
+export function assertSchedulesCanFire(what: string, schedules: readonly ScheduleSpec[], nowMs: number, kept: readonly ScheduleSpec[] = []): void {
   const issues: Array<{ path: string; message: string }> = [];
   schedules.forEach((spec, index) => {
     if (nextFireAfter(spec, nowMs) !== undefined) return;
@@ -39,7 +42,7 @@ export function assertSchedulesCanFire(schedules: readonly ScheduleSpec[], nowMs
       issues.push({ path: `schedules.${index}`, message: `no occurrence after now (${now}): the schedule would never fire` });
     }
   });
-  if (issues.length > 0) throw new SchedError(ErrorCode.VALIDATION, `${issues[0].path}: ${issues[0].message}`, { issues });
+  if (issues.length > 0) throw new SchedError(ErrorCode.VALIDATION, `${what}: ${issues[0].path}: ${issues[0].message}`, { issues });
 }
 
 /** Every command but create needs a task that exists and was not deleted (the gateway checks the same before a rename's claim). */

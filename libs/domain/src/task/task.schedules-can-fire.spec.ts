@@ -14,7 +14,7 @@ const createdWith = (schedules: ScheduleSpec[]): TaskEvent => ({ type: 'TaskCrea
 
 const refusal = (schedules: ScheduleSpec[], kept: ScheduleSpec[] = []): unknown => {
   try {
-    assertSchedulesCanFire(schedules, nowMs, kept);
+    assertSchedulesCanFire('task.create', schedules, nowMs, kept);
   } catch (error) {
     return error;
   }
@@ -27,7 +27,7 @@ describe('schedules that could never fire are refused when they are set', () => 
     for (const atMs of [nowMs, nowMs - 1, Date.parse('2020-01-01T00:00:00Z')]) {
       expect(refusal([everySecond, once(atMs)])).toMatchObject({
         code: 'VALIDATION',
-        message: expect.stringMatching(/^schedules\.1\.at: .* has passed .*trigger the task to run it now/),
+        message: expect.stringMatching(/^task\.create: schedules\.1\.at: .* has passed .*trigger the task to run it now/),
         details: { issues: [{ path: 'schedules.1.at', message: expect.stringContaining(iso(atMs)) }] },
       });
     }
