@@ -6,3 +6,4 @@ export * from './fire-order';
 export * from './misfire';
 export * from './set-instants';
 export * from './fired-counts';
+export * from './canonical-timezones';

@@ -5,6 +5,7 @@ import type { TaskCommand } from './task.commands';
 import { evolveTask, initialTaskState, isPausedAt, pausedAfterKey, type KnownTaskState, type TaskState } from './task.state';
 import { assertEnabled, assertSchedulesAllowed, assertSchedulesCanFire, decideDisable, decideEnable, requireLive } from './task.rules';
 import { taskStateCodec } from './task.snapshot';
+import { withCanonicalTimezones } from '../schedule/canonical-timezones';
 
 
 /** Only the fields whose value really changes, so an update that changes nothing appends nothing. */
@@ -40,7 +41,7 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       if (state.status !== 'none') {
         throw new SchedError(ErrorCode.CONFLICT, `task ${taskId} already exists`, { taskId });
       }
-      const { definition } = command.data;
+      const definition = { ...command.data.definition, schedules: withCanonicalTimezones(command.data.definition.schedules) };
       assertSchedulesAllowed('task.create', definition);
       assertSchedulesCanFire('task.create', definition.schedules, command.data.nowMs);
       return [
@@ -50,7 +51,8 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
     }
     case 'UpdateTask': {
       const task = requireLive(state, taskId);
-      const changes = effectiveChanges(task.definition, command.data.changes);
+      const { schedules } = command.data.changes;
+      const changes = effectiveChanges(task.definition, schedules ? { ...command.data.changes, schedules: withCanonicalTimezones(schedules) } : command.data.changes);
       const removed = (command.data.removed ?? []).filter((field) => task.definition[field] !== undefined);
       assertSchedulesAllowed('task.update', { ...task.definition, ...changes });
       if (changes.schedules) assertSchedulesCanFire('task.update', changes.schedules, command.data.nowMs, task.definition.schedules);
