@@ -83,7 +83,7 @@ describe('a command retried after its append\'s ack was lost', () => {
     return created.taskId;
   }
 
-  it('task.trigger: the retry answers the TaskTriggered the first attempt appended', async () => {
+  it.concurrent('task.trigger: the retry answers the TaskTriggered the first attempt appended', async () => {
     const taskId = await createTask('trigger lost ack');
     const payload = parsePayload(triggerTaskPayloadSchema, { taskId, commandId: randomUUID() }, 'task.trigger');
     await withAckLost('es.task.', (lossy) => lossy.tasks.trigger(payload));
@@ -94,7 +94,7 @@ describe('a command retried after its append\'s ack was lost', () => {
     expect(retried).toEqual({ taskId, executionId: payload.commandId, ...first });
   });
 
-  it('task.backfill: the retry answers the first attempt\'s occurrences', async () => {
+  it.concurrent('task.backfill: the retry answers the first attempt\'s occurrences', async () => {
     const taskId = await createTask('backfill lost ack');
     const payload = parsePayload(backfillTaskPayloadSchema, { taskId, commandId: randomUUID(), from: '2024-01-01T00:00:00Z', to: '2024-01-01T03:00:00Z' }, 'task.backfill');
     await withAckLost('es.task.', (lossy) => lossy.tasks.backfill(payload));
@@ -104,7 +104,7 @@ describe('a command retried after its append\'s ack was lost', () => {
     expect(retried.events).toEqual(['BackfillRequested']);
   });
 
-  it('task.update: the retry answers the TaskUpdated the first attempt appended', async () => {
+  it.concurrent('task.update: the retry answers the TaskUpdated the first attempt appended', async () => {
     const taskId = await createTask('update lost ack');
     const payload = parsePayload(updateTaskPayloadSchema, { taskId, commandId: randomUUID(), description: 'changed once' }, 'task.update');
     await withAckLost('es.task.', (lossy) => lossy.tasks.update(payload));
@@ -114,7 +114,7 @@ describe('a command retried after its append\'s ack was lost', () => {
     expect(retried.events).toEqual(['TaskUpdated']);
   });
 
-  it('task.create: the retry answers the task it created, not CONFLICT "already exists"', async () => {
+  it.concurrent('task.create: the retry answers the task it created, not CONFLICT "already exists"', async () => {
     const payload = parsePayload(createTaskPayloadSchema, { name: 'create lost ack', executor: 'noop', commandId: randomUUID() }, 'task.create');
     await withAckLost('es.task.', (lossy) => lossy.tasks.create(payload));
 
@@ -123,7 +123,7 @@ describe('a command retried after its append\'s ack was lost', () => {
     expect(retried.events).toEqual(['TaskCreated']);
   });
 
-  it('task.delete: the retry answers the TaskDeleted the first attempt appended, not NOT_FOUND', async () => {
+  it.concurrent('task.delete: the retry answers the TaskDeleted the first attempt appended, not NOT_FOUND', async () => {
     const taskId = await createTask('delete lost ack');
     const payload = parsePayload(deleteTaskPayloadSchema, { taskId, commandId: randomUUID() }, 'task.delete');
     await withAckLost('es.task.', (lossy) => lossy.tasks.delete(payload));
@@ -133,7 +133,7 @@ describe('a command retried after its append\'s ack was lost', () => {
     expect(retried.events).toEqual(['TaskDeleted']);
   });
 
-  it('execution.cancel: the retry answers the cancel the first attempt appended, not INVALID_STATE', async () => {
+  it.concurrent('execution.cancel: the retry answers the cancel the first attempt appended, not INVALID_STATE', async () => {
     const taskId = await createTask('cancel lost ack');
     const executionId = randomUUID();
     const due = executionDecider.decide(
