@@ -1,12 +1,17 @@
 import { DEFAULT_MISFIRE, isoTime, type Misfire } from '@sched/contracts';
 import { earliestSetInstant, planCatchUp, type KnownTaskState } from '@sched/domain';
+import { stretchesAsNow } from './activity-timeline';
 import { scheduledOccurrence, type Occurrence } from './occurrence-firer';
-import type { ScheduledTask } from './scheduled-tasks';
+import { standingOf, type ScheduledTask } from './scheduled-tasks';
 
 /**
- * The occurrences to append for a task whose partition was not fired in (sinceMs, nowMs]: what fell due more than
- * `thresholdMs` (the timer's misfire threshold) ago goes through the task's misfire policy (late fires, a coalesced
- * fire, a recorded skip); the caller fires the recent rest normally by scheduling from `normalFromMs`.
+ * The occurrences to append for a task whose partition was not fired in (sinceMs, nowMs]. Its pauses, resumes,
+ * disables and enables in that time are played back as a running timer would have handled them: what fell due while
+ * it was enabled and not paused goes through its misfire policy (late fires, a coalesced fire, a recorded skip), what
+ * fell due while paused is recorded as one paused skip per pause, what fell due while disabled is neither. That goes
+ * up to `thresholdMs` (the timer's misfire threshold) ago, or to its last transition if that is later (the misfire
+ * policy for the recent occurrences before it: they fell due under another standing than the one the caller fires
+ * by); the caller fires the rest normally by scheduling from `normalFromMs`.
  */
 export function catchUpOccurrences(
   taskId: string,
@@ -15,58 +20,15 @@ export function catchUpOccurrences(
   nowMs: number,
   thresholdMs: number,
 ): { occurrences: Occurrence[]; normalFromMs: number } {
-  const misfireUntil = nowMs - thresholdMs;
-  if (sinceMs >= misfireUntil) return { occurrences: [], normalFromMs: sinceMs };
-  return { occurrences: catchUpBetween(taskId, task, sinceMs, misfireUntil, nowMs), normalFromMs: misfireUntil };
-}
-
-/**
- * A task disabled at `disabledAtMs` while no timer ran since `sinceMs`: what fell due before it was disabled is caught
- * up as for any task (it would have fired), nothing after (a disabled task fires nothing and records nothing).
- */
-export function disabledWhileDown(
-  taskId: string,
-  task: ScheduledTask & { state: KnownTaskState },
-  sinceMs: number,
-  disabledAtMs: number,
-  nowMs: number,
-  thresholdMs: number,
-): Occurrence[] {
-  const untilMs = Math.min(disabledAtMs, nowMs - thresholdMs);
-  return sinceMs >= untilMs ? [] : catchUpBetween(taskId, task, sinceMs, untilMs, nowMs);
-}
-
-/** The catch-up of (sinceMs, untilMs]: the misfire policy, and for a paused task its pause as one recorded skip. */
-function catchUpBetween(taskId: string, task: ScheduledTask & { state: KnownTaskState }, sinceMs: number, misfireUntil: number, nowMs: number): Occurrence[] {
-  const { definition, pausedUntilMs } = task.state;
-  if (task.state.status !== 'paused') return planned(taskId, task, definition.misfire, sinceMs, misfireUntil, nowMs, 'misfire');
-  // A paused task fires nothing it missed in its pause: those are recorded as one skip, like the misfire skip. What
-  // fell due before the pause began (paused while no timer ran) goes through the misfire policy, as it would have
-  // fired; so does what fell due after a pause that lapsed meanwhile (until).
-  const pausedTo = pausedUntilMs === undefined ? misfireUntil : Math.min(misfireUntil, Math.max(sinceMs, pausedUntilMs - 1));
-  const pausedFrom = Math.min(pausedTo, Math.max(sinceMs, task.pausedAtMs ?? sinceMs));
-  return [
-    ...planned(taskId, task, definition.misfire, sinceMs, pausedFrom, nowMs, 'misfire'),
-    ...pausedSkip(taskId, task, pausedFrom, pausedTo, nowMs),
-    ...planned(taskId, task, definition.misfire, pausedTo, misfireUntil, nowMs, 'misfire'),
-  ];
-}
-
-/**
- * A task resumed at `resumedAtMs` while no timer ran since `sinceMs` (its pause began at `pausedAtMs`, maybe before
- * `sinceMs`): what fell due before the pause goes through the misfire policy, what fell due in the pause is recorded
- * as one paused skip, as a running timer would have recorded each. The caller fires the rest from `resumedAtMs` on.
- */
-export function resumedWhileDown(
-  taskId: string,
-  task: ScheduledTask & { state: KnownTaskState },
-  sinceMs: number,
-  pausedAtMs: number,
-  resumedAtMs: number,
-  nowMs: number,
-): Occurrence[] {
-  const pausedFrom = Math.min(resumedAtMs, Math.max(sinceMs, pausedAtMs));
-  return [...planned(taskId, task, task.state.definition.misfire, sinceMs, pausedFrom, nowMs, 'misfire'), ...pausedSkip(taskId, task, pausedFrom, resumedAtMs, nowMs)];
+  const untilMs = Math.max(nowMs - thresholdMs, Math.min(nowMs, task.timeline?.lastAtMs ?? Number.NEGATIVE_INFINITY));
+  if (sinceMs >= untilMs) return { occurrences: [], normalFromMs: sinceMs };
+  const stretches = task.timeline?.stretches(sinceMs, untilMs) ?? stretchesAsNow(standingOf(task), sinceMs, untilMs);
+  const occurrences = stretches.flatMap(({ activity, fromMs, toMs }) => {
+    if (activity === 'active') return planned(taskId, task, task.state.definition.misfire, fromMs, toMs, nowMs, 'misfire');
+    if (activity === 'paused') return pausedSkip(taskId, task, fromMs, toMs, nowMs);
+    return []; // disabled (or forgotten): a disabled task fires nothing and records nothing
+  });
+  return { occurrences, normalFromMs: untilMs };
 }
 
 /** A paused task fires nothing it missed in (fromMs, toMs]: the missed occurrences are recorded as one skip. */

@@ -8,6 +8,7 @@ import {
   type ScheduleSetInstants,
   type TaskState,
 } from '@sched/domain';
+import { ActivityTimeline, type Standing } from './activity-timeline';
 
 /**
  * One record per task, all the timer keeps: a million tasks must fit in well under 1 GB, so the record is itself
@@ -19,12 +20,6 @@ export class ScheduledTask implements KnownTaskState {
    * instant, not a nominal one, so a jittered occurrence firing after it is never lost (fire-order.ts).
    */
   firedThrough?: number;
-  /**
-   * When it last became active (created, resumed, enabled): a partition taken over catches it up from here at the
-   * earliest. Not firedThrough: that moves on as fires are armed, before they are recorded, so a timer losing its
-   * partition in an outage and taking it back caught up only after the fires the outage stopped (they were lost).
-   */
-  activeFromMs?: number;
   /** TaskDisabled without a TaskEnabled since: off the timer. */
   disabled?: boolean;
   /** When the schedules were set (created, or updated: per schedule once an update kept some): maxFires counts from here. */
@@ -34,13 +29,10 @@ export class ScheduledTask implements KnownTaskState {
   /** The end of a pause that lapses by itself (TaskPaused.until). */
   pausedUntilMs?: number;
   /**
-   * When its last pause began and when it was last resumed: a timer taking its partition over after an outage
-   * records the fires of a pause that began and ended while no timer ran (catch-up.ts, resumedWhileDown).
+   * Its pauses, resumes, disables and enables (from its first one on): a timer catching its partition up after an
+   * outage replays the ones made while no timer ran (catch-up.ts).
    */
-  pausedAtMs?: number;
-  resumedAtMs?: number;
-  /** When it was last disabled: a timer taking its partition over catches up what fell due before (disabledWhileDown). */
-  disabledAtMs?: number;
+  timeline?: ActivityTimeline;
 
   constructor(
     public status: KnownTaskState['status'],
@@ -67,6 +59,8 @@ export class ScheduledTask implements KnownTaskState {
   }
 }
 
+/** Events that change whether a task's occurrences fire, are recorded as paused skips, or neither. */
+const TRANSITIONS = new Set(['TaskPaused', 'TaskResumed', 'TaskDisabled', 'TaskEnabled']);
 const NO_TAGS: readonly string[] = Object.freeze([]);
 const NO_CONFIG: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const NO_TRIGGERS: ReadonlySet<string> = new Set();
@@ -116,9 +110,7 @@ export class ScheduledTasks {
       current.pausedUntilMs = next.pausedUntilMs;
       if (next.definition !== current.definition) current.definition = forFiring(next.definition);
     }
-    if (event.type === 'TaskDisabled') current.disabledAtMs = atMs;
-    if (event.type === 'TaskPaused') current.pausedAtMs = atMs;
-    if (event.type === 'TaskResumed') current.resumedAtMs = atMs;
+    if (TRANSITIONS.has(event.type)) (current.timeline ??= new ActivityTimeline()).record(atMs, standingOf(current));
     current.revision = event.revision;
     current.lastEventId = event.id;
     return current;
@@ -144,3 +136,10 @@ export class ScheduledTasks {
  */
 export const isSchedulable = (task: ScheduledTask | undefined, { disabledToo = false } = {}): task is ScheduledTask =>
   (task?.state.status === 'active' || task?.state.status === 'paused') && (disabledToo || !task.disabled) && task.state.definition.schedules.length > 0;
+
+/** How the task stands now (what its latest transition left). */
+export const standingOf = (task: ScheduledTask): Standing => ({
+  disabled: task.disabled === true,
+  paused: task.status === 'paused',
+  ...(task.pausedUntilMs === undefined ? {} : { pausedUntilMs: task.pausedUntilMs }),
+});

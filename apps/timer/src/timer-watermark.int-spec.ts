@@ -1,12 +1,11 @@
 import { Kvm } from '@nats-io/kv';
 import { Logger } from '@nestjs/common';
 import { MemoryEventStore, type EventStore } from '@sched/event-store';
-import { loadConfig } from '@sched/messaging';
 import { useTestNats } from '../../../test/support/nats';
 import { waitFor } from '../../../test/support/wait-for';
 import { createEverySecondTask } from '../../../test/timer/timer-harness';
 import { LEASES_BUCKET, WATERMARKS_BUCKET } from './ha/partition-leases';
-import { TimerService } from './timer.service';
+import { startOnePartitionTimer } from './testing/start-one-partition-timer';
 
 /** A store whose TaskDue appends fail while `failing` is set (the event store down for the timer's fires only). */
 class FailingDues extends MemoryEventStore {
@@ -20,13 +19,6 @@ class FailingDues extends MemoryEventStore {
     }
     return super.append(...args);
   }
-}
-
-/** A timer owning the one partition, started on `store` (leases on the test's nats-server). */
-async function startTimer(store: EventStore, nats: { readonly url: string }, nc: ConstructorParameters<typeof TimerService>[1], env: Record<string, string>): Promise<TimerService> {
-  const timer = new TimerService(store, nc, loadConfig({ NATS_URL: nats.url, TIMER_PARTITIONS: '1', TIMER_LEASE_TTL_MS: '1200', ...env }));
-  await timer.onApplicationBootstrap();
-  return timer;
 }
 
 /**
@@ -45,7 +37,7 @@ describe('timer watermark while fires are being appended (real nats-server for t
     const previousMark = Date.now() - 20_000;
     const watermarks = await new Kvm(servers.nc).create(WATERMARKS_BUCKET, { history: 1 });
     await watermarks.put('w.0', String(previousMark));
-    const timer = await startTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'watermark-test' });
+    const timer = await startOnePartitionTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'watermark-test' });
     try {
       expect(timer.ownedPartitions()).toEqual([0]);
       // Several saves (every 500 ms) while every append fails: none passes what the previous owner had fired.
@@ -69,7 +61,7 @@ describe('timer watermark while fires are being appended (real nats-server for t
   it('gives up the fires it was retrying once its partition has moved to another timer (both ran and skipped them)', async () => {
     const store = new FailingDues();
     await createEverySecondTask(store, 'moved');
-    const timer = await startTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'moving-test' });
+    const timer = await startOnePartitionTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'moving-test' });
     try {
       // Fires fail (the store is down for them) and are retried each second...
       await waitFor(() => store.failedDues > 0, 5_000, 'a fire to fail');
@@ -97,7 +89,7 @@ describe('timer watermark while fires are being appended (real nats-server for t
   it('takes back a partition it lost in an outage and fires what the outage stopped (before: lost for good)', async () => {
     const store = new FailingDues();
     await createEverySecondTask(store, 'outage', { misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 } });
-    const timer = await startTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'outage-test' });
+    const timer = await startOnePartitionTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'outage-test' });
     try {
       await waitFor(() => store.failedDues > 0, 5_000, 'a fire to fail');
       const firstFailedMs = Date.now();
@@ -133,7 +125,7 @@ describe('timer watermark while fires are being appended (real nats-server for t
     const store = new FailingDues();
     store.failing = false;
     await createEverySecondTask(store, 'stalled', { misfire: { policy: 'skip', catchupWindowMs: 3_600_000 } });
-    const timer = await startTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'stall-test', TIMER_LEASE_TTL_MS: '10000', TIMER_MISFIRE_THRESHOLD_MS: '1000' });
+    const timer = await startOnePartitionTimer(store, servers.nats, servers.nc, { INSTANCE_ID: 'stall-test', TIMER_LEASE_TTL_MS: '10000', TIMER_MISFIRE_THRESHOLD_MS: '1000' });
     try {
       await waitFor(async () => (await store.headPosition()) > 0, 5_000, 'a first fire');
       const stalledFrom = Date.now();

@@ -4,7 +4,7 @@ import { MISFIRE_THRESHOLD_MS, parseStreamId, upcast, type RecordedEvent, type T
 import { excludedSearchEnd, nextFiring } from '@sched/domain';
 import { within, type EventFilter, type EventStore, type EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
-import { catchUpOccurrences, disabledWhileDown, resumedWhileDown } from './catch-up';
+import { catchUpOccurrences } from './catch-up';
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
 import { TriggerCheckpoint } from './ha/trigger-checkpoint';
 import { fireOccurrence, scheduledOccurrence, skippedIfPaused, type Occurrence } from './occurrence-firer';
@@ -160,19 +160,11 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.owned.set(partition, new AbortController());
     const now = this.clock.now();
     for (const [taskId, task] of this.tasks.inPartition(partition)) {
-      // Disabled since the watermark: what fell due before, while it was on, was never fired (no timer ran).
-      if (watermarkMs !== undefined && task.disabledAtMs !== undefined && task.disabledAtMs > watermarkMs && isSchedulable(task, { disabledToo: true })) {
-        for (const occurrence of disabledWhileDown(taskId, task, watermarkMs, task.disabledAtMs, now, this.misfireThresholdMs)) this.fireHeld(occurrence, watermarkMs);
-      }
-      if (!isSchedulable(task)) continue;
-      // Resumed since the watermark: its pause, and what came before it, were never recorded (no timer ran).
-      const { pausedAtMs, resumedAtMs } = task;
-      if (watermarkMs !== undefined && resumedAtMs !== undefined && resumedAtMs > watermarkMs && task.state.status === 'active') {
-        for (const occurrence of resumedWhileDown(taskId, task, watermarkMs, pausedAtMs ?? watermarkMs, resumedAtMs, now)) this.fireHeld(occurrence, watermarkMs);
-      }
-      // The partition's watermark says what its previous owner (maybe this instance) recorded; a task resumed or
-      // created later starts there.
-      this.catchUp(taskId, task, Math.max(watermarkMs ?? now, task.activeFromMs ?? -Infinity));
+      // Disabled now, it may still have been enabled for a while since the watermark: that part is caught up too.
+      if (!isSchedulable(task, { disabledToo: true })) continue;
+      // The partition's watermark says what its previous owner (maybe this instance) recorded: from there, the task's
+      // transitions since (made while no timer ran) are played back (catch-up.ts).
+      this.catchUp(taskId, task, watermarkMs ?? now);
     }
   }
 
@@ -242,7 +234,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
       // A task that (re)becomes active starts from the instant it did (the same anchor maxFires counts from, and the
       // same on every timer): what fell due before is not missed; what fell due since, while this event was on its
       // way, is fired now.
-      task.firedThrough = task.activeFromMs = Date.parse(event.metadata.occurredAt);
+      task.firedThrough = Date.parse(event.metadata.occurredAt);
     }
     return taskId;
   }
