@@ -32,7 +32,7 @@ const utcZones = new Map<string, boolean>();
  * Croner converts through Intl for any named zone, UTC included (~50 µs per nextRun); a zero UTC offset gives the
  * same instants ~8x faster, and UTC is the default zone, so UTC-equivalent names take that path.
  */
-function isUtc(timezone: string): boolean {
+export function isUtc(timezone: string): boolean {
   let utc = utcZones.get(timezone);
   if (utc === undefined) {
     utc = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone === 'UTC';
