@@ -1,5 +1,5 @@
 import { DEFAULT_MISFIRE, isoTime, type Misfire } from '@sched/contracts';
-import { earliestSetInstant, planCatchUp, type KnownTaskState } from '@sched/domain';
+import { earliestSetInstant, planCatchUpSteps, runToEnd, type KnownTaskState } from '@sched/domain';
 import { stretchesAsNow } from './activity-timeline';
 import { scheduledOccurrence, type Occurrence } from './occurrence-firer';
 import { standingOf, type ScheduledTask } from './scheduled-tasks';
@@ -19,26 +19,43 @@ export function catchUpOccurrences(
   sinceMs: number,
   nowMs: number,
   thresholdMs: number,
-): { occurrences: Occurrence[]; normalFromMs: number } {
+): CatchUp {
+  return runToEnd(catchUpSteps(taskId, task, sinceMs, nowMs, thresholdMs));
+}
+
+export interface CatchUp {
+  readonly occurrences: Occurrence[];
+  readonly normalFromMs: number;
+}
+
+/** catchUpOccurrences a step at a time (planCatchUpSteps): a week of a task every second is seconds of work. */
+export function* catchUpSteps(
+  taskId: string,
+  task: ScheduledTask & { state: KnownTaskState },
+  sinceMs: number,
+  nowMs: number,
+  thresholdMs: number,
+): Generator<void, CatchUp> {
   const untilMs = Math.max(nowMs - thresholdMs, Math.min(nowMs, task.timeline?.lastAtMs ?? Number.NEGATIVE_INFINITY));
   if (sinceMs >= untilMs) return { occurrences: [], normalFromMs: sinceMs };
   const stretches = task.timeline?.stretches(sinceMs, untilMs) ?? stretchesAsNow(standingOf(task), sinceMs, untilMs);
-  const occurrences = stretches.flatMap(({ activity, fromMs, toMs }) => {
-    if (activity === 'active') return planned(taskId, task, task.state.definition.misfire, fromMs, toMs, nowMs, 'misfire');
-    if (activity === 'paused') return pausedSkip(taskId, task, fromMs, toMs, nowMs);
-    return []; // disabled (or forgotten): a disabled task fires nothing and records nothing
-  });
+  const occurrences: Occurrence[] = [];
+  for (const { activity, fromMs, toMs } of stretches) {
+    if (activity === 'active') occurrences.push(...(yield* planned(taskId, task, task.state.definition.misfire, fromMs, toMs, nowMs, 'misfire')));
+    if (activity === 'paused') occurrences.push(...(yield* pausedSkip(taskId, task, fromMs, toMs, nowMs)));
+    // Disabled (or forgotten): a disabled task fires nothing and records nothing.
+  }
   return { occurrences, normalFromMs: untilMs };
 }
 
 /** A paused task fires nothing it missed in (fromMs, toMs]: the missed occurrences are recorded as one skip. */
-function pausedSkip(taskId: string, task: ScheduledTask & { state: KnownTaskState }, fromMs: number, toMs: number, nowMs: number): Occurrence[] {
+function* pausedSkip(taskId: string, task: ScheduledTask & { state: KnownTaskState }, fromMs: number, toMs: number, nowMs: number): Generator<void, Occurrence[]> {
   const skipAll = { ...(task.state.definition.misfire ?? DEFAULT_MISFIRE), policy: 'skip' as const };
-  return planned(taskId, task, skipAll, fromMs, toMs, nowMs, 'paused');
+  return yield* planned(taskId, task, skipAll, fromMs, toMs, nowMs, 'paused');
 }
 
 /** The occurrences of one catch-up plan over (fromMs, toMs]: its late fires, after the skip it records (if any). */
-function planned(
+function* planned(
   taskId: string,
   task: ScheduledTask & { state: KnownTaskState },
   misfire: Misfire | undefined,
@@ -46,12 +63,12 @@ function planned(
   toMs: number,
   nowMs: number,
   skipReason: 'paused' | 'misfire',
-): Occurrence[] {
+): Generator<void, Occurrence[]> {
   // Nothing from before the schedules were set (the task created, or its schedules changed, after the watermark its
   // partition was caught up from): those instants were never occurrences of the task.
   const from = Math.max(fromMs, earliestSetInstant(task.schedulesSetAt));
   if (from >= toMs) return [];
-  const plan = planCatchUp(taskId, task.state.definition.schedules, misfire, from, toMs, task.schedulesSetAt, nowMs);
+  const plan = yield* planCatchUpSteps(taskId, task.state.definition.schedules, misfire, from, toMs, task.schedulesSetAt, nowMs);
   const base = (nominalMs: number): Occurrence => scheduledOccurrence(taskId, task, nominalMs);
   const occurrences: Occurrence[] = plan.fires.map((fire) => ({
     ...base(fire.nominalMs),

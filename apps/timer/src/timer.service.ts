@@ -4,12 +4,12 @@ import { MISFIRE_THRESHOLD_MS, parseStreamId, upcast, type RecordedEvent, type T
 import { excludedSearchEnd, nextFiring } from '@sched/domain';
 import { within, type EventFilter, type EventStore, type EventSubscription } from '@sched/event-store';
 import { EVENT_STORE, NATS_CONNECTION, SCHED_CONFIG, SchedMetrics, type FireKind, type SchedConfig } from '@sched/messaging';
-import { catchUpOccurrences } from './catch-up';
+import { catchUpOccurrences, catchUpSteps } from './catch-up';
 import { PartitionLeases, partitionOf } from './ha/partition-leases';
 import { TriggerCheckpoint } from './ha/trigger-checkpoint';
 import { fireOccurrence, scheduledOccurrence, skippedIfPaused, type Occurrence } from './occurrence-firer';
 import { ScheduledTasks, isSchedulable, type ScheduledTask } from './scheduled-tasks';
-import { TimerDriver, systemClock, type Clock, type TimerEntry } from './scheduling';
+import { TimeSlicer, TimerDriver, systemClock, type Clock, type TimerEntry } from './scheduling';
 import { TIMER_CLOCK } from './timer-clock';
 
 const TASK_EVENTS: EventFilter = { streamPrefixes: ['task-'] };
@@ -22,6 +22,12 @@ const WATERMARK_EVERY_MS = 500;
 const TRIGGER_FIRES_IN_FLIGHT = 256;
 /** A stopping timer's last checkpoint save does not wait out a NATS that is gone (the next start re-fires more). */
 const FINAL_SAVE_DEADLINE_MS = 2_000;
+/**
+ * A partition's catch-up gives the event loop a turn at least this often (plus one planning step, CATCH_UP_STEP): a
+ * week of a task every second is seconds of planning, which held up the lease renewals (and every fire) of the whole
+ * process (3 such tasks: the event loop blocked 12-14 s; in slices of 10 ms, at most 24-34 ms).
+ */
+const CATCH_UP_SLICE_MS = 10;
 /** Events that change when a task fires. */
 const RESCHEDULING = new Set(['TaskCreated', 'TaskUpdated', 'TaskPaused', 'TaskResumed', 'TaskDeleted', 'TaskDisabled', 'TaskEnabled']);
 /** Events after which a task fires again from now: what fell due before (or while it was disabled) is not missed. */
@@ -61,6 +67,11 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
    * (appends are idempotent by execution id): the watermark stays at or below each until its append is done.
    */
   private readonly inFlight = new Map<object, number>();
+  /**
+   * Partitions being caught up, with their tasks not caught up yet: the events of those only update their records
+   * meanwhile (reschedule leaves them to the catch-up, which reads them when it gets there).
+   */
+  private readonly catchingUp = new Map<number, Set<string>>();
   private readonly driver: TimerDriver<Due>;
   private readonly actor: string;
   /** See SchedConfig.timerFireAheadMs. */
@@ -157,25 +168,63 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private acquired(partition: number, watermarkMs: number | undefined): void {
     this.owned.get(partition)?.abort();
-    this.owned.set(partition, new AbortController());
-    const now = this.clock.now();
-    for (const [taskId, task] of this.tasks.inPartition(partition)) {
-      // Disabled now, it may still have been enabled for a while since the watermark: that part is caught up too.
-      if (!isSchedulable(task, { disabledToo: true })) continue;
-      // The partition's watermark says what its previous owner (maybe this instance) recorded: from there, the task's
-      // transitions since (made while no timer ran) are played back (catch-up.ts).
-      this.catchUp(taskId, task, watermarkMs ?? now);
+    const owner = new AbortController();
+    this.owned.set(partition, owner);
+    // The partition's watermark says what its previous owner (maybe this instance) recorded: from there, each task's
+    // transitions since (made while no timer ran) are played back (catch-up.ts).
+    const sinceMs = watermarkMs ?? this.clock.now();
+    this.catchUpPartition(partition, owner.signal, sinceMs).catch((error: unknown) => this.logger.error(`catch-up of partition ${partition} failed: ${String(error)}`));
+  }
+
+  /**
+   * Catches every task of a partition up from `sinceMs`, a slice of CATCH_UP_SLICE_MS at a time. Until it is done,
+   * the watermark stays at `sinceMs` (should this instance die meanwhile, the next owner catches up the rest).
+   */
+  private async catchUpPartition(partition: number, signal: AbortSignal, sinceMs: number): Promise<void> {
+    const pending = new Set<string>();
+    // Disabled now, a task may still have been enabled for a while since the watermark: that part is caught up too.
+    for (const [taskId, task] of this.tasks.inPartition(partition)) if (isSchedulable(task, { disabledToo: true })) pending.add(taskId);
+    this.catchingUp.set(partition, pending);
+    const hold = {};
+    this.inFlight.set(hold, sinceMs);
+    const slicer = new TimeSlicer(CATCH_UP_SLICE_MS);
+    const cancelled = () => signal.aborted || this.stopped;
+    try {
+      for (const taskId of pending) {
+        const task = this.tasks.get(taskId);
+        const caughtUp = isSchedulable(task, { disabledToo: true }) ? await slicer.run(catchUpSteps(taskId, task, sinceMs, this.clock.now(), this.misfireThresholdMs), cancelled) : undefined;
+        if (cancelled()) return;
+        // Deleted while it was planned (the plan takes turns): nothing of it fires any more.
+        const occurrences = isSchedulable(task, { disabledToo: true }) ? (caughtUp?.occurrences ?? []) : [];
+        for (const occurrence of occurrences) {
+          this.fireHeld(occurrence, sinceMs);
+          // Starting an append takes a while too (fire-all: up to a thousand of them).
+          if (!(await slicer.turnIfDue(cancelled))) return;
+        }
+        pending.delete(taskId);
+        if (task && caughtUp) this.firingFrom(taskId, task, caughtUp.normalFromMs);
+        if (!(await slicer.turnIfDue(cancelled))) return;
+      }
+    } finally {
+      if (this.catchingUp.get(partition) === pending) this.catchingUp.delete(partition);
+      this.inFlight.delete(hold);
     }
   }
 
   /**
    * Fires what fell due in (sinceMs, now] by the task's misfire policy (late fires, one coalesced fire, a recorded
-   * skip) where it is over the misfire threshold late, and schedules the rest as usual.
+   * skip) where it is over the misfire threshold late, and schedules the rest as usual. At once: a timer woken late
+   * has (firedThrough, now] to catch up, a stall, not a partition's outage.
    */
   private catchUp(taskId: string, task: ScheduledTask, sinceMs: number): void {
     const { occurrences, normalFromMs } = catchUpOccurrences(taskId, task, sinceMs, this.clock.now(), this.misfireThresholdMs);
     // Held at `sinceMs`: should this instance die before they are in, the next owner catches them up again.
     for (const occurrence of occurrences) this.fireHeld(occurrence, sinceMs);
+    this.firingFrom(taskId, task, normalFromMs);
+  }
+
+  /** Caught up through `normalFromMs`: the task fires on from there as usual. */
+  private firingFrom(taskId: string, task: ScheduledTask, normalFromMs: number): void {
     task.firedThrough = normalFromMs;
     this.reschedule(taskId);
   }
@@ -241,6 +290,7 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private reschedule(taskId: string): void {
     const task = this.tasks.get(taskId);
+    if (task && this.catchingUp.get(task.partition)?.has(taskId)) return; // its partition's catch-up schedules it
     if (!isSchedulable(task) || !this.owned.has(task.partition)) {
       this.driver.cancel(taskId);
       return;

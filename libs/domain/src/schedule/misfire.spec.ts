@@ -1,5 +1,5 @@
 import type { ScheduleSpec } from '@sched/contracts';
-import { MAX_CATCHUP_FIRES, planCatchUp } from './misfire';
+import { CATCH_UP_STEP, MAX_CATCHUP_FIRES, planCatchUp, planCatchUpSteps } from './misfire';
 import { fireInstant } from './schedule.jitter';
 
 const everySecond: ScheduleSpec[] = [{ type: 'interval', everyMs: 1000, offsetMs: 0 }];
@@ -82,5 +82,27 @@ describe('planCatchUp (misfire policies)', () => {
     // Nominally 20 s ago at 120 s, past a 14 s window; it should have fired 13 s ago or less: within it.
     const plan = planCatchUp(taskId, jittered, { policy: 'fire-all', catchupWindowMs: 14_000 }, 101_000, 115_000, 0, 120_000);
     expect(plan).toEqual({ fires: [{ nominalMs: 100_000, lateByMs: 120_000 - fired }] });
+  });
+
+  it('plans six hours of a task every second in steps of CATCH_UP_STEP occurrences (the timer yields its event loop between them)', () => {
+    const seconds = 21_600;
+    const expected = {
+      'fire-all': { fires: MAX_CATCHUP_FIRES, lastSkipped: seconds - MAX_CATCHUP_FIRES }, // the latest 1000 of the hour's 3601
+      'fire-once': { fires: 1, lastSkipped: seconds - 3_601 }, // the hour (3,601 with both ends) coalesced into one
+      skip: { fires: 0, lastSkipped: seconds },
+    };
+    for (const policy of ['fire-all', 'fire-once', 'skip'] as const) {
+      const steps = planCatchUpSteps('t', everySecond, { policy, catchupWindowMs: 3_600_000 }, 0, seconds * 1000, 0);
+      let yields = 0;
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) yields += 1;
+      const { fires, lastSkipped } = expected[policy];
+      expect([policy, yields, step.value.fires.length, step.value.skip]).toEqual([
+        policy,
+        Math.floor(seconds / CATCH_UP_STEP),
+        fires,
+        { nominalMs: lastSkipped * 1000, count: lastSkipped, fromMs: 1000, toMs: lastSkipped * 1000 },
+      ]);
+    }
   });
 });

@@ -25,6 +25,9 @@ export interface CatchUpPlan {
   readonly skip?: CatchUpSkip;
 }
 
+/** Missed occurrences a plan looks at between two yields of planCatchUpSteps (~1-5 ms of this machine's time). */
+export const CATCH_UP_STEP = 500;
+
 /**
  * What to do with the occurrences of one task that fell due in (sinceMs, untilMs] while nobody fired them.
  * "Fell due" uses the fire instant (nominal + deterministic jitter), exactly like the timer (fire-order.ts). A schedule
@@ -42,48 +45,91 @@ export function planCatchUp(
   schedulesSetAt: ScheduleSetInstants,
   nowMs = untilMs,
 ): CatchUpPlan {
+  return runToEnd(planCatchUpSteps(taskId, specs, misfire, sinceMs, untilMs, schedulesSetAt, nowMs));
+}
+
+/** A generator's result, run through at once. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The first, last and number of the missed occurrences of one kind (nominal instants, ascending). */
+class Span {
+  count = 0;
+  fromMs = 0;
+  toMs = 0;
+
+  add(nominalMs: number): void {
+    if (this.count === 0) this.fromMs = nominalMs;
+    this.toMs = nominalMs;
+    this.count += 1;
+  }
+
+  /** The skip standing for the occurrences of this span and `other` together (none when both are empty). */
+  skipWith(other?: Span): CatchUpSkip | undefined {
+    const spans = [this, other].filter((span): span is Span => span !== undefined && span.count > 0);
+    if (spans.length === 0) return undefined;
+    const toMs = Math.max(...spans.map((span) => span.toMs));
+    return { nominalMs: toMs, count: spans.reduce((sum, span) => sum + span.count, 0), fromMs: Math.min(...spans.map((span) => span.fromMs)), toMs };
+  }
+}
+
+/**
+ * planCatchUp one step at a time: it yields after each CATCH_UP_STEP occurrences, so a caller can give its event loop
+ * a turn (a week of a task every second is 604,800 occurrences, seconds of work), and returns the plan. It keeps no
+ * list of the missed occurrences: what a policy records of them is a count, a first and a last (and the latest
+ * MAX_CATCHUP_FIRES for fire-all); the list of all of them cost memory and a quadratic search (fire-all).
+ */
+export function* planCatchUpSteps(
+  taskId: string,
+  specs: readonly ScheduleSpec[],
+  misfire: Misfire | undefined,
+  sinceMs: number,
+  untilMs: number,
+  schedulesSetAt: ScheduleSetInstants,
+  nowMs = untilMs,
+): Generator<void, CatchUpPlan> {
   const { policy, catchupWindowMs } = misfire ?? DEFAULT_MISFIRE;
-  const missed: number[] = [];
-  const fireAt = new Map<number, number>();
+  const expired = new Span();
+  const within = new Span();
+  /** fire-all: the latest fires within the window; those pushed out of it are skipped (evicted). */
+  const latest: CatchUpFire[] = [];
+  const evicted = new Span();
+  let latestWithin: CatchUpFire | undefined;
+  let looked = 0;
   for (const { occurrence, fireAtMs } of firingsFrom(taskId, specs, schedulesSetAt, sinceMs)) {
     if (occurrence.atMs > untilMs) break;
-    if (fireAtMs > sinceMs && fireAtMs <= untilMs) {
-      missed.push(occurrence.atMs);
-      fireAt.set(occurrence.atMs, fireAtMs);
+    if ((looked += 1) % CATCH_UP_STEP === 0) yield;
+    if (!(fireAtMs > sinceMs && fireAtMs <= untilMs)) continue;
+    // How late and whether within the window, by when it should have fired (its jitter included), not its nominal instant.
+    const lateByMs = Math.max(0, nowMs - fireAtMs);
+    if (lateByMs > catchupWindowMs) {
+      expired.add(occurrence.atMs);
+      continue;
     }
+    within.add(occurrence.atMs);
+    latestWithin = { nominalMs: occurrence.atMs, lateByMs };
+    if (policy !== 'fire-all') continue;
+    latest.push(latestWithin);
+    if (latest.length > MAX_CATCHUP_FIRES) evicted.add(latest.shift()!.nominalMs);
   }
-  if (missed.length === 0) return { fires: [] };
-
-  // How late and whether within the window, by when it should have fired (its jitter included), not its nominal instant.
-  const late = (nominalMs: number): number => Math.max(0, nowMs - (fireAt.get(nominalMs) ?? nominalMs));
-  const within = missed.filter((nominalMs) => late(nominalMs) <= catchupWindowMs);
-  const skipOf = (skipped: readonly number[]): CatchUpSkip | undefined =>
-    skipped.length === 0
-      ? undefined
-      : { nominalMs: skipped[skipped.length - 1], count: skipped.length, fromMs: skipped[0], toMs: skipped[skipped.length - 1] };
-
+  if (expired.count + within.count === 0) return { fires: [] };
+  const skip = (span: Span, other?: Span) => {
+    const skipped = span.skipWith(other);
+    return skipped === undefined ? {} : { skip: skipped };
+  };
   switch (policy) {
     case 'skip':
-      return { fires: [], skip: skipOf(missed) };
+      return { fires: [], ...skip(expired, within) };
     case 'fire-once': {
-      if (within.length === 0) return { fires: [], skip: skipOf(missed) };
-      const latest = within[within.length - 1];
-      const expired = missed.filter((nominalMs) => late(nominalMs) > catchupWindowMs);
-      return {
-        fires: [
-          {
-            nominalMs: latest,
-            lateByMs: late(latest),
-            coalesced: { count: within.length, fromMs: within[0], toMs: latest },
-          },
-        ],
-        skip: skipOf(expired),
-      };
+      if (latestWithin === undefined) return { fires: [], ...skip(expired) };
+      const coalesced = { count: within.count, fromMs: within.fromMs, toMs: latestWithin.nominalMs };
+      return { fires: [{ ...latestWithin, coalesced }], ...skip(expired) };
     }
-    case 'fire-all': {
-      const toFire = within.slice(-MAX_CATCHUP_FIRES);
-      const skipped = missed.filter((nominalMs) => !toFire.includes(nominalMs));
-      return { fires: toFire.map((nominalMs) => ({ nominalMs, lateByMs: late(nominalMs) })), skip: skipOf(skipped) };
-    }
+    case 'fire-all':
+      return { fires: latest, ...skip(expired, evicted) };
   }
 }
