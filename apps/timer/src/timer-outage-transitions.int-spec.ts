@@ -17,9 +17,10 @@ const startTimer = (store: EventStore, nats: { readonly url: string }, nc: NatsC
 /** Waits for the middle of a second, so no transition lands next to an occurrence of the every-second task. */
 const toMidSecond = (): Promise<void> => sleep((1_500 - (Date.now() % 1_000)) % 1_000);
 
-/** Runs a task command as the gateway does (the task decider through the command handler) at mid-second. */
-async function command(store: EventStore, taskId: string, type: 'DisableTask' | 'EnableTask' | 'PauseTask' | 'ResumeTask'): Promise<void> {
-  await toMidSecond();
+type Transition = 'DisableTask' | 'EnableTask' | 'PauseTask' | 'ResumeTask';
+
+/** Runs a task command as the gateway does (the task decider through the command handler). */
+async function command(store: EventStore, taskId: string, type: Transition): Promise<void> {
   const nowMs = Date.now();
   const data = type === 'DisableTask' || type === 'EnableTask' ? { taskId } : { taskId, nowMs };
   await handleCommand(store, toTaskStreamId(taskId), taskDecider, { type, data } as TaskCommand, { correlationId: type, causationId: type, actor: 'test', nowMs });
@@ -70,17 +71,32 @@ describe('timer catch-up of several transitions made while it was stopped (real 
   const servers = useTestNats();
   beforeAll(() => Logger.overrideLogger(['error']));
 
-  async function outage(taskId: string, transitions: ReadonlyArray<'DisableTask' | 'EnableTask' | 'PauseTask' | 'ResumeTask'>): Promise<void> {
-    const store = await createJetStreamEventStore(servers.nc);
-    await createEverySecondTask(store, taskId, { misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 } });
+  const cases: Record<string, readonly Transition[]> = {
+    toggled: ['DisableTask', 'EnableTask', 'DisableTask'],
+    'paused-twice': ['PauseTask', 'ResumeTask', 'PauseTask'],
+    mixed: ['PauseTask', 'DisableTask', 'ResumeTask', 'EnableTask'],
+  };
+  let store: EventStore;
+  let startedMs: number;
+  let stoppedMs: number;
+
+  /**
+   * One outage for every case's task (one timer, one partition): the tasks' transitions go in step, the i-th of each
+   * at the same mid-second, so the three cases take the time of the longest.
+   */
+  beforeAll(async () => {
+    store = await createJetStreamEventStore(servers.nc);
+    for (const taskId of Object.keys(cases)) await createEverySecondTask(store, taskId, { misfire: { policy: 'fire-all', catchupWindowMs: 3_600_000 } });
     let timer = await startTimer(store, servers.nats, servers.nc);
-    const startedMs = Date.now();
+    startedMs = Date.now();
     try {
       await sleep(1_500);
       await timer.onModuleDestroy(); // saves its watermark: the next start catches up from there
       await sleep(1_000);
-      for (const type of transitions) {
-        await command(store, taskId, type);
+      const steps = Math.max(...Object.values(cases).map((transitions) => transitions.length));
+      for (let step = 0; step < steps; step++) {
+        await toMidSecond();
+        await Promise.all(Object.entries(cases).map(([taskId, transitions]) => (transitions[step] ? command(store, taskId, transitions[step]) : undefined)));
         await sleep(1_200);
       }
       await sleep(1_000);
@@ -89,27 +105,25 @@ describe('timer catch-up of several transitions made while it was stopped (real 
     } finally {
       await timer.onModuleDestroy();
     }
-    const stoppedMs = Date.now();
+    stoppedMs = Date.now();
+  }, 30_000);
+  afterAll(() => store?.close());
+
+  /** Every second from after the first start to before the last stop, as the task's history says it stood, fired or recorded as it should. */
+  async function expectPlayedBack(taskId: string): Promise<void> {
     const activity = await activityOf(store, taskId);
     const recorded = await recordedSeconds(store, taskId);
     const expected = { active: 'fired', paused: 'skipped:paused', off: undefined };
-    // The seconds after the first start up to the last stop (a margin either side for the starts and stops themselves).
+    // A margin either side for the starts and stops themselves.
     const checked = secondsBetween(startedMs + 1_000, stoppedMs - 1_000);
     expect(checked.map((s) => [new Date(s).toISOString(), activity(s), recorded.get(s)])).toEqual(
       checked.map((s) => [new Date(s).toISOString(), activity(s), expected[activity(s)]]),
     );
-    await store.close();
   }
 
-  it('disable → enable → disable: the enabled stretches fire, neither disabled stretch does', async () => {
-    await outage('toggled', ['DisableTask', 'EnableTask', 'DisableTask']);
-  }, 30_000);
+  it('disable → enable → disable: the enabled stretches fire, neither disabled stretch does', () => expectPlayedBack('toggled'));
 
-  it('pause → resume → pause: the active stretches fire, both paused stretches are recorded as paused skips', async () => {
-    await outage('paused-twice', ['PauseTask', 'ResumeTask', 'PauseTask']);
-  }, 30_000);
+  it('pause → resume → pause: the active stretches fire, both paused stretches are recorded as paused skips', () => expectPlayedBack('paused-twice'));
 
-  it('pause → disable → resume → enable: paused skip, nothing while disabled, then fires again', async () => {
-    await outage('mixed', ['PauseTask', 'DisableTask', 'ResumeTask', 'EnableTask']);
-  }, 30_000);
+  it('pause → disable → resume → enable: paused skip, nothing while disabled, then fires again', () => expectPlayedBack('mixed'));
 });
