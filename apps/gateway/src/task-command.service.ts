@@ -57,7 +57,8 @@ export class TaskCommandService {
 
   /**
    * Everything that can refuse the create is checked before the name is claimed, so invalid input appends nothing;
-   * the claim comes before TaskCreated and is released again if that append fails (names/task-name-registry.ts).
+   * the claim comes before TaskCreated and is released again if that append is refused, kept if its outcome is
+   * unknown (names/task-name-registry.ts).
    */
   async create(payload: CreateTaskPayload): Promise<TaskCommandResult> {
     // With a commandId the new task's id follows from it: a retry that outlived its cached reply finds the task.

@@ -1,6 +1,6 @@
-import { toTaskStreamId, type TaskDefinition } from '@sched/contracts';
+import { ErrorCode, SchedError, toTaskStreamId, type TaskDefinition } from '@sched/contracts';
 import { taskDecider } from '@sched/domain';
-import { MemoryEventStore, readState, toEnvelopes, type CausationContext } from '@sched/event-store';
+import { EventStoreUnavailableError, MemoryEventStore, readState, toEnvelopes, type CausationContext } from '@sched/event-store';
 import { CLAIM_GRACE_MS, TaskNameRegistry } from './task-name-registry';
 
 const definition = (name: string): TaskDefinition => ({ name, description: '', executor: 'noop', config: {}, schedules: [], tags: [] });
@@ -38,5 +38,18 @@ describe('TaskNameRegistry', () => {
     const deleted = taskDecider.decide({ type: 'DeleteTask', data: { taskId: 'a' } }, await readState(store, toTaskStreamId('a'), taskDecider));
     await store.append(toTaskStreamId('a'), toEnvelopes(deleted, at(t0 + 2000)), { expected: 'any' });
     await expect(names.claim('first', 'b', at(t0 + 2001))).resolves.toBeUndefined();
+  });
+
+  it('a create refused after its claim gives the name up at once', async () => {
+    const refused = new SchedError(ErrorCode.VALIDATION, 'task.create: refused');
+    await expect(names.withClaim('second', 'b', at(t0 + 1000), () => Promise.reject(refused))).rejects.toBe(refused);
+    await expect(names.claim('second', 'c', at(t0 + 1001))).resolves.toBeUndefined();
+  });
+
+  it('a create whose append has an unknown outcome keeps the name; taken over after the grace if the task never came', async () => {
+    const unknown = new EventStoreUnavailableError('event store unavailable (append): timed out');
+    await expect(names.withClaim('second', 'b', at(t0 + 1000), () => Promise.reject(unknown))).rejects.toBe(unknown);
+    await expect(names.claim('second', 'c', at(t0 + 1001))).rejects.toMatchObject({ code: 'CONFLICT', details: { taskId: 'b' } });
+    await expect(names.claim('second', 'c', at(t0 + 1000 + CLAIM_GRACE_MS + 1))).resolves.toBeUndefined();
   });
 });

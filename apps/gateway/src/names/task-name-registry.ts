@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  ErrorCode,
   TASK_NAME_STREAM_PREFIX,
   toTaskStreamId,
   type RecordedEvent,
@@ -8,7 +9,7 @@ import {
 } from '@sched/contracts';
 import { fold, taskDecider, taskNameDecider, type TaskNameCommand } from '@sched/domain';
 import { WrongExpectedVersionError, readState, toEnvelopes, type CausationContext, type EventStore } from '@sched/event-store';
-import { EVENT_STORE } from '@sched/messaging';
+import { EVENT_STORE, toErrorBody } from '@sched/messaging';
 
 /** Names may hold any character, stream ids may not: the stream is named by the name's sha256. */
 export const toTaskNameStreamId = (name: string): string =>
@@ -48,13 +49,18 @@ export class TaskNameRegistry {
     await this.run(name, context, async () => ({ type: 'ReleaseName', data: { name, taskId } }));
   }
 
-  /** `fn` runs while holding the claim; if it throws, the claim is released again (compensation) and the error rethrown. */
+  /**
+   * `fn` runs while holding the claim. If it fails having appended nothing (refused, or lost a race), the claim is
+   * released again (compensation) and the error rethrown. If its outcome is unknown, it is kept: its append may have
+   * landed (ack lost), and a claim released then let a create of the same name win while the task existed under it.
+   * A claim kept for an append that did not land is stale after CLAIM_GRACE_MS and taken over (see stillHolds).
+   */
   async withClaim<T>(name: string, taskId: string, context: CausationContext, fn: () => Promise<T>): Promise<T> {
     await this.claim(name, taskId, context);
     try {
       return await fn();
     } catch (error) {
-      await this.release(name, taskId, context).catch(() => undefined); // a stale claim is taken over later anyway
+      if (appendedNothing(error)) await this.release(name, taskId, context).catch(() => undefined); // a stale claim is taken over later anyway
       throw error;
     }
   }
@@ -89,6 +95,15 @@ export class TaskNameRegistry {
     if (task.status === 'deleted') return false;
     return (task.status !== 'none' && task.definition.name === name) || nowMs - claimedAtMs < CLAIM_GRACE_MS;
   }
+}
+
+/**
+ * Whether a failed command surely appended nothing: a refusal or a conflict, not UNAVAILABLE (a store or NATS
+ * timeout, a lost connection: the append may have landed) nor INTERNAL (failed who knows where).
+ */
+function appendedNothing(error: unknown): boolean {
+  const { code } = toErrorBody(error);
+  return code !== ErrorCode.UNAVAILABLE && code !== ErrorCode.INTERNAL;
 }
 
 function lastClaimAt(history: readonly RecordedEvent[]): number {
