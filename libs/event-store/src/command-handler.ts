@@ -12,6 +12,7 @@ import {
   type TaskDue,
   toExecutionStreamId,
 } from '@sched/contracts';
+import { CONFLICT_ATTEMPTS, conflictBackoffMs } from './conflict-backoff';
 import { findEarlierCopy } from './earlier-copy';
 import { WrongExpectedVersionError } from './errors';
 import type { AppendResult, EventStore, ExpectedVersion } from './event-store.port';
@@ -139,9 +140,6 @@ function snapshotIfDue<State, Event extends DomainEvent>(store: EventStore, stre
   return { ...folded, snapshotAt: revision };
 }
 
-/** Up to this many ms (times the attempt number, at random) between attempts that lost a race to another process. */
-const CONFLICT_BACKOFF_MS = 10;
-
 /** Who and what caused the events a command produces. */
 export interface CausationContext {
   readonly correlationId: string;
@@ -219,7 +217,7 @@ export interface HandledCommand<State> {
 }
 
 export interface HandleCommandOptions {
-  /** Attempts against writers in other processes (default 5). */
+  /** Attempts against writers in other processes (default CONFLICT_ATTEMPTS). */
   readonly maxAttempts?: number;
   /**
    * Decided events bigger than this as JSON go in several commits, each under it where an event allows (one
@@ -240,7 +238,7 @@ export interface HandleCommandOptions {
  * conflict means someone appended in between: read again and decide again (the decider sees the new state).
  * Commands on one stream from this process take turns, so they never race each other (a burst of triggers on one
  * task used to exhaust the attempts and answer CONFLICT); the attempts are left for writers in other processes,
- * with a short random pause between them so that two losers do not collide again at once.
+ * with a random pause between them that grows with each lost race (conflict-backoff.ts).
  */
 export function handleCommand<State, Command, Event extends DomainEvent>(
   store: EventStore,
@@ -280,10 +278,10 @@ async function decideAndAppend<State, Command, Event extends DomainEvent>(
   decider: DeciderLike<State, Command, Event>,
   command: Command,
   context: CausationContext,
-  { maxAttempts = 5, splitCommitsOverBytes, answerEarlierCopy = false }: HandleCommandOptions,
+  { maxAttempts = CONFLICT_ATTEMPTS, splitCommitsOverBytes, answerEarlierCopy = false }: HandleCommandOptions,
 ): Promise<HandledCommand<State>> {
   for (let attempt = 1; ; attempt += 1) {
-    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_BACKOFF_MS * attempt));
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, conflictBackoffMs(attempt)));
     const { state, revision, lastOccurredAtMs } = await foldedState(store, streamId, decider);
     const earlierCopy = async (): Promise<HandledCommand<State> | undefined> => {
       const found = answerEarlierCopy ? await findEarlierCopy(store, streamId, context, revision) : undefined;
