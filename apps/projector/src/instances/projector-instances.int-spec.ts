@@ -83,6 +83,30 @@ describe('projector instances: a roll call, and read-model queries held while ta
     expect(a.gate.isHeld(Subjects.query.executionList)).toBe(false);
   });
 
+  it('a rebuild that left its queries to a ready instance answers them again once that one dies, and leaves them to the next ready one', async () => {
+    const a = await instance('a', Promise.resolve());
+    const b = await instance('b', Promise.resolve());
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    let finish!: () => void;
+    const rebuilding = a.instances.whileNotReady('rebuild', () => new Promise<void>((resolve) => (finish = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(a.gate.isHeld(Subjects.query.taskGet)).toBe(true);
+
+    b.instances.onModuleDestroy(); // b dies: gone from the roll call
+    const diedAt = Date.now();
+    while (a.gate.isHeld(Subjects.query.taskGet) && Date.now() - diedAt < 10_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.gate.isHeld(Subjects.query.taskGet)).toBe(false);
+    expect(Date.now() - diedAt).toBeLessThan(7_000); // two roll calls 2 s apart, each up to 1 s
+
+    await instance('c', Promise.resolve()); // ready at once: a's queries go to it again
+    const joinedAt = Date.now();
+    while (!a.gate.isHeld(Subjects.query.taskGet) && Date.now() - joinedAt < 5_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.gate.isHeld(Subjects.query.taskGet)).toBe(true);
+    finish();
+    await rebuilding;
+    expect(a.gate.isHeld(Subjects.query.taskGet)).toBe(false);
+  }, 20_000);
+
   it('an instance over 30 s behind (its batches failing, say) leaves its queries to a ready one until back within 5 s', async () => {
     const lag = { seconds: 0 };
     await instance('ready', Promise.resolve());

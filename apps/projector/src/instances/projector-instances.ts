@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { MAX_PROJECTOR_LAG_SECONDS, Subjects } from '@sched/contracts';
@@ -36,6 +37,10 @@ const ROLL_CALL_MAX_WAIT_MS = 1_000;
 /** How often an instance checks its lag; one further behind than MAX_PROJECTOR_LAG_SECONDS is not ready until back under this. */
 const LAG_CHECK_EVERY_MS = 5_000;
 const READY_AGAIN_LAG_SECONDS = 5;
+/** While not ready, the roll is called this often: the ready instance its queries were left to may have died since. */
+const HOLD_CHECK_EVERY_MS = 2_000;
+/** No other instance ready in this many roll calls in a row: this one answers again (one may miss a busy instance). */
+const MISSED_ROLL_CALLS = 2;
 
 /**
  * Projector instances keep read models of their own, and each query goes to any of them (a queue group). An
@@ -111,19 +116,43 @@ export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestr
 
   /**
    * Runs `work` while this instance's tables are not ready (`reason`: a rebuild, the catch-up at start): its
-   * read-model queries go to the other instances meanwhile, if one of them is ready.
+   * read-model queries go to the other instances meanwhile, while one of them is ready. Checked again every
+   * HOLD_CHECK_EVERY_MS: once none has been for MISSED_ROLL_CALLS roll calls (the one it left them to died), this
+   * one answers again. Judged once at the start, its queries found no responders until `work` ended (a rebuild:
+   * up to 30 minutes), though it could answer them.
    */
   async whileNotReady<T>(reason: string, work: () => Promise<T>): Promise<T> {
     this.notReady.add(reason);
+    const done = new AbortController();
     try {
-      const others = await this.rollCall().catch(() => []);
-      if (others.some((other) => other.ready && other.instanceId !== this.config.instanceId)) {
-        this.gate?.hold(reason, (subject) => READ_MODEL_QUERIES.has(subject));
-      }
+      const check = this.holdWhileAnotherIsReady(reason, done.signal);
+      await check();
+      void (async () => {
+        while (!done.signal.aborted) {
+          await sleep(HOLD_CHECK_EVERY_MS, undefined, { signal: done.signal }).catch(() => undefined);
+          await check();
+        }
+      })();
       return await work();
     } finally {
+      done.abort();
       this.notReady.delete(reason);
       this.gate?.release(reason);
     }
+  }
+
+  /** One roll call, then the hold for `reason` set or released by what it found; nothing once `done`. */
+  private holdWhileAnotherIsReady(reason: string, done: AbortSignal): () => Promise<void> {
+    let missed = MISSED_ROLL_CALLS; // not held at first unless another is ready
+    return async () => {
+      if (done.aborted) return;
+      const others = await this.rollCall().catch(() => []);
+      if (done.aborted) return; // released by whileNotReady; must not be held again
+      const anotherReady = others.some((other) => other.ready && other.instanceId !== this.config.instanceId);
+      const wasHeld = missed < MISSED_ROLL_CALLS;
+      missed = anotherReady ? 0 : missed + 1;
+      if (anotherReady && !wasHeld) this.gate?.hold(reason, (subject) => READ_MODEL_QUERIES.has(subject));
+      if (missed === MISSED_ROLL_CALLS) this.gate?.release(reason);
+    };
   }
 }
