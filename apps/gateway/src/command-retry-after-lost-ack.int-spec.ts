@@ -60,8 +60,10 @@ describe('a command retried after its append\'s ack was lost', () => {
   async function withAckLost(subjectPrefix: string, command: (lossy: Gateway) => Promise<unknown>): Promise<void> {
     const proxy = await startAckDroppingProxy(servers.nats, subjectPrefix);
     const nc = await connectNats(proxy.url, 'lossy-gateway');
-    // Short timeouts: the store gives up on the unacknowledged publish (and its deduplicated re-sends) in 1 s.
-    const lossy = await gatewayOn(nc, { requestTimeoutMs: 250, operationDeadlineMs: 1_000 });
+    // Short timeouts: the store gives up on the unacknowledged publish (and its deduplicated re-sends) in 2.5 s. Not
+    // shorter: the store's own setup requests (stream info) go with the same timeout, and under load (the suite
+    // beside other work) one took over 250 ms and failed the case before its command ran.
+    const lossy = await gatewayOn(nc, { requestTimeoutMs: 1_000, operationDeadlineMs: 2_500 });
     try {
       await expect(command(lossy)).rejects.toBeInstanceOf(EventStoreUnavailableError);
     } finally {
