@@ -60,7 +60,7 @@ function rowsAfter(db: Database.Database, order: KeysetOrder, query: KeysetQuery
   const where = query.where.clone();
   if (query.cursor !== undefined) {
     // Row-value comparison: strictly after the previous page's last row, in this order.
-    where.add(`(${sortColumn}, ${idColumn}) ${direction === 'ASC' ? '>' : '<'} (?, ?)`, ...decodeCursor(query.cursor));
+    where.add(`(${sortColumn}, ${idColumn}) ${direction === 'ASC' ? '>' : '<'} (?, ?)`, ...decodeCursor(listOf(order), query.cursor));
   }
   const sql =
     `SELECT * FROM ${table}${where.toSql()} ` +
@@ -68,13 +68,16 @@ function rowsAfter(db: Database.Database, order: KeysetOrder, query: KeysetQuery
   return db.prepare(sql).all(...where.params, count) as Record<string, unknown>[];
 }
 
+/** What a cursor of this order says it belongs to (see encodeCursor). */
+const listOf = (order: KeysetOrder): string => `${order.table}.${order.sortColumn}`;
+
 const keyOf = (order: KeysetOrder, record: Record<string, unknown>): Keyset => [record[order.sortColumn] as number, record[order.idColumn] as string];
 
 /**
  * The page of the first `limit` candidates that fit the reply; the cursor is the key of the last one returned, so
  * the next page continues right after it whether the count or the bytes ended this one.
  */
-function pageOf<Item>(candidates: readonly Keyed<Item>[], limit: number, fit: PageFit<Item>): Page<Item> {
+function pageOf<Item>(order: KeysetOrder, candidates: readonly Keyed<Item>[], limit: number, fit: PageFit<Item>): Page<Item> {
   const sized = candidates.slice(0, limit + 1).map(({ item, key }) => {
     const bytes = jsonBytes(item); // once per item: only one too big alone is shrunk and measured again
     if (bytes <= fit.maxBytes) return { item, key, bytes };
@@ -83,7 +86,7 @@ function pageOf<Item>(candidates: readonly Keyed<Item>[], limit: number, fit: Pa
   });
   const { taken, more } = fitItems(sized, limit, fit.maxBytes, (candidate) => candidate.bytes);
   const last = taken[taken.length - 1];
-  return { items: taken.map((candidate) => candidate.item), nextCursor: more ? encodeCursor(last.key) : undefined };
+  return { items: taken.map((candidate) => candidate.item), nextCursor: more ? encodeCursor(listOf(order), last.key) : undefined };
 }
 
 export function keysetPage<R extends object, Item>(
@@ -95,7 +98,7 @@ export function keysetPage<R extends object, Item>(
 ): Page<Item> {
   // One row more than asked tells whether there is a next page, without a COUNT.
   const records = rowsAfter(db, order, query, query.limit + 1);
-  return pageOf(records.map((record) => ({ item: toItem(record as R), key: keyOf(order, record) })), query.limit, fit);
+  return pageOf(order, records.map((record) => ({ item: toItem(record as R), key: keyOf(order, record) })), query.limit, fit);
 }
 
 /** Rows read at a time while filtering after SQL. */
@@ -123,10 +126,10 @@ export async function filteredKeysetPage<R extends object, Item>(
     const records = rowsAfter(db, order, { where: query.where, limit: FILTER_BATCH, cursor }, FILTER_BATCH);
     for (const record of records) {
       if (keep(record as R)) matches.push({ item: toItem(record as R), key: keyOf(order, record) });
-      if (matches.length > query.limit) return pageOf(matches, query.limit, fit);
+      if (matches.length > query.limit) return pageOf(order, matches, query.limit, fit);
     }
-    if (records.length < FILTER_BATCH) return pageOf(matches, query.limit, fit);
-    cursor = encodeCursor(keyOf(order, records[records.length - 1]));
+    if (records.length < FILTER_BATCH) return pageOf(order, matches, query.limit, fit);
+    cursor = encodeCursor(listOf(order), keyOf(order, records[records.length - 1]));
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

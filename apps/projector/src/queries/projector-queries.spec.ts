@@ -96,6 +96,14 @@ describe('projector queries (through the controller)', () => {
     await expect(q.listExecutions({ cursor: 'garbage' })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
+  it('a cursor of one list is VALIDATION on another (it gave a page from wherever its key fell there)', async () => {
+    const taskCursor = (await q.listTasks({ limit: 1 })).nextCursor!;
+    const executionCursor = (await q.listExecutions({ limit: 1 })).nextCursor!;
+    await expect(q.listExecutions({ cursor: taskCursor })).rejects.toMatchObject({ code: 'VALIDATION', details: { issues: [{ path: 'cursor' }] } });
+    await expect(q.listTasks({ cursor: executionCursor })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await q.listExecutions({ limit: 1, cursor: executionCursor })).items).toHaveLength(1);
+  });
+
   it('task.list finds a task by its exact name', async () => {
     const named = new ProjectorHarness();
     const events = new EventFactory();

@@ -19,6 +19,12 @@ describe('event type filters', () => {
     expect(message).toMatch(/^0: "Completed" is not an event type \(one of TaskCreated, .*TaskSucceeded, .*WorkflowSucceeded/);
   });
 
+  it('refuses an empty list (it was taken for no filter: every event)', () => {
+    expect(messages(historyQuerySchema.safeParse({ types: [] }))).toEqual(['types: an empty list of event types keeps nothing: leave types out for every type']);
+    expect(subscribeOptionsSchema.safeParse({ types: [] }).success).toBe(false);
+    expect(historyQuerySchema.safeParse({}).success).toBe(true);
+  });
+
   it('is what the history query and the live feed check their types with', () => {
     expect(messages(historyQuerySchema.safeParse({ types: ['TaskDeu'] }))).toEqual(['types.0: "TaskDeu" is not an event type (did you mean "TaskDue"?)']);
     expect(subscribeOptionsSchema.safeParse({ types: ['Nope'] }).success).toBe(false);

@@ -20,4 +20,6 @@ export const eventTypesSchema = z
       .min(1)
       .refine((name): boolean => isSchedEventType(name), { error: (issue) => unknownTypeMessage(String(issue.input)) }),
   )
+  // An empty list was taken for "no filter" and gave every event: refused, it can only be a caller's mistake.
+  .min(1, 'an empty list of event types keeps nothing: leave types out for every type')
   .max(32);
