@@ -46,6 +46,14 @@ describe('requestReply', () => {
     expect(error.details).toEqual({ limit: 'max_payload', max: 100_000, actual: expect.any(Number) });
   });
 
+  it('a reply that is not { ok, result } nor { ok: false, error } is INTERNAL quoting it (the roll call\'s threw a TypeError)', async () => {
+    for (const text of ['{"instances":[]}', 'null', '{"ok":false}']) {
+      const { nc } = fakeConnection(() => Promise.resolve({ string: () => text }));
+      const error = await rejection(requestReply(nc, 'sched.cmd.projector.instances', {}));
+      expect(error).toMatchObject({ code: 'INTERNAL', details: { reply: text } });
+    }
+  });
+
   it('still reports no answer as UNAVAILABLE', async () => {
     const { nc } = fakeConnection(() => Promise.reject(new Error('TIMEOUT')));
     const error = await rejection(requestReply(nc, 'sched.query.task.list', {}));

@@ -39,6 +39,10 @@ export async function requestReply<T>(nc: NatsConnection, subject: string, paylo
   } catch {
     throw new SchedClientError(ErrorCode.INTERNAL, `${subject}: reply is not JSON`, { reply: text.slice(0, 200) }, subject);
   }
-  if (reply.ok) return reply.result;
+  if (reply?.ok === true) return reply.result;
+  // A subject whose replies are not `{ ok, result | error }` (the projectors' roll call, say) or a stray answer.
+  if (reply?.ok !== false || typeof reply.error !== 'object' || reply.error === null) {
+    throw new SchedClientError(ErrorCode.INTERNAL, `${subject}: the reply is not { ok, result } nor { ok: false, error }`, { reply: text.slice(0, 200) }, subject);
+  }
   throw SchedClientError.fromBody(reply.error, subject);
 }
