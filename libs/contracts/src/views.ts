@@ -239,6 +239,24 @@ export interface RebuildView {
   readonly instances: readonly RebuildInstanceView[];
 }
 
+/** What each projector instance says of itself on `sched.cmd.projector.instances` (the roll call). */
+export interface ProjectorInstanceView {
+  readonly instanceId: string;
+  /**
+   * Random per process (per start): a restarted process keeps its instance id (a container's default
+   * `<hostname>-<pid>` has pid 1 every time), so only this tells a rebuild coordinator that the process it asked is
+   * gone. Absent from a projector older than it.
+   */
+  readonly incarnation?: string;
+  /** Its tables are caught up: not rebuilding, not catching up after its start. */
+  readonly ready: boolean;
+  /**
+   * The commandIds of the `sched.cmd.projector.rebuild`s it coordinates now: a caller waiting for one learns from
+   * the roll call that its coordinator died (nobody else would ever answer). Absent from a projector older than it.
+   */
+  readonly coordinating?: readonly string[];
+}
+
 /** One projector instance's rebuild (each keeps read models of its own). */
 export interface RebuildInstanceView {
   readonly instanceId: string;

@@ -52,7 +52,7 @@ export class HistoryController {
 
   @MessagePattern(Subjects.admin.projectorRebuild)
   async rebuild(@Payload() payload: unknown): Promise<RebuildView> {
-    parsePayload(rebuildCommandSchema, payload, 'projector.rebuild');
-    return this.rebuilds.rebuildAll();
+    const { commandId } = parsePayload(rebuildCommandSchema, payload, 'projector.rebuild');
+    return this.rebuilds.rebuildAll(commandId);
   }
 }

@@ -53,8 +53,15 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
-  /** Rebuilds every live projector instance's read models, one after the other; answers when all are done. */
-  async rebuildAll(): Promise<RebuildView> {
+  /**
+   * Rebuilds every live projector instance's read models, one after the other; answers when all are done. The roll
+   * call names this instance as coordinating `commandId` meanwhile: nobody watches this one but its caller.
+   */
+  rebuildAll(commandId?: string): Promise<RebuildView> {
+    return this.instances.whileCoordinating(commandId, () => this.rebuildEach());
+  }
+
+  private async rebuildEach(): Promise<RebuildView> {
     const all: RebuildInstanceView[] = [];
     for (const listed of await this.instances.rollCall()) {
       all.push(listed.instanceId === this.config.instanceId || !this.nc ? await this.rebuildHere() : await this.rebuildThere(this.nc, listed));

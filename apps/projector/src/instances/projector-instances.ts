@@ -2,23 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { MAX_PROJECTOR_LAG_SECONDS, Subjects } from '@sched/contracts';
+import { MAX_PROJECTOR_LAG_SECONDS, Subjects, type ProjectorInstanceView } from '@sched/contracts';
 import { NATS_CONNECTION, SCHED_CONFIG, ServingGate, type SchedConfig } from '@sched/messaging';
 import { ProjectionLagProbe } from '../lag/projection-lag.probe';
 import { ProjectorService } from '../projector.service';
 
 /** What each projector instance says of itself on `sched.cmd.projector.instances`. */
-export interface ProjectorInstance {
-  readonly instanceId: string;
-  /**
-   * Random per process (per start): a restarted process keeps its instance id (a container's default
-   * `<hostname>-<pid>` has pid 1 every time), so only this tells a rebuild coordinator that the process it asked is
-   * gone. Absent from a projector older than it.
-   */
-  readonly incarnation?: string;
-  /** Its tables are caught up: not rebuilding, not catching up after its start. */
-  readonly ready: boolean;
-}
+export type ProjectorInstance = ProjectorInstanceView;
 
 /** The queries answered from this instance's tables (history, as-of and audit read the log, and stay served). */
 const READ_MODEL_QUERIES: ReadonlySet<string> = new Set([
@@ -53,6 +43,8 @@ const MISSED_ROLL_CALLS = 2;
 export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Projector');
   private readonly notReady = new Set<string>();
+  /** The commandIds of the rebuilds this instance coordinates (see whileCoordinating). */
+  private readonly coordinating = new Set<string>();
   private readonly incarnation = randomUUID();
   private subscription?: Subscription;
   private lagCheck?: NodeJS.Timeout;
@@ -99,7 +91,21 @@ export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestr
   }
 
   self(): ProjectorInstance {
-    return { instanceId: this.config.instanceId, incarnation: this.incarnation, ready: this.notReady.size === 0 };
+    return { instanceId: this.config.instanceId, incarnation: this.incarnation, ready: this.notReady.size === 0, coordinating: [...this.coordinating] };
+  }
+
+  /**
+   * Runs `work` (a rebuild of every instance) while the roll call says this instance coordinates `commandId`: the
+   * caller waits on this one alone, and it is the only one that would answer (see the SDK's rebuildReadModels).
+   */
+  async whileCoordinating<T>(commandId: string | undefined, work: () => Promise<T>): Promise<T> {
+    if (commandId === undefined) return work();
+    this.coordinating.add(commandId);
+    try {
+      return await work();
+    } finally {
+      this.coordinating.delete(commandId);
+    }
   }
 
   /** Every live projector instance (this one too), by instance id. */
