@@ -50,9 +50,11 @@ import {
   type listWorkflowRunsQuerySchema,
   type resumeWorkflowPayloadSchema,
   type cancelWorkflowPayloadSchema,
+  type rebuildCommandSchema,
 } from '@sched/contracts';
 import { SchedClientError } from './errors';
 import { DEFAULT_TIMEOUT_MS, checkTimeout, requestReply } from './request';
+import { watchedRebuild } from './rebuild-watch';
 import { EventFeed, type FeedEvent, type SubscribeOptions } from './subscription/event-feed';
 
 /** What callers send: the schemas' input types, so defaults may be left out and durations given as text. */
@@ -78,6 +80,8 @@ export type ResumeWorkflowInput = z.input<typeof resumeWorkflowPayloadSchema>;
 export type CancelWorkflowInput = z.input<typeof cancelWorkflowPayloadSchema>;
 export type GetWorkflowRunInput = z.input<typeof getWorkflowRunQuerySchema>;
 export type ListWorkflowRunsInput = z.input<typeof listWorkflowRunsQuerySchema>;
+/** A rebuild's body: a commandId at most (anything else is the server's VALIDATION). */
+export type RebuildInput = z.input<typeof rebuildCommandSchema> & Record<string, unknown>;
 export type StatsInput = z.input<typeof statsQuerySchema> & { readonly taskId: string };
 export type AsOfInput = { readonly taskId: string; readonly at: string | Date } | { readonly executionId: string; readonly at: string | Date };
 export type AuditInput = { readonly taskId: string } | { readonly executionId: string };
@@ -172,8 +176,14 @@ export class SchedClient {
     }
     return report;
   }
-  /** Drops the read models and replays the log into them; resolves when they are back at the head. */
-  rebuildReadModels = (timeoutMs = 10 * 60_000) => this.request<RebuildView>(Subjects.admin.projectorRebuild, {}, timeoutMs);
+  /**
+   * Drops the read models and replays the log into them; resolves when they are back at the head. UNAVAILABLE
+   * within seconds if the projector coordinating it dies (see watchedRebuild); `input` as on NATS (a commandId).
+   */
+  rebuildReadModels = (timeoutMs = 10 * 60_000, input: RebuildInput = {}): Promise<RebuildView> => {
+    checkTimeout(timeoutMs, Subjects.admin.projectorRebuild);
+    return watchedRebuild(this.nc, input, timeoutMs);
+  };
 
   /** Global position of the last committed event: pass it as `minPosition` to read everything committed so far. */
   async headPosition(): Promise<number> {

@@ -2,7 +2,7 @@ import { Body, Controller, Param, Query, Res, UseInterceptors } from '@nestjs/co
 import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { SchedClient, type AuditInput } from '@sched/client';
-import { Subjects, type RebuildView } from '@sched/contracts';
+import { Subjects } from '@sched/contracts';
 import { CommandRoute, QueryRoute } from './api-docs.decorators';
 import { queryPayload } from './http-input';
 import { ReplyInterceptor } from './reply.interceptor';
@@ -77,8 +77,9 @@ export class HistoryHttpController {
 
   @CommandRoute('read-models/rebuild', 'Drop the read models and replay the log into them; answers when back at the head', Subjects.admin.projectorRebuild, { errors: [400, 422] })
   rebuild(@Body() body: Record<string, unknown>) {
-    // The body as on NATS (a commandId makes a retried rebuild answer once; anything else is VALIDATION).
-    return this.client.request<RebuildView>(Subjects.admin.projectorRebuild, body ?? {}, REBUILD_TIMEOUT_MS);
+    // The body as on NATS (a commandId makes a retried rebuild answer once; anything else is VALIDATION); watched, so
+    // a coordinating projector that dies fails it UNAVAILABLE within seconds, not at REBUILD_TIMEOUT_MS.
+    return this.client.rebuildReadModels(REBUILD_TIMEOUT_MS, body ?? {});
   }
 
   private page(query: Record<string, unknown>, subject: Subject) {

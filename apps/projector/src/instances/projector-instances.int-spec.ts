@@ -1,9 +1,13 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { SchedClient } from '@sched/client';
 import { Subjects } from '@sched/contracts';
+import type { EventStore } from '@sched/event-store';
 import { ServingGate, loadConfig } from '@sched/messaging';
 import { startTestNats, type TestNats } from '../../../../test/support/nats';
 import type { ProjectionLagProbe } from '../lag/projection-lag.probe';
 import type { ProjectorService } from '../projector.service';
+import { HistoryController } from '../history/history.controller';
+import type { HistoryService } from '../history/history.service';
 import { RebuildFanOut } from '../history/rebuild-fan-out';
 import { ProjectorInstances } from './projector-instances';
 
@@ -175,4 +179,45 @@ describe('projector instances: a roll call, and read-model queries held while ta
       fanOut.onModuleDestroy();
     }
   });
+
+  it('a caller waiting for a rebuild learns within seconds that the projector coordinating it died (it waited out its timeout: 10 minutes for schedctl)', async () => {
+    const coordinator = await instance('coordinator', Promise.resolve());
+    await instance('other', Promise.resolve());
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const coordinatorNc = connections[0];
+    // Its own rebuild comes first ('coordinator' sorts before 'other'), and lasts until the test ends: it dies in it.
+    let finish!: () => void;
+    const ended = new Promise<void>((resolve) => (finish = resolve));
+    const slowRebuild = { rebuild: async () => ended.then(() => ({ events: 0, position: 0, durationMs: 1 })) } as unknown as ProjectorService;
+    const fanOut = new RebuildFanOut(slowRebuild, coordinator.instances, loadConfig({ NATS_URL: nats.url, INSTANCE_ID: 'coordinator' }), coordinatorNc);
+    const controller = new HistoryController({} as HistoryService, fanOut, {} as EventStore);
+    // Only this instance takes the command, so it is the one coordinating (as if the queue group had picked it).
+    coordinatorNc.subscribe(Subjects.admin.projectorRebuild, {
+      callback: (error, msg) => {
+        // Its rebuild goes on in this test process after it "died" (its connection closed): it answers nothing.
+        if (!error) void controller.rebuild(msg.json()).then((result) => msg.respond(JSON.stringify({ ok: true, result })), () => undefined);
+      },
+    });
+    const caller = await SchedClient.connect(nats.url);
+    try {
+      const answer = caller.rebuildReadModels(60_000).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // mid-rebuild, and named coordinating it
+      expect((await coordinator.instances.rollCall()).find((each) => each.instanceId === 'coordinator')?.coordinating).toHaveLength(1);
+      coordinator.instances.onModuleDestroy(); // it dies: its connection too
+      await coordinatorNc.close();
+      const diedAt = Date.now();
+      expect(await answer).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/^the projector coordinating the rebuild \(coordinator\) stopped answering .*; run the rebuild again$/),
+        details: { coordinator: 'coordinator' },
+      });
+      expect(Date.now() - diedAt).toBeLessThan(10_000);
+    } finally {
+      finish();
+      await caller.close();
+    }
+  }, 30_000);
 });
