@@ -68,13 +68,19 @@ describe('projector instances: a roll call, and read-model queries held while ta
     expect((await alone.instances.rollCall()).every((each) => each.ready)).toBe(true);
   });
 
-  it('a rebuild beside a ready instance holds the queries while it runs; with every other instance not ready, it does not', async () => {
+  /** Instances a and b, both ready; then a rebuild on a that runs until `finish` is called. */
+  async function rebuildBesideReady() {
     const a = await instance('a', Promise.resolve());
     const b = await instance('b', Promise.resolve());
     await new Promise((resolve) => setTimeout(resolve, 400));
     let finish!: () => void;
     const rebuilding = a.instances.whileNotReady('rebuild', () => new Promise<void>((resolve) => (finish = resolve)));
     await new Promise((resolve) => setTimeout(resolve, 400));
+    return { a, b, rebuilding, finish: () => finish() };
+  }
+
+  it('a rebuild beside a ready instance holds the queries while it runs; with every other instance not ready, it does not', async () => {
+    const { a, b, rebuilding, finish } = await rebuildBesideReady();
     expect(a.gate.isHeld(Subjects.query.executionList)).toBe(true);
     // b's own rebuild now: a is not ready, so b keeps answering (from tables filling up: better than no answer).
     let finishB!: () => void;
@@ -88,12 +94,7 @@ describe('projector instances: a roll call, and read-model queries held while ta
   });
 
   it('a rebuild that left its queries to a ready instance answers them again once that one dies, and leaves them to the next ready one', async () => {
-    const a = await instance('a', Promise.resolve());
-    const b = await instance('b', Promise.resolve());
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    let finish!: () => void;
-    const rebuilding = a.instances.whileNotReady('rebuild', () => new Promise<void>((resolve) => (finish = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const { a, b, rebuilding, finish } = await rebuildBesideReady();
     expect(a.gate.isHeld(Subjects.query.taskGet)).toBe(true);
 
     b.instances.onModuleDestroy(); // b dies: gone from the roll call

@@ -36,17 +36,7 @@ export const CATCH_UP_STEP = 500;
  * (default `untilMs`): the timer plans up to a little before now and fires the rest normally. Pure: the caller appends TaskDue (late) for
  * each fire and TaskDue + TaskSkipped for the skip.
  */
-export function planCatchUp(
-  taskId: string,
-  specs: readonly ScheduleSpec[],
-  misfire: Misfire | undefined,
-  sinceMs: number,
-  untilMs: number,
-  schedulesSetAt: ScheduleSetInstants,
-  nowMs = untilMs,
-): CatchUpPlan {
-  return runToEnd(planCatchUpSteps(taskId, specs, misfire, sinceMs, untilMs, schedulesSetAt, nowMs));
-}
+export const planCatchUp = (...args: Parameters<typeof planCatchUpSteps>): CatchUpPlan => runToEnd(planCatchUpSteps(...args));
 
 /** A generator's result, run through at once. */
 export function runToEnd<T>(steps: Generator<void, T>): T {
