@@ -13,15 +13,7 @@ import { standingOf, type ScheduledTask } from './scheduled-tasks';
  * policy for the recent occurrences before it: they fell due under another standing than the one the caller fires
  * by); the caller fires the rest normally by scheduling from `normalFromMs`.
  */
-export function catchUpOccurrences(
-  taskId: string,
-  task: ScheduledTask & { state: KnownTaskState },
-  sinceMs: number,
-  nowMs: number,
-  thresholdMs: number,
-): CatchUp {
-  return runToEnd(catchUpSteps(taskId, task, sinceMs, nowMs, thresholdMs));
-}
+export const catchUpOccurrences = (...args: Parameters<typeof catchUpSteps>): CatchUp => runToEnd(catchUpSteps(...args));
 
 export interface CatchUp {
   readonly occurrences: Occurrence[];

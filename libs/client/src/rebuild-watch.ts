@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ErrorCode, Subjects, type ProjectorInstanceView, type RebuildView } from '@sched/contracts';
+import { ErrorCode, Subjects, type RebuildView } from '@sched/contracts';
 import { SchedClientError } from './errors';
+import { MISSED_ROLL_CALLS, ROLL_CALL_EVERY_MS, callProjectorRoll } from './projector-roll-call';
 import { requestReply } from './request';
 
-/** While a rebuild runs, the roll is called this often (as the coordinator itself watches the instances it asks). */
-const ROLL_CALL_EVERY_MS = 2_000;
-/** Not named as coordinating in this many roll calls in a row: gone (one roll call may miss a busy instance). */
-const MISSED_ROLL_CALLS = 2;
-/** Instances answer at once: the roll call ends this long after the last answer (or after MAX_WAIT_MS). */
-const ROLL_CALL_STALL_MS = 150;
-const ROLL_CALL_MAX_WAIT_MS = 1_000;
 
 /**
  * `sched.cmd.projector.rebuild`, watched: the one projector the command reaches (a queue group) coordinates the
@@ -41,7 +35,7 @@ async function coordinatorGone(nc: NatsConnection, commandId: string, settled: A
   for (let missed = 0; missed < MISSED_ROLL_CALLS; ) {
     await sleep(ROLL_CALL_EVERY_MS, undefined, { signal: settled }).catch(() => undefined);
     if (settled.aborted) return new Promise<never>(() => undefined);
-    const roll = await rollCall(nc).catch(() => undefined);
+    const roll = await callProjectorRoll(nc).catch(() => undefined);
     if (roll === undefined) continue; // no roll call (NATS reconnecting, say): no verdict either way
     const now = roll.find((instance) => instance.coordinating?.includes(commandId));
     if (now) {
@@ -58,12 +52,4 @@ async function coordinatorGone(nc: NatsConnection, commandId: string, settled: A
     { commandId, coordinator: coordinator ?? null, missedRollCalls: MISSED_ROLL_CALLS },
     Subjects.admin.projectorRebuild,
   );
-}
-
-/** Every projector instance's answer to one roll call. */
-async function rollCall(nc: NatsConnection): Promise<ProjectorInstanceView[]> {
-  const answers = await nc.requestMany(Subjects.admin.projectorInstances, '{}', { strategy: 'stall', stall: ROLL_CALL_STALL_MS, maxWait: ROLL_CALL_MAX_WAIT_MS });
-  const instances: ProjectorInstanceView[] = [];
-  for await (const answer of answers) instances.push(answer.json<ProjectorInstanceView>());
-  return instances;
 }

@@ -1,17 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ErrorCode, SchedError, Subjects, errorMessage, type RebuildInstanceView, type RebuildView } from '@sched/contracts';
+import { MISSED_ROLL_CALLS, ROLL_CALL_EVERY_MS } from '@sched/client';
+import { ErrorCode, SchedError, Subjects, errorMessage, type ProjectorInstanceView, type RebuildInstanceView, type RebuildView } from '@sched/contracts';
 import { NATS_CONNECTION, SCHED_CONFIG, type SchedConfig } from '@sched/messaging';
-import { ProjectorInstances, type ProjectorInstance } from '../instances/projector-instances';
+import { ProjectorInstances } from '../instances/projector-instances';
 import { ProjectorService } from '../projector.service';
 
 /** One instance's rebuild may take this long. */
 const REBUILD_TIMEOUT_MS = 30 * 60_000;
-/** While one rebuilds, the roll is called this often: an instance that died mid-rebuild never answers its request. */
-const ALIVE_CHECK_EVERY_MS = 2_000;
-/** Missing from this many roll calls in a row: gone (one roll call may miss a busy instance). */
-const MISSED_ROLL_CALLS = 2;
 const STOPPED_ANSWERING = 'it stopped answering the roll call during its rebuild (it died, or lost NATS)';
 /** Not asked again: a process that died mid-rebuild may die again; the caller sees which, and can rebuild again. */
 const RESTARTED = 'it restarted during its rebuild (the process now answering under its id was not asked to rebuild)';
@@ -74,7 +71,7 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
     return { events: own.events, position: own.position, durationMs: own.durationMs, instances: all };
   }
 
-  private async rebuildThere(nc: NatsConnection, listed: ProjectorInstance): Promise<RebuildInstanceView> {
+  private async rebuildThere(nc: NatsConnection, listed: ProjectorInstanceView): Promise<RebuildInstanceView> {
     const { instanceId } = listed;
     const failed = (error: string): RebuildInstanceView => ({ instanceId, events: 0, position: 0, durationMs: 0, error });
     const settled = new AbortController();
@@ -96,9 +93,9 @@ export class RebuildFanOut implements OnApplicationBootstrap, OnModuleDestroy {
    * Resolves with why, once the process asked has missed MISSED_ROLL_CALLS roll calls in a row, or another process
    * answers under its instance id (it restarted: the new one never got the request); never, once `settled` aborts.
    */
-  private async gone(asked: ProjectorInstance, settled: AbortSignal): Promise<string> {
+  private async gone(asked: ProjectorInstanceView, settled: AbortSignal): Promise<string> {
     for (let missed = 0; missed < MISSED_ROLL_CALLS; ) {
-      await sleep(ALIVE_CHECK_EVERY_MS, undefined, { signal: settled }).catch(() => undefined);
+      await sleep(ROLL_CALL_EVERY_MS, undefined, { signal: settled }).catch(() => undefined);
       if (settled.aborted) return new Promise<string>(() => undefined);
       const now = (await this.instances.rollCall().catch(() => [])).find((instance) => instance.instanceId === asked.instanceId);
       if (now && now.incarnation !== asked.incarnation) return RESTARTED;

@@ -3,12 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { MAX_PROJECTOR_LAG_SECONDS, Subjects, type ProjectorInstanceView } from '@sched/contracts';
+import { MISSED_ROLL_CALLS, ROLL_CALL_EVERY_MS, callProjectorRoll } from '@sched/client';
 import { NATS_CONNECTION, SCHED_CONFIG, ServingGate, type SchedConfig } from '@sched/messaging';
 import { ProjectionLagProbe } from '../lag/projection-lag.probe';
 import { ProjectorService } from '../projector.service';
 
-/** What each projector instance says of itself on `sched.cmd.projector.instances`. */
-export type ProjectorInstance = ProjectorInstanceView;
 
 /** The queries answered from this instance's tables (history, as-of and audit read the log, and stay served). */
 const READ_MODEL_QUERIES: ReadonlySet<string> = new Set([
@@ -21,16 +20,9 @@ const READ_MODEL_QUERIES: ReadonlySet<string> = new Set([
   Subjects.query.workflowList,
   Subjects.query.projectorStatus,
 ]);
-/** Instances answer at once: the roll call ends this long after the last answer (or after MAX_WAIT_MS). */
-const ROLL_CALL_STALL_MS = 150;
-const ROLL_CALL_MAX_WAIT_MS = 1_000;
 /** How often an instance checks its lag; one further behind than MAX_PROJECTOR_LAG_SECONDS is not ready until back under this. */
 const LAG_CHECK_EVERY_MS = 5_000;
 const READY_AGAIN_LAG_SECONDS = 5;
-/** While not ready, the roll is called this often: the ready instance its queries were left to may have died since. */
-const HOLD_CHECK_EVERY_MS = 2_000;
-/** No other instance ready in this many roll calls in a row: this one answers again (one may miss a busy instance). */
-const MISSED_ROLL_CALLS = 2;
 
 /**
  * Projector instances keep read models of their own, and each query goes to any of them (a queue group). An
@@ -90,7 +82,7 @@ export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestr
     return (await this.lag!.status().catch(() => ({ lagSeconds: 0 }))).lagSeconds;
   }
 
-  self(): ProjectorInstance {
+  self(): ProjectorInstanceView {
     return { instanceId: this.config.instanceId, incarnation: this.incarnation, ready: this.notReady.size === 0, coordinating: [...this.coordinating] };
   }
 
@@ -109,21 +101,15 @@ export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Every live projector instance (this one too), by instance id. */
-  async rollCall(): Promise<ProjectorInstance[]> {
+  async rollCall(): Promise<ProjectorInstanceView[]> {
     if (!this.nc || !this.subscription) return [this.self()];
-    const answers = await this.nc.requestMany(Subjects.admin.projectorInstances, '{}', { strategy: 'stall', stall: ROLL_CALL_STALL_MS, maxWait: ROLL_CALL_MAX_WAIT_MS });
-    const instances = new Map<string, ProjectorInstance>();
-    for await (const answer of answers) {
-      const instance = answer.json<ProjectorInstance>();
-      instances.set(instance.instanceId, instance);
-    }
-    return [...instances.values()].sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    return callProjectorRoll(this.nc);
   }
 
   /**
    * Runs `work` while this instance's tables are not ready (`reason`: a rebuild, the catch-up at start): its
    * read-model queries go to the other instances meanwhile, while one of them is ready. Checked again every
-   * HOLD_CHECK_EVERY_MS: once none has been for MISSED_ROLL_CALLS roll calls (the one it left them to died), this
+   * ROLL_CALL_EVERY_MS: once none has been for MISSED_ROLL_CALLS roll calls (the one it left them to died), this
    * one answers again. Judged once at the start, its queries found no responders until `work` ended (a rebuild:
    * up to 30 minutes), though it could answer them.
    */
@@ -135,7 +121,7 @@ export class ProjectorInstances implements OnApplicationBootstrap, OnModuleDestr
       await check();
       void (async () => {
         while (!done.signal.aborted) {
-          await sleep(HOLD_CHECK_EVERY_MS, undefined, { signal: done.signal }).catch(() => undefined);
+          await sleep(ROLL_CALL_EVERY_MS, undefined, { signal: done.signal }).catch(() => undefined);
           await check();
         }
       })();
